@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The CLI is bundled by `npm run build` (run by `npm ci` through `prepare`).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const entry = new URL('../dist/cli.mjs', import.meta.url);
+if (!existsSync(fileURLToPath(entry))) {
+  process.stderr.write('por: dist/cli.mjs is missing; run `npm run build` first.\n');
+  process.exit(2);
+}
+await import(entry.href);

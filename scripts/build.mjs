@@ -1,0 +1,19 @@
+// Bundles the CLI (and any worker entry points) into dist/. Dependencies stay external.
+import { build } from 'esbuild';
+
+const entryPoints = {
+  cli: 'src/cli/main.ts',
+};
+
+await build({
+  entryPoints,
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+});

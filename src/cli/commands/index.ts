@@ -1,0 +1,28 @@
+// Every command por offers, in the order --help lists them. Each lives in its own file.
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../context.js';
+import { liabilitiesCommand } from './liabilities.js';
+import { solvencyCommand } from './solvency.js';
+import { reservesCommand } from './reserves.js';
+import { buildCommand } from './build.js';
+import { proofCommand } from './proof.js';
+import { verifyCommand } from './verify.js';
+import { reportCommand } from './report.js';
+import { auditCommand } from './audit.js';
+import { historyCommand } from './history.js';
+import { watchCommand } from './watch.js';
+import { verifyPageCommand } from './verify-page.js';
+
+export const commands = [
+  liabilitiesCommand,
+  solvencyCommand,
+  reservesCommand,
+  buildCommand,
+  proofCommand,
+  verifyCommand,
+  reportCommand,
+  auditCommand,
+  historyCommand,
+  watchCommand,
+  verifyPageCommand,
+] as unknown as CommandModule<GlobalArgs, never>[];

@@ -1,0 +1,13 @@
+import { defineCommand, EXIT } from '../context.js';
+import { porError } from '../../errors/index.js';
+
+// Placeholder until its issue lands; kept so --help lists the whole tool.
+export const verifyPageCommand = defineCommand({
+  command: 'verify-page',
+  describe: '(not yet implemented)',
+  builder: (y) => y,
+  run: async () => {
+    throw porError('BAD_USAGE', 'verify-page is not implemented yet');
+    return EXIT.OK;
+  },
+});

@@ -1,0 +1,123 @@
+// What every command shares: exit codes, the stderr reporter, output and error printing.
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { PorError } from '../errors/index.js';
+import type { Reporter } from '../progress/index.js';
+import { toJson } from '../io/node.js';
+
+/** 0: everything checked holds. 1: a check failed. 2: bad usage or input, or nothing could be checked. */
+export const EXIT = { OK: 0, CHECK_FAILED: 1, BAD_INPUT: 2 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export interface GlobalArgs {
+  json: boolean;
+  quiet: boolean;
+}
+
+export interface Context {
+  json: boolean;
+  reporter: Reporter;
+  /** Human output (stdout); suppressed under --json. */
+  print(text: string): void;
+  /** The one machine-readable document (stdout) for --json. */
+  printJson(doc: unknown): void;
+  /** Lines for humans that are not results (stderr). */
+  note(text: string): void;
+}
+
+export function stderrReporter(enabled: boolean): Reporter {
+  const tty = process.stderr.isTTY === true;
+  const started = new Map<string, number>();
+  let last = 0;
+  let pending = false;
+  const every = tty ? 200 : 2000;
+  return {
+    progress(stage, done, total, unit = 'items') {
+      if (!enabled) return;
+      const now = Date.now();
+      if (!started.has(stage)) started.set(stage, now);
+      if (now - last < every) return;
+      last = now;
+      const secs = (now - (started.get(stage) ?? now)) / 1000;
+      const rate = secs > 0 ? Math.round(done / secs) : 0;
+      const of = total !== undefined ? `/${total.toLocaleString('en-US')}` : '';
+      const line = `${stage}: ${done.toLocaleString('en-US')}${of} ${unit} (${rate.toLocaleString('en-US')} ${unit}/s)`;
+      if (tty) {
+        process.stderr.write(`\r\x1b[K${line}`);
+        pending = true;
+      } else process.stderr.write(`${line}\n`);
+    },
+    done(stage, summary) {
+      if (!enabled) return;
+      if (pending) process.stderr.write('\r\x1b[K');
+      pending = false;
+      const t0 = started.get(stage);
+      started.delete(stage);
+      const secs = t0 !== undefined ? ` in ${((Date.now() - t0) / 1000).toFixed(1)} s` : '';
+      process.stderr.write(`${stage}: ${summary}${secs}\n`);
+    },
+    warn(message) {
+      if (pending) process.stderr.write('\r\x1b[K');
+      pending = false;
+      process.stderr.write(`warning: ${message}\n`);
+    },
+  };
+}
+
+export function makeContext(args: GlobalArgs): Context {
+  return {
+    json: args.json,
+    reporter: stderrReporter(!args.quiet),
+    print(text) {
+      if (!args.json) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    },
+    printJson(doc) {
+      process.stdout.write(toJson(doc));
+    },
+    note(text) {
+      if (!args.quiet) process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+    },
+  };
+}
+
+export function errorDocument(err: unknown): { error: { code: string; message: string; info?: unknown } } {
+  if (err instanceof PorError) return { error: { code: err.code, message: err.message, info: err.info } };
+  return { error: { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) } };
+}
+
+/** Prints an error the way every command does, and returns the exit code for it. */
+export function reportError(command: string, err: unknown, json: boolean): ExitCode {
+  if (json) process.stdout.write(toJson(errorDocument(err)));
+  if (err instanceof PorError) {
+    process.stderr.write(`por ${command}: error: ${err.describe()}\n`);
+  } else {
+    process.stderr.write(`por ${command}: internal error (a bug in por; please report it):\n${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  }
+  return EXIT.BAD_INPUT;
+}
+
+export interface CommandSpec<A> {
+  command: string | string[];
+  describe: string;
+  builder: (y: Argv<GlobalArgs>) => Argv<A>;
+  /** Returns the exit code; throws PorError for bad input. */
+  run: (args: ArgumentsCamelCase<A & GlobalArgs>, ctx: Context) => Promise<ExitCode>;
+}
+
+/** Wraps a command so that every one maps errors and exit codes the same way. */
+export function defineCommand<A>(spec: CommandSpec<A>): CommandModule<GlobalArgs, A> {
+  const name = (Array.isArray(spec.command) ? spec.command[0] : spec.command)?.split(' ')[0] ?? 'por';
+  return {
+    command: spec.command,
+    describe: spec.describe,
+    builder: spec.builder as CommandModule<GlobalArgs, A>['builder'],
+    handler: async (argv) => {
+      const args = argv as ArgumentsCamelCase<A & GlobalArgs>;
+      const ctx = makeContext(args);
+      try {
+        process.exitCode = await spec.run(args, ctx);
+      } catch (err) {
+        process.exitCode = reportError(name, err, args.json);
+      }
+    },
+  };
+}

@@ -1,0 +1,29 @@
+// The `por` command line. Commands live in ./commands, one file each.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { commands } from './commands/index.js';
+import { EXIT, type GlobalArgs } from './context.js';
+
+const VERSION = '0.1.0';
+
+const cli = yargs(hideBin(process.argv))
+  .scriptName('por')
+  .usage('por — proof-of-reserves auditing toolkit\n\nUsage: $0 <command> [options]')
+  .option('json', { type: 'boolean', default: false, describe: 'Print one machine-readable JSON document on stdout and nothing else there' })
+  .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress or notes on stderr' })
+  .version(VERSION)
+  .help()
+  .alias('help', 'h')
+  .strict()
+  .demandCommand(1, 'Give a command; `por --help` lists them.')
+  .epilogue('Exit codes: 0 everything checked holds; 1 a check failed; 2 bad usage or input, or nothing could be checked.\nDocs: docs/ in the repository (FORMATS.md, SPEC.md).')
+  .wrap(Math.min(110, process.stdout.columns ?? 100))
+  .fail((msg, err) => {
+    if (err) throw err;
+    process.stderr.write(`por: ${msg}\nRun with --help for usage.\n`);
+    process.exit(EXIT.BAD_INPUT);
+  });
+
+for (const c of commands) cli.command(c as never);
+
+await (cli as unknown as { parseAsync(): Promise<GlobalArgs> }).parseAsync();

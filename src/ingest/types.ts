@@ -1,0 +1,19 @@
+// The contract between ingest and the stages that consume it (solvency, merkle).
+
+export const ACCOUNT_TYPES = ['spot', 'funding', 'margin', 'futures', 'perpetual', 'options', 'earn'] as const;
+export type AccountType = (typeof ACCOUNT_TYPES)[number];
+
+export const ACCOUNT_MODES = ['simple', 'single-currency-margin', 'multi-currency-margin'] as const;
+export type AccountMode = (typeof ACCOUNT_MODES)[number];
+
+/** One user's position after summing their sub-accounts. */
+export interface UserBalances {
+  userId: string;
+  mode: AccountMode;
+  /**
+   * Net balance per asset, in ledger base units, indexed like the asset registry
+   * (`registry.assets[i]`). Negative means the user owes that asset (margin debt).
+   * The Merkle leaf commits equity = max(net, 0) and debt = max(-net, 0) per asset.
+   */
+  net: bigint[];
+}

@@ -1,0 +1,42 @@
+// File reading shared by Node-side stages. Not for the browser.
+import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { porError } from '../errors/index.js';
+
+/** Reads and parses a JSON file; syntax errors name the file, line and column. */
+export async function readJsonFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw porError('BAD_INPUT', `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file }, err);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const msg = (err as Error).message;
+    const m = /position (\d+)/.exec(msg);
+    if (m) {
+      const pos = Number(m[1]);
+      const before = text.slice(0, pos);
+      const line = before.split('\n').length;
+      const column = pos - before.lastIndexOf('\n');
+      throw porError('BAD_INPUT', `not valid JSON: ${msg}`, { file, line, column }, err);
+    }
+    throw porError('BAD_INPUT', `not valid JSON: ${msg}`, { file }, err);
+  }
+}
+
+/** Writes a file atomically (temp file + rename) so a crash never leaves a partial file in place. */
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.partial-${process.pid}`;
+  await writeFile(tmp, data);
+  await rename(tmp, file);
+}
+
+/** JSON for documents por writes: bigint as decimal strings, two-space indent, trailing newline. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n';
+}
