@@ -1,0 +1,36 @@
+// One entry point for every proof format por understands: the CLI and the web page both call it.
+// Pure: no Node builtins, so the page bundles this very module.
+import { porError } from '../errors/index.js';
+import type { Verdict } from './types.js';
+import { verifyPorProof, type Published } from './por.js';
+import { verifyOkxV1Proof, verifyOkxUserProof } from '../formats/okx-proof.js';
+
+export type { Published } from './por.js';
+export const PROOF_FORMATS = ['por', 'okx-v1', 'okx-user'] as const;
+export type ProofFormat = (typeof PROOF_FORMATS)[number];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Recognises a proof file by its shape; undefined when it is none of the known formats. */
+export function detectProofFormat(json: unknown): ProofFormat | undefined {
+  if (!isObject(json)) return undefined;
+  if (typeof json.format === 'string' && json.format.startsWith('por-proof')) return 'por';
+  if (isObject(json.self) && Array.isArray(json.path)) return 'okx-v1';
+  if (typeof json.hash === 'string' && Array.isArray(json.nodes) && isObject(json.totalBalances)) return 'okx-user';
+  return undefined;
+}
+
+export function verifyAnyProof(json: unknown, published: Published, format?: ProofFormat): Verdict {
+  const f = format ?? detectProofFormat(json);
+  if (f === undefined) {
+    throw porError('BAD_INPUT', `not a proof file por knows; known formats: ${PROOF_FORMATS.join(', ')} (por proof JSON, OKX path proof with "self" and "path", OKX per-user breakdown with "hash", "nodes" and "totalBalances")`);
+  }
+  switch (f) {
+    case 'por':
+      return verifyPorProof(json, published);
+    case 'okx-v1':
+      return verifyOkxV1Proof(json);
+    case 'okx-user':
+      return verifyOkxUserProof(json);
+  }
+}
