@@ -26,4 +26,23 @@ export interface Verdict {
   warnings: string[];
   user: { id?: string; balances: AssetAmount[] };
   root: { hash: string; sums: AssetAmount[]; height?: number; snapshotId?: string };
+  /**
+   * Optional: the walk from the user's leaf up to the root, one entry per level, lowest first, so
+   * the web page (and `--json` readers) can show it. Verifiers that do not fill it stay valid.
+   */
+  path?: PathStep[];
+}
+
+/** One level of the walk from leaf to root. */
+export interface PathStep {
+  /** Height of the node this step produces (1 = the leaf's parent). */
+  level: number;
+  /** Which side the sibling sits on: 'left' means sibling ‖ ours, 'right' means ours ‖ sibling. */
+  side: 'left' | 'right';
+  /** The sibling's hash, hex, as given in the proof. */
+  hash: string;
+  /** The sibling's per-asset sums, when the scheme carries them. */
+  sums?: AssetAmount[];
+  /** The node hash the verifier computed at this level (the last one is the computed root). */
+  computed?: string;
 }
