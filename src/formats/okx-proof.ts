@@ -1,11 +1,268 @@
-// OKX's user proof formats. Placeholder until the OKX issue lands.
-import { porError } from '../errors/index.js';
-import type { Verdict } from '../verify/types.js';
+// OKX's user proof formats, checked by OKX's own rules exactly (see docs/OKX.md):
+//  - okx-v1: `self` (the user's leaf) and `path` (siblings, root last), 2022 scheme;
+//  - okx-user: a user's breakdown into sub-account nodes (`hash`, `nodes`, `totalBalances`).
+// Pure: no Node builtins, so the web page bundles this module.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { porError, withInfo } from '../errors/index.js';
+import type { AssetAmount, Check, PathStep, Verdict } from '../verify/types.js';
+import { addDec, cmpDec, formatDec, okxSum, parseDec, type Dec } from './okx-decimal.js';
 
-export function verifyOkxV1Proof(_json: unknown): Verdict {
-  throw porError('BAD_USAGE', 'OKX path proofs are not supported yet');
+/** The three assets of OKX's 2022 tree, in the order its hashes write them. */
+export const OKX_ASSETS = ['BTC', 'ETH', 'USDT'] as const;
+export type OkxBalances = Record<(typeof OKX_ASSETS)[number], string>;
+
+/** Said with every OKX verdict: what a valid proof under these rules does not show. */
+export const OKX_TOTALS_ONLY_WARNING =
+  "OKX's scheme commits each parent to its children's TOTAL only, not to each child's sums. " +
+  'An exchange can show each user a sibling of (parent − user) and so leave balances out of the root total ' +
+  '(sibling-sum forgery, ePrint 2018/1139). A proof that is valid under these rules is not evidence against that.';
+
+export function okxDepthWarning(levels: number): string {
+  return `The proof has ${levels} levels: the tree holds at most 2^${Math.max(levels - 1, 0)} leaves, so its length reveals roughly how many accounts OKX has; sibling sums reveal the totals of neighbouring accounts.`;
 }
 
-export function verifyOkxUserProof(_json: unknown): Verdict {
-  throw porError('BAD_USAGE', 'OKX per-user breakdowns are not supported yet');
+export const OKX_BREAKDOWN_WARNING =
+  'This breakdown only shows that your total splits into these sub-account nodes. It does not tie them to a published root: ' +
+  'that needs a path proof for each node, which this file does not contain. ' +
+  "OKX's tree commits parents to totals only (ePrint 2018/1139), so even with path proofs a sibling-sum forgery is not excluded.";
+
+const sha256Hex = (text: string): string => bytesToHex(sha256(utf8ToBytes(text)));
+
+/** Leaf text: nonce ‖ {"BTC":"…","ETH":"…","USDT":"…"} with the amounts exactly as written. */
+export function okxBalancesJson(b: OkxBalances): string {
+  return `{"BTC":"${b.BTC}","ETH":"${b.ETH}","USDT":"${b.USDT}"}`;
+}
+
+export function okxLeafHash(nonce: string, b: OkxBalances): string {
+  return sha256Hex(nonce + okxBalancesJson(b));
+}
+
+/** Parent hash: left ‖ right ‖ BTC ‖ ETH ‖ USDT ‖ height, sums as OKX's canonical 8-decimal text. */
+export function okxParentHash(left: string, right: string, sums: OkxBalances, height: number): string {
+  return sha256Hex(`${left}${right}${sums.BTC}${sums.ETH}${sums.USDT}${height}`);
+}
+
+export function okxAddBalances(a: OkxBalances, b: OkxBalances): OkxBalances {
+  return { BTC: okxSum(a.BTC, b.BTC), ETH: okxSum(a.ETH, b.ETH), USDT: okxSum(a.USDT, b.USDT) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the JSON: malformed structure is bad input (exit 2); wrong values are failed checks.
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const HEX64 = /^[0-9a-f]{64}$/;
+
+function bad(field: string, message: string): never {
+  throw porError('BAD_INPUT', message, { field });
+}
+
+function readBalances(v: unknown, field: string): OkxBalances {
+  if (!isObject(v)) bad(field, 'must be an object with BTC, ETH and USDT');
+  const out = {} as OkxBalances;
+  for (const a of OKX_ASSETS) {
+    const t = v[a];
+    if (typeof t !== 'string') bad(`${field}.${a}`, 'must be decimal text in quotes');
+    try {
+      parseDec(t);
+    } catch (err) {
+      withInfo(err, { field: `${field}.${a}` });
+    }
+    out[a] = t;
+  }
+  return out;
+}
+
+function readHash(v: unknown, field: string): string {
+  if (typeof v !== 'string' || !HEX64.test(v)) bad(field, 'must be 64 lower-case hex digits');
+  return v;
+}
+
+function readInt(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) bad(field, 'must be an integer');
+  return v;
+}
+
+interface V1Node {
+  hash: string;
+  balances: OkxBalances;
+  type: number;
+  height: number;
+  nonce?: string;
+  auditId?: string;
+}
+
+function readNode(v: unknown, field: string, leaf: boolean): V1Node {
+  if (!isObject(v)) bad(field, 'must be an object');
+  const node: V1Node = {
+    hash: readHash(v.hash, `${field}.hash`),
+    balances: readBalances(v.balances, `${field}.balances`),
+    type: readInt(v.type, `${field}.type`),
+    height: readInt(v.height, `${field}.height`),
+  };
+  if (leaf) {
+    if (typeof v.nonce !== 'string' || v.nonce === '') bad(`${field}.nonce`, 'the leaf needs its nonce');
+    node.nonce = v.nonce;
+  }
+  if (typeof v.auditId === 'string') node.auditId = v.auditId;
+  return node;
+}
+
+const amounts = (b: OkxBalances): AssetAmount[] => OKX_ASSETS.map((asset) => ({ asset, amount: b[asset] }));
+
+function negatives(b: OkxBalances): string[] {
+  return OKX_ASSETS.filter((a) => b[a].startsWith('-') && parseDec(b[a]).units !== 0n);
+}
+
+const check = (name: string, ok: boolean, detail: string): Check => ({ name, ok, detail });
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Verifies an OKX 2022 path proof by OKX's published rules: the leaf hash; for each level, the
+ * parent hash from left ‖ right ‖ sums ‖ height with `type` 1 = sibling on the left, 2 (and 4) = on
+ * the right; and the last entry (the root): hash, sums and height. Adds por's own stricter checks
+ * (no negative amount anywhere, padding entries that really are the node's own copy).
+ */
+export function verifyOkxV1Proof(json: unknown): Verdict {
+  if (!isObject(json)) throw porError('BAD_INPUT', 'an OKX path proof must be a JSON object with "self" and "path"');
+  const self = readNode(json.self, 'self', true);
+  if (!Array.isArray(json.path) || json.path.length < 2) bad('path', 'must list the siblings and, last, the root');
+  const entries = json.path.map((p, i) => readNode(p, `path[${i}]`, false));
+  const root = entries[entries.length - 1] as V1Node;
+  const siblings = entries.slice(0, -1);
+  const checks: Check[] = [];
+
+  const leaf = okxLeafHash(self.nonce ?? '', self.balances);
+  checks.push(
+    check('leaf-hash', leaf === self.hash, leaf === self.hash
+      ? `SHA-256(nonce ‖ balances JSON) = ${leaf}, as in the file`
+      : `SHA-256(nonce ‖ balances JSON) = ${leaf}, but the file says ${self.hash}`),
+  );
+
+  // OKX's rules on types: the leaf is 1 (left) or 2 (right), its first sibling the other side;
+  // siblings are 1, 2 or 4 (4: the node paired with itself at an odd level).
+  const typeProblems: string[] = [];
+  if (self.type !== 1 && self.type !== 2) typeProblems.push(`self.type is ${self.type}, not 1 or 2`);
+  if (siblings[0] && siblings[0].type === self.type) typeProblems.push(`self and path[0] are both type ${self.type}: both on the same side`);
+  siblings.forEach((s, i) => {
+    if (s.type !== 1 && s.type !== 2 && s.type !== 4) typeProblems.push(`path[${i}].type is ${s.type}; siblings are 1, 2 or 4`);
+  });
+  checks.push(check('node-types', typeProblems.length === 0, typeProblems.length === 0
+    ? `leaf is the ${self.type === 1 ? 'left' : 'right'} child; ${siblings.length} siblings typed 1 (left), 2 (right) or 4 (self-copy)`
+    : typeProblems.join('; ')));
+
+  // The walk, exactly as OKX's validator does it.
+  let hash = self.hash;
+  let sums = self.balances;
+  let height = 1;
+  const path: PathStep[] = [];
+  const padding: string[] = [];
+  siblings.forEach((s, i) => {
+    let siblingLeft: boolean;
+    if (i === 0) siblingLeft = self.type !== 1;
+    else siblingLeft = s.type === 1;
+    if (s.type === 4 && (s.hash !== hash || OKX_ASSETS.some((a) => parseDec(s.balances[a]).units !== 0n))) {
+      padding.push(`path[${i}] (type 4) should repeat the node ${hash} with zero sums`);
+    }
+    const parentSums = okxAddBalances(sums, s.balances);
+    height = i === 0 ? 2 : s.height + 1;
+    const parent = siblingLeft ? okxParentHash(s.hash, hash, parentSums, height) : okxParentHash(hash, s.hash, parentSums, height);
+    path.push({ level: height - 1, side: siblingLeft ? 'left' : 'right', hash: s.hash, sums: amounts(s.balances), computed: parent });
+    hash = parent;
+    sums = parentSums;
+  });
+
+  checks.push(check('root-hash', hash === root.hash, hash === root.hash
+    ? `the walk ends at ${hash}, the root in the file`
+    : `the walk ends at ${hash}, but the file's root is ${root.hash}`));
+  const sumDiffs = OKX_ASSETS.filter((a) => sums[a] !== root.balances[a]);
+  checks.push(check('root-sums', sumDiffs.length === 0, sumDiffs.length === 0
+    ? `computed root totals ${OKX_ASSETS.map((a) => `${a} ${sums[a]}`).join(', ')} match the file`
+    : sumDiffs.map((a) => `${a}: computed ${sums[a]}, file says ${root.balances[a]}`).join('; ')));
+  checks.push(check('root-height', height === root.height, height === root.height
+    ? `root height ${height} matches`
+    : `computed root height ${height}, file says ${root.height}`));
+
+  // por's stricter readings, which OKX's validator does not make.
+  const neg: string[] = [];
+  if (negatives(self.balances).length) neg.push(`self: ${negatives(self.balances).join(', ')}`);
+  entries.forEach((e, i) => {
+    const n = negatives(e.balances);
+    if (n.length) neg.push(`path[${i}]: ${n.join(', ')}`);
+  });
+  checks.push(check('balances-non-negative', neg.length === 0, neg.length === 0
+    ? 'no negative amount on the path'
+    : `negative amounts (a fake account cancelling real ones; OKX's validator accepts them): ${neg.join('; ')}`));
+  checks.push(check('padding-nodes', padding.length === 0, padding.length === 0
+    ? `${siblings.filter((s) => s.type === 4).length} type-4 entries, each a zero-sum copy of the node it pairs with`
+    : `${padding.join('; ')} (OKX's validator does not check this)`));
+  const badHeights = siblings.map((s, i) => (s.height === i + 1 ? '' : `path[${i}].height is ${s.height}, expected ${i + 1}`)).filter(Boolean);
+  if (self.height !== 1) badHeights.unshift(`self.height is ${self.height}, expected 1`);
+  checks.push(check('path-heights', badHeights.length === 0, badHeights.length === 0
+    ? `heights run 1 to ${root.height} without a gap`
+    : badHeights.join('; ')));
+
+  const verdict: Verdict = {
+    valid: checks.every((c) => c.ok),
+    format: 'okx-v1',
+    checks,
+    warnings: [OKX_TOTALS_ONLY_WARNING, okxDepthWarning(root.height)],
+    user: { balances: amounts(self.balances) },
+    root: { hash: root.hash, sums: amounts(root.balances), height: root.height },
+    path,
+  };
+  if (self.auditId !== undefined) {
+    verdict.user.id = self.auditId;
+    verdict.root.snapshotId = self.auditId;
+  }
+  return verdict;
+}
+
+/**
+ * Verifies an OKX per-user breakdown: user hash = SHA-256(nonce ‖ totalBalances JSON), each node's
+ * hash = SHA-256(user hash ‖ BTC ‖ ETH ‖ USDT), and the nodes add up to totalBalances exactly.
+ */
+export function verifyOkxUserProof(json: unknown): Verdict {
+  if (!isObject(json)) throw porError('BAD_INPUT', 'an OKX breakdown must be a JSON object with "hash", "nodes" and "totalBalances"');
+  const userHash = readHash(json.hash, 'hash');
+  if (typeof json.nonce !== 'string' || json.nonce === '') bad('nonce', 'the breakdown needs its nonce');
+  const nonce = json.nonce;
+  const total = readBalances(json.totalBalances, 'totalBalances');
+  if (!Array.isArray(json.nodes) || json.nodes.length === 0) bad('nodes', 'must be a non-empty array');
+  const nodes = json.nodes.map((n, i) => {
+    if (!isObject(n)) bad(`nodes[${i}]`, 'must be an object');
+    return { hash: readHash(n.hash, `nodes[${i}].hash`), balances: readBalances(n.balances, `nodes[${i}].balances`) };
+  });
+  const checks: Check[] = [];
+  const computed = sha256Hex(nonce + okxBalancesJson(total));
+  checks.push(check('user-hash', computed === userHash, computed === userHash
+    ? `SHA-256(nonce ‖ totalBalances JSON) = ${computed}, as in the file`
+    : `SHA-256(nonce ‖ totalBalances JSON) = ${computed}, but the file says ${userHash}`));
+  nodes.forEach((n, i) => {
+    const h = sha256Hex(userHash + n.balances.BTC + n.balances.ETH + n.balances.USDT);
+    checks.push(check('node-hash', h === n.hash, h === n.hash
+      ? `node ${i + 1} of ${nodes.length}: SHA-256(user hash ‖ BTC ‖ ETH ‖ USDT) = ${h}, as in the file`
+      : `node ${i + 1} of ${nodes.length}: SHA-256(user hash ‖ BTC ‖ ETH ‖ USDT) = ${h}, but the file says ${n.hash}`));
+  });
+  const diffs: string[] = [];
+  for (const a of OKX_ASSETS) {
+    let sum: Dec = { units: 0n, scale: 0 };
+    for (const n of nodes) sum = addDec(sum, parseDec(n.balances[a]));
+    if (cmpDec(sum, parseDec(total[a])) !== 0) diffs.push(`${a}: nodes add up to ${formatDec(sum)}, totalBalances says ${total[a]}`);
+  }
+  checks.push(check('nodes-sum', diffs.length === 0, diffs.length === 0
+    ? `the ${nodes.length} nodes add up exactly to totalBalances`
+    : diffs.join('; ')));
+  const neg = [total, ...nodes.map((n) => n.balances)].flatMap((b, i) => (negatives(b).length ? [`${i === 0 ? 'totalBalances' : `nodes[${i - 1}]`}: ${negatives(b).join(', ')}`] : []));
+  checks.push(check('balances-non-negative', neg.length === 0, neg.length === 0 ? 'no negative amount' : `negative amounts: ${neg.join('; ')}`));
+  return {
+    valid: checks.every((c) => c.ok),
+    format: 'okx-user',
+    checks,
+    warnings: [OKX_BREAKDOWN_WARNING],
+    user: { id: userHash, balances: amounts(total) },
+    // No root in this file: the hash shown is the user's own, sums are the user's totals.
+    root: { hash: userHash, sums: amounts(total) },
+  };
 }
