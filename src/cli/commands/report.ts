@@ -1,13 +1,68 @@
-import { defineCommand, EXIT } from '../context.js';
+// `por report verify-signature` and `por report render`: the published report's signature and page.
+import { readFile } from 'node:fs/promises';
+import type { Argv, CommandModule } from 'yargs';
+import { defineCommand, EXIT, type GlobalArgs } from '../context.js';
 import { porError } from '../../errors/index.js';
+import { readJsonFile, writeFileAtomic } from '../../io/node.js';
+import { parseReport } from '../../report/parse.js';
+import { checkReportSignature, parseSignature } from '../../report/signature.js';
+import { renderReportHtml } from '../../report/html.js';
+import { signaturePathFor } from '../../report/publish.js';
 
-// Placeholder until its issue lands; kept so --help lists the whole tool.
-export const reportCommand = defineCommand({
-  command: 'report',
-  describe: '(not yet implemented)',
-  builder: (y) => y,
-  run: async () => {
-    throw porError('BAD_USAGE', 'report is not implemented yet');
+async function readBytes(file: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (err) {
+    throw porError('BAD_INPUT', `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file }, err);
+  }
+}
+
+const verifySignature = defineCommand({
+  command: 'verify-signature <report>',
+  describe: "Check the exchange's EIP-191 signature over the exact bytes of report.json",
+  builder: (y) =>
+    y
+      .positional('report', { type: 'string', demandOption: true, describe: 'The published report.json' })
+      .option('signer', { type: 'string', describe: "The exchange's signing address, as announced somewhere you trust (not from the signature file)" })
+      .option('signature', { type: 'string', describe: 'The signature file (default: report.sig.json beside the report)' })
+      .example('$0 report verify-signature out/report.json --signer 0xAbC…', 'exit 0 when that key signed these exact bytes'),
+  run: async (args, ctx) => {
+    const sigFile = args.signature ?? signaturePathFor(args.report);
+    const bytes = await readBytes(args.report);
+    const sig = parseSignature(await readJsonFile(sigFile), sigFile);
+    const res = checkReportSignature(bytes, sig, args.signer);
+    if (ctx.json) ctx.printJson({ format: 'por-signature-check', version: 1, valid: res.ok, check: res.check, detail: res.detail, signer: res.recovered ?? null, report: args.report, signature: sigFile });
+    ctx.print(`${res.ok ? 'VALID' : 'INVALID'}: ${res.detail}`);
+    if (res.ok && args.signer === undefined) ctx.note('note: without --signer this only shows the file was not changed since that key signed it');
+    return res.ok ? EXIT.OK : EXIT.CHECK_FAILED;
+  },
+});
+
+const render = defineCommand({
+  command: 'render <report>',
+  describe: 'Write report.html again from a published report.json (self-contained, no network)',
+  builder: (y) =>
+    y
+      .positional('report', { type: 'string', demandOption: true, describe: 'The report.json' })
+      .option('out', { type: 'string', demandOption: true, describe: 'The HTML file to write' })
+      .option('verify-page', { type: 'string', describe: 'Relative link to the offline proof checker (e.g. verify.html)' }),
+  run: async (args, ctx) => {
+    const report = parseReport(await readJsonFile(args.report), args.report);
+    const html = await renderReportHtml(report, args.verifyPage !== undefined ? { verifyPage: args.verifyPage } : {});
+    await writeFileAtomic(args.out, html);
+    if (ctx.json) ctx.printJson({ format: 'por-render', version: 1, out: args.out });
+    ctx.print(`wrote ${args.out}`);
     return EXIT.OK;
   },
 });
+
+export const reportCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'report <command>',
+  describe: 'Work with a published report: check its signature, render its page',
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .command(verifySignature as never)
+      .command(render as never)
+      .demandCommand(1, 'Give a report sub-command: verify-signature or render'),
+  handler: () => {},
+};

@@ -1,0 +1,173 @@
+// report.html: one self-contained page (inline CSS and SVG, no script, no external resource) that a
+// reader without an engineering background can follow: a verdict, a table, a chart, then the detail.
+import { ratioBarChart } from './chart.js';
+import { percentText } from './solvency.js';
+import type { Report, ReportSolvencyRow } from './types.js';
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+const CSS = `
+:root { color-scheme: light; }
+body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; color: #1a1a1a; background: #fafafa; }
+main { max-width: 960px; margin: 0 auto; padding: 24px 16px 64px; }
+h1 { font-size: 1.6rem; margin: 0 0 4px; }
+h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+.sub { color: #555; margin: 0 0 16px; }
+.verdict { padding: 16px 20px; border-radius: 8px; font-size: 1.15rem; margin: 16px 0; }
+.verdict.pass { background: #e8f5e9; border: 2px solid #2e7d32; }
+.verdict.fail { background: #ffebee; border: 2px solid #c62828; }
+.verdict.warn { background: #fff8e1; border: 2px solid #f9a825; }
+.verdict strong { display: block; font-size: 1.3rem; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0; background: #fff; font-variant-numeric: tabular-nums; }
+th, td { padding: 6px 8px; border-bottom: 1px solid #e0e0e0; text-align: left; vertical-align: top; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+tr.under td { background: #fff5f5; }
+.ok { color: #2e7d32; font-weight: 600; } .bad { color: #c62828; font-weight: 600; } .warnc { color: #a66d00; font-weight: 600; }
+code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.85em; word-break: break-all; }
+div.tw { overflow-x: auto; }
+.chart { background: #fff; padding: 8px; overflow-x: auto; }
+.chart svg { max-width: 100%; height: auto; }
+details { margin: 8px 0; } summary { cursor: pointer; font-weight: 600; }
+.note { background: #fff; border-left: 4px solid #90a4ae; padding: 8px 12px; margin: 12px 0; }
+pre { background: #263238; color: #eceff1; padding: 12px; overflow-x: auto; border-radius: 4px; }
+@media (max-width: 600px) { body { font-size: 15px; } th, td { padding: 4px; } }
+`;
+
+/** The shell both pages share (report and audit): no script, no network. */
+export function htmlPage(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${escapeHtml(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+export function percentNumber(ratio: string | null): number {
+  // Display only (bar length); the exact ratio is printed beside it.
+  return ratio === null ? 100 : Number(ratio) * 100;
+}
+
+export interface HeadlineVerdict {
+  level: 'pass' | 'fail' | 'warn';
+  title: string;
+  detail: string;
+}
+
+export function reportVerdict(report: Report): HeadlineVerdict {
+  const own = report.solvency.filter((s) => !s.exchangeToken);
+  const under = own.filter((s) => !s.covered);
+  const ownTokenUnder = report.solvency.filter((s) => s.exchangeToken && !s.covered);
+  const uncounted = report.addresses.filter((a) => !a.counted).length;
+  if (under.length > 0) {
+    return {
+      level: 'fail',
+      title: `Not fully backed: ${under.map((s) => s.asset).join(', ')} ${under.length === 1 ? 'is' : 'are'} under 100 %`,
+      detail: `For ${under.length === 1 ? 'this asset' : 'these assets'} the exchange showed less on-chain than it owes its users. One asset's surplus never makes up for another's shortfall.`,
+    };
+  }
+  const extra: string[] = [];
+  if (ownTokenUnder.length) extra.push(`the exchange's own token ${ownTokenUnder.map((s) => s.asset).join(', ')} is under 100 %`);
+  if (uncounted) extra.push(`${uncounted} listed address${uncounted === 1 ? '' : 'es'} had no valid ownership proof and ${uncounted === 1 ? 'was' : 'were'} not counted`);
+  return {
+    level: extra.length ? 'warn' : 'pass',
+    title: `Fully backed: every asset's on-chain reserves cover what users are owed`,
+    detail: `As stated by the exchange at snapshot ${report.snapshot.id}${extra.length ? `; note that ${extra.join(', and ')}` : ''}. Anyone can re-check this with their own node: see "How to check" below.`,
+  };
+}
+
+export interface ReportPageOptions {
+  /** Relative link to the offline proof checker published beside the report. */
+  verifyPage?: string;
+  /** The file name of the signature published beside the report. */
+  signatureFile?: string;
+  signer?: string;
+}
+
+export function solvencyTable(rows: readonly ReportSolvencyRow[], headRatio = 'Reserve ratio'): string {
+  const body = rows
+    .map((s) => {
+      const cls = s.covered ? '' : ' class="under"';
+      const status = s.covered ? '<span class="ok">covered</span>' : '<span class="bad">under 100 %</span>';
+      const name = s.exchangeToken ? `${escapeHtml(s.asset)} <small>(exchange's own token)</small>` : escapeHtml(s.asset);
+      return `<tr${cls}><td>${name}</td><td class="num">${s.reserves}</td><td class="num">${s.grossLiabilities}</td><td class="num">${s.userDebt}</td><td class="num">${s.netLiabilities}</td><td class="num">${s.surplus}</td><td class="num">${percentText(s.ratio)}</td><td>${status}</td></tr>`;
+    })
+    .join('\n');
+  return `<div class="tw"><table id="solvency">
+<thead><tr><th>Asset</th><th class="num">On-chain reserves</th><th class="num">Owed to users</th><th class="num">Owed by users (debt)</th><th class="num">Net owed</th><th class="num">Surplus / shortfall</th><th class="num">${escapeHtml(headRatio)}</th><th>Status</th></tr></thead>
+<tbody>
+${body}
+</tbody>
+</table></div>`;
+}
+
+export async function solvencyChart(rows: readonly ReportSolvencyRow[], title?: string): Promise<string> {
+  return ratioBarChart(
+    rows.map((s) => ({ asset: s.asset, percent: percentNumber(s.ratio), label: percentText(s.ratio), exchangeToken: s.exchangeToken })),
+    title,
+  );
+}
+
+export async function renderReportHtml(report: Report, opts: ReportPageOptions = {}): Promise<string> {
+  const v = reportVerdict(report);
+  const who = report.exchange ? `${report.exchange} — ` : '';
+  const chart = await solvencyChart(report.solvency);
+  const chains = report.chains
+    .map((c) => `<tr><td>${escapeHtml(c.chain)}</td><td class="num">${escapeHtml(c.block.number)}</td><td class="mono">${escapeHtml(c.block.hash)}</td><td>${escapeHtml(c.block.time)}</td></tr>`)
+    .join('\n');
+  const addresses = report.addresses
+    .map((a) => {
+      const bal = a.balances.map((b) => `${escapeHtml(b.amount)} ${escapeHtml(b.asset)}`).join('<br>') || '—';
+      const own = a.ownership === null ? '<span class="bad">no proof</span>' : a.ownership.valid ? `<span class="ok">signed</span> (${escapeHtml(a.ownership.scheme)})` : `<span class="bad">invalid</span> ${escapeHtml(a.ownership.reason ?? '')}`;
+      return `<tr><td>${escapeHtml(a.chain)}</td><td class="mono">${escapeHtml(a.address)}</td><td>${escapeHtml(a.label ?? '')}</td><td class="num">${bal}</td><td>${own}</td><td>${a.counted ? 'yes' : '<span class="bad">no</span>'}</td></tr>`;
+    })
+    .join('\n');
+  const root = report.merkleRoot;
+  const verifyLink = opts.verifyPage
+    ? `<p><a href="${escapeHtml(opts.verifyPage)}">Check that your own balance was counted</a> — open the proof file your exchange gives you in this page; it works offline and uploads nothing.</p>`
+    : `<p>Ask the exchange for your proof file and check it with <code>por verify PROOF.json --report report.json</code>.</p>`;
+  const sig = opts.signatureFile
+    ? `<p>This report is signed by the exchange key <code>${escapeHtml(opts.signer ?? '')}</code>; the signature is in <code>${escapeHtml(opts.signatureFile)}</code>. Check it with <code>por report verify-signature report.json --signer ADDRESS</code>, using the address the exchange announced elsewhere.</p>`
+    : '<p class="warnc">This report was published without a signature file.</p>';
+  const notes = (report.notes ?? []).map((n) => `<li>${escapeHtml(n)}</li>`).join('');
+  const body = `
+<h1>${escapeHtml(who)}Proof of reserves</h1>
+<p class="sub">Snapshot <code>${escapeHtml(report.snapshot.id)}</code> taken ${escapeHtml(report.snapshot.time)} · ${report.addresses.length} reserve address${report.addresses.length === 1 ? '' : 'es'} on ${report.chains.length} chain${report.chains.length === 1 ? '' : 's'} · ${escapeHtml(String(root.leafCount))} user accounts in the liabilities tree</p>
+<div id="verdict" class="verdict ${v.level}"><strong>${escapeHtml(v.title)}</strong>${escapeHtml(v.detail)}</div>
+<div class="note">What this shows: for each asset, the coins the exchange proved it controls on-chain at a stated block, against the total it owes its users at the same moment. What it cannot show: debts the exchange has elsewhere, or users left out of the tree — which is why every user should check their own proof.</div>
+<h2>Per asset</h2>
+${solvencyTable(report.solvency)}
+<div class="chart" id="chart">${chart}</div>
+<p>"Owed to users" is the sum of every user's positive balance in that asset. "Owed by users" is what margin users borrowed; it is not counted as a reserve. The ratio is on-chain reserves divided by what is owed to users, rounded down.</p>
+${notes ? `<ul>${notes}</ul>` : ''}
+<h2>Your own balance</h2>
+${verifyLink}
+<p>The liabilities tree's root: <code id="root-hash">${escapeHtml(root.hash)}</code> (height ${escapeHtml(String(root.height))}).</p>
+<h2>Blocks the balances were read at</h2>
+<table id="chains"><thead><tr><th>Chain</th><th class="num">Block</th><th>Block hash</th><th>Block time (UTC)</th></tr></thead><tbody>
+${chains}
+</tbody></table>
+<details><summary>Reserve addresses (${report.addresses.length})</summary>
+<table id="addresses"><thead><tr><th>Chain</th><th>Address</th><th>Label</th><th class="num">Balance</th><th>Ownership proof</th><th>Counted</th></tr></thead><tbody>
+${addresses}
+</tbody></table></details>
+<h2>How to check</h2>
+${sig}
+<p>A journalist can re-read every balance from a node of their choosing and recompute every figure on this page:</p>
+<pre>por audit report.json --rpc ethereum=https://YOUR-NODE --html audit.html</pre>
+<p class="sub">Made by ${escapeHtml(report.tool.name)} ${escapeHtml(report.tool.version)}, report format ${escapeHtml(report.format)} v${report.version}.</p>
+`;
+  return htmlPage(`${who}Proof of reserves — ${report.snapshot.id}`, body);
+}

@@ -1,0 +1,101 @@
+// Per-asset reserves vs liabilities for the report, and the reserves sum from address balances.
+// Pure and exact: bigint base units; the ratio with decimal.js at a stated precision, rounded down
+// so that coverage is never overstated. The audit recomputes with these same two functions from
+// the balances it read itself.
+import { Decimal } from 'decimal.js';
+import { porError } from '../errors/index.js';
+import { formatAmount, rescale } from '../money/index.js';
+import type { ReportSolvencyRow } from './types.js';
+
+export const RATIO_PRECISION = 40;
+const RatioDecimal = Decimal.clone({ precision: RATIO_PRECISION, rounding: Decimal.ROUND_DOWN });
+
+export interface AssetInfo {
+  symbol: string;
+  decimals: number;
+  exchangeToken?: boolean;
+}
+
+export interface HeldBalance {
+  asset: string;
+  units: bigint;
+  /** On-chain decimals of `units`. */
+  decimals: number;
+}
+
+/**
+ * Sums on-chain balances into ledger base units per asset. Balances are first summed per on-chain
+ * precision, then truncated once to the ledger precision (so truncation never loses more than one
+ * ledger unit per representation, and never rounds up).
+ */
+export function sumReserves(assets: readonly AssetInfo[], balances: Iterable<HeldBalance>): Map<string, bigint> {
+  const byPrecision = new Map<string, Map<number, bigint>>();
+  const known = new Map(assets.map((a) => [a.symbol, a]));
+  for (const b of balances) {
+    if (!known.has(b.asset)) throw porError('UNKNOWN_ASSET', `balance in asset ${b.asset}, which the report does not list`, { field: 'asset' });
+    if (b.units < 0n) throw porError('BAD_AMOUNT', `negative on-chain balance ${b.units} of ${b.asset}`);
+    let m = byPrecision.get(b.asset);
+    if (!m) byPrecision.set(b.asset, (m = new Map()));
+    m.set(b.decimals, (m.get(b.decimals) ?? 0n) + b.units);
+  }
+  const out = new Map<string, bigint>();
+  for (const a of assets) {
+    let total = 0n;
+    for (const [dec, units] of byPrecision.get(a.symbol) ?? []) total += rescale(units, dec, a.decimals);
+    out.set(a.symbol, total);
+  }
+  return out;
+}
+
+/** reserves / liabilities, full precision text (no exponent), or null when nothing is owed. */
+export function ratioText(reserves: bigint, liabilities: bigint): string | null {
+  if (liabilities === 0n) return null;
+  return new RatioDecimal(reserves.toString()).div(new RatioDecimal(liabilities.toString())).toFixed();
+}
+
+export interface LiabilityTotals {
+  asset: string;
+  /** Sum of users' positive net balances (ledger base units). */
+  gross: bigint;
+  /** Sum of users' negative net balances, as a positive number. */
+  debt: bigint;
+}
+
+export function solvencyRows(
+  assets: readonly AssetInfo[],
+  reserves: ReadonlyMap<string, bigint>,
+  liabilities: readonly LiabilityTotals[],
+): ReportSolvencyRow[] {
+  const liab = new Map(liabilities.map((l) => [l.asset, l]));
+  return assets.map((a) => {
+    const l = liab.get(a.symbol);
+    if (!l) throw porError('BAD_INPUT', `no liability total for asset ${a.symbol}`, { field: 'liabilities' });
+    const r = reserves.get(a.symbol) ?? 0n;
+    const net = l.gross - l.debt;
+    const surplus = r - l.gross;
+    const f = (u: bigint) => formatAmount(u, a.decimals);
+    return {
+      asset: a.symbol,
+      decimals: a.decimals,
+      reserves: f(r),
+      reservesUnits: r.toString(),
+      grossLiabilities: f(l.gross),
+      grossLiabilitiesUnits: l.gross.toString(),
+      userDebt: f(l.debt),
+      userDebtUnits: l.debt.toString(),
+      netLiabilities: f(net),
+      netLiabilitiesUnits: net.toString(),
+      surplus: f(surplus),
+      surplusUnits: surplus.toString(),
+      ratio: ratioText(r, l.gross),
+      covered: r >= l.gross,
+      exchangeToken: a.exchangeToken === true,
+    };
+  });
+}
+
+/** A ratio as a percentage with two decimals, rounded down (tables only; JSON keeps full text). */
+export function percentText(ratio: string | null): string {
+  if (ratio === null) return 'n/a';
+  return `${new RatioDecimal(ratio).times(100).toDecimalPlaces(2, Decimal.ROUND_DOWN).toFixed(2)} %`;
+}
