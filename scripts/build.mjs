@@ -17,3 +17,8 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+// The offline verifier page (dist/verify.html): the browser bundle of src/verify, inlined into one
+// html file; `por verify-page` copies it, so esbuild is not needed at run time.
+const { buildVerifyPage } = await import('./build-web.mjs');
+await buildVerifyPage();

@@ -1,0 +1,232 @@
+// Everything the verifier page decides without touching the DOM: reading a dropped file as JSON,
+// telling a proof from a report, and turning check names and errors into sentences a
+// non-engineer can follow. Pure, so vitest covers it in Node and the page bundles it unchanged.
+import { PorError } from '../errors/index.js';
+import { detectProofFormat, type ProofFormat } from '../verify/any.js';
+import type { Check } from '../verify/types.js';
+
+export type ParsedFile = { ok: true; json: unknown } | { ok: false; message: string };
+
+/** JSON.parse with a message that names the file and, when the engine says where, line and column. */
+export function parseJsonText(text: string, fileName: string): ParsedFile {
+  let t = text;
+  if (t.charCodeAt(0) === 0xfeff) t = t.slice(1);
+  if (t.trim() === '') return { ok: false, message: `“${fileName}” is empty. Pick the file again; it may not have finished downloading.` };
+  try {
+    return { ok: true, json: JSON.parse(t) };
+  } catch (err) {
+    const raw = err instanceof Error ? err.message : String(err);
+    // Engines do not always say where (V8's "Unexpected token" does not), so find it ourselves.
+    const lc = /line (\d+) column (\d+)/.exec(raw);
+    let where = '';
+    if (lc) where = ` (line ${lc[1]}, column ${lc[2]})`;
+    else {
+      const p = jsonErrorOffset(t);
+      if (p !== undefined) {
+        const before = t.slice(0, p);
+        const line = before.split('\n').length;
+        const column = p - before.lastIndexOf('\n');
+        where = ` (line ${line}, column ${column})`;
+      }
+    }
+    const looksHtml = /^\s*</.test(t);
+    const hint = looksHtml
+      ? ' It looks like a web page (HTML), not a JSON file: save the proof itself, not the page that links to it.'
+      : ' A proof or report is a JSON file, usually ending in .json.';
+    return { ok: false, message: `“${fileName}” is not a valid JSON file${where}.${hint}` };
+  }
+}
+
+/** Offset of the first JSON syntax error in `t` (a small strict scanner), or undefined if none found. */
+export function jsonErrorOffset(t: string): number | undefined {
+  let i = 0;
+  const ws = () => {
+    while (i < t.length && (t[i] === ' ' || t[i] === '\n' || t[i] === '\r' || t[i] === '\t')) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const str = () => {
+    i++; // opening quote
+    while (i < t.length) {
+      const c = t.charCodeAt(i);
+      if (c === 34) return void i++;
+      if (c < 32) fail();
+      if (c === 92) {
+        i++;
+        if (t[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(t.slice(i + 1, i + 5))) fail();
+          i += 5;
+        } else if (i < t.length && '"\\/bfnrt'.includes(t[i]!)) i++;
+        else fail();
+      } else i++;
+    }
+    fail();
+  };
+  const value = (depth: number): void => {
+    if (depth > 5000) fail();
+    ws();
+    const c = t[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (t[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (t[i] !== '"') fail();
+        str();
+        ws();
+        if (t[i] !== ':') fail();
+        i++;
+        value(depth + 1);
+        ws();
+        if (t[i] === ',') i++;
+        else if (t[i] === '}') return void i++;
+        else fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (t[i] === ']') return void i++;
+      for (;;) {
+        value(depth + 1);
+        ws();
+        if (t[i] === ',') i++;
+        else if (t[i] === ']') return void i++;
+        else fail();
+      }
+    } else if (c === '"') str();
+    else {
+      const m = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(t.slice(i, i + 400));
+      if (!m) fail();
+      i += m![0].length;
+    }
+  };
+  try {
+    value(0);
+    ws();
+    return i < t.length ? i : undefined;
+  } catch (e) {
+    return typeof e === 'number' ? e : undefined;
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export type DocumentKind =
+  | { kind: 'proof'; format: ProofFormat }
+  | { kind: 'report' }
+  | { kind: 'root' }
+  | { kind: 'unknown' };
+
+/** What a parsed file is, by its shape: a user's proof, a published report, a root document. */
+export function classifyDocument(json: unknown): DocumentKind {
+  const format = detectProofFormat(json);
+  if (format !== undefined) return { kind: 'proof', format };
+  if (!isObject(json)) return { kind: 'unknown' };
+  const tag = typeof json.format === 'string' ? json.format : '';
+  if (tag.startsWith('por-root')) return { kind: 'root' };
+  if (tag.startsWith('por-report') || 'merkleRoot' in json) return { kind: 'report' };
+  return { kind: 'unknown' };
+}
+
+export const FORMAT_NAMES: Record<string, string> = {
+  por: 'por proof',
+  'okx-v1': 'OKX Merkle path proof',
+  'okx-user': 'OKX per-user breakdown',
+};
+
+/** The message for a file put in the proof slot that is not a proof. */
+export function notAProofMessage(kind: DocumentKind, fileName: string): string {
+  switch (kind.kind) {
+    case 'report':
+      return `“${fileName}” is the exchange's published report, not your personal proof. Put it in step 2, and put the proof file you downloaded from your account in step 1.`;
+    case 'root':
+      return `“${fileName}” is the exchange's published root, not your personal proof. Put it in step 2, and put the proof file you downloaded from your account in step 1.`;
+    default:
+      return `“${fileName}” is JSON, but not a proof this page knows. It understands por proofs, OKX Merkle path proofs (with "self" and "path") and OKX per-user breakdowns (with "hash", "nodes" and "totalBalances").`;
+  }
+}
+
+/** The message for a file put in the published-data slot that is not a report or root. */
+export function notPublishedMessage(kind: DocumentKind, fileName: string): string | undefined {
+  switch (kind.kind) {
+    case 'report':
+    case 'root':
+      return undefined;
+    case 'proof':
+      return `“${fileName}” is a personal proof (${FORMAT_NAMES[kind.format] ?? kind.format}), not the exchange's published report. Put it in step 1; step 2 takes the report (report.json), the root file (root.json) or the root hash.`;
+    default:
+      return `“${fileName}” is JSON, but not a published por report or root file. Step 2 takes report.json or root.json as published by the exchange, or the root hash pasted as text.`;
+  }
+}
+
+/** A root hash as users paste it: hex, optional 0x, whitespace around it ignored. */
+export function normaliseRootHash(text: string): { ok: true; hash: string } | { ok: false; message: string } | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  const hex = t.startsWith('0x') || t.startsWith('0X') ? t.slice(2) : t;
+  if (!/^[0-9a-fA-F]+$/.test(hex)) {
+    return { ok: false, message: 'The root hash should be written in hexadecimal (digits 0–9 and letters a–f), as the exchange published it.' };
+  }
+  if (hex.length !== 64) {
+    return { ok: false, message: `The root hash should be 64 hexadecimal characters long; this one has ${hex.length}. Copy it again in full.` };
+  }
+  return { ok: true, hash: t.startsWith('0x') || t.startsWith('0X') ? `0x${hex.toLowerCase()}` : hex.toLowerCase() };
+}
+
+/**
+ * Plain sentences for check names. Matched by exact name first, then by the words in the name, so
+ * a verifier that adds a "-v2" suffix or a new name still gets a sensible sentence; a name that
+ * matches nothing falls back to the check's own detail.
+ */
+const EXACT: Record<string, string> = {
+  format: 'The file is not in the expected proof format.',
+  'spec-version': 'The proof was made with a version of the rules this page does not know.',
+  'snapshot-id':
+    'Your proof belongs to a different snapshot (a different date’s report) than the published report you gave. Use the report published for the same date as your proof.',
+  'leaf-hash':
+    'Your entry in the tree does not match the user ID, code (salt) and balances written in your proof file. The file was changed after it was made, or it describes different balances.',
+  'leaf-bounds': 'One of your balances is outside the range the scheme allows (negative or too large), so it could be used to distort the totals.',
+  'leaf-values': 'One of your balances is outside the range the scheme allows (negative or too large), so it could be used to distort the totals.',
+  'sibling-sum-non-negative':
+    'A part of the tree next to yours claims a negative balance. An exchange could use that to cancel out what it owes you, so the proof is rejected.',
+  'sum-overflow': 'Adding up the balances along your path gives a number too large for the scheme, a trick that can make totals wrap around to small values.',
+  'node-sums': 'The totals along your path do not add up: a higher part of the tree does not equal the sum of the two parts below it.',
+  'path-length': 'The path from your entry to the top of the tree has the wrong number of steps for this tree.',
+  'root-hash':
+    'Following your proof up to the top of the tree gives a different fingerprint (root hash) than the published one. Your balances may not be included in the published total.',
+  'root-sums': 'The totals at the top of your proof differ from the totals the exchange published. Your balances may not be included in the published total.',
+  'root-height': 'The tree in your proof has a different height than the published one.',
+};
+
+const PATTERNS: Array<[RegExp, string]> = [
+  [/snapshot/, EXACT['snapshot-id']!],
+  [/overflow|wrap|bound|range/, EXACT['sum-overflow']!],
+  [/negative/, EXACT['sibling-sum-non-negative']!],
+  [/root.*(hash)|hash.*root/, EXACT['root-hash']!],
+  [/root.*(sum|total)|(sum|total).*root/, EXACT['root-sums']!],
+  [/root.*height|height/, EXACT['root-height']!],
+  [/leaf|self|nonce|salt|user/, EXACT['leaf-hash']!],
+  [/path|node|parent|sibling|type|side/, 'A step on the path from your entry to the top of the tree does not match what the rules compute, so the proof does not connect your balances to the published total.'],
+  [/version/, EXACT['spec-version']!],
+];
+
+/** One sentence a non-engineer can follow for a failed check. */
+export function explainCheck(check: Pick<Check, 'name' | 'detail'>): string {
+  const name = check.name.toLowerCase();
+  const exact = EXACT[name];
+  if (exact !== undefined) return exact;
+  for (const [re, sentence] of PATTERNS) if (re.test(name)) return sentence;
+  return check.detail;
+}
+
+/** An error thrown while verifying, as a sentence for the page (never a stack trace). */
+export function explainError(err: unknown): string {
+  if (err instanceof PorError) {
+    const where = err.info.field !== undefined ? ` (field “${String(err.info.field)}”)` : '';
+    return `The proof could not be checked: ${err.message}${where}.`.replace(/\.\.$/, '.');
+  }
+  const msg = err instanceof Error ? err.message : String(err);
+  return `The proof could not be checked because of an unexpected problem in this page (${msg}). Please report it; your files were not sent anywhere.`;
+}

@@ -1,0 +1,347 @@
+// The offline verifier page: wires the form to verifyAnyProof (the very module `por verify` runs)
+// and renders its Verdict. Everything from the user's files is written with textContent, never as
+// HTML, so a hostile proof file cannot inject markup or script into the page.
+import { verifyAnyProof, type ProofFormat } from '../verify/any.js';
+import type { AssetAmount, Check, PathStep, Verdict } from '../verify/types.js';
+import {
+  classifyDocument,
+  explainCheck,
+  explainError,
+  FORMAT_NAMES,
+  normaliseRootHash,
+  notAProofMessage,
+  notPublishedMessage,
+  parseJsonText,
+} from './explain.js';
+
+interface Loaded {
+  name: string;
+  json: unknown;
+}
+
+const state: { proof?: Loaded & { format: ProofFormat }; published?: Loaded } = {};
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(typeof c === 'string' ? document.createTextNode(c) : c);
+  return e;
+}
+
+function byId<T extends HTMLElement>(id: string): T {
+  const e = document.getElementById(id);
+  if (!e) throw new Error(`page element #${id} is missing`);
+  return e as T;
+}
+
+function setStatus(id: string, text: string, kind: 'good' | 'bad' | '' = ''): void {
+  const s = byId(id);
+  s.textContent = text;
+  s.className = `status ${kind}`.trim();
+}
+
+const result = (): HTMLElement => byId('result');
+
+function showResult(verdict: 'valid' | 'invalid' | 'error' | 'waiting', ...nodes: Node[]): void {
+  const r = result();
+  r.replaceChildren(el('h2', { id: 'result-title', class: 'visually-hidden' }, 'Result'), ...nodes);
+  r.dataset.verdict = verdict;
+}
+
+function showError(message: string): void {
+  showResult('error', el('p', { class: 'verdict error', role: 'alert', id: 'verdict' }, '⚠ Could not check', el('small', { id: 'verdict-reason' }, message)));
+}
+
+async function readFile(file: File): Promise<{ ok: true; json: unknown } | { ok: false; message: string }> {
+  let text: string;
+  try {
+    text = await file.text();
+  } catch {
+    return { ok: false, message: `“${file.name}” could not be read. Pick it again.` };
+  }
+  return parseJsonText(text, file.name);
+}
+
+async function loadProof(file: File): Promise<void> {
+  delete state.proof;
+  const parsed = await readFile(file);
+  if (!parsed.ok) {
+    setStatus('proof-status', parsed.message, 'bad');
+    showError(parsed.message);
+    return;
+  }
+  const kind = classifyDocument(parsed.json);
+  if (kind.kind !== 'proof') {
+    const message = notAProofMessage(kind, file.name);
+    setStatus('proof-status', message, 'bad');
+    showError(message);
+    return;
+  }
+  state.proof = { name: file.name, json: parsed.json, format: kind.format };
+  setStatus('proof-status', `Loaded “${file.name}” (${FORMAT_NAMES[kind.format] ?? kind.format}).`, 'good');
+  check();
+}
+
+async function loadPublished(file: File): Promise<void> {
+  delete state.published;
+  const parsed = await readFile(file);
+  if (!parsed.ok) {
+    setStatus('published-status', parsed.message, 'bad');
+    showError(parsed.message);
+    return;
+  }
+  const kind = classifyDocument(parsed.json);
+  const message = notPublishedMessage(kind, file.name);
+  if (message !== undefined) {
+    setStatus('published-status', message, 'bad');
+    showError(message);
+    return;
+  }
+  state.published = { name: file.name, json: parsed.json };
+  setStatus('published-status', `Loaded “${file.name}” (${kind.kind === 'root' ? 'published root' : 'published report'}).`, 'good');
+  check();
+}
+
+/** Runs the check when there is enough to check; otherwise says what is missing. */
+function check(fromButton = false): void {
+  const proof = state.proof;
+  const rootText = byId<HTMLInputElement>('root-hash').value;
+  const root = normaliseRootHash(rootText);
+  if (root && !root.ok) {
+    setStatus('root-status', root.message, 'bad');
+    if (fromButton) showError(root.message);
+    return;
+  }
+  setStatus('root-status', root ? 'Root hash entered.' : '');
+  if (!proof) {
+    if (fromButton) showError('Choose your proof file first (step 1).');
+    return;
+  }
+  const needsPublished = proof.format === 'por';
+  if (needsPublished && !state.published && !root) {
+    showResult(
+      'waiting',
+      el('p', { class: 'verdict error', id: 'verdict' }, 'One more step', el('small', { id: 'verdict-reason' }, 'Now add what the exchange published (step 2): the report or root file, or the root hash. Your proof is checked against it.')),
+    );
+    return;
+  }
+  let verdict: Verdict;
+  try {
+    const published: { report?: unknown; rootHash?: string } = {};
+    if (state.published) published.report = state.published.json;
+    if (root) published.rootHash = root.hash;
+    verdict = verifyAnyProof(proof.json, published, proof.format);
+  } catch (err) {
+    showError(explainError(err));
+    return;
+  }
+  renderVerdict(verdict, root?.hash);
+  if (fromButton) result().focus();
+}
+
+function amountTable(id: string, caption: string, rows: AssetAmount[]): HTMLElement {
+  const hasDebt = rows.some((r) => r.debt !== undefined && !/^0*(\.0*)?$/.test(r.debt));
+  const head = el('tr', {}, el('th', { scope: 'col' }, 'Asset'), el('th', { scope: 'col', class: 'amount' }, 'Amount'));
+  if (hasDebt) head.append(el('th', { scope: 'col', class: 'amount' }, 'Debt'));
+  const body = el('tbody');
+  for (const r of rows) {
+    const tr = el('tr', { 'data-asset': r.asset }, el('th', { scope: 'row' }, r.asset), el('td', { class: 'amount' }, r.amount));
+    if (hasDebt) tr.append(el('td', { class: 'amount' }, r.debt ?? '0'));
+    body.append(tr);
+  }
+  return el('div', { class: 'table-wrap' }, el('table', { id }, el('caption', { class: 'visually-hidden' }, caption), el('thead', {}, head), body));
+}
+
+function sumsText(sums: AssetAmount[] | undefined): string {
+  if (!sums || sums.length === 0) return '—';
+  return sums.map((s) => `${s.asset} ${s.amount}`).join(', ');
+}
+
+function pathTable(path: PathStep[]): HTMLElement {
+  const hasComputed = path.some((p) => p.computed !== undefined);
+  const head = el(
+    'tr',
+    {},
+    el('th', { scope: 'col' }, 'Level'),
+    el('th', { scope: 'col' }, 'Neighbour on the'),
+    el('th', { scope: 'col' }, 'Neighbour’s hash'),
+    el('th', { scope: 'col' }, 'Neighbour’s totals'),
+  );
+  if (hasComputed) head.append(el('th', { scope: 'col' }, 'Computed node'));
+  const body = el('tbody');
+  for (const p of path) {
+    const tr = el(
+      'tr',
+      {},
+      el('td', {}, String(p.level)),
+      el('td', {}, p.side),
+      el('td', { class: 'hash mono' }, p.hash),
+      el('td', { class: 'mono' }, sumsText(p.sums)),
+    );
+    if (hasComputed) tr.append(el('td', { class: 'hash mono' }, p.computed ?? '—'));
+    body.append(tr);
+  }
+  return el('div', { class: 'table-wrap' }, el('table', { id: 'path' }, el('caption', { class: 'visually-hidden' }, 'Path from your entry to the root'), el('thead', {}, head), body));
+}
+
+function checksTable(checks: Check[]): HTMLElement {
+  const body = el('tbody');
+  for (const c of checks) {
+    body.append(
+      el('tr', { 'data-check': c.name }, el('td', { class: 'mono' }, c.name), el('td', { class: c.ok ? 'ok' : 'fail' }, c.ok ? 'passed' : 'FAILED'), el('td', {}, c.detail)),
+    );
+  }
+  return el(
+    'div',
+    { class: 'table-wrap' },
+    el('table', { id: 'checks' }, el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Check'), el('th', { scope: 'col' }, 'Result'), el('th', { scope: 'col' }, 'Evidence'))), body),
+  );
+}
+
+function renderVerdict(v: Verdict, pastedRoot: string | undefined): void {
+  const failed = v.checks.filter((c) => !c.ok);
+  const nodes: Node[] = [];
+  const formatName = FORMAT_NAMES[v.format] ?? v.format;
+  if (v.valid) {
+    nodes.push(
+      el(
+        'p',
+        { class: 'verdict good', id: 'verdict' },
+        '✔ Your proof checks out',
+        el('small', { id: 'verdict-reason' }, `All ${v.checks.length} checks passed: the balances below are part of the total committed to by the root hash shown further down (${formatName}).`),
+      ),
+    );
+  } else {
+    nodes.push(
+      el(
+        'p',
+        { class: 'verdict bad', id: 'verdict', role: 'alert' },
+        '✘ This proof does NOT check out',
+        el(
+          'small',
+          { id: 'verdict-reason' },
+          `${failed.length} of ${v.checks.length} checks failed. Do not take it as evidence that your balance was counted; keep the files and ask the exchange to explain.`,
+        ),
+      ),
+    );
+    const list = el('ul', { class: 'failures', id: 'failures' });
+    for (const c of failed) {
+      list.append(el('li', { 'data-check': c.name }, explainCheck(c), el('span', { class: 'detail' }, `Technical detail (${c.name}): ${c.detail}`)));
+    }
+    nodes.push(el('h3', {}, 'What went wrong'), list);
+  }
+  if (v.warnings.length > 0) {
+    const list = el('ul', { class: 'warnings', id: 'warnings' });
+    for (const w of v.warnings) list.append(el('li', {}, w));
+    nodes.push(el('h3', {}, 'Limits you should know'), list);
+  }
+
+  nodes.push(el('h3', {}, v.user.id !== undefined ? `Your balances (user ${v.user.id})` : 'Your balances'));
+  nodes.push(v.user.balances.length ? amountTable('balances', 'Your balances per asset', v.user.balances) : el('p', {}, 'The proof lists no balances.'));
+
+  nodes.push(el('h3', {}, 'Published root'));
+  const facts = el('dl', { class: 'facts', id: 'root-facts' }, el('dt', {}, 'Root hash'), el('dd', { class: 'hash mono', id: 'root-hash-value' }, v.root.hash));
+  if (v.root.snapshotId !== undefined) facts.append(el('dt', {}, 'Snapshot'), el('dd', { class: 'mono' }, v.root.snapshotId));
+  if (v.root.height !== undefined) facts.append(el('dt', {}, 'Tree height'), el('dd', {}, String(v.root.height)));
+  nodes.push(facts);
+  if (v.format !== 'por') {
+    const same = pastedRoot !== undefined ? sameHash(pastedRoot, v.root.hash) : undefined;
+    nodes.push(
+      el(
+        'p',
+        { class: 'hint', id: 'root-compare' },
+        same === undefined
+          ? 'This proof carries its own root. Compare the root hash above, character by character, with the one the exchange published for this date.'
+          : same
+            ? 'The root hash above is the same as the one you pasted.'
+            : 'The root hash above is NOT the one you pasted: this proof does not lead to that published root.',
+      ),
+    );
+  }
+  if (v.root.sums.length) nodes.push(el('h3', {}, 'Totals committed to by the root'), amountTable('root-sums', 'Root totals per asset', v.root.sums));
+
+  if (v.path && v.path.length) {
+    nodes.push(el('h3', {}, `Path from your entry to the root (${v.path.length} steps)`), pathTable(v.path));
+  }
+  nodes.push(el('details', { id: 'all-checks' }, el('summary', {}, `Every check (${v.checks.length})`), checksTable(v.checks)));
+  showResult(v.valid ? 'valid' : 'invalid', ...nodes);
+}
+
+function sameHash(a: string, b: string): boolean {
+  const n = (h: string) => h.trim().toLowerCase().replace(/^0x/, '');
+  return n(a) === n(b);
+}
+
+function wireDrop(zone: HTMLElement, onFile: (f: File) => void): void {
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    e.stopPropagation();
+    zone.classList.remove('over');
+    const f = e.dataTransfer?.files[0];
+    if (f) onFile(f);
+  });
+}
+
+/** A file dropped anywhere else goes where its shape says it belongs. */
+async function routeDroppedFile(file: File): Promise<void> {
+  const parsed = await readFile(file);
+  if (parsed.ok && classifyDocument(parsed.json).kind !== 'proof' && classifyDocument(parsed.json).kind !== 'unknown') return loadPublished(file);
+  return loadProof(file);
+}
+
+function guard(fn: () => unknown): () => void {
+  return () => {
+    try {
+      const r = fn();
+      if (r instanceof Promise) r.catch((err: unknown) => showError(explainError(err)));
+    } catch (err) {
+      showError(explainError(err));
+    }
+  };
+}
+
+function start(): void {
+  const proofInput = byId<HTMLInputElement>('proof-file');
+  const publishedInput = byId<HTMLInputElement>('published-file');
+  const rootInput = byId<HTMLInputElement>('root-hash');
+  proofInput.addEventListener('change', guard(() => (proofInput.files?.[0] ? loadProof(proofInput.files[0]) : undefined)));
+  publishedInput.addEventListener('change', guard(() => (publishedInput.files?.[0] ? loadPublished(publishedInput.files[0]) : undefined)));
+  rootInput.addEventListener('change', guard(() => check()));
+  byId('form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    guard(() => check(true))();
+  });
+  byId('clear').addEventListener('click', () => {
+    delete state.proof;
+    delete state.published;
+    (byId('form') as HTMLFormElement).reset();
+    for (const id of ['proof-status', 'published-status', 'root-status']) setStatus(id, '');
+    showResult('waiting');
+    delete result().dataset.verdict;
+    proofInput.focus();
+  });
+  wireDrop(byId('proof-drop'), (f) => guard(() => loadProof(f))());
+  wireDrop(byId('published-drop'), (f) => guard(() => loadPublished(f))());
+  // Dropping a file outside the zones must not make the browser navigate away to it.
+  window.addEventListener('dragover', (e) => e.preventDefault());
+  window.addEventListener('drop', (e) => {
+    e.preventDefault();
+    const f = e.dataTransfer?.files[0];
+    if (f) guard(() => routeDroppedFile(f))();
+  });
+  document.documentElement.dataset.ready = 'true';
+}
+
+// Last line of defence: whatever goes wrong, the user sees a sentence, never a blank page.
+window.addEventListener('error', (e) => showError(explainError(e.error ?? e.message)));
+window.addEventListener('unhandledrejection', (e) => showError(explainError(e.reason)));
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();

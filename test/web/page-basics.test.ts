@@ -1,0 +1,151 @@
+// The verifier page in a real browser: wrong inputs give sentences (never a blank page or a stack
+// trace), controls are labelled and keyboard-usable, the page fits a phone, and it makes no request.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { buildVerifyPage } from '../../scripts/build-web.mjs';
+import { jsonFile, launchBrowser, openPage, textFile, verdictOf } from './browser.js';
+
+let browser: Browser;
+let html: string;
+
+beforeAll(async () => {
+  html = join(await mkdtemp(join(tmpdir(), 'por-web-')), 'verify.html');
+  await buildVerifyPage(html);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the built file', () => {
+  it('is one self-contained html file: no external script, style, link or image', async () => {
+    const text = await readFile(html, 'utf8');
+    expect(text).not.toMatch(/<script[^>]+src=/i);
+    expect(text).not.toMatch(/<link[^>]+href=/i);
+    expect(text).not.toMatch(/<img[^>]+src=/i);
+    expect(text).not.toMatch(/@import|url\(\s*['"]?https?:/i);
+    // One inline script, one inline style, and a CSP that forbids connections.
+    expect(text.match(/<script>/g)?.length).toBe(1);
+    expect(text).toMatch(/Content-Security-Policy" content="default-src 'none'; script-src 'sha256-/);
+    expect(text).toContain("connect-src 'none'");
+  });
+});
+
+describe('wrong inputs get a plain message', () => {
+  it('a file that is not JSON', async (ctx) => {
+    const p = await openPage(browser, html, ctx.task.name);
+    await p.page.setInputFiles('#proof-file', textFile('proof.json', '{"format": "por-proof", oops}'));
+    const v = await verdictOf(p.page);
+    expect(v.state).toBe('error');
+    expect(v.text).toContain('“proof.json” is not a valid JSON file (line 1, column');
+    expect(await p.page.textContent('#proof-status')).toContain('not a valid JSON file');
+    expect(p.errors).toEqual([]);
+    expect(p.foreignRequests()).toEqual([]);
+  });
+
+  it('an HTML page saved instead of the proof', async (ctx) => {
+    const p = await openPage(browser, html, ctx.task.name);
+    await p.page.setInputFiles('#proof-file', textFile('proof.json', '<!doctype html><html><body>Download</body></html>'));
+    const v = await verdictOf(p.page);
+    expect(v.text).toContain('looks like a web page (HTML)');
+  });
+
+  it('an empty file', async (ctx) => {
+    const p = await openPage(browser, html, ctx.task.name);
+    await p.page.setInputFiles('#proof-file', textFile('proof.json', ''));
+    expect((await verdictOf(p.page)).text).toContain('“proof.json” is empty');
+  });
+
+  it('JSON of an unknown shape names the formats the page knows', async (ctx) => {
+    const p = await openPage(browser, html, ctx.task.name);
+    await p.page.setInputFiles('#proof-file', jsonFile('thing.json', { hello: 'world' }));
+    const v = await verdictOf(p.page);
+    expect(v.state).toBe('error');
+    expect(v.text).toContain('not a proof this page knows');
+    expect(v.text).toContain('OKX Merkle path proofs');
+  });
+
+  it('a published report put where the proof goes', async (ctx) => {
+    const p = await openPage(browser, html, ctx.task.name);
+    await p.page.setInputFiles('#proof-file', jsonFile('report.json', { format: 'por-report', version: 1, merkleRoot: { hash: 'ab' } }));
+    const v = await verdictOf(p.page);
+    expect(v.text).toContain('is the exchange\'s published report, not your personal proof');
+  });
+
+  it('a proof put where the published report goes', async (ctx) => {
+    const p = await openPage(browser, html, ctx.task.name);
+    await p.page.setInputFiles('#published-file', jsonFile('mine.json', { format: 'por-proof', version: 1 }));
+    const v = await verdictOf(p.page);
+    expect(v.text).toContain('is a personal proof (por proof), not the exchange\'s published report');
+  });
+
+  it('a root hash that is not 64 hex characters', async (ctx) => {
+    const p = await openPage(browser, html, ctx.task.name);
+    await p.page.fill('#root-hash', 'abc123');
+    await p.page.press('#root-hash', 'Enter');
+    const v = await verdictOf(p.page);
+    expect(v.text).toContain('64 hexadecimal characters long; this one has 6');
+  });
+
+  it('pressing Check with nothing loaded says what to do', async (ctx) => {
+    const p = await openPage(browser, html, ctx.task.name);
+    await p.page.click('#check');
+    expect((await verdictOf(p.page)).text).toContain('Choose your proof file first');
+    expect(p.errors).toEqual([]);
+  });
+});
+
+describe('usable by everyone', () => {
+  it('every control has a label, and Tab reaches them in order', async (ctx) => {
+    const p = await openPage(browser, html, ctx.task.name);
+    const unlabelled = await p.page.$$eval('input, button, textarea, select', (els) =>
+      els.filter((e) => (e as HTMLInputElement).labels?.length === 0 && e.tagName !== 'BUTTON').map((e) => e.id),
+    );
+    expect(unlabelled).toEqual([]);
+    const order: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      await p.page.keyboard.press('Tab');
+      order.push(await p.page.evaluate(() => document.activeElement?.id ?? ''));
+    }
+    expect(order).toEqual(['proof-file', 'published-file', 'root-hash', 'check', 'clear']);
+  });
+
+  it('fits a 360 px phone screen without sideways scrolling', async (ctx) => {
+    const p = await openPage(browser, html, ctx.task.name, { width: 360, height: 740 });
+    await p.page.setInputFiles('#proof-file', jsonFile('thing.json', { hello: 'world' }));
+    await verdictOf(p.page);
+    const widths = await p.page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
+    expect(widths.doc).toBeLessThanOrEqual(widths.view);
+  });
+});
+
+describe('no network', () => {
+  it('loading and using the page requests nothing but the page itself', async (ctx) => {
+    const p = await openPage(browser, html, ctx.task.name);
+    await p.page.setInputFiles('#proof-file', jsonFile('thing.json', { hello: 'world' }));
+    await verdictOf(p.page);
+    expect(p.requests).toEqual([p.url]);
+  });
+
+  it('the page policy blocks a request even if script tried one', async (ctx) => {
+    const p = await openPage(browser, html, ctx.task.name);
+    const outcome = await p.page.evaluate(async () => {
+      const violations: string[] = [];
+      document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
+      let sent = 'sent';
+      try {
+        await fetch('https://example.com/collect', { method: 'POST', body: 'x' });
+      } catch {
+        sent = 'blocked';
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      return { sent, violations };
+    });
+    // Blocked by the page's own policy (connect-src 'none'), before the test's router saw anything.
+    expect(outcome).toEqual({ sent: 'blocked', violations: ['connect-src'] });
+    expect(p.foreignRequests()).toEqual([]);
+  });
+});
