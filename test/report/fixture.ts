@@ -60,14 +60,17 @@ export function addresses(): AddressInput[] {
   ];
 }
 
-export function makeReport(): Report {
+export function makeReport(over: { id?: string; time?: string; ethWei?: bigint } = {}): Report {
+  const snapshot = { id: over.id ?? SNAPSHOT.id, time: over.time ?? SNAPSHOT.time };
+  const addrs = addresses();
+  if (over.ethWei !== undefined) addrs[0]!.balances[0]!.units = over.ethWei;
   return assembleReport({
-    snapshot: SNAPSHOT,
+    snapshot,
     registry,
-    root,
+    root: { ...root, snapshotId: snapshot.id },
     liabilities,
     chains: [{ chain: 'ethereum', kind: 'evm', chainId: '31337', block: { number: '100', hash: '0x' + '33'.repeat(32), time: '2026-11-24T00:00:05.000Z' } }],
-    addresses: addresses(),
+    addresses: addrs,
     tool: { name: 'por', version: '0.1.0' },
     exchange: 'Example Exchange',
   });

@@ -1,13 +1,28 @@
+// `por history REPORT.json...`: reports lined up by snapshot time, as a table (and an HTML chart).
 import { defineCommand, EXIT } from '../context.js';
-import { porError } from '../../errors/index.js';
+import { readJsonFile, writeFileAtomic } from '../../io/node.js';
+import { parseReport } from '../../report/parse.js';
+import { buildHistory, historyHtml, historyText } from '../../audit/history.js';
 
-// Placeholder until its issue lands; kept so --help lists the whole tool.
 export const historyCommand = defineCommand({
-  command: 'history',
-  describe: '(not yet implemented)',
-  builder: (y) => y,
-  run: async () => {
-    throw porError('BAD_USAGE', 'history is not implemented yet');
+  command: 'history <reports..>',
+  describe: 'Line up published reports by snapshot time: reserves, liabilities and ratio per asset, and the change between them',
+  builder: (y) =>
+    y
+      .positional('reports', { type: 'string', array: true, demandOption: true, describe: 'Two or more report.json files, in any order' })
+      .option('html', { type: 'string', describe: 'Also write a self-contained page with the table and a line chart' })
+      .example('$0 history 2026-10/report.json 2026-11/report.json --html history.html', ''),
+  run: async (args, ctx) => {
+    const files = args.reports as string[];
+    const inputs = [];
+    for (const file of files) inputs.push({ file, report: parseReport(await readJsonFile(file), file) });
+    const h = buildHistory(inputs);
+    if (args.html !== undefined) {
+      await writeFileAtomic(args.html, await historyHtml(h));
+      ctx.note(`wrote ${args.html}`);
+    }
+    if (ctx.json) ctx.printJson(h);
+    ctx.print(historyText(h));
     return EXIT.OK;
   },
 });

@@ -1,0 +1,142 @@
+// `por history`: several published reports lined up by snapshot time, per asset, with the change
+// between consecutive reports (window dressing shows up as reserves that jump just for a snapshot).
+import { Decimal } from 'decimal.js';
+import { porError } from '../errors/index.js';
+import { formatAmount, rescale } from '../money/index.js';
+import type { Report } from '../report/types.js';
+import { percentText } from '../report/solvency.js';
+import { escapeHtml, htmlPage } from '../report/html.js';
+import { lineChart } from '../report/chart.js';
+
+const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_DOWN });
+
+export interface HistoryPoint {
+  snapshotId: string;
+  time: string;
+  file: string;
+  reserves: string;
+  grossLiabilities: string;
+  ratio: string | null;
+  /** Change since the previous report holding this asset (absent on the first). */
+  change?: {
+    reserves: string;
+    grossLiabilities: string;
+    /** Ratio change in percentage points, full precision; null when either ratio is undefined. */
+    ratioPoints: string | null;
+  };
+}
+
+export interface AssetHistory {
+  asset: string;
+  decimals: number;
+  points: HistoryPoint[];
+}
+
+export interface History {
+  format: 'por-history';
+  version: 1;
+  reports: { file: string; snapshotId: string; time: string }[];
+  assets: AssetHistory[];
+}
+
+export function buildHistory(inputs: { file: string; report: Report }[]): History {
+  if (inputs.length === 0) throw porError('BAD_USAGE', 'give at least one report');
+  const sorted = [...inputs].sort((a, b) => Date.parse(a.report.snapshot.time) - Date.parse(b.report.snapshot.time));
+  const ids = new Map<string, string>();
+  for (const { file, report } of sorted) {
+    const prev = ids.get(report.snapshot.id);
+    if (prev !== undefined) throw porError('DUPLICATE', `snapshot ${report.snapshot.id} is given twice (${prev} and ${file})`, { file });
+    ids.set(report.snapshot.id, file);
+  }
+  // The widest ledger precision seen per asset, so reports made with different registries compare.
+  const decimals = new Map<string, number>();
+  for (const { report } of sorted) for (const s of report.solvency) decimals.set(s.asset, Math.max(decimals.get(s.asset) ?? 0, s.decimals));
+  const assets: AssetHistory[] = [];
+  for (const [asset, dec] of decimals) {
+    const points: HistoryPoint[] = [];
+    let prev: { reserves: bigint; gross: bigint; ratio: string | null } | undefined;
+    for (const { file, report } of sorted) {
+      const s = report.solvency.find((x) => x.asset === asset);
+      if (!s) continue;
+      const reserves = rescale(BigInt(s.reservesUnits), s.decimals, dec);
+      const gross = rescale(BigInt(s.grossLiabilitiesUnits), s.decimals, dec);
+      const p: HistoryPoint = {
+        snapshotId: report.snapshot.id,
+        time: report.snapshot.time,
+        file,
+        reserves: formatAmount(reserves, dec),
+        grossLiabilities: formatAmount(gross, dec),
+        ratio: s.ratio,
+      };
+      if (prev) {
+        p.change = {
+          reserves: signed(formatAmount(reserves - prev.reserves, dec)),
+          grossLiabilities: signed(formatAmount(gross - prev.gross, dec)),
+          ratioPoints: s.ratio !== null && prev.ratio !== null ? signed(new D(s.ratio).minus(prev.ratio).times(100).toFixed()) : null,
+        };
+      }
+      points.push(p);
+      prev = { reserves, gross, ratio: s.ratio };
+    }
+    assets.push({ asset, decimals: dec, points });
+  }
+  return {
+    format: 'por-history',
+    version: 1,
+    reports: sorted.map(({ file, report }) => ({ file, snapshotId: report.snapshot.id, time: report.snapshot.time })),
+    assets,
+  };
+}
+
+function signed(s: string): string {
+  return s.startsWith('-') || /^0(\.0*)?$/.test(s) ? s : `+${s}`;
+}
+
+function pointsText(p: string | null): string {
+  if (p === null) return 'n/a';
+  return `${new D(p).toDecimalPlaces(2, Decimal.ROUND_DOWN).toFixed(2)} pt`;
+}
+
+/** Plain-text table for the terminal. */
+export function historyText(h: History): string {
+  const lines: string[] = [];
+  for (const a of h.assets) {
+    lines.push(`${a.asset}`);
+    const rows = a.points.map((p) => [p.time, p.snapshotId, p.reserves, p.grossLiabilities, percentText(p.ratio), p.change ? p.change.reserves : '', p.change ? pointsText(p.change.ratioPoints) : '']);
+    const head = ['snapshot time', 'snapshot', 'reserves', 'owed to users', 'ratio', 'Δ reserves', 'Δ ratio'];
+    const widths = head.map((x, i) => Math.max(x.length, ...rows.map((r) => r[i]!.length)));
+    const fmt = (r: string[]) => '  ' + r.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+    lines.push(fmt(head));
+    for (const r of rows) lines.push(fmt(r));
+  }
+  return lines.join('\n');
+}
+
+export async function historyChart(h: History): Promise<string> {
+  const points = h.assets.flatMap((a) =>
+    // Display only: the exact ratios are in the table.
+    a.points.filter((p) => p.ratio !== null).map((p) => ({ time: p.time, series: a.asset, value: Number(p.ratio) * 100 })),
+  );
+  return lineChart(points, { title: 'Reserve ratio over time', yTitle: 'reserves ÷ liabilities (%)', ruleAt: 100 });
+}
+
+export async function historyHtml(h: History): Promise<string> {
+  const chart = await historyChart(h);
+  const tables = h.assets
+    .map((a) => {
+      const rows = a.points
+        .map((p) => {
+          const under = p.ratio !== null && new D(p.ratio).lt(1);
+          return `<tr${under ? ' class="under"' : ''}><td>${escapeHtml(p.time)}</td><td><code>${escapeHtml(p.snapshotId)}</code></td><td class="num">${p.reserves}</td><td class="num">${p.grossLiabilities}</td><td class="num">${percentText(p.ratio)}</td><td class="num">${p.change?.reserves ?? ''}</td><td class="num">${p.change?.grossLiabilities ?? ''}</td><td class="num">${p.change ? pointsText(p.change.ratioPoints) : ''}</td></tr>`;
+        })
+        .join('\n');
+      return `<h2>${escapeHtml(a.asset)}</h2><div class="tw"><table class="history" data-asset="${escapeHtml(a.asset)}"><thead><tr><th>Snapshot time</th><th>Snapshot</th><th class="num">Reserves</th><th class="num">Owed to users</th><th class="num">Ratio</th><th class="num">Δ reserves</th><th class="num">Δ owed</th><th class="num">Δ ratio</th></tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
+    })
+    .join('\n');
+  const body = `<h1>Proof of reserves over time</h1>
+<p class="sub">${h.reports.length} reports, ${escapeHtml(h.reports[0]!.time)} to ${escapeHtml(h.reports[h.reports.length - 1]!.time)}</p>
+<div class="note">Reserves that rise just before a snapshot and fall right after are a warning sign (borrowed funds shown for the photo). Compare with <code>por watch</code> during a withdrawal pause.</div>
+<div class="chart" id="chart">${chart}</div>
+${tables}`;
+  return htmlPage('Proof of reserves over time', body);
+}

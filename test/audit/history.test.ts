@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import type { Browser } from 'playwright-core';
+import { buildHistory } from '../../src/audit/history.js';
+import { canonicalJson } from '../../src/report/assemble.js';
+import { makeReport } from '../report/fixture.js';
+import { launch, openPage } from '../report/browser.js';
+
+// Three months; address a1's ETH changes: 1.5, 2.5, 1.0 ETH. a2 always adds 0.333333333333333333 ETH.
+// Counted ETH (8 dp): 1.83333333, 2.83333333, 1.33333333 against 2.00000000 owed.
+const oct = makeReport({ id: 'oct', time: '2026-10-01T00:00:00Z', ethWei: 1_500000000000000000n });
+const nov = makeReport({ id: 'nov', time: '2026-11-01T00:00:00Z', ethWei: 2_500000000000000000n });
+const dec = makeReport({ id: 'dec', time: '2026-12-01T00:00:00Z', ethWei: 1_000000000000000000n });
+
+describe('buildHistory', () => {
+  const h = buildHistory([
+    { file: 'dec.json', report: dec },
+    { file: 'oct.json', report: oct },
+    { file: 'nov.json', report: nov },
+  ]);
+  const eth = h.assets.find((a) => a.asset === 'ETH')!;
+
+  it('orders reports by snapshot time, not by argument order', () => {
+    expect(h.reports.map((r) => r.snapshotId)).toEqual(['oct', 'nov', 'dec']);
+  });
+
+  it('gives the change between consecutive reports', () => {
+    expect(eth.points.map((p) => p.reserves)).toEqual(['1.83333333', '2.83333333', '1.33333333']);
+    expect(eth.points[0]!.change).toBeUndefined();
+    expect(eth.points[1]!.change).toEqual({ reserves: '+1.00000000', grossLiabilities: '0.00000000', ratioPoints: '+50' });
+    // 1.33333333/2 = 0.666666665; 2.83333333/2 = 1.416666665: −75 percentage points
+    expect(eth.points[2]!.change!.ratioPoints).toBe('-75');
+    expect(eth.points[2]!.change!.reserves).toBe('-1.50000000');
+  });
+
+  it('refuses the same snapshot twice', () => {
+    expect(() => buildHistory([{ file: 'a', report: oct }, { file: 'b', report: oct }])).toThrow(/given twice/);
+  });
+});
+
+describe('por history', () => {
+  let dir: string;
+  let browser: Browser;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'por-history-'));
+    for (const [n, r] of [['oct', oct], ['nov', nov], ['dec', dec]] as const) await writeFile(join(dir, `${n}.json`), canonicalJson(r));
+    browser = await launch();
+  });
+  afterAll(async () => browser?.close());
+
+  it('prints a table, writes a page with a line chart, and the page makes no request', async () => {
+    const r = spawnSync('node', ['bin/por.mjs', 'history', join(dir, 'dec.json'), join(dir, 'oct.json'), join(dir, 'nov.json'), '--html', join(dir, 'h.html')], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/2026-10-01T00:00:00Z\s+oct\s+1\.83333333\s+2\.00000000\s+91\.66 %/);
+    expect(r.stdout).toContain('-75.00 pt');
+    const { page, requests } = await openPage(browser, join(dir, 'h.html'));
+    expect(await page.locator('table.history[data-asset="ETH"] tbody tr').count()).toBe(3);
+    // one line per asset (ETH, USDT, XT)
+    expect(await page.locator('#chart svg .mark-line path').count()).toBe(3);
+    expect(requests).toEqual([]);
+  });
+
+  it('--json gives one document', () => {
+    const r = spawnSync('node', ['bin/por.mjs', 'history', join(dir, 'oct.json'), join(dir, 'nov.json'), '--json'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ format: 'por-history', version: 1 });
+  });
+
+  it('exit 2 for a file that is not a report', async () => {
+    await writeFile(join(dir, 'bad.json'), '{"format":"por-root","version":1}');
+    const r = spawnSync('node', ['bin/por.mjs', 'history', join(dir, 'bad.json')], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/bad\.json.*field format/);
+  });
+});
