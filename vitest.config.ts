@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    // One anvil for the run (test/reserves); tests inject('anvil') to reach it.
+    globalSetup: ['test/setup/anvil.ts'],
   },
 });

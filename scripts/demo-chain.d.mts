@@ -1,0 +1,21 @@
+// Types for scripts/demo-chain.mjs (used from TypeScript tests).
+export const ARTIFACTS: Record<string, { source: string; abi: unknown[]; bytecode: string }>;
+export const DEPLOYER: string;
+export const SAMPLE_TOKENS: { symbol: string; name: string; decimals: number; address: string }[];
+export function anvilBinary(): string;
+export function freePort(): Promise<number>;
+export function rpc(url: string, method: string, params?: unknown[]): Promise<any>;
+export function rpcBatch(url: string, calls: [string, unknown[]][]): Promise<any[]>;
+export function startAnvil(opts?: { chainId?: number; timeoutMs?: number }): Promise<{ url: string; port: number; pid: number; stop: () => Promise<void> }>;
+export function send(url: string, tx: Record<string, unknown>): Promise<{ contractAddress: string | null; blockNumber: string; status: string }>;
+export function deploy(url: string, name: string, args?: unknown[], from?: string, value?: bigint): Promise<string>;
+export function mintBatch(url: string, contract: string, to: string[], amounts: bigint[], chunk?: number): Promise<void>;
+export function setBalances(url: string, addresses: string[], amounts: bigint[]): Promise<void>;
+export function transferFrom(url: string, from: string, to: string, what: { value?: bigint; contract?: string; amount?: bigint }): Promise<void>;
+export function mine(url: string, blocks?: number): Promise<bigint>;
+export function demoChain(opts?: { quiet?: boolean }): Promise<{
+  rpc: { ethereum: string };
+  blocks: { ethereum: bigint };
+  latest: { ethereum: bigint };
+  stop: () => Promise<void>;
+}>;

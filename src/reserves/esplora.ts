@@ -1,0 +1,141 @@
+// Bitcoin balances from an Esplora-compatible HTTP API (what mempool.space and Blockstream serve).
+// The balance at height H is rebuilt from the address's confirmed history (GET
+// /address/:a/txs/chain, paged): outputs paying the address minus inputs spending them, over the
+// transactions confirmed at or below H. /address/:a/utxo alone would miss coins that were unspent
+// at H but spent since, under-reporting a snapshot taken in the past.
+import { porError } from '../errors/index.js';
+import type { Reporter } from '../progress/index.js';
+import type { BitcoinNetwork } from './manifest.js';
+import type { BlockRef } from './types.js';
+
+const GENESIS: Record<BitcoinNetwork, string[]> = {
+  mainnet: ['000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f'],
+  testnet: ['000000000933ea01ad0ee984209779baaec3ced90fa3f408719526f8d77f4943', '00000000da84f2bafbbc53dee25a72ae507ff4914b867c565be350b0da8bf043'],
+  signet: ['00000008819873e925422c1ff0f99f7cc9bbb232af63a077a480a3633bee1ef6'],
+  regtest: ['0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206'],
+};
+
+/** Esplora pages confirmed history 25 transactions at a time. */
+const PAGE = 25;
+
+export interface EsploraOptions {
+  timeoutMs?: number;
+  retries?: number;
+  backoffMs?: number;
+  reporter?: Reporter;
+  chain?: string;
+}
+
+export class EsploraClient {
+  readonly base: string;
+  private readonly o: Required<Omit<EsploraOptions, 'reporter' | 'chain'>> & Pick<EsploraOptions, 'reporter' | 'chain'>;
+
+  constructor(base: string, options: EsploraOptions = {}) {
+    this.base = base.replace(/\/+$/, '');
+    this.o = { timeoutMs: options.timeoutMs ?? 30_000, retries: options.retries ?? 3, backoffMs: options.backoffMs ?? 200, reporter: options.reporter, chain: options.chain };
+  }
+
+  /** GET with timeout and retries (transport faults, 429 and 5xx); 4xx other than 429 is final. */
+  async get(path: string): Promise<string> {
+    let last = '';
+    for (let attempt = 0; attempt <= this.o.retries; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, this.o.backoffMs * 2 ** (attempt - 1)));
+      const ctrl = new AbortController();
+      const timer = setTimeout(() => ctrl.abort(), this.o.timeoutMs);
+      try {
+        const resp = await fetch(this.base + path, { signal: ctrl.signal });
+        const text = await resp.text();
+        if (resp.ok) return text;
+        last = `HTTP ${resp.status} for ${path}: ${text.slice(0, 160)}`;
+        if (resp.status !== 429 && resp.status < 500) break;
+      } catch (err) {
+        const cause = (err as { cause?: { code?: string } }).cause?.code;
+        last = ctrl.signal.aborted ? `no answer for ${path} within ${this.o.timeoutMs} ms` : `cannot reach Esplora server (${cause ?? (err as Error).message})`;
+      } finally {
+        clearTimeout(timer);
+      }
+      if (attempt < this.o.retries) this.o.reporter?.warn(`${this.o.chain ?? 'esplora'}: ${last}; retrying (${attempt + 1}/${this.o.retries})`);
+    }
+    throw porError('NETWORK', last, this.o.chain === undefined ? {} : { chain: this.o.chain });
+  }
+
+  async getJson(path: string): Promise<unknown> {
+    const text = await this.get(path);
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw porError('NETWORK', `${path} did not answer JSON: ${text.slice(0, 80)}`, this.o.chain === undefined ? {} : { chain: this.o.chain });
+    }
+  }
+}
+
+/** Checks the server's network (genesis block), then fixes the height and records hash and time. */
+export async function pinBitcoinBlock(client: EsploraClient, chain: string, network: BitcoinNetwork, opts: { block?: bigint; confirmations?: number }): Promise<BlockRef> {
+  const genesis = (await client.get('/block-height/0')).trim();
+  if (!GENESIS[network].includes(genesis)) {
+    throw porError('NETWORK', `Esplora server's genesis block is ${genesis.slice(0, 16)}…, not ${network}'s: it serves another network`, { chain });
+  }
+  let height = opts.block;
+  if (height === undefined) {
+    const tip = BigInt((await client.get('/blocks/tip/height')).trim());
+    const conf = BigInt(opts.confirmations ?? 0);
+    if (tip < conf) throw porError('NETWORK', `the chain has only ${tip} blocks; cannot go back ${conf} confirmations`, { chain });
+    // "latest − confirmations" as for EVM: 0 confirmations means the tip itself.
+    height = tip - conf;
+  }
+  let hash: string;
+  try {
+    hash = (await client.get(`/block-height/${height}`)).trim();
+  } catch (err) {
+    throw porError('NETWORK', `server has no block at height ${height}: ${(err as Error).message}`, { chain, block: height }, err);
+  }
+  const header = (await client.getJson(`/block/${hash}`)) as { timestamp?: number; height?: number };
+  if (typeof header?.timestamp !== 'number') throw porError('NETWORK', `block ${hash} has no timestamp`, { chain, block: height });
+  return { number: height, hash, timestamp: header.timestamp };
+}
+
+/** After reading: the block at that height must still be the one pinned. */
+export async function confirmBitcoinBlock(client: EsploraClient, chain: string, block: BlockRef): Promise<void> {
+  const hash = (await client.get(`/block-height/${block.number}`)).trim();
+  if (hash !== block.hash) throw porError('NETWORK', `block ${block.number} changed while reading (was ${block.hash}, now ${hash}): a reorganisation`, { chain, block: block.number });
+}
+
+interface EsploraTx {
+  txid: string;
+  status?: { confirmed?: boolean; block_height?: number };
+  vin?: { prevout?: { scriptpubkey_address?: string; value?: number } | null }[];
+  vout?: { scriptpubkey_address?: string; value?: number }[];
+}
+
+/** The address's balance in satoshis at `height`, from its confirmed history. Throws PorError. */
+export async function bitcoinBalanceAt(client: EsploraClient, chain: string, address: string, height: bigint): Promise<bigint> {
+  const where = { chain, address, block: height };
+  let balance = 0n;
+  let last: string | undefined;
+  const seen = new Set<string>();
+  for (;;) {
+    const page = await client.getJson(`/address/${encodeURIComponent(address)}/txs/chain${last ? `/${last}` : ''}`).catch((err: unknown) => {
+      throw porError('NETWORK', `cannot read the address's history: ${(err as Error).message}`, where, err);
+    });
+    if (!Array.isArray(page)) throw porError('NETWORK', 'address history is not a JSON array', where);
+    for (const tx of page as EsploraTx[]) {
+      if (typeof tx?.txid !== 'string') throw porError('NETWORK', 'a transaction in the history has no txid', where);
+      if (seen.has(tx.txid)) throw porError('NETWORK', `transaction ${tx.txid} appears twice in the history (server paging is broken)`, where);
+      seen.add(tx.txid);
+      const h = tx.status?.block_height;
+      if (tx.status?.confirmed !== true || typeof h !== 'number') continue;
+      if (BigInt(h) > height) continue;
+      for (const o of tx.vout ?? []) if (o.scriptpubkey_address === address) balance += sats(o.value, tx.txid, where);
+      for (const i of tx.vin ?? []) if (i.prevout?.scriptpubkey_address === address) balance -= sats(i.prevout.value, tx.txid, where);
+    }
+    if (page.length < PAGE) break;
+    last = (page[page.length - 1] as EsploraTx).txid;
+  }
+  if (balance < 0n) throw porError('NETWORK', 'history spends more than it received (incomplete history from the server)', where);
+  return balance;
+}
+
+function sats(v: unknown, txid: string, where: { chain: string; address: string; block: bigint }): bigint {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw porError('NETWORK', `transaction ${txid} has an output value that is not a whole number of satoshis`, where);
+  return BigInt(v);
+}

@@ -1,0 +1,352 @@
+// The reserves stage: every address in a wallet manifest, read at one pinned block per chain, with
+// each address's ownership proof checked. Used by `por reserves`, `por solvency --wallets`,
+// `por build`, `por audit` (re-reading published addresses at their blocks) and `por watch`.
+import { porError, isPorError } from '../errors/index.js';
+import { formatAmount, rescale } from '../money/index.js';
+import type { AssetRegistry } from '../assets/index.js';
+import { silentReporter, type Reporter } from '../progress/index.js';
+import { verifyEip191, type SignatureCheck } from '../signatures/evm.js';
+import { addressKey, messageBindsSnapshot, type ChainSpec, type WalletEntry, type WalletManifest, type BitcoinNetwork } from './manifest.js';
+import { RpcClient } from './rpc.js';
+import { checkEvmOwnership, checkTokenDecimals, confirmEvmBlock, pinEvmBlock, readEvmBalances, type EvmBalanceRequest } from './evm.js';
+import { EsploraClient, bitcoinBalanceAt, confirmBitcoinBlock, pinBitcoinBlock } from './esplora.js';
+import type { AddressBalance, AddressResult, AssetTotal, BlockRef, ChainResult, OwnershipResult, ReservesResult } from './types.js';
+
+export * from './types.js';
+export { parseWalletManifest, ownershipMessage, messageBindsSnapshot, WALLETS_FORMAT, WALLETS_VERSION } from './manifest.js';
+export type { WalletManifest, WalletEntry, ChainSpec, OwnershipProof } from './manifest.js';
+export { reservesDocument, RESERVES_FORMAT, RESERVES_VERSION } from './document.js';
+
+/** Checks a Bitcoin message signature (BIP-322 simple / BIP-137); supplied by src/signatures. */
+export type BitcoinVerifier = (address: string, message: string, signatureBase64: string, network?: string) => SignatureCheck | Promise<SignatureCheck>;
+
+export interface ReadReservesOptions {
+  wallets: WalletManifest;
+  registry: AssetRegistry;
+  /** Chain name → node URL (EVM JSON-RPC, or Esplora base URL for bitcoin). */
+  rpc: Record<string, string>;
+  /** Chain name → block number (height) to read at. Default: latest − confirmations. */
+  blocks?: Record<string, bigint>;
+  /** Depth below the head when no block is given: one number for all chains, or per chain. Default 0. */
+  confirmations?: number | Record<string, number>;
+  reporter?: Reporter;
+  /** Per HTTP request. Default 30,000 ms. */
+  timeoutMs?: number;
+  /** Extra attempts after a failed request or call. Default 3. */
+  retries?: number;
+  /** First backoff between attempts. Default 200 ms. */
+  backoffMs?: number;
+  /** JSON-RPC calls per HTTP request. Default 1,000. */
+  batchSize?: number;
+  /** Count addresses whose ownership is not proven (they are marked). Default false. */
+  includeUnproven?: boolean;
+  /** Check ownership proofs. Default true; `por watch` reads balances only. */
+  ownership?: boolean;
+  /** Bitcoin signature checker; without it bitcoin ownership is "unchecked". */
+  verifyBitcoin?: BitcoinVerifier;
+}
+
+/** Reads every chain of the manifest; per-chain and per-address failures are results, not throws. */
+export async function readReserves(opts: ReadReservesOptions): Promise<ReservesResult> {
+  const { wallets, registry } = opts;
+  const reporter = opts.reporter ?? silentReporter;
+  const chainsUsed = new Set(wallets.addresses.map((a) => a.chain));
+  for (const name of chainsUsed) {
+    if (!opts.rpc[name]) throw porError('BAD_USAGE', `no node URL for chain ${name}: give --rpc ${name}=URL`, { chain: name });
+  }
+  for (const name of Object.keys(opts.blocks ?? {})) {
+    if (!wallets.chains.some((c) => c.name === name)) throw porError('BAD_USAGE', `--block names chain ${name}, which the manifest does not list`, { chain: name });
+  }
+
+  // Duplicates: the first entry is read (with the union of assets); later ones are flagged.
+  const firstByKey = new Map<string, WalletEntry>();
+  const assetsOf = new Map<number, Set<string>>();
+  const duplicateOf = new Map<number, number>();
+  const chainOf = new Map(wallets.chains.map((c) => [c.name, c]));
+  for (const e of wallets.addresses) {
+    const key = addressKey(chainOf.get(e.chain)!, e.address);
+    const first = firstByKey.get(key);
+    if (first) {
+      duplicateOf.set(e.index, first.index);
+      for (const s of e.assets) assetsOf.get(first.index)!.add(s);
+      reporter.warn(`address ${e.address} on ${e.chain} is listed twice (entries ${first.index} and ${e.index}); counted once`);
+    } else {
+      firstByKey.set(key, e);
+      assetsOf.set(e.index, new Set(e.assets));
+    }
+  }
+
+  const results = new Map<number, AddressResult>();
+  const chains: ChainResult[] = [];
+  for (const spec of wallets.chains) {
+    const entries = [...firstByKey.values()].filter((e) => e.chain === spec.name);
+    const chainResult: ChainResult = { name: spec.name, kind: spec.kind };
+    if (spec.chainId !== undefined) chainResult.chainId = spec.chainId;
+    if (spec.network !== undefined) chainResult.network = spec.network;
+    chains.push(chainResult);
+    if (entries.length === 0) continue;
+    const conf = typeof opts.confirmations === 'number' ? opts.confirmations : opts.confirmations?.[spec.name] ?? 0;
+    const pin = { block: opts.blocks?.[spec.name], confirmations: conf };
+    const rows = entries.map((e) => newResult(e, [...assetsOf.get(e.index)!], registry, spec.name));
+    try {
+      if (spec.kind === 'evm') await readEvmChain(spec, opts, reporter, pin, entries, rows, chainResult);
+      else await readBitcoinChain(spec, opts, reporter, pin, entries, rows, chainResult);
+    } catch (err) {
+      if (!isPorError(err)) throw err;
+      // The whole chain could not be read: every balance on it is an error, never a zero.
+      chainResult.error = err.message;
+      delete chainResult.block;
+      for (const r of rows) {
+        for (const b of r.balances) {
+          delete b.balance;
+          b.error = `chain ${spec.name} could not be read: ${err.message}`;
+        }
+      }
+      reporter.warn(`chain ${spec.name}: ${err.describe()}`);
+    }
+    rows.forEach((r) => results.set(r.index, r));
+  }
+
+  // Duplicates carry the first entry's outcome but are never counted again.
+  for (const e of wallets.addresses) {
+    const first = duplicateOf.get(e.index);
+    if (first === undefined) continue;
+    const orig = results.get(first)!;
+    results.set(e.index, { chain: e.chain, address: e.address, label: e.label, index: e.index, ownership: orig.ownership, duplicateOf: first, counted: false, balances: [] });
+  }
+
+  const addresses = wallets.addresses.map((e) => results.get(e.index)!);
+  const includeUnproven = opts.includeUnproven === true;
+  for (const a of addresses) {
+    if (a.duplicateOf !== undefined) continue;
+    const chainOk = chains.find((c) => c.name === a.chain)?.error === undefined;
+    a.counted = chainOk && (a.ownership.status === 'proven' || includeUnproven);
+    if (a.counted && a.ownership.status !== 'proven') a.unprovenCounted = true;
+  }
+  return { snapshot: wallets.snapshot, chains, addresses, totals: computeTotals(addresses, registry), includeUnproven };
+}
+
+/** Balances only, at the latest block (or `blocks`), no ownership checks: for `por watch`. */
+export function readCurrentBalances(opts: Omit<ReadReservesOptions, 'ownership' | 'includeUnproven'>): Promise<ReservesResult> {
+  return readReserves({ ...opts, ownership: false, includeUnproven: true });
+}
+
+function newResult(e: WalletEntry, assets: string[], registry: AssetRegistry, chain: string): AddressResult {
+  const balances: AddressBalance[] = assets.map((sym) => {
+    const onchain = registry.assets[registry.index.get(sym) ?? -1]?.onchain.find((o) => o.chain === chain);
+    if (!onchain) throw porError('BAD_INPUT', `asset ${sym} has no on-chain representation on chain ${chain} in the asset registry`, { chain, address: e.address });
+    const b: AddressBalance = { asset: sym, decimals: onchain.decimals };
+    if (onchain.contract !== undefined) b.contract = onchain.contract;
+    return b;
+  });
+  return { chain: e.chain, address: e.address, label: e.label, index: e.index, ownership: { status: 'unchecked', reason: 'not checked' }, counted: false, balances };
+}
+
+type Pin = { block: bigint | undefined; confirmations: number };
+
+async function readEvmChain(spec: ChainSpec, opts: ReadReservesOptions, reporter: Reporter, pin: Pin, entries: WalletEntry[], rows: AddressResult[], out: ChainResult): Promise<void> {
+  const client = new RpcClient(opts.rpc[spec.name]!, { timeoutMs: opts.timeoutMs, retries: opts.retries, backoffMs: opts.backoffMs, batchSize: opts.batchSize, reporter, chain: spec.name });
+  const block = await pinEvmBlock(client, spec.name, spec.chainId!, pin);
+  out.block = block;
+
+  // Token decimals first: a registry that disagrees with the contract would mis-state every balance.
+  const tokens = new Map<string, { contract: string; decimals: number; asset: string }>();
+  for (const r of rows) for (const b of r.balances) if (b.contract !== undefined) tokens.set(b.contract.toLowerCase(), { contract: b.contract, decimals: b.decimals, asset: b.asset });
+  const badTokens = await checkTokenDecimals(client, block, [...tokens.values()]);
+  for (const [contract, why] of badTokens) reporter.warn(`chain ${spec.name}, block ${block.number}: ${why}`);
+
+  const reqs: EvmBalanceRequest[] = [];
+  const slots: AddressBalance[] = [];
+  for (const r of rows) {
+    for (const b of r.balances) {
+      const bad = b.contract === undefined ? undefined : badTokens.get(b.contract);
+      if (bad !== undefined) {
+        b.error = bad;
+        continue;
+      }
+      reqs.push(b.contract === undefined ? { address: r.address } : { address: r.address, contract: b.contract });
+      slots.push(b);
+    }
+  }
+  const stage = `reserves ${spec.name}@${block.number}`;
+  const outcomes = await readEvmBalances(client, block, reqs, (done) => reporter.progress(stage, done, reqs.length, 'reads'));
+  outcomes.forEach((o, i) => {
+    if (o.ok) slots[i]!.balance = o.balance;
+    else slots[i]!.error = o.error;
+  });
+
+  if (opts.ownership !== false) {
+    const idx: number[] = [];
+    const items: { address: string; message: string; signature: string }[] = [];
+    rows.forEach((r, i) => {
+      const o = entries[i]!.ownership;
+      const pre = precheck(entries[i]!, opts.wallets.snapshot.id);
+      if (pre) r.ownership = pre;
+      else {
+        idx.push(i);
+        items.push({ address: r.address, message: o!.message, signature: o!.signature });
+      }
+    });
+    const checks = await checkEvmOwnership(client, block, items);
+    checks.forEach((c, k) => (rows[idx[k]!]!.ownership = toOwnership(c)));
+  } else rows.forEach((r) => (r.ownership = { status: 'unchecked', reason: 'ownership not checked (balances only)' }));
+
+  await confirmEvmBlock(client, spec.name, block);
+  const errors = slots.filter((s) => s.error !== undefined).length;
+  reporter.done(stage, `${reqs.length - errors} balances read${errors ? `, ${errors} failed` : ''}`);
+}
+
+async function readBitcoinChain(spec: ChainSpec, opts: ReadReservesOptions, reporter: Reporter, pin: Pin, entries: WalletEntry[], rows: AddressResult[], out: ChainResult): Promise<void> {
+  const client = new EsploraClient(opts.rpc[spec.name]!, { timeoutMs: opts.timeoutMs, retries: opts.retries, backoffMs: opts.backoffMs, reporter, chain: spec.name });
+  const network: BitcoinNetwork = spec.network ?? 'mainnet';
+  const block = await pinBitcoinBlock(client, spec.name, network, pin);
+  out.block = block;
+  const stage = `reserves ${spec.name}@${block.number}`;
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < rows.length) {
+      const r = rows[next++]!;
+      let balance: bigint | undefined;
+      let error: string | undefined;
+      try {
+        balance = await bitcoinBalanceAt(client, spec.name, r.address, block.number);
+      } catch (err) {
+        if (!isPorError(err)) throw err;
+        error = err.message;
+      }
+      for (const b of r.balances) {
+        if (b.contract !== undefined) b.error = 'tokens on bitcoin are not supported';
+        else if (error !== undefined) b.error = error;
+        else b.balance = balance!;
+      }
+      reporter.progress(stage, ++done, rows.length, 'addresses');
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, rows.length) }, worker));
+
+  if (opts.ownership !== false) {
+    for (let i = 0; i < rows.length; i++) {
+      const e = entries[i]!;
+      const pre = precheck(e, opts.wallets.snapshot.id);
+      if (pre) rows[i]!.ownership = pre;
+      else if (!opts.verifyBitcoin) rows[i]!.ownership = { status: 'unchecked', reason: 'no Bitcoin message verifier available in this build' };
+      else {
+        try {
+          rows[i]!.ownership = toOwnership(await opts.verifyBitcoin(e.address, e.ownership!.message, e.ownership!.signature, network));
+        } catch (err) {
+          rows[i]!.ownership = { status: 'failed', reason: `signature could not be checked: ${(err as Error).message}` };
+        }
+      }
+    }
+  } else rows.forEach((r) => (r.ownership = { status: 'unchecked', reason: 'ownership not checked (balances only)' }));
+
+  await confirmBitcoinBlock(client, spec.name, block);
+  reporter.done(stage, `${rows.length} addresses read`);
+}
+
+/** Checks that need no node: a proof exists and its message names this snapshot. */
+function precheck(e: WalletEntry, snapshotId: string): OwnershipResult | undefined {
+  if (!e.ownership) return { status: 'failed', reason: 'no ownership proof in the manifest' };
+  const unbound = messageBindsSnapshot(e.ownership.message, snapshotId);
+  if (unbound) return { status: 'failed', reason: unbound };
+  return undefined;
+}
+
+function toOwnership(c: SignatureCheck): OwnershipResult {
+  return { status: c.ok ? 'proven' : 'failed', scheme: c.scheme, reason: c.reason };
+}
+
+/**
+ * Per-asset totals in ledger units. Each address's on-chain balance is truncated to ledger
+ * precision first (never claiming a fraction the ledger cannot hold), exactly as toReserveRows does.
+ */
+function computeTotals(addresses: AddressResult[], registry: AssetRegistry): AssetTotal[] {
+  const totals = new Map<string, AssetTotal>();
+  for (const a of addresses) {
+    if (a.duplicateOf !== undefined) continue;
+    for (const b of a.balances) {
+      const asset = registry.assets[registry.index.get(b.asset)!]!;
+      let t = totals.get(b.asset);
+      if (!t) {
+        t = { asset: b.asset, decimals: asset.decimals, balance: 0n, unprovenIncluded: 0n, unprovenExcluded: 0n, addresses: 0, complete: true };
+        totals.set(b.asset, t);
+      }
+      const units = b.balance === undefined ? undefined : rescale(b.balance, b.decimals, asset.decimals);
+      if (a.counted) {
+        if (units === undefined) t.complete = false;
+        else {
+          t.balance += units;
+          t.addresses++;
+          if (a.unprovenCounted) t.unprovenIncluded += units;
+        }
+      } else if (units !== undefined) t.unprovenExcluded += units;
+      else if (a.ownership.status === 'proven') t.complete = false;
+    }
+  }
+  // Registry order, so reports list assets the same way every time.
+  return [...totals.values()].sort((x, y) => registry.index.get(x.asset)! - registry.index.get(y.asset)!);
+}
+
+/** One reserve row per counted (chain, address, asset): what src/solvency consumes. */
+export interface ReserveRow {
+  chain: string;
+  address: string;
+  asset: string;
+  /** Ledger base units (on-chain balance truncated to the ledger's precision). */
+  balance: bigint;
+}
+
+/**
+ * The counted balances as solvency rows. Refuses (PorError NETWORK) when any counted balance could
+ * not be read or a chain could not be read: a missing balance must never become a zero.
+ */
+export function toReserveRows(result: ReservesResult, registry: AssetRegistry): ReserveRow[] {
+  const rows: ReserveRow[] = [];
+  for (const c of result.chains) {
+    if (c.error !== undefined && result.addresses.some((a) => a.chain === c.name)) {
+      throw porError('NETWORK', `reserves on chain ${c.name} could not be read: ${c.error}`, { chain: c.name });
+    }
+  }
+  for (const a of result.addresses) {
+    if (!a.counted) continue;
+    for (const b of a.balances) {
+      if (b.balance === undefined) throw porError('NETWORK', `balance of ${b.asset} could not be read: ${b.error ?? 'unknown error'}`, { chain: a.chain, address: a.address, block: result.chains.find((c) => c.name === a.chain)?.block?.number });
+      const ledger = registry.assets[registry.index.get(b.asset)!]!.decimals;
+      rows.push({ chain: a.chain, address: a.address, asset: b.asset, balance: rescale(b.balance, b.decimals, ledger) });
+    }
+  }
+  return rows;
+}
+
+/** Ownership of one address, for callers outside readReserves (e.g. `por audit` re-checking a report). */
+export async function checkOwnership(args: {
+  chain: ChainSpec;
+  address: string;
+  message: string;
+  signature: string;
+  snapshotId: string;
+  /** EVM: node URL and block, needed for contract wallets (EIP-1271). */
+  rpc?: string;
+  block?: BlockRef;
+  verifyBitcoin?: BitcoinVerifier;
+  timeoutMs?: number;
+  retries?: number;
+}): Promise<OwnershipResult> {
+  const pre = precheck({ chain: args.chain.name, address: args.address, label: '', assets: [], index: 0, ownership: { message: args.message, signature: args.signature } }, args.snapshotId);
+  if (pre) return pre;
+  if (args.chain.kind === 'bitcoin') {
+    if (!args.verifyBitcoin) return { status: 'unchecked', reason: 'no Bitcoin message verifier available in this build' };
+    return toOwnership(await args.verifyBitcoin(args.address, args.message, args.signature, args.chain.network));
+  }
+  const direct = verifyEip191(args.address, args.message, args.signature);
+  if (direct.ok || args.rpc === undefined || args.block === undefined) return toOwnership(direct);
+  const client = new RpcClient(args.rpc, { timeoutMs: args.timeoutMs, retries: args.retries, chain: args.chain.name });
+  const [c] = await checkEvmOwnership(client, args.block, [{ address: args.address, message: args.message, signature: args.signature }]);
+  return toOwnership(c!);
+}
+
+/** Human text for a balance, e.g. "1.5 ETH". */
+export function describeBalance(b: AddressBalance): string {
+  return b.balance === undefined ? `${b.asset}: error: ${b.error ?? '?'}` : `${formatAmount(b.balance, b.decimals, { trim: true })} ${b.asset}`;
+}

@@ -1,0 +1,170 @@
+// A small JSON-RPC client for reading many balances fast: raw batches (one HTTP request carries
+// up to `batchSize` calls; ~8x faster than ethers' automatic batching on anvil), a timeout per
+// HTTP request, retries with exponential backoff for transport faults, rate limits and per-call
+// errors. Per-call errors that survive the retries come back as values, so one bad address does
+// not hide the others.
+import { porError } from '../errors/index.js';
+import type { Reporter } from '../progress/index.js';
+
+export interface RpcCall {
+  method: string;
+  params: unknown[];
+}
+
+export type RpcOutcome = { ok: true; result: unknown } | { ok: false; error: string };
+
+export interface RpcOptions {
+  /** Milliseconds one HTTP request may take before it is aborted and retried. Default 30,000. */
+  timeoutMs?: number;
+  /** Extra attempts after the first. Default 3. */
+  retries?: number;
+  /** Calls per HTTP request. Default 1,000. */
+  batchSize?: number;
+  /** HTTP requests in flight at once. Default 4. */
+  concurrency?: number;
+  /** First backoff in ms, doubled each attempt. Default 200. */
+  backoffMs?: number;
+  reporter?: Reporter;
+  /** Names the chain in warnings and errors. */
+  chain?: string;
+}
+
+/** Thrown (as PorError NETWORK) when a whole request cannot be completed after retries. */
+export class RpcClient {
+  readonly url: string;
+  private readonly opts: Required<Omit<RpcOptions, 'reporter' | 'chain'>> & Pick<RpcOptions, 'reporter' | 'chain'>;
+  private nextId = 1;
+
+  constructor(url: string, options: RpcOptions = {}) {
+    this.url = url;
+    this.opts = {
+      timeoutMs: options.timeoutMs ?? 30_000,
+      retries: options.retries ?? 3,
+      batchSize: options.batchSize ?? 1000,
+      concurrency: options.concurrency ?? 4,
+      backoffMs: options.backoffMs ?? 200,
+      reporter: options.reporter,
+      chain: options.chain,
+    };
+  }
+
+  /** One call; an RPC error after retries throws PorError NETWORK. */
+  async call(method: string, params: unknown[]): Promise<unknown> {
+    const [out] = await this.batch([{ method, params }]);
+    if (!out) throw porError('INTERNAL', 'empty batch result');
+    if (!out.ok) throw porError('NETWORK', `${method} failed: ${out.error}`, this.where());
+    return out.result;
+  }
+
+  /**
+   * Many calls, results in the same order. Transport failures of a whole request are retried and
+   * then thrown (the chain cannot be read); per-call errors are retried, then returned.
+   */
+  async batch(calls: RpcCall[], onProgress?: (done: number) => void): Promise<RpcOutcome[]> {
+    const out: RpcOutcome[] = new Array(calls.length);
+    const chunks: number[] = [];
+    for (let i = 0; i < calls.length; i += this.opts.batchSize) chunks.push(i);
+    let next = 0;
+    let done = 0;
+    const worker = async (): Promise<void> => {
+      while (next < chunks.length) {
+        const start = chunks[next++]!;
+        const slice = calls.slice(start, start + this.opts.batchSize);
+        const res = await this.sendWithRetries(slice);
+        for (let j = 0; j < res.length; j++) out[start + j] = res[j]!;
+        done += slice.length;
+        onProgress?.(done);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, chunks.length) }, worker));
+    return out;
+  }
+
+  private where() {
+    return this.opts.chain === undefined ? {} : { chain: this.opts.chain };
+  }
+
+  private async sendWithRetries(calls: RpcCall[]): Promise<RpcOutcome[]> {
+    const results: (RpcOutcome | undefined)[] = new Array(calls.length).fill(undefined);
+    let pending = calls.map((_, i) => i);
+    let lastTransport = '';
+    for (let attempt = 0; attempt <= this.opts.retries && pending.length > 0; attempt++) {
+      if (attempt > 0) await sleep(this.opts.backoffMs * 2 ** (attempt - 1));
+      let res: RpcOutcome[];
+      try {
+        res = await this.send(pending.map((i) => calls[i]!));
+      } catch (err) {
+        lastTransport = (err as Error).message;
+        if (attempt < this.opts.retries) this.opts.reporter?.warn(`${this.label()}: ${lastTransport}; retrying (${attempt + 1}/${this.opts.retries})`);
+        continue;
+      }
+      const still: number[] = [];
+      res.forEach((r, k) => {
+        const i = pending[k]!;
+        results[i] = r;
+        if (!r.ok) still.push(i);
+      });
+      if (still.length && attempt < this.opts.retries) this.opts.reporter?.warn(`${this.label()}: ${still.length} call(s) answered with an error (${(res.find((r) => !r.ok) as { error: string }).error}); retrying (${attempt + 1}/${this.opts.retries})`);
+      pending = still;
+    }
+    if (results.some((r) => r === undefined)) {
+      throw porError('NETWORK', `node did not answer after ${this.opts.retries + 1} attempts: ${lastTransport}`, this.where());
+    }
+    return results as RpcOutcome[];
+  }
+
+  private label(): string {
+    return this.opts.chain ?? 'rpc';
+  }
+
+  /** One HTTP request. Throws (to be retried) on transport faults, HTTP errors and timeouts. */
+  private async send(calls: RpcCall[]): Promise<RpcOutcome[]> {
+    const first = this.nextId;
+    this.nextId += calls.length;
+    const body = JSON.stringify(calls.map((c, i) => ({ jsonrpc: '2.0', id: first + i, method: c.method, params: c.params })));
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), this.opts.timeoutMs);
+    let text: string;
+    try {
+      const resp = await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: ctrl.signal });
+      text = await resp.text();
+      if (!resp.ok) throw new Error(`HTTP ${resp.status}${resp.status === 429 ? ' (rate limited)' : ''}: ${text.slice(0, 200)}`);
+    } catch (err) {
+      if (ctrl.signal.aborted) throw new Error(`no answer within ${this.opts.timeoutMs} ms`);
+      throw new Error(describeFetchError(err));
+    } finally {
+      clearTimeout(timer);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new Error(`node answered with something that is not JSON: ${text.slice(0, 120)}`);
+    }
+    // A node may answer a batch with one error object (e.g. batch too large, rate limited).
+    if (!Array.isArray(parsed)) {
+      const e = (parsed as { error?: { message?: string } } | null)?.error;
+      throw new Error(`node rejected the batch: ${e?.message ?? text.slice(0, 200)}`);
+    }
+    type Answer = { id: number; result?: unknown; error?: { code?: number; message?: string } };
+    const byId = new Map<number, Answer>();
+    for (const r of parsed as Answer[]) byId.set(r.id, r);
+    return calls.map((c, i) => {
+      const r = byId.get(first + i);
+      if (!r) return { ok: false, error: `no answer for ${c.method} in the batch` };
+      if (r.error) return { ok: false, error: `${r.error.message ?? 'error'}${r.error.code !== undefined ? ` (code ${r.error.code})` : ''}` };
+      if (!('result' in r)) return { ok: false, error: `answer for ${c.method} has neither result nor error` };
+      return { ok: true, result: r.result };
+    });
+  }
+}
+
+function describeFetchError(err: unknown): string {
+  const e = err as { message?: string; cause?: { code?: string; message?: string } };
+  const cause = e.cause?.code ?? e.cause?.message;
+  return cause ? `cannot reach node (${cause})` : e.message ?? String(err);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

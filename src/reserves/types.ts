@@ -1,0 +1,78 @@
+// Result types of the reserves stage, shared by readers, the CLI, the report and the audit.
+import type { ChainKind, BitcoinNetwork } from './manifest.js';
+
+export interface BlockRef {
+  number: bigint;
+  hash: string;
+  /** Unix seconds, as the block header says. */
+  timestamp: number;
+}
+
+export interface ChainResult {
+  name: string;
+  kind: ChainKind;
+  chainId?: number;
+  network?: BitcoinNetwork;
+  /** The pinned block; absent when the chain could not be read at all. */
+  block?: BlockRef;
+  /** Why this chain could not be read (node down, wrong chain id, block not served…). */
+  error?: string;
+}
+
+export interface OwnershipResult {
+  /** proven: the signature checks out for this snapshot; failed: it does not (reason says why);
+   *  unchecked: por could not check this kind of signature. Only "proven" counts by default. */
+  status: 'proven' | 'failed' | 'unchecked';
+  scheme?: string;
+  reason: string;
+}
+
+export interface AddressBalance {
+  asset: string;
+  /** On-chain decimals of this asset on this chain. */
+  decimals: number;
+  contract?: string;
+  /** On-chain base units at the pinned block; absent when it could not be read (see error). */
+  balance?: bigint;
+  error?: string;
+}
+
+export interface AddressResult {
+  chain: string;
+  address: string;
+  label: string;
+  /** Position in the manifest's addresses array. */
+  index: number;
+  ownership: OwnershipResult;
+  /** Set when this entry repeats an earlier one (its index); it is not read or counted again. */
+  duplicateOf?: number;
+  /** Whether this address's balances count in the totals. */
+  counted: boolean;
+  /** Counted although its ownership is not proven (--include-unproven). */
+  unprovenCounted?: boolean;
+  balances: AddressBalance[];
+}
+
+export interface AssetTotal {
+  asset: string;
+  /** Ledger decimals (from the registry): totals are truncated per address to this precision. */
+  decimals: number;
+  /** Sum over counted addresses, ledger base units. */
+  balance: bigint;
+  /** Part of `balance` from addresses whose ownership is not proven (only with --include-unproven). */
+  unprovenIncluded: bigint;
+  /** Held at addresses whose ownership failed and that were left out (ledger base units). */
+  unprovenExcluded: bigint;
+  /** Addresses contributing to `balance`. */
+  addresses: number;
+  /** False when some counted address's balance of this asset could not be read. */
+  complete: boolean;
+}
+
+export interface ReservesResult {
+  snapshot: { id: string; time: string };
+  chains: ChainResult[];
+  addresses: AddressResult[];
+  totals: AssetTotal[];
+  includeUnproven: boolean;
+}
