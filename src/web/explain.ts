@@ -198,6 +198,17 @@ const EXACT: Record<string, string> = {
     'Following your proof up to the top of the tree gives a different fingerprint (root hash) than the published one. Your balances may not be included in the published total.',
   'root-sums': 'The totals at the top of your proof differ from the totals the exchange published. Your balances may not be included in the published total.',
   'root-height': 'The tree in your proof has a different height than the published one.',
+  // OKX's formats (src/formats/okx-proof.ts).
+  'node-types':
+    'The proof’s left/right markers are inconsistent (for example your entry and its neighbour both claim the same side), so the path cannot be followed as written.',
+  'balances-non-negative':
+    'An account on your path shows a negative balance. A made-up account with a negative balance can cancel out real ones, hiding what the exchange owes; OKX’s own checker does not look for this.',
+  'padding-nodes':
+    'A filler entry in the path, which should simply repeat the part of the tree it pairs with (with zero balances), does not. That hides something the proof should show.',
+  'path-heights': 'The levels in the path are not numbered one after another from your entry to the top, so the path has gaps or repeats.',
+  'user-hash': 'Your user code in the file does not match your code (nonce) and total balances. The file was changed after it was made, or it describes different balances.',
+  'node-hash': 'One of your sub-account entries does not match its balances: the file was changed after it was made.',
+  'nodes-sum': 'Your sub-accounts do not add up to the total balances the file shows for you.',
 };
 
 const PATTERNS: Array<[RegExp, string]> = [

@@ -140,6 +140,7 @@ function check(fromButton = false): void {
   }
   renderVerdict(verdict, root?.hash);
   if (fromButton) result().focus();
+  else result().scrollIntoView({ block: 'start' });
 }
 
 function amountTable(id: string, caption: string, rows: AssetAmount[]): HTMLElement {
@@ -205,13 +206,33 @@ function renderVerdict(v: Verdict, pastedRoot: string | undefined): void {
   const failed = v.checks.filter((c) => !c.ok);
   const nodes: Node[] = [];
   const formatName = FORMAT_NAMES[v.format] ?? v.format;
-  if (v.valid) {
+  // Foreign proofs carry their own root, so the verifier does not compare it with anything the user
+  // pasted; the page does, and says so apart from the verifier's checks.
+  const rootMismatch = v.format !== 'por' && v.format !== 'okx-user' && pastedRoot !== undefined && !sameHash(pastedRoot, v.root.hash);
+  if (v.valid && rootMismatch) {
+    nodes.push(
+      el(
+        'p',
+        { class: 'verdict bad', id: 'verdict', role: 'alert' },
+        '✘ This proof leads to a different root than the one you pasted',
+        el(
+          'small',
+          { id: 'verdict-reason' },
+          `The proof is consistent in itself (all ${v.checks.length} checks passed), but its root hash is not the published one you entered, so it does not show that your balance is in that published total.`,
+        ),
+      ),
+    );
+  } else if (v.valid) {
     nodes.push(
       el(
         'p',
         { class: 'verdict good', id: 'verdict' },
         '✔ Your proof checks out',
-        el('small', { id: 'verdict-reason' }, `All ${v.checks.length} checks passed: the balances below are part of the total committed to by the root hash shown further down (${formatName}).`),
+        el(
+          'small',
+          { id: 'verdict-reason' },
+          `All ${v.checks.length} checks passed: the balances below are part of the total committed to by the ${v.format === 'okx-user' ? 'hash' : 'root hash'} shown further down (${formatName})${v.warnings.length ? '. Read the limits of this kind of proof below' : ''}.`,
+        ),
       ),
     );
   } else {
@@ -242,12 +263,14 @@ function renderVerdict(v: Verdict, pastedRoot: string | undefined): void {
   nodes.push(el('h3', {}, v.user.id !== undefined ? `Your balances (user ${v.user.id})` : 'Your balances'));
   nodes.push(v.user.balances.length ? amountTable('balances', 'Your balances per asset', v.user.balances) : el('p', {}, 'The proof lists no balances.'));
 
-  nodes.push(el('h3', {}, 'Published root'));
-  const facts = el('dl', { class: 'facts', id: 'root-facts' }, el('dt', {}, 'Root hash'), el('dd', { class: 'hash mono', id: 'root-hash-value' }, v.root.hash));
+  // An OKX per-user breakdown has no tree root: its "root" is the user's own hash.
+  const ownHashOnly = v.format === 'okx-user';
+  nodes.push(el('h3', {}, ownHashOnly ? 'Your entry' : 'Published root'));
+  const facts = el('dl', { class: 'facts', id: 'root-facts' }, el('dt', {}, ownHashOnly ? 'Your hash' : 'Root hash'), el('dd', { class: 'hash mono', id: 'root-hash-value' }, v.root.hash));
   if (v.root.snapshotId !== undefined) facts.append(el('dt', {}, 'Snapshot'), el('dd', { class: 'mono' }, v.root.snapshotId));
   if (v.root.height !== undefined) facts.append(el('dt', {}, 'Tree height'), el('dd', {}, String(v.root.height)));
   nodes.push(facts);
-  if (v.format !== 'por') {
+  if (v.format !== 'por' && !ownHashOnly) {
     const same = pastedRoot !== undefined ? sameHash(pastedRoot, v.root.hash) : undefined;
     nodes.push(
       el(
@@ -261,13 +284,23 @@ function renderVerdict(v: Verdict, pastedRoot: string | undefined): void {
       ),
     );
   }
-  if (v.root.sums.length) nodes.push(el('h3', {}, 'Totals committed to by the root'), amountTable('root-sums', 'Root totals per asset', v.root.sums));
+  if (v.root.sums.length && !ownHashOnly) nodes.push(el('h3', {}, 'Totals committed to by the root'), amountTable('root-sums', 'Root totals per asset', v.root.sums));
 
   if (v.path && v.path.length) {
-    nodes.push(el('h3', {}, `Path from your entry to the root (${v.path.length} steps)`), pathTable(v.path));
+    // Collapsed: two dozen rows of hashes would bury the verdict on a phone.
+    nodes.push(el('details', { id: 'path-box' }, el('summary', {}, `Path from your entry to the root (${v.path.length} steps)`), pathTable(v.path)));
   }
   nodes.push(el('details', { id: 'all-checks' }, el('summary', {}, `Every check (${v.checks.length})`), checksTable(v.checks)));
-  showResult(v.valid ? 'valid' : 'invalid', ...nodes);
+  // The verdict exactly as `por verify --json` prints it, for anyone who wants to compare.
+  nodes.push(
+    el(
+      'details',
+      { id: 'verdict-json-box' },
+      el('summary', {}, 'The verdict as JSON (the same document as por verify --json)'),
+      el('pre', { id: 'verdict-json', class: 'mono', tabindex: '0' }, JSON.stringify(v, null, 2)),
+    ),
+  );
+  showResult(v.valid && !rootMismatch ? 'valid' : 'invalid', ...nodes);
 }
 
 function sameHash(a: string, b: string): boolean {
