@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { Wallet, getBytes, keccak256, toUtf8Bytes } from 'ethers';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { verifyEip191, verifyEvmOwnership, verifyOkxEcdsa, verifyOkxEvm } from '../../src/signatures/okx-evm.js';
+import { verifyMultisigMessage } from '../../src/signatures/multisig.js';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const okxDir = path.resolve(repoRoot, '../shared/data/okx');
+// Minimal split: the real files have no quoted fields.
+const rows = (f: string) => readFileSync(path.join(okxDir, f), 'utf8').trim().split('\n').map((l) => l.split(','));
+
+describe("OKX's EVM scheme on the real reserve files", () => {
+  const old = rows('okx_por_example.csv').filter((r) => r[1] === 'ETH' && r[0] === 'ETH');
+  it('each single-signer ETH row of the 2022 file holds under OKX scheme, not under plain EIP-191', () => {
+    const single = old.filter((r) => !r[9]);
+    expect(single).toHaveLength(2);
+    for (const r of single) {
+      expect(verifyOkxEvm(r[3]!, r[5]!, r[6]!).ok).toBe(true);
+      expect(verifyEip191(r[3]!, r[5]!, r[6]!).ok).toBe(false);
+    }
+  });
+  it('the contract-wallet row: signature 1 by eoa1, signature 2 by eoa2', () => {
+    const r = old.find((x) => x[9])!;
+    expect(verifyOkxEvm(r[9]!, r[5]!, r[6]!).ok).toBe(true);
+    expect(verifyOkxEvm(r[10]!.trim(), r[5]!, r[7]!).ok).toBe(true);
+    // and not by the contract itself
+    expect(verifyOkxEvm(r[3]!, r[5]!, r[6]!).ok).toBe(false);
+  });
+  it('the 2025 file: the ETH row (OKX EVM) and the OKC row (OKX ECDSA)', () => {
+    const f = rows('okx_por_signatures_2025.csv');
+    const eth = f.find((r) => r[1] === 'ETH')!;
+    expect(verifyEvmOwnership(eth[2]!, eth[5]!, eth[3]!)).toMatchObject({ ok: true, scheme: 'okx-eip191-keccak32' });
+    const okc = f.find((r) => r[1] === 'OKC')!;
+    expect(verifyOkxEvm(okc[2]!, okc[5]!, okc[3]!).ok).toBe(false);
+    expect(verifyOkxEcdsa(okc[2]!, okc[5]!, okc[3]!)).toMatchObject({ ok: true, scheme: 'okx-ecdsa-keccak' });
+  });
+  it('the 2025 file: BTC (P2WSH) and DOGE (P2SH) 2-of-3 multisig rows', () => {
+    const f = rows('okx_por_signatures_2025.csv');
+    const btc = f.find((r) => r[1] === 'BTC')!;
+    expect(verifyMultisigMessage({ address: btc[2]!, redeemScriptHex: btc[6]!, message: btc[5]!, signatures: [btc[3]!, btc[4]!], network: 'bitcoin' })).toMatchObject({ ok: true, addressType: 'p2wsh', m: 2, n: 3 });
+    const doge = f.find((r) => r[1] === 'DOGE')!;
+    expect(verifyMultisigMessage({ address: doge[2]!, redeemScriptHex: doge[6]!, message: doge[5]!, signatures: [doge[3]!, doge[4]!], network: 'dogecoin' })).toMatchObject({ ok: true, addressType: 'p2sh', m: 2, n: 3 });
+    // signatures swapped between the rows: neither key is in the other's script
+    expect(verifyMultisigMessage({ address: btc[2]!, redeemScriptHex: btc[6]!, message: btc[5]!, signatures: [doge[3]!, doge[4]!], network: 'bitcoin' })).toMatchObject({ ok: false, failed: 'signature' });
+    // one BTC key twice: OKX's validator would pass this (see docs/OKX.md); por does not
+    expect(verifyMultisigMessage({ address: btc[2]!, redeemScriptHex: btc[6]!, message: btc[5]!, signatures: [btc[3]!, btc[3]!], network: 'bitcoin' })).toMatchObject({ ok: false, failed: 'distinct' });
+  });
+});
+
+describe('EVM schemes, generated vectors', () => {
+  const w = new Wallet('0x' + '11'.repeat(32));
+  const msg = 'por reserves snapshot 42';
+  it('OKX scheme and plain EIP-191 are told apart', async () => {
+    const okxSig = await w.signMessage(getBytes(keccak256(toUtf8Bytes(msg))));
+    const plainSig = await w.signMessage(msg);
+    expect(verifyOkxEvm(w.address, msg, okxSig).ok).toBe(true);
+    expect(verifyEip191(w.address, msg, okxSig).ok).toBe(false);
+    expect(verifyEip191(w.address, msg, plainSig).ok).toBe(true);
+    expect(verifyEvmOwnership(w.address, msg, plainSig)).toMatchObject({ ok: true, scheme: 'eip191' });
+    expect(verifyEvmOwnership(w.address, msg, okxSig)).toMatchObject({ ok: true, scheme: 'okx-eip191-keccak32' });
+  });
+  it('a signature from another address, another message, or truncated, fails', async () => {
+    const other = new Wallet('0x' + '22'.repeat(32));
+    const sig = await other.signMessage(getBytes(keccak256(toUtf8Bytes(msg))));
+    expect(verifyOkxEvm(w.address, msg, sig)).toMatchObject({ ok: false, reason: expect.stringMatching(/recovers/) });
+    const mine = await w.signMessage(getBytes(keccak256(toUtf8Bytes(msg))));
+    expect(verifyOkxEvm(w.address, `${msg}!`, mine).ok).toBe(false);
+    expect(verifyOkxEvm(w.address, msg, mine.slice(0, -2))).toMatchObject({ ok: false, reason: expect.stringMatching(/65 bytes/) });
+    expect(verifyOkxEvm('0x1234', msg, mine)).toMatchObject({ ok: false, reason: expect.stringMatching(/not an EVM address/) });
+  });
+});
