@@ -33,7 +33,7 @@ afterAll(async () => {
 
 /** The table rows as [asset, amount] pairs. */
 async function rows(page: Page, table: string): Promise<string[][]> {
-  return page.$$eval(`#${table} tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent ?? '')));
+  return page.$$eval(`#${table} tbody tr`, (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('th, td')).map((c) => c.textContent ?? '')));
 }
 async function pageVerdictJson(page: Page): Promise<unknown> {
   return JSON.parse((await page.textContent('#verdict-json')) ?? 'null');
@@ -55,7 +55,7 @@ describe('OKX path proof (the real file)', () => {
     expect(await rows(p.page, 'root-sums')).toEqual(['BTC', 'ETH', 'USDT'].map((a) => [a, root.balances[a]]));
     expect(await p.page.textContent('#root-hash-value')).toBe(root.hash);
     // The path: one row per sibling, 23 for a 24-level tree; the last computed node is the root.
-    const path = await p.page.$$eval('#path tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((c) => c.textContent ?? '')));
+    const path = await p.page.$$eval('#path tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((c) => c.textContent ?? '')));
     expect(path).toHaveLength(proof.path.length - 1);
     expect(path.map((r) => r[2])).toEqual(proof.path.slice(0, -1).map((s: Json) => s.hash));
     expect(path[path.length - 1]?.[4]).toBe(root.hash);
