@@ -1,6 +1,13 @@
-// Verification of por's own proofs. Placeholder until the Merkle issue lands.
+// Verification of por's own inclusion proofs (docs/SPEC.md). Pure: no Node builtins, so the web
+// page bundles this very module. Every check is recorded, so a user sees what was compared.
 import { porError } from '../errors/index.js';
-import type { Verdict } from './types.js';
+import { formatAmount } from '../money/index.js';
+import {
+  HASH_LEN, MAX_HEIGHT, MIN_HEIGHT, SUM_WIDTH_BITS, assetsHash, encodeSums, fromHex, idBytes, leafBound, leafHash,
+  nobleSha256, nodeBound, nodeHash, toHex, userHash, type Sha256,
+} from '../merkle/core.js';
+import { PROOF_FORMAT, PROOF_VERSION, ROOT_FORMAT } from '../merkle/types.js';
+import type { AssetAmount, Check, PathStep, Verdict } from './types.js';
 
 /** What the user compares against: a published report / root document, or a bare root hash. */
 export interface Published {
@@ -10,6 +17,320 @@ export interface Published {
   rootHash?: string;
 }
 
-export function verifyPorProof(_proof: unknown, _published: Published): Verdict {
-  throw porError('BAD_USAGE', 'por proof verification is not implemented yet');
+interface Asset {
+  symbol: string;
+  decimals: number;
+}
+
+/** The published root, read strictly: a broken report is bad input, not a failed proof. */
+export interface PublishedRoot {
+  hash: string;
+  snapshotId?: string;
+  height?: number;
+  leafCount?: number;
+  assets?: Asset[];
+  equity?: bigint[];
+  debt?: bigint[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const UNITS = /^(0|[1-9][0-9]*)$/;
+const HEX32 = /^[0-9a-fA-F]{64}$/;
+
+export function parsePublished(published: Published): PublishedRoot {
+  if (published.report !== undefined) {
+    const r = published.report;
+    if (!isObject(r)) throw porError('BAD_INPUT', 'the report is not a JSON object', { field: 'report' });
+    const m = r.format === ROOT_FORMAT ? r : r.merkleRoot;
+    if (!isObject(m)) throw porError('BAD_INPUT', `neither a ${ROOT_FORMAT} document nor a report with "merkleRoot"`, { field: 'merkleRoot' });
+    const fail = (field: string, why: string): never => {
+      throw porError('BAD_INPUT', `published root: ${why}`, { field });
+    };
+    if (typeof m.hash !== 'string' || !HEX32.test(m.hash)) fail('hash', 'hash must be 64 hex digits');
+    if (typeof m.snapshotId !== 'string') fail('snapshotId', 'snapshotId must be a string');
+    if (typeof m.height !== 'number' || !Number.isInteger(m.height)) fail('height', 'height must be an integer');
+    if (!Array.isArray(m.assets)) fail('assets', 'assets must be an array');
+    if (!Array.isArray(m.sums)) fail('sums', 'sums must be an array');
+    const assets = (m.assets as unknown[]).map((a, i): Asset => {
+      if (!isObject(a) || typeof a.symbol !== 'string' || typeof a.decimals !== 'number' || !Number.isInteger(a.decimals)) return fail(`assets[${i}]`, 'each asset needs a symbol and integer decimals');
+      return { symbol: a.symbol, decimals: a.decimals };
+    });
+    const sums = m.sums as unknown[];
+    if (sums.length !== assets.length) fail('sums', 'sums and assets differ in length');
+    const equity: bigint[] = [];
+    const debt: bigint[] = [];
+    sums.forEach((s, i) => {
+      const a = assets[i]!;
+      if (!isObject(s) || s.asset !== a.symbol) return fail(`sums[${i}]`, `must be the sums of ${a.symbol}`);
+      for (const [units, text, out] of [['equityUnits', 'equity', equity], ['debtUnits', 'debt', debt]] as const) {
+        const u = s[units];
+        if (typeof u !== 'string' || !UNITS.test(u)) return fail(`sums[${i}].${units}`, 'must be a non-negative integer string');
+        const v = BigInt(u);
+        if (s[text] !== undefined && s[text] !== formatAmount(v, a.decimals)) fail(`sums[${i}].${text}`, `"${String(s[text])}" does not equal ${units} ${u} at ${a.decimals} decimals`);
+        out.push(v);
+      }
+    });
+    const hash = (m.hash as string).toLowerCase();
+    if (published.rootHash !== undefined && published.rootHash.replace(/^0x/, '').toLowerCase() !== hash) {
+      throw porError('BAD_USAGE', 'both a report and a root hash were given, and they disagree; give one');
+    }
+    const out: PublishedRoot = { hash, snapshotId: m.snapshotId as string, height: m.height as number, assets, equity, debt };
+    if (typeof m.leafCount === 'number') out.leafCount = m.leafCount;
+    return out;
+  }
+  if (published.rootHash !== undefined) {
+    const h = published.rootHash.replace(/^0x/, '');
+    if (!HEX32.test(h)) throw porError('BAD_INPUT', `root hash must be 64 hex digits, got "${published.rootHash}"`, { field: 'root' });
+    return { hash: h.toLowerCase() };
+  }
+  throw porError('BAD_USAGE', 'give the published report (or root.json) or the published root hash to compare against');
+}
+
+interface ParsedProof {
+  snapshotId: string;
+  height: number;
+  assets: Asset[];
+  userId: string;
+  salt: Uint8Array;
+  userHash: string;
+  balances: { equity: string; debt: string; equityUnits: string; debtUnits: string }[];
+  encoded: string;
+  position: number;
+  leafHash: string;
+  path: { side: string; hash: string; equity: string[]; debt: string[] }[];
+  root: { hash: string; equity: string[]; debt: string[] };
+}
+
+const KEYS = {
+  top: ['format', 'version', 'hashFunction', 'snapshotId', 'height', 'assets', 'user', 'leaf', 'path', 'root'],
+  user: ['id', 'salt', 'hash', 'balances', 'encoded'],
+  balance: ['asset', 'equity', 'debt', 'equityUnits', 'debtUnits'],
+  leaf: ['position', 'hash'],
+  step: ['side', 'hash', 'equity', 'debt'],
+  root: ['hash', 'equity', 'debt'],
+  asset: ['symbol', 'decimals'],
+};
+
+/** Shape checks: every field present, of its type, and nothing else (an extra field is a red flag). */
+function parseProof(p: unknown): { ok: true; proof: ParsedProof } | { ok: false; why: string } {
+  const bad = (why: string) => ({ ok: false as const, why });
+  const exact = (o: unknown, keys: string[], at: string): string | undefined => {
+    if (!isObject(o)) return `${at} must be an object`;
+    for (const k of keys) if (!(k in o)) return `${at} lacks "${k}"`;
+    for (const k of Object.keys(o)) if (!keys.includes(k)) return `${at} has an unknown field "${k}"`;
+    return undefined;
+  };
+  const strings = (v: unknown, n: number): v is string[] => Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'string');
+  let why = exact(p, KEYS.top, 'proof');
+  if (why) return bad(why);
+  const o = p as Record<string, unknown>;
+  if (typeof o.snapshotId !== 'string') return bad('snapshotId must be a string');
+  if (typeof o.height !== 'number' || !Number.isInteger(o.height) || o.height < MIN_HEIGHT || o.height > MAX_HEIGHT) return bad(`height must be an integer from ${MIN_HEIGHT} to ${MAX_HEIGHT}`);
+  if (!Array.isArray(o.assets) || o.assets.length === 0 || o.assets.length > 0xffff) return bad('assets must be a non-empty array');
+  const assets: Asset[] = [];
+  for (const [i, a] of (o.assets as unknown[]).entries()) {
+    if ((why = exact(a, KEYS.asset, `assets[${i}]`))) return bad(why);
+    const x = a as Record<string, unknown>;
+    if (typeof x.symbol !== 'string' || typeof x.decimals !== 'number' || !Number.isInteger(x.decimals) || x.decimals < 0 || x.decimals > 36) return bad(`assets[${i}] needs a symbol and decimals 0..36`);
+    assets.push({ symbol: x.symbol, decimals: x.decimals });
+  }
+  const A = assets.length;
+  if ((why = exact(o.user, KEYS.user, 'user'))) return bad(why);
+  const u = o.user as Record<string, unknown>;
+  if (typeof u.id !== 'string') return bad('user.id must be a string');
+  const salt = typeof u.salt === 'string' ? fromHex(u.salt, HASH_LEN) : undefined;
+  if (!salt) return bad('user.salt must be 64 hex digits');
+  if (typeof u.hash !== 'string' || !HEX32.test(u.hash)) return bad('user.hash must be 64 hex digits');
+  if (typeof u.encoded !== 'string') return bad('user.encoded must be a hex string');
+  if (!Array.isArray(u.balances) || u.balances.length !== A) return bad(`user.balances must list the ${A} assets`);
+  const balances: ParsedProof['balances'] = [];
+  for (const [i, b] of (u.balances as unknown[]).entries()) {
+    if ((why = exact(b, KEYS.balance, `user.balances[${i}]`))) return bad(why);
+    const x = b as Record<string, unknown>;
+    if (x.asset !== assets[i]!.symbol) return bad(`user.balances[${i}] must be ${assets[i]!.symbol}`);
+    if (![x.equity, x.debt, x.equityUnits, x.debtUnits].every((v) => typeof v === 'string')) return bad(`user.balances[${i}] amounts must be strings`);
+    balances.push({ equity: x.equity as string, debt: x.debt as string, equityUnits: x.equityUnits as string, debtUnits: x.debtUnits as string });
+  }
+  if ((why = exact(o.leaf, KEYS.leaf, 'leaf'))) return bad(why);
+  const l = o.leaf as Record<string, unknown>;
+  if (typeof l.position !== 'number' || !Number.isSafeInteger(l.position) || l.position < 0) return bad('leaf.position must be a non-negative integer');
+  if (typeof l.hash !== 'string' || !HEX32.test(l.hash)) return bad('leaf.hash must be 64 hex digits');
+  if (!Array.isArray(o.path)) return bad('path must be an array');
+  const path: ParsedProof['path'] = [];
+  for (const [i, s] of (o.path as unknown[]).entries()) {
+    if ((why = exact(s, KEYS.step, `path[${i}]`))) return bad(why);
+    const x = s as Record<string, unknown>;
+    if (x.side !== 'left' && x.side !== 'right') return bad(`path[${i}].side must be "left" or "right"`);
+    if (typeof x.hash !== 'string' || !HEX32.test(x.hash)) return bad(`path[${i}].hash must be 64 hex digits`);
+    if (!strings(x.equity, A) || !strings(x.debt, A)) return bad(`path[${i}].equity and .debt must list ${A} amounts as strings`);
+    path.push({ side: x.side, hash: x.hash, equity: x.equity, debt: x.debt });
+  }
+  if ((why = exact(o.root, KEYS.root, 'root'))) return bad(why);
+  const r = o.root as Record<string, unknown>;
+  if (typeof r.hash !== 'string' || !HEX32.test(r.hash)) return bad('root.hash must be 64 hex digits');
+  if (!strings(r.equity, A) || !strings(r.debt, A)) return bad(`root.equity and root.debt must list ${A} amounts as strings`);
+  return {
+    ok: true,
+    proof: {
+      snapshotId: o.snapshotId, height: o.height, assets, userId: u.id, salt, userHash: u.hash, balances, encoded: u.encoded,
+      position: l.position, leafHash: l.hash, path, root: { hash: r.hash, equity: r.equity, debt: r.debt },
+    },
+  };
+}
+
+const WARNINGS = [
+  'A valid proof shows that your balances are in the tree whose root was published, with no negative or overflowing sums on your path. It cannot show that other users were not left out: that is caught only when enough users check.',
+  'The sibling sums on your path are totals of other groups of users; the tree hides who they are, not those totals.',
+];
+
+export function verifyPorProof(proof: unknown, published: Published, h: Sha256 = nobleSha256): Verdict {
+  const pub = parsePublished(published);
+  const checks: Check[] = [];
+  const pubAssets = pub.assets;
+  const verdict = (user: Verdict['user'], root: Verdict['root'], path?: PathStep[]): Verdict => {
+    const v: Verdict = { valid: checks.every((c) => c.ok), format: 'por', checks, warnings: [...WARNINGS], user, root };
+    if (pub.equity === undefined) v.warnings.push('Only the root hash was compared: the root sums above come from the proof. Compare them with the totals the exchange published.');
+    if (path) v.path = path;
+    return v;
+  };
+  const fmtSums = (assets: Asset[], eq: bigint[], dt: bigint[]): AssetAmount[] =>
+    assets.map((a, i) => ({ asset: a.symbol, amount: formatAmount(eq[i]!, a.decimals), debt: formatAmount(dt[i]!, a.decimals) }));
+  const pubRoot = (): Verdict['root'] => {
+    const r: Verdict['root'] = { hash: pub.hash, sums: pubAssets && pub.equity && pub.debt ? fmtSums(pubAssets, pub.equity, pub.debt) : [] };
+    if (pub.height !== undefined) r.height = pub.height;
+    if (pub.snapshotId !== undefined) r.snapshotId = pub.snapshotId;
+    return r;
+  };
+  const check = (name: string, ok: boolean, detail: string) => {
+    checks.push({ name, ok, detail });
+    return ok;
+  };
+  const stop = (user: Verdict['user'] = { balances: [] }) => verdict(user, pubRoot());
+
+  const o = isObject(proof) ? proof : {};
+  if (!check('format', o.format === PROOF_FORMAT && o.version === PROOF_VERSION && o.hashFunction === 'sha256',
+    o.format === PROOF_FORMAT && o.version === PROOF_VERSION && o.hashFunction === 'sha256'
+      ? `${PROOF_FORMAT} version ${PROOF_VERSION}, SHA-256`
+      : `expected format "${PROOF_FORMAT}", version ${PROOF_VERSION}, hashFunction "sha256"; got ${JSON.stringify(o.format)}, ${JSON.stringify(o.version)}, ${JSON.stringify(o.hashFunction)}`)) return stop();
+  const parsed = parseProof(proof);
+  if (!check('well-formed', parsed.ok, parsed.ok ? 'every field present with its type, no unknown fields' : parsed.why)) return stop();
+  const p = (parsed as { ok: true; proof: ParsedProof }).proof;
+  const A = p.assets.length;
+  const userOut: Verdict['user'] = { id: p.userId, balances: p.assets.map((a, i) => ({ asset: a.symbol, amount: p.balances[i]!.equity, debt: p.balances[i]!.debt })) };
+
+  // Against the published document (when there is one).
+  if (pub.snapshotId !== undefined && !check('snapshot', p.snapshotId === pub.snapshotId, p.snapshotId === pub.snapshotId ? `snapshot "${p.snapshotId}" is the published one` : `proof is for snapshot "${p.snapshotId}", the published root is for "${pub.snapshotId}"`)) return stop(userOut);
+  if (pubAssets) {
+    const same = pubAssets.length === A && pubAssets.every((a, i) => a.symbol === p.assets[i]!.symbol && a.decimals === p.assets[i]!.decimals);
+    if (!check('assets', same, same ? `${A} assets, same symbols and decimals as published` : `the proof's assets (${p.assets.map((a) => `${a.symbol}/${a.decimals}`).join(', ')}) differ from the published ones (${pubAssets.map((a) => `${a.symbol}/${a.decimals}`).join(', ')})`)) return stop(userOut);
+  }
+  const heightOk = p.path.length === p.height && (pub.height === undefined || pub.height === p.height);
+  if (!check('height', heightOk, heightOk ? `path has ${p.height} steps, the tree's height${pub.height !== undefined ? ' as published' : ''}` : `path has ${p.path.length} steps; proof says height ${p.height}${pub.height !== undefined ? `, published height ${pub.height}` : ''}`)) return stop(userOut);
+
+  // Leaf values: non-negative integers within the bound; text, units and encoding agree.
+  const bound = leafBound(p.height);
+  const eq: bigint[] = [];
+  const dt: bigint[] = [];
+  for (let i = 0; i < A; i++) {
+    const b = p.balances[i]!;
+    const a = p.assets[i]!;
+    for (const [field, units, text, out] of [['equity', b.equityUnits, b.equity, eq], ['debt', b.debtUnits, b.debt, dt]] as const) {
+      if (!UNITS.test(units)) {
+        check('leaf-values', false, `${a.symbol} ${field} "${units}" is not a non-negative integer in base units${units.startsWith('-') ? ' (negative values are never allowed)' : ''}`);
+        return stop(userOut);
+      }
+      const v = BigInt(units);
+      if (v > bound) {
+        check('leaf-values', false, `${a.symbol} ${field} ${units} is above the leaf bound 2^${SUM_WIDTH_BITS - p.height}−1 for height ${p.height}`);
+        return stop(userOut);
+      }
+      if (formatAmount(v, a.decimals) !== text) {
+        check('leaf-values', false, `${a.symbol} ${field} "${text}" does not equal ${units} base units at ${a.decimals} decimals`);
+        return stop(userOut);
+      }
+      out.push(v);
+    }
+  }
+  const sums = encodeSums(eq, dt);
+  if (!check('leaf-values', toHex(sums) === p.encoded.toLowerCase() && /^[0-9a-f]*$/i.test(p.encoded), toHex(sums) === p.encoded.toLowerCase()
+    ? `${2 * A} values, each a non-negative integer ≤ 2^${SUM_WIDTH_BITS - p.height}−1, matching their encoding`
+    : 'user.encoded is not the fixed-width encoding of the balances')) return stop(userOut);
+
+  // User hash and leaf hash, recomputed.
+  let uid: Uint8Array;
+  let sid: Uint8Array;
+  try {
+    uid = idBytes(p.userId, 'user id');
+    sid = idBytes(p.snapshotId, 'snapshot id');
+  } catch (err) {
+    check('well-formed', false, (err as Error).message);
+    return stop(userOut);
+  }
+  const uh = toHex(userHash(h, uid, p.salt));
+  if (!check('user-hash', uh === p.userHash.toLowerCase(), uh === p.userHash.toLowerCase() ? 'H(user id ‖ salt) recomputed and equal' : `H(user id ‖ salt) is ${uh}, the proof says ${p.userHash}`)) return stop(userOut);
+  let aHash: Uint8Array;
+  try {
+    aHash = assetsHash(h, p.assets);
+  } catch (err) {
+    check('well-formed', false, (err as Error).message);
+    return stop(userOut);
+  }
+  let hash = leafHash(h, sid, aHash, fromHex(uh)!, sums);
+  if (!check('leaf-hash', toHex(hash) === p.leafHash.toLowerCase(), toHex(hash) === p.leafHash.toLowerCase() ? 'leaf recomputed from snapshot id, assets, user hash and balances, and equal' : `recomputed leaf ${toHex(hash)} differs from the proof's ${p.leafHash}`)) return stop(userOut);
+
+  // Walk the path: every sibling sum non-negative and within its level's bound; no sum wraps.
+  const positionOk = p.position < 2 ** p.height && p.path.every((s, k) => (s.side === 'left') === (Math.floor(p.position / 2 ** k) % 2 === 1));
+  if (!check('position', positionOk, positionOk ? `leaf ${p.position} of 2^${p.height}; the sides agree with it` : `the sides on the path do not agree with leaf position ${p.position}`)) return stop(userOut);
+  let curEq = eq;
+  let curDt = dt;
+  const steps: PathStep[] = [];
+  const wrap = 1n << BigInt(SUM_WIDTH_BITS);
+  for (let k = 0; k < p.height; k++) {
+    const s = p.path[k]!;
+    const sEq: bigint[] = [];
+    const sDt: bigint[] = [];
+    const limit = nodeBound(p.height, k);
+    for (let i = 0; i < A; i++) {
+      for (const [field, units, out] of [['equity', s.equity[i]!, sEq], ['debt', s.debt[i]!, sDt]] as const) {
+        if (!UNITS.test(units)) {
+          check('sibling-sums', false, `step ${k + 1}: sibling ${p.assets[i]!.symbol} ${field} "${units}" is ${units.startsWith('-') ? 'negative' : 'not a non-negative integer'}`);
+          return stop(userOut);
+        }
+        const v = BigInt(units);
+        if (v > limit) {
+          check('sibling-sums', false, `step ${k + 1}: sibling ${p.assets[i]!.symbol} ${field} ${units} is above ${limit}, the most ${2 ** k} leaves can hold${v >= wrap ? ' (it does not even fit 128 bits)' : ''}`);
+          return stop(userOut);
+        }
+        out.push(v);
+      }
+    }
+    const nEq = curEq.map((v, i) => v + sEq[i]!);
+    const nDt = curDt.map((v, i) => v + sDt[i]!);
+    if ([...nEq, ...nDt].some((v) => v >= wrap)) {
+      check('no-overflow', false, `step ${k + 1}: a sum reaches 2^128 and would wrap`);
+      return stop(userOut);
+    }
+    const mine = encodeSums(curEq, curDt);
+    const theirs = encodeSums(sEq, sDt);
+    const sib = fromHex(s.hash, HASH_LEN)!;
+    hash = s.side === 'left' ? nodeHash(h, sib, theirs, hash, mine) : nodeHash(h, hash, mine, sib, theirs);
+    curEq = nEq;
+    curDt = nDt;
+    steps.push({ level: k + 1, side: s.side as 'left' | 'right', hash: s.hash.toLowerCase(), sums: fmtSums(p.assets, sEq, sDt), computed: toHex(hash) });
+  }
+  check('sibling-sums', true, `${p.height} sibling sums, all non-negative and within their level's bound`);
+  check('no-overflow', true, 'no sum on the path reaches 2^128');
+  const rootHex = toHex(hash);
+  const rootOut: Verdict['root'] = { hash: rootHex, sums: fmtSums(p.assets, curEq, curDt), height: p.height, snapshotId: p.snapshotId };
+  const done = () => verdict(userOut, rootOut, steps);
+
+  const rootSumsOk = p.root.equity.every((v, i) => v === curEq[i]!.toString()) && p.root.debt.every((v, i) => v === curDt[i]!.toString());
+  check('root-hash', rootHex === p.root.hash.toLowerCase(), rootHex === p.root.hash.toLowerCase() ? 'the path leads to the root hash the proof states' : `the path leads to ${rootHex}, the proof states ${p.root.hash}`);
+  check('root-sums', rootSumsOk, rootSumsOk ? 'the path adds up to the root sums the proof states' : 'the root sums the proof states are not what the path adds up to');
+  check('published-root-hash', rootHex === pub.hash, rootHex === pub.hash ? `computed root ${rootHex} is the published root` : `computed root ${rootHex} is not the published root ${pub.hash}`);
+  if (pub.equity && pub.debt) {
+    const same = pub.equity.every((v, i) => v === curEq[i]) && pub.debt.every((v, i) => v === curDt[i]);
+    check('published-root-sums', same, same ? 'computed root sums equal the published liabilities, asset by asset' : `computed root sums differ from the published ones: ${fmtSums(p.assets, curEq, curDt).map((s) => `${s.asset} ${s.amount}/${s.debt}`).join(', ')}`);
+  }
+  return done();
 }

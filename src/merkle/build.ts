@@ -1,0 +1,401 @@
+// Builds the Merkle sum tree from a liabilities snapshot and writes the root document and the proof
+// store. Node-only. Memory: one record (32 + 32·assets bytes) per user for the leaves plus the
+// level above; levels go to disk as they are made. docs/SPEC.md has the byte rules.
+import { existsSync } from 'node:fs';
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { cpus } from 'node:os';
+import { porError, PorError } from '../errors/index.js';
+import { formatAmount } from '../money/index.js';
+import { silentReporter, type Reporter } from '../progress/index.js';
+import { toJson, writeFileAtomic } from '../io/node.js';
+import {
+  AMOUNT_LEN, assetsHash, DEFAULT_HEIGHT, HASH_LEN, MAX_ID_BYTES, MIN_SECRET_BYTES, checkHeight, decodeSums, idBytes, leafBound,
+  nobleSha256, paddingRecords, recordSize, toHex,
+} from './core.js';
+import { makeLeafHasher, makeLevelHasher, type LeafJob, type LevelJob } from './compute.js';
+import type { WorkerReply, WorkerRequest } from './worker.js';
+import { ROOT_FORMAT, ROOT_VERSION, STORE_FORMAT, STORE_VERSION, type MerkleRoot, type RootDocument, type StoreMeta } from './types.js';
+
+/** What the builder needs from a snapshot (src/ingest's Snapshot fits). */
+export interface TreeInput {
+  registry: { assets: readonly { symbol: string; decimals: number }[] };
+  /** Known up front when the snapshot is already read; checked against the height before building. */
+  userCount?: number;
+  /** Per asset Σ max(net,0) and Σ max(−net,0); when given, the root sums are asserted equal. */
+  totals?: readonly { gross: bigint; debt: bigint }[];
+  users(): Iterable<{ userId: string; net: readonly bigint[] }> | AsyncIterable<{ userId: string; net: readonly bigint[] }>;
+}
+
+export interface BuildOptions {
+  /** The exchange's secret (≥ 32 bytes): salts and the leaf order derive from it. */
+  secret: Uint8Array;
+  snapshotId: string;
+  height?: number;
+  /** Folder for root.json and store/. */
+  outDir: string;
+  reporter?: Reporter;
+  /** Hashing threads (worker_threads); default min(2, cores). 1 hashes inline. */
+  threads?: number;
+  /** Replace an existing root.json / store/ in outDir. */
+  overwrite?: boolean;
+  /** Where the bundled worker lives; default next to this module, then ../../dist. */
+  workerUrl?: URL;
+}
+
+export interface BuildResult {
+  /** The published root: what report.json embeds as `merkleRoot`. */
+  merkleRoot: MerkleRoot;
+  /** The same with format and version: the content of root.json. */
+  root: RootDocument;
+  rootFile: string;
+  storeDir: string;
+  threads: number;
+}
+
+const CHUNK_BITS = 16; // users per leaf job: 65,536 (12.6 MB of records at 5 assets)
+const CHUNK = 1 << CHUNK_BITS;
+const PARALLEL_MIN = 8192; // levels smaller than this are hashed inline: messaging would cost more
+const utf8 = new TextEncoder();
+const M64 = (1n << 64n) - 1n;
+
+export async function buildTree(input: TreeInput, options: BuildOptions): Promise<BuildResult> {
+  const reporter = options.reporter ?? silentReporter;
+  const height = options.height ?? DEFAULT_HEIGHT;
+  checkHeight(height);
+  const assets = input.registry.assets.map((a) => ({ symbol: a.symbol, decimals: a.decimals }));
+  const A = assets.length;
+  if (A === 0 || A > 0xffff) throw porError('BAD_INPUT', `the asset registry must list 1 to 65535 assets, got ${A}`);
+  const R = recordSize(A);
+  if (options.secret.length < MIN_SECRET_BYTES) {
+    throw porError('BAD_INPUT', `the secret is ${options.secret.length} bytes; at least ${MIN_SECRET_BYTES} are needed (e.g. openssl rand -hex 32)`, { field: 'secret' });
+  }
+  const sid = idBytes(options.snapshotId, 'snapshot id');
+  const capacity = 2 ** height;
+  const maxUsers = Math.min(capacity, 0xffffffff);
+  if (input.userCount !== undefined && input.userCount > maxUsers) {
+    throw porError('OVERFLOW', `${input.userCount} users do not fit a tree of height ${height} (at most ${maxUsers}); raise --height`, { field: 'height' });
+  }
+  const bound = leafBound(height);
+
+  const rootFile = join(options.outDir, 'root.json');
+  const storeDir = join(options.outDir, 'store');
+  if (!options.overwrite && (existsSync(rootFile) || existsSync(storeDir))) {
+    throw porError('BAD_USAGE', `${options.outDir} already holds a tree (root.json or store/); choose another folder or overwrite it`, { file: options.outDir });
+  }
+  await mkdir(options.outDir, { recursive: true });
+  // Everything is written into a temporary folder and renamed into place only when complete.
+  const tmpDir = join(options.outDir, `.store.partial-${process.pid}`);
+  await rm(tmpDir, { recursive: true, force: true });
+  await mkdir(tmpDir);
+
+  const params = { secret: options.secret, snapshotId: sid, assetCount: A, assetsHash: assetsHash(nobleSha256, assets) };
+  const threads = Math.max(1, Math.floor(options.threads ?? Math.min(2, cpus().length)));
+  const pool = threads > 1 ? await WorkerPool.start(threads, params, options.workerUrl, reporter) : undefined;
+  const inlineLeaves = makeLeafHasher(params);
+  const inlineLevel = makeLevelHasher(A);
+  const pads = paddingRecords(nobleSha256, height, A);
+
+  const files: Record<string, FileHandle> = {};
+  try {
+    for (const name of ['leaves.bin', 'salts.bin', 'ids.bin', 'levels.bin']) files[name] = await open(join(tmpDir, name), 'w');
+
+    // ---- Leaves: read users, encode sums, hash in jobs of CHUNK users; write in input order. ----
+    const recordChunks: Uint8Array[] = [];
+    const userHashChunks: Uint8Array[] = [];
+    const idChunks: { ids: Uint8Array; off: Uint32Array }[] = [];
+    let idOffsets = new Float64Array(1024); // byte offset of each user id in ids.bin (N + 1 entries)
+    let lookupKeys = new Uint32Array(1024); // FNV-1a of each user id, for the store's id index
+    let n = 0;
+    let idBytesTotal = 0;
+    const pending: Promise<void>[] = [];
+    let writeChain: Promise<void> = Promise.resolve();
+
+    let rec!: Uint8Array;
+    let dv!: DataView;
+    let salts!: Uint8Array;
+    let uhs!: Uint8Array;
+    let ids!: Uint8Array;
+    let idOff!: Uint32Array;
+    let inChunk = 0;
+    let idLen = 0;
+    const newChunk = () => {
+      rec = new Uint8Array(new SharedArrayBuffer(CHUNK * R));
+      dv = new DataView(rec.buffer);
+      salts = new Uint8Array(new SharedArrayBuffer(CHUNK * HASH_LEN));
+      uhs = new Uint8Array(new SharedArrayBuffer(CHUNK * HASH_LEN));
+      ids = new Uint8Array(CHUNK * 16);
+      idOff = new Uint32Array(CHUNK + 1);
+      inChunk = 0;
+      idLen = 0;
+    };
+    const flushChunk = async () => {
+      if (inChunk === 0) return;
+      const job: LeafJob = { count: inChunk, ids: ids.slice(0, idLen), idOff: idOff.slice(0, inChunk + 1), records: rec, salts, userHashes: uhs };
+      recordChunks.push(rec);
+      userHashChunks.push(uhs);
+      idChunks.push({ ids: job.ids, off: job.idOff });
+      const count = inChunk;
+      const done = pool ? pool.run({ kind: 'leaves', job }) : Promise.resolve(inlineLeaves(job));
+      const { records, salts: s } = job;
+      // Files are appended strictly in chunk order, whichever worker finishes first.
+      const prev = writeChain;
+      writeChain = (async () => {
+        await done;
+        await prev;
+        await files['leaves.bin']!.write(Buffer.from(records.buffer, 0, count * R));
+        await files['salts.bin']!.write(Buffer.from(s.buffer, 0, count * HASH_LEN));
+      })();
+      pending.push(writeChain);
+      await files['ids.bin']!.write(job.ids);
+      if (pool && pending.length >= threads * 2) await pending[pending.length - threads * 2];
+      reporter.progress('merkle leaves', n, input.userCount, 'users');
+    };
+
+    newChunk();
+    for await (const u of input.users()) {
+      if (n >= maxUsers) throw porError('OVERFLOW', `more than ${maxUsers} users do not fit a tree of height ${height}; raise --height`, { field: 'height' });
+      if (u.net.length !== A) throw porError('INTERNAL', `user ${u.userId} has ${u.net.length} balances for ${A} assets`);
+      if (ids.length - idLen < MAX_ID_BYTES * 3 + 3) {
+        const bigger = new Uint8Array(ids.length * 2);
+        bigger.set(ids.subarray(0, idLen));
+        ids = bigger;
+      }
+      const w = utf8.encodeInto(u.userId, ids.subarray(idLen)).written;
+      if (w === 0 || w > MAX_ID_BYTES) idBytes(u.userId, 'user id'); // throws the located error
+      let fnv = 0x811c9dc5;
+      for (let i = idLen; i < idLen + w; i++) fnv = Math.imul(fnv ^ ids[i]!, 0x01000193);
+      if (n + 1 >= idOffsets.length) {
+        const g = new Float64Array(idOffsets.length * 2);
+        g.set(idOffsets);
+        idOffsets = g;
+        const k = new Uint32Array(lookupKeys.length * 2);
+        k.set(lookupKeys);
+        lookupKeys = k;
+      }
+      lookupKeys[n] = fnv >>> 0;
+      idOffsets[n] = idBytesTotal;
+      idBytesTotal += w;
+      idOff[inChunk] = idLen;
+      idLen += w;
+      idOff[inChunk + 1] = idLen;
+      const base = inChunk * R + HASH_LEN;
+      for (let a = 0; a < A; a++) {
+        const v = u.net[a]!;
+        if (v === 0n) continue;
+        const abs = v > 0n ? v : -v;
+        if (abs > bound) {
+          throw porError('OVERFLOW', `user ${u.userId}: ${assets[a]!.symbol} ${v > 0n ? 'balance' : 'debt'} ${formatAmount(abs, assets[a]!.decimals)} is above the leaf bound 2^${128 - height}−1 base units of a height-${height} tree (docs/SPEC.md, Bounds)`, { field: `${u.userId}.${assets[a]!.symbol}` });
+        }
+        const off = base + a * 2 * AMOUNT_LEN + (v > 0n ? 0 : AMOUNT_LEN);
+        if (abs > M64) dv.setBigUint64(off, abs >> 64n);
+        dv.setBigUint64(off + 8, abs & M64);
+      }
+      n++;
+      inChunk++;
+      if (inChunk === CHUNK) {
+        await flushChunk();
+        newChunk();
+      }
+    }
+    await flushChunk();
+    idOffsets[n] = idBytesTotal;
+    await Promise.all(pending);
+    reporter.done('merkle leaves', `${n.toLocaleString('en-US')} users hashed`);
+
+    // ---- Order: ascending by user hash (secret-derived). Sort on its top 32 bits, then fix ties. ----
+    // Shared, so level jobs hand it to workers without copying.
+    const order = new Uint32Array(new SharedArrayBuffer(Math.max(4, 4 * n)), 0, n);
+    {
+      const keys = new BigUint64Array(n);
+      const k32 = new Uint32Array(keys.buffer); // little-endian: [2i] low word, [2i+1] high word
+      for (let i = 0; i < n; i++) {
+        const c = userHashChunks[i >>> CHUNK_BITS]!;
+        const o = (i & (CHUNK - 1)) * HASH_LEN;
+        k32[2 * i] = i;
+        k32[2 * i + 1] = ((c[o]! << 24) | (c[o + 1]! << 16) | (c[o + 2]! << 8) | c[o + 3]!) >>> 0;
+      }
+      keys.sort();
+      for (let p = 0; p < n; p++) order[p] = k32[2 * p]!;
+      const uhOf = (i: number) => userHashChunks[i >>> CHUNK_BITS]!.subarray((i & (CHUNK - 1)) * HASH_LEN, ((i & (CHUNK - 1)) + 1) * HASH_LEN);
+      for (let p = 1; p < n; ) {
+        if (k32[2 * p + 1] !== k32[2 * p - 1]) {
+          p++;
+          continue;
+        }
+        let e = p + 1;
+        while (e < n && k32[2 * e + 1] === k32[2 * p - 1]) e++;
+        const run = Array.from(order.subarray(p - 1, e)).sort((x, y) => compareBytes(uhOf(x), uhOf(y)) || x - y);
+        for (let q = 1; q < run.length; q++) {
+          if (compareBytes(uhOf(run[q - 1]!), uhOf(run[q]!)) === 0) {
+            throw porError('DUPLICATE', `user id "${idText(idChunks, run[q]!)}" appears twice in the snapshot (users ${run[q - 1]! + 1} and ${run[q]! + 1}); every user must be one leaf`, { field: 'user_id' });
+          }
+        }
+        order.set(run, p - 1);
+        p = e;
+      }
+    }
+    userHashChunks.length = 0;
+    const position = new Uint32Array(n);
+    for (let p = 0; p < n; p++) position[order[p]!] = p;
+    const lookup = new BigUint64Array(n);
+    {
+      const l32 = new Uint32Array(lookup.buffer);
+      for (let i = 0; i < n; i++) {
+        l32[2 * i] = i;
+        l32[2 * i + 1] = lookupKeys[i]!;
+      }
+      lookup.sort();
+    }
+    const offsets = new Uint32Array(2 * (n + 1));
+    for (let i = 0; i <= n; i++) {
+      offsets[2 * i] = idOffsets[i]! % 2 ** 32;
+      offsets[2 * i + 1] = Math.floor(idOffsets[i]! / 2 ** 32);
+    }
+    await writeFileAtomic(join(tmpDir, 'order.bin'), Buffer.from(order.buffer, 0, 4 * n));
+    await writeFileAtomic(join(tmpDir, 'position.bin'), new Uint8Array(position.buffer));
+    await writeFileAtomic(join(tmpDir, 'lookup.bin'), new Uint8Array(lookup.buffer));
+    await writeFileAtomic(join(tmpDir, 'ids.off'), new Uint8Array(offsets.buffer));
+
+    // ---- Levels 1..height, each from the one below; written to levels.bin as they are made. ----
+    const levelCounts: number[] = [n];
+    let srcChunks: Uint8Array[] = recordChunks;
+    let srcBits = CHUNK_BITS;
+    let srcOrder: Uint32Array | null = order;
+    let srcCount = n;
+    let rootRecord: Uint8Array = pads[height]!;
+    for (let k = 1; k <= height; k++) {
+      if (srcCount === 0) {
+        levelCounts.push(0);
+        continue;
+      }
+      const count = Math.ceil(srcCount / 2);
+      const out = new Uint8Array(new SharedArrayBuffer(count * R));
+      const jobFor = (from: number, to: number): LevelJob => ({
+        chunks: srcChunks, chunkBits: srcBits, order: srcOrder, srcCount, pad: pads[k - 1]!, from, to, out: out.subarray(from * R, to * R),
+      });
+      try {
+        if (pool && count >= PARALLEL_MIN) {
+          const parts: Promise<void>[] = [];
+          for (let t = 0; t < threads; t++) {
+            const from = Math.floor((count * t) / threads);
+            const to = Math.floor((count * (t + 1)) / threads);
+            parts.push(pool.run({ kind: 'level', job: jobFor(from, to) }));
+          }
+          await Promise.all(parts);
+        } else {
+          inlineLevel(jobFor(0, count));
+        }
+      } catch (err) {
+        if (err instanceof PorError) throw err;
+        throw porError('OVERFLOW', `a level-${k} sum overflowed 128 bits: ${(err as Error).message}`);
+      }
+      await files['levels.bin']!.write(Buffer.from(out.buffer, 0, count * R));
+      levelCounts.push(count);
+      reporter.progress('merkle levels', k, height, 'levels');
+      srcChunks = [out];
+      srcBits = 32;
+      srcOrder = null;
+      srcCount = count;
+      if (k === height) rootRecord = out.slice(0, R);
+    }
+    reporter.done('merkle levels', `${height} levels`);
+
+    const { equity, debt } = decodeSums(rootRecord.subarray(HASH_LEN), A);
+    if (input.totals) {
+      for (let a = 0; a < A; a++) {
+        const t = input.totals[a];
+        if (!t || t.gross !== equity[a] || t.debt !== debt[a]) {
+          throw porError('INTERNAL', `root sums for ${assets[a]!.symbol} (equity ${equity[a]}, debt ${debt[a]}) differ from the liabilities totals (gross ${t?.gross}, debt ${t?.debt})`);
+        }
+      }
+    }
+    const merkleRoot: MerkleRoot = {
+      snapshotId: options.snapshotId,
+      height,
+      leafCount: n,
+      hashFunction: 'sha256',
+      hash: toHex(rootRecord.subarray(0, HASH_LEN)),
+      assets,
+      sums: assets.map((a, i) => ({
+        asset: a.symbol,
+        equity: formatAmount(equity[i]!, a.decimals),
+        debt: formatAmount(debt[i]!, a.decimals),
+        equityUnits: equity[i]!.toString(),
+        debtUnits: debt[i]!.toString(),
+      })),
+    };
+    const root: RootDocument = { format: ROOT_FORMAT, version: ROOT_VERSION, ...merkleRoot };
+    const meta: StoreMeta = { format: STORE_FORMAT, version: STORE_VERSION, recordSize: R, levelCounts, root: merkleRoot };
+    for (const f of Object.values(files)) await f.close();
+    for (const k of Object.keys(files)) delete files[k];
+    await writeFileAtomic(join(tmpDir, 'store.json'), toJson(meta));
+    if (options.overwrite) await rm(storeDir, { recursive: true, force: true });
+    await rename(tmpDir, storeDir);
+    await writeFileAtomic(rootFile, toJson(root));
+    return { merkleRoot, root, rootFile, storeDir, threads: pool ? threads : 1 };
+  } catch (err) {
+    for (const f of Object.values(files)) await f.close().catch(() => {});
+    await rm(tmpDir, { recursive: true, force: true }).catch(() => {});
+    throw err;
+  } finally {
+    await pool?.close();
+  }
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}
+
+function idText(chunks: { ids: Uint8Array; off: Uint32Array }[], i: number): string {
+  const c = chunks[i >>> CHUNK_BITS]!;
+  const j = i & (CHUNK - 1);
+  return new TextDecoder().decode(c.ids.subarray(c.off[j], c.off[j + 1]));
+}
+
+/** A fixed set of worker threads running leaf and level jobs over shared memory. */
+class WorkerPool {
+  private next = 0;
+  private seq = 0;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private constructor(private readonly workers: Worker[]) {
+    for (const w of workers) {
+      w.on('message', (m: WorkerReply) => {
+        const p = this.waiting.get(m.id);
+        if (!p) return;
+        this.waiting.delete(m.id);
+        if (m.ok) p.resolve();
+        else p.reject(m.overflow ? porError('OVERFLOW', m.message) : new Error(m.message));
+      });
+      w.on('error', (e) => {
+        for (const p of this.waiting.values()) p.reject(e);
+        this.waiting.clear();
+      });
+    }
+  }
+
+  static async start(n: number, params: unknown, url: URL | undefined, reporter: Reporter): Promise<WorkerPool | undefined> {
+    const candidates = url ? [url] : [new URL('./merkle-worker.mjs', import.meta.url), new URL('../../dist/merkle-worker.mjs', import.meta.url)];
+    for (const c of candidates) {
+      if (!existsSync(c) || !(await stat(c)).isFile()) continue;
+      return new WorkerPool(Array.from({ length: n }, () => new Worker(c, { workerData: params })));
+    }
+    reporter.warn('the worker bundle (dist/merkle-worker.mjs) is missing; hashing on one thread (run npm run build)');
+    return undefined;
+  }
+
+  run(req: { kind: 'leaves'; job: LeafJob } | { kind: 'level'; job: LevelJob }): Promise<void> {
+    const id = this.seq++;
+    const w = this.workers[this.next++ % this.workers.length]!;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      w.postMessage({ id, ...req } as WorkerRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

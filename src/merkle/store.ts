@@ -1,0 +1,285 @@
+// The proof store written by buildTree: open it once, then a proof is ~height small reads.
+// Node-only. File layout: docs/FORMATS.md, "Proof store".
+import { closeSync, existsSync, fstatSync, openSync, readSync, readFileSync, writeSync, renameSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { porError } from '../errors/index.js';
+import { formatAmount } from '../money/index.js';
+import { silentReporter, type Reporter } from '../progress/index.js';
+import { readJsonFile, toJson, writeFileAtomic } from '../io/node.js';
+import { createHash } from 'node:crypto';
+import { AMOUNT_LEN, HASH_LEN, SPEC_VERSION, TAG_USER, paddingRecords, nobleSha256 } from './core.js';
+import { PROOF_FORMAT, PROOF_VERSION, STORE_FORMAT, STORE_VERSION, type ProofDocument, type StoreMeta } from './types.js';
+
+/** A file read with positioned reads, or held in memory when asked to (bulk export). */
+class Blob {
+  private constructor(private readonly fd: number, private readonly mem: Buffer | undefined, readonly size: number) {}
+  static open(file: string, load: boolean): Blob {
+    const fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    // Buffers top out at 4 GiB; larger files stay on disk and are read piecewise.
+    const mem = load && size < 2 ** 32 ? readFileSync(file) : undefined;
+    return new Blob(fd, mem, size);
+  }
+  read(offset: number, length: number): Buffer {
+    if (this.mem) return this.mem.subarray(offset, offset + length);
+    const b = Buffer.allocUnsafe(length);
+    const got = readSync(this.fd, b, 0, length, offset);
+    if (got !== length) throw porError('BAD_INPUT', `proof store file is truncated (wanted ${length} bytes at ${offset})`);
+    return b;
+  }
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+export interface ExportOptions {
+  /** "ndjson": shards of one proof per line (default); "files": one <user>.json per user. */
+  layout?: 'ndjson' | 'files';
+  /** Proofs per NDJSON shard. */
+  shardSize?: number;
+  reporter?: Reporter;
+  /** Stop after this many proofs (benchmarks). */
+  limit?: number;
+}
+
+const SHARD = 100_000;
+
+export class ProofStore {
+  readonly meta: StoreMeta;
+  readonly dir: string;
+  private readonly R: number;
+  private readonly n: number;
+  private readonly height: number;
+  private readonly lookup: Uint32Array; // pairs [input index, fnv] sorted by (fnv, index)
+  private readonly files: Record<'leaves' | 'salts' | 'ids' | 'idsOff' | 'order' | 'position' | 'levels', Blob>;
+  private readonly levelStart: number[] = [];
+  private readonly pads: Uint8Array[];
+  private readonly head: string;
+  private readonly rootJson: string;
+
+  private constructor(dir: string, meta: StoreMeta, bulk: boolean) {
+    this.dir = dir;
+    this.meta = meta;
+    this.R = meta.recordSize;
+    this.n = meta.root.leafCount;
+    this.height = meta.root.height;
+    const f = (name: string, load = bulk) => Blob.open(join(dir, name), load);
+    this.files = {
+      leaves: f('leaves.bin'), salts: f('salts.bin'), ids: f('ids.bin'), idsOff: f('ids.off'),
+      order: f('order.bin'), position: f('position.bin'), levels: f('levels.bin'),
+    };
+    const lk = readFileSync(join(dir, 'lookup.bin'));
+    this.lookup = new Uint32Array(lk.buffer, lk.byteOffset, lk.byteLength / 4);
+    let at = 0;
+    for (let k = 1; k <= this.height; k++) {
+      this.levelStart[k] = at;
+      at += (meta.levelCounts[k] ?? 0) * this.R;
+    }
+    if (this.files.leaves.size !== this.n * this.R || this.files.levels.size !== at || this.lookup.length !== 2 * this.n) {
+      throw porError('BAD_INPUT', 'proof store files do not match store.json (sizes differ): rebuild the store', { file: dir });
+    }
+    const A = meta.root.assets.length;
+    this.pads = paddingRecords(nobleSha256, this.height, A);
+    const r = meta.root;
+    this.head = JSON.stringify({ format: PROOF_FORMAT, version: PROOF_VERSION, hashFunction: r.hashFunction, snapshotId: r.snapshotId, height: r.height, assets: r.assets }).slice(0, -1);
+    this.rootJson = JSON.stringify({ hash: r.hash, equity: r.sums.map((s) => s.equityUnits), debt: r.sums.map((s) => s.debtUnits) });
+  }
+
+  /** Opens DIR (a build folder holding store/, or the store folder itself). `bulk` loads files in memory. */
+  static async open(dir: string, options: { bulk?: boolean } = {}): Promise<ProofStore> {
+    const storeDir = existsSync(join(dir, 'store', 'store.json')) ? join(dir, 'store') : dir;
+    const metaFile = join(storeDir, 'store.json');
+    if (!existsSync(metaFile)) throw porError('BAD_INPUT', 'not a proof store: no store.json here or in store/ (run por build first)', { file: dir });
+    const meta = (await readJsonFile(metaFile)) as StoreMeta;
+    if (meta?.format !== STORE_FORMAT || meta.version !== STORE_VERSION) {
+      throw porError('BAD_INPUT', `not a ${STORE_FORMAT} version ${STORE_VERSION} file`, { file: metaFile });
+    }
+    try {
+      return new ProofStore(storeDir, meta, options.bulk === true);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw porError('BAD_INPUT', `proof store is incomplete: ${(err as Error).message}`, { file: storeDir }, err);
+      throw err;
+    }
+  }
+
+  get leafCount(): number {
+    return this.n;
+  }
+
+  close(): void {
+    for (const b of Object.values(this.files)) b.close();
+  }
+
+  private idOf(i: number): string {
+    const o = this.files.idsOff.read(i * 8, 16);
+    const a = o.readUInt32LE(0) + o.readUInt32LE(4) * 2 ** 32;
+    const b = o.readUInt32LE(8) + o.readUInt32LE(12) * 2 ** 32;
+    return this.files.ids.read(a, b - a).toString('utf8');
+  }
+
+  /** Input index of a user, or undefined. Binary search on the FNV-1a of the id, then compare ids. */
+  find(userId: string): number | undefined {
+    const bytes = Buffer.from(userId, 'utf8');
+    let fnv = 0x811c9dc5;
+    for (let i = 0; i < bytes.length; i++) fnv = Math.imul(fnv ^ bytes[i]!, 0x01000193);
+    fnv >>>= 0;
+    const L = this.lookup;
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (L[2 * mid + 1]! < fnv) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let p = lo; p < this.n && L[2 * p + 1] === fnv; p++) {
+      const i = L[2 * p]!;
+      if (this.idOf(i) === userId) return i;
+    }
+    return undefined;
+  }
+
+  /** One user's proof as a document; throws BAD_INPUT when the user is not in the tree. */
+  proof(userId: string): ProofDocument {
+    return JSON.parse(this.proofText(userId)) as ProofDocument;
+  }
+
+  proofText(userId: string): string {
+    const i = this.find(userId);
+    if (i === undefined) throw porError('BAD_INPUT', `user "${userId}" is not in this tree (snapshot ${this.meta.root.snapshotId})`, { field: 'user' });
+    const pos = this.files.position.read(i * 4, 4).readUInt32LE(0);
+    return this.render(i, pos, (k, idx) => this.stepJson(k, idx));
+  }
+
+  private record(level: number, idx: number): Buffer | Uint8Array {
+    if (idx >= (this.meta.levelCounts[level] ?? 0)) return this.pads[level]!;
+    if (level === 0) {
+      const input = this.files.order.read(idx * 4, 4).readUInt32LE(0);
+      return this.files.leaves.read(input * this.R, this.R);
+    }
+    return this.files.levels.read(this.levelStart[level]! + idx * this.R, this.R);
+  }
+
+  private stepJson(level: number, idx: number): string {
+    const rec = this.record(level, idx);
+    const A = this.meta.root.assets.length;
+    const equity: string[] = [];
+    const debt: string[] = [];
+    for (let a = 0; a < A; a++) {
+      equity.push(u128(rec, HASH_LEN + a * 2 * AMOUNT_LEN));
+      debt.push(u128(rec, HASH_LEN + a * 2 * AMOUNT_LEN + AMOUNT_LEN));
+    }
+    const side = idx & 1 ? 'right' : 'left';
+    return `{"side":"${side}","hash":"${Buffer.from(rec.subarray(0, HASH_LEN)).toString('hex')}","equity":${JSON.stringify(equity)},"debt":${JSON.stringify(debt)}}`;
+  }
+
+  private render(i: number, pos: number, step: (level: number, idx: number) => string): string {
+    const R = this.R;
+    const rec = this.files.leaves.read(i * R, R);
+    const salt = this.files.salts.read(i * HASH_LEN, HASH_LEN);
+    const id = this.idOf(i);
+    const assets = this.meta.root.assets;
+    const balances = assets.map((a, k) => {
+      const e = u128(rec, HASH_LEN + k * 2 * AMOUNT_LEN);
+      const d = u128(rec, HASH_LEN + k * 2 * AMOUNT_LEN + AMOUNT_LEN);
+      return { asset: a.symbol, equity: formatAmount(BigInt(e), a.decimals), debt: formatAmount(BigInt(d), a.decimals), equityUnits: e, debtUnits: d };
+    });
+    const sums = Buffer.from(rec.subarray(HASH_LEN, R));
+    // The user hash is not stored: it is recomputed from the id and salt (one hash).
+    const uid = Buffer.from(id, 'utf8');
+    const uh = userHashHex(uid, salt);
+    const user = { id, salt: Buffer.from(salt).toString('hex'), hash: uh, balances, encoded: sums.toString('hex') };
+    const leaf = { position: pos, hash: Buffer.from(rec.subarray(0, HASH_LEN)).toString('hex') };
+    let path = '';
+    for (let k = 0; k < this.height; k++) path += (k ? ',' : '') + step(k, Math.floor(pos / 2 ** k) ^ 1);
+    return `${this.head},"user":${JSON.stringify(user)},"leaf":${JSON.stringify(leaf)},"path":[${path}],"root":${this.rootJson}}`;
+  }
+
+  /** Writes every user's proof, in leaf order, streaming. Returns the number written. */
+  exportAll(outDir: string, options: ExportOptions = {}): { count: number; files: number } {
+    const reporter = options.reporter ?? silentReporter;
+    const layout = options.layout ?? 'ndjson';
+    const shardSize = options.shardSize ?? SHARD;
+    const total = Math.min(this.n, options.limit ?? this.n);
+    mkdirSync(outDir, { recursive: true });
+    // Sibling steps at level k are shared by 2^k consecutive leaves: render each once.
+    const cacheIdx = new Array<number>(this.height).fill(-1);
+    const cacheJson = new Array<string>(this.height).fill('');
+    const step = (k: number, idx: number) => {
+      if (cacheIdx[k] !== idx) {
+        cacheIdx[k] = idx;
+        cacheJson[k] = this.stepJson(k, idx);
+      }
+      return cacheJson[k]!;
+    };
+    let files = 0;
+    let fd = -1;
+    let shardFile = '';
+    let buf: string[] = [];
+    let bufLen = 0;
+    const flush = () => {
+      if (bufLen === 0) return;
+      writeSync(fd, buf.join(''));
+      buf = [];
+      bufLen = 0;
+    };
+    const closeShard = () => {
+      if (fd < 0) return;
+      flush();
+      closeSync(fd);
+      renameSync(`${shardFile}.partial`, shardFile);
+      fd = -1;
+      files++;
+    };
+    const used = new Set<string>();
+    for (let p = 0; p < total; p++) {
+      const i = this.files.order.read(p * 4, 4).readUInt32LE(0);
+      const text = this.render(i, p, step);
+      if (layout === 'ndjson') {
+        if (p % shardSize === 0) {
+          closeShard();
+          shardFile = join(outDir, `proofs-${String(p / shardSize).padStart(6, '0')}.ndjson`);
+          fd = openSync(`${shardFile}.partial`, 'w');
+        }
+        buf.push(text, '\n');
+        bufLen += text.length + 1;
+        if (bufLen > 4 << 20) flush();
+      } else {
+        let name = fileNameFor(this.idOf(i));
+        while (used.has(name.toLowerCase())) name = `_${name}`;
+        used.add(name.toLowerCase());
+        const file = join(outDir, `${name}.json`);
+        const f = openSync(`${file}.partial`, 'w');
+        writeSync(f, text + '\n');
+        closeSync(f);
+        renameSync(`${file}.partial`, file);
+        files++;
+      }
+      if ((p & 4095) === 0) reporter.progress('proof export', p, total, 'proofs');
+    }
+    closeShard();
+    reporter.done('proof export', `${total.toLocaleString('en-US')} proofs in ${files.toLocaleString('en-US')} files`);
+    return { count: total, files };
+  }
+
+  /** Manifest written after a complete export. */
+  static async writeManifest(outDir: string, meta: StoreMeta, count: number, layout: string): Promise<void> {
+    await writeFileAtomic(join(outDir, 'manifest.json'), toJson({ format: 'por-proof-export', version: 1, layout, count, root: meta.root }));
+  }
+}
+
+function u128(rec: Uint8Array, off: number): string {
+  const b = Buffer.from(rec.buffer, rec.byteOffset + off, AMOUNT_LEN);
+  const hi = b.readBigUInt64BE(0);
+  const lo = b.readBigUInt64BE(8);
+  return hi === 0n ? lo.toString() : ((hi << 64n) | lo).toString();
+}
+
+function userHashHex(uid: Buffer, salt: Uint8Array): string {
+  return createHash('sha256').update(TAG_USER).update(Uint8Array.of(SPEC_VERSION, uid.length >>> 8, uid.length & 0xff)).update(uid).update(salt).digest('hex');
+}
+
+/** A file name that is safe on every file system; ids outside [A-Za-z0-9._-] are hex-encoded. */
+export function fileNameFor(id: string): string {
+  if (/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/.test(id)) return id;
+  return `x-${Buffer.from(id, 'utf8').toString('hex').slice(0, 200)}`;
+}
