@@ -3,6 +3,9 @@ import { build } from 'esbuild';
 
 const entryPoints = {
   cli: 'src/cli/main.ts',
+  // Merkle builder's worker thread, and the builder as a library (scripts/bench-tree.mjs).
+  'merkle-worker': 'src/merkle/worker.ts',
+  merkle: 'src/merkle/index.ts',
 };
 
 await build({
