@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// Measures liabilities ingest: rows/s and peak RSS, at 1M users (default) and optionally 10M.
+//
+//   node scripts/bench-ingest.mjs                  # 1M users (~2M rows)
+//   node scripts/bench-ingest.mjs --users 10000000 # 10M users (~20M rows, ~1 GB file in /tmp)
+//   node scripts/bench-ingest.mjs --csv-parse      # also time csv-parse on the same file
+//
+// Each size runs in a fresh child process so peak RSS (VmHWM) belongs to that size alone.
+// Snapshots are generated once into /tmp by scripts/gen-snapshot.mjs (seeded) and reused.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const argv = process.argv.slice(2);
+const child = argv.indexOf('--child');
+
+if (child !== -1) {
+  const [bundle, file, assets, mode] = argv.slice(child + 1);
+  const { readSnapshot, parseAssetRegistry } = await import(bundle);
+  const registry = parseAssetRegistry(JSON.parse(readFileSync(assets, 'utf8')), assets);
+  const t0 = performance.now();
+  let rows = 0;
+  let extra = '';
+  if (mode === 'csv-parse') {
+    const { parse } = await import('csv-parse');
+    const { createReadStream } = await import('node:fs');
+    const parser = createReadStream(file).pipe(parse({ from_line: 2 }));
+    for await (const rec of parser) rows += rec.length > 0 ? 1 : 0;
+  } else {
+    const snap = await readSnapshot(file, registry);
+    rows = snap.rows;
+    extra = `, ${snap.userCount} users`;
+    const t1 = performance.now();
+    let n = 0;
+    for (const u of snap.users()) n += u.net.length > 0 ? 1 : 0;
+    extra += `, users() pass ${((performance.now() - t1) / 1000).toFixed(1)} s`;
+  }
+  const secs = (performance.now() - t0) / 1000;
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  const peakMb = hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(JSON.stringify({ mode, rows, secs, peakMb, extra }) + '\n');
+  process.exit(0);
+}
+
+const usersArg = argv.indexOf('--users');
+const sizes = usersArg === -1 ? [1_000_000] : [Number(argv[usersArg + 1])];
+const withCsvParse = argv.includes('--csv-parse');
+mkdirSync('/tmp/por-bench', { recursive: true });
+const bundle = '/tmp/por-bench/ingest.mjs';
+await build({
+  stdin: {
+    contents: "export { readSnapshot } from './src/ingest/index.ts'; export { parseAssetRegistry } from './src/assets/index.ts';",
+    resolveDir: process.cwd(),
+    loader: 'ts',
+  },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  outfile: bundle,
+  packages: 'external',
+  logLevel: 'warning',
+});
+
+for (const users of sizes) {
+  const file = `/tmp/por-bench/snapshot-${users}.csv`;
+  if (!existsSync(file)) {
+    const g = spawnSync(process.execPath, ['scripts/gen-snapshot.mjs', '--users', String(users), '--out', file], { stdio: 'inherit' });
+    if (g.status !== 0) process.exit(2);
+  }
+  const mb = statSync(file).size / 2 ** 20;
+  const modes = withCsvParse ? ['por', 'csv-parse'] : ['por'];
+  for (const mode of modes) {
+    const r = spawnSync(process.execPath, ['--max-old-space-size=8192', 'scripts/bench-ingest.mjs', '--child', bundle, file, 'samples/assets.json', mode], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (r.status !== 0) {
+      process.stderr.write(`bench child failed (${mode}, ${users} users)\n`);
+      process.exit(2);
+    }
+    const m = JSON.parse(r.stdout);
+    const rate = Math.round(m.rows / m.secs).toLocaleString('en-US');
+    console.log(
+      `${mode.padEnd(9)} ${users.toLocaleString('en-US')} users, ${m.rows.toLocaleString('en-US')} rows (${mb.toFixed(0)} MB): ` +
+        `${m.secs.toFixed(1)} s, ${rate} rows/s, peak RSS ${m.peakMb.toFixed(0)} MB${m.extra}`,
+    );
+  }
+}
