@@ -6,7 +6,7 @@ export function anvilBinary(): string;
 export function freePort(): Promise<number>;
 export function rpc(url: string, method: string, params?: unknown[]): Promise<any>;
 export function rpcBatch(url: string, calls: [string, unknown[]][]): Promise<any[]>;
-export function startAnvil(opts?: { chainId?: number; timeoutMs?: number }): Promise<{ url: string; port: number; pid: number; stop: () => Promise<void> }>;
+export function startAnvil(opts?: { chainId?: number; timeoutMs?: number; timestamp?: number }): Promise<{ url: string; port: number; pid: number; stop: () => Promise<void> }>;
 export function send(url: string, tx: Record<string, unknown>): Promise<{ contractAddress: string | null; blockNumber: string; status: string }>;
 export function deploy(url: string, name: string, args?: unknown[], from?: string, value?: bigint): Promise<string>;
 export function mintBatch(url: string, contract: string, to: string[], amounts: bigint[], chunk?: number): Promise<void>;

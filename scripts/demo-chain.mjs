@@ -63,10 +63,10 @@ export async function rpcBatch(url, calls) {
 }
 
 /** Starts anvil on 127.0.0.1 and a free port; resolves once it answers. */
-export async function startAnvil({ chainId = 31337, timeoutMs = 15000 } = {}) {
+export async function startAnvil({ chainId = 31337, timeoutMs = 15000, timestamp } = {}) {
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
-    const child = spawn(anvilBinary(), ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId), '--silent', '--block-base-fee-per-gas', '0', '--gas-price', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(anvilBinary(), ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId), '--silent', '--block-base-fee-per-gas', '0', '--gas-price', '0', ...(timestamp ? ['--timestamp', String(timestamp)] : [])], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     let exited = false;
@@ -165,7 +165,10 @@ export const SAMPLE_TOKENS = [
  * other figures than reading the pinned block.
  */
 export async function demoChain({ quiet = true } = {}) {
-  const anvil = await startAnvil();
+  // Blocks dated around the sample snapshot time (2026-11-24T00:00:00Z), so a report's block times
+  // sit next to its snapshot time as they would in a real run.
+  const snapTime = Date.parse('2026-11-24T00:00:00Z') / 1000;
+  const anvil = await startAnvil({ timestamp: snapTime - 600 });
   try {
     const url = anvil.url;
     for (const t of SAMPLE_TOKENS) {
@@ -193,6 +196,7 @@ export async function demoChain({ quiet = true } = {}) {
     }
     await setBalances(url, native.map((n) => n[0]), native.map((n) => n[1]));
     for (const [contract, [to, amounts]] of byToken) await mintBatch(url, contract, to, amounts);
+    await rpc(url, 'evm_setNextBlockTimestamp', [snapTime]);
     const snapshot = await mine(url, 1);
     // After the snapshot: money leaves, so a reader not pinned to the snapshot block would differ.
     await mine(url, 2);
