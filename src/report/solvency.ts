@@ -24,25 +24,18 @@ export interface HeldBalance {
 }
 
 /**
- * Sums on-chain balances into ledger base units per asset. Balances are first summed per on-chain
- * precision, then truncated once to the ledger precision (so truncation never loses more than one
- * ledger unit per representation, and never rounds up).
+ * Sums on-chain balances into ledger base units per asset. Each address's balance is truncated to
+ * the ledger precision first (never claiming a fraction the ledger cannot hold, never rounding up),
+ * exactly as the reserves stage totals them, so `por reserves` and report.json agree to the unit.
  */
 export function sumReserves(assets: readonly AssetInfo[], balances: Iterable<HeldBalance>): Map<string, bigint> {
-  const byPrecision = new Map<string, Map<number, bigint>>();
   const known = new Map(assets.map((a) => [a.symbol, a]));
+  const out = new Map<string, bigint>(assets.map((a) => [a.symbol, 0n]));
   for (const b of balances) {
-    if (!known.has(b.asset)) throw porError('UNKNOWN_ASSET', `balance in asset ${b.asset}, which the report does not list`, { field: 'asset' });
+    const a = known.get(b.asset);
+    if (!a) throw porError('UNKNOWN_ASSET', `balance in asset ${b.asset}, which the report does not list`, { field: 'asset' });
     if (b.units < 0n) throw porError('BAD_AMOUNT', `negative on-chain balance ${b.units} of ${b.asset}`);
-    let m = byPrecision.get(b.asset);
-    if (!m) byPrecision.set(b.asset, (m = new Map()));
-    m.set(b.decimals, (m.get(b.decimals) ?? 0n) + b.units);
-  }
-  const out = new Map<string, bigint>();
-  for (const a of assets) {
-    let total = 0n;
-    for (const [dec, units] of byPrecision.get(a.symbol) ?? []) total += rescale(units, dec, a.decimals);
-    out.set(a.symbol, total);
+    out.set(b.asset, out.get(b.asset)! + rescale(b.units, b.decimals, a.decimals));
   }
   return out;
 }

@@ -18,6 +18,8 @@ export interface ReportChain {
   /** "evm" or "bitcoin". */
   kind: string;
   chainId?: string;
+  /** Bitcoin: mainnet, testnet, signet or regtest. */
+  network?: string;
   block: ReportBlock;
 }
 

@@ -5,7 +5,7 @@ import { Wallet } from 'ethers';
 import { assembleReport, canonicalJson } from '../../src/report/assemble.js';
 import { parseReport } from '../../src/report/parse.js';
 import { checkReportSignature, signReport } from '../../src/report/signature.js';
-import { percentText, ratioText } from '../../src/report/solvency.js';
+import { percentText, ratioText, sumReserves } from '../../src/report/solvency.js';
 import { reportVerdict } from '../../src/report/html.js';
 import { isPorError } from '../../src/errors/index.js';
 import { addresses, liabilities, makeReport, registry, root, SNAPSHOT } from './fixture.js';
@@ -14,8 +14,8 @@ describe('assembleReport', () => {
   const r = makeReport();
   const row = (a: string) => r.solvency.find((s) => s.asset === a)!;
 
-  it('sums counted reserves, truncating once to ledger precision', () => {
-    // 1.5 + 0.333333333333333333 ETH = 1.833333333333333333, truncated to 8 dp; the 10 ETH without proof is not counted.
+  it('sums counted reserves, each address truncated to ledger precision', () => {
+    // 1.50000000 + 0.33333333 (0.333333333333333333 truncated to 8 dp); the 10 ETH without proof is not counted.
     expect(row('ETH').reservesUnits).toBe('183333333');
     expect(row('ETH').reserves).toBe('1.83333333');
     expect(row('ETH').surplus).toBe('-0.16666667');
@@ -24,6 +24,12 @@ describe('assembleReport', () => {
     expect(row('ETH').covered).toBe(false);
     // 183333333 / 200000000 = 0.916666665 exactly
     expect(row('ETH').ratio).toBe('0.916666665');
+  });
+
+  it('truncates each address on its own, never pooling fractions into a unit', () => {
+    // Two addresses with 0.000000005 ETH each (half a ledger unit): 0 + 0, not 1 unit.
+    const half = { asset: 'ETH', units: 5_000_000_000n, decimals: 18 };
+    expect(sumReserves([{ symbol: 'ETH', decimals: 8 }], [half, half]).get('ETH')).toBe(0n);
   });
 
   it('computes ratios at 40 significant digits, rounded down', () => {

@@ -1,6 +1,18 @@
+// `por audit REPORT.json` (format por): re-reads the report's addresses from the auditor's own nodes
+// and checks everything the report claims. Exit 0 when every check holds (warnings allowed),
+// 1 when any fails, 2 when the report or a node cannot be read.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase } from 'yargs';
 import { porError } from '../../errors/index.js';
-import type { Context, ExitCode } from '../context.js';
+import { readJsonFile, writeFileAtomic } from '../../io/node.js';
+import { parseReport } from '../../report/parse.js';
+import { parseSignature } from '../../report/signature.js';
+import { signaturePathFor } from '../../report/publish.js';
+import { verifyBitcoinMessage } from '../../signatures/bitcoin.js';
+import { auditReport } from '../../audit/audit.js';
+import { auditHtml, auditText } from '../../audit/render.js';
+import { EXIT, type Context, type ExitCode } from '../context.js';
 
 export interface AuditArgs {
   file: string;
@@ -8,9 +20,60 @@ export interface AuditArgs {
   other: string[];
   html?: string;
   json: boolean;
+  /** The exchange key expected to have signed the report. */
+  signer?: string;
+  /** Signature file (default: report.sig.json beside the report). */
+  signature?: string;
+  /** Seconds between a block's time and the snapshot time before a warning. */
+  maxSkew?: number;
+  /** Print passing checks one by one too. */
+  all?: boolean;
 }
 
-// Placeholder until the publish-and-audit issue lands.
-export async function runPorAudit(_args: ArgumentsCamelCase<AuditArgs>, _ctx: Context): Promise<ExitCode> {
-  throw porError('BAD_USAGE', 'auditing por reports is not implemented yet');
+/** `CHAIN=URL` options as a map; a malformed or repeated chain is a usage error. */
+export function parseRpcOptions(list: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const eq = item.indexOf('=');
+    if (eq <= 0 || eq === item.length - 1) throw porError('BAD_USAGE', `--rpc "${item}" must be CHAIN=URL, e.g. ethereum=http://127.0.0.1:8545`, { field: 'rpc' });
+    const chain = item.slice(0, eq);
+    if (out[chain] !== undefined) throw porError('BAD_USAGE', `--rpc gives chain ${chain} twice`, { field: 'rpc' });
+    out[chain] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Context): Promise<ExitCode> {
+  const rpc = parseRpcOptions(args.rpc);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(args.file));
+  } catch (err) {
+    throw porError('BAD_INPUT', `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file: args.file }, err);
+  }
+  const report = parseReport(await readJsonFile(args.file), args.file);
+  const sigFile = args.signature ?? signaturePathFor(args.file);
+  const signature = args.signature !== undefined || existsSync(sigFile) ? parseSignature(await readJsonFile(sigFile), sigFile) : null;
+  const others = [];
+  for (const f of args.other) others.push({ file: f, report: parseReport(await readJsonFile(f), f) });
+  if (Object.keys(rpc).length === 0) ctx.note('note: no --rpc given: balances and blocks are not re-read, only the report\'s own arithmetic and signatures are checked');
+  const result = await auditReport({
+    report,
+    reportFile: args.file,
+    reportBytes: bytes,
+    signature,
+    ...(args.signer !== undefined ? { signer: args.signer } : {}),
+    rpc,
+    others,
+    ...(args.maxSkew !== undefined ? { maxSkewSeconds: args.maxSkew } : {}),
+    reporter: ctx.reporter,
+    verifyBitcoin: (address, message, sig, network) => verifyBitcoinMessage(address, message, sig, network === 'mainnet' || network === undefined ? 'bitcoin' : 'testnet'),
+  });
+  if (args.html !== undefined) {
+    await writeFileAtomic(args.html, await auditHtml(result));
+    ctx.note(`wrote ${args.html}`);
+  }
+  if (ctx.json) ctx.printJson(result);
+  ctx.print(auditText(result, args.all === true));
+  return result.verdict === 'fail' ? EXIT.CHECK_FAILED : EXIT.OK;
 }

@@ -1,0 +1,384 @@
+// `por audit` for por's own report.json: a journalist's checks, independent of the exchange's data.
+// Balances and blocks are re-read from the journalist's own nodes through src/reserves (the same
+// reader the exchange's build uses, pinned to the report's blocks); ownership proofs re-checked;
+// every total recomputed. Each check says pass / fail / warn with its evidence.
+import { parseAssetRegistry } from '../assets/index.js';
+import { porError } from '../errors/index.js';
+import { formatAmount } from '../money/index.js';
+import { silentReporter, type Reporter } from '../progress/index.js';
+import {
+  readReserves,
+  checkOwnership,
+  messageBindsSnapshot,
+  type AddressResult,
+  type ChainSpec,
+  type ReservesResult,
+  type WalletManifest,
+  type BitcoinVerifier,
+} from '../reserves/index.js';
+import { addressKey, countedBalances } from '../report/assemble.js';
+import { ratioText, solvencyRows, sumReserves, type HeldBalance } from '../report/solvency.js';
+import { checkReportSignature, type ReportSignature } from '../report/signature.js';
+import type { Report, ReportAddress, ReportSolvencyRow } from '../report/types.js';
+
+export type Status = 'pass' | 'fail' | 'warn';
+
+export interface AuditCheck {
+  /** Stable name, e.g. "balance", "block-hash", "ownership-snapshot" (see docs/FORMATS.md). */
+  name: string;
+  status: Status;
+  /** What was checked: an asset, "chain ethereum", "ethereum 0xAbc…". */
+  subject: string;
+  /** One plain sentence of evidence. */
+  detail: string;
+  evidence?: Record<string, string>;
+}
+
+export interface AuditResult {
+  format: 'por-audit';
+  version: 1;
+  report: { file: string; snapshotId: string; snapshotTime: string; exchange?: string; merkleRoot: string };
+  verdict: Status;
+  summary: { pass: number; fail: number; warn: number };
+  checks: AuditCheck[];
+  /** Per asset, from the balances this audit read itself (only addresses whose proof it verified). */
+  audited: ReportSolvencyRow[];
+  /** Chains re-read from the auditor's nodes, and those that could not be (no --rpc). */
+  chainsRead: string[];
+  chainsNotRead: string[];
+}
+
+export interface AuditOptions {
+  report: Report;
+  reportFile: string;
+  /** The file's exact bytes, for the signature. */
+  reportBytes: Uint8Array;
+  /** Parsed signature file, or null when none was published. */
+  signature: ReportSignature | null;
+  /** The exchange key the auditor expects (from somewhere other than the signature file). */
+  signer?: string;
+  rpc: Record<string, string>;
+  others?: { file: string; report: Report }[];
+  /** Warn when a block's time is further than this from the snapshot time. Default 3,600 s. */
+  maxSkewSeconds?: number;
+  reporter?: Reporter;
+  timeoutMs?: number;
+  retries?: number;
+  verifyBitcoin?: BitcoinVerifier;
+}
+
+const short = (a: string) => (a.length > 14 ? `${a.slice(0, 8)}…${a.slice(-4)}` : a);
+
+export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
+  const { report } = opts;
+  const reporter = opts.reporter ?? silentReporter;
+  const checks: AuditCheck[] = [];
+  const add = (c: AuditCheck) => checks.push(c);
+  const snapId = report.snapshot.id;
+  const snapMs = Date.parse(report.snapshot.time);
+  const maxSkew = opts.maxSkewSeconds ?? 3600;
+  const decimalsOf = new Map(report.assets.map((a) => [a.symbol, a.decimals]));
+
+  // 1. The exchange's signature over these exact bytes.
+  if (opts.signature === null) {
+    add({ name: 'report-signature', status: opts.signer ? 'fail' : 'warn', subject: 'report', detail: 'no signature file was found beside the report: nothing ties these figures to the exchange' });
+  } else {
+    const s = checkReportSignature(opts.reportBytes, opts.signature, opts.signer);
+    const status: Status = !s.ok ? 'fail' : opts.signer ? 'pass' : 'warn';
+    const evidence: Record<string, string> = { signer: opts.signature.signer };
+    if (s.recovered) evidence.recovered = s.recovered;
+    add({ name: 'report-signature', status, subject: 'report', detail: s.detail, evidence });
+    if (s.ok && opts.signature.snapshotId !== snapId) {
+      add({ name: 'report-signature', status: 'fail', subject: 'report', detail: `the signature file names snapshot ${opts.signature.snapshotId}, the report ${snapId}` });
+    }
+  }
+
+  // 2. The Merkle root belongs to this snapshot and its sums are the liabilities the report states.
+  const root = report.merkleRoot;
+  add(
+    root.snapshotId === snapId
+      ? { name: 'root-snapshot', status: 'pass', subject: 'merkle root', detail: `the liabilities root is for snapshot ${snapId}` }
+      : { name: 'root-snapshot', status: 'fail', subject: 'merkle root', detail: `the liabilities root is for snapshot ${root.snapshotId}, the report for ${snapId}` },
+  );
+  const liabilities: { asset: string; gross: bigint; debt: bigint }[] = [];
+  for (const a of report.assets) {
+    const sum = root.sums.find((s) => s.asset === a.symbol);
+    const row = report.solvency.find((s) => s.asset === a.symbol);
+    if (!sum || !row) {
+      add({ name: 'root-sums', status: 'fail', subject: a.symbol, detail: `${!sum ? 'the Merkle root has no sum' : 'the report has no solvency row'} for ${a.symbol}` });
+      continue;
+    }
+    liabilities.push({ asset: a.symbol, gross: BigInt(sum.equity), debt: BigInt(sum.debt) });
+    const ok = sum.equity === row.grossLiabilitiesUnits && sum.debt === row.userDebtUnits;
+    const f = (u: string) => formatAmount(BigInt(u), a.decimals);
+    add({
+      name: 'root-sums',
+      status: ok ? 'pass' : 'fail',
+      subject: a.symbol,
+      detail: ok
+        ? `the Merkle root's sums (owed ${f(sum.equity)}, debt ${f(sum.debt)}) are the liabilities the report states`
+        : `the Merkle root commits to owed ${f(sum.equity)} / debt ${f(sum.debt)}, but the report states owed ${row.grossLiabilities} / debt ${row.userDebt}: users verify their proofs against the root, so the stated liabilities are not the ones they checked`,
+      evidence: { rootEquity: sum.equity, rootDebt: sum.debt, reportGross: row.grossLiabilitiesUnits, reportDebt: row.userDebtUnits },
+    });
+    const net = BigInt(row.grossLiabilitiesUnits) - BigInt(row.userDebtUnits);
+    if (net.toString() !== row.netLiabilitiesUnits) {
+      add({ name: 'totals', status: 'fail', subject: a.symbol, detail: `net liabilities stated as ${row.netLiabilities}, but owed − debt = ${formatAmount(net, a.decimals)}` });
+    }
+  }
+  for (const s of root.sums) {
+    if (!decimalsOf.has(s.asset)) add({ name: 'root-sums', status: 'fail', subject: s.asset, detail: `the Merkle root has a sum for ${s.asset}, which the report does not list` });
+  }
+
+  // 3. The report's own arithmetic: reserves from its listed balances, ratios from its figures.
+  const stated = sumReserves(report.assets, countedBalances(report.addresses));
+  for (const row of report.solvency) {
+    const dec = decimalsOf.get(row.asset) ?? row.decimals;
+    const mine = stated.get(row.asset) ?? 0n;
+    const ok = mine.toString() === row.reservesUnits;
+    add({
+      name: 'reserve-totals',
+      status: ok ? 'pass' : 'fail',
+      subject: row.asset,
+      detail: ok
+        ? `the counted addresses' balances add up to the stated reserves, ${row.reserves}`
+        : `the counted addresses' balances add up to ${formatAmount(mine, dec)}, but the report states reserves of ${row.reserves}`,
+      evidence: { recomputed: mine.toString(), stated: row.reservesUnits },
+    });
+    const ratio = ratioText(BigInt(row.reservesUnits), BigInt(row.grossLiabilitiesUnits));
+    const surplus = BigInt(row.reservesUnits) - BigInt(row.grossLiabilitiesUnits);
+    const covered = BigInt(row.reservesUnits) >= BigInt(row.grossLiabilitiesUnits);
+    const ratioOk = ratio === row.ratio && surplus.toString() === row.surplusUnits && covered === row.covered;
+    add({
+      name: 'ratio',
+      status: ratioOk ? 'pass' : 'fail',
+      subject: row.asset,
+      detail: ratioOk ? `the stated ratio ${row.ratio ?? 'n/a'} is reserves ÷ owed` : `the report states ratio ${row.ratio ?? 'n/a'} (covered: ${row.covered}), but reserves ÷ owed = ${ratio ?? 'n/a'}`,
+      evidence: { recomputed: ratio ?? 'null', stated: row.ratio ?? 'null' },
+    });
+  }
+
+  // 4. Addresses: unique here, not claimed in another exchange's report.
+  const seen = new Map<string, number>();
+  report.addresses.forEach((a, i) => {
+    const k = addressKey(a.chain, a.address);
+    const prev = seen.get(k);
+    if (prev !== undefined) add({ name: 'duplicate-address', status: 'fail', subject: `${a.chain} ${a.address}`, detail: `listed twice (entries ${prev} and ${i}): its balance would be counted twice` });
+    else seen.set(k, i);
+  });
+  for (const other of opts.others ?? []) {
+    const keys = new Map(other.report.addresses.map((a) => [addressKey(a.chain, a.address), a]));
+    let shared = 0;
+    for (const a of report.addresses) {
+      const o = keys.get(addressKey(a.chain, a.address));
+      if (!o) continue;
+      shared++;
+      add({
+        name: 'other-report',
+        status: 'fail',
+        subject: `${a.chain} ${a.address}`,
+        detail: `also claimed in ${other.file} (${other.report.exchange ?? 'another report'}, snapshot ${other.report.snapshot.id}): the same coins cannot back two exchanges`,
+        evidence: { otherFile: other.file, otherSnapshot: other.report.snapshot.id },
+      });
+    }
+    if (shared === 0) add({ name: 'other-report', status: 'pass', subject: other.file, detail: `no address of this report appears in ${other.file}` });
+  }
+
+  // 5. Re-read every chain we have a node for, at the published block.
+  const manifest = manifestFromReport(report);
+  const withRpc = manifest.chains.filter((c) => opts.rpc[c.name] !== undefined);
+  const chainsNotRead = manifest.chains.filter((c) => opts.rpc[c.name] === undefined).map((c) => c.name);
+  for (const name of Object.keys(opts.rpc)) {
+    if (!manifest.chains.some((c) => c.name === name)) throw porError('BAD_USAGE', `--rpc names chain ${name}, which the report does not list (it lists ${manifest.chains.map((c) => c.name).join(', ') || 'none'})`, { chain: name });
+  }
+  let read: ReservesResult | undefined;
+  if (withRpc.length > 0) {
+    const sub: WalletManifest = { ...manifest, chains: withRpc, addresses: manifest.addresses.filter((a) => opts.rpc[a.chain] !== undefined) };
+    const blocks: Record<string, bigint> = {};
+    for (const c of report.chains) if (opts.rpc[c.chain] !== undefined) blocks[c.chain] = BigInt(c.block.number);
+    read = await readReserves({
+      wallets: sub,
+      registry: parseAssetRegistry({ assets: report.assets }, opts.reportFile),
+      rpc: opts.rpc,
+      blocks,
+      reporter,
+      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+      ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
+      ...(opts.verifyBitcoin ? { verifyBitcoin: opts.verifyBitcoin } : {}),
+    });
+    for (const c of read.chains) {
+      if (c.error !== undefined) throw porError('NETWORK', `could not re-read chain ${c.name} from your node: ${c.error}`, { chain: c.name });
+    }
+  }
+
+  for (const c of report.chains) {
+    const subject = `chain ${c.chain}`;
+    const published = Date.parse(c.block.time);
+    const skew = Math.abs(published - snapMs) / 1000;
+    add({
+      name: 'block-skew',
+      status: skew <= maxSkew ? 'pass' : 'warn',
+      subject,
+      detail: `block ${c.block.number} is ${formatSeconds(skew)} ${published >= snapMs ? 'after' : 'before'} the snapshot time${skew <= maxSkew ? '' : ` (more than ${formatSeconds(maxSkew)}): liabilities and reserves were not taken at the same moment`}`,
+      evidence: { blockTime: c.block.time, snapshotTime: report.snapshot.time },
+    });
+    if (opts.rpc[c.chain] === undefined) {
+      add({ name: 'block-hash', status: 'warn', subject, detail: `not checked: no --rpc ${c.chain}=URL given, so this chain's balances are taken from the report unverified` });
+      continue;
+    }
+    const mine = read?.chains.find((x) => x.name === c.chain)?.block;
+    if (!mine) {
+      add({ name: 'block-hash', status: 'warn', subject, detail: 'no address on this chain, nothing to re-read' });
+      continue;
+    }
+    const hashOk = mine.hash.toLowerCase() === c.block.hash.toLowerCase();
+    add({
+      name: 'block-hash',
+      status: hashOk ? 'pass' : 'fail',
+      subject,
+      detail: hashOk
+        ? `your node has block ${c.block.number} with the published hash`
+        : `your node's block ${c.block.number} has hash ${mine.hash}, the report says ${c.block.hash}: the report was read from another chain or edited`,
+      evidence: { block: c.block.number, published: c.block.hash, node: mine.hash },
+    });
+    const nodeTime = new Date(mine.timestamp * 1000).toISOString();
+    if (Date.parse(nodeTime) !== published) {
+      add({ name: 'block-time', status: 'fail', subject, detail: `your node's block ${c.block.number} is timed ${nodeTime}, the report says ${c.block.time}`, evidence: { published: c.block.time, node: nodeTime } });
+    }
+  }
+
+  // 6. Per address: proof present, bound to this snapshot, signed by the address; balances as read.
+  const readBy = new Map<string, AddressResult>();
+  for (const a of read?.addresses ?? []) if (a.duplicateOf === undefined) readBy.set(addressKey(a.chain, a.address), a);
+  const audited: HeldBalance[] = [];
+  const chainSpec = new Map(manifest.chains.map((c) => [c.name, c]));
+  for (const a of report.addresses) {
+    const subject = `${a.chain} ${a.address}`;
+    const got = readBy.get(addressKey(a.chain, a.address));
+    const proven = await checkAddressOwnership(a, got, chainSpec.get(a.chain), snapId, add, opts);
+    if (got) {
+      for (const b of a.balances) {
+        const g = got.balances.find((x) => x.asset === b.asset);
+        const block = report.chains.find((c) => c.chain === a.chain)?.block.number ?? '?';
+        if (!g || g.balance === undefined) {
+          add({ name: 'balance', status: 'fail', subject, detail: `${b.asset} could not be re-read at block ${block}: ${g?.error ?? 'not read'}` });
+          continue;
+        }
+        const ok = g.balance.toString() === b.units && g.decimals === b.decimals;
+        add({
+          name: 'balance',
+          status: ok ? 'pass' : 'fail',
+          subject,
+          detail: ok
+            ? `${b.amount} ${b.asset} at block ${block}, as published`
+            : `the report says ${b.amount} ${b.asset}, your node says ${formatAmount(g.balance, g.decimals)} at block ${block}`,
+          evidence: { asset: b.asset, block, published: b.units, node: g.balance.toString() },
+        });
+        if (proven) audited.push({ asset: b.asset, units: g.balance, decimals: g.decimals });
+      }
+    } else if (proven) {
+      for (const b of a.balances) audited.push({ asset: b.asset, units: BigInt(b.units), decimals: b.decimals });
+    }
+  }
+
+  // 7. Coverage from the audit's own figures; the exchange's own token apart.
+  const auditedRows = solvencyRows(report.assets, sumReserves(report.assets, audited), liabilities);
+  for (const r of auditedRows) {
+    const stated = report.solvency.find((s) => s.asset === r.asset);
+    const basis = chainsNotRead.length ? ' (partly from balances the report states, unverified)' : '';
+    if (r.exchangeToken) {
+      add({ name: 'exchange-token', status: 'warn', subject: r.asset, detail: `${r.reserves} ${r.asset} of the reserves are the exchange's own token: its value depends on the exchange itself, so it is shown apart` });
+      continue;
+    }
+    add({
+      name: 'coverage',
+      status: r.covered ? 'pass' : 'fail',
+      subject: r.asset,
+      detail: r.covered
+        ? `verified reserves ${r.reserves} cover the ${r.grossLiabilities} owed to users (${r.ratio === null ? 'nothing owed' : `ratio ${r.ratio}`})${basis}`
+        : `verified reserves ${r.reserves} are below the ${r.grossLiabilities} owed to users (ratio ${r.ratio ?? 'n/a'}; shortfall ${r.surplus.replace(/^-/, '')})${basis}`,
+      evidence: { verifiedReserves: r.reservesUnits, statedReserves: stated?.reservesUnits ?? 'none', owed: r.grossLiabilitiesUnits, ratio: r.ratio ?? 'null' },
+    });
+  }
+
+  const summary = { pass: 0, fail: 0, warn: 0 };
+  for (const c of checks) summary[c.status]++;
+  const result: AuditResult = {
+    format: 'por-audit',
+    version: 1,
+    report: { file: opts.reportFile, snapshotId: snapId, snapshotTime: report.snapshot.time, merkleRoot: root.hash },
+    verdict: summary.fail > 0 ? 'fail' : summary.warn > 0 ? 'warn' : 'pass',
+    summary,
+    checks,
+    audited: auditedRows,
+    chainsRead: withRpc.map((c) => c.name),
+    chainsNotRead,
+  };
+  if (report.exchange !== undefined) result.report.exchange = report.exchange;
+  return result;
+}
+
+async function checkAddressOwnership(
+  a: ReportAddress,
+  got: AddressResult | undefined,
+  chain: ChainSpec | undefined,
+  snapshotId: string,
+  add: (c: AuditCheck) => void,
+  opts: AuditOptions,
+): Promise<boolean> {
+  const subject = `${a.chain} ${a.address}`;
+  if (a.ownership === null) {
+    add({ name: 'ownership-proof', status: a.counted ? 'fail' : 'warn', subject, detail: a.counted ? 'counted in the reserves without any ownership proof' : 'listed without an ownership proof (not counted)' });
+    return false;
+  }
+  const unbound = messageBindsSnapshot(a.ownership.message, snapshotId);
+  add(
+    unbound
+      ? { name: 'ownership-snapshot', status: 'fail', subject, detail: `${unbound}: the signature may be replayed from an earlier snapshot`, evidence: { message: a.ownership.message } }
+      : { name: 'ownership-snapshot', status: 'pass', subject, detail: `the signed message names snapshot ${snapshotId}` },
+  );
+  if (unbound) return false;
+  // With a node, readReserves checked the proof at the published block (EIP-1271 for contracts);
+  // without one, EIP-191 is checked offline and contract wallets stay unchecked.
+  const own = got
+    ? got.ownership
+    : chain
+      ? await checkOwnership({ chain, address: a.address, message: a.ownership.message, signature: a.ownership.signature, snapshotId, ...(opts.verifyBitcoin ? { verifyBitcoin: opts.verifyBitcoin } : {}) })
+      : { status: 'unchecked' as const, reason: `chain ${a.chain} is not in the report's chain list` };
+  const status: Status = own.status === 'proven' ? 'pass' : own.status === 'failed' ? 'fail' : 'warn';
+  add({
+    name: 'ownership-signature',
+    status: status === 'fail' && !a.counted ? 'warn' : status,
+    subject,
+    detail: own.status === 'proven' ? `${own.reason}${own.scheme ? ` (${own.scheme})` : ''}` : `${own.status === 'failed' ? 'invalid' : 'not checked'}: ${own.reason}${a.counted ? '' : ' (not counted by the exchange either)'}`,
+    evidence: { scheme: own.scheme ?? a.ownership.scheme },
+  });
+  return own.status === 'proven';
+}
+
+/** The report's addresses as a wallet manifest, so src/reserves can read them again. */
+export function manifestFromReport(report: Report): WalletManifest {
+  const chains: ChainSpec[] = report.chains.map((c) => {
+    const spec: ChainSpec = { name: c.chain, kind: c.kind === 'bitcoin' ? 'bitcoin' : 'evm' };
+    if (spec.kind === 'evm') {
+      const id = Number(c.chainId);
+      if (!Number.isSafeInteger(id) || id <= 0) throw porError('BAD_INPUT', `chain ${c.chain} has no chainId`, { chain: c.chain, field: 'chains.chainId' });
+      spec.chainId = id;
+    } else if (c.network !== undefined) spec.network = c.network as NonNullable<ChainSpec['network']>;
+    return spec;
+  });
+  return {
+    snapshot: report.snapshot,
+    chains,
+    addresses: report.addresses.map((a, index) => {
+      const e: WalletManifest['addresses'][number] = { chain: a.chain, address: a.address, label: a.label ?? '', assets: [...new Set(a.balances.map((b) => b.asset))], index };
+      if (a.ownership) e.ownership = { message: a.ownership.message, signature: a.ownership.signature, scheme: a.ownership.scheme };
+      return e;
+    }),
+  };
+}
+
+function formatSeconds(s: number): string {
+  if (s < 120) return `${Math.round(s)} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}

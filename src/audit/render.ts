@@ -1,0 +1,75 @@
+// The audit as terminal text and as a self-contained page in the same style as report.html.
+import { escapeHtml, htmlPage, solvencyChart, solvencyTable } from '../report/html.js';
+import type { AuditCheck, AuditResult, Status } from './audit.js';
+
+const MARK: Record<Status, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN' };
+const ORDER: Record<Status, number> = { fail: 0, warn: 1, pass: 2 };
+
+export function verdictLine(r: AuditResult): string {
+  const { pass, fail, warn } = r.summary;
+  const counts = `${pass} passed, ${fail} failed, ${warn} warning${warn === 1 ? '' : 's'}`;
+  if (r.verdict === 'fail') return `AUDIT FAILED: ${counts}`;
+  if (r.verdict === 'warn') return `AUDIT PASSED WITH WARNINGS: ${counts}`;
+  return `AUDIT PASSED: ${counts}`;
+}
+
+/** Failures and warnings line by line; passes summarised per check name unless `all`. */
+export function auditText(r: AuditResult, all = false): string {
+  const lines: string[] = [];
+  lines.push(`report ${r.report.file}: snapshot ${r.report.snapshotId} (${r.report.snapshotTime})${r.report.exchange ? `, ${r.report.exchange}` : ''}`);
+  if (r.chainsNotRead.length) lines.push(`chains NOT re-read (no --rpc): ${r.chainsNotRead.join(', ')}`);
+  const sorted = [...r.checks].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
+  const passes = new Map<string, number>();
+  for (const c of sorted) {
+    if (c.status === 'pass' && !all) {
+      passes.set(c.name, (passes.get(c.name) ?? 0) + 1);
+      continue;
+    }
+    lines.push(`${MARK[c.status]}  ${c.name}  ${c.subject}: ${c.detail}`);
+  }
+  for (const [name, n] of passes) lines.push(`PASS  ${name}  ×${n}`);
+  lines.push('');
+  lines.push('asset   verified reserves   owed to users   ratio');
+  for (const a of r.audited) lines.push(`${a.asset.padEnd(7)} ${a.reserves.padStart(18)}  ${a.grossLiabilities.padStart(14)}   ${a.ratio ?? 'n/a'}${a.exchangeToken ? "  (exchange's own token)" : ''}`);
+  lines.push('');
+  lines.push(verdictLine(r));
+  return lines.join('\n');
+}
+
+function checkRow(c: AuditCheck): string {
+  const cls = c.status === 'pass' ? 'ok' : c.status === 'fail' ? 'bad' : 'warnc';
+  return `<tr class="check-${c.status}" data-check="${escapeHtml(c.name)}"><td class="${cls}">${MARK[c.status]}</td><td><code>${escapeHtml(c.name)}</code></td><td class="mono">${escapeHtml(c.subject)}</td><td>${escapeHtml(c.detail)}</td></tr>`;
+}
+
+export async function auditHtml(r: AuditResult): Promise<string> {
+  const level = r.verdict;
+  const title =
+    level === 'fail'
+      ? `The audit found problems: ${r.summary.fail} check${r.summary.fail === 1 ? '' : 's'} failed`
+      : level === 'warn'
+        ? 'The audit passed, with warnings to read'
+        : 'The audit passed: every check holds';
+  const failing = r.checks.filter((c) => c.status === 'fail');
+  const detail =
+    level === 'fail'
+      ? `Failed: ${[...new Set(failing.map((c) => c.name))].join(', ')}. Each is explained below.`
+      : `Balances were re-read from the auditor's own node${r.chainsRead.length === 1 ? '' : 's'} (${r.chainsRead.join(', ') || 'none'}) at the blocks the report names.`;
+  const sorted = [...r.checks].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
+  const chart = await solvencyChart(r.audited, 'Verified reserve ratio per asset');
+  const body = `
+<h1>Independent audit of a proof of reserves</h1>
+<p class="sub">${r.report.exchange ? `${escapeHtml(r.report.exchange)} · ` : ''}report <code>${escapeHtml(r.report.file)}</code> · snapshot <code>${escapeHtml(r.report.snapshotId)}</code> (${escapeHtml(r.report.snapshotTime)})</p>
+<div id="verdict" class="verdict ${level}"><strong>${escapeHtml(title)}</strong>${escapeHtml(detail)}</div>
+${r.chainsNotRead.length ? `<p class="warnc">Not re-read (no node given): ${escapeHtml(r.chainsNotRead.join(', '))}. Figures on those chains are the exchange's own.</p>` : ''}
+<h2>Per asset, from the audit's own readings</h2>
+${solvencyTable(r.audited, 'Verified ratio')}
+<div class="chart" id="chart">${chart}</div>
+<p>Only addresses whose ownership proof this audit verified are counted. "Owed to users" is the total the liabilities tree's root commits to — the one each user checks their own proof against.</p>
+<h2>Every check (${r.checks.length})</h2>
+<div class="tw"><table id="checks"><thead><tr><th>Result</th><th>Check</th><th>Subject</th><th>Evidence</th></tr></thead><tbody>
+${sorted.map(checkRow).join('\n')}
+</tbody></table></div>
+<p class="sub">Re-run it yourself: <code>por audit ${escapeHtml(r.report.file)} --rpc CHAIN=URL</code></p>
+`;
+  return htmlPage(`Audit — ${r.report.snapshotId}`, body);
+}

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { Wallet, computeAddress } from 'ethers';
+import type { Browser } from 'playwright-core';
+import { transferFrom, mine } from '../../scripts/demo-chain.mjs';
+import { ownershipMessage } from '../../src/reserves/index.js';
+import { auditReport, type AuditResult } from '../../src/audit/audit.js';
+import { canonicalJson } from '../../src/report/assemble.js';
+import type { Report } from '../../src/report/types.js';
+import { launch, openPage } from '../report/browser.js';
+import { keyOf, publishOnAnvil, type Publication } from './published.js';
+
+let pub: Publication;
+let browser: Browser;
+
+beforeAll(async () => {
+  pub = await publishOnAnvil('audit-2026-11-24');
+  // Funds leave after the snapshot: an audit pinned to the published block must not notice.
+  await transferFrom(pub.url, pub.addresses[3]!, computeAddress(keyOf('sink')), { value: 2n * 10n ** 18n });
+  await mine(pub.url, 1);
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await pub?.stop();
+});
+
+const por = (...args: string[]) => spawnSync('node', ['bin/por.mjs', ...args], { encoding: 'utf8' });
+
+/** Audits a tampered copy in-process (no signature: the tampering must be caught on its own). */
+async function auditTampered(mutate: (r: Report) => void | Promise<void>, others: Report[] = []): Promise<AuditResult> {
+  const r = structuredClone(pub.report);
+  await mutate(r);
+  const bytes = new TextEncoder().encode(canonicalJson(r));
+  return auditReport({ report: r, reportFile: 'tampered.json', reportBytes: bytes, signature: null, rpc: { ethereum: pub.url }, others: others.map((o, i) => ({ file: `other${i}.json`, report: o })) });
+}
+const failed = (r: AuditResult) => [...new Set(r.checks.filter((c) => c.status === 'fail').map((c) => c.name))].sort();
+
+describe('por audit on an honest report', () => {
+  it('passes every check, exit 0, with the figures the helper funded', () => {
+    const r = por('audit', pub.reportFile, '--rpc', `ethereum=${pub.url}`, '--signer', pub.signer, '--json');
+    expect(r.stderr).not.toMatch(/warning|error/i);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout) as AuditResult;
+    expect(doc.verdict).toBe('pass');
+    expect(doc.summary.fail).toBe(0);
+    // 4 addresses × 2 assets re-read
+    expect(doc.checks.filter((c) => c.name === 'balance' && c.status === 'pass')).toHaveLength(8);
+    // ETH 1.5 + 2.25 + 0.00000001 (0.000000015 truncated) + 3 = 6.75000001; USDT 1000 + 250.5
+    expect(doc.audited.find((a) => a.asset === 'ETH')).toMatchObject({ reserves: '6.75000001', grossLiabilities: '6.50000000', covered: true });
+    expect(doc.audited.find((a) => a.asset === 'USDT')).toMatchObject({ reserves: '1250.500000', grossLiabilities: '1200.000000' });
+  });
+
+  it('text output ends with the verdict; the audit page shows verdict, table and chart offline', async () => {
+    const html = join(pub.dir, 'audit.html');
+    const r = por('audit', pub.reportFile, '--rpc', `ethereum=${pub.url}`, '--signer', pub.signer, '--html', html);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^AUDIT PASSED: \d+ passed, 0 failed, 0 warnings$/);
+    const { page, requests } = await openPage(browser, html);
+    expect(await page.locator('#verdict').innerText()).toMatch(/The audit passed: every check holds/);
+    expect(await page.locator('#solvency tbody tr').count()).toBe(2);
+    expect(await page.locator('#chart svg .mark-rect path').count()).toBe(2);
+    expect(await page.locator('#checks tbody tr').count()).toBeGreaterThan(10);
+    expect(requests).toEqual([]);
+  });
+
+  it('the published report.html shows the verdict, table and chart offline', async () => {
+    const { page, requests } = await openPage(browser, join(pub.dir, 'report.html'));
+    expect(await page.locator('#verdict').innerText()).toMatch(/^Fully backed/);
+    expect(await page.locator('#solvency tbody tr').count()).toBe(2);
+    expect(await page.locator('#chart svg .mark-rect path').count()).toBe(2);
+    expect(requests).toEqual([]);
+  });
+});
+
+describe('each tampering is caught by the right check', () => {
+  it('a reported balance changed', async () => {
+    const r = await auditTampered((x) => {
+      x.addresses[0]!.balances[0]!.units = (pub.eth[0]! + 10n ** 18n).toString();
+    });
+    const bad = r.checks.find((c) => c.name === 'balance' && c.status === 'fail')!;
+    expect(bad.subject).toContain(pub.addresses[0]!);
+    expect(bad.evidence).toMatchObject({ published: (pub.eth[0]! + 10n ** 18n).toString(), node: pub.eth[0]!.toString() });
+    // the stated totals no longer add up either
+    expect(failed(r)).toEqual(['balance', 'reserve-totals']);
+  });
+
+  it('a signature dropped', async () => {
+    const r = await auditTampered((x) => {
+      x.addresses[1]!.ownership = null;
+    });
+    // and without its 2.25 ETH the verified ETH (4.50000001) no longer covers the 6.5 owed
+    expect(failed(r)).toEqual(['coverage', 'ownership-proof']);
+    expect(r.audited.find((a) => a.asset === 'ETH')!.reserves).toBe('4.50000001');
+  });
+
+  it('a signature replayed from an earlier snapshot', async () => {
+    const r = await auditTampered(async (x) => {
+      const old = ownershipMessage({ id: 'audit-2026-10-24', time: '2026-10-24T00:00:00Z' }, 'ethereum', pub.addresses[2]!);
+      x.addresses[2]!.ownership = { scheme: 'eip191', message: old, signature: await new Wallet(pub.keys[2]!).signMessage(old), valid: true };
+    });
+    expect(failed(r)).toContain('ownership-snapshot');
+    // not proven, so its coins no longer count: USDT falls from 1250.5 to 1000, below the 1200 owed
+    expect(r.audited.find((a) => a.asset === 'USDT')!.reserves).toBe('1000.000000');
+    expect(failed(r)).toContain('coverage');
+  });
+
+  it('an address swapped for one the exchange does not control', async () => {
+    // anvil's account 1 holds 10,000 ETH; the exchange has no key for it
+    const stranger = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+    const r = await auditTampered((x) => {
+      x.addresses[3]!.address = stranger;
+      x.addresses[3]!.balances[0]!.units = (10_000n * 10n ** 18n).toString();
+      x.addresses[3]!.balances[0]!.amount = '10000.000000000000000000';
+    });
+    const own = r.checks.find((c) => c.name === 'ownership-signature' && c.subject.includes(stranger))!;
+    expect(own.status).toBe('fail');
+    expect(own.detail).toContain(pub.addresses[3]!);
+  });
+
+  it('a root sum edited', async () => {
+    const r = await auditTampered((x) => {
+      x.merkleRoot.sums[0]!.equity = '600000000';
+    });
+    expect(failed(r)).toEqual(['root-sums']);
+    expect(r.checks.find((c) => c.name === 'root-sums' && c.status === 'fail')!.subject).toBe('ETH');
+  });
+
+  it('a block hash edited', async () => {
+    const r = await auditTampered((x) => {
+      x.chains[0]!.block.hash = '0x' + '00'.repeat(32);
+    });
+    expect(failed(r)).toEqual(['block-hash']);
+  });
+
+  it('the same address in two reports', async () => {
+    const other = structuredClone(pub.report);
+    other.exchange = 'Another Exchange';
+    other.addresses = [other.addresses[2]!];
+    const r = await auditTampered(() => {}, [other]);
+    expect(failed(r)).toEqual(['other-report']);
+    expect(r.checks.find((c) => c.name === 'other-report')!.subject).toContain(pub.addresses[2]!);
+  });
+
+  it('a block far from the snapshot time is a warning, not a failure', async () => {
+    const r = await auditTampered((x) => {
+      x.snapshot.time = new Date(Date.parse(x.snapshot.time) - 86_400_000).toISOString();
+    });
+    expect(failed(r)).toEqual([]);
+    expect(r.checks.find((c) => c.name === 'block-skew')!.status).toBe('warn');
+  });
+
+  it('the report file edited after signing: signature check fails, exit 1', async () => {
+    const text = await readFile(pub.reportFile, 'utf8');
+    const edited = join(pub.dir, 'edited.json');
+    await writeFile(edited, text.replace('"exchange": "Exchange audit-2026-11-24"', '"exchange": "Honest Exchange"'));
+    const r = por('audit', edited, '--signature', join(pub.dir, 'report.sig.json'), '--signer', pub.signer, '--rpc', `ethereum=${pub.url}`, '--json');
+    expect(r.status).toBe(1);
+    const doc = JSON.parse(r.stdout) as AuditResult;
+    expect(failed(doc)).toEqual(['report-signature']);
+  });
+
+  it('a node on another chain or unreachable is exit 2, never a pass', () => {
+    const r = por('audit', pub.reportFile, '--rpc', 'ethereum=http://127.0.0.1:9', '--signer', pub.signer);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/chain ethereum/);
+  });
+});
