@@ -1,13 +1,72 @@
-import { defineCommand, EXIT } from '../context.js';
+// `por build`: liabilities snapshot + asset registry + secret → Merkle sum tree root and proof store.
+import { defineCommand, EXIT, type ExitCode } from '../context.js';
+import { loadAssetRegistry } from '../../assets/load.js';
+import { readSnapshot } from '../../ingest/index.js';
+import { buildTree } from '../../merkle/build.js';
+import { readSecretFile } from '../../merkle/secret.js';
+import { DEFAULT_HEIGHT } from '../../merkle/core.js';
 import { porError } from '../../errors/index.js';
 
-// Placeholder until its issue lands; kept so --help lists the whole tool.
-export const buildCommand = defineCommand({
-  command: 'build',
-  describe: '(not yet implemented)',
-  builder: (y) => y,
-  run: async () => {
-    throw porError('BAD_USAGE', 'build is not implemented yet');
+export interface BuildArgs {
+  snapshot: string;
+  assets: string;
+  secretFile: string;
+  snapshotId: string;
+  out: string;
+  height: number;
+  threads?: number;
+  force: boolean;
+}
+
+export const buildCommand = defineCommand<BuildArgs>({
+  command: 'build <snapshot>',
+  describe: 'Build the Merkle sum tree of all users: the root to publish and a store to export proofs from',
+  builder: (y) =>
+    y
+      .usage(
+        'por build SNAPSHOT.csv --assets ASSETS.json --secret-file SECRET --snapshot-id ID --out DIR\n\n' +
+          'Reads the liabilities snapshot (CSV or NDJSON, as `por liabilities` does) and makes one leaf per user. ' +
+          "A leaf commits the user's per-asset equity and debt and H(user id ‖ salt), where the salt is derived from " +
+          'your secret and the snapshot id: users cannot be linked across snapshots, and proofs can be re-exported ' +
+          'from the secret alone. Users are placed in a secret-derived order; the tree has a fixed height so the proof ' +
+          'length does not tell how many users there are. docs/SPEC.md has the byte rules.\n\n' +
+          'Writes DIR/root.json (format por-root: publish it, or embed it in the report) and DIR/store/ (private: ' +
+          'the proof store `por proof` reads). The root sums are checked equal to the snapshot totals.',
+      )
+      .positional('snapshot', { type: 'string', demandOption: true, describe: 'Liabilities snapshot (.csv, or .ndjson/.jsonl)' })
+      .option('assets', { type: 'string', demandOption: true, describe: 'Asset registry (format por-assets): the leaf has one equity and one debt per asset, in this order' })
+      .option('secret-file', { type: 'string', demandOption: true, describe: 'File holding your secret (≥ 32 bytes; trailing newline ignored). Keep it private and keep it: `openssl rand -hex 32 > secret.key`' })
+      .option('snapshot-id', { type: 'string', demandOption: true, describe: 'Name of this snapshot (e.g. 2026-11-24): in every leaf, every proof and the root' })
+      .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Output folder for root.json and store/' })
+      .option('height', { type: 'number', default: DEFAULT_HEIGHT, describe: 'Tree height: room for 2^height users; every proof has this many steps' })
+      .option('threads', { type: 'number', describe: 'Hashing threads (default: 2, or 1 on a one-core machine); the root is the same for any number' })
+      .option('force', { type: 'boolean', default: false, describe: 'Replace root.json and store/ if DIR already has them' })
+      .example('por build samples/liabilities.csv --assets samples/assets.json --secret-file secret.key --snapshot-id 2026-11-24 --out tree/', '')
+      .epilogue('Exit codes: 0 built; 2 bad input (a duplicate user, a balance above the leaf bound, an unreadable file).') as never,
+  run: async (args, ctx): Promise<ExitCode> => {
+    if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1 || args.threads > 64)) throw porError('BAD_USAGE', '--threads must be an integer from 1 to 64');
+    const secret = await readSecretFile(args.secretFile, ctx.reporter);
+    const registry = await loadAssetRegistry(args.assets);
+    const snapshot = await readSnapshot(args.snapshot, registry, { reporter: ctx.reporter });
+    const opts: Parameters<typeof buildTree>[1] = { secret, snapshotId: args.snapshotId, height: args.height, outDir: args.out, reporter: ctx.reporter, overwrite: args.force };
+    if (args.threads !== undefined) opts.threads = args.threads;
+    const res = await buildTree(snapshot, opts);
+    if (ctx.json) {
+      ctx.printJson(res.root);
+      return EXIT.OK;
+    }
+    const r = res.root;
+    const w = Math.max(...r.sums.map((s) => s.asset.length), 5);
+    ctx.print(
+      [
+        `Merkle sum tree for snapshot "${r.snapshotId}": ${r.leafCount.toLocaleString('en-US')} users, height ${r.height} (room for 2^${r.height})`,
+        `root hash  ${r.hash}`,
+        `root sums  (equals the snapshot totals)`,
+        ...r.sums.map((s) => `  ${s.asset.padEnd(w)}  equity ${s.equity}   debt ${s.debt}`),
+        `wrote ${res.rootFile} (publish) and ${res.storeDir}/ (private proof store; ${res.threads} hashing thread${res.threads > 1 ? 's' : ''})`,
+        `next: por proof --store ${args.out} --user ID, or --all --out DIR`,
+      ].join('\n'),
+    );
     return EXIT.OK;
   },
 });

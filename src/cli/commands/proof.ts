@@ -1,13 +1,65 @@
-import { defineCommand, EXIT } from '../context.js';
+// `por proof`: one user's inclusion proof from the store, or every proof, streaming.
+import { defineCommand, EXIT, type ExitCode } from '../context.js';
+import { ProofStore } from '../../merkle/store.js';
+import { writeFileAtomic } from '../../io/node.js';
 import { porError } from '../../errors/index.js';
 
-// Placeholder until its issue lands; kept so --help lists the whole tool.
-export const proofCommand = defineCommand({
+export interface ProofArgs {
+  store: string;
+  user?: string;
+  all: boolean;
+  out?: string;
+  layout: 'ndjson' | 'files';
+}
+
+export const proofCommand = defineCommand<ProofArgs>({
   command: 'proof',
-  describe: '(not yet implemented)',
-  builder: (y) => y,
-  run: async () => {
-    throw porError('BAD_USAGE', 'proof is not implemented yet');
-    return EXIT.OK;
+  describe: "Export a user's inclusion proof (or every user's) from the store `por build` wrote",
+  builder: (y) =>
+    y
+      .usage(
+        'por proof --store DIR --user ID [--out FILE]\npor proof --store DIR --all --out DIR2 [--layout ndjson|files]\n\n' +
+          "A proof (format por-proof) holds the user's id, salt and balances, the sibling hash and sums at every level, " +
+          'and the root: the user checks it with `por verify PROOF --report report.json` or the offline web page. ' +
+          'Give each user only their own proof: it contains their salt.\n\n' +
+          '--all writes every proof in leaf order: by default NDJSON shards (proofs-000000.ndjson, one proof per line, ' +
+          '100,000 per shard); --layout files writes one USER.json per user (ids outside [A-Za-z0-9._-] are hex-encoded as x-…). ' +
+          'manifest.json is written last, when the export is complete.',
+      )
+      .option('store', { type: 'string', demandOption: true, describe: 'Folder `por build --out` wrote (or its store/ folder)' })
+      .option('user', { alias: 'u', type: 'string', describe: 'User id, exactly as in the snapshot' })
+      .option('all', { type: 'boolean', default: false, describe: 'Export every proof (needs --out DIR)' })
+      .option('out', { alias: 'o', type: 'string', describe: 'With --user: write the proof to this file instead of stdout. With --all: output folder' })
+      .option('layout', { choices: ['ndjson', 'files'] as const, default: 'ndjson' as const, describe: 'With --all: NDJSON shards or one file per user' })
+      .example('por proof --store tree/ --user alice --out alice-proof.json', '')
+      .example('por proof --store tree/ --all --out proofs/', '')
+      .epilogue('Exit codes: 0 written; 2 bad input (unknown user, no store).') as never,
+  run: async (args, ctx): Promise<ExitCode> => {
+    if (args.all === (args.user !== undefined)) throw porError('BAD_USAGE', 'give either --user ID or --all');
+    if (args.all && !args.out) throw porError('BAD_USAGE', '--all needs --out DIR');
+    const store = await ProofStore.open(args.store, { bulk: args.all });
+    try {
+      if (args.user !== undefined) {
+        const doc = store.proof(args.user);
+        const text = JSON.stringify(doc, null, 2) + '\n';
+        if (args.out) {
+          await writeFileAtomic(args.out, text);
+          if (ctx.json) ctx.printJson({ user: args.user, file: args.out, root: doc.root.hash });
+          else ctx.note(`wrote the proof of user "${args.user}" to ${args.out}`);
+        } else {
+          process.stdout.write(text);
+        }
+        return EXIT.OK;
+      }
+      const t0 = Date.now();
+      const res = store.exportAll(args.out!, { layout: args.layout, reporter: ctx.reporter });
+      await ProofStore.writeManifest(args.out!, store.meta, res.count, args.layout);
+      const secs = (Date.now() - t0) / 1000;
+      if (ctx.json) ctx.printJson({ count: res.count, files: res.files, layout: args.layout, out: args.out, seconds: secs });
+      else ctx.print(`wrote ${res.count.toLocaleString('en-US')} proofs to ${args.out} (${res.files.toLocaleString('en-US')} files, ${args.layout}) in ${secs.toFixed(1)} s`);
+      return EXIT.OK;
+    } finally {
+      store.close();
+    }
   },
 });

@@ -1,13 +1,81 @@
-import { defineCommand, EXIT } from '../context.js';
-import { porError } from '../../errors/index.js';
+// `por verify`: check an inclusion proof (por's own, or OKX's) against the published root.
+import { defineCommand, EXIT, type ExitCode } from '../context.js';
+import { readJsonFile } from '../../io/node.js';
+import { isPorError, porError } from '../../errors/index.js';
+import { detectProofFormat, verifyAnyProof, PROOF_FORMATS, type ProofFormat, type Published } from '../../verify/any.js';
+import type { AssetAmount, Verdict } from '../../verify/types.js';
 
-// Placeholder until its issue lands; kept so --help lists the whole tool.
-export const verifyCommand = defineCommand({
-  command: 'verify',
-  describe: '(not yet implemented)',
-  builder: (y) => y,
-  run: async () => {
-    throw porError('BAD_USAGE', 'verify is not implemented yet');
-    return EXIT.OK;
+export interface VerifyArgs {
+  proof: string;
+  report?: string;
+  root?: string;
+  format?: ProofFormat;
+}
+
+export const verifyCommand = defineCommand<VerifyArgs>({
+  command: 'verify <proof>',
+  describe: 'Check that your balances are included in the published liabilities (por or OKX proof)',
+  builder: (y) =>
+    y
+      .usage(
+        'por verify PROOF.json (--report report.json | --root HEX) [--format por|okx-v1|okx-user]\n\n' +
+          "Recomputes your leaf from your user id, salt and balances, walks the path to the root checking that every " +
+          'sibling sum is non-negative, within its bound and never wraps, and compares the root hash and sums with the ' +
+          'published ones. Prints a verdict, your balances per asset, the root totals and every check. Reads only the ' +
+          'files you give it: nothing is sent anywhere.\n\n' +
+          '--report takes the published report.json (its merkleRoot) or root.json. --root takes just the root hash: the ' +
+          'root sums then come from the proof, so compare them with the published totals yourself. OKX proof files carry ' +
+          'their root and need neither.',
+      )
+      .positional('proof', { type: 'string', demandOption: true, describe: 'Your proof file (por-proof JSON, or an OKX proof)' })
+      .option('report', { alias: 'r', type: 'string', describe: 'Published report.json or root.json' })
+      .option('root', { type: 'string', describe: 'Published root hash (64 hex digits)' })
+      .option('format', { choices: PROOF_FORMATS, describe: 'Proof format (default: recognised from the file)' })
+      .example('por verify alice-proof.json --report report.json', '')
+      .example('por verify alice-proof.json --root 3f…9a', '')
+      .epilogue('Exit codes: 0 the proof is valid; 1 it is not (the failing check is named); 2 a file cannot be read or is not a proof.') as never,
+  run: async (args, ctx): Promise<ExitCode> => {
+    const json = await readJsonFile(args.proof);
+    const format = args.format ?? detectProofFormat(json);
+    const published: Published = {};
+    if (args.report !== undefined) published.report = await readJsonFile(args.report);
+    if (args.root !== undefined) published.rootHash = args.root;
+    if (format === 'por' && published.report === undefined && published.rootHash === undefined) {
+      throw porError('BAD_USAGE', 'a por proof is checked against the published root: give --report report.json (or root.json) or --root HEX');
+    }
+    let verdict: Verdict;
+    try {
+      verdict = verifyAnyProof(json, published, format);
+    } catch (err) {
+      // A por proof's own faults become a verdict; what throws is the published root (or usage).
+      if (isPorError(err) && err.info.file === undefined) {
+        err.info.file = format === 'por' && args.report !== undefined ? args.report : args.proof;
+      }
+      throw err;
+    }
+    if (ctx.json) ctx.printJson(verdict);
+    else ctx.print(renderVerdict(verdict));
+    return verdict.valid ? EXIT.OK : EXIT.CHECK_FAILED;
   },
 });
+
+function amounts(list: AssetAmount[]): string[] {
+  const w = Math.max(5, ...list.map((a) => a.asset.length));
+  const aw = Math.max(...list.map((a) => a.amount.length), 0);
+  return list.map((a) => `  ${a.asset.padEnd(w)}  ${a.amount.padStart(aw)}${a.debt !== undefined ? `   debt ${a.debt}` : ''}`);
+}
+
+export function renderVerdict(v: Verdict): string {
+  const failed = v.checks.filter((c) => !c.ok);
+  const who = v.user.id !== undefined ? `user "${v.user.id}"` : 'this proof';
+  const lines: string[] = [];
+  if (v.valid) lines.push(`VALID: ${who} is included in root ${v.root.hash}${v.root.snapshotId ? ` (snapshot "${v.root.snapshotId}")` : ''}`);
+  else lines.push(`INVALID: check "${failed[0]?.name ?? '?'}" failed: ${failed[0]?.detail ?? ''}`);
+  if (v.user.balances.length) lines.push('', `Balances of ${who}:`, ...amounts(v.user.balances));
+  if (v.root.sums.length) lines.push('', `Root totals (all users${v.root.height !== undefined ? `, tree height ${v.root.height}` : ''}):`, ...amounts(v.root.sums));
+  lines.push('', 'Checks:');
+  const nw = Math.max(...v.checks.map((c) => c.name.length));
+  for (const c of v.checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(nw)}  ${c.detail}`);
+  if (v.warnings.length) lines.push('', 'Keep in mind:', ...v.warnings.map((w) => `  - ${w}`));
+  return lines.join('\n');
+}
