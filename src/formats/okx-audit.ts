@@ -1,0 +1,319 @@
+// The offline half of `por audit --format okx-csv`: every ownership signature of an OKX reserve
+// file checked by the scheme its network uses, per-coin amounts behind valid / invalid /
+// unsupported proofs, and the summary block compared with the rows. Pure; on-chain checks
+// (balances, contract-wallet owners) are added by the CLI and folded in by `summarizeOkxAudit`.
+import { verifyBitcoinMessage } from '../signatures/bitcoin.js';
+import { networkForCoin } from '../signatures/bitcoin-networks.js';
+import { verifyMultisigMessage } from '../signatures/multisig.js';
+import { verifyEvmOwnership, verifyOkxEcdsa } from '../signatures/okx-evm.js';
+import type { SignatureResult } from '../signatures/bitcoin.js';
+import { addDec, cmpDec, formatDec, truncDec, type Dec } from './okx-decimal.js';
+import type { OkxReserveFile, OkxReserveRow } from './okx-csv.js';
+
+export const OKX_AUDIT_FORMAT = 'por-okx-audit';
+export const OKX_AUDIT_VERSION = 1;
+
+export type Ownership = 'valid' | 'invalid' | 'unsupported';
+export type Family = 'evm' | 'okx-ecdsa' | 'bitcoin' | 'other';
+
+// OKX's network names for EVM chains (its validator's EVM list, plus the 2022 file's names).
+const EVM_NETWORKS = new Set([
+  'ETH', 'ETH-ARBITRUM', 'ETH-OPTIMISM', 'ARBITRUM', 'OPTIMISM', 'POLYGON', 'POLY', 'MATIC', 'AVAXC', 'BSC', 'BASE',
+  'ETH-LINEA', 'ETH_LINEA', 'LINEA', 'ZKSYNC2', 'XLAYER', 'X LAYER', 'ETC', 'ETHW', 'CORE', 'BERA', 'UNICHAIN', 'CFX_EVM',
+  'STORY', 'MERLIN_BTC', 'OKB-X1', 'FEVM', 'FIL-EVM', 'USDT-ERC20', 'USDT-POLY', 'USDT-AVAXC', 'USDT-ARBITRUM', 'USDT-OPTIMISM',
+]);
+const OKX_ECDSA_NETWORKS = new Set(['OKC', 'OKT', 'OKTC']);
+
+/** Networks por does not verify, with the scheme OKX uses there (so the report can name it). */
+const OTHER_SCHEMES: [RegExp, string][] = [
+  [/^(TRON|TRX|USDT-TRC20|USDC-TRC)$/, 'TRON signed message (keccak over "\\x19TRON Signed Message:\\n32")'],
+  [/^(TON|USDT-TON|TONCOIN-NEW|SOL|USDT-SPL|USDC-SPL|APTOS|APT|APTOS-FA|USDT-APTOS|SUI|USDC-SUI|DOT|ASSET-HUB|ADA|XLM|PI|STELLAR|NEAR|HBAR)$/, 'Ed25519 over "OKX Signed Message:\\n" (address from public key)'],
+  [/^(STARKNET|STARKNET-ETH)$/, 'Stark curve signature'],
+  [/^(VAULTA|EOS)$/, 'EOS K1 signature'],
+  [/^(FIL|CFX|ELF|LUNC|XRP)$/, 'OKX ECDSA with a chain-specific address'],
+  [/^(BETH)$/, 'BLS signature'],
+  [/^(USDT-ALGO|ALGO)$/, 'Algorand Ed25519'],
+];
+
+export function familyOf(network: string): Family {
+  const n = network.toUpperCase();
+  if (EVM_NETWORKS.has(n)) return 'evm';
+  if (OKX_ECDSA_NETWORKS.has(n)) return 'okx-ecdsa';
+  if (networkForCoin(n)) return 'bitcoin';
+  return 'other';
+}
+
+export interface ContractLink {
+  status: 'unchecked' | 'owners' | 'not-owners' | 'error';
+  detail: string;
+}
+
+export interface BalanceCheck {
+  status: 'matches' | 'differs' | 'not-read' | 'error';
+  onchain?: string;
+  detail: string;
+}
+
+export interface OkxRowVerdict {
+  line: number;
+  coin: string;
+  type?: string;
+  network: string;
+  address: string;
+  amount?: string;
+  height?: string;
+  family: Family;
+  ownership: Ownership;
+  scheme: string;
+  reason: string;
+  /** Contract-wallet rows (eoa1/eoa2): is the contract controlled by those EOAs? */
+  contractLink?: ContractLink;
+  /** With --rpc: the balance re-read at the row's snapshot height. */
+  balance?: BalanceCheck;
+}
+
+function verdictFrom(row: OkxReserveRow, family: Family, r: SignatureResult): OkxRowVerdict {
+  const v: OkxRowVerdict = {
+    line: row.line,
+    coin: row.coin,
+    network: row.network,
+    address: row.address,
+    family,
+    ownership: r.ok ? 'valid' : 'invalid',
+    scheme: r.scheme,
+    reason: r.reason,
+  };
+  if (row.type !== undefined) v.type = row.type;
+  if (row.amountText !== undefined) v.amount = row.amountText;
+  if (row.height !== undefined) v.height = row.height.toString();
+  return v;
+}
+
+function evmRow(row: OkxReserveRow): OkxRowVerdict {
+  if (row.eoa1 === '' && row.eoa2 === '') {
+    if (row.sig1 === '') return verdictFrom(row, 'evm', { ok: false, scheme: 'okx-eip191-keccak32', reason: 'no signature' });
+    return verdictFrom(row, 'evm', verifyEvmOwnership(row.address, row.message, row.sig1));
+  }
+  // Contract wallet: signature 1 by eoa1, signature 2 by eoa2 (OKX's layout).
+  const parts: string[] = [];
+  let ok = true;
+  let scheme = 'okx-eip191-keccak32';
+  for (const [eoa, sig, k] of [[row.eoa1, row.sig1, 1], [row.eoa2, row.sig2, 2]] as const) {
+    if (eoa === '') continue;
+    if (sig === '') {
+      ok = false;
+      parts.push(`eoa${k} ${eoa}: no signature${k}`);
+      continue;
+    }
+    const r = verifyEvmOwnership(eoa, row.message, sig);
+    scheme = r.scheme;
+    ok &&= r.ok;
+    parts.push(`eoa${k}: ${r.reason}`);
+  }
+  const v = verdictFrom(row, 'evm', { ok, scheme: `${scheme} (contract wallet)`, reason: parts.join('; ') });
+  v.contractLink = { status: 'unchecked', detail: 'that these EOAs control the contract is not checked offline; give --rpc for this chain to read its owners (Safe getOwners) at the snapshot height' };
+  return v;
+}
+
+function bitcoinRow(row: OkxReserveRow): OkxRowVerdict {
+  const net = networkForCoin(row.network) ?? networkForCoin(row.coin);
+  if (!net) return verdictFrom(row, 'bitcoin', { ok: false, scheme: 'unknown', reason: `no Bitcoin-family network for ${row.network}` });
+  const script = row.script.replace(/^0x/i, '');
+  // A redeem script (multisig) or, in the same column, a lone public key (single-key rows).
+  if (script !== '' && !/^(02|03)[0-9a-fA-F]{64}$|^04[0-9a-fA-F]{128}$/.test(script)) {
+    return verdictFrom(row, 'bitcoin', verifyMultisigMessage({ address: row.address, redeemScriptHex: script, message: row.message, signatures: [row.sig1, row.sig2], network: net }));
+  }
+  if (row.sig1 === '') return verdictFrom(row, 'bitcoin', { ok: false, scheme: 'bip137', reason: 'no signature' });
+  return verdictFrom(row, 'bitcoin', verifyBitcoinMessage(row.address, row.message, row.sig1, net));
+}
+
+/** Checks every row's ownership signature offline. */
+export function auditOkxSignatures(file: OkxReserveFile): OkxRowVerdict[] {
+  return file.rows.map((row) => {
+    const family = familyOf(row.network);
+    switch (family) {
+      case 'evm':
+        return evmRow(row);
+      case 'okx-ecdsa': {
+        const r = verifyOkxEcdsa(row.address, row.message, row.sig1);
+        return verdictFrom(row, family, r.ok ? r : (() => {
+          const e = verifyEvmOwnership(row.address, row.message, row.sig1);
+          return e.ok ? e : r;
+        })());
+      }
+      case 'bitcoin':
+        return bitcoinRow(row);
+      case 'other': {
+        const named = OTHER_SCHEMES.find(([re]) => re.test(row.network.toUpperCase()))?.[1] ?? 'a scheme por does not know';
+        const v = verdictFrom(row, family, { ok: false, scheme: named, reason: `${row.network}: por does not verify this scheme; not counted as verified` });
+        v.ownership = 'unsupported';
+        return v;
+      }
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface CoinTotals {
+  coin: string;
+  rows: number;
+  amount: string;
+  valid: string;
+  invalid: string;
+  unsupported: string;
+  /** Part of `valid` on contract wallets whose link to their EOAs was not checked. */
+  validLinkUnchecked: string;
+}
+
+export interface AuditCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface OkxAuditResult {
+  format: typeof OKX_AUDIT_FORMAT;
+  version: typeof OKX_AUDIT_VERSION;
+  file: string;
+  layout: OkxReserveFile['layout'];
+  ok: boolean;
+  counts: { rows: number; valid: number; invalid: number; unsupported: number };
+  rows: OkxRowVerdict[];
+  coins: CoinTotals[];
+  checks: AuditCheck[];
+  warnings: string[];
+}
+
+const ZERO: Dec = { units: 0n, scale: 0 };
+
+/** A row only counts as valid when its contract link, where checked, holds too. */
+export function effectiveOwnership(r: OkxRowVerdict): Ownership {
+  if (r.ownership === 'valid' && r.contractLink && (r.contractLink.status === 'not-owners' || r.contractLink.status === 'error')) return 'invalid';
+  return r.ownership;
+}
+
+function messageBindsSnapshot(message: string, height?: string): boolean {
+  if (height === undefined) return false;
+  return new RegExp(`(^|\\D)${height}(\\D|$)`).test(message);
+}
+
+export function summarizeOkxAudit(fileName: string, file: OkxReserveFile, rows: OkxRowVerdict[]): OkxAuditResult {
+  const checks: AuditCheck[] = [];
+  const warnings: string[] = [];
+  const byCoin = new Map<string, { rows: number; amount: Dec; valid: Dec; invalid: Dec; unsupported: Dec; unchecked: Dec; heights: Set<string> }>();
+  const hasAmounts = file.rows.some((r) => r.amount !== undefined);
+  file.rows.forEach((row, i) => {
+    const v = rows[i] as OkxRowVerdict;
+    const t = byCoin.get(row.coin) ?? { rows: 0, amount: ZERO, valid: ZERO, invalid: ZERO, unsupported: ZERO, unchecked: ZERO, heights: new Set<string>() };
+    byCoin.set(row.coin, t);
+    t.rows++;
+    if (row.height !== undefined) t.heights.add(row.height.toString());
+    const amt = row.amount ?? ZERO;
+    t.amount = addDec(t.amount, amt);
+    const own = effectiveOwnership(v);
+    t[own] = addDec(t[own], amt);
+    if (own === 'valid' && v.contractLink?.status === 'unchecked') t.unchecked = addDec(t.unchecked, amt);
+  });
+  const coins: CoinTotals[] = [...byCoin].map(([coin, t]) => ({
+    coin,
+    rows: t.rows,
+    amount: hasAmounts ? formatDec(t.amount) : '',
+    valid: hasAmounts ? formatDec(t.valid) : '',
+    invalid: hasAmounts ? formatDec(t.invalid) : '',
+    unsupported: hasAmounts ? formatDec(t.unsupported) : '',
+    validLinkUnchecked: hasAmounts ? formatDec(t.unchecked) : '',
+  }));
+
+  // Signatures.
+  const counts = { rows: rows.length, valid: 0, invalid: 0, unsupported: 0 };
+  for (const r of rows) counts[effectiveOwnership(r)]++;
+  const bad = rows.filter((r) => effectiveOwnership(r) === 'invalid');
+  checks.push({
+    name: 'ownership',
+    ok: bad.length === 0,
+    detail: bad.length === 0
+      ? `${counts.valid} of ${counts.rows} rows proven; ${counts.unsupported} in schemes por does not verify`
+      : `${bad.length} row(s) fail: ${bad.map((r) => `line ${r.line} (${r.network} ${r.address})`).join(', ')}`,
+  });
+  const differs = rows.filter((r) => r.balance && (r.balance.status === 'differs' || r.balance.status === 'error'));
+  if (rows.some((r) => r.balance && r.balance.status !== 'not-read')) {
+    checks.push({
+      name: 'balances',
+      ok: differs.length === 0,
+      detail: differs.length === 0
+        ? `${rows.filter((r) => r.balance?.status === 'matches').length} balance(s) re-read at their snapshot height match the file`
+        : differs.map((r) => `line ${r.line}: ${r.balance?.detail}`).join('; '),
+    });
+  }
+
+  // Summary block against the rows.
+  if (file.summary.length > 0) {
+    const plain = file.summary.filter((s) => !/\(ALL\)$/i.test(s.coin));
+    for (const s of file.summary) {
+      const all = /^(.*)\(ALL\)$/i.exec(s.coin);
+      if (all) {
+        // An (ALL) line totals the summary's own lines of that asset, written to fewer decimals.
+        const asset = (all[1] as string).toUpperCase();
+        const parts = plain.filter((p) => p.coin.toUpperCase() === asset || p.coin.toUpperCase().startsWith(`${asset}-`));
+        const sum = parts.reduce((acc, p) => addDec(acc, p.amount), ZERO);
+        const ok = cmpDec(truncDec(sum, s.amount.scale), s.amount) === 0;
+        checks.push({ name: 'summary-total', ok, detail: `line ${s.line}: ${s.coin} ${s.amountText}; its ${parts.length} lines (${parts.map((p) => p.coin).join(', ')}) add up to ${formatDec(sum)}${ok ? `, ${s.amountText} when cut to ${s.amount.scale} decimals` : ''}` });
+        continue;
+      }
+      const t = byCoin.get(s.coin);
+      if (!t) {
+        const zero = s.amount.units === 0n;
+        checks.push({ name: 'summary-rows', ok: zero, detail: zero ? `line ${s.line}: the summary claims 0 ${s.coin} and no row has that coin` : `line ${s.line}: the summary claims ${s.amountText} ${s.coin}, but no address row has coin ${s.coin}` });
+        continue;
+      }
+      // Rows carry more decimals than the summary: they agree when they differ by less than the
+      // summary's last digit.
+      const diff = addDec(t.amount, { units: -s.amount.units, scale: s.amount.scale });
+      const unit: Dec = { units: 1n, scale: s.amount.scale };
+      const abs: Dec = { units: diff.units < 0n ? -diff.units : diff.units, scale: diff.scale };
+      const ok = cmpDec(abs, unit) < 0;
+      checks.push({ name: 'summary-rows', ok, detail: `line ${s.line}: the summary says ${s.amountText} ${s.coin}; its ${t.rows} row(s) add up to ${formatDec(t.amount)}` });
+      if (s.height !== undefined && t.heights.size > 0) {
+        const hs = [...t.heights];
+        const hok = hs.length === 1 && hs[0] === s.height.toString();
+        checks.push({ name: 'summary-height', ok: hok, detail: `line ${s.line}: ${s.coin} summary at height ${s.height}, rows at ${hs.join(', ')}` });
+      }
+    }
+    const inSummary = new Set(plain.map((s) => s.coin));
+    const extra = [...byCoin.keys()].filter((c) => !inSummary.has(c));
+    if (extra.length) warnings.push(`coins with address rows but no summary line: ${extra.join(', ')}`);
+  } else if (hasAmounts) {
+    warnings.push('no summary block: the per-coin totals above are the rows\' own sums, with nothing published to compare them with');
+  } else {
+    warnings.push('this layout carries no amounts and no snapshot heights: it shows (at most) control of addresses, not how much they held, nor when');
+  }
+
+  // Replay: a message that does not name the snapshot can be reused in any later report.
+  const unbound = new Map<string, number>();
+  for (const r of rows) {
+    if (r.ownership === 'unsupported') continue;
+    const row = file.rows.find((x) => x.line === r.line) as OkxReserveRow;
+    if (!messageBindsSnapshot(row.message, r.height)) unbound.set(row.message, (unbound.get(row.message) ?? 0) + 1);
+  }
+  if (unbound.size) {
+    warnings.push(`signed messages do not name a snapshot (${[...unbound].map(([m, n]) => `"${m}" on ${n} row(s)`).join(', ')}): a signature made once can be replayed into any later report, so it shows the key existed, not that it was controlled at this snapshot`);
+  }
+  const linkUnchecked = rows.filter((r) => r.contractLink?.status === 'unchecked').length;
+  if (linkUnchecked) warnings.push(`${linkUnchecked} contract-wallet row(s): the EOA signatures are checked, the EOAs' control of the contract is not (give --rpc for the chain)`);
+  if (file.ignoredColumns.length) warnings.push(`columns not read: ${file.ignoredColumns.join(', ')}`);
+  if (counts.unsupported) warnings.push(`${counts.unsupported} row(s) use schemes por does not verify; they are counted as unsupported, never as verified`);
+
+  return {
+    format: OKX_AUDIT_FORMAT,
+    version: OKX_AUDIT_VERSION,
+    file: fileName,
+    layout: file.layout,
+    ok: checks.every((c) => c.ok),
+    counts,
+    rows,
+    coins,
+    checks,
+    warnings,
+  };
+}
