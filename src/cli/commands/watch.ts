@@ -1,13 +1,56 @@
+// `por watch REPORT.json --rpc ... --interval 60s --duration 1h`: live coverage during a pause.
+// Always ends by itself: the last poll starts no later than --duration after the first.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { defineCommand, EXIT } from '../context.js';
-import { porError } from '../../errors/index.js';
+import { isPorError } from '../../errors/index.js';
+import { readJsonFile } from '../../io/node.js';
+import { parseReport } from '../../report/parse.js';
+import { parseDuration, sampleText, watchOnce, type WatchSample } from '../../audit/watch.js';
+import { parseRpcOptions } from './audit-por.js';
 
-// Placeholder until its issue lands; kept so --help lists the whole tool.
 export const watchCommand = defineCommand({
-  command: 'watch',
-  describe: '(not yet implemented)',
-  builder: (y) => y,
-  run: async () => {
-    throw porError('BAD_USAGE', 'watch is not implemented yet');
-    return EXIT.OK;
+  command: 'watch <report>',
+  describe: "Poll a report's addresses now: outflow per asset since the snapshot and live coverage; alert below 100 %",
+  builder: (y) =>
+    y
+      .positional('report', { type: 'string', demandOption: true, describe: 'The published report.json' })
+      .option('rpc', { type: 'string', array: true, default: [] as string[], describe: 'CHAIN=URL of a node you trust, for every chain the report uses (repeatable)' })
+      .option('interval', { type: 'string', default: '60s', describe: 'Time between polls (e.g. 30s, 5m)' })
+      .option('duration', { type: 'string', default: '1h', describe: 'Stop after this long (e.g. 10m, 1h)' })
+      .example('$0 watch report.json --rpc ethereum=http://127.0.0.1:8545 --interval 60s --duration 1h', 'exit 0: coverage stayed ≥ 100 %; 1: an alert was raised; 2: no poll succeeded'),
+  run: async (args, ctx) => {
+    const report = parseReport(await readJsonFile(args.report), args.report);
+    const rpc = parseRpcOptions(args.rpc);
+    const interval = parseDuration(args.interval, 'interval');
+    const duration = parseDuration(args.duration, 'duration');
+    const start = Date.now();
+    const samples: WatchSample[] = [];
+    const failures: string[] = [];
+    const alerted = new Set<string>();
+    for (let n = 1; ; n++) {
+      try {
+        const s = await watchOnce({ report, rpc, reporter: ctx.reporter });
+        samples.push(s);
+        for (const a of s.alerts) alerted.add(a);
+        ctx.print(sampleText(s, n));
+      } catch (err) {
+        // A poll that fails is reported and skipped; usage errors end the watch at once.
+        if (!isPorError(err) || err.code !== 'NETWORK') throw err;
+        failures.push(`${new Date().toISOString()}: ${err.describe()}`);
+        ctx.reporter.warn(`poll ${n} failed: ${err.describe()}`);
+      }
+      const next = start + n * interval;
+      if (next - start > duration) break;
+      await sleep(Math.max(0, next - Date.now()));
+    }
+    if (ctx.json) {
+      ctx.printJson({ format: 'por-watch', version: 1, report: args.report, snapshotId: report.snapshot.id, interval: args.interval, duration: args.duration, samples, alerts: [...alerted], failedPolls: failures });
+    }
+    if (samples.length === 0) {
+      ctx.note('no poll succeeded: nothing was watched');
+      return EXIT.BAD_INPUT;
+    }
+    ctx.print(alerted.size ? `ALERTS raised for: ${[...alerted].join(', ')}` : `coverage stayed at or above 100 % for every asset over ${samples.length} poll${samples.length === 1 ? '' : 's'}`);
+    return alerted.size ? EXIT.CHECK_FAILED : EXIT.OK;
   },
 });
