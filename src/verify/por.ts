@@ -36,6 +36,8 @@ export interface PublishedRoot {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const UNITS = /^(0|[1-9][0-9]*)$/;
 const HEX32 = /^[0-9a-fA-F]{64}$/;
+// Inside a proof, hex is lower-case only: one value, one spelling.
+const HEX32_LC = /^[0-9a-f]{64}$/;
 
 export function parsePublished(published: Published): PublishedRoot {
   if (published.report !== undefined) {
@@ -138,10 +140,10 @@ function parseProof(p: unknown): { ok: true; proof: ParsedProof } | { ok: false;
   if ((why = exact(o.user, KEYS.user, 'user'))) return bad(why);
   const u = o.user as Record<string, unknown>;
   if (typeof u.id !== 'string') return bad('user.id must be a string');
-  const salt = typeof u.salt === 'string' ? fromHex(u.salt, HASH_LEN) : undefined;
-  if (!salt) return bad('user.salt must be 64 hex digits');
-  if (typeof u.hash !== 'string' || !HEX32.test(u.hash)) return bad('user.hash must be 64 hex digits');
-  if (typeof u.encoded !== 'string') return bad('user.encoded must be a hex string');
+  const salt = typeof u.salt === 'string' && HEX32_LC.test(u.salt) ? fromHex(u.salt, HASH_LEN) : undefined;
+  if (!salt) return bad('user.salt must be 64 lower-case hex digits');
+  if (typeof u.hash !== 'string' || !HEX32_LC.test(u.hash)) return bad('user.hash must be 64 lower-case hex digits');
+  if (typeof u.encoded !== 'string' || !/^[0-9a-f]*$/.test(u.encoded)) return bad('user.encoded must be a lower-case hex string');
   if (!Array.isArray(u.balances) || u.balances.length !== A) return bad(`user.balances must list the ${A} assets`);
   const balances: ParsedProof['balances'] = [];
   for (const [i, b] of (u.balances as unknown[]).entries()) {
@@ -154,20 +156,20 @@ function parseProof(p: unknown): { ok: true; proof: ParsedProof } | { ok: false;
   if ((why = exact(o.leaf, KEYS.leaf, 'leaf'))) return bad(why);
   const l = o.leaf as Record<string, unknown>;
   if (typeof l.position !== 'number' || !Number.isSafeInteger(l.position) || l.position < 0) return bad('leaf.position must be a non-negative integer');
-  if (typeof l.hash !== 'string' || !HEX32.test(l.hash)) return bad('leaf.hash must be 64 hex digits');
+  if (typeof l.hash !== 'string' || !HEX32_LC.test(l.hash)) return bad('leaf.hash must be 64 hex digits');
   if (!Array.isArray(o.path)) return bad('path must be an array');
   const path: ParsedProof['path'] = [];
   for (const [i, s] of (o.path as unknown[]).entries()) {
     if ((why = exact(s, KEYS.step, `path[${i}]`))) return bad(why);
     const x = s as Record<string, unknown>;
     if (x.side !== 'left' && x.side !== 'right') return bad(`path[${i}].side must be "left" or "right"`);
-    if (typeof x.hash !== 'string' || !HEX32.test(x.hash)) return bad(`path[${i}].hash must be 64 hex digits`);
+    if (typeof x.hash !== 'string' || !HEX32_LC.test(x.hash)) return bad(`path[${i}].hash must be 64 hex digits`);
     if (!strings(x.equity, A) || !strings(x.debt, A)) return bad(`path[${i}].equity and .debt must list ${A} amounts as strings`);
     path.push({ side: x.side, hash: x.hash, equity: x.equity, debt: x.debt });
   }
   if ((why = exact(o.root, KEYS.root, 'root'))) return bad(why);
   const r = o.root as Record<string, unknown>;
-  if (typeof r.hash !== 'string' || !HEX32.test(r.hash)) return bad('root.hash must be 64 hex digits');
+  if (typeof r.hash !== 'string' || !HEX32_LC.test(r.hash)) return bad('root.hash must be 64 hex digits');
   if (!strings(r.equity, A) || !strings(r.debt, A)) return bad(`root.equity and root.debt must list ${A} amounts as strings`);
   return {
     ok: true,
