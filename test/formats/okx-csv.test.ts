@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseOkxReserveCsv } from '../../src/formats/okx-csv.js';
+import { auditOkxSignatures, summarizeOkxAudit, effectiveOwnership } from '../../src/formats/okx-audit.js';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const okxDir = path.resolve(repoRoot, '../shared/data/okx');
+const fixtures = path.join(repoRoot, 'test/fixtures/okx');
+const read = (p: string) => readFileSync(p, 'utf8');
+const audit = (text: string, name = 'f.csv') => {
+  const file = parseOkxReserveCsv(text, name);
+  return { file, res: summarizeOkxAudit(name, file, auditOkxSignatures(file)) };
+};
+const catchErr = (f: () => unknown): any => {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('did not throw');
+};
+
+describe('OKX reserve CSV, real files', () => {
+  it('the 2022 file: summary block and 11-column rows, read by header', () => {
+    const { file, res } = audit(read(path.join(okxDir, 'okx_por_example.csv')));
+    expect(file.layout).toBe('okx-2022');
+    expect(file.summary.map((s) => s.coin)).toEqual(['ETH(ALL)', 'USDT(ALL)', 'USDT-TRC20', 'ETH', 'USDT-POLY', 'USDT-AVAXC', 'ETH-ARBITRUM', 'ETH-OPTIMISM', 'USDT-ERC20', 'USDT-ARBITRUM', 'USDT-OPTIMISM', 'BTC']);
+    expect(file.rows.map((r) => r.line)).toEqual([16, 17, 18, 19, 20]);
+    // OKX's own rules: both single ETH rows and both EOAs of the contract row verify.
+    expect(res.rows.map((r) => [r.network, r.ownership])).toEqual([
+      ['ETH', 'valid'], ['ETH', 'valid'], ['ETH', 'valid'], ['TON', 'unsupported'], ['APTOS', 'unsupported'],
+    ]);
+    expect(res.rows[2]!.contractLink?.status).toBe('unchecked');
+    // ETH rows: 0.058959708849230328 + 0.148960774325814037 × 2 = 0.356881257500858402
+    expect(res.coins.find((c) => c.coin === 'ETH')).toMatchObject({ rows: 3, amount: '0.356881257500858402', valid: '0.356881257500858402', validLinkUnchecked: '0.148960774325814037' });
+    expect(res.coins.find((c) => c.coin === 'APTOS')).toMatchObject({ unsupported: '1.5', valid: '0' });
+    // The example's summary does not describe its rows: ETH 5.2834 at height 16005122 vs rows at 20914735.
+    const failed = res.checks.filter((c) => !c.ok);
+    expect(failed.some((c) => c.name === 'summary-rows' && /5\.2834 ETH/.test(c.detail))).toBe(true);
+    expect(failed.some((c) => c.name === 'summary-height')).toBe(true);
+    // The (ALL) lines: ETH 5.2834 + 0.2214 + 1.3971 = 6.9019 → "6"; USDT 5436.9044 + 132.5138 = 5569.4182 → "5569"
+    expect(res.checks.filter((c) => c.name === 'summary-total').every((c) => c.ok)).toBe(true);
+    expect(res.ok).toBe(false);
+    expect(res.warnings.join('\n')).toMatch(/"I am an OKX address" on 3 row\(s\).*replayed/);
+  });
+
+  it('the 2025 file: BTC and DOGE multisig, the ETH and OKC rows verify; the rest is unsupported', () => {
+    const { file, res } = audit(read(path.join(okxDir, 'okx_por_signatures_2025.csv')));
+    expect(file.layout).toBe('okx-2025');
+    expect(Object.fromEntries(res.rows.map((r) => [r.network, r.ownership]))).toEqual({
+      ETH: 'valid', STARKNET: 'unsupported', BTC: 'valid', DOT: 'unsupported', ADA: 'unsupported', DOGE: 'valid', OKC: 'valid', TRON: 'unsupported', Vaulta: 'unsupported',
+    });
+    expect(res.rows.find((r) => r.network === 'BTC')!.reason).toMatch(/P2WSH 2-of-3/);
+    expect(res.rows.find((r) => r.network === 'DOGE')!.reason).toMatch(/P2SH 2-of-3/);
+    expect(res.ok).toBe(true);
+    expect(res.warnings.join('\n')).toMatch(/no amounts/);
+  });
+});
+
+describe('OKX reserve CSV, generated vectors', () => {
+  it('the 12-column layout with Type after coin: each row gets its expected verdict', () => {
+    const expected: { line: number; ownership: string }[] = JSON.parse(read(path.join(fixtures, 'typed-12col.expected.json')));
+    const { file, res } = audit(read(path.join(fixtures, 'typed-12col.csv')));
+    expect(file.layout).toBe('okx-2022-typed');
+    expect(file.rows[3]!.type).toBe('contract');
+    expect(res.rows.map((r) => ({ line: r.line, ownership: r.ownership }))).toEqual(expected);
+    const reason = (line: number) => res.rows.find((r) => r.line === line)!.reason;
+    expect(reason(4)).toMatch(/not 0x/); // a signature swapped in from another row
+    expect(reason(7)).toMatch(/same key/); // one key twice for a 2-of-3
+    expect(reason(8)).toMatch(/does not hash to/);
+    expect(reason(12)).toMatch(/65 bytes/); // truncated
+    expect(res.rows.find((r) => r.line === 3)!.scheme).toBe('eip191'); // plain EIP-191 named as such
+    expect(res.rows.find((r) => r.line === 2)!.scheme).toBe('okx-eip191-keccak32');
+    expect(res.warnings.join('\n')).not.toMatch(/do not name a snapshot/); // messages carry the height
+    expect(res.ok).toBe(false);
+    // Per coin, by hand: ETH valid 1.5 + 0.25 + 10 (contract, link unchecked), invalid 2.
+    expect(res.coins.find((c) => c.coin === 'ETH')).toMatchObject({ amount: '13.75', valid: '11.75', invalid: '2', validLinkUnchecked: '10' });
+    // BTC valid 3.00000001 + 0.5, invalid 1 + 1 + 1
+    expect(res.coins.find((c) => c.coin === 'BTC')).toMatchObject({ valid: '3.50000001', invalid: '3', unsupported: '0' });
+  });
+
+  it('an all-valid file whose summary agrees passes every check', () => {
+    const { res } = audit(read(path.join(fixtures, 'valid-2022.csv')));
+    expect(res.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(res.counts).toEqual({ rows: 4, valid: 4, invalid: 0, unsupported: 0 });
+  });
+
+  it('a summary that overstates a coin fails, naming its line', () => {
+    const text = read(path.join(fixtures, 'valid-2022.csv')).replace('ETH,100,1.75', 'ETH,100,1.76');
+    const { res } = audit(text);
+    expect(res.checks.filter((c) => !c.ok).map((c) => [c.name, c.detail.slice(0, 8)])).toEqual([['summary-rows', 'line 4: ']]);
+  });
+
+  it('a contract link found not to hold turns the row invalid', () => {
+    const { res } = audit(read(path.join(fixtures, 'typed-12col.csv')));
+    const row = res.rows.find((r) => r.line === 5)!;
+    row.contractLink = { status: 'not-owners', detail: 'x' };
+    expect(effectiveOwnership(row)).toBe('invalid');
+  });
+});
+
+describe('OKX reserve CSV, unreadable input names line and column', () => {
+  const head = 'coin,Network,Snapshot Height,address,amount,message,signature1,signature2,redeem script/ public key, eoa1, eoa2';
+  it('a bad amount', () => {
+    const e = catchErr(() => parseOkxReserveCsv(`${head}\nETH,ETH,1,0xabc,1.5e3,m,0x00\n`, 'r.csv'));
+    expect(e).toMatchObject({ code: 'BAD_INPUT', info: { file: 'r.csv', line: 2, column: 17, field: 'amount' } });
+    expect(e.describe()).toMatch(/^r\.csv:2:17/);
+  });
+  it('a bad height, too many fields, an open quote, an empty address', () => {
+    expect(catchErr(() => parseOkxReserveCsv(`${head}\nETH,ETH,12x,0xabc,1,m,0x00\n`))).toMatchObject({ info: { line: 2, column: 9 } });
+    expect(catchErr(() => parseOkxReserveCsv(`${head}\nETH,ETH,1,0xabc,1,m,0x00,,,,,extra\n`))).toMatchObject({ info: { line: 2, column: 30 } });
+    expect(catchErr(() => parseOkxReserveCsv(`${head}\nETH,ETH,1,"0xabc,1,m\n`))).toMatchObject({ info: { line: 2, column: 11 } });
+    expect(catchErr(() => parseOkxReserveCsv(`${head}\nETH,ETH,1,,1,m,0x00\n`))).toMatchObject({ info: { line: 2, field: 'address' } });
+  });
+  it('a file without an address table, or with a header lacking a signature column', () => {
+    expect(catchErr(() => parseOkxReserveCsv('coin,snapshot height,amount\nETH,1,2\n'))).toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/no address table/) });
+    expect(catchErr(() => parseOkxReserveCsv('coin,network,address,message\nETH,ETH,0x1,m\n'))).toMatchObject({ message: expect.stringMatching(/signature/) });
+  });
+  it('quoted fields and a BOM are read', () => {
+    const text = `\ufeff${head}\n"ETH","ETH",100,"0x0fd2dC729356156c80Ac5f960eD9eDc41B44093a","1.5","a ""quoted"", message",0x00\n`;
+    const f = parseOkxReserveCsv(text);
+    expect(f.rows[0]).toMatchObject({ message: 'a "quoted", message', amountText: '1.5', height: 100n });
+  });
+});
