@@ -56,7 +56,11 @@ export async function readSnapshot(file: string, registry: AssetRegistry, option
   const agg = new Aggregator(registry);
   const stage = 'liabilities';
   const lineReader = format === 'csv' ? csvLines(file, agg) : ndjsonLines(file, agg);
-  await readLines(file, lineReader, (rows) => reporter.progress(stage, rows, undefined, 'rows'));
+  // Progress from the second 1 MiB chunk on: small files finish before a rate means anything.
+  let chunks = 0;
+  await readLines(file, lineReader, () => {
+    if (++chunks > 1) reporter.progress(stage, agg.rows, undefined, 'rows');
+  });
   agg.releaseReadState();
   const { totals, modes, users, debtors } = agg.summarize();
   reporter.done(stage, `${agg.rows.toLocaleString('en-US')} rows, ${users.length.toLocaleString('en-US')} users`);
@@ -81,7 +85,7 @@ export async function readSnapshot(file: string, registry: AssetRegistry, option
 /** Handles one line of text (without its line ending); throws PorError with a located message. */
 type LineHandler = (text: string, start: number, end: number, line: number) => void;
 
-async function readLines(file: string, handle: LineHandler, progress: (rows: number) => void): Promise<void> {
+async function readLines(file: string, handle: LineHandler, progress: () => void): Promise<void> {
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   stream.setEncoding('utf8');
   let rest = '';
@@ -104,7 +108,7 @@ async function readLines(file: string, handle: LineHandler, progress: (rows: num
       }
       rest = text.slice(start);
       text = '';
-      progress(line);
+      progress();
     }
   } catch (err) {
     stream.destroy();
