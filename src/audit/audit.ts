@@ -17,7 +17,7 @@ import {
   type BitcoinVerifier,
 } from '../reserves/index.js';
 import { addressKey, countedBalances } from '../report/assemble.js';
-import { ratioText, solvencyRows, sumReserves, type HeldBalance } from '../report/solvency.js';
+import { coveredLiabilities, ratioText, solvencyRows, sumReserves, type HeldBalance, type LiabilityTotals } from '../report/solvency.js';
 import { checkReportSignature, type ReportSignature } from '../report/signature.js';
 import type { Report, ReportAddress, ReportSolvencyRow } from '../report/types.js';
 
@@ -100,7 +100,7 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
       ? { name: 'root-snapshot', status: 'pass', subject: 'merkle root', detail: `the liabilities root is for snapshot ${snapId}` }
       : { name: 'root-snapshot', status: 'fail', subject: 'merkle root', detail: `the liabilities root is for snapshot ${root.snapshotId}, the report for ${snapId}` },
   );
-  const liabilities: { asset: string; gross: bigint; debt: bigint }[] = [];
+  const liabilities: LiabilityTotals[] = [];
   for (const a of report.assets) {
     const sum = root.sums.find((s) => s.asset === a.symbol);
     const row = report.solvency.find((s) => s.asset === a.symbol);
@@ -108,7 +108,11 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
       add({ name: 'root-sums', status: 'fail', subject: a.symbol, detail: `${!sum ? 'the Merkle root has no sum' : 'the report has no solvency row'} for ${a.symbol}` });
       continue;
     }
-    liabilities.push({ asset: a.symbol, gross: BigInt(sum.equity), debt: BigInt(sum.debt) });
+    // Liabilities from the root (what users verify against), with the report's bad-debt figures,
+    // which only the exchange's user data can show (the audit takes them as stated).
+    const fromRoot: LiabilityTotals = { asset: a.symbol, gross: BigInt(sum.equity), debt: BigInt(sum.debt) };
+    if (row.badDebt) fromRoot.badDebt = { gross: BigInt(row.badDebt.grossUnits), debt: BigInt(row.badDebt.debtUnits) };
+    liabilities.push(fromRoot);
     const ok = sum.equity === row.grossLiabilitiesUnits && sum.debt === row.userDebtUnits;
     const f = (u: string) => formatAmount(BigInt(u), a.decimals);
     add({
@@ -123,6 +127,10 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
     const net = BigInt(row.grossLiabilitiesUnits) - BigInt(row.userDebtUnits);
     if (net.toString() !== row.netLiabilitiesUnits) {
       add({ name: 'totals', status: 'fail', subject: a.symbol, detail: `net liabilities stated as ${row.netLiabilities}, but owed − debt = ${formatAmount(net, a.decimals)}` });
+    }
+    const must = coveredLiabilities({ ...fromRoot, gross: BigInt(row.grossLiabilitiesUnits), debt: BigInt(row.userDebtUnits) });
+    if (must.toString() !== row.liabilitiesUnits) {
+      add({ name: 'totals', status: 'fail', subject: a.symbol, detail: `the report says reserves must cover ${row.liabilities}, but its own figures give ${formatAmount(must, a.decimals)}`, evidence: { stated: row.liabilitiesUnits, recomputed: must.toString() } });
     }
   }
   for (const s of root.sums) {
@@ -144,15 +152,15 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
         : `the counted addresses' balances add up to ${formatAmount(mine, dec)}, but the report states reserves of ${row.reserves}`,
       evidence: { recomputed: mine.toString(), stated: row.reservesUnits },
     });
-    const ratio = ratioText(BigInt(row.reservesUnits), BigInt(row.grossLiabilitiesUnits));
-    const surplus = BigInt(row.reservesUnits) - BigInt(row.grossLiabilitiesUnits);
-    const covered = BigInt(row.reservesUnits) >= BigInt(row.grossLiabilitiesUnits);
+    const ratio = ratioText(BigInt(row.reservesUnits), BigInt(row.liabilitiesUnits));
+    const surplus = BigInt(row.reservesUnits) - BigInt(row.liabilitiesUnits);
+    const covered = BigInt(row.reservesUnits) >= BigInt(row.liabilitiesUnits);
     const ratioOk = ratio === row.ratio && surplus.toString() === row.surplusUnits && covered === row.covered;
     add({
       name: 'ratio',
       status: ratioOk ? 'pass' : 'fail',
       subject: row.asset,
-      detail: ratioOk ? `the stated ratio ${row.ratio ?? 'n/a'} is reserves ÷ owed` : `the report states ratio ${row.ratio ?? 'n/a'} (covered: ${row.covered}), but reserves ÷ owed = ${ratio ?? 'n/a'}`,
+      detail: ratioOk ? `the stated ratio ${row.ratio ?? 'n/a'} is reserves ÷ liabilities to cover` : `the report states ratio ${row.ratio ?? 'n/a'} (covered: ${row.covered}), but reserves ÷ liabilities = ${ratio ?? 'n/a'}`,
       evidence: { recomputed: ratio ?? 'null', stated: row.ratio ?? 'null' },
     });
   }
@@ -294,9 +302,9 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
       status: r.covered ? 'pass' : 'fail',
       subject: r.asset,
       detail: r.covered
-        ? `verified reserves ${r.reserves} cover the ${r.grossLiabilities} owed to users (${r.ratio === null ? 'nothing owed' : `ratio ${r.ratio}`})${basis}`
-        : `verified reserves ${r.reserves} are below the ${r.grossLiabilities} owed to users (ratio ${r.ratio ?? 'n/a'}; shortfall ${r.surplus.replace(/^-/, '')})${basis}`,
-      evidence: { verifiedReserves: r.reservesUnits, statedReserves: stated?.reservesUnits ?? 'none', owed: r.grossLiabilitiesUnits, ratio: r.ratio ?? 'null' },
+        ? `verified reserves ${r.reserves} cover the ${r.liabilities} owed (${r.ratio === null ? 'nothing owed' : `ratio ${r.ratio}`})${basis}`
+        : `verified reserves ${r.reserves} are below the ${r.liabilities} owed (ratio ${r.ratio ?? 'n/a'}; shortfall ${r.surplus.replace(/^-/, '')})${basis}`,
+      evidence: { verifiedReserves: r.reservesUnits, statedReserves: stated?.reservesUnits ?? 'none', liabilities: r.liabilitiesUnits, ratio: r.ratio ?? 'null' },
     });
   }
 

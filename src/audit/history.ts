@@ -15,12 +15,13 @@ export interface HistoryPoint {
   time: string;
   file: string;
   reserves: string;
-  grossLiabilities: string;
+  /** What reserves must cover (see report.json's solvency rows). */
+  liabilities: string;
   ratio: string | null;
   /** Change since the previous report holding this asset (absent on the first). */
   change?: {
     reserves: string;
-    grossLiabilities: string;
+    liabilities: string;
     /** Ratio change in percentage points, full precision; null when either ratio is undefined. */
     ratioPoints: string | null;
   };
@@ -59,19 +60,19 @@ export function buildHistory(inputs: { file: string; report: Report }[]): Histor
       const s = report.solvency.find((x) => x.asset === asset);
       if (!s) continue;
       const reserves = rescale(BigInt(s.reservesUnits), s.decimals, dec);
-      const gross = rescale(BigInt(s.grossLiabilitiesUnits), s.decimals, dec);
+      const gross = rescale(BigInt(s.liabilitiesUnits), s.decimals, dec);
       const p: HistoryPoint = {
         snapshotId: report.snapshot.id,
         time: report.snapshot.time,
         file,
         reserves: formatAmount(reserves, dec),
-        grossLiabilities: formatAmount(gross, dec),
+        liabilities: formatAmount(gross, dec),
         ratio: s.ratio,
       };
       if (prev) {
         p.change = {
           reserves: signed(formatAmount(reserves - prev.reserves, dec)),
-          grossLiabilities: signed(formatAmount(gross - prev.gross, dec)),
+          liabilities: signed(formatAmount(gross - prev.gross, dec)),
           ratioPoints: s.ratio !== null && prev.ratio !== null ? signed(new D(s.ratio).minus(prev.ratio).times(100).toFixed()) : null,
         };
       }
@@ -94,7 +95,8 @@ function signed(s: string): string {
 
 function pointsText(p: string | null): string {
   if (p === null) return 'n/a';
-  return `${new D(p).toDecimalPlaces(2, Decimal.ROUND_DOWN).toFixed(2)} pt`;
+  const t = new D(p).toDecimalPlaces(2, Decimal.ROUND_DOWN).toFixed(2);
+  return `${p.startsWith('+') ? '+' : ''}${t} pt`;
 }
 
 /** Plain-text table for the terminal. */
@@ -102,8 +104,8 @@ export function historyText(h: History): string {
   const lines: string[] = [];
   for (const a of h.assets) {
     lines.push(`${a.asset}`);
-    const rows = a.points.map((p) => [p.time, p.snapshotId, p.reserves, p.grossLiabilities, percentText(p.ratio), p.change ? p.change.reserves : '', p.change ? pointsText(p.change.ratioPoints) : '']);
-    const head = ['snapshot time', 'snapshot', 'reserves', 'owed to users', 'ratio', 'Δ reserves', 'Δ ratio'];
+    const rows = a.points.map((p) => [p.time, p.snapshotId, p.reserves, p.liabilities, percentText(p.ratio), p.change ? p.change.reserves : '', p.change ? pointsText(p.change.ratioPoints) : '']);
+    const head = ['snapshot time', 'snapshot', 'reserves', 'liabilities', 'ratio', 'Δ reserves', 'Δ ratio'];
     const widths = head.map((x, i) => Math.max(x.length, ...rows.map((r) => r[i]!.length)));
     const fmt = (r: string[]) => '  ' + r.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
     lines.push(fmt(head));
@@ -127,10 +129,10 @@ export async function historyHtml(h: History): Promise<string> {
       const rows = a.points
         .map((p) => {
           const under = p.ratio !== null && new D(p.ratio).lt(1);
-          return `<tr${under ? ' class="under"' : ''}><td>${escapeHtml(p.time)}</td><td><code>${escapeHtml(p.snapshotId)}</code></td><td class="num">${p.reserves}</td><td class="num">${p.grossLiabilities}</td><td class="num">${percentText(p.ratio)}</td><td class="num">${p.change?.reserves ?? ''}</td><td class="num">${p.change?.grossLiabilities ?? ''}</td><td class="num">${p.change ? pointsText(p.change.ratioPoints) : ''}</td></tr>`;
+          return `<tr${under ? ' class="under"' : ''}><td>${escapeHtml(p.time)}</td><td><code>${escapeHtml(p.snapshotId)}</code></td><td class="num">${p.reserves}</td><td class="num">${p.liabilities}</td><td class="num">${percentText(p.ratio)}</td><td class="num">${p.change?.reserves ?? ''}</td><td class="num">${p.change?.liabilities ?? ''}</td><td class="num">${p.change ? pointsText(p.change.ratioPoints) : ''}</td></tr>`;
         })
         .join('\n');
-      return `<h2>${escapeHtml(a.asset)}</h2><div class="tw"><table class="history" data-asset="${escapeHtml(a.asset)}"><thead><tr><th>Snapshot time</th><th>Snapshot</th><th class="num">Reserves</th><th class="num">Owed to users</th><th class="num">Ratio</th><th class="num">Δ reserves</th><th class="num">Δ owed</th><th class="num">Δ ratio</th></tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
+      return `<h2>${escapeHtml(a.asset)}</h2><div class="tw"><table class="history" data-asset="${escapeHtml(a.asset)}"><thead><tr><th>Snapshot time</th><th>Snapshot</th><th class="num">Reserves</th><th class="num">Liabilities</th><th class="num">Ratio</th><th class="num">Δ reserves</th><th class="num">Δ liabilities</th><th class="num">Δ ratio</th></tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
     })
     .join('\n');
   const body = `<h1>Proof of reserves over time</h1>

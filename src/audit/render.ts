@@ -29,8 +29,8 @@ export function auditText(r: AuditResult, all = false): string {
   }
   for (const [name, n] of passes) lines.push(`PASS  ${name}  ×${n}`);
   lines.push('');
-  lines.push('asset   verified reserves   owed to users   ratio');
-  for (const a of r.audited) lines.push(`${a.asset.padEnd(7)} ${a.reserves.padStart(18)}  ${a.grossLiabilities.padStart(14)}   ${a.ratio ?? 'n/a'}${a.exchangeToken ? "  (exchange's own token)" : ''}`);
+  lines.push('asset   verified reserves   liabilities   ratio');
+  for (const a of r.audited) lines.push(`${a.asset.padEnd(7)} ${a.reserves.padStart(18)}  ${a.liabilities.padStart(12)}   ${a.ratio ?? 'n/a'}${a.exchangeToken ? "  (exchange's own token)" : ''}`);
   lines.push('');
   lines.push(verdictLine(r));
   return lines.join('\n');
@@ -64,7 +64,7 @@ ${r.chainsNotRead.length ? `<p class="warnc">Not re-read (no node given): ${esca
 <h2>Per asset, from the audit's own readings</h2>
 ${solvencyTable(r.audited, 'Verified ratio')}
 <div class="chart" id="chart">${chart}</div>
-<p>Only addresses whose ownership proof this audit verified are counted. "Owed to users" is the total the liabilities tree's root commits to — the one each user checks their own proof against.</p>
+<p>Only addresses whose ownership proof this audit verified are counted. "Owed to users" and "owed by users" are the totals the liabilities tree's root commits to — the ones each user checks their own proof against; bad-debt figures, where stated, are the exchange's.</p>
 <h2>Every check (${r.checks.length})</h2>
 <div class="tw"><table id="checks"><thead><tr><th>Result</th><th>Check</th><th>Subject</th><th>Evidence</th></tr></thead><tbody>
 ${sorted.map(checkRow).join('\n')}

@@ -17,7 +17,7 @@ export interface WatchAsset {
   current: string;
   /** published − current: positive is money that left since the snapshot. */
   outflow: string;
-  /** Published gross liabilities: what users were owed at the snapshot. */
+  /** Published liabilities (what reserves must cover) at the snapshot. */
   owed: string;
   /** current / owed, full precision; null when nothing is owed. */
   ratio: string | null;
@@ -85,14 +85,14 @@ export async function watchOnce(opts: WatchOptions): Promise<WatchSample> {
   const current = sumReserves(report.assets, held);
   const assets: WatchAsset[] = report.solvency.map((s) => {
     const now = current.get(s.asset) ?? 0n;
-    const owed = BigInt(s.grossLiabilitiesUnits);
+    const owed = BigInt(s.liabilitiesUnits);
     const f = (u: bigint) => formatAmount(u, s.decimals);
     return {
       asset: s.asset,
       published: s.reserves,
       current: f(now),
       outflow: f(BigInt(s.reservesUnits) - now),
-      owed: s.grossLiabilities,
+      owed: s.liabilities,
       ratio: ratioText(now, owed),
       covered: now >= owed,
       exchangeToken: s.exchangeToken,

@@ -102,11 +102,12 @@ export function solvencyTable(rows: readonly ReportSolvencyRow[], headRatio = 'R
       const cls = s.covered ? '' : ' class="under"';
       const status = s.covered ? '<span class="ok">covered</span>' : '<span class="bad">under 100 %</span>';
       const name = s.exchangeToken ? `${escapeHtml(s.asset)} <small>(exchange's own token)</small>` : escapeHtml(s.asset);
-      return `<tr${cls}><td>${name}</td><td class="num">${s.reserves}</td><td class="num">${s.grossLiabilities}</td><td class="num">${s.userDebt}</td><td class="num">${s.netLiabilities}</td><td class="num">${s.surplus}</td><td class="num">${percentText(s.ratio)}</td><td>${status}</td></tr>`;
+      const bad = s.badDebt ? `<br><small>bad debt: holdings ${s.badDebt.gross}, debt ${s.badDebt.debt}</small>` : '';
+      return `<tr${cls}><td>${name}</td><td class="num">${s.reserves}</td><td class="num">${s.grossLiabilities}</td><td class="num">${s.userDebt}</td><td class="num">${s.liabilities}${bad}</td><td class="num">${s.surplus}</td><td class="num">${percentText(s.ratio)}</td><td>${status}</td></tr>`;
     })
     .join('\n');
   return `<div class="tw"><table id="solvency">
-<thead><tr><th>Asset</th><th class="num">On-chain reserves</th><th class="num">Owed to users</th><th class="num">Owed by users (debt)</th><th class="num">Net owed</th><th class="num">Surplus / shortfall</th><th class="num">${escapeHtml(headRatio)}</th><th>Status</th></tr></thead>
+<thead><tr><th>Asset</th><th class="num">On-chain reserves</th><th class="num">Owed to users</th><th class="num">Owed by users (debt)</th><th class="num">Reserves must cover</th><th class="num">Surplus / shortfall</th><th class="num">${escapeHtml(headRatio)}</th><th>Status</th></tr></thead>
 <tbody>
 ${body}
 </tbody>
@@ -150,7 +151,7 @@ export async function renderReportHtml(report: Report, opts: ReportPageOptions =
 <h2>Per asset</h2>
 ${solvencyTable(report.solvency)}
 <div class="chart" id="chart">${chart}</div>
-<p>"Owed to users" is the sum of every user's positive balance in that asset. "Owed by users" is what margin users borrowed; it is not counted as a reserve. The ratio is on-chain reserves divided by what is owed to users, rounded down.</p>
+<p>"Owed to users" is the sum of every user's positive balance in that asset. "Owed by users" is what margin users borrowed in it, backed by their other assets. "Reserves must cover" is owed minus owed-by-users — except for users whose debts exceed everything they hold (bad debt), whose loans are not counted as repayable. The ratio is on-chain reserves divided by what they must cover, rounded down.</p>
 ${notes ? `<ul>${notes}</ul>` : ''}
 <h2>Your own balance</h2>
 ${verifyLink}

@@ -76,8 +76,14 @@ export function parseReport(json: unknown, file = 'report.json'): Report {
     const at = `solvency[${i}]`;
     const o = obj(s, at);
     str(o.asset, `${at}.asset`);
-    for (const k of ['reservesUnits', 'grossLiabilitiesUnits', 'userDebtUnits', 'netLiabilitiesUnits', 'surplusUnits']) str(o[k], `${at}.${k}`, INT, 'integer text');
-    for (const k of ['reserves', 'grossLiabilities', 'userDebt', 'netLiabilities', 'surplus']) str(o[k], `${at}.${k}`, DEC, 'decimal text');
+    for (const k of ['reservesUnits', 'grossLiabilitiesUnits', 'userDebtUnits', 'netLiabilitiesUnits', 'liabilitiesUnits', 'surplusUnits']) str(o[k], `${at}.${k}`, INT, 'integer text');
+    for (const k of ['reserves', 'grossLiabilities', 'userDebt', 'netLiabilities', 'liabilities', 'surplus']) str(o[k], `${at}.${k}`, DEC, 'decimal text');
+    if (o.badDebt !== null) {
+      const b = obj(o.badDebt, `${at}.badDebt`);
+      str(b.grossUnits, `${at}.badDebt.grossUnits`, UINT, 'integer text');
+      str(b.debtUnits, `${at}.badDebt.debtUnits`, UINT, 'integer text');
+    }
+    if (typeof o.covered !== 'boolean') fail(`${at}.covered`, 'must be true or false');
     if (o.ratio !== null) str(o.ratio, `${at}.ratio`, DEC, 'decimal text or null');
   });
   return r as unknown as Report;

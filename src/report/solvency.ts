@@ -52,6 +52,14 @@ export interface LiabilityTotals {
   gross: bigint;
   /** Sum of users' negative net balances, as a positive number. */
   debt: bigint;
+  /** Bad-debt users' positions in this asset; absent when bad debt was not assessed. */
+  badDebt?: { gross: bigint; debt: bigint };
+}
+
+/** What reserves must cover, by src/solvency's rule (see ReportSolvencyRow.liabilities). */
+export function coveredLiabilities(l: LiabilityTotals): bigint {
+  const owed = l.gross - (l.badDebt?.gross ?? 0n) - (l.debt - (l.badDebt?.debt ?? 0n));
+  return owed > 0n ? owed : 0n;
 }
 
 export function solvencyRows(
@@ -65,7 +73,8 @@ export function solvencyRows(
     if (!l) throw porError('BAD_INPUT', `no liability total for asset ${a.symbol}`, { field: 'liabilities' });
     const r = reserves.get(a.symbol) ?? 0n;
     const net = l.gross - l.debt;
-    const surplus = r - l.gross;
+    const must = coveredLiabilities(l);
+    const surplus = r - must;
     const f = (u: bigint) => formatAmount(u, a.decimals);
     return {
       asset: a.symbol,
@@ -78,12 +87,24 @@ export function solvencyRows(
       userDebtUnits: l.debt.toString(),
       netLiabilities: f(net),
       netLiabilitiesUnits: net.toString(),
+      badDebt: l.badDebt ? { gross: f(l.badDebt.gross), grossUnits: l.badDebt.gross.toString(), debt: f(l.badDebt.debt), debtUnits: l.badDebt.debt.toString() } : null,
+      liabilities: f(must),
+      liabilitiesUnits: must.toString(),
       surplus: f(surplus),
       surplusUnits: surplus.toString(),
-      ratio: ratioText(r, l.gross),
-      covered: r >= l.gross,
+      ratio: ratioText(r, must),
+      covered: r >= must,
       exchangeToken: a.exchangeToken === true,
     };
+  });
+}
+
+/** The liabilities a report states, back as totals (for recomputing from other reserves). */
+export function liabilitiesOf(rows: readonly ReportSolvencyRow[]): LiabilityTotals[] {
+  return rows.map((s) => {
+    const l: LiabilityTotals = { asset: s.asset, gross: BigInt(s.grossLiabilitiesUnits), debt: BigInt(s.userDebtUnits) };
+    if (s.badDebt) l.badDebt = { gross: BigInt(s.badDebt.grossUnits), debt: BigInt(s.badDebt.debtUnits) };
+    return l;
   });
 }
 

@@ -78,21 +78,36 @@ export interface ReportAddress {
 export interface ReportSolvencyRow {
   asset: string;
   decimals: number;
-  /** Ledger base units (integer text) and exact decimals, for reserves and liabilities alike. */
+  /** Each amount twice: exact decimal text, and ledger base units as integer text (`…Units`). */
   reserves: string;
   reservesUnits: string;
+  /** Σ users' positive net balances: what users are owed (the Merkle root's equity sum). */
   grossLiabilities: string;
   grossLiabilitiesUnits: string;
+  /** Σ users' negative net balances, as a positive number (the Merkle root's debt sum). */
   userDebt: string;
   userDebtUnits: string;
+  /** gross − debt. */
   netLiabilities: string;
   netLiabilitiesUnits: string;
-  /** reserves − gross liabilities (negative = shortfall). */
+  /**
+   * Positions of bad-debt users (total equity below zero at snapshot prices) in this asset: their
+   * holdings and their debt. null when bad debt could not be assessed (no prices).
+   */
+  badDebt: { gross: string; grossUnits: string; debt: string; debtUnits: string } | null;
+  /**
+   * What reserves must cover, as src/solvency computes it: max(0, (gross − bad-debt users' holdings)
+   * − (debt − bad-debt users' debt)). A healthy user's debt is a receivable backed by their other
+   * assets; bad debt is not.
+   */
+  liabilities: string;
+  liabilitiesUnits: string;
+  /** reserves − liabilities (negative = shortfall). */
   surplus: string;
   surplusUnits: string;
-  /** reserves / gross liabilities as full-precision decimal text; null when nothing is owed. */
+  /** reserves / liabilities as full-precision decimal text (40 significant digits, rounded down); null when nothing is owed. */
   ratio: string | null;
-  /** reserves ≥ gross liabilities. */
+  /** reserves ≥ liabilities. */
   covered: boolean;
   /** Reserves held in the exchange's own token: reported, but a reader should discount them. */
   exchangeToken: boolean;

@@ -49,7 +49,8 @@ describe('por audit on an honest report', () => {
     // 4 addresses × 2 assets re-read
     expect(doc.checks.filter((c) => c.name === 'balance' && c.status === 'pass')).toHaveLength(8);
     // ETH 1.5 + 2.25 + 0.00000001 (0.000000015 truncated) + 3 = 6.75000001; USDT 1000 + 250.5
-    expect(doc.audited.find((a) => a.asset === 'ETH')).toMatchObject({ reserves: '6.75000001', grossLiabilities: '6.50000000', covered: true });
+    // ETH to cover: 6.5 owed − 0.25 debt = 6.25
+    expect(doc.audited.find((a) => a.asset === 'ETH')).toMatchObject({ reserves: '6.75000001', grossLiabilities: '6.50000000', liabilities: '6.25000000', covered: true });
     expect(doc.audited.find((a) => a.asset === 'USDT')).toMatchObject({ reserves: '1250.500000', grossLiabilities: '1200.000000' });
   });
 
@@ -91,7 +92,7 @@ describe('each tampering is caught by the right check', () => {
     const r = await auditTampered((x) => {
       x.addresses[1]!.ownership = null;
     });
-    // and without its 2.25 ETH the verified ETH (4.50000001) no longer covers the 6.5 owed
+    // and without its 2.25 ETH the verified ETH (4.50000001) no longer covers the 6.25 to cover
     expect(failed(r)).toEqual(['coverage', 'ownership-proof']);
     expect(r.audited.find((a) => a.asset === 'ETH')!.reserves).toBe('4.50000001');
   });

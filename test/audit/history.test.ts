@@ -10,7 +10,7 @@ import { makeReport } from '../report/fixture.js';
 import { launch, openPage } from '../report/browser.js';
 
 // Three months; address a1's ETH changes: 1.5, 2.5, 1.0 ETH. a2 always adds 0.333333333333333333 ETH.
-// Counted ETH (8 dp): 1.83333333, 2.83333333, 1.33333333 against 2.00000000 owed.
+// Counted ETH (8 dp): 1.83333333, 2.83333333, 1.33333333 against 2.0 owed − 0.1 debt = 1.9 to cover.
 const oct = makeReport({ id: 'oct', time: '2026-10-01T00:00:00Z', ethWei: 1_500000000000000000n });
 const nov = makeReport({ id: 'nov', time: '2026-11-01T00:00:00Z', ethWei: 2_500000000000000000n });
 const dec = makeReport({ id: 'dec', time: '2026-12-01T00:00:00Z', ethWei: 1_000000000000000000n });
@@ -30,9 +30,10 @@ describe('buildHistory', () => {
   it('gives the change between consecutive reports', () => {
     expect(eth.points.map((p) => p.reserves)).toEqual(['1.83333333', '2.83333333', '1.33333333']);
     expect(eth.points[0]!.change).toBeUndefined();
-    expect(eth.points[1]!.change).toEqual({ reserves: '+1.00000000', grossLiabilities: '0.00000000', ratioPoints: '+50' });
-    // 1.33333333/2 = 0.666666665; 2.83333333/2 = 1.416666665: −75 percentage points
-    expect(eth.points[2]!.change!.ratioPoints).toBe('-75');
+    expect(eth.points[1]!.change).toMatchObject({ reserves: '+1.00000000', liabilities: '0.00000000' });
+    // +1 ETH over 1.9 to cover: +52.631578947… percentage points; then −1.5 / 1.9: −78.947368421…
+    expect(Number(eth.points[1]!.change!.ratioPoints)).toBeCloseTo(100 / 1.9, 9);
+    expect(Number(eth.points[2]!.change!.ratioPoints)).toBeCloseTo(-150 / 1.9, 9);
     expect(eth.points[2]!.change!.reserves).toBe('-1.50000000');
   });
 
@@ -54,8 +55,10 @@ describe('por history', () => {
   it('prints a table, writes a page with a line chart, and the page makes no request', async () => {
     const r = spawnSync('node', ['bin/por.mjs', 'history', join(dir, 'dec.json'), join(dir, 'oct.json'), join(dir, 'nov.json'), '--html', join(dir, 'h.html')], { encoding: 'utf8' });
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/2026-10-01T00:00:00Z\s+oct\s+1\.83333333\s+2\.00000000\s+91\.66 %/);
-    expect(r.stdout).toContain('-75.00 pt');
+    // 1.83333333 / 1.9 = 96.49 %
+    expect(r.stdout).toMatch(/2026-10-01T00:00:00Z\s+oct\s+1\.83333333\s+1\.90000000\s+96\.49 %/);
+    expect(r.stdout).toContain('+52.63 pt');
+    expect(r.stdout).toContain('-78.94 pt');
     const { page, requests } = await openPage(browser, join(dir, 'h.html'));
     expect(await page.locator('table.history[data-asset="ETH"] tbody tr').count()).toBe(3);
     // one line per asset (ETH, USDT, XT)

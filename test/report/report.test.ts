@@ -5,7 +5,7 @@ import { Wallet } from 'ethers';
 import { assembleReport, canonicalJson } from '../../src/report/assemble.js';
 import { parseReport } from '../../src/report/parse.js';
 import { checkReportSignature, signReport } from '../../src/report/signature.js';
-import { percentText, ratioText, sumReserves } from '../../src/report/solvency.js';
+import { coveredLiabilities, percentText, ratioText, solvencyRows, sumReserves } from '../../src/report/solvency.js';
 import { reportVerdict } from '../../src/report/html.js';
 import { isPorError } from '../../src/errors/index.js';
 import { addresses, liabilities, makeReport, registry, root, SNAPSHOT } from './fixture.js';
@@ -18,12 +18,15 @@ describe('assembleReport', () => {
     // 1.50000000 + 0.33333333 (0.333333333333333333 truncated to 8 dp); the 10 ETH without proof is not counted.
     expect(row('ETH').reservesUnits).toBe('183333333');
     expect(row('ETH').reserves).toBe('1.83333333');
-    expect(row('ETH').surplus).toBe('-0.16666667');
+    // Reserves must cover owed − debt = 2.0 − 0.1 = 1.9 (no bad debt assessed)
     expect(row('ETH').netLiabilities).toBe('1.90000000');
+    expect(row('ETH').liabilities).toBe('1.90000000');
     expect(row('ETH').userDebt).toBe('0.10000000');
+    expect(row('ETH').badDebt).toBeNull();
+    expect(row('ETH').surplus).toBe('-0.06666667');
     expect(row('ETH').covered).toBe(false);
-    // 183333333 / 200000000 = 0.916666665 exactly
-    expect(row('ETH').ratio).toBe('0.916666665');
+    // 183333333 / 190000000 = 0.96491227894736842105263157894736842105263…, 40 significant digits, rounded down
+    expect(row('ETH').ratio).toBe('0.9649122789473684210526315789473684210526');
   });
 
   it('truncates each address on its own, never pooling fractions into a unit', () => {
@@ -41,6 +44,14 @@ describe('assembleReport', () => {
     expect(ratioText(2n, 3n)).toBe('0.' + '6'.repeat(40));
     expect(ratioText(5n, 0n)).toBeNull();
     expect(percentText('0.916666665')).toBe('91.66 %');
+  });
+
+  it('leaves bad-debt users\' loans out of what counts as repayable', () => {
+    // owed 10, debt 4 of which 3 is bad debt (a user holding 1 of this asset): (10 − 1) − (4 − 3) = 8
+    const [r] = solvencyRows([{ symbol: 'X', decimals: 0 }], new Map([['X', 8n]]), [{ asset: 'X', gross: 10n, debt: 4n, badDebt: { gross: 1n, debt: 3n } }]);
+    expect(r).toMatchObject({ liabilities: '8', netLiabilities: '6', ratio: '1', covered: true, surplus: '0' });
+    // debt larger than holdings never makes liabilities negative
+    expect(coveredLiabilities({ asset: 'X', gross: 1n, debt: 5n })).toBe(0n);
   });
 
   it('marks the exchange token and keeps addresses without proof listed but uncounted', () => {
