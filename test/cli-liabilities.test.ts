@@ -1,0 +1,117 @@
+// `por liabilities` and `por solvency` end to end: spawns the built CLI (npm test builds first).
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+
+const FIX = 'test/fixtures/ingest';
+const ASSETS = `${FIX}/assets.json`;
+
+function por(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/por.mjs', ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('por liabilities', () => {
+  it('--json: one document with the hand-computed totals of small.csv', () => {
+    const r = por('liabilities', `${FIX}/small.csv`, '--assets', ASSETS, '--json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ format: 'por-liabilities', version: 1, users: 4, modes: { simple: 1, 'single-currency-margin': 1, 'multi-currency-margin': 2 } });
+    // see test/ingest/ingest.test.ts for the arithmetic
+    expect(doc.assets.map((a: Record<string, string>) => [a.asset, a.grossLiabilities, a.userDebt, a.netLiabilities, a.exchangeOwned])).toEqual([
+      ['BTC', '1.75000001', '0.00000000', '1.75000001', '0.00000000'],
+      ['ETH', '0.00000000', '2.50000000', '-2.50000000', '0.00000000'],
+      ['USDT', '1079.500000', '0.000000', '1079.500000', '5000.000000'],
+      ['USDC', '0.000000', '0.000000', '0.000000', '0.000000'],
+      ['XTK', '10.00000000', '0.00000000', '10.00000000', '0.00000000'],
+    ]);
+    expect(doc.exchangeOwned).toEqual([{ userId: 'fund', label: 'insurance-fund', balances: { USDT: '5000.000000' } }]);
+    expect(doc.badDebt.assessed).toBe(false);
+  });
+
+  it('prints a table, the insurance fund apart, and bad debt with --prices', () => {
+    const r = por('liabilities', `${FIX}/small.csv`, '--assets', ASSETS, '--prices', 'test/fixtures/solvency/small-prices.csv');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^USDT\s+1079\.500000\s+0\.000000\s+1079\.500000\s+2$/m);
+    expect(r.stdout).toMatch(/Exchange-owned, not a user liability: fund \(exchange:insurance-fund\): 5000\.000000 USDT/);
+    expect(r.stdout).toMatch(/Bad debt: 1 user with total equity below zero, 3995 USD short \(e\.g\. u4\)/);
+  });
+
+  it('reads NDJSON to the same totals as CSV', () => {
+    const a = JSON.parse(por('liabilities', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--json').stdout);
+    const b = JSON.parse(por('liabilities', 'samples/liabilities.ndjson', '--assets', 'samples/assets.json', '--json').stdout);
+    expect(b.assets).toEqual(a.assets);
+    expect(b.users).toBe(1005);
+  });
+
+  const bad: Array<[string, string]> = [
+    ['too-many-decimals.csv', ':3:14, field balance: amount "1.1234567" has 7 fractional digits; this asset allows at most 6'],
+    ['unknown-account.csv', ':2:4, field account: unknown account "wallet"; allowed: spot, funding, margin, futures, perpetual, options, earn'],
+    ['duplicate.csv', ':4:1, field user_id: duplicate row: user "u1" already has a spot row for BTC'],
+    ['truncated.csv', ':3:11, field balance: the last line has no newline at the end and looks truncated'],
+    ['conflicting-modes.csv', ':3:18, field mode: user "u1" has mode multi-currency-margin here but simple on an earlier row'],
+  ];
+  for (const [name, message] of bad) {
+    it(`exits 2 on ${name}, naming file:line:column, with nothing on stdout`, () => {
+      const r = por('liabilities', `${FIX}/bad/${name}`, '--assets', ASSETS);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`por liabilities: error: ${FIX}/bad/${name}${message}`);
+    });
+  }
+
+  it('--json on bad input: only an error document on stdout, exit 2', () => {
+    const r = por('liabilities', `${FIX}/bad/unknown-asset.csv`, '--assets', ASSETS, '--json');
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.error).toMatchObject({ code: 'UNKNOWN_ASSET', info: { line: 2, column: 9, field: 'asset' } });
+    expect(doc.assets).toBeUndefined();
+  });
+
+  it('exits 2 without --assets', () => {
+    const r = por('liabilities', `${FIX}/small.csv`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/assets/);
+  });
+});
+
+describe('por solvency', () => {
+  const small = ['solvency', '-l', `${FIX}/small.csv`, '--assets', ASSETS, '-r', 'test/fixtures/solvency/small-reserves.csv'];
+
+  it('exits 1 when one asset falls short, and names it', () => {
+    const r = por(...small, '--prices', 'test/fixtures/solvency/small-prices.csv');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^USDT\s+1079\.499999\s+1079\.500000\s+0\.000000\s+1079\.500000\s+0\s+1079\.500000\s+-0\.000001\s+99\.99 %\s+SHORT$/m);
+    expect(r.stdout).toMatch(/NOT SOLVENT in USDT/);
+    expect(r.stdout).toMatch(/Bad debt: 1 user with total equity below zero, 3,995\.00 USD short/);
+  });
+
+  it('--json: por-solvency document, exact decimals, full-precision ratio', () => {
+    const r = por(...small, '--prices', 'test/fixtures/solvency/small-prices.csv', '--json');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ format: 'por-solvency', version: 1, solvent: false, shortfalls: ['USDT'] });
+    const usdt = doc.assets.find((a: { asset: string }) => a.asset === 'USDT');
+    expect(usdt).toMatchObject({ reserves: '1079.499999', liabilities: '1079.500000', surplus: '-0.000001', ratio: '0.9999999990736452061139416396479851783232', solvent: false });
+  });
+
+  it('without prices, says bad debt was not assessed', () => {
+    const r = por(...small);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Bad debt: not assessed/);
+    expect(r.stdout).toMatch(/NOT SOLVENT in USDT, XTK/);
+  });
+
+  it('the samples are solvent: exit 0', () => {
+    const r = por('solvency', '-l', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '-r', 'samples/reserves.csv', '--prices', 'samples/prices.csv');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/SOLVENT: every asset/);
+    expect(r.stdout).toMatch(/mallory/);
+  });
+
+  it('exits 2 on a bad reserves file, naming its line', () => {
+    const r = por('solvency', '-l', `${FIX}/small.csv`, '--assets', ASSETS, '-r', `${FIX}/small.csv`);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/small\.csv:1:1, field user_id: bad header: unknown column "user_id"/);
+  });
+});
