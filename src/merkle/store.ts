@@ -53,7 +53,7 @@ export class ProofStore {
   private readonly lookup: Uint32Array; // pairs [input index, fnv] sorted by (fnv, index)
   private readonly files: Record<'leaves' | 'salts' | 'ids' | 'idsOff' | 'order' | 'position' | 'levels', Blob>;
   private readonly levelStart: number[] = [];
-  private readonly pads: Uint8Array[];
+  private readonly pads: Buffer[];
   private readonly head: string;
   private readonly rootJson: string;
 
@@ -79,7 +79,7 @@ export class ProofStore {
       throw porError('BAD_INPUT', 'proof store files do not match store.json (sizes differ): rebuild the store', { file: dir });
     }
     const A = meta.root.assets.length;
-    this.pads = paddingRecords(nobleSha256, this.height, A);
+    this.pads = paddingRecords(nobleSha256, this.height, A).map((p) => Buffer.from(p));
     const r = meta.root;
     this.head = JSON.stringify({ format: PROOF_FORMAT, version: PROOF_VERSION, hashFunction: r.hashFunction, snapshotId: r.snapshotId, height: r.height, assets: r.assets }).slice(0, -1);
     this.rootJson = JSON.stringify({ hash: r.hash, equity: r.sums.map((s) => s.equityUnits), debt: r.sums.map((s) => s.debtUnits) });
@@ -147,10 +147,10 @@ export class ProofStore {
     const i = this.find(userId);
     if (i === undefined) throw porError('BAD_INPUT', `user "${userId}" is not in this tree (snapshot ${this.meta.root.snapshotId})`, { field: 'user' });
     const pos = this.files.position.read(i * 4, 4).readUInt32LE(0);
-    return this.render(i, pos, (k, idx) => this.stepJson(k, idx));
+    return this.render(i, pos);
   }
 
-  private record(level: number, idx: number): Buffer | Uint8Array {
+  private record(level: number, idx: number): Buffer {
     if (idx >= (this.meta.levelCounts[level] ?? 0)) return this.pads[level]!;
     if (level === 0) {
       const input = this.files.order.read(idx * 4, 4).readUInt32LE(0);
@@ -172,7 +172,8 @@ export class ProofStore {
     return `{"side":"${side}","hash":"${Buffer.from(rec.subarray(0, HASH_LEN)).toString('hex')}","equity":${JSON.stringify(equity)},"debt":${JSON.stringify(debt)}}`;
   }
 
-  private render(i: number, pos: number, step: (level: number, idx: number) => string): string {
+  /** The proof up to and including `"path":[` (everything user-specific). */
+  private prefix(i: number, pos: number): string {
     const R = this.R;
     const rec = this.files.leaves.read(i * R, R);
     const salt = this.files.salts.read(i * HASH_LEN, HASH_LEN);
@@ -183,15 +184,21 @@ export class ProofStore {
       const d = u128(rec, HASH_LEN + k * 2 * AMOUNT_LEN + AMOUNT_LEN);
       return { asset: a.symbol, equity: formatAmount(BigInt(e), a.decimals), debt: formatAmount(BigInt(d), a.decimals), equityUnits: e, debtUnits: d };
     });
-    const sums = Buffer.from(rec.subarray(HASH_LEN, R));
     // The user hash is not stored: it is recomputed from the id and salt (one hash).
-    const uid = Buffer.from(id, 'utf8');
-    const uh = userHashHex(uid, salt);
-    const user = { id, salt: Buffer.from(salt).toString('hex'), hash: uh, balances, encoded: sums.toString('hex') };
+    const uh = userHashHex(Buffer.from(id, 'utf8'), salt);
+    const user = { id, salt: Buffer.from(salt).toString('hex'), hash: uh, balances, encoded: Buffer.from(rec.subarray(HASH_LEN, R)).toString('hex') };
     const leaf = { position: pos, hash: Buffer.from(rec.subarray(0, HASH_LEN)).toString('hex') };
+    return `${this.head},"user":${JSON.stringify(user)},"leaf":${JSON.stringify(leaf)},"path":[`;
+  }
+
+  private suffix(): string {
+    return `],"root":${this.rootJson}}`;
+  }
+
+  private render(i: number, pos: number): string {
     let path = '';
-    for (let k = 0; k < this.height; k++) path += (k ? ',' : '') + step(k, Math.floor(pos / 2 ** k) ^ 1);
-    return `${this.head},"user":${JSON.stringify(user)},"leaf":${JSON.stringify(leaf)},"path":[${path}],"root":${this.rootJson}}`;
+    for (let k = 0; k < this.height; k++) path += (k ? ',' : '') + this.stepJson(k, Math.floor(pos / 2 ** k) ^ 1);
+    return this.prefix(i, pos) + path + this.suffix();
   }
 
   /** Writes every user's proof, in leaf order, streaming. Returns the number written. */
@@ -201,26 +208,19 @@ export class ProofStore {
     const shardSize = options.shardSize ?? SHARD;
     const total = Math.min(this.n, options.limit ?? this.n);
     mkdirSync(outDir, { recursive: true });
-    // Sibling steps at level k are shared by 2^k consecutive leaves: render each once.
+    // Sibling steps at level k are shared by 2^k consecutive leaves: each is rendered once, kept
+    // as UTF-8 bytes (with its leading comma), and copied; proofs are assembled in one buffer.
     const cacheIdx = new Array<number>(this.height).fill(-1);
-    const cacheJson = new Array<string>(this.height).fill('');
-    const step = (k: number, idx: number) => {
-      if (cacheIdx[k] !== idx) {
-        cacheIdx[k] = idx;
-        cacheJson[k] = this.stepJson(k, idx);
-      }
-      return cacheJson[k]!;
-    };
+    const cacheBytes = new Array<Buffer>(this.height).fill(Buffer.alloc(0));
+    const suffix = Buffer.from(this.suffix() + '\n', 'utf8');
+    let out = Buffer.allocUnsafe(8 << 20);
+    let used = 0;
     let files = 0;
     let fd = -1;
     let shardFile = '';
-    let buf: string[] = [];
-    let bufLen = 0;
     const flush = () => {
-      if (bufLen === 0) return;
-      writeSync(fd, buf.join(''));
-      buf = [];
-      bufLen = 0;
+      if (used > 0 && fd >= 0) writeSync(fd, out, 0, used);
+      used = 0;
     };
     const closeShard = () => {
       if (fd < 0) return;
@@ -230,28 +230,42 @@ export class ProofStore {
       fd = -1;
       files++;
     };
-    const used = new Set<string>();
+    const names = new Set<string>();
     for (let p = 0; p < total; p++) {
       const i = this.files.order.read(p * 4, 4).readUInt32LE(0);
-      const text = this.render(i, p, step);
-      if (layout === 'ndjson') {
-        if (p % shardSize === 0) {
-          closeShard();
-          shardFile = join(outDir, `proofs-${String(p / shardSize).padStart(6, '0')}.ndjson`);
-          fd = openSync(`${shardFile}.partial`, 'w');
+      if (layout === 'ndjson' && p % shardSize === 0) {
+        closeShard();
+        shardFile = join(outDir, `proofs-${String(p / shardSize).padStart(6, '0')}.ndjson`);
+        fd = openSync(`${shardFile}.partial`, 'w');
+      }
+      const head = this.prefix(i, p);
+      let need = Buffer.byteLength(head) + suffix.length;
+      for (let k = 0; k < this.height; k++) {
+        const idx = Math.floor(p / 2 ** k) ^ 1;
+        if (cacheIdx[k] !== idx) {
+          cacheIdx[k] = idx;
+          cacheBytes[k] = Buffer.from((k ? ',' : '') + this.stepJson(k, idx), 'utf8');
         }
-        buf.push(text, '\n');
-        bufLen += text.length + 1;
-        if (bufLen > 4 << 20) flush();
-      } else {
+        need += cacheBytes[k]!.length;
+      }
+      if (used + need > out.length) {
+        flush();
+        if (need > out.length) out = Buffer.allocUnsafe(need * 2);
+      }
+      const start = used;
+      used += out.write(head, used, 'utf8');
+      for (let k = 0; k < this.height; k++) used += cacheBytes[k]!.copy(out, used);
+      used += suffix.copy(out, used);
+      if (layout === 'files') {
         let name = fileNameFor(this.idOf(i));
-        while (used.has(name.toLowerCase())) name = `_${name}`;
-        used.add(name.toLowerCase());
+        while (names.has(name.toLowerCase())) name = `_${name}`;
+        names.add(name.toLowerCase());
         const file = join(outDir, `${name}.json`);
         const f = openSync(`${file}.partial`, 'w');
-        writeSync(f, text + '\n');
+        writeSync(f, out, start, used - start);
         closeSync(f);
         renameSync(`${file}.partial`, file);
+        used = start;
         files++;
       }
       if ((p & 4095) === 0) reporter.progress('proof export', p, total, 'proofs');
@@ -267,11 +281,13 @@ export class ProofStore {
   }
 }
 
-function u128(rec: Uint8Array, off: number): string {
-  const b = Buffer.from(rec.buffer, rec.byteOffset + off, AMOUNT_LEN);
-  const hi = b.readBigUInt64BE(0);
-  const lo = b.readBigUInt64BE(8);
-  return hi === 0n ? lo.toString() : ((hi << 64n) | lo).toString();
+function u128(rec: Buffer, off: number): string {
+  // Most amounts fit 53 bits: print them without making a BigInt.
+  if (rec.readUInt32BE(off) === 0 && rec.readUInt32BE(off + 4) === 0) {
+    const hi = rec.readUInt32BE(off + 8);
+    if (hi < 0x200000) return String(hi * 0x100000000 + rec.readUInt32BE(off + 12));
+  }
+  return ((rec.readBigUInt64BE(off) << 64n) | rec.readBigUInt64BE(off + 8)).toString();
 }
 
 function userHashHex(uid: Buffer, salt: Uint8Array): string {
