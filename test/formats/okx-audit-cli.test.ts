@@ -1,0 +1,184 @@
+// `por audit --format okx-csv` end to end: the built CLI against the real files, the generated
+// vectors, and --rpc against a private anvil (balances at the snapshot height, a Safe-like
+// contract's owners) and the Esplora fixture server. Build first (`npm test` does).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { AbiCoder, Wallet, getBytes, keccak256, toUtf8Bytes } from 'ethers';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { base64 } from '@scure/base';
+import { NETWORK, p2wpkh } from '@scure/btc-signer';
+import { startAnvil, rpc } from '../../scripts/demo-chain.mjs';
+import { startEsplora, txid } from '../helpers/esplora-server.js';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const okxDir = path.resolve(repoRoot, '../shared/data/okx');
+const por = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/por.mjs'), ...args], { encoding: 'utf8', cwd: repoRoot });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+/** Async, so servers running in this process (the Esplora fixture) can answer meanwhile. */
+const porAsync = (...args: string[]) =>
+  new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    execFile(process.execPath, [path.join(repoRoot, 'bin/por.mjs'), ...args], { encoding: 'utf8', cwd: repoRoot }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out: stdout, err: stderr });
+    });
+  });
+
+describe('por audit --format okx-csv (offline)', () => {
+  it('real 2025 file: exit 0, every supported row valid', () => {
+    const r = por('audit', path.join(okxDir, 'okx_por_signatures_2025.csv'), '--format', 'okx-csv', '--json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc).toMatchObject({ format: 'por-okx-audit', version: 1, ok: true, counts: { rows: 9, valid: 4, invalid: 0, unsupported: 5 } });
+  });
+  it('real 2022 example: exit 1, its summary does not match its rows; human output names the checks', () => {
+    const r = por('audit', path.join(okxDir, 'okx_por_example.csv'), '--format', 'okx-csv');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/FAIL {2}summary-rows: line 5: the summary says 5\.2834 ETH/);
+    expect(r.out).toMatch(/contract link unchecked/);
+    expect(r.out).toMatch(/VERDICT: FAILED/);
+  });
+  it('generated all-valid file: exit 0; generated tampered file: exit 1', () => {
+    expect(por('audit', 'test/fixtures/okx/valid-2022.csv', '--format', 'okx-csv', '-q').code).toBe(0);
+    expect(por('audit', 'test/fixtures/okx/typed-12col.csv', '--format', 'okx-csv', '-q').code).toBe(1);
+  });
+  it('an unreadable row: exit 2 with file:line:column', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'por-okx-'));
+    const f = path.join(dir, 'bad.csv');
+    writeFileSync(f, readFileSync(path.join(repoRoot, 'test/fixtures/okx/valid-2022.csv'), 'utf8').replace(',1.5,', ',1.5.1,'));
+    const r = por('audit', f, '--format', 'okx-csv');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${f}:8:`);
+    expect(r.err).toMatch(/amount/);
+    expect(por('audit', f, '--format', 'okx-csv', '--rpc', 'nonsense').code).toBe(2);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const key = (label: string) => '0x' + Buffer.from(sha256(new TextEncoder().encode(`por okx cli TEST ONLY ${label}`))).toString('hex');
+const okxSign = (w: Wallet, msg: string) => w.signMessageSync(getBytes(keccak256(toUtf8Bytes(msg))));
+const hex = (n: bigint) => `0x${n.toString(16)}`;
+
+/** Runtime code of a Safe-like stub: getThreshold() returns `threshold`, anything else `owners`. */
+function safeStub(owners: string[], threshold: number): string {
+  const data = AbiCoder.defaultAbiCoder().encode(['address[]'], [owners]).slice(2);
+  const len = data.length / 2;
+  if (len > 255) throw new Error('stub data too long');
+  const l = len.toString(16).padStart(2, '0');
+  // PUSH1 0 CALLDATALOAD PUSH1 0xe0 SHR PUSH4 sel EQ PUSH1 27 JUMPI
+  // PUSH1 len PUSH1 38 PUSH1 0 CODECOPY PUSH1 len PUSH1 0 RETURN
+  // JUMPDEST PUSH1 threshold PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN <data>
+  const t = threshold.toString(16).padStart(2, '0');
+  return `0x600035 60e01c 63e75235b8 14 601b 57 60${l} 6026 6000 39 60${l} 6000 f3 5b 60${t} 6000 52 6020 6000 f3`.replace(/ /g, '') + data;
+}
+
+describe('por audit --format okx-csv --rpc (anvil and Esplora)', () => {
+  let anvil: { url: string; stop: () => Promise<void> };
+  let esplora: { url: string; close: () => Promise<void> };
+  let snapshot: bigint;
+  const dir = mkdtempSync(path.join(tmpdir(), 'por-okx-rpc-'));
+  const w1 = new Wallet(key('w1'));
+  const w2 = new Wallet(key('w2'));
+  const o1 = new Wallet(key('o1'));
+  const o2 = new Wallet(key('o2'));
+  const stranger = new Wallet(key('stranger'));
+  const safe = '0x' + '5afe'.repeat(10);
+  const fake = '0x' + 'fa4e'.repeat(10);
+  const btcKey = sha256(new TextEncoder().encode('por okx cli TEST ONLY btc'));
+  const btcAddr = p2wpkh(secp256k1.getPublicKey(btcKey, true), NETWORK).address!;
+  const E18 = 10n ** 18n;
+
+  beforeAll(async () => {
+    anvil = await startAnvil();
+    await rpc(anvil.url, 'anvil_setBalance', [w1.address, hex(3n * E18 + 123n)]);
+    await rpc(anvil.url, 'anvil_setBalance', [w2.address, hex(E18 / 4n)]);
+    await rpc(anvil.url, 'anvil_setBalance', [safe, hex(10n * E18)]);
+    await rpc(anvil.url, 'anvil_setCode', [safe, safeStub([o1.address, o2.address, stranger.address], 2)]);
+    await rpc(anvil.url, 'anvil_setCode', [fake, safeStub([stranger.address], 1)]);
+    await rpc(anvil.url, 'evm_mine', []);
+    snapshot = BigInt(await rpc(anvil.url, 'eth_blockNumber', []));
+    // anvil_set* writes into the head block's state: move the head past the snapshot first.
+    await rpc(anvil.url, 'evm_mine', []);
+    // After the snapshot, w1's balance changes: a reader not pinned to the snapshot sees 1 ETH.
+    await rpc(anvil.url, 'anvil_setBalance', [w1.address, hex(E18)]);
+    await rpc(anvil.url, 'evm_mine', []);
+    esplora = await startEsplora({
+      genesis: '000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f',
+      tip: 200,
+      txs: [
+        { txid: txid('in-90'), status: { confirmed: true, block_height: 90 }, vin: [], vout: [{ scriptpubkey_address: btcAddr, value: 50_000_000 }] },
+        { txid: txid('in-150'), status: { confirmed: true, block_height: 150 }, vin: [], vout: [{ scriptpubkey_address: btcAddr, value: 7 }] },
+      ],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await anvil?.stop();
+    await esplora?.close();
+  });
+
+  function csv(rows: string[][]): string {
+    const f = path.join(dir, `r${Math.random().toString(16).slice(2)}.csv`);
+    const head = 'coin,Network,Snapshot Height,address,amount,message,signature1,signature2,redeem script/ public key, eoa1, eoa2';
+    writeFileSync(f, [head, ...rows.map((r) => r.join(','))].join('\n') + '\n');
+    return f;
+  }
+  const msg = () => `por okx snapshot ${snapshot}`;
+
+  it('balances re-read at the snapshot height match; Safe owners checked; BTC via Esplora', async () => {
+    const h = snapshot.toString();
+    // The BTC row's snapshot is height 100 on the Esplora fixture; its message names it.
+    const p = new TextEncoder().encode('Bitcoin Signed Message:\n');
+    const m = new TextEncoder().encode('por okx snapshot 100');
+    const s = secp256k1.sign(sha256(sha256(new Uint8Array([p.length, ...p, m.length, ...m]))), btcKey, { prehash: false, format: 'recovered' });
+    const btcSig = base64.encode(new Uint8Array([39 + s[0]!, ...s.slice(1)])); // header 39+: P2WPKH
+    const f = csv([
+      ['ETH', 'ETH', h, w1.address, '3.000000000000000123', msg(), okxSign(w1, msg()), '', '', '', ''],
+      ['ETH', 'ETH', h, w2.address, '0.25', msg(), okxSign(w2, msg()), '', '', '', ''],
+      ['ETH', 'ETH', h, safe, '10', msg(), okxSign(o1, msg()), okxSign(o2, msg()), '', o1.address, o2.address],
+      // 0.5 BTC received at height 90; 7 sats more at 150, after the snapshot
+      ['BTC', 'BTC', '100', btcAddr, '0.5', 'por okx snapshot 100', btcSig, '', '', '', ''],
+    ]);
+    const r = await porAsync('audit', f, '--format', 'okx-csv', '--rpc', `ethereum=${anvil.url}`, '--rpc', `bitcoin=${esplora.url}`, '--json', '-q');
+    const doc = JSON.parse(r.out);
+    expect(doc.rows.map((x: any) => [x.ownership, x.balance?.status, x.contractLink?.status])).toEqual([
+      ['valid', 'matches', undefined],
+      ['valid', 'matches', undefined],
+      ['valid', 'matches', 'owners'],
+      ['valid', 'matches', undefined],
+    ]);
+    expect(doc.checks.find((c: any) => c.name === 'balances')).toMatchObject({ ok: true });
+    expect(r.code).toBe(0);
+  });
+
+  it('a wrong amount, and EOAs that do not own the contract, fail with exit 1', async () => {
+    const h = snapshot.toString();
+    const f = csv([
+      // the post-snapshot balance (1 ETH) is not what the snapshot holds
+      ['ETH', 'ETH', h, w1.address, '1', msg(), okxSign(w1, msg()), '', '', '', ''],
+      ['ETH', 'ETH', h, fake, '0', msg(), okxSign(o1, msg()), okxSign(o2, msg()), '', o1.address, o2.address],
+    ]);
+    const r = await porAsync('audit', f, '--format', 'okx-csv', '--rpc', `ETH=${anvil.url}`, '--json', '-q');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.out);
+    expect(doc.rows[0].balance).toMatchObject({ status: 'differs', onchain: '3.000000000000000123' });
+    expect(doc.rows[1].contractLink.status).toBe('not-owners');
+    expect(doc.rows[1].ownership).toBe('valid'); // the signatures themselves hold…
+    expect(doc.counts.invalid).toBe(1); // …but the row counts as invalid
+  });
+
+  it('an unreachable node is reported per row, never as a zero balance', () => {
+    const h = snapshot.toString();
+    const f = csv([['ETH', 'ETH', h, w2.address, '0.25', msg(), okxSign(w2, msg()), '', '', '', '']]);
+    const r = por('audit', f, '--format', 'okx-csv', '--rpc', 'ETH=http://127.0.0.1:9', '--json', '-q');
+    const doc = JSON.parse(r.out);
+    expect(doc.rows[0].balance.status).toBe('error');
+    expect(doc.rows[0].balance.onchain).toBeUndefined();
+    expect(r.code).toBe(1);
+  }, 60_000);
+});
