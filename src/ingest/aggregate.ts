@@ -157,8 +157,9 @@ export class Aggregator {
   private idOf(u: number): string {
     const off = this.offsets[u]!;
     const end = this.offsets[u + 1]!;
+    // apply() over a typed array is ~4x faster than spreading it; chunks keep the argument count low.
     let s = '';
-    for (let i = off; i < end; i += 4096) s += String.fromCharCode(...this.arena.subarray(i, Math.min(end, i + 4096)));
+    for (let i = off; i < end; i += 4096) s += String.fromCharCode.apply(null, this.arena.subarray(i, Math.min(end, i + 4096)) as unknown as number[]);
     return s;
   }
 

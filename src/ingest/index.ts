@@ -17,7 +17,7 @@ export interface Snapshot {
   registry: AssetRegistry;
   file: string;
   format: SnapshotFormat;
-  /** Data rows read (header and exchange-owned rows included in neither userCount nor totals). */
+  /** Data rows read (the header not counted; exchange-owned rows counted). */
   rows: number;
   /** Users (exchange-owned accounts excluded). */
   userCount: number;

@@ -116,6 +116,45 @@ describe('readSnapshot: bad input names file, line, column and field', () => {
     });
   }
 
+  it('keeps exchange-owned ids and user ids apart, in either order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'por-ingest-'));
+    const cases: Array<[string, RegExp, number]> = [
+      ['u1,spot,BTC,1,simple\nu1,exchange:insurance-fund,BTC,1,\n', /"u1" already holds user accounts/, 3],
+      ['f,exchange:insurance-fund,BTC,1,\nf,exchange:insurance-fund,BTC,2,\n', /duplicate row: "f" already has a exchange:insurance-fund row for BTC/, 3],
+      ['f,exchange:insurance-fund,BTC,1,\nf,exchange:treasury,ETH,2,\n', /"f" is exchange:insurance-fund on line 2; one id, one exchange-owned account/, 3],
+      ['f,exchange:Bad Label,BTC,1,\n', /needs a label of lower-case letters/, 2],
+    ];
+    for (const [rows, message, line] of cases) {
+      const f = join(dir, 'x.csv');
+      writeFileSync(f, `user_id,account,asset,balance,mode\n${rows}`);
+      const err = await readSnapshot(f, registry).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PorError);
+      expect((err as PorError).message).toMatch(message);
+      expect((err as PorError).info.line).toBe(line);
+    }
+  });
+
+  it('any garbage either reads or fails with a located PorError, never anything else', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'por-ingest-fuzz-'));
+    const chars = fc.constantFrom(...'u1,spotBTCmarginexchange:-.0123456789"\r\n \uFEFF'.split(''));
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: chars, maxLength: 120 }), async (body) => {
+        const f = join(dir, `g${run++}.csv`);
+        writeFileSync(f, `user_id,account,asset,balance,mode\n${body}`);
+        const r = await readSnapshot(f, registry).then(
+          (s) => s,
+          (e: unknown) => e,
+        );
+        if (r instanceof PorError) {
+          expect(r.info.file).toBe(f);
+          expect(typeof r.info.line).toBe('number');
+        } else expect((r as Snapshot).rows).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('names a missing file', async () => {
     await expect(readSnapshot(`${FIX}/nope.csv`, registry)).rejects.toThrow(/cannot read file: ENOENT/);
   });
