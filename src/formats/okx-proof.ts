@@ -262,7 +262,8 @@ export function verifyOkxUserProof(json: unknown): Verdict {
     checks,
     warnings: [OKX_BREAKDOWN_WARNING],
     user: { id: userHash, balances: amounts(total) },
-    // No root in this file: the hash shown is the user's own, sums are the user's totals.
-    root: { hash: userHash, sums: amounts(total) },
+    // No tree root in this file: the hash shown is the user's own, and there are no root totals
+    // (printing the user's totals as "root totals" would mislead).
+    root: { hash: userHash, sums: [] },
   };
 }

@@ -248,3 +248,49 @@ describe('OKX per-user breakdown (okx-user)', () => {
     expect(failed(verifyOkxUserProof(t4))).toEqual(['node-hash']);
   });
 });
+
+describe("the same sibling-sum trick against por's own tree", () => {
+  // Same two users as above (3 and 5 BTC), same forged total P = 5, built as a por tree. The
+  // forged proofs are written here with node:crypto from docs/SPEC.md's node rule (parent =
+  // SHA-256("por.node" 0x01 ‖ left hash ‖ left equity ‖ left debt ‖ right hash ‖ right equity ‖
+  // right debt), sums as 16-byte big-endian), not with por's code.
+  const NODE_TAG = Buffer.from('por.node\x01', 'latin1');
+  const u128 = (v: bigint) => Buffer.from(v.toString(16).padStart(32, '0'), 'hex');
+  const node = (lh: string, ls: bigint, rh: string, rs: bigint) =>
+    createHash('sha256').update(Buffer.concat([NODE_TAG, Buffer.from(lh, 'hex'), u128(ls), u128(0n), Buffer.from(rh, 'hex'), u128(rs), u128(0n)])).digest('hex');
+
+  it('is rejected by por verify: one published root cannot fit both forged views', async () => {
+    const { buildTree, ProofStore } = await import('../../src/merkle/index.js');
+    const { SECRET, snapshotOf, tmp } = await import('../merkle/helpers.js');
+    const assets = [{ symbol: 'BTC', decimals: 8 }];
+    const dir = tmp('por-okx-forgery-');
+    const res = await buildTree(snapshotOf([{ userId: 'u', net: [3_00000000n] }, { userId: 'w', net: [5_00000000n] }], assets), { secret: SECRET, snapshotId: 's', height: 1, outDir: dir, threads: 1 });
+    const store = await ProofStore.open(dir);
+    const u = store.proof('u');
+    const w = store.proof('w');
+    store.close();
+    const P = 5_00000000n;
+    const forge = (p: typeof u) => {
+      const f = JSON.parse(JSON.stringify(p));
+      const v = BigInt(p.user.balances[0]!.equityUnits);
+      const s = p.path[0]!;
+      f.path[0].equity = [(P - v).toString()];
+      f.root.equity = [P.toString()];
+      f.root.hash = s.side === 'right' ? node(p.leaf.hash, v, s.hash, P - v) : node(s.hash, P - v, p.leaf.hash, v);
+      return f;
+    };
+    const fu = forge(u);
+    const fw = forge(w);
+    // OKX: both forged proofs reach the same root (shown above). por: they cannot.
+    expect(fu.root.hash).not.toBe(fw.root.hash);
+    const published = { rootHash: fu.root.hash };
+    expect(verifyAnyProof(fu, published).valid).toBe(true); // u alone sees nothing wrong…
+    const vw = verifyAnyProof(fw, published); // …but w's forged view does not reach that root
+    expect(vw.valid).toBe(false);
+    expect(failed(vw)).toContain('published-root-hash');
+    // and the honest proofs fail against the forged root, while verifying against the real one
+    expect(verifyAnyProof(w, published).valid).toBe(false);
+    expect(verifyAnyProof(u, { rootHash: res.merkleRoot.hash }).valid).toBe(true);
+    expect(verifyAnyProof(w, { rootHash: res.merkleRoot.hash }).valid).toBe(true);
+  });
+});

@@ -1,0 +1,44 @@
+// `por verify` on OKX's files, through the built CLI: the verdict, the user's balances, the root
+// totals, the warning, and exit codes. Build first (`npm test` does).
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const okxDir = path.resolve(repoRoot, '../shared/data/okx');
+const por = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/por.mjs'), ...args], { encoding: 'utf8', cwd: repoRoot });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+describe('por verify on OKX files', () => {
+  it("the real path proof: VALID, root totals as in the file's root entry, the warning", () => {
+    const r = por('verify', path.join(okxDir, 'merkle_proof_file.json'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^VALID/);
+    expect(r.out).toMatch(/BTC\s+95088\.55505656/);
+    expect(r.out).toMatch(/USDT\s+3137909428\.88369702/);
+    expect(r.out).toMatch(/ePrint 2018\/1139/);
+  });
+  it('--json gives the Verdict document', () => {
+    const r = por('verify', path.join(okxDir, 'merkle_proof_file.json'), '--json');
+    const doc = JSON.parse(r.out);
+    expect(doc).toMatchObject({ valid: true, format: 'okx-v1', root: { hash: 'ac6b39d2a0aa8112bd1aadff5e7d4b5c2b91cd54d595262ba4367f5d2db4160d', height: 24 } });
+    expect(doc.checks.map((c: { name: string }) => c.name)).toEqual(['leaf-hash', 'node-types', 'root-hash', 'root-sums', 'root-height', 'balances-non-negative', 'padding-nodes', 'path-heights']);
+  });
+  it('a tampered proof: exit 1 naming the check; the breakdown verifies', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'por-okx-verify-'));
+    const json = JSON.parse(readFileSync(path.join(okxDir, 'merkle_proof_file.json'), 'utf8'));
+    json.path[23].balances.USDT = '3137909428.88369703';
+    const f = path.join(dir, 'proof.json');
+    writeFileSync(f, JSON.stringify(json));
+    const r = por('verify', f);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/FAIL\s+root-sums/);
+    const b = por('verify', path.join(okxDir, 'user_info_file.json'), '--format', 'okx-user');
+    expect(b.code).toBe(0);
+    expect(b.out).toMatch(/does not tie them to a published root/);
+  });
+});
