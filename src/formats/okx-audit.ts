@@ -6,6 +6,7 @@ import { verifyBitcoinMessage } from '../signatures/bitcoin.js';
 import { networkForCoin } from '../signatures/bitcoin-networks.js';
 import { verifyMultisigMessage } from '../signatures/multisig.js';
 import { verifyEvmOwnership, verifyOkxEcdsa } from '../signatures/okx-evm.js';
+import { verifyTronMessage } from '../signatures/tron.js';
 import type { SignatureResult } from '../signatures/bitcoin.js';
 import { addDec, cmpDec, formatDec, truncDec, type Dec } from './okx-decimal.js';
 import type { OkxReserveFile, OkxReserveRow } from './okx-csv.js';
@@ -14,7 +15,7 @@ export const OKX_AUDIT_FORMAT = 'por-okx-audit';
 export const OKX_AUDIT_VERSION = 1;
 
 export type Ownership = 'valid' | 'invalid' | 'unsupported';
-export type Family = 'evm' | 'okx-ecdsa' | 'bitcoin' | 'other';
+export type Family = 'evm' | 'okx-ecdsa' | 'bitcoin' | 'tron' | 'other';
 
 // OKX's network names for EVM chains (its validator's EVM list, plus the 2022 file's names).
 const EVM_NETWORKS = new Set([
@@ -23,10 +24,10 @@ const EVM_NETWORKS = new Set([
   'STORY', 'MERLIN_BTC', 'OKB-X1', 'FEVM', 'FIL-EVM', 'USDT-ERC20', 'USDT-POLY', 'USDT-AVAXC', 'USDT-ARBITRUM', 'USDT-OPTIMISM',
 ]);
 const OKX_ECDSA_NETWORKS = new Set(['OKC', 'OKT', 'OKTC']);
+const TRON_NETWORKS = new Set(['TRON', 'TRX', 'USDT-TRC20', 'USDC-TRC']);
 
 /** Networks por does not verify, with the scheme OKX uses there (so the report can name it). */
 const OTHER_SCHEMES: [RegExp, string][] = [
-  [/^(TRON|TRX|USDT-TRC20|USDC-TRC)$/, 'TRON signed message (keccak over "\\x19TRON Signed Message:\\n32")'],
   [/^(TON|USDT-TON|TONCOIN-NEW|SOL|USDT-SPL|USDC-SPL|APTOS|APT|APTOS-FA|USDT-APTOS|SUI|USDC-SUI|DOT|ASSET-HUB|ADA|XLM|PI|STELLAR|NEAR|HBAR)$/, 'Ed25519 over "OKX Signed Message:\\n" (address from public key)'],
   [/^(STARKNET|STARKNET-ETH)$/, 'Stark curve signature'],
   [/^(VAULTA|EOS)$/, 'EOS K1 signature'],
@@ -39,6 +40,7 @@ export function familyOf(network: string): Family {
   const n = network.toUpperCase();
   if (EVM_NETWORKS.has(n)) return 'evm';
   if (OKX_ECDSA_NETWORKS.has(n)) return 'okx-ecdsa';
+  if (TRON_NETWORKS.has(n)) return 'tron';
   if (networkForCoin(n)) return 'bitcoin';
   return 'other';
 }
@@ -143,6 +145,8 @@ export function auditOkxSignatures(file: OkxReserveFile): OkxRowVerdict[] {
       }
       case 'bitcoin':
         return bitcoinRow(row);
+      case 'tron':
+        return verdictFrom(row, family, row.sig1 === '' ? { ok: false, scheme: 'tron-keccak32', reason: 'no signature' } : verifyTronMessage(row.address, row.message, row.sig1));
       case 'other': {
         const named = OTHER_SCHEMES.find(([re]) => re.test(row.network.toUpperCase()))?.[1] ?? 'a scheme por does not know';
         const v = verdictFrom(row, family, { ok: false, scheme: named, reason: `${row.network}: por does not verify this scheme; not counted as verified` });

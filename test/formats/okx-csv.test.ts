@@ -45,14 +45,15 @@ describe('OKX reserve CSV, real files', () => {
     expect(res.warnings.join('\n')).toMatch(/"I am an OKX address" on 3 row\(s\).*replayed/);
   });
 
-  it('the 2025 file: BTC and DOGE multisig, the ETH and OKC rows verify; the rest is unsupported', () => {
+  it('the 2025 file: BTC and DOGE multisig, the ETH, OKC and TRON rows verify; the rest is unsupported', () => {
     const { file, res } = audit(read(path.join(okxDir, 'okx_por_signatures_2025.csv')));
     expect(file.layout).toBe('okx-2025');
     expect(Object.fromEntries(res.rows.map((r) => [r.network, r.ownership]))).toEqual({
-      ETH: 'valid', STARKNET: 'unsupported', BTC: 'valid', DOT: 'unsupported', ADA: 'unsupported', DOGE: 'valid', OKC: 'valid', TRON: 'unsupported', Vaulta: 'unsupported',
+      ETH: 'valid', STARKNET: 'unsupported', BTC: 'valid', DOT: 'unsupported', ADA: 'unsupported', DOGE: 'valid', OKC: 'valid', TRON: 'valid', Vaulta: 'unsupported',
     });
     expect(res.rows.find((r) => r.network === 'BTC')!.reason).toMatch(/P2WSH 2-of-3/);
     expect(res.rows.find((r) => r.network === 'DOGE')!.reason).toMatch(/P2SH 2-of-3/);
+    expect(res.rows.find((r) => r.network === 'TRON')!.scheme).toBe('tron-tip191');
     expect(res.ok).toBe(true);
     expect(res.warnings.join('\n')).toMatch(/no amounts/);
   });

@@ -4,6 +4,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { verifyEip191, verifyEvmOwnership, verifyOkxEcdsa, verifyOkxEvm } from '../../src/signatures/okx-evm.js';
 import { verifyMultisigMessage } from '../../src/signatures/multisig.js';
+import { verifyTronMessage } from '../../src/signatures/tron.js';
+import { SigningKey, concat } from 'ethers';
+import { createBase58check } from '@scure/base';
+import { sha256 } from '@noble/hashes/sha2.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const okxDir = path.resolve(repoRoot, '../shared/data/okx');
@@ -68,5 +72,27 @@ describe('EVM schemes, generated vectors', () => {
     expect(verifyOkxEvm(w.address, `${msg}!`, mine).ok).toBe(false);
     expect(verifyOkxEvm(w.address, msg, mine.slice(0, -2))).toMatchObject({ ok: false, reason: expect.stringMatching(/65 bytes/) });
     expect(verifyOkxEvm('0x1234', msg, mine)).toMatchObject({ ok: false, reason: expect.stringMatching(/not an EVM address/) });
+  });
+});
+
+describe('TRON (OKX rows on network TRON)', () => {
+  it('the real 2025 row verifies (TIP-191 digest)', () => {
+    const r = rows('okx_por_signatures_2025.csv').find((x) => x[1] === 'TRON')!;
+    expect(verifyTronMessage(r[2]!, r[5]!, r[3]!)).toMatchObject({ ok: true, scheme: 'tron-tip191' });
+    expect(verifyTronMessage(r[2]!, 'OKC_DTT_AUP2026', r[3]!).ok).toBe(false);
+  });
+  it('a generated v1 signature (keccak32 digest) verifies; another address does not', () => {
+    // Written out here: digest = keccak256("\x19TRON Signed Message:\n32" ‖ keccak256(msg)),
+    // address = base58check(0x41 ‖ EVM address).
+    const key = new SigningKey('0x' + '33'.repeat(32));
+    const msg = 'por tron snapshot 7';
+    const digest = keccak256(concat([toUtf8Bytes('\x19TRON Signed Message:\n32'), getBytes(keccak256(toUtf8Bytes(msg)))]));
+    const sig = key.sign(digest).serialized;
+    const evmAddr = new Wallet(key.privateKey).address;
+    const tronAddr = createBase58check(sha256).encode(Uint8Array.of(0x41, ...getBytes(evmAddr)));
+    expect(tronAddr.startsWith('T')).toBe(true);
+    expect(verifyTronMessage(tronAddr, msg, sig)).toMatchObject({ ok: true, scheme: 'tron-keccak32' });
+    expect(verifyTronMessage('TSBg5SM1TXVXneSivmzpZa9hpccLNeYcWq', msg, sig).ok).toBe(false);
+    expect(verifyTronMessage(tronAddr, msg, sig.slice(0, 100))).toMatchObject({ ok: false, reason: expect.stringMatching(/65 bytes/) });
   });
 });
