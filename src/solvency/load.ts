@@ -1,6 +1,7 @@
 // Node-side file readers for the solvency inputs; the parsing itself is pure (./index.ts).
 import { readFile } from 'node:fs/promises';
 import { porError } from '../errors/index.js';
+import { rescale } from '../money/index.js';
 import type { AssetRegistry } from '../assets/index.js';
 import { parsePrices, parseReserveBalances, type Prices, type ReserveRow } from './index.js';
 
@@ -12,9 +13,60 @@ async function readText(file: string): Promise<string> {
   }
 }
 
-/** Reads a reserve balances CSV (`chain,address,asset,balance`); see parseReserveBalances. */
+/**
+ * Reads reserve balances: a CSV (`chain,address,asset,balance`, see parseReserveBalances), or the
+ * reserves.json that `por reserves --out` writes (format por-reserves), whose counted addresses
+ * become rows. A balance that document could not read stops here: it never becomes a zero.
+ */
 export async function readReserveBalances(file: string, registry: AssetRegistry): Promise<ReserveRow[]> {
-  return parseReserveBalances(await readText(file), registry, file);
+  const text = await readText(file);
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.trimStart().startsWith('{')) return reserveRowsFromDocument(body, registry, file);
+  return parseReserveBalances(text, registry, file);
+}
+
+function reserveRowsFromDocument(text: string, registry: AssetRegistry, file: string): ReserveRow[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw porError('BAD_INPUT', `not valid JSON: ${(err as Error).message}`, { file }, err);
+  }
+  const bad = (message: string, field?: string): never => {
+    throw porError('BAD_INPUT', message, field === undefined ? { file } : { file, field });
+  };
+  const d = doc as { format?: unknown; version?: unknown; chains?: unknown; addresses?: unknown };
+  if (d.format !== 'por-reserves') bad('expected a reserve balances CSV or a por-reserves document (reserves.json from `por reserves --out`)', 'format');
+  if (d.version !== 1) bad(`unsupported version ${String(d.version)}; this por reads version 1`, 'version');
+  if (!Array.isArray(d.addresses)) bad('"addresses" must be an array', 'addresses');
+  const chains = Array.isArray(d.chains) ? (d.chains as Array<{ name?: unknown; error?: unknown }>) : [];
+  const rows: ReserveRow[] = [];
+  (d.addresses as unknown[]).forEach((raw, i) => {
+    const at = `addresses[${i}]`;
+    const a = raw as { chain?: unknown; address?: unknown; counted?: unknown; balances?: unknown };
+    if (typeof a !== 'object' || a === null) bad('must be an object', at);
+    if (a.counted !== true) return;
+    if (typeof a.chain !== 'string' || typeof a.address !== 'string') bad('needs "chain" and "address" strings', at);
+    const chain = a.chain as string;
+    const address = a.address as string;
+    const chainError = chains.find((c) => c.name === chain)?.error;
+    if (chainError !== undefined) throw porError('NETWORK', `chain ${chain} could not be read when this document was made: ${String(chainError)}`, { file, chain });
+    if (!Array.isArray(a.balances)) bad('"balances" must be an array', `${at}.balances`);
+    (a.balances as unknown[]).forEach((rb, j) => {
+      const bf = `${at}.balances[${j}]`;
+      const b = rb as { asset?: unknown; decimals?: unknown; balance?: unknown; error?: unknown };
+      const idx = typeof b.asset === 'string' ? registry.index.get(b.asset) : undefined;
+      if (idx === undefined) throw porError('UNKNOWN_ASSET', `unknown asset ${JSON.stringify(b.asset)}; the asset registry lists ${[...registry.index.keys()].join(', ')}`, { file, field: `${bf}.asset` });
+      if (typeof b.balance !== 'string') {
+        throw porError('NETWORK', `the balance of ${String(b.asset)} was not read (${b.error === undefined ? 'no balance' : String(b.error)}); a missing balance is never counted as zero`, { file, chain, address, field: bf });
+      }
+      if (!/^\d+$/.test(b.balance)) bad('balance must be a string of base-unit digits', `${bf}.balance`);
+      if (typeof b.decimals !== 'number' || !Number.isInteger(b.decimals)) bad('decimals must be an integer', `${bf}.decimals`);
+      const ledger = registry.assets[idx]!.decimals;
+      rows.push({ chain, address, asset: b.asset as string, balance: rescale(BigInt(b.balance as string), b.decimals as number, ledger) });
+    });
+  });
+  return rows;
 }
 
 /** Reads a prices CSV (`asset,usd_price[,time]`); see parsePrices. */

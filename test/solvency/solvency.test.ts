@@ -59,6 +59,24 @@ describe('reserve balances CSV', () => {
   }
 });
 
+describe('reserves.json from `por reserves --out` (por-reserves)', () => {
+  it('turns counted addresses into rows, truncated to ledger precision; uncounted ones are left out', async () => {
+    expect(await readReserveBalances('test/fixtures/solvency/reserves-doc.json', registry)).toEqual([
+      // 1.234567891234567891 ETH → 1.23456789 at 8 decimals
+      { chain: 'ethereum', address: '0xaaaa000000000000000000000000000000000001', asset: 'ETH', balance: 123456789n },
+      { chain: 'ethereum', address: '0xaaaa000000000000000000000000000000000001', asset: 'USDT', balance: 5000000n },
+      { chain: 'bitcoin', address: 'bc1qtest', asset: 'BTC', balance: 150000000n },
+    ]);
+  });
+  it('refuses a balance that could not be read rather than count it as zero', async () => {
+    const e = await readReserveBalances('test/fixtures/solvency/reserves-doc-unread.json', registry).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(PorError);
+    expect((e as PorError).code).toBe('NETWORK');
+    expect((e as PorError).message).toMatch(/HTTP 503 after 3 retries\); a missing balance is never counted as zero/);
+    expect((e as PorError).info).toMatchObject({ chain: 'bitcoin', address: 'bc1qtest' });
+  });
+});
+
 describe('prices CSV', () => {
   it('reads prices and the optional shared time', () => {
     const p = parsePrices('asset,usd_price,time\nBTC,1,2026-01-01T00:00:00Z\nETH,2,2026-01-01T00:00:00Z\nUSDT,1,2026-01-01T00:00:00Z\nUSDC,1,2026-01-01T00:00:00Z\nXTK,0.01,2026-01-01T00:00:00Z\n', registry);
