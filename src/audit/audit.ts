@@ -110,19 +110,23 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
     }
     // Liabilities from the root (what users verify against), with the report's bad-debt figures,
     // which only the exchange's user data can show (the audit takes them as stated).
-    const fromRoot: LiabilityTotals = { asset: a.symbol, gross: BigInt(sum.equity), debt: BigInt(sum.debt) };
+    const fromRoot: LiabilityTotals = { asset: a.symbol, gross: BigInt(sum.equityUnits), debt: BigInt(sum.debtUnits) };
     if (row.badDebt) fromRoot.badDebt = { gross: BigInt(row.badDebt.grossUnits), debt: BigInt(row.badDebt.debtUnits) };
     liabilities.push(fromRoot);
-    const ok = sum.equity === row.grossLiabilitiesUnits && sum.debt === row.userDebtUnits;
     const f = (u: string) => formatAmount(BigInt(u), a.decimals);
+    // The text beside the units must say the same (por verify refuses a root where it does not).
+    const textOk = (sum.equity === undefined || sum.equity === f(sum.equityUnits)) && (sum.debt === undefined || sum.debt === f(sum.debtUnits));
+    const ok = textOk && sum.equityUnits === row.grossLiabilitiesUnits && sum.debtUnits === row.userDebtUnits;
     add({
       name: 'root-sums',
       status: ok ? 'pass' : 'fail',
       subject: a.symbol,
       detail: ok
-        ? `the Merkle root's sums (owed ${f(sum.equity)}, debt ${f(sum.debt)}) are the liabilities the report states`
-        : `the Merkle root commits to owed ${f(sum.equity)} / debt ${f(sum.debt)}, but the report states owed ${row.grossLiabilities} / debt ${row.userDebt}: users verify their proofs against the root, so the stated liabilities are not the ones they checked`,
-      evidence: { rootEquity: sum.equity, rootDebt: sum.debt, reportGross: row.grossLiabilitiesUnits, reportDebt: row.userDebtUnits },
+        ? `the Merkle root's sums (owed ${f(sum.equityUnits)}, debt ${f(sum.debtUnits)}) are the liabilities the report states`
+        : !textOk
+          ? `the Merkle root's sums as text (${sum.equity} / ${sum.debt}) differ from its base units (${f(sum.equityUnits)} / ${f(sum.debtUnits)})`
+          : `the Merkle root commits to owed ${f(sum.equityUnits)} / debt ${f(sum.debtUnits)}, but the report states owed ${row.grossLiabilities} / debt ${row.userDebt}: users verify their proofs against the root, so the stated liabilities are not the ones they checked`,
+      evidence: { rootEquity: sum.equityUnits, rootDebt: sum.debtUnits, reportGross: row.grossLiabilitiesUnits, reportDebt: row.userDebtUnits },
     });
     const net = BigInt(row.grossLiabilitiesUnits) - BigInt(row.userDebtUnits);
     if (net.toString() !== row.netLiabilitiesUnits) {

@@ -55,7 +55,7 @@ export function assembleReport(input: AssembleInput): Report {
   // proofs against totals that are not the ones the ratios use.
   for (const l of input.liabilities) {
     const s = merkleRoot.sums.find((x) => x.asset === l.asset);
-    if (!s || BigInt(s.equity) !== l.gross || BigInt(s.debt) !== l.debt) {
+    if (!s || BigInt(s.equityUnits) !== l.gross || BigInt(s.debtUnits) !== l.debt) {
       throw porError('INTERNAL', `Merkle root sums for ${l.asset} differ from the liabilities totals`, { field: `merkleRoot.sums` });
     }
   }

@@ -49,8 +49,8 @@ export function parseReport(json: unknown, file = 'report.json'): Report {
   arr(root.sums, 'merkleRoot.sums').forEach((s, i) => {
     const o = obj(s, `merkleRoot.sums[${i}]`);
     str(o.asset, `merkleRoot.sums[${i}].asset`);
-    str(o.equity, `merkleRoot.sums[${i}].equity`, UINT, 'integer text');
-    str(o.debt, `merkleRoot.sums[${i}].debt`, UINT, 'integer text');
+    str(o.equityUnits, `merkleRoot.sums[${i}].equityUnits`, UINT, 'integer text');
+    str(o.debtUnits, `merkleRoot.sums[${i}].debtUnits`, UINT, 'integer text');
   });
   arr(r.addresses, 'addresses').forEach((a, i) => {
     const at = `addresses[${i}]`;

@@ -4,12 +4,24 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic, toJson } from '../io/node.js';
+import { readJsonFile, writeFileAtomic, toJson } from '../io/node.js';
 import { porError } from '../errors/index.js';
-import { canonicalJson } from './assemble.js';
+import type { AssetRegistry } from '../assets/index.js';
+import type { Reporter } from '../progress/index.js';
+import type { Snapshot } from '../ingest/index.js';
+import { parseWalletManifest, readReserves, toReserveRows } from '../reserves/index.js';
+import { assessBadDebt, computeSolvency, type BadDebt } from '../solvency/index.js';
+import { readPrices } from '../solvency/load.js';
+import { verifyBitcoinMessage } from '../signatures/bitcoin.js';
+import { assembleReport, canonicalJson } from './assemble.js';
+import { addressesFromReserves, chainsFromReserves } from './from-reserves.js';
+import type { LiabilityTotals } from './solvency.js';
 import { renderReportHtml } from './html.js';
 import { signReport, type ReportSignature } from './signature.js';
 import type { Report } from './types.js';
+
+/** Written into every report; keep in step with package.json (a test checks). */
+export const TOOL_VERSION = '0.1.0';
 
 export const REPORT_FILE = 'report.json';
 export const SIGNATURE_FILE = 'report.sig.json';
@@ -63,4 +75,91 @@ export async function publishReport(dir: string, report: Report, opts: PublishOp
 export function signaturePathFor(reportFile: string): string {
   if (reportFile.endsWith(`/${REPORT_FILE}`) || reportFile === REPORT_FILE) return reportFile.slice(0, -REPORT_FILE.length) + SIGNATURE_FILE;
   return reportFile.replace(/\.json$/, '') + '.sig.json';
+}
+
+export interface PublishFromBuildOptions {
+  outDir: string;
+  registry: AssetRegistry;
+  snapshot: Snapshot;
+  snapshotId: string;
+  /** DIR/root.json's content, as the Merkle stage returned it. */
+  root: Record<string, unknown>;
+  walletsFile: string;
+  rpc: Record<string, string>;
+  blocks?: Record<string, bigint>;
+  confirmations?: number;
+  pricesFile?: string;
+  signKeyFile?: string;
+  exchange?: string;
+  toolVersion: string;
+  reporter: Reporter;
+}
+
+/**
+ * The publish half of `por build`: reads every reserve address at a pinned block, computes per-asset
+ * solvency against the snapshot's totals (bad debt assessed when prices are given) and writes
+ * report.json, report.sig.json and report.html next to root.json.
+ */
+export async function publishFromBuild(o: PublishFromBuildOptions): Promise<Published & { report: Report }> {
+  const wallets = parseWalletManifest(await readJsonFile(o.walletsFile), o.walletsFile, o.registry);
+  if (wallets.snapshot.id !== o.snapshotId) {
+    throw porError('BAD_INPUT', `the wallet manifest is for snapshot "${wallets.snapshot.id}", but --snapshot-id is "${o.snapshotId}": ownership signatures must bind this snapshot`, { file: o.walletsFile, field: 'snapshot.id' });
+  }
+  const reserves = await readReserves({
+    wallets,
+    registry: o.registry,
+    rpc: o.rpc,
+    ...(o.blocks ? { blocks: o.blocks } : {}),
+    ...(o.confirmations !== undefined ? { confirmations: o.confirmations } : {}),
+    reporter: o.reporter,
+    verifyBitcoin: (address, message, sig, network) => verifyBitcoinMessage(address, message, sig, network === 'mainnet' || network === undefined ? 'bitcoin' : 'testnet'),
+  });
+  // Refuses (NETWORK) when a chain or a counted balance could not be read: never a partial report.
+  const reserveRows = toReserveRows(reserves, o.registry);
+  const chains = chainsFromReserves(reserves);
+  const addresses = addressesFromReserves(reserves, wallets);
+  const notes: string[] = [];
+  let badDebt: BadDebt | undefined;
+  let prices;
+  if (o.pricesFile !== undefined) {
+    prices = await readPrices(o.pricesFile, o.registry);
+    badDebt = assessBadDebt(o.snapshot.debtors(), o.registry, prices);
+    notes.push(
+      badDebt.users
+        ? `${badDebt.users} user${badDebt.users === 1 ? '' : 's'} had total equity below zero at snapshot prices (bad debt of ${badDebt.usd} USD): their loans are not counted as repayable.`
+        : 'No user had total equity below zero at snapshot prices (no bad debt).',
+    );
+  } else {
+    notes.push('Bad debt was not assessed (no prices given): every user debt was counted as repayable.');
+  }
+  const liabilities: LiabilityTotals[] = o.snapshot.totals.map((t, i) => {
+    const l: LiabilityTotals = { asset: t.asset, gross: t.gross, debt: t.debt };
+    if (badDebt) l.badDebt = { gross: badDebt.gross[i]!, debt: badDebt.debt[i]! };
+    return l;
+  });
+  if (o.snapshot.exchangeOwned.accounts.length) {
+    notes.push(`${o.snapshot.exchangeOwned.accounts.length} exchange-owned account${o.snapshot.exchangeOwned.accounts.length === 1 ? '' : 's'} (insurance fund and the like) were left out of user liabilities.`);
+  }
+  const snapshotTime = wallets.snapshot.time;
+  const report = assembleReport({
+    snapshot: { id: o.snapshotId, time: new Date(snapshotTime).toISOString() },
+    registry: o.registry,
+    root: o.root,
+    liabilities,
+    chains,
+    addresses,
+    tool: { name: 'por', version: o.toolVersion },
+    ...(o.exchange !== undefined ? { exchange: o.exchange } : {}),
+    notes,
+  });
+  // A second computation by the solvency stage must agree to the unit (a bug here would be silent).
+  const check = computeSolvency({ registry: o.registry, totals: o.snapshot.totals, reserves: reserveRows, ...(prices && badDebt ? { prices, badDebt } : {}) });
+  for (const a of check.assets) {
+    const row = report.solvency.find((r) => r.asset === a.asset);
+    if (!row || row.reservesUnits !== a.reserves.toString() || row.liabilitiesUnits !== a.liabilities.toString() || row.covered !== a.solvent) {
+      throw porError('INTERNAL', `report and solvency stage disagree on ${a.asset}`, { field: 'solvency' });
+    }
+  }
+  const published = await publishReport(o.outDir, report, { ...(o.signKeyFile !== undefined ? { signKeyFile: o.signKeyFile } : {}) });
+  return { ...published, report };
 }

@@ -39,7 +39,8 @@ export interface ReportMerkleRoot {
   leafCount: number | string;
   hash: string;
   assets: unknown;
-  sums: { asset: string; equity: string; debt: string }[];
+  /** Per asset: equity and debt sums as exact decimal text and as base units (`…Units`). */
+  sums: { asset: string; equity: string; debt: string; equityUnits: string; debtUnits: string }[];
   [key: string]: unknown;
 }
 

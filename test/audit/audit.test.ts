@@ -123,10 +123,16 @@ describe('each tampering is caught by the right check', () => {
 
   it('a root sum edited', async () => {
     const r = await auditTampered((x) => {
-      x.merkleRoot.sums[0]!.equity = '600000000';
+      x.merkleRoot.sums[0]!.equityUnits = '600000000';
+      x.merkleRoot.sums[0]!.equity = '6.00000000';
     });
     expect(failed(r)).toEqual(['root-sums']);
     expect(r.checks.find((c) => c.name === 'root-sums' && c.status === 'fail')!.subject).toBe('ETH');
+    // only the text edited: caught too
+    const t = await auditTampered((x) => {
+      x.merkleRoot.sums[1]!.equity = '1.000000';
+    });
+    expect(failed(t)).toEqual(['root-sums']);
   });
 
   it('a block hash edited', async () => {

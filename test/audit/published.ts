@@ -13,6 +13,7 @@ import { assembleReport } from '../../src/report/assemble.js';
 import { addressesFromReserves, chainsFromReserves } from '../../src/report/from-reserves.js';
 import { publishReport } from '../../src/report/publish.js';
 import type { Report } from '../../src/report/types.js';
+import { formatAmount } from '../../src/money/index.js';
 
 export const E18 = 10n ** 18n;
 export const keyOf = (label: string) => keccak256(toUtf8Bytes(`por audit TEST ONLY key: ${label}`));
@@ -81,7 +82,10 @@ export async function publishOnAnvil(snapshotId: string): Promise<Publication> {
       leafCount: 7,
       hash: '0x' + 'ab'.repeat(32),
       assets: ['ETH', 'USDT'],
-      sums: liabilities.map((l) => ({ asset: l.asset, equity: l.gross.toString(), debt: l.debt.toString() })),
+      sums: liabilities.map((l, i) => {
+        const d = [8, 6][i]!;
+        return { asset: l.asset, equity: formatAmount(l.gross, d), debt: formatAmount(l.debt, d), equityUnits: l.gross.toString(), debtUnits: l.debt.toString() };
+      }),
     };
     const report = assembleReport({
       snapshot,

@@ -31,9 +31,9 @@ export const root = {
   hash: '0x' + '11'.repeat(32),
   assets: ['ETH', 'USDT', 'XT'],
   sums: [
-    { asset: 'ETH', equity: '200000000', debt: '10000000' },
-    { asset: 'USDT', equity: '900000000', debt: '0' },
-    { asset: 'XT', equity: '5000', debt: '0' },
+    { asset: 'ETH', equity: '2.00000000', debt: '0.10000000', equityUnits: '200000000', debtUnits: '10000000' },
+    { asset: 'USDT', equity: '900.000000', debt: '0.000000', equityUnits: '900000000', debtUnits: '0' },
+    { asset: 'XT', equity: '50.00', debt: '0.00', equityUnits: '5000', debtUnits: '0' },
   ],
 };
 

@@ -71,7 +71,7 @@ describe('assembleReport', () => {
 
   it('refuses a root whose sums are not the stated liabilities, or another snapshot', () => {
     const base = { snapshot: SNAPSHOT, registry, liabilities, chains: makeReport().chains, addresses: addresses(), tool: { name: 'por', version: 't' } };
-    const bad = { ...root, sums: [{ asset: 'ETH', equity: '200000001', debt: '10000000' }, ...root.sums.slice(1)] };
+    const bad = { ...root, sums: [{ asset: 'ETH', equity: '2.00000001', debt: '0.10000000', equityUnits: '200000001', debtUnits: '10000000' }, ...root.sums.slice(1)] };
     expect(() => assembleReport({ ...base, root: bad })).toThrow(/differ from the liabilities/);
     expect(() => assembleReport({ ...base, root: { ...root, snapshotId: 'other' } })).toThrow(/snapshot "other"/);
     const dup = [...addresses(), { ...addresses()[0]!, address: '0x00000000000000000000000000000000000000A1' }];
@@ -101,7 +101,7 @@ describe('canonical JSON and parseReport', () => {
       ['chains[0].block.number', (x) => (x.chains[0].block.number = 12)],
       ['addresses[1].balances[0].units', (x) => (x.addresses[1].balances[0].units = '1.5')],
       ['addresses[0].balances[0].asset', (x) => (x.addresses[0].balances[0].asset = 'DOGE')],
-      ['merkleRoot.sums[0].equity', (x) => (x.merkleRoot.sums[0].equity = '-1')],
+      ['merkleRoot.sums[0].equityUnits', (x) => (x.merkleRoot.sums[0].equityUnits = '-1')],
       ['solvency[0].ratio', (x) => (x.solvency[0].ratio = '1e5')],
     ];
     for (const [field, mutate] of cases) {

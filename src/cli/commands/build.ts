@@ -6,6 +6,10 @@ import { buildTree } from '../../merkle/build.js';
 import { readSecretFile } from '../../merkle/secret.js';
 import { DEFAULT_HEIGHT } from '../../merkle/core.js';
 import { porError } from '../../errors/index.js';
+// --- publish (report.json, signature, report.html): see src/report/publish.ts ---
+import { publishFromBuild, TOOL_VERSION } from '../../report/publish.js';
+import { reportVerdict } from '../../report/html.js';
+import { parseRpcOptions } from './audit-por.js';
 
 export interface BuildArgs {
   snapshot: string;
@@ -16,6 +20,14 @@ export interface BuildArgs {
   height: number;
   threads?: number;
   force: boolean;
+  // --- publish options (all optional; --wallets turns publishing on) ---
+  wallets?: string;
+  rpc: string[];
+  block: string[];
+  confirmations?: number;
+  prices?: string;
+  signKeyFile?: string;
+  exchange?: string;
 }
 
 export const buildCommand = defineCommand<BuildArgs>({
@@ -41,6 +53,14 @@ export const buildCommand = defineCommand<BuildArgs>({
       .option('height', { type: 'number', default: DEFAULT_HEIGHT, describe: 'Tree height: room for 2^height users; every proof has this many steps' })
       .option('threads', { type: 'number', describe: 'Hashing threads (default: 2, or 1 on a one-core machine); the root is the same for any number' })
       .option('force', { type: 'boolean', default: false, describe: 'Replace root.json and store/ if DIR already has them' })
+      // --- publish: with --wallets, also read reserves and write report.json, report.sig.json, report.html ---
+      .option('wallets', { type: 'string', describe: 'Publish: wallet manifest (format por-wallets) of the reserve addresses and their ownership proofs' })
+      .option('rpc', { type: 'string', array: true, default: [] as string[], describe: 'Publish: CHAIN=URL node for each chain of the manifest (repeatable)' })
+      .option('block', { type: 'string', array: true, default: [] as string[], describe: 'Publish: CHAIN=NUMBER block to read reserves at (default: latest − --confirmations)' })
+      .option('confirmations', { type: 'number', describe: 'Publish: depth below the head when no --block is given (default 0)' })
+      .option('prices', { type: 'string', describe: 'Publish: prices CSV (asset,usd_price) to assess bad debt at snapshot prices' })
+      .option('sign-key-file', { type: 'string', describe: "Publish: file holding the exchange's hex private key; signs report.json (EIP-191) into report.sig.json" })
+      .option('exchange', { type: 'string', describe: 'Publish: the exchange name shown on report.html' })
       .example('por build samples/liabilities.csv --assets samples/assets.json --secret-file secret.key --snapshot-id 2026-11-24 --out tree/', '')
       .epilogue('Exit codes: 0 built; 2 bad input (a duplicate user, a balance above the leaf bound, an unreadable file).') as never,
   run: async (args, ctx): Promise<ExitCode> => {
@@ -51,6 +71,43 @@ export const buildCommand = defineCommand<BuildArgs>({
     const opts: Parameters<typeof buildTree>[1] = { secret, snapshotId: args.snapshotId, height: args.height, outDir: args.out, reporter: ctx.reporter, overwrite: args.force };
     if (args.threads !== undefined) opts.threads = args.threads;
     const res = await buildTree(snapshot, opts);
+    // --- publish block (owned by the report stage) ---
+    let publishExit: ExitCode = EXIT.OK;
+    if (args.wallets === undefined && (args.rpc.length || args.block.length || args.prices !== undefined || args.signKeyFile !== undefined)) {
+      throw porError('BAD_USAGE', '--rpc, --block, --prices and --sign-key-file publish a report: give --wallets too');
+    }
+    if (args.wallets !== undefined) {
+      const blocks: Record<string, bigint> = {};
+      for (const [chain, n] of Object.entries(parseRpcOptions(args.block))) {
+        if (!/^\d+$/.test(n)) throw porError('BAD_USAGE', `--block ${chain}=${n}: the block must be a number`, { field: 'block' });
+        blocks[chain] = BigInt(n);
+      }
+      const pub = await publishFromBuild({
+        outDir: args.out,
+        registry,
+        snapshot,
+        snapshotId: args.snapshotId,
+        root: res.root as unknown as Record<string, unknown>,
+        walletsFile: args.wallets,
+        rpc: parseRpcOptions(args.rpc),
+        blocks,
+        ...(args.confirmations !== undefined ? { confirmations: args.confirmations } : {}),
+        ...(args.prices !== undefined ? { pricesFile: args.prices } : {}),
+        ...(args.signKeyFile !== undefined ? { signKeyFile: args.signKeyFile } : {}),
+        ...(args.exchange !== undefined ? { exchange: args.exchange } : {}),
+        toolVersion: TOOL_VERSION,
+        reporter: ctx.reporter,
+      });
+      const v = reportVerdict(pub.report);
+      if (ctx.json) {
+        ctx.printJson({ format: 'por-build', version: 1, root: res.root, report: { file: pub.reportFile, signature: pub.signatureFile ?? null, html: pub.htmlFile, signer: pub.signature?.signer ?? null, verdict: v.level, solvency: pub.report.solvency } });
+        return v.level === 'fail' ? EXIT.CHECK_FAILED : EXIT.OK;
+      }
+      ctx.print(`${v.title}\nwrote ${pub.reportFile}${pub.signatureFile ? `, ${pub.signatureFile} (signer ${pub.signature!.signer})` : ' (unsigned: give --sign-key-file)'} and ${pub.htmlFile}`);
+      // The tree summary follows as usual; the exit code says whether every asset is covered.
+      if (v.level === 'fail') publishExit = EXIT.CHECK_FAILED;
+    }
+    // --- end publish block ---
     if (ctx.json) {
       ctx.printJson(res.root);
       return EXIT.OK;
@@ -67,6 +124,6 @@ export const buildCommand = defineCommand<BuildArgs>({
         `next: por proof --store ${args.out} --user ID, or --all --out DIR`,
       ].join('\n'),
     );
-    return EXIT.OK;
+    return publishExit;
   },
 });

@@ -1,5 +1,7 @@
 // `por report verify-signature` and `por report render`: the published report's signature and page.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { defineCommand, EXIT, type GlobalArgs } from '../context.js';
 import { porError } from '../../errors/index.js';
@@ -48,7 +50,18 @@ const render = defineCommand({
       .option('verify-page', { type: 'string', describe: 'Relative link to the offline proof checker (e.g. verify.html)' }),
   run: async (args, ctx) => {
     const report = parseReport(await readJsonFile(args.report), args.report);
-    const html = await renderReportHtml(report, args.verifyPage !== undefined ? { verifyPage: args.verifyPage } : {});
+    const opts: Parameters<typeof renderReportHtml>[1] = {};
+    if (args.verifyPage !== undefined) opts.verifyPage = args.verifyPage;
+    // Name the signature on the page only if it really signs these bytes.
+    const sigFile = signaturePathFor(args.report);
+    if (existsSync(sigFile)) {
+      const sig = parseSignature(await readJsonFile(sigFile), sigFile);
+      if (checkReportSignature(await readBytes(args.report), sig).ok) {
+        opts.signatureFile = basename(sigFile);
+        opts.signer = sig.signer;
+      } else ctx.reporter.warn(`${sigFile} does not sign ${args.report}; the page will say the report is unsigned`);
+    }
+    const html = await renderReportHtml(report, opts);
     await writeFileAtomic(args.out, html);
     if (ctx.json) ctx.printJson({ format: 'por-render', version: 1, out: args.out });
     ctx.print(`wrote ${args.out}`);
