@@ -154,3 +154,11 @@ describe('report signature (EIP-191 over the file bytes)', () => {
     await expect(signReport(bytes, 'hello', 's')).rejects.toThrow(/private key/);
   });
 });
+
+describe('tool version', () => {
+  it('matches package.json', async () => {
+    const { TOOL_VERSION } = await import('../../src/report/publish.js');
+    const { readFile } = await import('node:fs/promises');
+    expect(TOOL_VERSION).toBe(JSON.parse(await readFile('package.json', 'utf8')).version);
+  });
+});

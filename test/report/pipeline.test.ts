@@ -1,0 +1,79 @@
+// The whole story on the samples: por build publishes, a user verifies their proof against the
+// report, a journalist checks the signature and audits with their own nodes. demoChain() starts a
+// private anvil and an Esplora fixture, funded from samples/demo-funding.json.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Wallet } from 'ethers';
+import { demoChain } from '../../scripts/demo-chain.mjs';
+
+// Spawned asynchronously: the Esplora fixture answers from this process's event loop.
+function por(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/por.mjs', ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+const KEY = '0x' + '4'.repeat(64);
+let chain: Awaited<ReturnType<typeof demoChain>>;
+let dir: string;
+let rpcArgs: string[];
+
+beforeAll(async () => {
+  chain = await demoChain();
+  dir = await mkdtemp(join(tmpdir(), 'por-pipeline-'));
+  await writeFile(join(dir, 'secret.key'), 'b'.repeat(64), { mode: 0o600 });
+  await writeFile(join(dir, 'sign.key'), KEY, { mode: 0o600 });
+  rpcArgs = Object.entries(chain.rpc).flatMap(([k, v]) => ['--rpc', `${k}=${v}`]);
+});
+afterAll(async () => chain?.stop());
+
+describe('build → publish → verify → audit on the samples', () => {
+  it('por build writes root, store, report.json, its signature and report.html', async () => {
+    const blocks = Object.entries(chain.blocks).flatMap(([k, v]) => ['--block', `${k}=${v}`]);
+    const r = await por(['build', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--secret-file', join(dir, 'secret.key'), '--snapshot-id', 'demo-2026-11-24', '--out', join(dir, 'out'), '--wallets', 'samples/wallets.json', ...rpcArgs, ...blocks, '--prices', 'samples/prices.csv', '--sign-key-file', join(dir, 'sign.key'), '--exchange', 'Demo Exchange', '--json']);
+    expect(r.stderr).not.toMatch(/error/);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.report.signer).toBe(new Wallet(KEY).address);
+    const report = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8'));
+    const eth = report.solvency.find((s: { asset: string }) => s.asset === 'ETH');
+    // samples/demo-funding.json at the snapshot block, each wallet truncated to 8 dp:
+    // 1500.25 + 500.12345678 (500.123456789012345678) + 6000 + 1500 (custody, EIP-1271) = 9500.37345678
+    expect(eth.reserves).toBe('9500.37345678');
+    // BTC: 600 + 80.5 (two bitcoin wallets, sats at height 870000)
+    expect(report.solvency.find((s: { asset: string }) => s.asset === 'BTC').reserves).toBe('680.50000000');
+    expect(report.merkleRoot).toMatchObject({ snapshotId: 'demo-2026-11-24' });
+    expect(report.merkleRoot).not.toHaveProperty('format');
+    expect(report.addresses).toHaveLength(6);
+  });
+
+  it('the signature verifies for the exchange key', async () => {
+    const r = await por(['report', 'verify-signature', join(dir, 'out', 'report.json'), '--signer', new Wallet(KEY).address]);
+    expect(r.status).toBe(0);
+  });
+
+  it("a user's proof verifies against the published report", async () => {
+    const p = await por(['proof', '--store', join(dir, 'out'), '--user', 'alice', '--out', join(dir, 'alice.json')]);
+    expect(p.status).toBe(0);
+    const v = await por(['verify', join(dir, 'alice.json'), '--report', join(dir, 'out', 'report.json')]);
+    expect(v.status).toBe(0);
+  });
+
+  it('the audit from independent nodes passes (the exchange token is only a warning)', async () => {
+    const r = await por(['audit', join(dir, 'out', 'report.json'), ...rpcArgs, '--signer', new Wallet(KEY).address, '--json']);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.summary.fail).toBe(0);
+    expect(doc.checks.filter((c: { status: string }) => c.status === 'warn').map((c: { name: string }) => c.name)).toEqual(['exchange-token']);
+    // 4 ethereum addresses (12 balances) + 2 bitcoin addresses
+    expect(doc.checks.filter((c: { name: string; status: string }) => c.name === 'balance' && c.status === 'pass')).toHaveLength(14);
+  });
+});
