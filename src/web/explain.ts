@@ -180,24 +180,46 @@ export function normaliseRootHash(text: string): { ok: true; hash: string } | { 
  * a verifier that adds a "-v2" suffix or a new name still gets a sensible sentence; a name that
  * matches nothing falls back to the check's own detail.
  */
+const SNAPSHOT =
+  'Your proof belongs to a different snapshot (a different date’s report) than the published report you gave. Use the report published for the same date as your proof.';
+const LEAF =
+  'Your entry in the tree does not match the user ID, secret code (salt) and balances written in your proof file. The file was changed after it was made, or it describes different balances.';
+const NEGATIVE =
+  'A part of the tree next to yours claims a negative or impossibly large balance. An exchange could use that to cancel out what it owes you, so the proof is rejected.';
+const OVERFLOW =
+  'Adding up the balances along your path gives a number too large for the scheme, a trick that makes totals wrap around to small values and hide debts.';
+const PUBLISHED_HASH =
+  'Following your proof up to the top of the tree gives a different fingerprint (root hash) than the one the exchange published. Your balances are not shown to be part of the published total.';
+const STEP = 'A step on the path from your entry to the top of the tree does not match what the rules compute, so the proof does not connect your balances to the total.';
+
 const EXACT: Record<string, string> = {
-  format: 'The file is not in the expected proof format.',
+  // por's own proofs (src/verify/por.ts).
+  format: 'The file is not a por proof of a version this page knows.',
+  'well-formed': 'The proof file is incomplete or has fields that should not be there, so it cannot be trusted as made by the exchange’s tool.',
   'spec-version': 'The proof was made with a version of the rules this page does not know.',
-  'snapshot-id':
-    'Your proof belongs to a different snapshot (a different date’s report) than the published report you gave. Use the report published for the same date as your proof.',
-  'leaf-hash':
-    'Your entry in the tree does not match the user ID, code (salt) and balances written in your proof file. The file was changed after it was made, or it describes different balances.',
+  snapshot: SNAPSHOT,
+  'snapshot-id': SNAPSHOT,
+  assets: 'The proof lists different assets (or different decimal places) than the published report, so they describe different things.',
+  height: 'The path from your entry to the top of the tree has the wrong number of steps for this tree.',
+  'leaf-values':
+    'Your balances as written in the proof are not valid: one is negative, too large for the scheme, or was edited so that it no longer matches its encoded form.',
   'leaf-bounds': 'One of your balances is outside the range the scheme allows (negative or too large), so it could be used to distort the totals.',
-  'leaf-values': 'One of your balances is outside the range the scheme allows (negative or too large), so it could be used to distort the totals.',
-  'sibling-sum-non-negative':
-    'A part of the tree next to yours claims a negative balance. An exchange could use that to cancel out what it owes you, so the proof is rejected.',
-  'sum-overflow': 'Adding up the balances along your path gives a number too large for the scheme, a trick that can make totals wrap around to small values.',
+  'user-hash': 'Your user code in the file does not match your user ID and secret code (salt or nonce). The file was changed after it was made, or it belongs to someone else.',
+  'leaf-hash': LEAF,
+  position: 'The left/right directions along your path do not agree with your position in the tree, so the path cannot be followed as written.',
+  'sibling-sums': NEGATIVE,
+  'sibling-sum-non-negative': NEGATIVE,
+  'no-overflow': OVERFLOW,
+  'sum-overflow': OVERFLOW,
   'node-sums': 'The totals along your path do not add up: a higher part of the tree does not equal the sum of the two parts below it.',
   'path-length': 'The path from your entry to the top of the tree has the wrong number of steps for this tree.',
   'root-hash':
-    'Following your proof up to the top of the tree gives a different fingerprint (root hash) than the published one. Your balances may not be included in the published total.',
-  'root-sums': 'The totals at the top of your proof differ from the totals the exchange published. Your balances may not be included in the published total.',
-  'root-height': 'The tree in your proof has a different height than the published one.',
+    'Following your proof up to the top of the tree does not give the fingerprint (root hash) written in the proof. The proof was altered, or it does not connect your balances to that root.',
+  'root-sums': 'The totals at the top of the tree written in the proof are not what your path adds up to.',
+  'root-height': 'The tree in your proof has a different height than its root says.',
+  'published-root-hash': PUBLISHED_HASH,
+  'published-root-sums':
+    'The totals your proof adds up to differ from the totals the exchange published (its liabilities). Your balances may not be included in the published total.',
   // OKX's formats (src/formats/okx-proof.ts).
   'node-types':
     'The proof’s left/right markers are inconsistent (for example your entry and its neighbour both claim the same side), so the path cannot be followed as written.',
@@ -206,21 +228,22 @@ const EXACT: Record<string, string> = {
   'padding-nodes':
     'A filler entry in the path, which should simply repeat the part of the tree it pairs with (with zero balances), does not. That hides something the proof should show.',
   'path-heights': 'The levels in the path are not numbered one after another from your entry to the top, so the path has gaps or repeats.',
-  'user-hash': 'Your user code in the file does not match your code (nonce) and total balances. The file was changed after it was made, or it describes different balances.',
   'node-hash': 'One of your sub-account entries does not match its balances: the file was changed after it was made.',
   'nodes-sum': 'Your sub-accounts do not add up to the total balances the file shows for you.',
 };
 
 const PATTERNS: Array<[RegExp, string]> = [
-  [/snapshot/, EXACT['snapshot-id']!],
-  [/overflow|wrap|bound|range/, EXACT['sum-overflow']!],
-  [/negative/, EXACT['sibling-sum-non-negative']!],
-  [/root.*(hash)|hash.*root/, EXACT['root-hash']!],
+  [/snapshot/, SNAPSHOT],
+  [/published.*hash/, PUBLISHED_HASH],
+  [/published.*(sum|total)/, EXACT['published-root-sums']!],
+  [/overflow|wrap|bound|range/, OVERFLOW],
+  [/negative/, NEGATIVE],
+  [/root.*hash|hash.*root/, EXACT['root-hash']!],
   [/root.*(sum|total)|(sum|total).*root/, EXACT['root-sums']!],
-  [/root.*height|height/, EXACT['root-height']!],
-  [/leaf|self|nonce|salt|user/, EXACT['leaf-hash']!],
-  [/path|node|parent|sibling|type|side/, 'A step on the path from your entry to the top of the tree does not match what the rules compute, so the proof does not connect your balances to the published total.'],
-  [/version/, EXACT['spec-version']!],
+  [/height/, EXACT['root-height']!],
+  [/leaf|self|nonce|salt|user/, LEAF],
+  [/path|node|parent|sibling|type|side/, STEP],
+  [/version|format/, EXACT['spec-version']!],
 ];
 
 /** One sentence a non-engineer can follow for a failed check. */

@@ -50,16 +50,17 @@ describe('normaliseRootHash', () => {
 
 describe('explainCheck', () => {
   it('plain sentences for the known names, none of them the raw detail', () => {
-    for (const name of ['leaf-hash', 'root-hash', 'root-sums', 'snapshot-id', 'sibling-sum-non-negative', 'sum-overflow', 'node-sums', 'path-length']) {
+    for (const name of ['leaf-hash', 'root-hash', 'root-sums', 'snapshot-id', 'sibling-sum-non-negative', 'sum-overflow', 'node-sums', 'path-length', 'snapshot', 'well-formed', 'assets', 'height', 'leaf-values', 'user-hash', 'position', 'sibling-sums', 'no-overflow', 'published-root-hash', 'published-root-sums', 'format']) {
       const s = explainCheck({ name, detail: 'DETAIL' });
       expect(s).not.toBe('DETAIL');
       expect(s.length).toBeGreaterThan(40);
     }
     expect(explainCheck({ name: 'snapshot-id', detail: '' })).toContain('different snapshot');
-    expect(explainCheck({ name: 'sibling-sum-non-negative', detail: '' })).toContain('negative balance');
+    expect(explainCheck({ name: 'sibling-sums', detail: '' })).toContain('negative or impossibly large balance');
   });
   it('names it does not know by heart are matched by their words', () => {
     expect(explainCheck({ name: 'okx-root-hash', detail: 'x' })).toContain('fingerprint (root hash)');
+    expect(explainCheck({ name: 'published-root-hash-v2', detail: 'x' })).toContain('than the one the exchange published');
     expect(explainCheck({ name: 'path-3-sum', detail: 'x' })).toContain('A step on the path');
   });
   it('a name that matches nothing falls back to the check’s own detail', () => {
