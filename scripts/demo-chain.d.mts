@@ -13,9 +13,12 @@ export function mintBatch(url: string, contract: string, to: string[], amounts: 
 export function setBalances(url: string, addresses: string[], amounts: bigint[]): Promise<void>;
 export function transferFrom(url: string, from: string, to: string, what: { value?: bigint; contract?: string; amount?: bigint }): Promise<void>;
 export function mine(url: string, blocks?: number): Promise<bigint>;
+export function startEsploraFixture(opts: { tip: number; txs: unknown[]; genesis?: string; timeOf?: (height: number) => number }): Promise<{ url: string; stop: () => Promise<void> }>;
+export function demoBitcoinTxs(plan: unknown, snapTime: number): unknown[];
+/** rpc/blocks/latest are keyed by chain name: "ethereum", and "bitcoin" (an Esplora fixture server). */
 export function demoChain(opts?: { quiet?: boolean }): Promise<{
-  rpc: { ethereum: string };
-  blocks: { ethereum: bigint };
-  latest: { ethereum: bigint };
+  rpc: Record<string, string>;
+  blocks: Record<string, bigint>;
+  latest: Record<string, bigint>;
   stop: () => Promise<void>;
 }>;

@@ -6,6 +6,8 @@
 //   …; await chain.stop();
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -158,6 +160,104 @@ export const SAMPLE_TOKENS = [
   { symbol: 'XTK', name: 'Exchange Token (TEST)', decimals: 18, address: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0' },
 ];
 
+const sha = (text) => createHash('sha256').update(text).digest('hex');
+const MAINNET_GENESIS = '000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f';
+
+/**
+ * A local HTTP server answering the Esplora endpoints por reads (/blocks/tip/height,
+ * /block-height/:h, /block/:hash, /address/:a/txs/chain[/:last_txid] paged by 25,
+ * /address/:a/utxo) from a list of Esplora-format transactions. No Bitcoin node can run on these
+ * machines; this stands in for mempool.space / Blockstream in the demo.
+ */
+export async function startEsploraFixture({ tip, txs, genesis = MAINNET_GENESIS, timeOf = (h) => 1_700_000_000 + h * 600 }) {
+  const hashOf = (h) => (h === 0 ? genesis : sha(`demo block ${h}`));
+  const byHash = new Map();
+  for (let h = Math.max(0, tip - 100); h <= tip; h++) byHash.set(hashOf(h), h);
+  byHash.set(genesis, 0);
+  const touches = (t, a) => t.vout.some((o) => o.scriptpubkey_address === a) || t.vin.some((i) => i.prevout?.scriptpubkey_address === a);
+  const server = createHttpServer((req, res) => {
+    const path = req.url ?? '/';
+    const send = (status, body) => res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body));
+    let m;
+    if (path === '/blocks/tip/height') return send(200, String(tip));
+    if ((m = /^\/block-height\/(\d+)$/.exec(path))) return Number(m[1]) <= tip ? send(200, hashOf(Number(m[1]))) : send(404, 'Block not found');
+    if ((m = /^\/block\/([0-9a-f]{64})$/.exec(path))) {
+      const h = byHash.get(m[1]);
+      return h === undefined ? send(404, 'Block not found') : send(200, { id: m[1], height: h, timestamp: timeOf(h) });
+    }
+    if ((m = /^\/address\/([^/]+)\/txs\/chain(?:\/([0-9a-f]{64}))?$/.exec(path))) {
+      const a = decodeURIComponent(m[1]);
+      const all = txs.filter((t) => t.status.confirmed && touches(t, a)).sort((x, y) => y.status.block_height - x.status.block_height);
+      const start = m[2] ? all.findIndex((t) => t.txid === m[2]) + 1 : 0;
+      return send(200, all.slice(start, start + 25));
+    }
+    if ((m = /^\/address\/([^/]+)\/utxo$/.exec(path))) {
+      const a = decodeURIComponent(m[1]);
+      const spent = new Set(txs.flatMap((t) => t.vin.map((i) => `${i.txid}:${i.vout}`)));
+      return send(200, txs.flatMap((t) => t.vout.flatMap((o, n) => (o.scriptpubkey_address === a && !spent.has(`${t.txid}:${n}`) ? [{ txid: t.txid, vout: n, value: o.value, status: t.status }] : []))));
+    }
+    send(404, 'not found');
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}`, stop: () => new Promise((r) => server.close(() => r())) };
+}
+
+/** Runs startEsploraFixture in a child node process; resolves with its URL once it listens. */
+export async function startEsploraProcess(fixture, timeoutMs = 10000) {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve-esplora'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin.end(JSON.stringify(fixture));
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('Esplora fixture server did not start')), timeoutMs);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /^(http:\/\/\S+)\n/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`Esplora fixture server exited (${code})`)));
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return { url, pid: child.pid, stop };
+}
+
+/** Esplora-format history for the demo's bitcoin wallets (samples/demo-funding.json "bitcoin"). */
+export function demoBitcoinTxs(plan, snapTime) {
+  const S = plan.snapshotHeight;
+  const txs = [];
+  const utxos = new Map();
+  const confirmed = (h) => ({ confirmed: true, block_height: h, block_hash: sha(`demo block ${h}`), block_time: snapTime + (h - S) * 600 });
+  for (const w of plan.wallets) {
+    const total = BigInt(w.sats);
+    const parts = [(total * 3n) / 4n, total - (total * 3n) / 4n];
+    parts.forEach((v, k) => {
+      const txid = sha(`demo receive ${w.address} ${k}`);
+      txs.push({ txid, status: confirmed(S - 10 + 8 * k), vin: [], vout: [{ scriptpubkey_address: w.address, value: Number(v) }] });
+      utxos.set(w.address, [...(utxos.get(w.address) ?? []), { txid, vout: 0, value: v }]);
+    });
+  }
+  for (const mv of plan.movedAfterSnapshot ?? []) {
+    const ins = utxos.get(mv.from) ?? [];
+    const total = ins.reduce((s, u) => s + u.value, 0n);
+    const fee = 10_000n;
+    const change = total - BigInt(mv.sats) - fee;
+    txs.push({
+      txid: sha(`demo spend ${mv.from} ${mv.height}`),
+      status: confirmed(mv.height),
+      vin: ins.map((u) => ({ txid: u.txid, vout: u.vout, prevout: { scriptpubkey_address: mv.from, value: Number(u.value) } })),
+      vout: [{ scriptpubkey_address: 'bc1qdemoelsewhere0000000000000000000000000', value: Number(mv.sats) }, { scriptpubkey_address: mv.from, value: Number(change) }],
+    });
+  }
+  return txs;
+}
+
 /**
  * The demo's chain: anvil with the sample tokens at the registry's addresses, the sample custody
  * contract wallet, and every wallet in samples/wallets.json funded per samples/demo-funding.json at
@@ -169,6 +269,7 @@ export async function demoChain({ quiet = true } = {}) {
   // sit next to its snapshot time as they would in a real run.
   const snapTime = Date.parse('2026-11-24T00:00:00Z') / 1000;
   const anvil = await startAnvil({ timestamp: snapTime - 600 });
+  let esplora;
   try {
     const url = anvil.url;
     for (const t of SAMPLE_TOKENS) {
@@ -206,19 +307,46 @@ export async function demoChain({ quiet = true } = {}) {
       else await transferFrom(url, m.from, m.to, { value: BigInt(m.amount) });
     }
     const latest = await mine(url, 1);
-    if (!quiet) process.stderr.write(`demo chain: anvil at ${url}, snapshot block ${snapshot}, latest ${latest}\n`);
-    return { rpc: { ethereum: url }, blocks: { ethereum: snapshot }, latest: { ethereum: latest }, stop: anvil.stop };
+    const rpcs = { ethereum: url };
+    const blocks = { ethereum: snapshot };
+    const latestBlocks = { ethereum: latest };
+    if (funding.bitcoin) {
+      const b = funding.bitcoin;
+      // In a child process: callers (the demo) run por with spawnSync, which would block a server
+      // living in this process.
+      esplora = await startEsploraProcess({ tip: b.tip, txs: demoBitcoinTxs(b, snapTime), snapTime, snapshotHeight: b.snapshotHeight });
+      rpcs.bitcoin = esplora.url;
+      blocks.bitcoin = BigInt(b.snapshotHeight);
+      latestBlocks.bitcoin = BigInt(b.tip);
+    }
+    if (!quiet) process.stderr.write(`demo chain: anvil at ${url}, snapshot block ${snapshot}, latest ${latest}${esplora ? `; Esplora fixture at ${esplora.url}, snapshot height ${blocks.bitcoin}` : ''}\n`);
+    const stop = async () => {
+      await Promise.all([anvil.stop(), esplora?.stop()]);
+    };
+    return { rpc: rpcs, blocks, latest: latestBlocks, stop };
   } catch (err) {
-    await anvil.stop();
+    await Promise.all([anvil.stop(), esplora?.stop()]);
     throw err;
   }
 }
 
-// `node scripts/demo-chain.mjs`: start the demo chain and keep it running until Ctrl-C.
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain && process.argv[2] === '--serve-esplora') {
+  // Child mode for startEsploraProcess: fixture JSON on stdin, URL on stdout.
+  let input = '';
+  for await (const chunk of process.stdin) input += chunk;
+  const fx = JSON.parse(input);
+  const server = await startEsploraFixture({ tip: fx.tip, txs: fx.txs, timeOf: (h) => fx.snapTime + (h - fx.snapshotHeight) * 600 });
+  process.stdout.write(`${server.url}\n`);
+  process.on('SIGTERM', async () => {
+    await server.stop();
+    process.exit(0);
+  });
+} else if (isMain) {
+  // `node scripts/demo-chain.mjs`: start the demo chain and keep it running until Ctrl-C.
   const chain = await demoChain({ quiet: false });
-  process.stdout.write(`${JSON.stringify({ rpc: chain.rpc, blocks: { ethereum: chain.blocks.ethereum.toString() } })}\n`);
-  process.stdout.write(`try: node bin/por.mjs reserves --wallets samples/wallets.json --assets samples/assets.json --rpc ethereum=${chain.rpc.ethereum} --block ethereum=${chain.blocks.ethereum}\n`);
+  const flags = Object.keys(chain.rpc).flatMap((c) => ['--rpc', `${c}=${chain.rpc[c]}`, '--block', `${c}=${chain.blocks[c]}`]);
+  process.stdout.write(`try: node bin/por.mjs reserves --wallets samples/wallets.json --assets samples/assets.json ${flags.join(' ')}\n(Ctrl-C stops the chain)\n`);
   process.on('SIGINT', async () => {
     await chain.stop();
     process.exit(0);

@@ -102,7 +102,7 @@ export async function readReserves(opts: ReadReservesOptions): Promise<ReservesR
           b.error = `chain ${spec.name} could not be read: ${err.message}`;
         }
       }
-      reporter.warn(`chain ${spec.name}: ${err.describe()}`);
+      reporter.warn(`chain ${spec.name}: ${err.message}`);
     }
     rows.forEach((r) => results.set(r.index, r));
   }
