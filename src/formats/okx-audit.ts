@@ -129,9 +129,10 @@ function bitcoinRow(row: OkxReserveRow): OkxRowVerdict {
   return verdictFrom(row, 'bitcoin', verifyBitcoinMessage(row.address, row.message, row.sig1, net));
 }
 
-/** Checks every row's ownership signature offline. */
-export function auditOkxSignatures(file: OkxReserveFile): OkxRowVerdict[] {
-  return file.rows.map((row) => {
+/** Checks every row's ownership signature offline; `onProgress` gets the rows done so far. */
+export function auditOkxSignatures(file: OkxReserveFile, onProgress?: (done: number, total: number) => void): OkxRowVerdict[] {
+  return file.rows.map((row, i) => {
+    onProgress?.(i, file.rows.length);
     const family = familyOf(row.network);
     switch (family) {
       case 'evm':
@@ -295,11 +296,11 @@ export function summarizeOkxAudit(fileName: string, file: OkxReserveFile, rows: 
 
   // Replay: a message that does not name the snapshot can be reused in any later report.
   const unbound = new Map<string, number>();
-  for (const r of rows) {
-    if (r.ownership === 'unsupported') continue;
-    const row = file.rows.find((x) => x.line === r.line) as OkxReserveRow;
+  rows.forEach((r, i) => {
+    if (r.ownership === 'unsupported') return;
+    const row = file.rows[i] as OkxReserveRow;
     if (!messageBindsSnapshot(row.message, r.height)) unbound.set(row.message, (unbound.get(row.message) ?? 0) + 1);
-  }
+  });
   if (unbound.size) {
     warnings.push(`signed messages do not name a snapshot (${[...unbound].map(([m, n]) => `"${m}" on ${n} row(s)`).join(', ')}): a signature made once can be replayed into any later report, so it shows the key existed, not that it was controlled at this snapshot`);
   }

@@ -205,7 +205,7 @@ export async function runOkxAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
   }
   const file: OkxReserveFile = parseOkxReserveCsv(text, args.file);
   ctx.reporter.done('parse', `${file.rows.length} address rows, ${file.summary.length} summary lines (layout ${file.layout})`);
-  const verdicts = auditOkxSignatures(file);
+  const verdicts = auditOkxSignatures(file, (done, total) => ctx.reporter.progress('signatures', done, total, 'rows'));
   ctx.reporter.done('signatures', `${verdicts.filter((v) => v.ownership === 'valid').length} valid, ${verdicts.filter((v) => v.ownership === 'invalid').length} invalid, ${verdicts.filter((v) => v.ownership === 'unsupported').length} unsupported`);
 
   const networks = new Set(file.rows.map((r) => r.network.toUpperCase()));
