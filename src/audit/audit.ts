@@ -356,6 +356,11 @@ async function checkAddressOwnership(
     : chain
       ? await checkOwnership({ chain, address: a.address, message: a.ownership.message, signature: a.ownership.signature, snapshotId, ...(opts.verifyBitcoin ? { verifyBitcoin: opts.verifyBitcoin } : {}) })
       : { status: 'unchecked' as const, reason: `chain ${a.chain} is not in the report's chain list` };
+  // Offline, a contract wallet's EIP-1271 proof cannot be checked: say so rather than call it forged.
+  if (!got && own.status === 'failed' && a.ownership.scheme === 'eip1271') {
+    add({ name: 'ownership-signature', status: 'warn', subject, detail: `not checked: a contract wallet (EIP-1271) needs your node: give --rpc ${a.chain}=URL`, evidence: { scheme: 'eip1271' } });
+    return false;
+  }
   const status: Status = own.status === 'proven' ? 'pass' : own.status === 'failed' ? 'fail' : 'warn';
   add({
     name: 'ownership-signature',

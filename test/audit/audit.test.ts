@@ -169,6 +169,16 @@ describe('each tampering is caught by the right check', () => {
     expect(failed(doc)).toEqual(['report-signature']);
   });
 
+  it('without --rpc: balances are not re-read, the verdict says so (warn), arithmetic still checked', async () => {
+    const r = auditReport({ report: pub.report, reportFile: 'r.json', reportBytes: new Uint8Array(), signature: null, rpc: {} });
+    const res = await r;
+    expect(res.chainsNotRead).toEqual(['ethereum']);
+    expect(res.checks.filter((c) => c.name === 'balance')).toHaveLength(0);
+    expect(res.checks.find((c) => c.name === 'block-hash')!.status).toBe('warn');
+    expect(res.checks.filter((c) => c.name === 'ownership-signature' && c.status === 'pass')).toHaveLength(4);
+    expect(res.verdict).toBe('warn');
+  });
+
   it('a node on another chain or unreachable is exit 2, never a pass', () => {
     const r = por('audit', pub.reportFile, '--rpc', 'ethereum=http://127.0.0.1:9', '--signer', pub.signer);
     expect(r.status).toBe(2);
