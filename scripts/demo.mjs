@@ -1,10 +1,70 @@
-// `npm run demo`: the main job end to end on the bundled samples.
+// `npm run demo`: the whole story on the bundled samples, against a local chain it starts itself.
+//   1. the exchange: liabilities, on-chain reserves, solvency, then build + publish a signed report;
+//   2. a user: fetch their proof and verify it against the published report (CLI and web page);
+//   3. a journalist: check the signature and audit the report against "their own" node.
+// Everything lands in out/demo/. TEST ONLY keys: the secret and signing key below are public.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Wallet } from 'ethers';
+import { demoChain } from './demo-chain.mjs';
 
-const por = (args) => {
-  process.stdout.write(`\n$ por ${args.join(' ')}\n`);
+const OUT = 'out/demo';
+// Public, TEST ONLY: never use these for anything real.
+const SECRET_HEX = 'de5e' + '00'.repeat(30);
+const SIGN_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
+
+const steps = [];
+function por(title, args, { expect = [0] } = {}) {
+  process.stdout.write(`\n━━ ${title}\n$ por ${args.join(' ')}\n`);
   const r = spawnSync(process.execPath, ['bin/por.mjs', ...args], { stdio: 'inherit' });
-  return r.status ?? 2;
-};
+  const code = r.status ?? 2;
+  steps.push({ title, code, ok: expect.includes(code) });
+  if (!expect.includes(code)) {
+    process.stderr.write(`\ndemo: "${title}" exited ${code}, expected ${expect.join(' or ')}\n`);
+  }
+  return code;
+}
 
-por(['--help']);
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+writeFileSync(join(OUT, 'secret.key'), SECRET_HEX + '\n', { mode: 0o600 });
+writeFileSync(join(OUT, 'exchange.key'), SIGN_KEY + '\n', { mode: 0o600 });
+const signer = new Wallet(SIGN_KEY).address;
+
+const assets = ['--assets', 'samples/assets.json'];
+por('Exchange: what we owe, per asset', ['liabilities', 'samples/liabilities.csv', ...assets, '--prices', 'samples/prices.csv']);
+
+process.stdout.write('\n━━ Starting a local chain (anvil) and an Esplora fixture, funding the sample wallets\n');
+const chain = await demoChain({ quiet: false });
+let failed = false;
+try {
+  const rpc = Object.entries(chain.rpc).flatMap(([name, url]) => ['--rpc', `${name}=${url}`]);
+  const blocks = Object.entries(chain.blocks).flatMap(([name, n]) => ['--block', `${name}=${n}`]);
+
+  por('Exchange: reserves read at the pinned blocks, ownership checked', ['reserves', '--wallets', 'samples/wallets.json', ...assets, ...rpc, ...blocks, '--out', join(OUT, 'reserves.json')]);
+  por('Exchange: solvency, asset by asset', ['solvency', '-l', 'samples/liabilities.csv', ...assets, '-r', join(OUT, 'reserves.json'), '--prices', 'samples/prices.csv']);
+  por('Exchange: build the Merkle sum tree and publish the signed report', [
+    'build', 'samples/liabilities.csv', ...assets, '--secret-file', join(OUT, 'secret.key'),
+    '--snapshot-id', 'demo-2026-11-24', '--out', OUT, '--wallets', 'samples/wallets.json', ...rpc, ...blocks,
+    '--prices', 'samples/prices.csv', '--sign-key-file', join(OUT, 'exchange.key'), '--exchange', 'Demo Exchange',
+  ]);
+  por('Exchange: the offline verifier page, linked from report.html', ['verify-page', '--out', join(OUT, 'verify.html')]);
+  por('Exchange: re-render report.html with the link', ['report', 'render', join(OUT, 'report.json'), '--out', join(OUT, 'report.html'), '--verify-page', 'verify.html']);
+
+  por('User alice: fetch her proof', ['proof', '--store', OUT, '--user', 'alice', '--out', join(OUT, 'alice-proof.json')]);
+  por('User alice: verify it against the published report', ['verify', join(OUT, 'alice-proof.json'), '--report', join(OUT, 'report.json')]);
+
+  por('Journalist: is the report signed by the announced key?', ['report', 'verify-signature', join(OUT, 'report.json'), '--signer', signer]);
+  por('Journalist: audit against their own node', ['audit', join(OUT, 'report.json'), ...rpc, '--signer', signer, '--html', join(OUT, 'audit.html')]);
+} catch (err) {
+  failed = true;
+  process.stderr.write(`demo: ${err instanceof Error ? err.stack : String(err)}\n`);
+} finally {
+  await chain.stop();
+}
+
+process.stdout.write('\n━━ Summary\n');
+for (const s of steps) process.stdout.write(`${s.ok ? 'ok  ' : 'FAIL'}  exit ${s.code}  ${s.title}\n`);
+process.stdout.write(`\nOpen ${OUT}/report.html, ${OUT}/verify.html (with ${OUT}/alice-proof.json and ${OUT}/report.json) and ${OUT}/audit.html in a browser.\n`);
+process.exit(failed || steps.some((s) => !s.ok) ? 1 : 0);
