@@ -56,6 +56,9 @@ export interface BuildResult {
 
 const CHUNK_BITS = 16; // users per leaf job: 65,536 (12.6 MB of records at 5 assets)
 const CHUNK = 1 << CHUNK_BITS;
+const SLAB = 16; // chunks per shared allocation
+/** Levels below this are not stored: a proof recomputes them from 2^STORED_FROM leaves (SPEC: store). */
+export const STORED_FROM = 6;
 const PARALLEL_MIN = 8192; // levels smaller than this are hashed inline: messaging would cost more
 const utf8 = new TextEncoder();
 const M64 = (1n << 64n) - 1n;
@@ -120,11 +123,22 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
     let idOff!: Uint32Array;
     let inChunk = 0;
     let idLen = 0;
+    let slabRec: Uint8Array = new Uint8Array(0);
+    let slabUh: Uint8Array = new Uint8Array(0);
+    let slabUsed = SLAB;
     const newChunk = () => {
-      rec = new Uint8Array(new SharedArrayBuffer(CHUNK * R));
-      dv = new DataView(rec.buffer);
+      // Chunks are views into slabs of SLAB chunks: few large shared buffers keep V8 from running a
+      // full GC for every external allocation once gigabytes are held.
+      if (slabUsed === SLAB) {
+        slabRec = new Uint8Array(new SharedArrayBuffer(SLAB * CHUNK * R));
+        slabUh = new Uint8Array(new SharedArrayBuffer(SLAB * CHUNK * HASH_LEN));
+        slabUsed = 0;
+      }
+      rec = slabRec.subarray(slabUsed * CHUNK * R, (slabUsed + 1) * CHUNK * R);
+      uhs = slabUh.subarray(slabUsed * CHUNK * HASH_LEN, (slabUsed + 1) * CHUNK * HASH_LEN);
+      slabUsed++;
+      dv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
       salts = new Uint8Array(new SharedArrayBuffer(CHUNK * HASH_LEN));
-      uhs = new Uint8Array(new SharedArrayBuffer(CHUNK * HASH_LEN));
       ids = new Uint8Array(CHUNK * 16);
       idOff = new Uint32Array(CHUNK + 1);
       inChunk = 0;
@@ -138,14 +152,13 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
       idChunks.push({ ids: job.ids, off: job.idOff });
       const count = inChunk;
       const done = pool ? pool.run({ kind: 'leaves', job }) : Promise.resolve(inlineLeaves(job));
-      const { records, salts: s } = job;
+      const { salts: s } = job;
       // Files are appended strictly in chunk order, whichever worker finishes first.
       const prev = writeChain;
       writeChain = (async () => {
         await done;
         await prev;
-        await files['leaves.bin']!.write(Buffer.from(records.buffer, 0, count * R));
-        await files['salts.bin']!.write(Buffer.from(s.buffer, 0, count * HASH_LEN));
+        await files['salts.bin']!.write(Buffer.from(s.buffer, s.byteOffset, count * HASH_LEN));
       })();
       pending.push(writeChain);
       await files['ids.bin']!.write(job.ids);
@@ -185,11 +198,16 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
         const v = u.net[a]!;
         if (v === 0n) continue;
         const abs = v > 0n ? v : -v;
+        const off = base + a * 2 * AMOUNT_LEN + (v > 0n ? 0 : AMOUNT_LEN);
+        // The bound is ≥ 2^64 − 1 (height ≤ 64), so values that fit 64 bits need no further check.
+        if (abs <= M64) {
+          dv.setBigUint64(off + 8, abs);
+          continue;
+        }
         if (abs > bound) {
           throw porError('OVERFLOW', `user ${u.userId}: ${assets[a]!.symbol} ${v > 0n ? 'balance' : 'debt'} ${formatAmount(abs, assets[a]!.decimals)} is above the leaf bound 2^${128 - height}−1 base units of a height-${height} tree (docs/SPEC.md, Bounds)`, { field: `${u.userId}.${assets[a]!.symbol}` });
         }
-        const off = base + a * 2 * AMOUNT_LEN + (v > 0n ? 0 : AMOUNT_LEN);
-        if (abs > M64) dv.setBigUint64(off, abs >> 64n);
+        dv.setBigUint64(off, abs >> 64n);
         dv.setBigUint64(off + 8, abs & M64);
       }
       n++;
@@ -258,8 +276,25 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
     await writeFileAtomic(join(tmpDir, 'lookup.bin'), new Uint8Array(lookup.buffer));
     await writeFileAtomic(join(tmpDir, 'ids.off'), new Uint8Array(offsets.buffer));
 
+    // ---- leaves.bin in position order, so a proof reads its 2^STORED_FROM-leaf block in one go. ----
+    {
+      const G = 1 << 14;
+      const buf = Buffer.allocUnsafe(G * R);
+      for (let p = 0; p < n; p += G) {
+        const m = Math.min(G, n - p);
+        for (let q = 0; q < m; q++) {
+          const i = order[p + q]!;
+          const c = recordChunks[i >>> CHUNK_BITS]!;
+          const o = (i & (CHUNK - 1)) * R;
+          buf.set(c.subarray(o, o + R), q * R);
+        }
+        await files['leaves.bin']!.write(buf, 0, m * R);
+      }
+    }
+
     // ---- Levels 1..height, each from the one below; written to levels.bin as they are made. ----
     const levelCounts: number[] = [n];
+    const storedFrom = Math.min(STORED_FROM, height);
     let srcChunks: Uint8Array[] = recordChunks;
     let srcBits = CHUNK_BITS;
     let srcOrder: Uint32Array | null = order;
@@ -291,7 +326,7 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
         if (err instanceof PorError) throw err;
         throw porError('OVERFLOW', `a level-${k} sum overflowed 128 bits: ${(err as Error).message}`);
       }
-      await files['levels.bin']!.write(Buffer.from(out.buffer, 0, count * R));
+      if (k >= storedFrom) await files['levels.bin']!.write(Buffer.from(out.buffer, 0, count * R));
       levelCounts.push(count);
       reporter.progress('merkle levels', k, height, 'levels');
       srcChunks = [out];
@@ -327,7 +362,7 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
       })),
     };
     const root: RootDocument = { format: ROOT_FORMAT, version: ROOT_VERSION, ...merkleRoot };
-    const meta: StoreMeta = { format: STORE_FORMAT, version: STORE_VERSION, recordSize: R, levelCounts, root: merkleRoot };
+    const meta: StoreMeta = { format: STORE_FORMAT, version: STORE_VERSION, recordSize: R, levelCounts, storedFrom, root: merkleRoot };
     for (const f of Object.values(files)) await f.close();
     for (const k of Object.keys(files)) delete files[k];
     await writeFileAtomic(join(tmpDir, 'store.json'), toJson(meta));

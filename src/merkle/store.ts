@@ -7,6 +7,7 @@ import { formatAmount } from '../money/index.js';
 import { silentReporter, type Reporter } from '../progress/index.js';
 import { readJsonFile, toJson, writeFileAtomic } from '../io/node.js';
 import { createHash } from 'node:crypto';
+import { makeLevelHasher } from './compute.js';
 import { AMOUNT_LEN, HASH_LEN, SPEC_VERSION, TAG_USER, paddingRecords, nobleSha256 } from './core.js';
 import { PROOF_FORMAT, PROOF_VERSION, STORE_FORMAT, STORE_VERSION, type ProofDocument, type StoreMeta } from './types.js';
 
@@ -53,6 +54,10 @@ export class ProofStore {
   private readonly lookup: Uint32Array; // pairs [input index, fnv] sorted by (fnv, index)
   private readonly files: Record<'leaves' | 'salts' | 'ids' | 'idsOff' | 'order' | 'position' | 'levels', Blob>;
   private readonly levelStart: number[] = [];
+  private readonly storedFrom: number;
+  private readonly levelHasher: ReturnType<typeof makeLevelHasher>;
+  /** Levels 0 … storedFrom−1 of one block of 2^storedFrom leaves, recomputed on demand. */
+  private block: { index: number; levels: Buffer[] } = { index: -1, levels: [] };
   private readonly pads: Buffer[];
   private readonly head: string;
   private readonly rootJson: string;
@@ -71,10 +76,12 @@ export class ProofStore {
     const lk = readFileSync(join(dir, 'lookup.bin'));
     this.lookup = new Uint32Array(lk.buffer, lk.byteOffset, lk.byteLength / 4);
     let at = 0;
-    for (let k = 1; k <= this.height; k++) {
+    this.storedFrom = meta.storedFrom;
+    for (let k = Math.max(1, this.storedFrom); k <= this.height; k++) {
       this.levelStart[k] = at;
       at += (meta.levelCounts[k] ?? 0) * this.R;
     }
+    this.levelHasher = makeLevelHasher(meta.root.assets.length);
     if (this.files.leaves.size !== this.n * this.R || this.files.levels.size !== at || this.lookup.length !== 2 * this.n) {
       throw porError('BAD_INPUT', 'proof store files do not match store.json (sizes differ): rebuild the store', { file: dir });
     }
@@ -152,11 +159,33 @@ export class ProofStore {
 
   private record(level: number, idx: number): Buffer {
     if (idx >= (this.meta.levelCounts[level] ?? 0)) return this.pads[level]!;
-    if (level === 0) {
-      const input = this.files.order.read(idx * 4, 4).readUInt32LE(0);
-      return this.files.leaves.read(input * this.R, this.R);
+    if (level === 0) return this.files.leaves.read(idx * this.R, this.R);
+    if (level < this.storedFrom) {
+      const levels = this.blockLevels(idx >>> (this.storedFrom - level));
+      const local = idx - ((idx >>> (this.storedFrom - level)) << (this.storedFrom - level));
+      return levels[level]!.subarray(local * this.R, (local + 1) * this.R);
     }
     return this.files.levels.read(this.levelStart[level]! + idx * this.R, this.R);
+  }
+
+  /** Recomputes levels 1 … storedFrom−1 of block b from its (contiguous) leaves. */
+  private blockLevels(b: number): Buffer[] {
+    if (this.block.index === b) return this.block.levels;
+    const R = this.R;
+    const size = 2 ** this.storedFrom;
+    const first = b * size;
+    const count = Math.min(size, this.n - first);
+    const levels: Buffer[] = [Buffer.from(this.files.leaves.read(first * R, count * R))];
+    let prev = count;
+    for (let k = 1; k < this.storedFrom; k++) {
+      const c = Math.ceil(prev / 2);
+      const out = Buffer.alloc(c * R);
+      this.levelHasher({ chunks: [levels[k - 1]!], chunkBits: 32, order: null, srcCount: prev, pad: this.pads[k - 1]!, from: 0, to: c, out });
+      levels.push(out);
+      prev = c;
+    }
+    this.block = { index: b, levels };
+    return levels;
   }
 
   private stepJson(level: number, idx: number): string {
@@ -175,7 +204,7 @@ export class ProofStore {
   /** The proof up to and including `"path":[` (everything user-specific). */
   private prefix(i: number, pos: number): string {
     const R = this.R;
-    const rec = this.files.leaves.read(i * R, R);
+    const rec = this.files.leaves.read(pos * R, R);
     const salt = this.files.salts.read(i * HASH_LEN, HASH_LEN);
     const id = this.idOf(i);
     const assets = this.meta.root.assets;

@@ -43,6 +43,8 @@ export interface StoreMeta {
   recordSize: number;
   /** Records per level, level 0 (leaves) to `height` (root). */
   levelCounts: number[];
+  /** levels.bin holds levels storedFrom … height; lower levels are recomputed from leaves.bin. */
+  storedFrom: number;
   root: MerkleRoot;
 }
 
