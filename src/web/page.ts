@@ -265,7 +265,9 @@ function renderVerdict(v: Verdict, pastedRoot: string | undefined): void {
 
   // An OKX per-user breakdown has no tree root: its "root" is the user's own hash.
   const ownHashOnly = v.format === 'okx-user';
-  nodes.push(el('h3', {}, ownHashOnly ? 'Your entry' : 'Published root'));
+  // Unconfirmed when a check failed: the hash shown may be the one the proof leads to, not the published one.
+  const confirmed = v.valid && !rootMismatch;
+  nodes.push(el('h3', {}, ownHashOnly ? 'Your entry' : confirmed ? 'Published root' : 'Root (not confirmed: see what went wrong above)'));
   const facts = el('dl', { class: 'facts', id: 'root-facts' }, el('dt', {}, ownHashOnly ? 'Your hash' : 'Root hash'), el('dd', { class: 'hash mono', id: 'root-hash-value' }, v.root.hash));
   if (v.root.snapshotId !== undefined) facts.append(el('dt', {}, 'Snapshot'), el('dd', { class: 'mono' }, v.root.snapshotId));
   if (v.root.height !== undefined) facts.append(el('dt', {}, 'Tree height'), el('dd', {}, String(v.root.height)));
@@ -284,7 +286,7 @@ function renderVerdict(v: Verdict, pastedRoot: string | undefined): void {
       ),
     );
   }
-  if (v.root.sums.length && !ownHashOnly) nodes.push(el('h3', {}, 'Totals committed to by the root'), amountTable('root-sums', 'Root totals per asset', v.root.sums));
+  if (v.root.sums.length && !ownHashOnly) nodes.push(el('h3', {}, confirmed ? 'Totals committed to by the root' : 'Totals at that root (not confirmed)'), amountTable('root-sums', 'Root totals per asset', v.root.sums));
 
   if (v.path && v.path.length) {
     // Collapsed: two dozen rows of hashes would bury the verdict on a phone.
