@@ -10,6 +10,7 @@ import { addressKey, messageBindsSnapshot, type ChainSpec, type WalletEntry, typ
 import { RpcClient } from './rpc.js';
 import { checkEvmOwnership, checkTokenDecimals, confirmEvmBlock, pinEvmBlock, readEvmBalances, type EvmBalanceRequest } from './evm.js';
 import { EsploraClient, bitcoinBalanceAt, confirmBitcoinBlock, pinBitcoinBlock } from './esplora.js';
+import type { ReserveRow } from '../solvency/index.js';
 import type { AddressBalance, AddressResult, AssetTotal, BlockRef, ChainResult, OwnershipResult, ReservesResult } from './types.js';
 
 export * from './types.js';
@@ -288,14 +289,8 @@ function computeTotals(addresses: AddressResult[], registry: AssetRegistry): Ass
   return [...totals.values()].sort((x, y) => registry.index.get(x.asset)! - registry.index.get(y.asset)!);
 }
 
-/** One reserve row per counted (chain, address, asset): what src/solvency consumes. */
-export interface ReserveRow {
-  chain: string;
-  address: string;
-  asset: string;
-  /** Ledger base units (on-chain balance truncated to the ledger's precision). */
-  balance: bigint;
-}
+/** One reserve row per counted (chain, address, asset), ledger units: what src/solvency consumes. */
+export type { ReserveRow } from '../solvency/index.js';
 
 /**
  * The counted balances as solvency rows. Refuses (PorError NETWORK) when any counted balance could

@@ -7,11 +7,20 @@ import { assessBadDebt, computeSolvency, formatRatio, solvencyDocument, type Sol
 import { readPrices, readReserveBalances } from '../../solvency/load.js';
 import { formatAmount } from '../../money/index.js';
 import { table } from './liabilities.js';
+import { readReservesFromFiles } from '../../reserves/load.js';
+import { toReserveRows } from '../../reserves/index.js';
+import { porError } from '../../errors/index.js';
 
 export interface SolvencyArgs {
   liabilities: string;
   assets: string;
-  reserves: string;
+  reserves?: string;
+  /** Instead of --reserves: read the wallet manifest's addresses from the chains (src/reserves). */
+  wallets?: string;
+  rpc: string[];
+  block: string[];
+  confirmations: number;
+  includeUnproven: boolean;
   prices?: string;
   format?: SnapshotFormat;
 }
@@ -28,7 +37,8 @@ export const solvencyCommand = defineCommand<SolvencyArgs>({
   builder: (y) =>
     y
       .usage(
-        'por solvency --liabilities SNAPSHOT --assets ASSETS.json --reserves BALANCES.csv [--prices PRICES.csv] [--json]\n\n' +
+        'por solvency --liabilities SNAPSHOT --assets ASSETS.json --reserves BALANCES.csv [--prices PRICES.csv] [--json]\n' +
+          '   or: por solvency … --wallets WALLETS.json --rpc CHAIN=URL [--rpc …] [--block CHAIN=N]   (reserves read from the chains, as `por reserves` does)\n\n' +
           'For each asset: reserves (Σ of BALANCES.csv `chain,address,asset,balance`), gross liabilities, user debt, ' +
           'net liabilities, and the amount reserves must cover:\n' +
           '  covered = (gross − bad-debt users\' holdings) − (debt − bad-debt users\' debt), at least 0\n' +
@@ -40,14 +50,28 @@ export const solvencyCommand = defineCommand<SolvencyArgs>({
       )
       .option('liabilities', { alias: 'l', type: 'string', demandOption: true, describe: 'Liabilities snapshot: .csv, or .ndjson/.jsonl (as for `por liabilities`)' })
       .option('assets', { type: 'string', demandOption: true, describe: 'Asset registry (format por-assets)' })
-      .option('reserves', { alias: 'r', type: 'string', demandOption: true, describe: 'Reserve balances CSV `chain,address,asset,balance` (on-chain precision allowed; truncated to the ledger\'s)' })
+      .option('reserves', { alias: 'r', type: 'string', describe: 'Reserve balances CSV `chain,address,asset,balance` (on-chain precision allowed; truncated to the ledger\'s), or reserves.json from `por reserves`' })
+      .option('wallets', { type: 'string', describe: 'Instead of --reserves: a wallet manifest (por-wallets) read from the chains at pinned blocks (needs --rpc); only addresses with proven ownership count' })
+      .option('rpc', { type: 'string', array: true, default: [] as string[], describe: 'With --wallets: CHAIN=URL of a node per chain (repeatable; Esplora base URL for bitcoin)' })
+      .option('block', { type: 'string', array: true, default: [] as string[], describe: 'With --wallets: CHAIN=NUMBER block (height) to read at (repeatable)' })
+      .option('confirmations', { type: 'number', default: 0, describe: 'With --wallets and no --block: read this many blocks below the latest' })
+      .option('include-unproven', { type: 'boolean', default: false, describe: 'With --wallets: also count addresses whose ownership proof fails' })
       .option('prices', { type: 'string', describe: 'Prices CSV `asset,usd_price[,time]`: assess bad debt and add a USD summary' })
       .option('format', { choices: ['csv', 'ndjson'] as const, describe: 'Snapshot format (default: from the extension)' })
       .example('por solvency -l samples/liabilities.csv --assets samples/assets.json -r samples/reserves.csv --prices samples/prices.csv', '')
       .epilogue('Exit codes: 0 every asset has reserves ≥ what they must cover; 1 at least one asset falls short; 2 bad usage or input.') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     const registry = await loadAssetRegistry(args.assets);
-    const reserves = await readReserveBalances(args.reserves, registry);
+    if ((args.reserves === undefined) === (args.wallets === undefined)) throw porError('BAD_USAGE', 'give either --reserves FILE or --wallets WALLETS.json with --rpc CHAIN=URL');
+    // From the chains: any balance that could not be read stops here (NETWORK, exit 2), never a zero.
+    const reserves =
+      args.wallets !== undefined
+        ? toReserveRows(
+            await readReservesFromFiles({ walletsFile: args.wallets, registry, rpcArgs: args.rpc, blockArgs: args.block, confirmations: args.confirmations, includeUnproven: args.includeUnproven, reporter: ctx.reporter }),
+            registry,
+          )
+        : await readReserveBalances(args.reserves!, registry);
+    const reservesSource = args.reserves ?? `${args.wallets} (read from the chains)`;
     const prices = args.prices !== undefined ? await readPrices(args.prices, registry) : undefined;
     const opts: Parameters<typeof readSnapshot>[2] = { reporter: ctx.reporter };
     if (args.format !== undefined) opts.format = args.format;
@@ -60,11 +84,11 @@ export const solvencyCommand = defineCommand<SolvencyArgs>({
     const s = computeSolvency(input);
     const code = s.solvent ? EXIT.OK : EXIT.CHECK_FAILED;
     if (ctx.json) {
-      ctx.printJson(solvencyDocument(s, { liabilities: { file: snap.file, users: snap.userCount, rows: snap.rows }, reservesFile: args.reserves, pricesFile: args.prices ?? null }));
+      ctx.printJson(solvencyDocument(s, { liabilities: { file: snap.file, users: snap.userCount, rows: snap.rows }, reservesFile: reservesSource, pricesFile: args.prices ?? null }));
       return code;
     }
     const out: string[] = [];
-    out.push(`Solvency of ${snap.userCount.toLocaleString('en-US')} users' balances (${snap.file}) against ${reserves.length} reserve balances (${args.reserves})`);
+    out.push(`Solvency of ${snap.userCount.toLocaleString('en-US')} users' balances (${snap.file}) against ${reserves.length} reserve balances (${reservesSource})`);
     out.push('');
     const withBad = s.badDebt.assessed;
     const head = ['asset', 'reserves', 'gross liab.', 'user debt', 'net liab.', ...(withBad ? ['bad debt adj.'] : []), 'to cover', 'surplus', 'ratio', ''];
