@@ -17,7 +17,17 @@ export const TESTNET: BitcoinNetwork = { name: 'testnet', messagePrefix: 'Bitcoi
 export const LITECOIN: BitcoinNetwork = { name: 'litecoin', messagePrefix: 'Litecoin Signed Message:\n', pubKeyHash: 0x30, scriptHash: 0x32, bech32: 'ltc', wif: 0xb0 };
 export const DOGECOIN: BitcoinNetwork = { name: 'dogecoin', messagePrefix: 'Dogecoin Signed Message:\n', pubKeyHash: 0x1e, scriptHash: 0x16, wif: 0x9e };
 
-export const BITCOIN_NETWORKS = { bitcoin: BITCOIN, testnet: TESTNET, litecoin: LITECOIN, dogecoin: DOGECOIN } as const;
+export const REGTEST: BitcoinNetwork = { ...TESTNET, bech32: 'bcrt' };
+
+export const BITCOIN_NETWORKS = {
+  bitcoin: BITCOIN,
+  mainnet: BITCOIN,
+  testnet: TESTNET,
+  signet: TESTNET,
+  regtest: REGTEST,
+  litecoin: LITECOIN,
+  dogecoin: DOGECOIN,
+} as const;
 export type BitcoinNetworkName = keyof typeof BITCOIN_NETWORKS;
 
 /** OKX (and most exchanges) name the coin: BTC, LTC, DOGE. */
@@ -37,7 +47,11 @@ export function networkForCoin(coin: string): BitcoinNetwork | undefined {
   }
 }
 
+/** A network object, or its name (also por's manifest names mainnet/testnet/signet/regtest). */
 export function resolveNetwork(n: BitcoinNetwork | BitcoinNetworkName | undefined): BitcoinNetwork {
   if (n === undefined) return BITCOIN;
-  return typeof n === 'string' ? BITCOIN_NETWORKS[n] : n;
+  if (typeof n !== 'string') return n;
+  const net = (BITCOIN_NETWORKS as Record<string, BitcoinNetwork | undefined>)[n];
+  if (!net) throw new RangeError(`unknown Bitcoin network "${n}"; known: ${Object.keys(BITCOIN_NETWORKS).join(', ')}`);
+  return net;
 }

@@ -254,7 +254,12 @@ function verifyBip322Simple(address: string, addr: DecodedAddress, message: stri
  * BIP-137; anything else (optionally prefixed "smp") as BIP-322 simple. Never throws.
  */
 export function verifyBitcoinMessage(address: string, message: string, signatureBase64: string, network?: BitcoinNetwork | BitcoinNetworkName): SignatureResult {
-  const net = resolveNetwork(network);
+  let net: BitcoinNetwork;
+  try {
+    net = resolveNetwork(network);
+  } catch (err) {
+    return { ok: false, scheme: 'unknown', reason: (err as Error).message };
+  }
   const addr = decodeAddress(address.trim(), net);
   if (!addr) return { ok: false, scheme: 'unknown', reason: `${address} is not a ${net.name} address` };
   let text = signatureBase64.trim();

@@ -25,7 +25,13 @@ export interface MultisigResult extends SignatureResult {
 
 /** Which script-hash form of `script` the address is, if any. */
 export function scriptMatchesAddress(address: string, script: Uint8Array, network?: BitcoinNetwork | BitcoinNetworkName): ScriptAddressType | undefined {
-  const addr = decodeAddress(address.trim(), resolveNetwork(network));
+  let net: BitcoinNetwork;
+  try {
+    net = resolveNetwork(network);
+  } catch {
+    return undefined;
+  }
+  const addr = decodeAddress(address.trim(), net);
   if (!addr) return undefined;
   if (addr.type === 'p2wsh' && sameBytes(addr.hash, sha256(script))) return 'p2wsh';
   if (addr.type === 'p2sh') {
@@ -53,8 +59,13 @@ export function verifyMultisigMessage(args: {
   signatures: string[];
   network?: BitcoinNetwork | BitcoinNetworkName;
 }): MultisigResult {
-  const net = resolveNetwork(args.network);
   const scheme = 'bip137-multisig';
+  let net: BitcoinNetwork;
+  try {
+    net = resolveNetwork(args.network);
+  } catch (err) {
+    return { ok: false, scheme, failed: 'address', reason: (err as Error).message };
+  }
   const script = parseHex(args.redeemScriptHex);
   if (!script) return { ok: false, scheme, failed: 'script', reason: 'the redeem script is not hex' };
   const ms: MultisigScript | string = parseMultisigScript(script);

@@ -179,3 +179,14 @@ describe('multisig ownership by signed messages', () => {
     expect(bitcoinMessageHash('x', 'litecoin')).not.toEqual(bitcoinMessageHash('x', 'bitcoin'));
   });
 });
+
+describe('network names', () => {
+  it("accepts por's manifest names and refuses unknown ones without throwing", () => {
+    const sig = 'HPDs1TesA48a9up4QORIuub67VHBM37X66skAYz0Esg23gdfMuCTYDFORc6XGpKZ2/flJ2h/DUF569FJxGoVZ50=';
+    expect(verifyBitcoinMessage('16vqGo3KRKE9kTsTZxKoJKLzwZGTodK3ce', 'test message', sig, 'mainnet').ok).toBe(true);
+    expect(verifyBitcoinMessage('16vqGo3KRKE9kTsTZxKoJKLzwZGTodK3ce', 'test message', sig, 'nonsense' as never)).toMatchObject({ ok: false, reason: expect.stringMatching(/unknown Bitcoin network/) });
+    expect(verifyMultisigMessage({ address: 'x', redeemScriptHex: '51', message: '', signatures: [], network: 'nonsense' as never }).ok).toBe(false);
+    // a mainnet address is not a testnet one
+    expect(verifyBitcoinMessage('16vqGo3KRKE9kTsTZxKoJKLzwZGTodK3ce', 'test message', sig, 'testnet')).toMatchObject({ ok: false, reason: expect.stringMatching(/not a testnet address/) });
+  });
+});
