@@ -71,3 +71,18 @@ describe('por report verify-signature', () => {
     expect(r.stderr).toMatch(/nope\.sig\.json/);
   });
 });
+
+describe('por report render', () => {
+  it('rewrites the page from report.json, naming the signature only when it signs these bytes', async () => {
+    const out = join(dir, 'again.html');
+    const r = por('report', 'render', join(dir, 'report.json'), '--out', out, '--verify-page', 'verify.html');
+    expect(r.status).toBe(0);
+    const html = await readFile(out, 'utf8');
+    expect(html).toContain(new Wallet(KEY).address);
+    expect(html).toContain('href="verify.html"');
+    // changed.json (an edited copy) has no signature of its own: the page says unsigned
+    const r2 = por('report', 'render', join(dir, 'changed.json'), '--out', join(dir, 'changed.html'));
+    expect(r2.status).toBe(0);
+    expect(await readFile(join(dir, 'changed.html'), 'utf8')).toContain('published without a signature file');
+  });
+});
