@@ -212,10 +212,8 @@ export function verifyOkxV1Proof(json: unknown): Verdict {
     root: { hash: root.hash, sums: amounts(root.balances), height: root.height },
     path,
   };
-  if (self.auditId !== undefined) {
-    verdict.user.id = self.auditId;
-    verdict.root.snapshotId = self.auditId;
-  }
+  // auditId is the same on every entry: it names OKX's audit (snapshot), not the user.
+  if (self.auditId !== undefined) verdict.root.snapshotId = self.auditId;
   return verdict;
 }
 
