@@ -3,6 +3,7 @@
 // screenshot in test-results/ when a test fails.
 import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { onTestFailed } from 'vitest';
@@ -66,4 +67,16 @@ export async function verdictOf(page: Page): Promise<{ state: string; text: stri
   const state = (await page.getAttribute('#result', 'data-verdict')) ?? '';
   const text = (await page.textContent('#result')) ?? '';
   return { state, text };
+}
+
+/** The built CLI (`node bin/por.mjs ARGS`), run in the background so a page can work meanwhile. */
+export function porAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [resolve(repoRoot, 'bin/por.mjs'), ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
 }

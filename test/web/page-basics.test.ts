@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { buildVerifyPage } from '../../scripts/build-web.mjs';
-import { jsonFile, launchBrowser, openPage, textFile, verdictOf } from './browser.js';
+import { jsonFile, launchBrowser, openPage, repoRoot, textFile, verdictOf } from './browser.js';
 
 let browser: Browser;
 let html: string;
@@ -95,6 +95,52 @@ describe('wrong inputs get a plain message', () => {
     await p.page.click('#check');
     expect((await verdictOf(p.page)).text).toContain('Choose your proof file first');
     expect(p.errors).toEqual([]);
+  });
+});
+
+describe('files dropped on the page', () => {
+  const drop = async (page: import('playwright-core').Page, selector: string, name: string, text: string) => {
+    const dt = await page.evaluateHandle(
+      ({ name, text }) => {
+        const d = new DataTransfer();
+        d.items.add(new File([text], name, { type: 'application/json' }));
+        return d;
+      },
+      { name, text },
+    );
+    await page.dispatchEvent(selector, 'drop', { dataTransfer: dt });
+  };
+
+  it('a file dropped on the proof zone is read like a picked one', async (ctx) => {
+    const p = await openPage(browser, html, ctx.task.name);
+    await drop(p.page, '#proof-drop', 'thing.json', '{"hello": "world"}');
+    expect((await verdictOf(p.page)).text).toContain('“thing.json” is JSON, but not a proof this page knows');
+  });
+
+  it('a report dropped anywhere else goes to step 2, a proof to step 1', async (ctx) => {
+    const p = await openPage(browser, html, ctx.task.name);
+    await drop(p.page, 'h1', 'report.json', JSON.stringify({ format: 'por-report', version: 1, merkleRoot: {} }));
+    await p.page.waitForFunction(() => document.getElementById('published-status')?.textContent !== '');
+    expect(await p.page.textContent('#published-status')).toBe('Loaded “report.json” (published report).');
+    expect(await p.page.textContent('#proof-status')).toBe('');
+    expect(p.url).toBe(p.page.url()); // the browser did not navigate to the dropped file
+  });
+});
+
+describe('a hostile file cannot inject into the page', () => {
+  it('markup in a field is shown as text, never run or loaded', async (ctx) => {
+    const p = await openPage(browser, html, ctx.task.name);
+    const evil = '<img src="https://evil.example/x.png" onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    // An OKX path proof whose (unhashed) audit id carries markup: still a valid proof by OKX's rules.
+    const okx = JSON.parse(await readFile(resolve(repoRoot, '../shared/data/okx/merkle_proof_file.json'), 'utf8')) as { self: { auditId: string } };
+    okx.self.auditId = evil;
+    await p.page.setInputFiles('#proof-file', jsonFile('evil.json', okx));
+    const v = await verdictOf(p.page);
+    expect(v.state).toBe('valid');
+    expect(v.text).toContain(evil);
+    expect(await p.page.$$eval('#result img, #result script', (els) => els.length)).toBe(0);
+    expect(await p.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(p.requests).toEqual([p.url]);
   });
 });
 

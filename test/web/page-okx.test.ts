@@ -1,14 +1,14 @@
-// OKX's real proof files in the page: the same verdict as the verifier module the CLI runs, the
+// OKX's real proof files in the page: the same verdict as `por verify --json` on the same file, the
 // balances and root totals as written in the file, the OKX warning, and each tampering rejected
 // with its check named and explained. Files from ../shared/data/okx (see its README).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { buildVerifyPage } from '../../scripts/build-web.mjs';
 import { verifyAnyProof } from '../../src/verify/any.js';
-import { jsonFile, launchBrowser, openPage, repoRoot, verdictOf } from './browser.js';
+import { jsonFile, launchBrowser, openPage, porAsync, repoRoot, verdictOf } from './browser.js';
 
 const okxDir = resolve(repoRoot, '../shared/data/okx');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- foreign JSON the tests edit freely
@@ -61,8 +61,10 @@ describe('OKX path proof (the real file)', () => {
     expect(path[path.length - 1]?.[4]).toBe(root.hash);
     // The scheme's limit is said plainly.
     expect(await p.page.textContent('#warnings')).toContain('2018/1139');
-    // Same document as the verifier module `por verify` runs.
-    expect(await pageVerdictJson(p.page)).toEqual(JSON.parse(JSON.stringify(verifyAnyProof(proof, {}))));
+    // Same document as `por verify --json` prints for the same file (exit 0).
+    const cli = await porAsync(['verify', join(okxDir, 'merkle_proof_file.json'), '--json']);
+    expect(cli.status).toBe(0);
+    expect(await pageVerdictJson(p.page)).toEqual(JSON.parse(cli.stdout));
     expect(p.errors).toEqual([]);
     expect(p.requests).toEqual([p.url]);
   });
@@ -97,9 +99,13 @@ describe('OKX path proof (the real file)', () => {
       ['the root height edited', (j) => (j.path[last].height = 25), 'root-height', /different height/],
       ['a negative sibling (the forgery OKX accepts)', (j) => (j.path[0].balances.USDT = `-${j.path[0].balances.USDT}`), 'balances-non-negative', /negative balance/],
     ];
-    for (const [what, tamper, check, sentence] of cases) {
+    const dir = await mkdtemp(join(tmpdir(), 'por-okx-'));
+    for (const [i, [what, tamper, check, sentence]] of cases.entries()) {
       const bad = clone(proof);
       tamper(bad);
+      const file = join(dir, `tampered-${i}.json`);
+      await writeFile(file, JSON.stringify(bad));
+      const cli = porAsync(['verify', file, '--json']);
       await p.page.click('#clear');
       await p.page.setInputFiles('#proof-file', jsonFile('tampered.json', bad));
       const v = await verdictOf(p.page);
@@ -109,8 +115,11 @@ describe('OKX path proof (the real file)', () => {
       expect(failed, what).toContain(check);
       const explained = await p.page.textContent(`#failures li[data-check="${check}"]`);
       expect(explained, what).toMatch(sentence);
-      // The same verdict, check for check, as the module the CLI runs.
-      expect(await pageVerdictJson(p.page), what).toEqual(JSON.parse(JSON.stringify(verifyAnyProof(bad, {}))));
+      // The same verdict, check for check, as `por verify --json` (exit 1), and as the module itself.
+      const c = await cli;
+      expect(c.status, what).toBe(1);
+      expect(await pageVerdictJson(p.page), what).toEqual(JSON.parse(c.stdout));
+      expect(JSON.parse(c.stdout), what).toEqual(JSON.parse(JSON.stringify(verifyAnyProof(bad, {}))));
     }
     expect(p.errors).toEqual([]);
     expect(p.requests).toEqual([p.url]);
@@ -137,7 +146,9 @@ describe('OKX per-user breakdown (the real file)', () => {
     expect(v.state).toBe('valid');
     expect(await rows(p.page, 'balances')).toEqual(['BTC', 'ETH', 'USDT'].map((a) => [a, breakdown.totalBalances[a]]));
     expect(await p.page.textContent('#root-hash-value')).toBe(breakdown.hash);
-    expect(await pageVerdictJson(p.page)).toEqual(JSON.parse(JSON.stringify(verifyAnyProof(breakdown, {}))));
+    const cli = await porAsync(['verify', join(okxDir, 'user_info_file.json'), '--json']);
+    expect(cli.status).toBe(0);
+    expect(await pageVerdictJson(p.page)).toEqual(JSON.parse(cli.stdout));
     expect(p.requests).toEqual([p.url]);
   });
 

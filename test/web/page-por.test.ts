@@ -3,7 +3,6 @@
 // the right check named and explained; and for every case the page's verdict is the very document
 // `por verify --json` prints (the CLI spawned on the same files), exit code included.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { buildVerifyPage } from '../../scripts/build-web.mjs';
 import { buildTree, ProofStore, type ProofDocument, type RootDocument } from '../../src/merkle/index.js';
 import { SECRET, snapshotOf } from '../merkle/helpers.js';
-import { jsonFile, launchBrowser, openPage, repoRoot, verdictOf } from './browser.js';
+import { jsonFile, launchBrowser, openPage, porAsync, verdictOf } from './browser.js';
 
 const ASSETS = [
   { symbol: 'BTC', decimals: 8 },
@@ -72,18 +71,6 @@ afterAll(async () => {
 });
 
 type Anchor = { report: unknown } | { rootHash: string };
-
-/** `por verify --json` on the same files, run in the background while the page works. */
-function porAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [resolve(repoRoot, 'bin/por.mjs'), ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('close', (status) => done({ status, stdout, stderr }));
-  });
-}
 
 /** Writes the files, starts the CLI on them, feeds the page; returns what each said. */
 async function both(page: Page, proof: unknown, anchor: Anchor, name: string) {
