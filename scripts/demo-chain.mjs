@@ -72,7 +72,13 @@ export async function startAnvil({ chainId = 31337, timeoutMs = 15000, timestamp
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     let exited = false;
-    child.once('exit', () => (exited = true));
+    // Never leave anvil running when this process ends, however it ends.
+    const reap = () => child.kill('SIGKILL');
+    process.once('exit', reap);
+    child.once('exit', () => {
+      exited = true;
+      process.removeListener('exit', reap);
+    });
     const url = `http://127.0.0.1:${port}`;
     const t0 = Date.now();
     while (!exited && Date.now() - t0 < timeoutMs) {
@@ -206,6 +212,9 @@ export async function startEsploraFixture({ tip, txs, genesis = MAINNET_GENESIS,
 export async function startEsploraProcess(fixture, timeoutMs = 10000) {
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve-esplora'], { stdio: ['pipe', 'pipe', 'inherit'] });
   child.stdin.end(JSON.stringify(fixture));
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
+  child.once('exit', () => process.removeListener('exit', reap));
   const url = await new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error('Esplora fixture server did not start')), timeoutMs);
@@ -338,6 +347,15 @@ if (isMain && process.argv[2] === '--serve-esplora') {
   const fx = JSON.parse(input);
   const server = await startEsploraFixture({ tip: fx.tip, txs: fx.txs, timeOf: (h) => fx.snapTime + (h - fx.snapshotHeight) * 600 });
   process.stdout.write(`${server.url}\n`);
+  // If the parent dies without stopping us, stop too.
+  const parent = process.ppid;
+  setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch {
+      process.exit(0);
+    }
+  }, 1000).unref();
   process.on('SIGTERM', async () => {
     await server.stop();
     process.exit(0);
@@ -347,8 +365,10 @@ if (isMain && process.argv[2] === '--serve-esplora') {
   const chain = await demoChain({ quiet: false });
   const flags = Object.keys(chain.rpc).flatMap((c) => ['--rpc', `${c}=${chain.rpc[c]}`, '--block', `${c}=${chain.blocks[c]}`]);
   process.stdout.write(`try: node bin/por.mjs reserves --wallets samples/wallets.json --assets samples/assets.json ${flags.join(' ')}\n(Ctrl-C stops the chain)\n`);
-  process.on('SIGINT', async () => {
-    await chain.stop();
-    process.exit(0);
-  });
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, async () => {
+      await chain.stop();
+      process.exit(0);
+    });
+  }
 }

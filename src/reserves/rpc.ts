@@ -102,7 +102,8 @@ export class RpcClient {
       res.forEach((r, k) => {
         const i = pending[k]!;
         results[i] = r;
-        if (!r.ok) still.push(i);
+        // A revert is the contract's answer, not a fault: asking again gives the same.
+        if (!r.ok && !/revert/i.test(r.error)) still.push(i);
       });
       if (still.length && attempt < this.opts.retries) this.opts.reporter?.warn(`${this.label()}: ${still.length} call(s) answered with an error (${(res.find((r) => !r.ok) as { error: string }).error}); retrying (${attempt + 1}/${this.opts.retries})`);
       pending = still;

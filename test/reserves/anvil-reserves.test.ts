@@ -116,6 +116,16 @@ describe('readReserves on anvil at the snapshot block', () => {
     expect(inc.addresses.filter((a) => a.unprovenCounted).length).toBe(4);
   });
 
+  it('a contract that is not an EIP-1271 wallet fails ownership with the revert, without retrying', async () => {
+    const e = goodEntries()[0]!;
+    const asToken: EntryJson = { ...e, address: f.tka, label: 'a token, not a wallet', assets: ['ETH'] };
+    const warnings: string[] = [];
+    const r = await readReserves({ wallets: manifest([asToken], registry), registry, rpc, blocks: { ethereum: snapshot }, reporter: { progress() {}, done() {}, warn: (m) => warnings.push(m) } });
+    expect(r.addresses[0]!.ownership).toMatchObject({ status: 'failed', scheme: 'eip1271' });
+    expect(r.addresses[0]!.ownership.reason).toMatch(/isValidSignature failed at block \d+: execution reverted/);
+    expect(warnings).toEqual([]);
+  });
+
   it('an address listed twice is read and counted once, and flagged', async () => {
     const e = goodEntries();
     const dup: EntryJson = { ...e[7]!, address: e[7]!.address.toLowerCase(), label: 'again', assets: ['ETH'] };
