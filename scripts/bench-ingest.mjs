@@ -19,6 +19,7 @@ if (child !== -1) {
   const { readSnapshot, parseAssetRegistry } = await import(bundle);
   const registry = parseAssetRegistry(JSON.parse(readFileSync(assets, 'utf8')), assets);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let rows = 0;
   let extra = '';
   if (mode === 'csv-parse') {
@@ -36,6 +37,8 @@ if (child !== -1) {
     extra += `, users() pass ${((performance.now() - t1) / 1000).toFixed(1)} s`;
   }
   const secs = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  extra += `, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`;
   const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
   const peakMb = hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
   process.stdout.write(JSON.stringify({ mode, rows, secs, peakMb, extra }) + '\n');
