@@ -46,7 +46,7 @@ const ACCOUNT_INDEX = new Map<string, number>(ACCOUNT_TYPES.map((a, i) => [a, i]
 const MODE_INDEX = new Map<string, number>(ACCOUNT_MODES.map((m, i) => [m, i + 1]));
 const SIMPLE = 1;
 const I64_MAX = (1n << 63n) - 1n;
-// Marks a column cell whose value lives in the overflow map (also holds the value −2^63 itself).
+// Marks an entry whose net lives in the bigint side table (as does the value −2^63 itself).
 const SPILLED = -(1n << 63n);
 const EXCHANGE_MODE = 4; // marks an interned id that is an exchange-owned account, not a user
 
@@ -187,7 +187,7 @@ export class Aggregator {
     return s;
   }
 
-  /** Index of a user id, creating it with the given mode byte if new; `isNew` tells which. */
+  /** Index of the id text[start..end), interning it if new; `isNew` tells which. */
   private intern(text: string, start: number, end: number): number {
     const h = hashChars(text, start, end);
     const found = this.find(text, start, end, h);

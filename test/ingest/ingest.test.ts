@@ -61,6 +61,15 @@ describe('readSnapshot: small fixture, hand-computed', () => {
     expect([...s.users()]).toEqual([{ userId: 'a', mode: 'simple', net: [100000000n, 200000000n, 0n, 0n, 0n] }]);
   });
 
+  it('keeps ids of any script apart and intact (one-byte arena widened mid-file)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'por-ingest-'));
+    const f = join(dir, 'ids.csv');
+    const ids = ['ascii-1', 'café', '用户七', 'emoji-🙂', 'café ', 'CAFÉ'];
+    writeFileSync(f, 'user_id,account,asset,balance\n' + ids.map((id, i) => `${id},spot,BTC,${i + 1}\n${id},earn,BTC,0.5\n`).join(''));
+    const s = await readSnapshot(f, registry);
+    expect([...s.users()].map((u) => [u.userId, u.net[0]])).toEqual(ids.map((id, i) => [id, BigInt(i + 1) * 100000000n + 50000000n]));
+  });
+
   it('keeps sums past int64 exact (spills to bigint)', async () => {
     const reg = parseAssetRegistry({ assets: [{ symbol: 'WEI', decimals: 18 }] });
     const dir = mkdtempSync(join(tmpdir(), 'por-ingest-'));
