@@ -124,7 +124,7 @@ function check(fromButton = false): void {
   if (needsPublished && !state.published && !root) {
     showResult(
       'waiting',
-      el('p', { class: 'verdict error', id: 'verdict' }, 'One more step', el('small', { id: 'verdict-reason' }, 'Now add what the exchange published (step 2): the report or root file, or the root hash. Your proof is checked against it.')),
+      el('p', { class: 'verdict error', id: 'verdict', role: 'status' }, 'One more step', el('small', { id: 'verdict-reason' }, 'Now add what the exchange published (step 2): the report or root file, or the root hash. Your proof is checked against it.')),
     );
     return;
   }
@@ -226,7 +226,7 @@ function renderVerdict(v: Verdict, pastedRoot: string | undefined): void {
     nodes.push(
       el(
         'p',
-        { class: 'verdict good', id: 'verdict' },
+        { class: 'verdict good', id: 'verdict', role: 'status' },
         '✔ Your proof checks out',
         el(
           'small',

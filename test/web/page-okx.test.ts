@@ -49,6 +49,7 @@ describe('OKX path proof (the real file)', () => {
     const v = await verdictOf(p.page);
     expect(v.state).toBe('valid');
     expect(v.text).toContain('Your proof checks out');
+    expect(await p.page.getAttribute('#verdict', 'role')).toBe('status'); // announced by screen readers
     // Expected values read straight from the file, not from the verifier.
     const root = proof.path[proof.path.length - 1];
     expect(await rows(p.page, 'balances')).toEqual(['BTC', 'ETH', 'USDT'].map((a) => [a, proof.self.balances[a]]));
@@ -111,6 +112,7 @@ describe('OKX path proof (the real file)', () => {
       const v = await verdictOf(p.page);
       expect(v.state, what).toBe('invalid');
       expect(v.text, what).toContain('does NOT check out');
+      expect(await p.page.getAttribute('#verdict', 'role'), what).toBe('alert');
       const failed = await failedChecks(p.page);
       expect(failed, what).toContain(check);
       const explained = await p.page.textContent(`#failures li[data-check="${check}"]`);
