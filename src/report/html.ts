@@ -27,6 +27,8 @@ tr.under td { background: #fff5f5; }
 .ok { color: #2e7d32; font-weight: 600; } .bad { color: #c62828; font-weight: 600; } .warnc { color: #a66d00; font-weight: 600; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.85em; word-break: break-all; }
 div.tw { overflow-x: auto; }
+#solvency { font-size: 0.92em; }
+small.bd { white-space: normal; color: #555; }
 .chart { background: #fff; padding: 8px; overflow-x: auto; }
 .chart svg { max-width: 100%; height: auto; }
 details { margin: 8px 0; } summary { cursor: pointer; font-weight: 600; }
@@ -102,7 +104,8 @@ export function solvencyTable(rows: readonly ReportSolvencyRow[], headRatio = 'R
       const cls = s.covered ? '' : ' class="under"';
       const status = s.covered ? '<span class="ok">covered</span>' : '<span class="bad">under 100 %</span>';
       const name = s.exchangeToken ? `${escapeHtml(s.asset)} <small>(exchange's own token)</small>` : escapeHtml(s.asset);
-      const bad = s.badDebt ? `<br><small>bad debt: holdings ${s.badDebt.gross}, debt ${s.badDebt.debt}</small>` : '';
+      const hasBad = s.badDebt !== null && (BigInt(s.badDebt.grossUnits) > 0n || BigInt(s.badDebt.debtUnits) > 0n);
+      const bad = hasBad ? `<br><small class="bd">excl. bad debt: held ${s.badDebt!.gross}, owed ${s.badDebt!.debt}</small>` : '';
       return `<tr${cls}><td>${name}</td><td class="num">${s.reserves}</td><td class="num">${s.grossLiabilities}</td><td class="num">${s.userDebt}</td><td class="num">${s.liabilities}${bad}</td><td class="num">${s.surplus}</td><td class="num">${percentText(s.ratio)}</td><td>${status}</td></tr>`;
     })
     .join('\n');
