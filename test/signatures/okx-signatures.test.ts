@@ -8,6 +8,7 @@ import { verifyTronMessage } from '../../src/signatures/tron.js';
 import { SigningKey, concat } from 'ethers';
 import { createBase58check } from '@scure/base';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const okxDir = path.resolve(repoRoot, '../shared/data/okx');
@@ -47,8 +48,35 @@ describe("OKX's EVM scheme on the real reserve files", () => {
     expect(verifyMultisigMessage({ address: doge[2]!, redeemScriptHex: doge[6]!, message: doge[5]!, signatures: [doge[3]!, doge[4]!], network: 'dogecoin' })).toMatchObject({ ok: true, addressType: 'p2sh', m: 2, n: 3 });
     // signatures swapped between the rows: neither key is in the other's script
     expect(verifyMultisigMessage({ address: btc[2]!, redeemScriptHex: btc[6]!, message: btc[5]!, signatures: [doge[3]!, doge[4]!], network: 'bitcoin' })).toMatchObject({ ok: false, failed: 'signature' });
-    // one BTC key twice: OKX's validator would pass this (see docs/OKX.md); por does not
+    // one BTC key twice: OKX's validator passes this (below); por does not
     expect(verifyMultisigMessage({ address: btc[2]!, redeemScriptHex: btc[6]!, message: btc[5]!, signatures: [btc[3]!, btc[3]!], network: 'bitcoin' })).toMatchObject({ ok: false, failed: 'distinct' });
+  });
+
+  it("OKX's own multisig rule, transcribed, accepts one key used twice", () => {
+    // common/verify.go: m := {addr1, addr, addr2}; delete every script key's address; fail if len(m) > 1.
+    // The script address `addr` is never a key's address, so m keeps it; with addr1 == addr2 the set
+    // has two entries, one is deleted, and the check passes without a second signer.
+    const f = rows('okx_por_signatures_2025.csv');
+    const btc = f.find((r) => r[1] === 'BTC')!;
+    const prefix = new TextEncoder().encode('Bitcoin Signed Message:\n');
+    const msg = new TextEncoder().encode(btc[5]!);
+    const digest = sha256(sha256(new Uint8Array([prefix.length, ...prefix, msg.length, ...msg])));
+    const recover = (b64: string) => {
+      const raw = Uint8Array.from(Buffer.from(b64, 'base64'));
+      const sig = secp256k1.Signature.fromBytes(raw.slice(1), 'compact').addRecoveryBit((raw[0]! - 27) & 3);
+      return Buffer.from(sig.recoverPublicKey(digest).toBytes(true)).toString('hex');
+    };
+    const scriptKeys = btc[6]!.match(/21(0[23][0-9a-f]{64})/g)!.map((k) => k.slice(2));
+    const okxRule = (k1: string, k2: string) => {
+      const m = new Set([k1, `address:${btc[2]}`, k2]);
+      for (const k of scriptKeys) m.delete(k);
+      return m.size <= 1;
+    };
+    const k1 = recover(btc[3]!);
+    const k2 = recover(btc[4]!);
+    expect(okxRule(k1, k2)).toBe(true); // the real row
+    expect(okxRule(k1, k1)).toBe(true); // one key twice: OKX accepts
+    expect(okxRule(k1, '02' + '00'.repeat(32))).toBe(false); // an outsider: OKX rejects
   });
 });
 
