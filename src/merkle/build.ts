@@ -14,7 +14,9 @@ import {
   AMOUNT_LEN, assetsHash, DEFAULT_HEIGHT, HASH_LEN, MAX_ID_BYTES, MIN_SECRET_BYTES, checkHeight, decodeSums, idBytes, leafBound,
   nobleSha256, paddingRecords, recordSize, toHex,
 } from './core.js';
-import { makeLeafHasher, makeLevelHasher, type LeafJob, type LevelJob } from './compute.js';
+import { makeBlockHasher, makeLeafHasher, makeLevelHasher, type BlockJob, type LeafJob, type LevelJob } from './compute.js';
+
+type WorkerJob = { kind: 'leaves'; job: LeafJob } | { kind: 'level'; job: LevelJob } | { kind: 'blocks'; job: BlockJob };
 import type { WorkerReply, WorkerRequest } from './worker.js';
 import { ROOT_FORMAT, ROOT_VERSION, STORE_FORMAT, STORE_VERSION, type MerkleRoot, type RootDocument, type StoreMeta } from './types.js';
 
@@ -98,6 +100,7 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
   const pool = threads > 1 ? await WorkerPool.start(threads, params, options.workerUrl, reporter) : undefined;
   const inlineLeaves = makeLeafHasher(params);
   const inlineLevel = makeLevelHasher(A);
+  const inlineBlocks = makeBlockHasher(A);
   const pads = paddingRecords(nobleSha256, height, A);
 
   const files: Record<string, FileHandle> = {};
@@ -292,46 +295,58 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
       }
     }
 
-    // ---- Levels 1..height, each from the one below; written to levels.bin as they are made. ----
-    const levelCounts: number[] = [n];
+    // ---- Levels: 1 … storedFrom in blocks of 2^storedFrom leaves (only the block roots are kept),
+    // then each level from the one below; levels ≥ storedFrom go to levels.bin as they are made. ----
     const storedFrom = Math.min(STORED_FROM, height);
-    let srcChunks: Uint8Array[] = recordChunks;
-    let srcBits = CHUNK_BITS;
-    let srcOrder: Uint32Array | null = order;
-    let srcCount = n;
+    const levelCounts: number[] = [n];
+    for (let k = 1; k <= storedFrom; k++) levelCounts.push(Math.ceil(n / 2 ** k));
+    const parallel = async (count: number, nodesEach: number, job: (from: number, to: number) => WorkerJob, inline: (j: WorkerJob) => void) => {
+      try {
+        if (pool && count * nodesEach >= PARALLEL_MIN) {
+          const parts: Promise<void>[] = [];
+          for (let t = 0; t < threads; t++) parts.push(pool.run(job(Math.floor((count * t) / threads), Math.floor((count * (t + 1)) / threads))));
+          await Promise.all(parts);
+        } else inline(job(0, count));
+      } catch (err) {
+        if (err instanceof PorError) throw err;
+        throw porError('OVERFLOW', `a sum overflowed 128 bits: ${(err as Error).message}`);
+      }
+    };
     let rootRecord: Uint8Array = pads[height]!;
-    for (let k = 1; k <= height; k++) {
+    let srcCount = levelCounts[storedFrom]!;
+    let src = new Uint8Array(new SharedArrayBuffer(Math.max(1, srcCount) * R));
+    if (n > 0) {
+      const blockPads = pads.slice(0, storedFrom);
+      await parallel(
+        srcCount,
+        2 ** storedFrom,
+        (from, to) => ({ kind: 'blocks', job: { chunks: recordChunks, chunkBits: CHUNK_BITS, order, srcCount: n, levels: storedFrom, pads: blockPads, from, to, out: src.subarray(from * R, to * R) } }),
+        (j) => inlineBlocks((j as { job: BlockJob }).job),
+      );
+      recordChunks.length = 0; // the leaves are on disk now; let the memory go
+      await files['levels.bin']!.write(Buffer.from(src.buffer, 0, srcCount * R));
+      if (storedFrom === height) rootRecord = src.slice(0, R);
+    }
+    reporter.progress('merkle levels', storedFrom, height, 'levels');
+    for (let k = storedFrom + 1; k <= height; k++) {
       if (srcCount === 0) {
         levelCounts.push(0);
         continue;
       }
       const count = Math.ceil(srcCount / 2);
       const out = new Uint8Array(new SharedArrayBuffer(count * R));
-      const jobFor = (from: number, to: number): LevelJob => ({
-        chunks: srcChunks, chunkBits: srcBits, order: srcOrder, srcCount, pad: pads[k - 1]!, from, to, out: out.subarray(from * R, to * R),
-      });
-      try {
-        if (pool && count >= PARALLEL_MIN) {
-          const parts: Promise<void>[] = [];
-          for (let t = 0; t < threads; t++) {
-            const from = Math.floor((count * t) / threads);
-            const to = Math.floor((count * (t + 1)) / threads);
-            parts.push(pool.run({ kind: 'level', job: jobFor(from, to) }));
-          }
-          await Promise.all(parts);
-        } else {
-          inlineLevel(jobFor(0, count));
-        }
-      } catch (err) {
-        if (err instanceof PorError) throw err;
-        throw porError('OVERFLOW', `a level-${k} sum overflowed 128 bits: ${(err as Error).message}`);
-      }
-      if (k >= storedFrom) await files['levels.bin']!.write(Buffer.from(out.buffer, 0, count * R));
+      const prev = src;
+      const prevCount = srcCount;
+      await parallel(
+        count,
+        1,
+        (from, to) => ({ kind: 'level', job: { chunks: [prev], chunkBits: 32, order: null, srcCount: prevCount, pad: pads[k - 1]!, from, to, out: out.subarray(from * R, to * R) } }),
+        (j) => inlineLevel((j as { job: LevelJob }).job),
+      );
+      await files['levels.bin']!.write(Buffer.from(out.buffer, 0, count * R));
       levelCounts.push(count);
       reporter.progress('merkle levels', k, height, 'levels');
-      srcChunks = [out];
-      srcBits = 32;
-      srcOrder = null;
+      src = out;
       srcCount = count;
       if (k === height) rootRecord = out.slice(0, R);
     }
@@ -421,7 +436,7 @@ class WorkerPool {
     return undefined;
   }
 
-  run(req: { kind: 'leaves'; job: LeafJob } | { kind: 'level'; job: LevelJob }): Promise<void> {
+  run(req: WorkerJob): Promise<void> {
     const id = this.seq++;
     const w = this.workers[this.next++ % this.workers.length]!;
     return new Promise((resolve, reject) => {

@@ -138,3 +138,51 @@ export function makeLevelHasher(assetCount: number): (job: LevelJob) => void {
     }
   };
 }
+
+/**
+ * Block job: for blocks [from, to) of 2^levels leaves each (leaf c = order[c] in `chunks`), the
+ * block's root at height `levels`, computed through the intermediate levels in scratch memory, so
+ * levels 1 … levels−1 never exist whole. Same node rule and padding as level by level.
+ */
+export interface BlockJob {
+  chunks: Uint8Array[];
+  chunkBits: number;
+  order: Uint32Array;
+  /** Leaves in the whole tree. */
+  srcCount: number;
+  levels: number;
+  /** pads[k]: padding record at level k, for k < levels. */
+  pads: Uint8Array[];
+  from: number;
+  to: number;
+  /** Block roots are written at (b − from) · R. */
+  out: Uint8Array;
+}
+
+export function makeBlockHasher(assetCount: number): (job: BlockJob) => void {
+  const R = HASH_LEN + assetCount * 2 * AMOUNT_LEN;
+  const level = makeLevelHasher(assetCount);
+  return (job) => {
+    const size = 2 ** job.levels;
+    const mask = (1 << job.chunkBits) - 1;
+    const scratch: Uint8Array[] = [];
+    for (let k = 0; k <= job.levels; k++) scratch.push(new Uint8Array(Math.max(1, size >>> k) * R));
+    for (let b = job.from; b < job.to; b++) {
+      const first = b * size;
+      let cnt = Math.min(size, job.srcCount - first);
+      const l0 = scratch[0]!;
+      for (let q = 0; q < cnt; q++) {
+        const i = job.order[first + q]!;
+        const c = job.chunks[i >>> job.chunkBits]!;
+        const o = (i & mask) * R;
+        l0.set(c.subarray(o, o + R), q * R);
+      }
+      for (let k = 1; k <= job.levels; k++) {
+        const next = Math.ceil(cnt / 2);
+        level({ chunks: [scratch[k - 1]!], chunkBits: 32, order: null, srcCount: cnt, pad: job.pads[k - 1]!, from: 0, to: next, out: scratch[k]! });
+        cnt = next;
+      }
+      job.out.set(scratch[job.levels]!.subarray(0, R), (b - job.from) * R);
+    }
+  };
+}

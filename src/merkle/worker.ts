@@ -1,18 +1,20 @@
 // Worker thread entry (bundled to dist/merkle-worker.mjs): runs the same loops as the inline path
 // over shared memory, so one thread and several give byte-identical trees.
 import { parentPort, workerData } from 'node:worker_threads';
-import { makeLeafHasher, makeLevelHasher, type LeafJob, type LevelJob, type TreeParams } from './compute.js';
+import { makeBlockHasher, makeLeafHasher, makeLevelHasher, type BlockJob, type LeafJob, type LevelJob, type TreeParams } from './compute.js';
 
-export type WorkerRequest = { id: number; kind: 'leaves'; job: LeafJob } | { id: number; kind: 'level'; job: LevelJob };
+export type WorkerRequest = { id: number; kind: 'leaves'; job: LeafJob } | { id: number; kind: 'level'; job: LevelJob } | { id: number; kind: 'blocks'; job: BlockJob };
 export type WorkerReply = { id: number; ok: true } | { id: number; ok: false; message: string; overflow: boolean };
 
 const params = workerData as TreeParams;
 const leaves = makeLeafHasher(params);
 const level = makeLevelHasher(params.assetCount);
+const blocks = makeBlockHasher(params.assetCount);
 
 parentPort!.on('message', (req: WorkerRequest) => {
   try {
     if (req.kind === 'leaves') leaves(req.job);
+    else if (req.kind === 'blocks') blocks(req.job);
     else level(req.job);
     parentPort!.postMessage({ id: req.id, ok: true } satisfies WorkerReply);
   } catch (err) {
