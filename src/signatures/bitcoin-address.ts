@@ -40,7 +40,7 @@ export function decodeAddress(address: string, net: BitcoinNetwork): DecodedAddr
     if (raw.length !== 21) return undefined;
     const hash = raw.slice(1);
     if (raw[0] === net.pubKeyHash) return { type: 'p2pkh', hash };
-    if (raw[0] === net.scriptHash) return { type: 'p2sh', hash };
+    if (raw[0] === net.scriptHash || (net.scriptHashLegacy !== undefined && raw[0] === net.scriptHashLegacy)) return { type: 'p2sh', hash };
     return undefined;
   } catch {
     return undefined;

@@ -7,6 +7,8 @@ export interface BitcoinNetwork {
   messagePrefix: string;
   pubKeyHash: number;
   scriptHash: number;
+  /** An older P2SH version byte still in use (Litecoin's `3…` addresses, before `M…`). */
+  scriptHashLegacy?: number;
   /** bech32 human-readable part; `undefined` for coins without segwit addresses. */
   bech32?: string;
   wif: number;
@@ -14,7 +16,7 @@ export interface BitcoinNetwork {
 
 export const BITCOIN: BitcoinNetwork = { name: 'bitcoin', messagePrefix: 'Bitcoin Signed Message:\n', pubKeyHash: 0x00, scriptHash: 0x05, bech32: 'bc', wif: 0x80 };
 export const TESTNET: BitcoinNetwork = { name: 'testnet', messagePrefix: 'Bitcoin Signed Message:\n', pubKeyHash: 0x6f, scriptHash: 0xc4, bech32: 'tb', wif: 0xef };
-export const LITECOIN: BitcoinNetwork = { name: 'litecoin', messagePrefix: 'Litecoin Signed Message:\n', pubKeyHash: 0x30, scriptHash: 0x32, bech32: 'ltc', wif: 0xb0 };
+export const LITECOIN: BitcoinNetwork = { name: 'litecoin', messagePrefix: 'Litecoin Signed Message:\n', pubKeyHash: 0x30, scriptHash: 0x32, scriptHashLegacy: 0x05, bech32: 'ltc', wif: 0xb0 };
 export const DOGECOIN: BitcoinNetwork = { name: 'dogecoin', messagePrefix: 'Dogecoin Signed Message:\n', pubKeyHash: 0x1e, scriptHash: 0x16, wif: 0x9e };
 
 export const REGTEST: BitcoinNetwork = { ...TESTNET, bech32: 'bcrt' };

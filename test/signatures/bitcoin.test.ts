@@ -150,6 +150,11 @@ describe('multisig ownership by signed messages', () => {
     expect(verifyMultisigMessage({ address: dogeSh, redeemScriptHex: scriptHex, message: msg, signatures: btcSigs, network: DOGECOIN })).toMatchObject({ ok: false, failed: 'signature' });
     const ltcSigs = [compactSign(keys[1]!, msg, 'Litecoin Signed Message:\n'), compactSign(keys[2]!, msg, 'Litecoin Signed Message:\n')];
     expect(verifyMultisigMessage({ address: ltcWsh, redeemScriptHex: scriptHex, message: msg, signatures: ltcSigs, network: LITECOIN })).toMatchObject({ ok: true, addressType: 'p2wsh' });
+    // Litecoin P2SH: the current M… version byte and the legacy 3… one
+    const ltcShM = p2sh(ms, LTC).address!;
+    const ltcSh3 = p2sh(ms, { ...LTC, scriptHash: 0x05 }).address!;
+    expect(ltcShM.startsWith('M')).toBe(true);
+    for (const a of [ltcShM, ltcSh3]) expect(verifyMultisigMessage({ address: a, redeemScriptHex: scriptHex, message: msg, signatures: ltcSigs, network: LITECOIN })).toMatchObject({ ok: true, addressType: 'p2sh' });
   });
 
   it('each tampering fails with the right reason', () => {
