@@ -59,7 +59,7 @@ export interface BuildResult {
 const CHUNK_BITS = 16; // users per leaf job: 65,536 (12.6 MB of records at 5 assets)
 const CHUNK = 1 << CHUNK_BITS;
 const SLAB = 16; // chunks per shared allocation
-/** Levels below this are not stored: a proof recomputes them from 2^STORED_FROM leaves (SPEC: store). */
+/** Levels below this are not stored: a proof recomputes them from its 2^STORED_FROM-leaf block (FORMATS.md, Proof store). */
 export const STORED_FROM = 6;
 const PARALLEL_MIN = 8192; // levels smaller than this are hashed inline: messaging would cost more
 const utf8 = new TextEncoder();
