@@ -138,7 +138,8 @@ export async function publishFromBuild(o: PublishFromBuildOptions): Promise<Publ
     return l;
   });
   if (o.snapshot.exchangeOwned.accounts.length) {
-    notes.push(`${o.snapshot.exchangeOwned.accounts.length} exchange-owned account${o.snapshot.exchangeOwned.accounts.length === 1 ? '' : 's'} (insurance fund and the like) were left out of user liabilities.`);
+    const n = o.snapshot.exchangeOwned.accounts.length;
+    notes.push(`${n} exchange-owned account${n === 1 ? ' (insurance fund or the like) was' : 's (insurance fund and the like) were'} left out of user liabilities.`);
   }
   const snapshotTime = wallets.snapshot.time;
   const report = assembleReport({
