@@ -99,6 +99,17 @@ async function readLines(file: string, handle: LineHandler, progress: () => void
         first = false;
         if (text.charCodeAt(0) === 0xfeff) start = 1; // a BOM is accepted and skipped
       }
+      // The decoder turns bytes that are not UTF-8 into U+FFFD; one scan per chunk finds them.
+      const invalid = text.indexOf('\uFFFD', start);
+      if (invalid !== -1) {
+        let at = line + 1;
+        let lineStart = start;
+        for (let i = text.indexOf('\n', start); i !== -1 && i < invalid; i = text.indexOf('\n', i + 1)) {
+          at++;
+          lineStart = i + 1;
+        }
+        throw porError('BAD_INPUT', 'the file is not valid UTF-8 here; export it as UTF-8', { file, line: at, column: invalid - lineStart + 1 });
+      }
       let nl: number;
       while ((nl = text.indexOf('\n', start)) !== -1) {
         line++;
@@ -120,8 +131,9 @@ async function readLines(file: string, handle: LineHandler, progress: () => void
   if (rest.length > 0) {
     // The last line has no newline: it may have been cut off mid-write. Let the handler name what
     // is missing; if the line looks whole, say so and ask for the newline rather than guess.
+    const end = rest.charCodeAt(rest.length - 1) === 13 ? rest.length - 1 : rest.length;
     try {
-      handle(rest, 0, rest.length, line + 1);
+      handle(rest, 0, end, line + 1);
     } catch (err) {
       if (!(err instanceof PorError)) throw err;
       throw new PorError(err.code, `the last line has no newline at the end and looks truncated: ${err.message}`, err.info, { cause: err });
@@ -129,7 +141,7 @@ async function readLines(file: string, handle: LineHandler, progress: () => void
     throw porError(
       'BAD_INPUT',
       'the last line does not end with a newline, so it may be truncated; if it is complete, end the file with a newline',
-      { file, line: line + 1, column: rest.length + 1 },
+      { file, line: line + 1, column: end + 1 },
     );
   }
 }

@@ -20,6 +20,11 @@ export interface CsvTable {
 export function parseStrictCsv(text: string, file: string, required: readonly string[], optional: readonly string[] = []): CsvTable {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.length === 0) throw porError('BAD_INPUT', 'the file is empty; expected a header line', { file, line: 1, column: 1 });
+  const invalid = text.indexOf('\uFFFD'); // what a UTF-8 decoder makes of bytes that are not UTF-8
+  if (invalid !== -1) {
+    const before = text.slice(0, invalid);
+    throw porError('BAD_INPUT', 'the file is not valid UTF-8 here; export it as UTF-8', { file, line: before.split('\n').length, column: invalid - before.lastIndexOf('\n') });
+  }
   const lines = text.split('\n');
   const last = lines.pop()!;
   const expected = `expected "${required.join(',')}"${optional.length ? ` with optional ${optional.map((o) => `"${o}"`).join(', ')}` : ''}`;

@@ -105,6 +105,8 @@ describe('readSnapshot: bad input names file, line, column and field', () => {
     ['unknown-mode.csv', 'BAD_INPUT', 2, 15, 'mode', /unknown mode "cross"; allowed: simple, single-currency-margin, multi-currency-margin/],
     ['exchange-id-reused.csv', 'BAD_INPUT', 3, 1, 'user_id', /"fund" is an exchange-owned account \(line 2\)/],
     ['empty.csv', 'BAD_INPUT', 1, 1, undefined, /file is empty/],
+    // "jürgen" written in Latin-1: the ü byte (0xFC) is not UTF-8
+    ['latin1.csv', 'BAD_INPUT', 3, 2, undefined, /not valid UTF-8/],
     // NDJSON: the column points at the field's value
     ['number-balance.ndjson', 'BAD_INPUT', 1, 58, 'balance', /JSON number loses precision/],
     ['unknown-key.ndjson', 'BAD_INPUT', 1, 70, 'extra', /unknown key "extra"/],

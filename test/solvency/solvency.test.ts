@@ -49,6 +49,7 @@ describe('reserve balances CSV', () => {
     [`${H}bitcoin,bc1q,BTC,1`, 'BAD_INPUT', 2, 19, undefined, /does not end with a newline/],
     [`chain,addr,asset,balance\n`, 'BAD_INPUT', 1, 7, 'addr', /bad header: unknown column "addr"/],
     [`${H}bitcoin,bc1q,BTC,1e3\n`, 'BAD_AMOUNT', 2, 18, 'balance', /exponent/],
+    [`${H}bitcoin,bc1q\uFFFD,BTC,1\n`, 'BAD_INPUT', 2, 13, undefined, /not valid UTF-8/],
   ];
   for (const [text, code, line, column, field, message] of bad) {
     it(`rejects ${JSON.stringify(text.slice(H.length, H.length + 40))}`, () => {
