@@ -158,7 +158,8 @@ function amountTable(id: string, caption: string, rows: AssetAmount[]): HTMLElem
 
 function sumsText(sums: AssetAmount[] | undefined): string {
   if (!sums || sums.length === 0) return '—';
-  return sums.map((s) => `${s.asset} ${s.amount}`).join(', ');
+  const zero = (t: string) => /^0*(\.0*)?$/.test(t);
+  return sums.map((s) => `${s.asset} ${s.amount}${s.debt !== undefined && !zero(s.debt) ? ` (debt ${s.debt})` : ''}`).join('\n');
 }
 
 function pathTable(path: PathStep[]): HTMLElement {
@@ -180,7 +181,7 @@ function pathTable(path: PathStep[]): HTMLElement {
       el('td', {}, String(p.level)),
       el('td', {}, p.side),
       el('td', { class: 'hash mono' }, p.hash),
-      el('td', { class: 'mono' }, sumsText(p.sums)),
+      el('td', { class: 'mono sums' }, sumsText(p.sums)),
     );
     if (hasComputed) tr.append(el('td', { class: 'hash mono' }, p.computed ?? '—'));
     body.append(tr);

@@ -132,6 +132,15 @@ describe('a valid por proof', () => {
     expect(p.requests).toEqual([p.url]);
   });
 
+  it('the whole result, path and JSON opened, fits a 360 px phone without sideways scrolling', async (ctx) => {
+    const p = await openPage(browser, html, ctx.task.name, { width: 360, height: 740 });
+    const r = await both(p.page, alice, { report: root }, 'alice-phone');
+    expect(r.shown.state).toBe('valid');
+    await p.page.$$eval('#result details', (ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+    const widths = await p.page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
+    expect(widths.doc).toBeLessThanOrEqual(widths.view);
+  });
+
   it('asks for the published data before checking a por proof', async (ctx) => {
     const p = await openPage(browser, html, ctx.task.name);
     await p.page.setInputFiles('#proof-file', jsonFile('alice.json', alice));
