@@ -4,7 +4,7 @@
 //   node scripts/gen-snapshot.mjs --users 1000000 --out /tmp/snap-1m.csv [--seed 1]
 //       bench file for the sample asset registry: ~2 rows per user, 3 modes, margin debt, and rows
 //       written in two passes so the file is NOT grouped by user (ingest must not rely on order).
-//   node scripts/gen-snapshot.mjs --sample
+//   node scripts/gen-snapshot.mjs --sample [--out-dir samples]
 //       regenerates samples/liabilities.csv and samples/liabilities.ndjson (~1,000 users) from seed 2026.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -162,18 +162,19 @@ function sampleRows() {
 const seed = Number(arg('seed', '1'));
 if (process.argv.includes('--sample')) {
   const rows = sampleRows();
-  await writeLines('samples/liabilities.csv', function* () {
+  const dir = arg('out-dir', 'samples');
+  await writeLines(`${dir}/liabilities.csv`, function* () {
     yield 'user_id,account,asset,balance,mode';
     for (const x of rows) yield `${x.user},${x.account},${x.asset},${x.balance},${x.mode}`;
   });
-  await writeLines('samples/liabilities.ndjson', function* () {
+  await writeLines(`${dir}/liabilities.ndjson`, function* () {
     for (const x of rows) {
       const o = { user_id: x.user, account: x.account, asset: x.asset, balance: x.balance };
       if (x.mode) o.mode = x.mode;
       yield JSON.stringify(o);
     }
   });
-  process.stderr.write(`wrote samples/liabilities.csv and samples/liabilities.ndjson: ${rows.length} rows\n`);
+  process.stderr.write(`wrote ${dir}/liabilities.csv and ${dir}/liabilities.ndjson: ${rows.length} rows\n`);
 } else {
   const users = Number(arg('users', '1000000'));
   const out = arg('out', `/tmp/por-snapshot-${users}.csv`);
