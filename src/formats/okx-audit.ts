@@ -4,6 +4,7 @@
 // (balances, contract-wallet owners) are added by the CLI and folded in by `summarizeOkxAudit`.
 import { verifyBitcoinMessage } from '../signatures/bitcoin.js';
 import { networkForCoin } from '../signatures/bitcoin-networks.js';
+import { decodeAddress } from '../signatures/bitcoin-address.js';
 import { verifyMultisigMessage } from '../signatures/multisig.js';
 import { verifyEvmOwnership, verifyOkxEcdsa } from '../signatures/okx-evm.js';
 import { verifyTronMessage } from '../signatures/tron.js';
@@ -126,7 +127,11 @@ function bitcoinRow(row: OkxReserveRow): OkxRowVerdict {
     return verdictFrom(row, 'bitcoin', verifyMultisigMessage({ address: row.address, redeemScriptHex: script, message: row.message, signatures: [row.sig1, row.sig2], network: net }));
   }
   if (row.sig1 === '') return verdictFrom(row, 'bitcoin', { ok: false, scheme: 'bip137', reason: 'no signature' });
-  return verdictFrom(row, 'bitcoin', verifyBitcoinMessage(row.address, row.message, row.sig1, net));
+  const r = verifyBitcoinMessage(row.address, row.message, row.sig1, net);
+  if (!r.ok && r.scheme === 'bip137' && decodeAddress(row.address, net)?.type === 'p2wsh') {
+    return verdictFrom(row, 'bitcoin', { ...r, reason: `${r.reason}; a P2WSH address is a script: give its redeem script to check a multisig` });
+  }
+  return verdictFrom(row, 'bitcoin', r);
 }
 
 /** Checks every row's ownership signature offline; `onProgress` gets the rows done so far. */
