@@ -92,6 +92,7 @@ export async function readReserves(opts: ReadReservesOptions): Promise<ReservesR
     try {
       if (spec.kind === 'evm') await readEvmChain(spec, opts, reporter, pin, entries, rows, chainResult);
       else await readBitcoinChain(spec, opts, reporter, pin, entries, rows, chainResult);
+      warnIfFarFromSnapshot(chainResult, wallets.snapshot.time, reporter);
     } catch (err) {
       if (!isPorError(err)) throw err;
       // The whole chain could not be read: every balance on it is an error, never a zero.
@@ -170,7 +171,9 @@ async function readEvmChain(spec: ChainSpec, opts: ReadReservesOptions, reporter
     }
   }
   const stage = `reserves ${spec.name}@${block.number}`;
-  const outcomes = await readEvmBalances(client, block, reqs, (done) => reporter.progress(stage, done, reqs.length, 'reads'));
+  // Progress only for jobs long enough to need it (more than one batch).
+  const onProgress = reqs.length > (opts.batchSize ?? 1000) ? (done: number) => reporter.progress(stage, done, reqs.length, 'reads') : undefined;
+  const outcomes = await readEvmBalances(client, block, reqs, onProgress);
   outcomes.forEach((o, i) => {
     if (o.ok) slots[i]!.balance = o.balance;
     else slots[i]!.error = o.error;
@@ -244,6 +247,17 @@ async function readBitcoinChain(spec: ChainSpec, opts: ReadReservesOptions, repo
 
   await confirmBitcoinBlock(client, spec.name, block);
   reporter.done(stage, `${rows.length} addresses read`);
+}
+
+/** Reserves and liabilities must be taken at the same time: say so when a block is far off. */
+export const BLOCK_SKEW_WARN_SECONDS = 6 * 3600;
+function warnIfFarFromSnapshot(c: ChainResult, snapshotTime: string, reporter: Reporter): void {
+  if (!c.block) return;
+  const skew = c.block.timestamp - Date.parse(snapshotTime) / 1000;
+  if (Math.abs(skew) > BLOCK_SKEW_WARN_SECONDS) {
+    const hours = (Math.abs(skew) / 3600).toFixed(1);
+    reporter.warn(`chain ${c.name}: block ${c.block.number} is dated ${new Date(c.block.timestamp * 1000).toISOString()}, ${hours} h ${skew > 0 ? 'after' : 'before'} the snapshot time ${snapshotTime}`);
+  }
 }
 
 /** Checks that need no node: a proof exists and its message names this snapshot. */

@@ -71,6 +71,13 @@ describe('Bitcoin reserves from Esplora at the snapshot height', () => {
     expect(r.addresses[0]!.ownership.scheme).toBe('bip137');
   });
 
+  it('warns when the pinned block is far from the snapshot time (reserves and liabilities must be simultaneous)', async () => {
+    const warnings: string[] = [];
+    await readReserves({ wallets: manifest([{ address: A }]), registry, rpc: { bitcoin: server.url }, blocks: { bitcoin: 104n }, ownership: false, reporter: { progress() {}, done() {}, warn: (m) => warnings.push(m) } });
+    // Block 104 is dated 1,795,000,000 + 104 × 600 = 1,795,062,400 s = 2026-11-19T04:26:40Z; the snapshot is 1,795,478,400: 115.6 h later.
+    expect(warnings).toEqual(['chain bitcoin: block 104 is dated 2026-11-19T04:26:40.000Z, 115.6 h before the snapshot time 2026-11-24T00:00:00Z']);
+  });
+
   it('at the tip (no --block) the later spend shows', async () => {
     const r = await readReserves({ wallets: manifest([{ address: A }]), registry, rpc: { bitcoin: server.url }, ownership: false });
     expect(r.chains[0]!.block!.number).toBe(110n);
