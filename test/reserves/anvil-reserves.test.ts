@@ -21,7 +21,8 @@ describe('readReserves on anvil at the snapshot block', () => {
     expect(r.chains[0]!.error).toBeUndefined();
     expect(r.chains[0]!.block!.number).toBe(snapshot);
     expect(r.chains[0]!.block!.hash).toMatch(/^0x[0-9a-f]{64}$/);
-    expect(r.chains[0]!.block!.timestamp).toBeGreaterThan(1_600_000_000);
+    // The setup dated the snapshot block 2026-11-24T00:00:00Z = 1,795,478,400 s.
+    expect(r.chains[0]!.block!.timestamp).toBe(1_795_478_400);
     for (const w of f.wallets) {
       expect(balanceOf(r, w.address, 'ETH')).toBe(BigInt(w.eth));
       expect(balanceOf(r, w.address, 'TKA')).toBe(BigInt(w.tka));

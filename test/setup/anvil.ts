@@ -52,7 +52,9 @@ export function plannedFunding(i: number): { eth: bigint; tka: bigint; tkb: bigi
 export const keyOf = (label: string) => keccak256(toUtf8Bytes(`por reserves TEST ONLY key: ${label}`));
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const anvil = await startAnvil();
+  // Blocks dated at the tests' snapshot time (test/helpers/anvil-fixture.ts SNAPSHOT), as in a real run.
+  const snapTime = Date.parse('2026-11-24T00:00:00Z') / 1000;
+  const anvil = await startAnvil({ timestamp: snapTime - 600 });
   try {
     const url = anvil.url;
     const tka = await deploy(url, 'TestToken', ['Token A (TEST)', 'TKA', 6]);
@@ -72,6 +74,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await setBalances(url, [...wallets.map((w) => w.address), cw], [...wallets.map((w) => BigInt(w.eth)), cwEth]);
     await mintBatch(url, tka, [...wallets.map((w) => w.address), cw], [...wallets.map((w) => BigInt(w.tka)), cwTka]);
     await mintBatch(url, tkb, wallets.map((w) => w.address), wallets.map((w) => BigInt(w.tkb)));
+    await rpc(url, 'evm_setNextBlockTimestamp', [snapTime]);
     const snapshot = await mine(url, 1);
 
     // After the snapshot: outflows, an inflow, and the contract wallet changing its owner (so its
