@@ -55,6 +55,9 @@ export async function readReserves(opts: ReadReservesOptions): Promise<ReservesR
   for (const name of chainsUsed) {
     if (!opts.rpc[name]) throw porError('BAD_USAGE', `no node URL for chain ${name}: give --rpc ${name}=URL`, { chain: name });
   }
+  for (const name of Object.keys(opts.rpc)) {
+    if (!wallets.chains.some((c) => c.name === name)) reporter.warn(`--rpc names chain ${name}, which the manifest does not list; ignored`);
+  }
   for (const name of Object.keys(opts.blocks ?? {})) {
     if (!wallets.chains.some((c) => c.name === name)) throw porError('BAD_USAGE', `--block names chain ${name}, which the manifest does not list`, { chain: name });
   }

@@ -145,7 +145,7 @@ export class RpcClient {
     // A node may answer a batch with one error object (e.g. batch too large, rate limited).
     if (!Array.isArray(parsed)) {
       const e = (parsed as { error?: { message?: string } } | null)?.error;
-      throw new Error(`node rejected the batch: ${e?.message ?? text.slice(0, 200)}`);
+      throw new Error(`node rejected the batch of ${calls.length} calls: ${e?.message ?? text.slice(0, 200)} (a provider limiting batch size needs a smaller --batch-size)`);
     }
     type Answer = { id: number; result?: unknown; error?: { code?: number; message?: string } };
     const byId = new Map<number, Answer>();

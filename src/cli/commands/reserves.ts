@@ -61,6 +61,7 @@ export const reservesCommand = defineCommand<ReservesArgs>({
       batchSize: args.batchSize,
       reporter: ctx.reporter,
     });
+    if (result.addresses.length === 0) throw porError('BAD_INPUT', 'the wallet manifest lists no addresses: nothing to read', { file: args.wallets });
     const doc = reservesDocument(result);
     if (args.out) await writeFileAtomic(args.out, toJson(doc));
     if (ctx.json) ctx.printJson(doc);
