@@ -82,13 +82,14 @@ export async function readReserves(opts: ReadReservesOptions): Promise<ReservesR
 
   const results = new Map<number, AddressResult>();
   const chains: ChainResult[] = [];
-  for (const spec of wallets.chains) {
+  // Chains are independent (own node, own block): read them at the same time.
+  const readChain = async (spec: ChainSpec): Promise<void> => {
     const entries = [...firstByKey.values()].filter((e) => e.chain === spec.name);
     const chainResult: ChainResult = { name: spec.name, kind: spec.kind };
     if (spec.chainId !== undefined) chainResult.chainId = spec.chainId;
     if (spec.network !== undefined) chainResult.network = spec.network;
     chains.push(chainResult);
-    if (entries.length === 0) continue;
+    if (entries.length === 0) return;
     const conf = typeof opts.confirmations === 'number' ? opts.confirmations : opts.confirmations?.[spec.name] ?? 0;
     const pin = { block: opts.blocks?.[spec.name], confirmations: conf };
     const rows = entries.map((e) => newResult(e, [...assetsOf.get(e.index)!], registry, spec.name));
@@ -110,7 +111,8 @@ export async function readReserves(opts: ReadReservesOptions): Promise<ReservesR
       reporter.warn(`chain ${spec.name}: ${err.message}`);
     }
     rows.forEach((r) => results.set(r.index, r));
-  }
+  };
+  await Promise.all(wallets.chains.map(readChain));
 
   // Duplicates carry the first entry's outcome but are never counted again.
   for (const e of wallets.addresses) {

@@ -1,7 +1,8 @@
 // Reserves read from a real node (anvil, started by test/setup/anvil.ts) at the snapshot block.
 // Expected figures are what the setup funded (plannedFunding), never what the reader returns.
 import { describe, expect, it } from 'vitest';
-import { readReserves, readCurrentBalances, toReserveRows, ownershipMessage, type ReservesResult } from '../../src/reserves/index.js';
+import { parseAssetRegistry } from '../../src/assets/index.js';
+import { readReserves, readCurrentBalances, toReserveRows, ownershipMessage, parseWalletManifest, type ReservesResult } from '../../src/reserves/index.js';
 import { fixture, goodEntries, manifest, sign, testRegistry, type EntryJson } from '../helpers/anvil-fixture.js';
 
 const f = fixture();
@@ -125,6 +126,23 @@ describe('readReserves on anvil at the snapshot block', () => {
     expect(r.addresses[0]!.ownership).toMatchObject({ status: 'failed', scheme: 'eip1271' });
     expect(r.addresses[0]!.ownership.reason).toMatch(/isValidSignature failed at block \d+: execution reverted/);
     expect(warnings.filter((w) => /retrying/.test(w))).toEqual([]);
+  });
+
+  it('one asset on two chains with different on-chain decimals sums in ledger precision', async () => {
+    // USDX is TKA (6 decimals) on "ethereum" and TKB (18 decimals) on "l2" (the same anvil under a
+    // second name), like USDT on Ethereum and on BNB Chain; the ledger keeps 6 decimals.
+    const reg = parseAssetRegistry({ assets: [{ symbol: 'USDX', decimals: 6, onchain: [{ chain: 'ethereum', contract: f.tka, decimals: 6 }, { chain: 'l2', contract: f.tkb, decimals: 18 }] }] });
+    const e = goodEntries();
+    const entries = [0, 1, 2].map((i) => ({ ...e[i]!, assets: ['USDX'] })).concat([3, 4].map((i) => ({ ...e[i]!, chain: 'l2', assets: ['USDX'] })));
+    const wallets = parseWalletManifest({ format: 'por-wallets', version: 1, snapshot: { id: 'test-2026-11-24', time: '2026-11-24T00:00:00Z' }, chains: [{ name: 'ethereum', kind: 'evm', chainId: 31337 }, { name: 'l2', kind: 'evm', chainId: 31337 }], addresses: entries }, 'w', reg);
+    const r = await readReserves({ wallets, registry: reg, rpc: { ethereum: f.url, l2: f.url }, blocks: { ethereum: snapshot, l2: snapshot } });
+    const w = f.wallets;
+    const expected = BigInt(w[0]!.tka) + BigInt(w[1]!.tka) + BigInt(w[2]!.tka) + BigInt(w[3]!.tkb) / 10n ** 12n + BigInt(w[4]!.tkb) / 10n ** 12n;
+    expect(r.chains.map((c) => c.name)).toEqual(['ethereum', 'l2']);
+    expect(r.totals).toEqual([{ asset: 'USDX', decimals: 6, balance: expected, unprovenIncluded: 0n, unprovenExcluded: 0n, addresses: 5, complete: true }]);
+    // Wallet 3 holds 3 + 0.003 + 3e-18 TKB = 3003000000000000003 units (18 decimals) → 3.003000 USDX.
+    expect(BigInt(w[3]!.tkb)).toBe(3_003_000_000_000_000_003n);
+    expect(toReserveRows(r, reg).find((x) => x.chain === 'l2' && x.address === w[3]!.address)!.balance).toBe(3_003_000n);
   });
 
   it('an address listed twice is read and counted once, and flagged', async () => {
