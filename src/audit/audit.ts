@@ -100,6 +100,17 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
       ? { name: 'root-snapshot', status: 'pass', subject: 'merkle root', detail: `the liabilities root is for snapshot ${snapId}` }
       : { name: 'root-snapshot', status: 'fail', subject: 'merkle root', detail: `the liabilities root is for snapshot ${root.snapshotId}, the report for ${snapId}` },
   );
+  // The root binds each asset's symbol and decimals into every leaf: the report must read its sums
+  // with the same ones, or a user's "1.5" and the report's "1.5" are different amounts.
+  const rootAssets = Array.isArray(root.assets) ? (root.assets as unknown[]) : [];
+  const asText = (a: unknown) => (typeof a === 'object' && a !== null ? `${String((a as Record<string, unknown>).symbol)}/${String((a as Record<string, unknown>).decimals)}` : String(a));
+  const want = report.assets.map((a) => `${a.symbol}/${a.decimals}`).join(', ');
+  const got = rootAssets.map(asText).join(', ');
+  add(
+    want === got
+      ? { name: 'root-assets', status: 'pass', subject: 'merkle root', detail: `the root's assets and decimals are the report's (${want})` }
+      : { name: 'root-assets', status: 'fail', subject: 'merkle root', detail: `the root commits to assets ${got || '(none)'}, the report lists ${want}`, evidence: { root: got, report: want } },
+  );
   const liabilities: LiabilityTotals[] = [];
   for (const a of report.assets) {
     const sum = root.sums.find((s) => s.asset === a.symbol);

@@ -135,6 +135,13 @@ describe('each tampering is caught by the right check', () => {
     expect(failed(t)).toEqual(['root-sums']);
   });
 
+  it("the report's decimals differ from those the root commits to", async () => {
+    const r = await auditTampered((x) => {
+      x.assets[1]!.decimals = 8;
+    });
+    expect(failed(r)).toContain('root-assets');
+  });
+
   it('a block hash edited', async () => {
     const r = await auditTampered((x) => {
       x.chains[0]!.block.hash = '0x' + '00'.repeat(32);

@@ -81,7 +81,7 @@ export async function publishOnAnvil(snapshotId: string): Promise<Publication> {
       height: 24,
       leafCount: 7,
       hash: '0x' + 'ab'.repeat(32),
-      assets: ['ETH', 'USDT'],
+      assets: [{ symbol: 'ETH', decimals: 8 }, { symbol: 'USDT', decimals: 6 }],
       sums: liabilities.map((l, i) => {
         const d = [8, 6][i]!;
         return { asset: l.asset, equity: formatAmount(l.gross, d), debt: formatAmount(l.debt, d), equityUnits: l.gross.toString(), debtUnits: l.debt.toString() };

@@ -29,7 +29,7 @@ export const root = {
   height: 20,
   leafCount: 3,
   hash: '0x' + '11'.repeat(32),
-  assets: ['ETH', 'USDT', 'XT'],
+  assets: [{ symbol: 'ETH', decimals: 8 }, { symbol: 'USDT', decimals: 6 }, { symbol: 'XT', decimals: 2 }],
   sums: [
     { asset: 'ETH', equity: '2.00000000', debt: '0.10000000', equityUnits: '200000000', debtUnits: '10000000' },
     { asset: 'USDT', equity: '900.000000', debt: '0.000000', equityUnits: '900000000', debtUnits: '0' },
