@@ -1,6 +1,7 @@
 // Builds report.json from the stage results, and serialises it canonically (the bytes signed).
 // Pure: no I/O.
 import { porError } from '../errors/index.js';
+import { SPEC_VERSION as MERKLE_SPEC_VERSION } from '../merkle/core.js';
 import { formatAmount } from '../money/index.js';
 import type { AssetRegistry } from '../assets/index.js';
 import { RATIO_PRECISION, solvencyRows, sumReserves, type HeldBalance, type LiabilityTotals } from './solvency.js';
@@ -102,8 +103,8 @@ export function assembleReport(input: AssembleInput): Report {
     solvency: solvencyRows(assets, reserves, input.liabilities),
     ratioPrecision: RATIO_PRECISION,
   };
-  const specVersion = root.specVersion ?? root.spec;
-  if (typeof specVersion === 'number' || typeof specVersion === 'string') report.spec.merkle = specVersion;
+  // The Merkle tree's byte rules (docs/SPEC.md) this report's root was built with.
+  report.spec.merkle = MERKLE_SPEC_VERSION;
   if (input.exchange !== undefined) report.exchange = input.exchange;
   if (input.notes?.length) report.notes = input.notes;
   return report;

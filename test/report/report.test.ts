@@ -62,6 +62,11 @@ describe('assembleReport', () => {
     expect(r.addresses[0]!.balances[0]!.amount).toBe('1.500000000000000000');
   });
 
+  it('names the report and Merkle spec versions and the tool', () => {
+    expect(r.spec).toEqual({ report: 1, merkle: 1 });
+    expect(r.tool).toEqual({ name: 'por', version: '0.1.0' });
+  });
+
   it('embeds the Merkle root without its format and version', () => {
     expect(r.merkleRoot).not.toHaveProperty('format');
     expect(r.merkleRoot).not.toHaveProperty('version');
