@@ -8,6 +8,7 @@ export const RESERVES_FORMAT = 'por-reserves';
 export const RESERVES_VERSION = 1;
 
 export function reservesDocument(r: ReservesResult, generatedAt: Date = new Date()) {
+  const blockOf = new Map(r.chains.filter((c) => c.block).map((c) => [c.name, c.block!.number.toString()]));
   return {
     format: RESERVES_FORMAT,
     version: RESERVES_VERSION,
@@ -28,6 +29,8 @@ export function reservesDocument(r: ReservesResult, generatedAt: Date = new Date
       chain: a.chain,
       address: a.address,
       label: a.label,
+      // The block these balances were read at (the chain's pinned block), repeated for convenience.
+      ...(blockOf.get(a.chain) !== undefined ? { block: blockOf.get(a.chain) } : {}),
       ownership: a.ownership,
       ...(a.duplicateOf !== undefined ? { duplicateOf: a.duplicateOf } : {}),
       counted: a.counted,

@@ -63,6 +63,7 @@ describe('por reserves', () => {
       ['TKB', sumLedger('tkb').toString()],
     ]);
     expect(doc.addresses[1].balances[0]).toMatchObject({ asset: 'ETH', balance: f.wallets[1]!.eth });
+    expect(doc.addresses[1].block).toBe(f.snapshot);
   });
 
   it('--json prints the same document on stdout and nothing else', () => {
