@@ -36,6 +36,12 @@ beforeAll(async () => {
 afterAll(async () => chain?.stop());
 
 describe('build → publish → verify → audit on the samples', () => {
+  it('publish options without --wallets are a usage error before any work (exit 2)', async () => {
+    const r = await por(['build', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--secret-file', join(dir, 'secret.key'), '--snapshot-id', 'x', '--out', join(dir, 'nothing'), '--sign-key-file', join(dir, 'sign.key')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/give --wallets too/);
+  });
+
   it('por build writes root, store, report.json, its signature and report.html', async () => {
     const blocks = Object.entries(chain.blocks).flatMap(([k, v]) => ['--block', `${k}=${v}`]);
     const r = await por(['build', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--secret-file', join(dir, 'secret.key'), '--snapshot-id', 'demo-2026-11-24', '--out', join(dir, 'out'), '--wallets', 'samples/wallets.json', ...rpcArgs, ...blocks, '--prices', 'samples/prices.csv', '--sign-key-file', join(dir, 'sign.key'), '--exchange', 'Demo Exchange', '--json']);

@@ -65,6 +65,11 @@ export const buildCommand = defineCommand<BuildArgs>({
       .epilogue('Exit codes: 0 built; 2 bad input (a duplicate user, a balance above the leaf bound, an unreadable file).') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1 || args.threads > 64)) throw porError('BAD_USAGE', '--threads must be an integer from 1 to 64');
+    // --- publish usage, checked before any work (owned by the report stage) ---
+    if (args.wallets === undefined && (args.rpc.length || args.block.length || args.prices !== undefined || args.signKeyFile !== undefined)) {
+      throw porError('BAD_USAGE', '--rpc, --block, --prices and --sign-key-file publish a report: give --wallets too');
+    }
+    if (args.wallets !== undefined && args.rpc.length === 0) throw porError('BAD_USAGE', '--wallets needs --rpc CHAIN=URL for each chain of the manifest');
     const secret = await readSecretFile(args.secretFile, ctx.reporter);
     const registry = await loadAssetRegistry(args.assets);
     const snapshot = await readSnapshot(args.snapshot, registry, { reporter: ctx.reporter });
@@ -73,9 +78,6 @@ export const buildCommand = defineCommand<BuildArgs>({
     const res = await buildTree(snapshot, opts);
     // --- publish block (owned by the report stage) ---
     let publishExit: ExitCode = EXIT.OK;
-    if (args.wallets === undefined && (args.rpc.length || args.block.length || args.prices !== undefined || args.signKeyFile !== undefined)) {
-      throw porError('BAD_USAGE', '--rpc, --block, --prices and --sign-key-file publish a report: give --wallets too');
-    }
     if (args.wallets !== undefined) {
       const blocks: Record<string, bigint> = {};
       for (const [chain, n] of Object.entries(parseRpcOptions(args.block))) {
