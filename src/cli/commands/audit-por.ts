@@ -45,6 +45,7 @@ export function parseRpcOptions(list: readonly string[]): Record<string, string>
 
 export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Context): Promise<ExitCode> {
   const rpc = parseRpcOptions(args.rpc);
+  if (args.maxSkew !== undefined && !(Number.isFinite(args.maxSkew) && args.maxSkew >= 0)) throw porError('BAD_USAGE', '--max-skew must be a number of seconds, 0 or more', { field: 'max-skew' });
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(args.file));
