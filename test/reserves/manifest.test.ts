@@ -1,6 +1,7 @@
 // Pure parts of the reserves stage: the wallet manifest, snapshot binding, EIP-191 checks, and
 // the conversion to solvency rows.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { SigningKey, hashMessage, computeAddress } from 'ethers';
 import { parseAssetRegistry } from '../../src/assets/index.js';
 import { messageBindsSnapshot, ownershipMessage, parseWalletManifest, toReserveRows, reservesDocument, type ReservesResult } from '../../src/reserves/index.js';
@@ -50,6 +51,14 @@ describe('wallet manifest', () => {
     expect(messageBindsSnapshot('reserves for xsnap-1', 'snap-1')).toMatch(/does not name/);
     expect(messageBindsSnapshot('reserves for snap-1.5', 'snap-1')).toMatch(/does not name/);
     expect(messageBindsSnapshot('old snap-10 and new snap-1', 'snap-1')).toBeUndefined();
+  });
+
+  it('property: an id set off by separators binds; the id glued to a letter or digit never does', () => {
+    const id = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,20}$/);
+    const sep = fc.constantFrom(' ', '\n', ',', '"', '(', ')', '=');
+    const glue = fc.constantFrom('a', 'Z', '0', '9', '_', '-');
+    fc.assert(fc.property(id, sep, sep, (i, a, b) => messageBindsSnapshot(`snapshot${a}${i}${b}end`, i) === undefined));
+    fc.assert(fc.property(id, glue, (i, c) => messageBindsSnapshot(`snapshot ${i}${c}`, i) !== undefined));
   });
 
   it('parses CHAIN=URL and CHAIN=NUMBER flags, rejecting malformed ones', () => {
