@@ -279,22 +279,6 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
     await writeFileAtomic(join(tmpDir, 'lookup.bin'), new Uint8Array(lookup.buffer));
     await writeFileAtomic(join(tmpDir, 'ids.off'), new Uint8Array(offsets.buffer));
 
-    // ---- leaves.bin in position order, so a proof reads its 2^STORED_FROM-leaf block in one go. ----
-    {
-      const G = 1 << 14;
-      const buf = Buffer.allocUnsafe(G * R);
-      for (let p = 0; p < n; p += G) {
-        const m = Math.min(G, n - p);
-        for (let q = 0; q < m; q++) {
-          const i = order[p + q]!;
-          const c = recordChunks[i >>> CHUNK_BITS]!;
-          const o = (i & (CHUNK - 1)) * R;
-          buf.set(c.subarray(o, o + R), q * R);
-        }
-        await files['leaves.bin']!.write(buf, 0, m * R);
-      }
-    }
-
     // ---- Levels: 1 … storedFrom in blocks of 2^storedFrom leaves (only the block roots are kept),
     // then each level from the one below; levels ≥ storedFrom go to levels.bin as they are made. ----
     const storedFrom = Math.min(STORED_FROM, height);
@@ -317,12 +301,30 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
     let src = new Uint8Array(new SharedArrayBuffer(Math.max(1, srcCount) * R));
     if (n > 0) {
       const blockPads = pads.slice(0, storedFrom);
-      await parallel(
+      const blocksDone = parallel(
         srcCount,
         2 ** storedFrom,
         (from, to) => ({ kind: 'blocks', job: { chunks: recordChunks, chunkBits: CHUNK_BITS, order, srcCount: n, levels: storedFrom, pads: blockPads, from, to, out: src.subarray(from * R, to * R) } }),
         (j) => inlineBlocks((j as { job: BlockJob }).job),
       );
+      blocksDone.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
+      // While the workers hash blocks, this thread writes the leaves in position order (both only read them).
+      // ---- leaves.bin in position order, so a proof reads its 2^STORED_FROM-leaf block in one go. ----
+      {
+        const G = 1 << 14;
+        const buf = Buffer.allocUnsafe(G * R);
+        for (let p = 0; p < n; p += G) {
+          const m = Math.min(G, n - p);
+          for (let q = 0; q < m; q++) {
+            const i = order[p + q]!;
+            const c = recordChunks[i >>> CHUNK_BITS]!;
+            const o = (i & (CHUNK - 1)) * R;
+            buf.set(c.subarray(o, o + R), q * R);
+          }
+          await files['leaves.bin']!.write(buf, 0, m * R);
+        }
+      }
+      await blocksDone;
       recordChunks.length = 0; // the leaves are on disk now; let the memory go
       await files['levels.bin']!.write(Buffer.from(src.buffer, 0, srcCount * R));
       if (storedFrom === height) rootRecord = src.slice(0, R);
