@@ -329,8 +329,8 @@ function wireDrop(zone: HTMLElement, onFile: (f: File) => void): void {
 /** A file dropped anywhere else goes where its shape says it belongs. */
 async function routeDroppedFile(file: File): Promise<void> {
   const parsed = await readFile(file);
-  if (parsed.ok && classifyDocument(parsed.json).kind !== 'proof' && classifyDocument(parsed.json).kind !== 'unknown') return loadPublished(file);
-  return loadProof(file);
+  const kind = parsed.ok ? classifyDocument(parsed.json).kind : 'unknown';
+  return kind === 'report' || kind === 'root' ? loadPublished(file) : loadProof(file);
 }
 
 function guard(fn: () => unknown): () => void {
