@@ -171,8 +171,8 @@ const MAINNET_GENESIS = '000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b
 
 /**
  * A local HTTP server answering the Esplora endpoints por reads (/blocks/tip/height,
- * /block-height/:h, /block/:hash, /address/:a/txs/chain[/:last_txid] paged by 25,
- * /address/:a/utxo) from a list of Esplora-format transactions. No Bitcoin node can run on these
+ * /block-height/:h, /block/:hash, /address/:a (chain_stats), /address/:a/txs/chain[/:last_txid]
+ * paged by 25, /address/:a/utxo) from a list of Esplora-format transactions. No Bitcoin node can run on these
  * machines; this stands in for mempool.space / Blockstream in the demo.
  */
 export async function startEsploraFixture({ tip, txs, genesis = MAINNET_GENESIS, timeOf = (h) => 1_700_000_000 + h * 600 }) {
@@ -196,6 +196,18 @@ export async function startEsploraFixture({ tip, txs, genesis = MAINNET_GENESIS,
       const all = txs.filter((t) => t.status.confirmed && touches(t, a)).sort((x, y) => y.status.block_height - x.status.block_height);
       const start = m[2] ? all.findIndex((t) => t.txid === m[2]) + 1 : 0;
       return send(200, all.slice(start, start + 25));
+    }
+    if ((m = /^\/address\/([^/]+)$/.exec(path))) {
+      const a = decodeURIComponent(m[1]);
+      const mine = txs.filter((t) => t.status.confirmed && touches(t, a));
+      const funded = mine.flatMap((t) => t.vout.filter((o) => o.scriptpubkey_address === a));
+      const spent = mine.flatMap((t) => t.vin.filter((i) => i.prevout?.scriptpubkey_address === a));
+      const sum = (xs, f) => xs.reduce((s, x) => s + f(x), 0);
+      return send(200, {
+        address: a,
+        chain_stats: { tx_count: mine.length, funded_txo_count: funded.length, funded_txo_sum: sum(funded, (o) => o.value), spent_txo_count: spent.length, spent_txo_sum: sum(spent, (i) => i.prevout.value) },
+        mempool_stats: { tx_count: 0, funded_txo_count: 0, funded_txo_sum: 0, spent_txo_count: 0, spent_txo_sum: 0 },
+      });
     }
     if ((m = /^\/address\/([^/]+)\/utxo$/.exec(path))) {
       const a = decodeURIComponent(m[1]);

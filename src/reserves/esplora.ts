@@ -107,10 +107,34 @@ interface EsploraTx {
   vout?: { scriptpubkey_address?: string; value?: number }[];
 }
 
-/** The address's balance in satoshis at `height`, from its confirmed history. Throws PorError. */
+/**
+ * The address's balance in satoshis at `height`, from its confirmed history. Throws PorError.
+ * The history is cross-checked against the server's own totals for the address (GET /address/:a
+ * chain_stats: transaction count, funded − spent): a server that drops transactions from the
+ * paged history is caught instead of under-reporting. A new block arriving between the two reads
+ * can also make them differ, so a mismatch is re-read once before it is an error.
+ */
 export async function bitcoinBalanceAt(client: EsploraClient, chain: string, address: string, height: bigint): Promise<bigint> {
   const where = { chain, address, block: height };
-  let balance = 0n;
+  for (let attempt = 0; ; attempt++) {
+    const h = await readHistory(client, address, height, where);
+    const mismatch = await checkAgainstStats(client, address, h, where);
+    if (mismatch === undefined) return h.atHeight;
+    if (attempt >= 1) throw porError('NETWORK', `the server's address history disagrees with its own totals (${mismatch}): history incomplete, refusing to guess`, where);
+  }
+}
+
+type Where = { chain: string; address: string; block: bigint };
+interface History {
+  atHeight: bigint;
+  /** Over every confirmed transaction, whatever its height: must match the server's chain_stats. */
+  allConfirmed: bigint;
+  txCount: number;
+}
+
+async function readHistory(client: EsploraClient, address: string, height: bigint, where: Where): Promise<History> {
+  let atHeight = 0n;
+  let allConfirmed = 0n;
   let last: string | undefined;
   const seen = new Set<string>();
   for (;;) {
@@ -124,18 +148,35 @@ export async function bitcoinBalanceAt(client: EsploraClient, chain: string, add
       seen.add(tx.txid);
       const h = tx.status?.block_height;
       if (tx.status?.confirmed !== true || typeof h !== 'number') continue;
-      if (BigInt(h) > height) continue;
-      for (const o of tx.vout ?? []) if (o.scriptpubkey_address === address) balance += sats(o.value, tx.txid, where);
-      for (const i of tx.vin ?? []) if (i.prevout?.scriptpubkey_address === address) balance -= sats(i.prevout.value, tx.txid, where);
+      let delta = 0n;
+      for (const o of tx.vout ?? []) if (o.scriptpubkey_address === address) delta += sats(o.value, tx.txid, where);
+      for (const i of tx.vin ?? []) if (i.prevout?.scriptpubkey_address === address) delta -= sats(i.prevout.value, tx.txid, where);
+      allConfirmed += delta;
+      if (BigInt(h) <= height) atHeight += delta;
     }
     if (page.length < PAGE) break;
     last = (page[page.length - 1] as EsploraTx).txid;
   }
-  if (balance < 0n) throw porError('NETWORK', 'history spends more than it received (incomplete history from the server)', where);
-  return balance;
+  if (atHeight < 0n || allConfirmed < 0n) throw porError('NETWORK', 'history spends more than it received (incomplete history from the server)', where);
+  return { atHeight, allConfirmed, txCount: seen.size };
 }
 
-function sats(v: unknown, txid: string, where: { chain: string; address: string; block: bigint }): bigint {
+/** undefined when the history matches GET /address/:a chain_stats; otherwise what differs. */
+async function checkAgainstStats(client: EsploraClient, address: string, h: History, where: Where): Promise<string | undefined> {
+  const info = (await client.getJson(`/address/${encodeURIComponent(address)}`).catch((err: unknown) => {
+    throw porError('NETWORK', `cannot read the address's totals: ${(err as Error).message}`, where, err);
+  })) as { chain_stats?: { tx_count?: unknown; funded_txo_sum?: unknown; spent_txo_sum?: unknown } } | null;
+  const st = info?.chain_stats;
+  if (!st || typeof st.tx_count !== 'number' || typeof st.funded_txo_sum !== 'number' || typeof st.spent_txo_sum !== 'number') {
+    throw porError('NETWORK', 'GET /address/:address has no chain_stats (not an Esplora server?)', where);
+  }
+  const total = sats(st.funded_txo_sum, 'chain_stats', where) - sats(st.spent_txo_sum, 'chain_stats', where);
+  if (st.tx_count !== h.txCount) return `${h.txCount} transactions in the history, ${st.tx_count} in chain_stats`;
+  if (total !== h.allConfirmed) return `history sums to ${h.allConfirmed} sats, chain_stats to ${total}`;
+  return undefined;
+}
+
+function sats(v: unknown, txid: string, where: Where): bigint {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw porError('NETWORK', `transaction ${txid} has an output value that is not a whole number of satoshis`, where);
   return BigInt(v);
 }

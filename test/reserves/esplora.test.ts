@@ -103,6 +103,19 @@ describe('Bitcoin reserves from Esplora at the snapshot height', () => {
     expect(r.totals[0]).toMatchObject({ complete: false, balance: 0n });
   });
 
+  it('a server whose paged history drops a transaction is caught by its own totals (chain_stats)', async () => {
+    const bad = await startEsplora({ genesis: TESTNET3_GENESIS, tip: 110, txs, dropFromHistory: [txid('a2')] });
+    try {
+      const r = await readReserves({ wallets: manifest([{ address: A }, { address: B }]), registry, rpc: { bitcoin: bad.url }, blocks: { bitcoin: 104n }, ownership: false });
+      // Without the check, A would read 150,000,000 instead of 175,000,000.
+      expect(r.addresses[0]!.balances[0]!.balance).toBeUndefined();
+      expect(r.addresses[0]!.balances[0]!.error).toMatch(/disagrees with its own totals \(2 transactions in the history, 3 in chain_stats\)/);
+      expect(sats(r, 1)).toBe(465_000n);
+    } finally {
+      await bad.close();
+    }
+  });
+
   it('a server on another network, or a height it does not have, is a chain error', async () => {
     const main = await readReserves({ wallets: manifest([{ address: A }], 'mainnet'), registry, rpc: { bitcoin: server.url }, ownership: false });
     expect(main.chains[0]!.error).toMatch(/serves another network/);
