@@ -169,8 +169,8 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
       reporter.progress('merkle leaves', n, input.userCount, 'users');
     };
 
-    newChunk();
-    for await (const u of input.users()) {
+    /** Encodes one user into the current chunk; true when the chunk is full. */
+    const add = (u: { userId: string; net: readonly bigint[] }): boolean => {
       if (n >= maxUsers) throw porError('OVERFLOW', `more than ${maxUsers} users do not fit a tree of height ${height}; raise --height`, { field: 'height' });
       if (u.net.length !== A) throw porError('INTERNAL', `user ${u.userId} has ${u.net.length} balances for ${A} assets`);
       if (ids.length - idLen < MAX_ID_BYTES * 3 + 3) {
@@ -215,9 +215,24 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
       }
       n++;
       inChunk++;
-      if (inChunk === CHUNK) {
-        await flushChunk();
-        newChunk();
+      return inChunk === CHUNK;
+    };
+    newChunk();
+    const source = input.users();
+    // A sync iterable (src/ingest's) is walked without a promise per user; awaits only per chunk.
+    if (Symbol.iterator in source) {
+      for (const u of source) {
+        if (add(u)) {
+          await flushChunk();
+          newChunk();
+        }
+      }
+    } else {
+      for await (const u of source) {
+        if (add(u)) {
+          await flushChunk();
+          newChunk();
+        }
       }
     }
     await flushChunk();
