@@ -1,5 +1,5 @@
 // File reading shared by Node-side stages. Not for the browser.
-import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
+import { readFile, writeFile, rename, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { porError } from '../errors/index.js';
 
@@ -32,8 +32,13 @@ export async function readJsonFile(file: string): Promise<unknown> {
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.partial-${process.pid}`;
-  await writeFile(tmp, data);
-  await rename(tmp, file);
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
 }
 
 /** JSON for documents por writes: bigint as decimal strings, two-space indent, trailing newline. */
