@@ -229,7 +229,8 @@ async function readBitcoinChain(spec: ChainSpec, opts: ReadReservesOptions, repo
         else if (error !== undefined) b.error = error;
         else b.balance = balance!;
       }
-      reporter.progress(stage, ++done, rows.length, 'addresses');
+      ++done;
+      if (rows.length > 20) reporter.progress(stage, done, rows.length, 'addresses');
     }
   };
   await Promise.all(Array.from({ length: Math.min(4, rows.length) }, worker));

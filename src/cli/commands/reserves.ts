@@ -79,6 +79,8 @@ export function exitCode(r: ReservesResult): ExitCode {
   return failed ? EXIT.CHECK_FAILED : EXIT.OK;
 }
 
+const SHOW_ADDRESSES = 20;
+
 function describe(r: ReservesResult, out?: string): string {
   const lines: string[] = [`Reserves for snapshot ${r.snapshot.id} (${r.snapshot.time})`];
   for (const c of r.chains) {
@@ -96,6 +98,15 @@ function describe(r: ReservesResult, out?: string): string {
     lines.push(`    ${a.chain} ${a.address} [${a.label}]: ${what.join('; ')}`);
   }
   if (problems.length > 50) lines.push(`    … and ${problems.length - 50} more (see --json or --out)`);
+  // Small manifests: every address with what it holds (large ones: see --out / --json).
+  if (r.addresses.length <= SHOW_ADDRESSES) {
+    lines.push('', 'Addresses (on-chain precision):');
+    for (const a of r.addresses) {
+      const mark = a.duplicateOf !== undefined ? 'dup' : a.counted ? (a.unprovenCounted ? 'UNPROVEN, counted' : 'proven') : a.ownership.status === 'proven' ? 'not read' : 'not counted';
+      const held = a.balances.map((b) => (b.balance === undefined ? `${b.asset} ?` : `${formatAmount(b.balance, b.decimals, { trim: true })} ${b.asset}`)).join(', ');
+      lines.push(`  ${a.chain} ${a.address} [${a.label}] (${mark}${a.ownership.scheme ? `, ${a.ownership.scheme}` : ''}): ${held || '—'}`);
+    }
+  }
   lines.push('', 'Totals (ledger precision):');
   const w = Math.max(5, ...r.totals.map((t) => t.asset.length));
   for (const t of r.totals) {
