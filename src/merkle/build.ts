@@ -14,7 +14,7 @@ import {
   AMOUNT_LEN, assetsHash, DEFAULT_HEIGHT, HASH_LEN, MAX_ID_BYTES, MIN_SECRET_BYTES, checkHeight, decodeSums, idBytes, leafBound,
   nobleSha256, paddingRecords, recordSize, toHex,
 } from './core.js';
-import { makeBlockHasher, makeLeafHasher, makeLevelHasher, type BlockJob, type LeafJob, type LevelJob } from './compute.js';
+import { asBuffer, makeBlockHasher, makeLeafHasher, makeLevelHasher, type BlockJob, type LeafJob, type LevelJob } from './compute.js';
 
 type WorkerJob = { kind: 'leaves'; job: LeafJob } | { kind: 'level'; job: LevelJob } | { kind: 'blocks'; job: BlockJob };
 import type { WorkerReply, WorkerRequest } from './worker.js';
@@ -328,13 +328,13 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
       {
         const G = 1 << 14;
         const buf = Buffer.allocUnsafe(G * R);
+        const chunks = recordChunks.map(asBuffer);
         for (let p = 0; p < n; p += G) {
           const m = Math.min(G, n - p);
           for (let q = 0; q < m; q++) {
             const i = order[p + q]!;
-            const c = recordChunks[i >>> CHUNK_BITS]!;
             const o = (i & (CHUNK - 1)) * R;
-            buf.set(c.subarray(o, o + R), q * R);
+            chunks[i >>> CHUNK_BITS]!.copy(buf, q * R, o, o + R);
           }
           await files['leaves.bin']!.write(buf, 0, m * R);
         }
