@@ -6,7 +6,7 @@ import { porError } from '../errors/index.js';
 import { formatAmount } from '../money/index.js';
 import { silentReporter, type Reporter } from '../progress/index.js';
 import { readJsonFile, toJson, writeFileAtomic } from '../io/node.js';
-import { createHash } from 'node:crypto';
+import { hash as hashOnce } from 'node:crypto';
 import { makeLevelHasher } from './compute.js';
 import { AMOUNT_LEN, HASH_LEN, SPEC_VERSION, TAG_USER, paddingRecords, nobleSha256 } from './core.js';
 import { PROOF_FORMAT, PROOF_VERSION, STORE_FORMAT, STORE_VERSION, type ProofDocument, type StoreMeta } from './types.js';
@@ -60,6 +60,9 @@ export class ProofStore {
   private block: { index: number; levels: Buffer[] } = { index: -1, levels: [] };
   private readonly pads: Buffer[];
   private readonly head: string;
+  private readonly zeros: string[];
+  /** "por.user" ‖ 0x01 ‖ u16 len ‖ id ‖ salt, rewritten per proof. */
+  private readonly userScratch: Buffer;
   private readonly rootJson: string;
 
   private constructor(dir: string, meta: StoreMeta, bulk: boolean) {
@@ -87,6 +90,10 @@ export class ProofStore {
     }
     const A = meta.root.assets.length;
     this.pads = paddingRecords(nobleSha256, this.height, A).map((p) => Buffer.from(p));
+    this.zeros = meta.root.assets.map((a) => formatAmount(0n, a.decimals));
+    this.userScratch = Buffer.alloc(11 + 4 * 1024 + HASH_LEN);
+    this.userScratch.set(TAG_USER, 0);
+    this.userScratch[8] = SPEC_VERSION;
     const r = meta.root;
     this.head = JSON.stringify({ format: PROOF_FORMAT, version: PROOF_VERSION, hashFunction: r.hashFunction, snapshotId: r.snapshotId, height: r.height, assets: r.assets }).slice(0, -1);
     this.rootJson = JSON.stringify({ hash: r.hash, equity: r.sums.map((s) => s.equityUnits), debt: r.sums.map((s) => s.debtUnits) });
@@ -208,16 +215,25 @@ export class ProofStore {
     const salt = this.files.salts.read(i * HASH_LEN, HASH_LEN);
     const id = this.idOf(i);
     const assets = this.meta.root.assets;
-    const balances = assets.map((a, k) => {
+    // Written by hand (symbols, digits and hex need no escaping; the id goes through JSON.stringify):
+    // this runs once per exported proof.
+    let balances = '';
+    for (let k = 0; k < assets.length; k++) {
       const e = u128(rec, HASH_LEN + k * 2 * AMOUNT_LEN);
       const d = u128(rec, HASH_LEN + k * 2 * AMOUNT_LEN + AMOUNT_LEN);
-      return { asset: a.symbol, equity: formatAmount(BigInt(e), a.decimals), debt: formatAmount(BigInt(d), a.decimals), equityUnits: e, debtUnits: d };
-    });
+      const dec = assets[k]!.decimals;
+      const et = e === '0' ? this.zeros[k]! : formatAmount(BigInt(e), dec);
+      const dt = d === '0' ? this.zeros[k]! : formatAmount(BigInt(d), dec);
+      balances += `${k ? ',' : ''}{"asset":"${assets[k]!.symbol}","equity":"${et}","debt":"${dt}","equityUnits":"${e}","debtUnits":"${d}"}`;
+    }
     // The user hash is not stored: it is recomputed from the id and salt (one hash).
-    const uh = userHashHex(Buffer.from(id, 'utf8'), salt);
-    const user = { id, salt: Buffer.from(salt).toString('hex'), hash: uh, balances, encoded: Buffer.from(rec.subarray(HASH_LEN, R)).toString('hex') };
-    const leaf = { position: pos, hash: Buffer.from(rec.subarray(0, HASH_LEN)).toString('hex') };
-    return `${this.head},"user":${JSON.stringify(user)},"leaf":${JSON.stringify(leaf)},"path":[`;
+    const u = this.userScratch;
+    const n = u.write(id, 11, 'utf8');
+    u[9] = n >>> 8;
+    u[10] = n & 0xff;
+    salt.copy(u, 11 + n);
+    const uh = hashOnce('sha256', u.subarray(0, 11 + n + HASH_LEN), 'hex');
+    return `${this.head},"user":{"id":${JSON.stringify(id)},"salt":"${salt.toString('hex')}","hash":"${uh}","balances":[${balances}],"encoded":"${rec.toString('hex', HASH_LEN, R)}"},"leaf":{"position":${pos},"hash":"${rec.toString('hex', 0, HASH_LEN)}"},"path":[`;
   }
 
   private suffix(): string {
@@ -317,10 +333,6 @@ function u128(rec: Buffer, off: number): string {
     if (hi < 0x200000) return String(hi * 0x100000000 + rec.readUInt32BE(off + 12));
   }
   return ((rec.readBigUInt64BE(off) << 64n) | rec.readBigUInt64BE(off + 8)).toString();
-}
-
-function userHashHex(uid: Buffer, salt: Uint8Array): string {
-  return createHash('sha256').update(TAG_USER).update(Uint8Array.of(SPEC_VERSION, uid.length >>> 8, uid.length & 0xff)).update(uid).update(salt).digest('hex');
 }
 
 /** A file name that is safe on every file system; ids outside [A-Za-z0-9._-] are hex-encoded. */
