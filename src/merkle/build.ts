@@ -315,31 +315,49 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
     let srcCount = levelCounts[storedFrom]!;
     let src = new Uint8Array(new SharedArrayBuffer(Math.max(1, srcCount) * R));
     if (n > 0) {
+      // One pass in tree order: this thread gathers PIECE leaves at a time (the only random access),
+      // a worker hashes that piece's blocks up to level storedFrom, and the piece is written to
+      // leaves.bin at its place. Four piece buffers rotate so gathering, hashing and writing overlap.
       const blockPads = pads.slice(0, storedFrom);
-      const blocksDone = parallel(
-        srcCount,
-        2 ** storedFrom,
-        (from, to) => ({ kind: 'blocks', job: { chunks: recordChunks, chunkBits: CHUNK_BITS, order, srcCount: n, levels: storedFrom, pads: blockPads, from, to, out: src.subarray(from * R, to * R) } }),
-        (j) => inlineBlocks((j as { job: BlockJob }).job),
-      );
-      blocksDone.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
-      // While the workers hash blocks, this thread writes the leaves in position order (both only read them).
-      // ---- leaves.bin in position order, so a proof reads its 2^STORED_FROM-leaf block in one go. ----
-      {
-        const G = 1 << 14;
-        const buf = Buffer.allocUnsafe(G * R);
-        const chunks = recordChunks.map(asBuffer);
-        for (let p = 0; p < n; p += G) {
-          const m = Math.min(G, n - p);
-          for (let q = 0; q < m; q++) {
-            const i = order[p + q]!;
-            const o = (i & (CHUNK - 1)) * R;
-            chunks[i >>> CHUNK_BITS]!.copy(buf, q * R, o, o + R);
-          }
-          await files['leaves.bin']!.write(buf, 0, m * R);
+      const size = 2 ** storedFrom;
+      const PIECE = 1 << 14; // a multiple of 2^storedFrom
+      const slots = Array.from({ length: 4 }, () => new Uint8Array(new SharedArrayBuffer(PIECE * R)));
+      const busy: Promise<unknown>[] = slots.map(() => Promise.resolve());
+      const chunks = recordChunks.map(asBuffer);
+      for (let p = 0, k = 0; p < n; p += PIECE, k++) {
+        const slot = k % slots.length;
+        await busy[slot];
+        const piece = slots[slot]!;
+        const pb = asBuffer(piece);
+        const m = Math.min(PIECE, n - p);
+        for (let q = 0; q < m; q++) {
+          const i = order[p + q]!;
+          const o = (i & (CHUNK - 1)) * R;
+          chunks[i >>> CHUNK_BITS]!.copy(pb, q * R, o, o + R);
         }
+        const from = p / size;
+        const to = from + Math.ceil(m / size);
+        const job: BlockJob = { leaves: piece, base: p, srcCount: n, levels: storedFrom, pads: blockPads, from, to, out: src.subarray(from * R, to * R) };
+        let hashed: Promise<void>;
+        if (pool) hashed = pool.run({ kind: 'blocks', job });
+        else {
+          try {
+            inlineBlocks(job);
+            hashed = Promise.resolve();
+          } catch (err) {
+            hashed = Promise.reject(err);
+          }
+        }
+        const written = files['leaves.bin']!.write(pb, 0, m * R, p * R);
+        busy[slot] = Promise.all([hashed, written]);
+        busy[slot]!.catch(() => {}); // awaited later; an early failure must not count as unhandled
       }
-      await blocksDone;
+      try {
+        await Promise.all(busy);
+      } catch (err) {
+        if (err instanceof PorError) throw err;
+        throw porError('OVERFLOW', `a sum overflowed 128 bits: ${(err as Error).message}`);
+      }
       recordChunks.length = 0; // the leaves are on disk now; let the memory go
       await files['levels.bin']!.write(Buffer.from(src.buffer, 0, srcCount * R));
       if (storedFrom === height) rootRecord = src.slice(0, R);

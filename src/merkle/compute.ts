@@ -148,14 +148,14 @@ export function makeLevelHasher(assetCount: number): (job: LevelJob) => void {
 }
 
 /**
- * Block job: for blocks [from, to) of 2^levels leaves each (leaf c = order[c] in `chunks`), the
- * block's root at height `levels`, computed through the intermediate levels in scratch memory, so
- * levels 1 … levels−1 never exist whole. Same node rule and padding as level by level.
+ * Block job: leaves in tree order (`leaves[q]` is leaf base + q); for blocks [from, to) of
+ * 2^levels leaves, the block's root at height `levels`, computed through the intermediate levels in
+ * scratch memory, so levels 1 … levels−1 never exist whole. Same node rule and padding as level by
+ * level. The blocks must lie inside `leaves`.
  */
 export interface BlockJob {
-  chunks: Uint8Array[];
-  chunkBits: number;
-  order: Uint32Array;
+  leaves: Uint8Array;
+  base: number;
   /** Leaves in the whole tree. */
   srcCount: number;
   levels: number;
@@ -172,25 +172,20 @@ export function makeBlockHasher(assetCount: number): (job: BlockJob) => void {
   const level = makeLevelHasher(assetCount);
   return (job) => {
     const size = 2 ** job.levels;
-    const mask = (1 << job.chunkBits) - 1;
     const scratch: Uint8Array[] = [];
-    for (let k = 0; k <= job.levels; k++) scratch.push(new Uint8Array(Math.max(1, size >>> k) * R));
-    const chunks = job.chunks.map(asBuffer);
-    const l0 = asBuffer(scratch[0]!);
+    for (let k = 1; k <= job.levels; k++) scratch.push(new Uint8Array(Math.max(1, size >>> k) * R));
     for (let b = job.from; b < job.to; b++) {
       const first = b * size;
       let cnt = Math.min(size, job.srcCount - first);
-      for (let q = 0; q < cnt; q++) {
-        const i = job.order[first + q]!;
-        const o = (i & mask) * R;
-        chunks[i >>> job.chunkBits]!.copy(l0, q * R, o, o + R);
-      }
+      let src = job.leaves.subarray((first - job.base) * R, (first - job.base + cnt) * R);
       for (let k = 1; k <= job.levels; k++) {
         const next = Math.ceil(cnt / 2);
-        level({ chunks: [scratch[k - 1]!], chunkBits: 32, order: null, srcCount: cnt, pad: job.pads[k - 1]!, from: 0, to: next, out: scratch[k]! });
+        const out = scratch[k - 1]!;
+        level({ chunks: [src], chunkBits: 32, order: null, srcCount: cnt, pad: job.pads[k - 1]!, from: 0, to: next, out });
         cnt = next;
+        src = out;
       }
-      job.out.set(scratch[job.levels]!.subarray(0, R), (b - job.from) * R);
+      job.out.set(src.subarray(0, R), (b - job.from) * R);
     }
   };
 }
