@@ -155,12 +155,14 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
       idChunks.push({ ids: job.ids, off: job.idOff });
       const count = inChunk;
       const done = pool ? pool.run({ kind: 'leaves', job }) : Promise.resolve(inlineLeaves(job));
-      const { salts: s } = job;
+      const { salts: s, records } = job;
       // Files are appended strictly in chunk order, whichever worker finishes first.
       const prev = writeChain;
       writeChain = (async () => {
         await done;
         await prev;
+        // Leaves go to disk in input order now, while hashing goes on, rather than after the sort.
+        await files['leaves.bin']!.write(Buffer.from(records.buffer, records.byteOffset, count * R));
         await files['salts.bin']!.write(Buffer.from(s.buffer, s.byteOffset, count * HASH_LEN));
       })();
       pending.push(writeChain);
@@ -315,9 +317,9 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
     let srcCount = levelCounts[storedFrom]!;
     let src = new Uint8Array(new SharedArrayBuffer(Math.max(1, srcCount) * R));
     if (n > 0) {
-      // One pass in tree order: this thread gathers PIECE leaves at a time (the only random access),
-      // a worker hashes that piece's blocks up to level storedFrom, and the piece is written to
-      // leaves.bin at its place. Four piece buffers rotate so gathering, hashing and writing overlap.
+      // One pass in tree order: this thread gathers PIECE leaves at a time (the only random access)
+      // and a worker hashes that piece's blocks up to level storedFrom. Four piece buffers rotate so
+      // gathering and hashing overlap.
       const blockPads = pads.slice(0, storedFrom);
       const size = 2 ** storedFrom;
       const PIECE = 1 << 14; // a multiple of 2^storedFrom
@@ -348,8 +350,7 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
             hashed = Promise.reject(err);
           }
         }
-        const written = files['leaves.bin']!.write(pb, 0, m * R, p * R);
-        busy[slot] = Promise.all([hashed, written]);
+        busy[slot] = hashed;
         busy[slot]!.catch(() => {}); // awaited later; an early failure must not count as unhandled
       }
       try {

@@ -166,7 +166,7 @@ export class ProofStore {
 
   private record(level: number, idx: number): Buffer {
     if (idx >= (this.meta.levelCounts[level] ?? 0)) return this.pads[level]!;
-    if (level === 0) return this.files.leaves.read(idx * this.R, this.R);
+    if (level === 0) return this.files.leaves.read(this.files.order.read(idx * 4, 4).readUInt32LE(0) * this.R, this.R);
     if (level < this.storedFrom) {
       const levels = this.blockLevels(idx >>> (this.storedFrom - level));
       const local = idx - ((idx >>> (this.storedFrom - level)) << (this.storedFrom - level));
@@ -182,7 +182,11 @@ export class ProofStore {
     const size = 2 ** this.storedFrom;
     const first = b * size;
     const count = Math.min(size, this.n - first);
-    const levels: Buffer[] = [Buffer.from(this.files.leaves.read(first * R, count * R))];
+    // leaves.bin is in input order: gather the block's leaves through order.bin.
+    const order = this.files.order.read(first * 4, count * 4);
+    const leaves = Buffer.allocUnsafe(count * R);
+    for (let q = 0; q < count; q++) this.files.leaves.read(order.readUInt32LE(q * 4) * R, R).copy(leaves, q * R);
+    const levels: Buffer[] = [leaves];
     let prev = count;
     for (let k = 1; k < this.storedFrom; k++) {
       const c = Math.ceil(prev / 2);
@@ -211,7 +215,7 @@ export class ProofStore {
   /** The proof up to and including `"path":[` (everything user-specific). */
   private prefix(i: number, pos: number): string {
     const R = this.R;
-    const rec = this.files.leaves.read(pos * R, R);
+    const rec = this.files.leaves.read(i * R, R);
     const salt = this.files.salts.read(i * HASH_LEN, HASH_LEN);
     const id = this.idOf(i);
     const assets = this.meta.root.assets;
