@@ -325,17 +325,21 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
       const PIECE = 1 << 14; // a multiple of 2^storedFrom
       const slots = Array.from({ length: 4 }, () => new Uint8Array(new SharedArrayBuffer(PIECE * R)));
       const busy: Promise<unknown>[] = slots.map(() => Promise.resolve());
-      const chunks = recordChunks.map(asBuffer);
+      // Copied word by word: Buffer.copy's per-call cost made this loop the critical path.
+      const RW = R >>> 2;
+      const chunks = recordChunks.map((c) => new Uint32Array(c.buffer, c.byteOffset, c.byteLength >>> 2));
       for (let p = 0, k = 0; p < n; p += PIECE, k++) {
         const slot = k % slots.length;
         await busy[slot];
         const piece = slots[slot]!;
-        const pb = asBuffer(piece);
+        const pw = new Uint32Array(piece.buffer, piece.byteOffset, piece.byteLength >>> 2);
         const m = Math.min(PIECE, n - p);
         for (let q = 0; q < m; q++) {
           const i = order[p + q]!;
-          const o = (i & (CHUNK - 1)) * R;
-          chunks[i >>> CHUNK_BITS]!.copy(pb, q * R, o, o + R);
+          const src = chunks[i >>> CHUNK_BITS]!;
+          const s0 = (i & (CHUNK - 1)) * RW;
+          const d0 = q * RW;
+          for (let w = 0; w < RW; w++) pw[d0 + w] = src[s0 + w]!;
         }
         const from = p / size;
         const to = from + Math.ceil(m / size);
