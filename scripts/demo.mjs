@@ -1,10 +1,11 @@
 // `npm run demo`: the whole story on the bundled samples, against a local chain it starts itself.
 //   1. the exchange: liabilities, on-chain reserves, solvency, then build + publish a signed report;
 //   2. a user: fetch their proof and verify it against the published report (CLI and web page);
-//   3. a journalist: check the signature and audit the report against "their own" node.
+//   3. a journalist: check the signature, audit the report against "their own" node, and watch the
+//      published addresses, where the demo chain moved funds out after the snapshot.
 // Everything lands in out/demo/. TEST ONLY keys: the secret and signing key below are public.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import { demoChain } from './demo-chain.mjs';
@@ -54,9 +55,25 @@ try {
 
   por('User alice: fetch her proof', ['proof', '--store', OUT, '--user', 'alice', '--out', join(OUT, 'alice-proof.json')]);
   por('User alice: verify it against the published report', ['verify', join(OUT, 'alice-proof.json'), '--report', join(OUT, 'report.json')]);
+  // What a user sees if the exchange shows them a balance the tree does not hold.
+  const proof = JSON.parse(readFileSync(join(OUT, 'alice-proof.json'), 'utf8'));
+  const usdt = proof.user.balances.find((b) => b.asset === 'USDT');
+  usdt.equity = '90000.000000';
+  usdt.equityUnits = '90000000000';
+  // Re-encode consistently, so it is the leaf hash, not a lazy edit, that gives the lie away.
+  const width = proof.user.encoded.length / (2 * proof.user.balances.length);
+  proof.user.encoded = proof.user.balances
+    .flatMap((b) => [b.equityUnits, b.debtUnits])
+    .map((u) => BigInt(u).toString(16).padStart(width, '0'))
+    .join('');
+  writeFileSync(join(OUT, 'alice-proof-tampered.json'), JSON.stringify(proof, null, 2));
+  por('User alice: a proof showing her 90000 USDT instead of 9000 is rejected', ['verify', join(OUT, 'alice-proof-tampered.json'), '--report', join(OUT, 'report.json')], { expect: [1] });
 
   por('Journalist: is the report signed by the announced key?', ['report', 'verify-signature', join(OUT, 'report.json'), '--signer', signer]);
   por('Journalist: audit against their own node', ['audit', join(OUT, 'report.json'), ...rpc, '--signer', signer, '--html', join(OUT, 'audit.html')]);
+  // The demo chain moved funds out of the published wallets after the snapshot, as during a
+  // withdrawal pause: watch must see the outflows and raise alerts (exit 1).
+  por('Journalist: watch the published addresses (funds left after the snapshot)', ['watch', join(OUT, 'report.json'), ...rpc, '--interval', '1s', '--duration', '2s'], { expect: [1] });
 } catch (err) {
   failed = true;
   process.stderr.write(`demo: ${err instanceof Error ? err.stack : String(err)}\n`);
