@@ -29,8 +29,22 @@ export function verifyAnyProof(json: unknown, published: Published, format?: Pro
     case 'por':
       return verifyPorProof(json, published);
     case 'okx-v1':
-      return verifyOkxV1Proof(json);
+      return withPublishedRootHash(verifyOkxV1Proof(json), published.rootHash);
     case 'okx-user':
       return verifyOkxUserProof(json);
   }
+}
+
+// An OKX path proof carries its own root; when the user also has the root OKX published, the
+// proof only counts if the two are the same.
+function withPublishedRootHash(verdict: Verdict, rootHash: string | undefined): Verdict {
+  if (rootHash === undefined) return verdict;
+  const want = rootHash.trim().toLowerCase().replace(/^0x/, '');
+  const ok = verdict.root.hash.toLowerCase() === want;
+  const check = {
+    name: 'published-root-hash',
+    ok,
+    detail: ok ? `the proof's root ${verdict.root.hash} is the published root` : `the proof's root ${verdict.root.hash} is not the published root ${want}`,
+  };
+  return { ...verdict, valid: verdict.valid && ok, checks: [...verdict.checks, check] };
 }

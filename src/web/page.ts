@@ -207,23 +207,7 @@ function renderVerdict(v: Verdict, pastedRoot: string | undefined): void {
   const failed = v.checks.filter((c) => !c.ok);
   const nodes: Node[] = [];
   const formatName = FORMAT_NAMES[v.format] ?? v.format;
-  // Foreign proofs carry their own root, so the verifier does not compare it with anything the user
-  // pasted; the page does, and says so apart from the verifier's checks.
-  const rootMismatch = v.format !== 'por' && v.format !== 'okx-user' && pastedRoot !== undefined && !sameHash(pastedRoot, v.root.hash);
-  if (v.valid && rootMismatch) {
-    nodes.push(
-      el(
-        'p',
-        { class: 'verdict bad', id: 'verdict', role: 'alert' },
-        '✘ This proof leads to a different root than the one you pasted',
-        el(
-          'small',
-          { id: 'verdict-reason' },
-          `The proof is consistent in itself (all ${v.checks.length} checks passed), but its root hash is not the published one you entered, so it does not show that your balance is in that published total.`,
-        ),
-      ),
-    );
-  } else if (v.valid) {
+  if (v.valid) {
     nodes.push(
       el(
         'p',
@@ -267,7 +251,7 @@ function renderVerdict(v: Verdict, pastedRoot: string | undefined): void {
   // An OKX per-user breakdown has no tree root: its "root" is the user's own hash.
   const ownHashOnly = v.format === 'okx-user';
   // Unconfirmed when a check failed: the hash shown may be the one the proof leads to, not the published one.
-  const confirmed = v.valid && !rootMismatch;
+  const confirmed = v.valid;
   nodes.push(el('h3', {}, ownHashOnly ? 'Your entry' : confirmed ? 'Published root' : 'Root (not confirmed: see what went wrong above)'));
   const facts = el('dl', { class: 'facts', id: 'root-facts' }, el('dt', {}, ownHashOnly ? 'Your hash' : 'Root hash'), el('dd', { class: 'hash mono', id: 'root-hash-value' }, v.root.hash));
   if (v.root.snapshotId !== undefined) facts.append(el('dt', {}, 'Snapshot'), el('dd', { class: 'mono' }, v.root.snapshotId));
@@ -303,7 +287,7 @@ function renderVerdict(v: Verdict, pastedRoot: string | undefined): void {
       el('pre', { id: 'verdict-json', class: 'mono', tabindex: '0' }, JSON.stringify(v, null, 2)),
     ),
   );
-  showResult(v.valid && !rootMismatch ? 'valid' : 'invalid', ...nodes);
+  showResult(v.valid ? 'valid' : 'invalid', ...nodes);
 }
 
 function sameHash(a: string, b: string): boolean {
