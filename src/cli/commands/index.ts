@@ -7,6 +7,7 @@ import { reservesCommand } from './reserves.js';
 import { buildCommand } from './build.js';
 import { proofCommand } from './proof.js';
 import { verifyCommand } from './verify.js';
+import { compareCommand } from './compare.js';
 import { reportCommand } from './report.js';
 import { auditCommand } from './audit.js';
 import { historyCommand } from './history.js';
@@ -20,6 +21,7 @@ export const commands = [
   buildCommand,
   proofCommand,
   verifyCommand,
+  compareCommand,
   reportCommand,
   auditCommand,
   historyCommand,

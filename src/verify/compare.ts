@@ -1,0 +1,158 @@
+// Equivocation check (threats.md row 14): an exchange that shows different users different trees
+// for the same snapshot is caught when their proofs are put side by side. Each proof fixes, at every
+// level, the node on its path (recomputed from the leaf up by verifyPorProof) and its sibling (as
+// stated); two proofs that fix the same (level, position) must agree on its hash and sums.
+// Pure: no Node builtins, so the web page can bundle it too.
+import { porError } from '../errors/index.js';
+import { formatAmount } from '../money/index.js';
+import type { ProofDocument } from '../merkle/types.js';
+import { verifyPorProof } from './por.js';
+import type { AssetAmount, Check } from './types.js';
+
+/** One proof's value for one node. */
+export interface NodeClaim {
+  /** Index of the proof in the list given, and its name (file name in the CLI). */
+  proof: number;
+  name: string;
+  /** The proof's user, and how the proof fixes this node: on the user's path (recomputed), as a stated sibling, or as the root. */
+  user: string;
+  role: 'leaf' | 'path' | 'sibling' | 'root';
+  hash: string;
+  sums: AssetAmount[];
+}
+
+export type Conflict =
+  /** Two values for one node position: level 0 = leaves, `height` = root. */
+  | { kind: 'node'; level: number; position: number; a: NodeClaim; b: NodeClaim }
+  /** Two different users claim the same leaf position. */
+  | { kind: 'leaf-position'; level: 0; position: number; a: NodeClaim; b: NodeClaim }
+  /** The same user at two different leaf positions (two trees, or the user twice). */
+  | { kind: 'user-position'; user: string; a: { proof: number; name: string; position: number }; b: { proof: number; name: string; position: number } }
+  /** The proofs do not even describe the same tree shape: snapshot id, height or assets differ. */
+  | { kind: 'header'; field: 'snapshotId' | 'height' | 'assets'; a: { proof: number; name: string; value: string }; b: { proof: number; name: string; value: string } }
+  /** A proof that does not verify against its own stated root: the exchange handed out a broken proof. */
+  | { kind: 'invalid'; proof: number; name: string; check: string; detail: string };
+
+export interface Comparison {
+  consistent: boolean;
+  checks: Check[];
+  /** Node conflicts first by level (lowest first, the first place the trees part), then position. */
+  conflicts: Conflict[];
+  /** Number of (level, position) pairs fixed by two or more proofs: what was actually compared. */
+  sharedNodes: number;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const HEX32_LC = /^[0-9a-f]{64}$/;
+
+/**
+ * Compares por inclusion proofs of one snapshot. Throws BAD_INPUT (field `proofs[i]`) for a file
+ * that is not a well-formed por proof, BAD_USAGE for fewer than two proofs; everything else is a
+ * check or a conflict.
+ */
+export function compareProofs(proofs: unknown[], opts: { names?: string[] } = {}): Comparison {
+  if (proofs.length < 2) throw porError('BAD_USAGE', `compare needs at least two proofs, got ${proofs.length}`);
+  const name = (i: number) => opts.names?.[i] ?? `proof ${i + 1}`;
+  const checks: Check[] = [];
+  const conflicts: Conflict[] = [];
+
+  // 1. Each proof on its own, against the root it states. Shape faults are bad input (exit 2).
+  const valid: { i: number; doc: ProofDocument; computed: string[] }[] = [];
+  proofs.forEach((p, i) => {
+    const stated = isObject(p) && isObject(p.root) && typeof p.root.hash === 'string' && HEX32_LC.test(p.root.hash) ? p.root.hash : '0'.repeat(64);
+    const v = verifyPorProof(p, { rootHash: stated });
+    const bad = v.checks.find((c) => !c.ok);
+    if (bad && (bad.name === 'format' || bad.name === 'well-formed')) {
+      throw porError('BAD_INPUT', `${name(i)} is not a por proof: ${bad.detail}`, { field: `proofs[${i}]`, proof: i });
+    }
+    if (bad) {
+      conflicts.push({ kind: 'invalid', proof: i, name: name(i), check: bad.name, detail: bad.detail });
+      checks.push({ name: 'proof-valid', ok: false, detail: `${name(i)} (user "${v.user.id ?? '?'}") does not verify against its own root: check "${bad.name}" failed: ${bad.detail}` });
+      return;
+    }
+    valid.push({ i, doc: p as ProofDocument, computed: (v.path ?? []).map((s) => s.computed ?? '') });
+  });
+  if (valid.length === proofs.length) checks.push({ name: 'proof-valid', ok: true, detail: `all ${proofs.length} proofs verify against the roots they state` });
+
+  // 2. Same tree shape: snapshot, height, assets. A proof that differs is not compared node by node
+  // (its positions would mean something else), but the difference itself is reported.
+  const base = valid[0];
+  const comparable = base ? [base] : [];
+  for (const cur of valid.slice(1)) {
+    const b = base!;
+    const fields = [
+      ['snapshotId', JSON.stringify(b.doc.snapshotId), JSON.stringify(cur.doc.snapshotId)],
+      ['height', String(b.doc.height), String(cur.doc.height)],
+      ['assets', b.doc.assets.map((a) => `${a.symbol}/${a.decimals}`).join(', '), cur.doc.assets.map((a) => `${a.symbol}/${a.decimals}`).join(', ')],
+    ] as const;
+    let same = true;
+    for (const [field, x, y] of fields) {
+      if (x === y) continue;
+      same = false;
+      conflicts.push({ kind: 'header', field, a: { proof: b.i, name: name(b.i), value: x }, b: { proof: cur.i, name: name(cur.i), value: y } });
+    }
+    if (same) comparable.push(cur);
+  }
+  const headerOk = comparable.length === valid.length;
+  if (base) {
+    checks.push({
+      name: 'same-tree-shape', ok: headerOk,
+      detail: headerOk ? `all name snapshot ${JSON.stringify(base.doc.snapshotId)}, height ${base.doc.height}, assets ${base.doc.assets.map((a) => a.symbol).join(', ')}` : 'the proofs name different snapshots, heights or assets (listed below); those are not compared node by node',
+    });
+  }
+
+  // 3. Every node each proof fixes, keyed by (level, position); the first claim is kept, later ones compared with it.
+  const seen = new Map<string, NodeClaim>();
+  const leafOf = new Map<string, { proof: number; name: string; position: number }>();
+  const nodeConflicts: Extract<Conflict, { kind: 'node' | 'leaf-position' }>[] = [];
+  const shared = new Set<string>();
+  for (const { i, doc, computed } of comparable) {
+    const fmt = (eq: bigint[], dt: bigint[]): AssetAmount[] => doc.assets.map((a, k) => ({ asset: a.symbol, amount: formatAmount(eq[k]!, a.decimals), debt: formatAmount(dt[k]!, a.decimals) }));
+    const claim = (role: NodeClaim['role'], hash: string, eq: bigint[], dt: bigint[]): NodeClaim => ({ proof: i, name: name(i), user: doc.user.id, role, hash, sums: fmt(eq, dt) });
+    const put = (level: number, position: number, c: NodeClaim) => {
+      const key = `${level}:${position}`;
+      const prev = seen.get(key);
+      if (!prev) return void seen.set(key, c);
+      shared.add(key);
+      if (prev.role === 'leaf' && c.role === 'leaf' && prev.user !== c.user) {
+        nodeConflicts.push({ kind: 'leaf-position', level: 0, position, a: prev, b: c });
+      } else if (prev.hash !== c.hash || JSON.stringify(prev.sums) !== JSON.stringify(c.sums)) {
+        nodeConflicts.push({ kind: 'node', level, position, a: prev, b: c });
+      }
+    };
+    // The verifier has checked every field, so the unit strings are non-negative integers here.
+    let eq = doc.user.balances.map((b) => BigInt(b.equityUnits));
+    let dt = doc.user.balances.map((b) => BigInt(b.debtUnits));
+    const pos = doc.leaf.position;
+    const leaf = claim('leaf', doc.leaf.hash, eq, dt);
+    put(0, pos, leaf);
+    const other = leafOf.get(doc.user.id);
+    if (!other) leafOf.set(doc.user.id, { proof: i, name: name(i), position: pos });
+    else if (other.position !== pos) conflicts.push({ kind: 'user-position', user: doc.user.id, a: other, b: { proof: i, name: name(i), position: pos } });
+    for (let k = 0; k < doc.height; k++) {
+      const s = doc.path[k]!;
+      const sEq = s.equity.map((v) => BigInt(v));
+      const sDt = s.debt.map((v) => BigInt(v));
+      // Arithmetic, not `^ 1`: positions may exceed 2^31, where JS bit operators wrap.
+      const j = Math.floor(pos / 2 ** k);
+      put(k, j % 2 === 0 ? j + 1 : j - 1, claim('sibling', s.hash, sEq, sDt));
+      eq = eq.map((v, a) => v + sEq[a]!);
+      dt = dt.map((v, a) => v + sDt[a]!);
+      put(k + 1, Math.floor(pos / 2 ** (k + 1)), claim(k + 1 === doc.height ? 'root' : 'path', computed[k]!, eq, dt));
+    }
+  }
+  nodeConflicts.sort((x, y) => x.level - y.level || x.position - y.position);
+  conflicts.unshift(...nodeConflicts);
+
+  const rootKey = base ? `${base.doc.height}:0` : '';
+  const rootConflict = nodeConflicts.some((c) => `${c.level}:${c.position}` === rootKey);
+  if (comparable.length > 1) {
+    checks.push({ name: 'same-root', ok: !rootConflict, detail: rootConflict ? 'the proofs lead to different roots for the same snapshot: the exchange published more than one tree' : `all lead to root ${seen.get(rootKey)?.hash ?? '?'} with the same sums` });
+    const n = nodeConflicts.filter((c) => c.kind === 'node').length;
+    checks.push({ name: 'shared-nodes', ok: n === 0, detail: n === 0 ? `${shared.size} node positions are fixed by two or more proofs, and all agree` : `${n} of ${shared.size} shared node positions have two different values; the lowest is level ${nodeConflicts.find((c) => c.kind === 'node')!.level}` });
+    const lp = nodeConflicts.filter((c) => c.kind === 'leaf-position').length;
+    const up = conflicts.filter((c) => c.kind === 'user-position').length;
+    checks.push({ name: 'leaf-positions', ok: lp + up === 0, detail: lp + up === 0 ? 'no leaf position claimed by two users, no user at two positions' : `${lp} leaf position(s) claimed by two different users, ${up} user(s) at two positions` });
+  }
+  return { consistent: conflicts.length === 0, checks, conflicts, sharedNodes: shared.size };
+}
