@@ -4,6 +4,7 @@ import { porError } from '../errors/index.js';
 import { SPEC_VERSION as MERKLE_SPEC_VERSION } from '../merkle/core.js';
 import { formatAmount } from '../money/index.js';
 import type { AssetRegistry } from '../assets/index.js';
+import { detectionTable } from './detection.js';
 import { RATIO_PRECISION, solvencyRows, sumReserves, type HeldBalance, type LiabilityTotals } from './solvency.js';
 import {
   REPORT_FORMAT,
@@ -102,6 +103,8 @@ export function assembleReport(input: AssembleInput): Report {
     addresses,
     solvency: solvencyRows(assets, reserves, input.liabilities),
     ratioPrecision: RATIO_PRECISION,
+    // The same figures in every report: users and journalists read them beside the tree they concern.
+    detection: detectionTable(),
   };
   // The Merkle tree's byte rules (docs/SPEC.md) this report's root was built with.
   report.spec.merkle = MERKLE_SPEC_VERSION;

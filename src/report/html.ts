@@ -2,7 +2,8 @@
 // reader without an engineering background can follow: a verdict, a table, a chart, then the detail.
 import { ratioBarChart } from './chart.js';
 import { percentText } from './solvency.js';
-import type { Report, ReportSolvencyRow } from './types.js';
+import { percentDown, percentUp } from './detection.js';
+import type { Detection, Report, ReportSolvencyRow } from './types.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -124,6 +125,33 @@ export async function solvencyChart(rows: readonly ReportSolvencyRow[], title?: 
   );
 }
 
+/** Threats.md row 5 in plain words: the chance that left-out accounts are noticed, by share of users checking. */
+export function detectionSection(d: Detection | undefined): string {
+  if (!d || d.rows.length === 0) return '';
+  const shares = [...new Set(d.rows.map((r) => r.share))];
+  const ks = [...new Set(d.rows.map((r) => r.omitted))];
+  const cell = (f: string, k: number) => {
+    const r = d.rows.find((x) => x.share === f && x.omitted === k);
+    return `<td class="num">${r ? escapeHtml(percentDown(r.probability)) : '—'}</td>`;
+  };
+  const pct = (f: string) => escapeHtml(percentUp(f).replace(/\.?0+ %$/, ' %'));
+  const rows = shares.map((f) => `<tr><th>${pct(f)} of users check</th>${ks.map((k) => cell(f, k)).join('')}</tr>`).join('\n');
+  const need = (d.needed ?? []).filter((n) => n.confidence === '0.9');
+  const needText = need.length
+    ? `<p>Put the other way, for a 90 % chance that someone notices: ${need.map((n, i) => `${n.omitted.toLocaleString('en-US')} left-out account${n.omitted === 1 ? '' : 's'} ${i === 0 ? `need${n.omitted === 1 ? 's' : ''} ` : ''}${escapeHtml(percentUp(n.share))}${i === 0 ? ' of users checking' : ''}`).join('; ')}.</p>`
+    : '';
+  return `<h2>If accounts were left out</h2>
+<p>No proof can show that nobody was left out of the tree: an exchange could leave out accounts whose owners it expects never to check. If the exchange left out <em>k</em> accounts and a share <em>f</em> of users check their proof, the chance someone notices is 1 − (1 − <em>f</em>)<sup><em>k</em></sup>:</p>
+<div class="tw"><table id="detection">
+<thead><tr><th>Chance someone notices</th>${ks.map((k) => `<th class="num">${k.toLocaleString('en-US')} left out</th>`).join('')}</tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table></div>
+${needText}
+<p class="sub">Assumes each user checks independently of the others. Chances are rounded down and shares needed rounded up, so neither is overstated.</p>`;
+}
+
 export async function renderReportHtml(report: Report, opts: ReportPageOptions = {}): Promise<string> {
   const v = reportVerdict(report);
   const who = report.exchange ? `${report.exchange} — ` : '';
@@ -159,6 +187,7 @@ ${notes ? `<ul>${notes}</ul>` : ''}
 <h2>Your own balance</h2>
 ${verifyLink}
 <p>The liabilities tree's root: <code id="root-hash">${escapeHtml(root.hash)}</code> (height ${escapeHtml(String(root.height))}).</p>
+${detectionSection(report.detection)}
 <h2>Blocks the balances were read at</h2>
 <table id="chains"><thead><tr><th>Chain</th><th class="num">Block</th><th>Block hash</th><th>Block time (UTC)</th></tr></thead><tbody>
 ${chains}

@@ -86,5 +86,24 @@ export function parseReport(json: unknown, file = 'report.json'): Report {
     if (typeof o.covered !== 'boolean') fail(`${at}.covered`, 'must be true or false');
     if (o.ratio !== null) str(o.ratio, `${at}.ratio`, DEC, 'decimal text or null');
   });
+  // Optional (added after v1 first shipped): older reports simply lack it.
+  if (r.detection !== undefined) {
+    const d = obj(r.detection, 'detection');
+    str(d.formula, 'detection.formula');
+    arr(d.rows, 'detection.rows').forEach((x, i) => {
+      const o = obj(x, `detection.rows[${i}]`);
+      str(o.share, `detection.rows[${i}].share`, DEC, 'decimal text');
+      int(o.omitted, `detection.rows[${i}].omitted`);
+      str(o.probability, `detection.rows[${i}].probability`, DEC, 'decimal text');
+    });
+    if (d.needed !== undefined) {
+      arr(d.needed, 'detection.needed').forEach((x, i) => {
+        const o = obj(x, `detection.needed[${i}]`);
+        str(o.confidence, `detection.needed[${i}].confidence`, DEC, 'decimal text');
+        int(o.omitted, `detection.needed[${i}].omitted`);
+        str(o.share, `detection.needed[${i}].share`, DEC, 'decimal text');
+      });
+    }
+  }
   return r as unknown as Report;
 }

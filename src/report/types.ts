@@ -2,6 +2,9 @@
 // Every amount is a string: base units as integer text, decimal amounts as exact decimal text.
 // Pure types (the web page may read reports too).
 
+import type { Detection } from './detection.js';
+
+export type { Detection } from './detection.js';
 export const REPORT_FORMAT = 'por-report';
 export const REPORT_VERSION = 1;
 
@@ -130,4 +133,9 @@ export interface Report {
   ratioPrecision: number;
   /** Bad-debt and other notes from the liabilities stage, as plain sentences. */
   notes?: string[];
+  /**
+   * How likely omitted accounts are to be noticed, by share of users checking (threats.md row 5;
+   * src/report/detection.ts). Absent in reports written before it was added.
+   */
+  detection?: Detection;
 }
