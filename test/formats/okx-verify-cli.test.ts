@@ -40,5 +40,9 @@ describe('por verify on OKX files', () => {
     const b = por('verify', path.join(okxDir, 'user_info_file.json'), '--format', 'okx-user');
     expect(b.code).toBe(0);
     expect(b.out).toMatch(/does not tie them to a published root/);
+    // Its "root" is the user's own hash: the verdict must not claim inclusion in a root.
+    expect(b.out).not.toMatch(/included in root/);
+    expect(b.out).toMatch(/^VALID: the OKX breakdown of user hash cd7b0c79c62f3c680cdd8e536604b7db1d6e7752dd1111ae4d778103adfec4b9 is consistent/);
+    expect(b.out).toMatch(/not checked against any published root/);
   });
 });

@@ -67,9 +67,13 @@ function amounts(list: AssetAmount[]): string[] {
 
 export function renderVerdict(v: Verdict): string {
   const failed = v.checks.filter((c) => !c.ok);
-  const who = v.user.id !== undefined ? `user "${v.user.id}"` : 'this proof';
+  const who = v.user.id === undefined ? 'this proof' : v.format === 'okx-user' ? `user hash ${v.user.id}` : `user "${v.user.id}"`;
   const lines: string[] = [];
-  if (v.valid) lines.push(`VALID: ${who} is included in root ${v.root.hash}${v.root.snapshotId ? ` (snapshot "${v.root.snapshotId}")` : ''}`);
+  // An OKX breakdown has no tree root: its root.hash is the user's own hash, so "included in root"
+  // would claim what the file cannot show.
+  if (v.valid && v.format === 'okx-user') {
+    lines.push(`VALID: the OKX breakdown of user hash ${v.user.id ?? v.root.hash} is consistent (its nodes hash correctly and add up to its total); it is not checked against any published root: the file has none`);
+  } else if (v.valid) lines.push(`VALID: ${who} is included in root ${v.root.hash}${v.root.snapshotId ? ` (snapshot "${v.root.snapshotId}")` : ''}`);
   else lines.push(`INVALID: check "${failed[0]?.name ?? '?'}" failed: ${failed[0]?.detail ?? ''}`);
   if (v.user.balances.length) lines.push('', `Balances of ${who}:`, ...amounts(v.user.balances));
   if (v.root.sums.length) lines.push('', `Root totals (all users${v.root.height !== undefined ? `, tree height ${v.root.height}` : ''}):`, ...amounts(v.root.sums));
