@@ -163,5 +163,9 @@ describe('por compare (CLI)', () => {
     const junk = por('compare', a, f('junk.json', { format: 'something-else' }));
     expect(junk.status).toBe(2);
     expect(junk.stderr).toContain('junk.json');
+    // The file is named once, leading the line, not again inside the message.
+    const junkPath = join(dir, 'junk.json');
+    expect(junk.stderr.split(junkPath).length - 1).toBe(1);
+    expect(junk.stderr).toMatch(/junk\.json: not a por proof: /);
   });
 });

@@ -1,7 +1,7 @@
 // `por compare`: put several users' proofs side by side to catch equivocation (threats.md row 14).
 import { defineCommand, EXIT, type ExitCode } from '../context.js';
 import { readJsonFile } from '../../io/node.js';
-import { isPorError, porError } from '../../errors/index.js';
+import { isPorError, porError, PorError } from '../../errors/index.js';
 import { compareProofs, type Comparison, type Conflict, type NodeClaim } from '../../verify/compare.js';
 
 export interface CompareArgs {
@@ -36,7 +36,14 @@ export const compareCommand = defineCommand<CompareArgs>({
     try {
       result = compareProofs(docs, { names: files });
     } catch (err) {
-      if (isPorError(err) && typeof err.info.proof === 'number') err.info.file = files[err.info.proof];
+      // The core names the proof in its message (it has no files); here the file leads the line
+      // already, so drop the name from the message and the proofs[i] field (no file name twice).
+      if (isPorError(err) && typeof err.info.proof === 'number' && files[err.info.proof] !== undefined) {
+        const file = files[err.info.proof] as string;
+        const { field, ...info } = err.info;
+        const message = err.message.startsWith(`${file} is `) ? err.message.slice(file.length + 4) : err.message;
+        throw new PorError(err.code, message, { ...info, ...(field === `proofs[${err.info.proof}]` ? {} : { field }), file }, { cause: err.cause });
+      }
       throw err;
     }
     if (ctx.json) ctx.printJson(result);
