@@ -72,6 +72,12 @@ describe('por liabilities', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/assets/);
   });
+
+  it('--json on a usage error (missing --assets): the error document on stdout, exit 2', () => {
+    const r = por('liabilities', `${FIX}/small.csv`, '--json');
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'BAD_USAGE', message: expect.stringMatching(/assets/) });
+  });
 });
 
 describe('por solvency', () => {

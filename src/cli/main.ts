@@ -2,7 +2,9 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
-import { EXIT, type GlobalArgs } from './context.js';
+import { errorDocument, EXIT, type GlobalArgs } from './context.js';
+import { porError } from '../errors/index.js';
+import { toJson } from '../io/node.js';
 
 const VERSION = '0.1.0';
 
@@ -20,6 +22,11 @@ const cli = yargs(hideBin(process.argv))
   .wrap(Math.min(110, process.stdout.columns ?? 100))
   .fail((msg, err) => {
     if (err) throw err;
+    // Usage errors come from yargs before any command runs; --json still gets its one document.
+    const argv = hideBin(process.argv);
+    if (argv.includes('--json') || argv.includes('--json=true')) {
+      process.stdout.write(toJson(errorDocument(porError('BAD_USAGE', msg))));
+    }
     process.stderr.write(`por: ${msg}\nRun with --help for usage.\n`);
     process.exit(EXIT.BAD_INPUT);
   });
