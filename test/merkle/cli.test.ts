@@ -53,6 +53,18 @@ describe('por build / proof / verify', () => {
     expect(por('proof', '--store', join(dir, 'tree'), '--user', 'no-such-user').status).toBe(2);
   });
 
+  it('build: --out naming a file, or a folder holding a tree, is bad usage (exit 2) before the snapshot is read', () => {
+    const args = ['build', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--secret-file', join(dir, 'secret.key'), '--snapshot-id', 'x'];
+    const file = por(...args, '--out', join(dir, 'secret.key'));
+    expect(file.status).toBe(2);
+    expect(file.stderr).toMatch(/secret\.key, field out: --out must be a folder/);
+    expect(file.stderr).not.toMatch(/internal error|liabilities:/);
+    const again = por(...args, '--out', join(dir, 'tree'));
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/already holds a tree/);
+    expect(again.stderr).not.toMatch(/liabilities:/); // nothing read first
+  });
+
   it('--all exports every user, and each line is a proof that verifies', () => {
     const e = por('proof', '--store', join(dir, 'tree'), '--all', '--out', join(dir, 'all'), '--quiet', '--json');
     expect(e.status).toBe(0);

@@ -1,4 +1,6 @@
 // `por build`: liabilities snapshot + asset registry + secret → Merkle sum tree root and proof store.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineCommand, EXIT, type ExitCode } from '../context.js';
 import { loadAssetRegistry } from '../../assets/load.js';
 import { readSnapshot } from '../../ingest/index.js';
@@ -70,6 +72,12 @@ export const buildCommand = defineCommand<BuildArgs>({
       throw porError('BAD_USAGE', '--rpc, --block, --prices and --sign-key-file publish a report: give --wallets too');
     }
     if (args.wallets !== undefined && args.rpc.length === 0) throw porError('BAD_USAGE', '--wallets needs --rpc CHAIN=URL for each chain of the manifest');
+    // --out checked before the snapshot is read (minutes at exchange scale), not after.
+    const outStat = statSync(args.out, { throwIfNoEntry: false });
+    if (outStat !== undefined && !outStat.isDirectory()) throw porError('BAD_USAGE', '--out must be a folder (root.json and store/ go in it), but this is a file', { file: args.out, field: 'out' });
+    if (!args.force && (existsSync(join(args.out, 'root.json')) || existsSync(join(args.out, 'store')))) {
+      throw porError('BAD_USAGE', 'this folder already holds a tree (root.json or store/); choose another folder, or --force to replace it', { file: args.out, field: 'out' });
+    }
     const secret = await readSecretFile(args.secretFile, ctx.reporter);
     const registry = await loadAssetRegistry(args.assets);
     const snapshot = await readSnapshot(args.snapshot, registry, { reporter: ctx.reporter });
