@@ -191,4 +191,11 @@ describe('each tampering is caught by the right check', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/chain ethereum/);
   });
+
+  it('a malformed --rpc URL is bad usage, named, with no retries', () => {
+    const r = por('audit', pub.reportFile, '--rpc', 'ethereum=127.0.0.1:8545', '--json');
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'BAD_USAGE', message: expect.stringMatching(/ethereum=127\.0\.0\.1:8545: the URL must start with http/) });
+    expect(r.stderr).not.toMatch(/retrying/);
+  });
 });

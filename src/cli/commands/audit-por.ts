@@ -43,8 +43,16 @@ export function parseRpcOptions(list: readonly string[]): Record<string, string>
   return out;
 }
 
+/** A node URL that cannot work is bad usage now, not four retries and a network error later. */
+export function checkRpcUrls(rpc: Record<string, string>): Record<string, string> {
+  for (const [chain, url] of Object.entries(rpc)) {
+    if (!/^https?:\/\/[^/\s]/.test(url)) throw porError('BAD_USAGE', `--rpc ${chain}=${url}: the URL must start with http:// or https://`, { field: 'rpc', chain });
+  }
+  return rpc;
+}
+
 export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Context): Promise<ExitCode> {
-  const rpc = parseRpcOptions(args.rpc);
+  const rpc = checkRpcUrls(parseRpcOptions(args.rpc));
   if (args.maxSkew !== undefined && !(Number.isFinite(args.maxSkew) && args.maxSkew >= 0)) throw porError('BAD_USAGE', '--max-skew must be a number of seconds, 0 or more', { field: 'max-skew' });
   let bytes: Uint8Array;
   try {

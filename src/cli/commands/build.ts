@@ -11,7 +11,7 @@ import { porError } from '../../errors/index.js';
 // --- publish (report.json, signature, report.html): see src/report/publish.ts ---
 import { publishFromBuild, TOOL_VERSION } from '../../report/publish.js';
 import { reportVerdict } from '../../report/html.js';
-import { parseRpcOptions } from './audit-por.js';
+import { checkRpcUrls, parseRpcOptions } from './audit-por.js';
 
 export interface BuildArgs {
   snapshot: string;
@@ -72,6 +72,7 @@ export const buildCommand = defineCommand<BuildArgs>({
       throw porError('BAD_USAGE', '--rpc, --block, --prices and --sign-key-file publish a report: give --wallets too');
     }
     if (args.wallets !== undefined && args.rpc.length === 0) throw porError('BAD_USAGE', '--wallets needs --rpc CHAIN=URL for each chain of the manifest');
+    checkRpcUrls(parseRpcOptions(args.rpc)); // malformed --rpc fails now, not after the tree is built
     // --out checked before the snapshot is read (minutes at exchange scale), not after.
     const outStat = statSync(args.out, { throwIfNoEntry: false });
     if (outStat !== undefined && !outStat.isDirectory()) throw porError('BAD_USAGE', '--out must be a folder (root.json and store/ go in it), but this is a file', { file: args.out, field: 'out' });
@@ -99,7 +100,7 @@ export const buildCommand = defineCommand<BuildArgs>({
         snapshotId: args.snapshotId,
         root: res.root as unknown as Record<string, unknown>,
         walletsFile: args.wallets,
-        rpc: parseRpcOptions(args.rpc),
+        rpc: checkRpcUrls(parseRpcOptions(args.rpc)),
         blocks,
         ...(args.confirmations !== undefined ? { confirmations: args.confirmations } : {}),
         ...(args.prices !== undefined ? { pricesFile: args.prices } : {}),

@@ -6,7 +6,7 @@ import { isPorError } from '../../errors/index.js';
 import { readJsonFile } from '../../io/node.js';
 import { parseReport } from '../../report/parse.js';
 import { parseDuration, sampleText, watchOnce, type WatchSample } from '../../audit/watch.js';
-import { parseRpcOptions } from './audit-por.js';
+import { checkRpcUrls, parseRpcOptions } from './audit-por.js';
 
 export const watchCommand = defineCommand({
   command: 'watch <report>',
@@ -20,7 +20,7 @@ export const watchCommand = defineCommand({
       .example('$0 watch report.json --rpc ethereum=http://127.0.0.1:8545 --interval 60s --duration 1h', 'exit 0: coverage stayed ≥ 100 %; 1: an alert was raised; 2: no poll succeeded'),
   run: async (args, ctx) => {
     const report = parseReport(await readJsonFile(args.report), args.report);
-    const rpc = parseRpcOptions(args.rpc);
+    const rpc = checkRpcUrls(parseRpcOptions(args.rpc));
     const interval = parseDuration(args.interval, 'interval');
     const duration = parseDuration(args.duration, 'duration');
     const start = Date.now();
