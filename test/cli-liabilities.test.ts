@@ -67,6 +67,15 @@ describe('por liabilities', () => {
     expect(doc.assets).toBeUndefined();
   });
 
+  it('a folder given as a file: exit 2, the message says it is a folder', () => {
+    const r = por('liabilities', FIX, '--assets', ASSETS);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${FIX}: cannot read file: EISDIR (a folder, not a file)`);
+    const a = por('liabilities', `${FIX}/small.csv`, '--assets', FIX);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain(`${FIX}: cannot read file: EISDIR (a folder, not a file)`);
+  });
+
   it('exits 2 without --assets', () => {
     const r = por('liabilities', `${FIX}/small.csv`);
     expect(r.code).toBe(2);

@@ -1,6 +1,7 @@
 // Liabilities snapshots (CSV or NDJSON) → per-user net balances and per-asset totals, streaming.
 // The file is read in 1 MiB chunks and split by hand: the format is simple and quote-free, and a
 // strict splitter reads ~4x faster than csv-parse here (docs/FORMATS.md has the figures).
+import { readFault } from '../io/node.js';
 import { createReadStream } from 'node:fs';
 import { PorError, porError } from '../errors/index.js';
 import type { AssetRegistry } from '../assets/index.js';
@@ -124,8 +125,7 @@ async function readLines(file: string, handle: LineHandler, progress: () => void
   } catch (err) {
     stream.destroy();
     if (err instanceof PorError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw porError('BAD_INPUT', `cannot read file: ${code ?? String(err)}`, { file }, err);
+    throw porError('BAD_INPUT', `cannot read file: ${readFault(err)}`, { file }, err);
   }
   if (line === 0 && rest.length === 0) throw porError('BAD_INPUT', 'the file is empty; expected a header line', { file, line: 1, column: 1 });
   if (rest.length > 0) {

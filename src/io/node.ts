@@ -3,13 +3,27 @@ import { readFile, writeFile, rename, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { porError } from '../errors/index.js';
 
+const READ_FAULTS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'a folder, not a file',
+  EACCES: 'permission denied',
+  ENOTDIR: 'a part of the path is not a folder',
+};
+
+/** Why a file could not be read, for users: the system code plus what it means. */
+export function readFault(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === undefined) return String(err);
+  return READ_FAULTS[code] !== undefined ? `${code} (${READ_FAULTS[code]})` : code;
+}
+
 /** Reads and parses a JSON file; syntax errors name the file, line and column. */
 export async function readJsonFile(file: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw porError('BAD_INPUT', `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file }, err);
+    throw porError('BAD_INPUT', `cannot read file: ${readFault(err)}`, { file }, err);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {

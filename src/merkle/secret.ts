@@ -1,4 +1,5 @@
 // Reading the exchange's tree secret. Node-only.
+import { readFault } from '../io/node.js';
 import { readFile, stat } from 'node:fs/promises';
 import { porError } from '../errors/index.js';
 import type { Reporter } from '../progress/index.js';
@@ -13,7 +14,7 @@ export async function readSecretFile(file: string, reporter?: Reporter): Promise
   try {
     bytes = await readFile(file);
   } catch (err) {
-    throw porError('BAD_INPUT', `cannot read the secret file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file }, err);
+    throw porError('BAD_INPUT', `cannot read the secret file: ${readFault(err)}`, { file }, err);
   }
   let end = bytes.length;
   while (end > 0 && [0x20, 0x09, 0x0d, 0x0a].includes(bytes[end - 1]!)) end--;

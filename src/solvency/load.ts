@@ -1,4 +1,5 @@
 // Node-side file readers for the solvency inputs; the parsing itself is pure (./index.ts).
+import { readFault } from '../io/node.js';
 import { readFile } from 'node:fs/promises';
 import { porError } from '../errors/index.js';
 import { rescale } from '../money/index.js';
@@ -9,7 +10,7 @@ async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (err) {
-    throw porError('BAD_INPUT', `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file }, err);
+    throw porError('BAD_INPUT', `cannot read file: ${readFault(err)}`, { file }, err);
   }
 }
 

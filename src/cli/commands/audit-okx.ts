@@ -2,6 +2,7 @@
 // ownership signature by its network's scheme, per-coin amounts behind valid/invalid/unsupported
 // proofs, the summary block against the rows. With --rpc CHAIN=URL: balances re-read at each row's
 // snapshot height (EVM via JSON-RPC, Bitcoin via Esplora) and contract wallets' owners read on-chain.
+import { readFault } from '../../io/node.js';
 import { readFile } from 'node:fs/promises';
 import { AbiCoder, getAddress } from 'ethers';
 import type { ArgumentsCamelCase } from 'yargs';
@@ -201,7 +202,7 @@ export async function runOkxAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
   try {
     text = await readFile(args.file, 'utf8');
   } catch (err) {
-    throw porError('BAD_INPUT', `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file: args.file }, err);
+    throw porError('BAD_INPUT', `cannot read file: ${readFault(err)}`, { file: args.file }, err);
   }
   const file: OkxReserveFile = parseOkxReserveCsv(text, args.file);
   ctx.reporter.done('parse', `${file.rows.length} address rows, ${file.summary.length} summary lines (layout ${file.layout})`);

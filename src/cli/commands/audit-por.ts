@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase } from 'yargs';
 import { porError } from '../../errors/index.js';
-import { readJsonFile, writeFileAtomic } from '../../io/node.js';
+import { readJsonFile, writeFileAtomic, readFault } from '../../io/node.js';
 import { parseReport } from '../../report/parse.js';
 import { parseSignature } from '../../report/signature.js';
 import { signaturePathFor } from '../../report/publish.js';
@@ -58,7 +58,7 @@ export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
   try {
     bytes = new Uint8Array(await readFile(args.file));
   } catch (err) {
-    throw porError('BAD_INPUT', `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file: args.file }, err);
+    throw porError('BAD_INPUT', `cannot read file: ${readFault(err)}`, { file: args.file }, err);
   }
   const report = parseReport(await readJsonFile(args.file), args.file);
   const sigFile = args.signature ?? signaturePathFor(args.file);

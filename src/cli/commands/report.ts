@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { defineCommand, EXIT, type GlobalArgs } from '../context.js';
 import { porError } from '../../errors/index.js';
-import { readJsonFile, writeFileAtomic } from '../../io/node.js';
+import { readJsonFile, writeFileAtomic, readFault } from '../../io/node.js';
 import { parseReport } from '../../report/parse.js';
 import { checkReportSignature, parseSignature } from '../../report/signature.js';
 import { renderReportHtml } from '../../report/html.js';
@@ -15,7 +15,7 @@ async function readBytes(file: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(file));
   } catch (err) {
-    throw porError('BAD_INPUT', `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file }, err);
+    throw porError('BAD_INPUT', `cannot read file: ${readFault(err)}`, { file }, err);
   }
 }
 
