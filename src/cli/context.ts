@@ -97,6 +97,8 @@ export function reportError(command: string, err: unknown, json: boolean): ExitC
 
 export interface CommandSpec<A> {
   command: string | string[];
+  /** How errors name the command (default: its first word), e.g. "report render" for a sub-command. */
+  name?: string;
   describe: string;
   builder: (y: Argv<GlobalArgs>) => Argv<A>;
   /** Returns the exit code; throws PorError for bad input. */
@@ -105,7 +107,7 @@ export interface CommandSpec<A> {
 
 /** Wraps a command so that every one maps errors and exit codes the same way. */
 export function defineCommand<A>(spec: CommandSpec<A>): CommandModule<GlobalArgs, A> {
-  const name = (Array.isArray(spec.command) ? spec.command[0] : spec.command)?.split(' ')[0] ?? 'por';
+  const name = spec.name ?? (Array.isArray(spec.command) ? spec.command[0] : spec.command)?.split(' ')[0] ?? 'por';
   return {
     command: spec.command,
     describe: spec.describe,

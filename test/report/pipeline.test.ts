@@ -66,6 +66,16 @@ describe('build → publish → verify → audit on the samples', () => {
     expect(r.status).toBe(0);
   });
 
+  it('errors of the report sub-commands name the whole command', async () => {
+    const notReport = join(dir, 'out', 'root.json');
+    const r = await por(['report', 'render', notReport, '--out', join(dir, 'x.html')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^por report render: error: /);
+    const s = await por(['report', 'verify-signature', notReport]);
+    expect(s.status).toBe(2);
+    expect(s.stderr).toMatch(/^por report verify-signature: error: /);
+  });
+
   it("a user's proof verifies against the published report", async () => {
     const p = await por(['proof', '--store', join(dir, 'out'), '--user', 'alice', '--out', join(dir, 'alice.json')]);
     expect(p.status).toBe(0);
