@@ -192,6 +192,12 @@ describe('each tampering is caught by the right check', () => {
     expect(r.stderr).toMatch(/chain ethereum/);
   });
 
+  it('an OKX CSV without --format okx-csv: exit 2, and the message says which --format to give', () => {
+    const r = por('audit', 'test/fixtures/okx/valid-2022.csv');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/valid-2022\.csv.*give --format okx-csv/);
+  });
+
   it('a malformed --rpc URL is bad usage, named, with no retries', () => {
     const r = por('audit', pub.reportFile, '--rpc', 'ethereum=127.0.0.1:8545', '--json');
     expect(r.status).toBe(2);

@@ -60,6 +60,9 @@ export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
   } catch (err) {
     throw porError('BAD_INPUT', `cannot read file: ${readFault(err)}`, { file: args.file }, err);
   }
+  if (/\.csv$/i.test(args.file)) {
+    throw porError('BAD_USAGE', 'a .csv file is not a por report.json; for an OKX reserve file give --format okx-csv', { file: args.file, field: 'format' });
+  }
   const report = parseReport(await readJsonFile(args.file), args.file);
   const sigFile = args.signature ?? signaturePathFor(args.file);
   const signature = args.signature !== undefined || existsSync(sigFile) ? parseSignature(await readJsonFile(sigFile), sigFile) : null;
