@@ -89,6 +89,17 @@ describe('por liabilities', () => {
   });
 });
 
+describe('--help of every command', () => {
+  // A user reads the exit codes from --help before scripting a command: every command states them.
+  const commands = ['liabilities', 'solvency', 'reserves', 'build', 'proof', 'verify', 'compare', 'audit', 'history', 'watch', 'verify-page', 'report verify-signature', 'report render'];
+  it.each(commands)('por %s --help gives an example and the exit codes', (c) => {
+    const r = por(...c.split(' '), '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Exit codes: 0 /);
+    expect(r.stdout).toMatch(/Examples:/);
+  });
+});
+
 describe('por solvency', () => {
   const small = ['solvency', '-l', `${FIX}/small.csv`, '--assets', ASSETS, '-r', 'test/fixtures/solvency/small-reserves.csv'];
 

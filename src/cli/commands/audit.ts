@@ -19,6 +19,7 @@ export const auditCommand = defineCommand({
       .option('max-skew', { type: 'number', describe: "por reports: warn when a block's time is more than this many seconds from the snapshot time (default 3600)" })
       .option('all', { type: 'boolean', default: false, describe: 'Print every passing check too, not just a count per check' })
       .example('$0 audit out/report.json --rpc ethereum=http://127.0.0.1:8545 --signer 0xAbC… --html audit.html', 'exit 0 pass, 1 a check failed, 2 unreadable input or node')
-      .example('$0 audit okx_por_example.csv --format okx-csv --rpc ethereum=URL --rpc bitcoin=ESPLORA_URL', "OKX's reserve file: every address signature, per-coin amounts behind valid/invalid/unsupported proofs, summary vs rows (docs/OKX.md)"),
+      .example('$0 audit okx_por_example.csv --format okx-csv --rpc ethereum=URL --rpc bitcoin=ESPLORA_URL', "OKX's reserve file: every address signature, per-coin amounts behind valid/invalid/unsupported proofs, summary vs rows (docs/OKX.md)")
+      .epilogue('Each check prints PASS, FAIL or WARN with its evidence. Without --rpc, balances and block hashes are not re-read (a WARN says so). Check names: docs/FORMATS.md.\nExit codes: 0 every check passed; 1 a check failed; 2 the file, or a node, could not be read.'),
   run: async (args, ctx) => (args.format === 'okx-csv' ? runOkxAudit(args, ctx) : runPorAudit(args, ctx)),
 });

@@ -9,9 +9,10 @@ export const historyCommand = defineCommand({
   describe: 'Line up published reports by snapshot time: reserves, liabilities and ratio per asset, and the change between them',
   builder: (y) =>
     y
-      .positional('reports', { type: 'string', array: true, demandOption: true, describe: 'Two or more report.json files, in any order' })
+      .positional('reports', { type: 'string', array: true, demandOption: true, describe: 'report.json files, in any order (two or more to see changes)' })
       .option('html', { type: 'string', describe: 'Also write a self-contained page with the table and a line chart' })
-      .example('$0 history 2026-10/report.json 2026-11/report.json --html history.html', ''),
+      .example('$0 history 2026-10/report.json 2026-11/report.json --html history.html', '')
+      .epilogue('Reserves that jump only around a snapshot date, or liabilities that shrink while reserves do, show up here. The reports are not re-checked: run `por audit` on each for that.\nExit codes: 0 printed; 2 a report cannot be read (or two share a snapshot).'),
   run: async (args, ctx) => {
     const files = args.reports as string[];
     const inputs = [];

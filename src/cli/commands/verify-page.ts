@@ -39,7 +39,8 @@ export const verifyPageCommand = defineCommand({
       .epilogue(
         'The page runs the same verification code as `por verify` (por proofs and OKX proof files), inlined into ' +
           'one file. Its Content-Security-Policy forbids every network request, so a user can see that nothing ' +
-          'they drop into it is uploaded. The printed SHA-256 identifies this build of the page.',
+          'they drop into it is uploaded. The printed SHA-256 identifies this build of the page.\n' +
+          'Exit codes: 0 written; 2 the page cannot be written.',
       ),
   run: async (args, ctx) => {
     const { html } = await readBuiltPage();

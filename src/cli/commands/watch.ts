@@ -17,7 +17,8 @@ export const watchCommand = defineCommand({
       .option('rpc', { type: 'string', array: true, default: [] as string[], describe: 'CHAIN=URL of a node you trust, for every chain the report uses (repeatable)' })
       .option('interval', { type: 'string', default: '60s', describe: 'Time between polls (e.g. 30s, 5m)' })
       .option('duration', { type: 'string', default: '1h', describe: 'Stop after this long (e.g. 10m, 1h)' })
-      .example('$0 watch report.json --rpc ethereum=http://127.0.0.1:8545 --interval 60s --duration 1h', 'exit 0: coverage stayed ≥ 100 %; 1: an alert was raised; 2: no poll succeeded'),
+      .example('$0 watch report.json --rpc ethereum=http://127.0.0.1:8545 --interval 60s --duration 1h', 'exit 0: coverage stayed ≥ 100 %; 1: an alert was raised; 2: no poll succeeded')
+      .epilogue('Each poll reads the current balances of every published address and compares them with the liabilities the report published at its snapshot (what users are owed now is not known). Always stops after --duration.\nExit codes: 0 coverage stayed ≥ 100 %; 1 an alert was raised; 2 bad input, or no poll succeeded.'),
   run: async (args, ctx) => {
     const report = parseReport(await readJsonFile(args.report), args.report);
     const rpc = checkRpcUrls(parseRpcOptions(args.rpc));
