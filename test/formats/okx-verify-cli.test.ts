@@ -45,4 +45,13 @@ describe('por verify on OKX files', () => {
     expect(b.out).toMatch(/^VALID: the OKX breakdown of user hash cd7b0c79c62f3c680cdd8e536604b7db1d6e7752dd1111ae4d778103adfec4b9 is consistent/);
     expect(b.out).toMatch(/not checked against any published root/);
   });
+
+  it('options an OKX proof cannot be checked against are bad usage (exit 2), not silently ignored', () => {
+    const withReport = por('verify', path.join(okxDir, 'merkle_proof_file.json'), '--report', 'samples/assets.json');
+    expect(withReport.code).toBe(2);
+    expect(withReport.err).toMatch(/--report .*okx-v1 proof is not checked against it .*--root HEX/);
+    const withRoot = por('verify', path.join(okxDir, 'user_info_file.json'), '--root', 'a'.repeat(64));
+    expect(withRoot.code).toBe(2);
+    expect(withRoot.err).toMatch(/breakdown holds no root to compare with --root/);
+  });
 });

@@ -37,6 +37,13 @@ export const verifyCommand = defineCommand<VerifyArgs>({
   run: async (args, ctx): Promise<ExitCode> => {
     const json = await readJsonFile(args.proof);
     const format = args.format ?? detectProofFormat(json);
+    // An option that would be ignored must not look checked: say so instead.
+    if (format !== 'por' && args.report !== undefined) {
+      throw porError('BAD_USAGE', `--report takes a por report.json or root.json; an ${format} proof is not checked against it (give OKX's published root hash with --root HEX)`, { field: 'report' });
+    }
+    if (format === 'okx-user' && args.root !== undefined) {
+      throw porError('BAD_USAGE', 'an OKX per-user breakdown holds no root to compare with --root; check a path proof (merkle_proof_file.json) against the published root instead', { field: 'root' });
+    }
     const published: Published = {};
     if (args.report !== undefined) published.report = await readJsonFile(args.report);
     if (args.root !== undefined) published.rootHash = args.root;
