@@ -53,5 +53,9 @@ describe('por verify on OKX files', () => {
     const withRoot = por('verify', path.join(okxDir, 'user_info_file.json'), '--root', 'a'.repeat(64));
     expect(withRoot.code).toBe(2);
     expect(withRoot.err).toMatch(/breakdown holds no root to compare with --root/);
+    // A mistyped root hash is bad usage (2), not an INVALID proof (1), and names the option, not the proof file.
+    const typo = por('verify', path.join(okxDir, 'merkle_proof_file.json'), '--root', 'ac6b39d2');
+    expect(typo.code).toBe(2);
+    expect(typo.err).toMatch(/^por verify: error: field root: --root takes the published root hash, 64 hex digits/);
   });
 });

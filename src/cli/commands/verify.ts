@@ -37,6 +37,10 @@ export const verifyCommand = defineCommand<VerifyArgs>({
   run: async (args, ctx): Promise<ExitCode> => {
     const json = await readJsonFile(args.proof);
     const format = args.format ?? detectProofFormat(json);
+    // A mistyped --root is a usage error for every format (for an OKX proof it would read as INVALID).
+    if (args.root !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(args.root.trim())) {
+      throw porError('BAD_USAGE', `--root takes the published root hash, 64 hex digits (0x optional); got "${args.root}"`, { field: 'root' });
+    }
     // An option that would be ignored must not look checked: say so instead.
     if (format !== 'por' && args.report !== undefined) {
       throw porError('BAD_USAGE', `--report takes a por report.json or root.json; an ${format} proof is not checked against it (give OKX's published root hash with --root HEX)`, { field: 'report' });
