@@ -127,6 +127,12 @@ describe('por solvency', () => {
     expect(r.stdout).toMatch(/NOT SOLVENT in USDT, XTK/);
   });
 
+  it('chain options without --wallets are bad usage, not silently ignored', () => {
+    const r = por('solvency', '-l', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '-r', 'samples/reserves.csv', '--rpc', 'ethereum=http://127.0.0.1:8545', '--json');
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'BAD_USAGE', message: expect.stringMatching(/give --wallets/) });
+  });
+
   it('the samples are solvent: exit 0', () => {
     const r = por('solvency', '-l', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '-r', 'samples/reserves.csv', '--prices', 'samples/prices.csv');
     expect(r.code).toBe(0);

@@ -62,7 +62,11 @@ export const solvencyCommand = defineCommand<SolvencyArgs>({
       .epilogue('Exit codes: 0 every asset has reserves ≥ what they must cover; 1 at least one asset falls short; 2 bad usage or input.') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     const registry = await loadAssetRegistry(args.assets);
-    if ((args.reserves === undefined) === (args.wallets === undefined)) throw porError('BAD_USAGE', 'give either --reserves FILE or --wallets WALLETS.json with --rpc CHAIN=URL');
+    if ((args.reserves === undefined) === (args.wallets === undefined)) throw porError('BAD_USAGE', `give either --reserves FILE or --wallets WALLETS.json with --rpc CHAIN=URL${args.reserves !== undefined ? ', not both' : ''}`);
+    // Chain options only mean something with --wallets; ignored silently they would look used.
+    if (args.wallets === undefined && (args.rpc.length > 0 || args.block.length > 0 || args.includeUnproven)) {
+      throw porError('BAD_USAGE', '--rpc, --block and --include-unproven read reserves from the chains: give --wallets WALLETS.json (not --reserves)');
+    }
     // From the chains: any balance that could not be read stops here (NETWORK, exit 2), never a zero.
     const reserves =
       args.wallets !== undefined
