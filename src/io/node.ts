@@ -44,14 +44,21 @@ export async function readJsonFile(file: string): Promise<unknown> {
 
 /** Writes a file atomically (temp file + rename) so a crash never leaves a partial file in place. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
+  // An output path that cannot be written (a folder, a file where a folder should be) is the
+  // user's to fix: a located error, not an internal one.
+  const cannot = (err: unknown) => porError('BAD_USAGE', `cannot write file: ${readFault(err)}`, { file }, err);
+  try {
+    await mkdir(dirname(file), { recursive: true });
+  } catch (err) {
+    throw cannot(err);
+  }
   const tmp = `${file}.partial-${process.pid}`;
   try {
     await writeFile(tmp, data);
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw err;
+    throw cannot(err);
   }
 }
 

@@ -198,6 +198,13 @@ describe('each tampering is caught by the right check', () => {
     expect(r.stderr).toMatch(/valid-2022\.csv.*give --format okx-csv/);
   });
 
+  it('--html naming a folder: exit 2 with the path and why, not an internal error', () => {
+    const r = por('audit', pub.reportFile, '--html', 'test');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^por audit: error: test: cannot write file: EISDIR \(a folder, not a file\)$/m);
+    expect(r.stderr).not.toMatch(/internal error/);
+  });
+
   it('a malformed --rpc URL is bad usage, named, with no retries', () => {
     const r = por('audit', pub.reportFile, '--rpc', 'ethereum=127.0.0.1:8545', '--json');
     expect(r.status).toBe(2);

@@ -42,6 +42,6 @@ describe('por verify-page', () => {
     // A directory cannot be replaced by the page.
     const r = por('verify-page', '--out', dir);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^por verify-page: error: .*: cannot write the page: E[A-Z]+\n$/);
+    expect(r.stderr).toMatch(/^por verify-page: error: .*: cannot write the page: E[A-Z]+( \([a-z ,]+\))?\n$/);
   });
 });

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { defineCommand, EXIT } from '../context.js';
-import { porError } from '../../errors/index.js';
+import { isPorError, porError } from '../../errors/index.js';
 import { writeFileAtomic } from '../../io/node.js';
 
 /** dist/verify.html beside the bundled CLI; from the source tree, the repository's dist/. */
@@ -48,7 +48,9 @@ export const verifyPageCommand = defineCommand({
     try {
       await writeFileAtomic(out, html);
     } catch (err) {
-      throw porError('BAD_USAGE', `cannot write the page: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file: args.out }, err);
+      // writeFileAtomic already says why (a PorError); keep the path as the user typed it.
+      if (isPorError(err)) throw porError(err.code, `cannot write the page: ${err.message.replace(/^cannot write file: /, '')}`, { ...err.info, file: args.out }, err.cause);
+      throw err;
     }
     const sha256 = createHash('sha256').update(html).digest('hex');
     if (ctx.json) ctx.printJson({ format: 'por-verify-page', version: 1, out, bytes: html.length, sha256 });
