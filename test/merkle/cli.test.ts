@@ -65,6 +65,12 @@ describe('por build / proof / verify', () => {
     expect(again.stderr).not.toMatch(/liabilities:/); // nothing read first
   });
 
+  it('proof --all --out naming a file: exit 2 naming it, not an internal error', () => {
+    const r = por('proof', '--store', join(dir, 'tree'), '--all', '--out', join(dir, 'secret.key'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/secret\.key, field out: --out with --all must be a folder/);
+  });
+
   it('--all exports every user, and each line is a proof that verifies', () => {
     const e = por('proof', '--store', join(dir, 'tree'), '--all', '--out', join(dir, 'all'), '--quiet', '--json');
     expect(e.status).toBe(0);

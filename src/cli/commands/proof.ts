@@ -1,4 +1,5 @@
 // `por proof`: one user's inclusion proof from the store, or every proof, streaming.
+import { statSync } from 'node:fs';
 import { defineCommand, EXIT, type ExitCode } from '../context.js';
 import { ProofStore } from '../../merkle/store.js';
 import { writeFileAtomic } from '../../io/node.js';
@@ -37,6 +38,9 @@ export const proofCommand = defineCommand<ProofArgs>({
   run: async (args, ctx): Promise<ExitCode> => {
     if (args.all === (args.user !== undefined)) throw porError('BAD_USAGE', 'give either --user ID or --all');
     if (args.all && !args.out) throw porError('BAD_USAGE', '--all needs --out DIR');
+    if (args.all && statSync(args.out!, { throwIfNoEntry: false })?.isDirectory() === false) {
+      throw porError('BAD_USAGE', '--out with --all must be a folder, but this is a file', { file: args.out!, field: 'out' });
+    }
     const store = await ProofStore.open(args.store, { bulk: args.all });
     try {
       if (args.user !== undefined) {
