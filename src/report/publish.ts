@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readJsonFile, writeFileAtomic, toJson } from '../io/node.js';
+import { readJsonFile, writeFileAtomic, toJson, readFault } from '../io/node.js';
 import { porError } from '../errors/index.js';
 import type { AssetRegistry } from '../assets/index.js';
 import type { Reporter } from '../progress/index.js';
@@ -45,7 +45,7 @@ export async function readSigningKey(file: string): Promise<string> {
   try {
     return (await readFile(file, 'utf8')).trim();
   } catch (err) {
-    throw porError('BAD_INPUT', `cannot read the signing key: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file }, err);
+    throw porError('BAD_INPUT', `cannot read the signing key: ${readFault(err)}`, { file }, err);
   }
 }
 

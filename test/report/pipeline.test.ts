@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
@@ -40,6 +41,23 @@ describe('build → publish → verify → audit on the samples', () => {
     const r = await por(['build', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--secret-file', join(dir, 'secret.key'), '--snapshot-id', 'x', '--out', join(dir, 'nothing'), '--sign-key-file', join(dir, 'sign.key')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/give --wallets too/);
+  });
+
+  it('a bad publish input (signing key, prices, manifest, --block chain) fails before the tree is built: nothing written', async () => {
+    const base = ['build', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--secret-file', join(dir, 'secret.key'), '--snapshot-id', 'demo-2026-11-24', '--wallets', 'samples/wallets.json', ...rpcArgs];
+    const cases: [string[], RegExp][] = [
+      [['--sign-key-file', 'samples/assets.json'], /samples\/assets\.json, field sign-key-file: the signing key is not a 32-byte hex private key/],
+      [['--prices', 'samples/assets.json'], /samples\/assets\.json:1:1.*bad header/],
+      [['--block', 'solana=1'], /chain solana, field block: --block names chain solana/],
+    ];
+    for (const [i, [extra, want]] of cases.entries()) {
+      const out = join(dir, `bad-${i}`);
+      const r = await por([...base, '--out', out, ...extra]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(want);
+      expect(r.stderr).not.toMatch(/merkle leaves|reserves /); // no tree built, no chain read
+      expect(existsSync(out)).toBe(false);
+    }
   });
 
   it('por build writes root, store, report.json, its signature and report.html', async () => {

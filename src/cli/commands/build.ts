@@ -12,6 +12,11 @@ import { porError } from '../../errors/index.js';
 import { publishFromBuild, TOOL_VERSION } from '../../report/publish.js';
 import { reportVerdict } from '../../report/html.js';
 import { checkRpcUrls, parseRpcOptions } from './audit-por.js';
+import { readJsonFile } from '../../io/node.js';
+import { parseWalletManifest } from '../../reserves/index.js';
+import { readPrices } from '../../solvency/load.js';
+import { readSigningKey } from '../../report/publish.js';
+import type { AssetRegistry } from '../../assets/index.js';
 
 export interface BuildArgs {
   snapshot: string;
@@ -81,6 +86,7 @@ export const buildCommand = defineCommand<BuildArgs>({
     }
     const secret = await readSecretFile(args.secretFile, ctx.reporter);
     const registry = await loadAssetRegistry(args.assets);
+    if (args.wallets !== undefined) await checkPublishInputs(args, registry);
     const snapshot = await readSnapshot(args.snapshot, registry, { reporter: ctx.reporter });
     const opts: Parameters<typeof buildTree>[1] = { secret, snapshotId: args.snapshotId, height: args.height, outDir: args.out, reporter: ctx.reporter, overwrite: args.force };
     if (args.threads !== undefined) opts.threads = args.threads;
@@ -138,3 +144,23 @@ export const buildCommand = defineCommand<BuildArgs>({
     return publishExit;
   },
 });
+
+/**
+ * The publish inputs (manifest, --block chains, prices, signing key) read and checked before the
+ * tree is built and the chains are read: a typo there must not cost the whole run, nor leave a
+ * tree in --out that the next attempt has to --force over.
+ */
+async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry): Promise<void> {
+  const walletsFile = args.wallets as string;
+  const wallets = parseWalletManifest(await readJsonFile(walletsFile), walletsFile, registry);
+  if (wallets.snapshot.id !== args.snapshotId) {
+    throw porError('BAD_INPUT', `the wallet manifest is for snapshot "${wallets.snapshot.id}", but --snapshot-id is "${args.snapshotId}": ownership signatures must bind this snapshot`, { file: walletsFile, field: 'snapshot.id' });
+  }
+  for (const chain of Object.keys(parseRpcOptions(args.block))) {
+    if (!wallets.chains.some((c) => c.name === chain)) throw porError('BAD_USAGE', `--block names chain ${chain}, which the manifest does not list`, { chain, field: 'block' });
+  }
+  if (args.prices !== undefined) await readPrices(args.prices, registry);
+  if (args.signKeyFile !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(await readSigningKey(args.signKeyFile))) {
+    throw porError('BAD_INPUT', 'the signing key is not a 32-byte hex private key (64 hex digits, 0x optional)', { file: args.signKeyFile, field: 'sign-key-file' });
+  }
+}
