@@ -273,11 +273,21 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
   const readBy = new Map<string, AddressResult>();
   for (const a of read?.addresses ?? []) if (a.duplicateOf === undefined) readBy.set(addressKey(a.chain, a.address), a);
   const audited: HeldBalance[] = [];
+  // Counted by the exchange, ownership neither proven nor disproven here (a contract wallet without
+  // a node): a shortfall that these would cover is unverified, not shown.
+  const unverified: HeldBalance[] = [];
   const chainSpec = new Map(manifest.chains.map((c) => [c.name, c]));
   for (const a of report.addresses) {
     const subject = `${a.chain} ${a.address}`;
     const got = readBy.get(addressKey(a.chain, a.address));
-    const proven = await checkAddressOwnership(a, got, chainSpec.get(a.chain), snapId, add, opts);
+    const ownership = await checkAddressOwnership(a, got, chainSpec.get(a.chain), snapId, add, opts);
+    const proven = ownership === 'proven';
+    if (ownership === 'unchecked' && a.counted) {
+      for (const b of a.balances) {
+        const g = got?.balances.find((x) => x.asset === b.asset);
+        unverified.push({ asset: b.asset, units: g?.balance ?? BigInt(b.units), decimals: b.decimals });
+      }
+    }
     if (got) {
       for (const b of a.balances) {
         const g = got.balances.find((x) => x.asset === b.asset);
@@ -305,6 +315,7 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
 
   // 7. Coverage from the audit's own figures; the exchange's own token apart.
   const auditedRows = solvencyRows(report.assets, sumReserves(report.assets, audited), liabilities);
+  const withUnverified = solvencyRows(report.assets, sumReserves(report.assets, [...audited, ...unverified]), liabilities);
   for (const r of auditedRows) {
     const stated = report.solvency.find((s) => s.asset === r.asset);
     const basis = chainsNotRead.length ? ' (partly from balances the report states, unverified)' : '';
@@ -312,13 +323,17 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
       add({ name: 'exchange-token', status: 'warn', subject: r.asset, detail: `${r.reserves} ${r.asset} of the reserves are the exchange's own token: its value depends on the exchange itself, so it is shown apart` });
       continue;
     }
+    const w = withUnverified.find((x) => x.asset === r.asset);
+    const undecided = !r.covered && w !== undefined && w.covered;
+    const more = undecided ? formatAmount(BigInt(w.reservesUnits) - BigInt(r.reservesUnits), r.decimals) : '';
     add({
       name: 'coverage',
-      status: r.covered ? 'pass' : 'fail',
+      status: r.covered ? 'pass' : undecided ? 'warn' : 'fail',
       subject: r.asset,
       detail: r.covered
         ? `verified reserves ${r.reserves} cover the ${r.liabilities} owed (${r.ratio === null ? 'nothing owed' : `ratio ${r.ratio}`})${basis}`
-        : `verified reserves ${r.reserves} are below the ${r.liabilities} owed (ratio ${r.ratio ?? 'n/a'}; shortfall ${r.surplus.replace(/^-/, '')})${basis}`,
+        : `verified reserves ${r.reserves} are below the ${r.liabilities} owed (ratio ${r.ratio ?? 'n/a'}; shortfall ${r.surplus.replace(/^-/, '')})${basis}` +
+          (undecided ? `; not decided: ${more} ${r.asset} more is held at addresses whose ownership could not be checked here (give --rpc for their chain), and with it the asset would be covered` : ''),
       evidence: { verifiedReserves: r.reservesUnits, statedReserves: stated?.reservesUnits ?? 'none', liabilities: r.liabilitiesUnits, ratio: r.ratio ?? 'null' },
     });
   }
@@ -347,11 +362,11 @@ async function checkAddressOwnership(
   snapshotId: string,
   add: (c: AuditCheck) => void,
   opts: AuditOptions,
-): Promise<boolean> {
+): Promise<'proven' | 'unchecked' | 'failed'> {
   const subject = `${a.chain} ${a.address}`;
   if (a.ownership === null) {
     add({ name: 'ownership-proof', status: a.counted ? 'fail' : 'warn', subject, detail: a.counted ? 'counted in the reserves without any ownership proof' : 'listed without an ownership proof (not counted)' });
-    return false;
+    return 'failed';
   }
   const unbound = messageBindsSnapshot(a.ownership.message, snapshotId);
   add(
@@ -359,7 +374,7 @@ async function checkAddressOwnership(
       ? { name: 'ownership-snapshot', status: 'fail', subject, detail: `${unbound}: the signature may be replayed from an earlier snapshot`, evidence: { message: a.ownership.message } }
       : { name: 'ownership-snapshot', status: 'pass', subject, detail: `the signed message names snapshot ${snapshotId}` },
   );
-  if (unbound) return false;
+  if (unbound) return 'failed';
   // With a node, readReserves checked the proof at the published block (EIP-1271 for contracts);
   // without one, EIP-191 is checked offline and contract wallets stay unchecked.
   const own = got
@@ -370,7 +385,7 @@ async function checkAddressOwnership(
   // Offline, a contract wallet's EIP-1271 proof cannot be checked: say so rather than call it forged.
   if (!got && own.status === 'failed' && a.ownership.scheme === 'eip1271') {
     add({ name: 'ownership-signature', status: 'warn', subject, detail: `not checked: a contract wallet (EIP-1271) needs your node: give --rpc ${a.chain}=URL`, evidence: { scheme: 'eip1271' } });
-    return false;
+    return 'unchecked';
   }
   const status: Status = own.status === 'proven' ? 'pass' : own.status === 'failed' ? 'fail' : 'warn';
   add({
@@ -380,7 +395,8 @@ async function checkAddressOwnership(
     detail: own.status === 'proven' ? `${own.reason}${own.scheme ? ` (${own.scheme})` : ''}` : `${own.status === 'failed' ? 'invalid' : 'not checked'}: ${own.reason}${a.counted ? '' : ' (not counted by the exchange either)'}`,
     evidence: { scheme: own.scheme ?? a.ownership.scheme },
   });
-  return own.status === 'proven';
+  // Only a contract wallet read offline counts as undecided; anything else unproven stays unproven.
+  return own.status === 'proven' ? 'proven' : 'failed';
 }
 
 /** The report's addresses as a wallet manifest, so src/reserves can read them again. */

@@ -1,6 +1,7 @@
 // The audit as terminal text and as a self-contained page in the same style as report.html.
 import { escapeHtml, htmlPage, solvencyChart, solvencyTable } from '../report/html.js';
 import type { AuditCheck, AuditResult, Status } from './audit.js';
+import { formatRatio } from '../solvency/index.js';
 
 const MARK: Record<Status, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN' };
 const ORDER: Record<Status, number> = { fail: 0, warn: 1, pass: 2 };
@@ -29,8 +30,12 @@ export function auditText(r: AuditResult, all = false): string {
   }
   for (const [name, n] of passes) lines.push(`PASS  ${name}  ×${n}`);
   lines.push('');
-  lines.push('asset   verified reserves   liabilities   ratio');
-  for (const a of r.audited) lines.push(`${a.asset.padEnd(7)} ${a.reserves.padStart(18)}  ${a.liabilities.padStart(12)}   ${a.ratio ?? 'n/a'}${a.exchangeToken ? "  (exchange's own token)" : ''}`);
+  // Same ratio form as `por solvency` (percent, 2 decimals rounded down); --json keeps all digits.
+  const rows = r.audited.map((a) => [a.asset, a.reserves, a.liabilities, formatRatio(a.ratio), a.exchangeToken ? "(exchange's own token)" : ''] as const);
+  const head = ['asset', 'verified reserves', 'to cover', 'ratio'] as const;
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  lines.push(`${head[0].padEnd(w[0]!)}  ${head[1].padStart(w[1]!)}  ${head[2].padStart(w[2]!)}  ${head[3].padStart(w[3]!)}`);
+  for (const row of rows) lines.push(`${row[0].padEnd(w[0]!)}  ${row[1].padStart(w[1]!)}  ${row[2].padStart(w[2]!)}  ${row[3].padStart(w[3]!)}${row[4] ? `  ${row[4]}` : ''}`);
   lines.push('');
   lines.push(verdictLine(r));
   return lines.join('\n');

@@ -59,6 +59,9 @@ describe('por audit on an honest report', () => {
     const r = por('audit', pub.reportFile, '--rpc', `ethereum=${pub.url}`, '--signer', pub.signer, '--html', html);
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^AUDIT PASSED: \d+ passed, 0 failed, 0 warnings$/);
+    // The table gives the ratio as `por solvency` does: 6.75000001 / 6.25 = 1.0800000016 → 108.00 %
+    expect(r.stdout).toMatch(/^asset\s+verified reserves\s+to cover\s+ratio$/m);
+    expect(r.stdout).toMatch(/^ETH\s+6\.75000001\s+6\.25000000\s+108\.00 %$/m);
     const { page, requests } = await openPage(browser, html);
     expect(await page.locator('#verdict').innerText()).toMatch(/The audit passed: every check holds/);
     expect(await page.locator('#solvency tbody tr').count()).toBe(2);
