@@ -55,6 +55,12 @@ describe('por watch', () => {
     expect(r.status).toBe(1);
   });
 
+  it('--rpc for a chain the report does not list: exit 2 naming the chains it does (as audit does)', () => {
+    const r = spawnSync('node', ['bin/por.mjs', 'watch', pub.reportFile, '--rpc', `ethereum=${pub.url}`, '--rpc', `solana=${pub.url}`, '--duration', '1s'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--rpc names chain solana, which the report does not list \(it lists ethereum\)/);
+  });
+
   it('exit 2 when the node is down for every poll', () => {
     const r = spawnSync('node', ['bin/por.mjs', 'watch', pub.reportFile, '--rpc', 'ethereum=http://127.0.0.1:9', '--interval', '1s', '--duration', '1s'], { encoding: 'utf8' });
     expect(r.status).toBe(2);

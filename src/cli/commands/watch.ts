@@ -2,7 +2,7 @@
 // Always ends by itself: the last poll starts no later than --duration after the first.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defineCommand, EXIT } from '../context.js';
-import { isPorError } from '../../errors/index.js';
+import { isPorError, porError } from '../../errors/index.js';
 import { readJsonFile } from '../../io/node.js';
 import { parseReport } from '../../report/parse.js';
 import { parseDuration, sampleText, watchOnce, type WatchSample } from '../../audit/watch.js';
@@ -22,6 +22,11 @@ export const watchCommand = defineCommand({
   run: async (args, ctx) => {
     const report = parseReport(await readJsonFile(args.report), args.report);
     const rpc = checkRpcUrls(parseRpcOptions(args.rpc));
+    // As in `por audit`: a node for a chain the report does not use is a mistake, not a note.
+    const chains = report.chains.map((c) => c.chain);
+    for (const name of Object.keys(rpc)) {
+      if (!chains.includes(name)) throw porError('BAD_USAGE', `--rpc names chain ${name}, which the report does not list (it lists ${chains.join(', ') || 'none'})`, { chain: name, field: 'rpc' });
+    }
     const interval = parseDuration(args.interval, 'interval');
     const duration = parseDuration(args.duration, 'duration');
     const start = Date.now();
