@@ -172,13 +172,13 @@ describe('por audit --format okx-csv --rpc (anvil and Esplora)', () => {
     expect(doc.counts.invalid).toBe(1); // …but the row counts as invalid
   });
 
-  it('an unreachable node is reported per row, never as a zero balance', () => {
+  it('an unreachable node is exit 2 (nothing re-read), never a zero balance nor a FAILED verdict', () => {
     const h = snapshot.toString();
     const f = csv([['ETH', 'ETH', h, w2.address, '0.25', msg(), okxSign(w2, msg()), '', '', '', '']]);
     const r = por('audit', f, '--format', 'okx-csv', '--rpc', 'ETH=http://127.0.0.1:9', '--json', '-q');
     const doc = JSON.parse(r.out);
-    expect(doc.rows[0].balance.status).toBe('error');
-    expect(doc.rows[0].balance.onchain).toBeUndefined();
-    expect(r.code).toBe(1);
+    expect(doc.error).toMatchObject({ code: 'NETWORK', info: { chain: 'ETH' } });
+    expect(doc.rows).toBeUndefined();
+    expect(r.code).toBe(2);
   }, 60_000);
 });

@@ -76,6 +76,9 @@ async function evmChecks(rows: OkxReserveRow[], verdicts: OkxRowVerdict[], netwo
       const b = (await client.call('eth_getBlockByNumber', [hex(h), false])) as { hash?: string; timestamp?: string } | null;
       blocks.set(h, b && typeof b.hash === 'string' ? { number: h, hash: b.hash, timestamp: Number(BigInt(b.timestamp ?? '0x0')) } : `the node has no block ${h}`);
     } catch (err) {
+      // A node that does not answer (after the client's retries) checked nothing: exit 2, as
+      // `por audit` does for por reports, rather than a FAILED verdict about OKX.
+      if (isPorError(err, 'NETWORK')) throw porError('NETWORK', `could not read ${network} from your node: ${err.message}`, { chain: network, field: 'rpc' }, err);
       blocks.set(h, isPorError(err) ? err.message : String(err));
     }
   }
@@ -85,7 +88,8 @@ async function evmChecks(rows: OkxReserveRow[], verdicts: OkxRowVerdict[], netwo
     const block = row.height === undefined ? 'the file gives no snapshot height for this row' : blocks.get(row.height)!;
     if (typeof block === 'string') {
       v.balance = { status: 'error', detail: `cannot read at the snapshot: ${block}` };
-      if (v.contractLink) v.contractLink = { status: 'error', detail: `cannot read owners at the snapshot: ${block}` };
+      // Not read is not disproven: the row's ownership must not turn invalid for want of a block.
+      if (v.contractLink) v.contractLink = { status: 'unchecked', detail: `owners not read at the snapshot: ${block}` };
       continue;
     }
     // Balance, for the chain's native coin (token rows name no contract).
