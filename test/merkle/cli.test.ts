@@ -50,6 +50,10 @@ describe('por build / proof / verify', () => {
     expect(por('verify', join(dir, 'notjson.json'), '--root', 'ab'.repeat(32)).status).toBe(2);
     expect(por('verify', join(dir, 'alice.json')).status).toBe(2); // no --report / --root
     expect(por('verify', join(dir, 'alice.json'), '--root', 'xyz').status).toBe(2);
+    // root.json given as the proof (with --format por): not a proof, exit 2, not INVALID (1)
+    const notProof = por('verify', join(dir, 'tree/root.json'), '--format', 'por', '--report', join(dir, 'tree/root.json'));
+    expect(notProof.status).toBe(2);
+    expect(notProof.stderr).toMatch(/root\.json, field format: not a por proof: expected format "por-proof"/);
     expect(por('proof', '--store', join(dir, 'tree'), '--user', 'no-such-user').status).toBe(2);
   });
 

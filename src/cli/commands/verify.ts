@@ -64,6 +64,12 @@ export const verifyCommand = defineCommand<VerifyArgs>({
       }
       throw err;
     }
+    // Not a por proof at all (another document, or --format por on an OKX file) cannot be checked:
+    // exit 2 as the help says, not an INVALID verdict about the user's inclusion.
+    const formatCheck = verdict.checks.find((c) => c.name === 'format');
+    if (format === 'por' && formatCheck !== undefined && !formatCheck.ok) {
+      throw porError('BAD_INPUT', `not a por proof: ${formatCheck.detail}`, { file: args.proof, field: 'format' });
+    }
     if (ctx.json) ctx.printJson(verdict);
     else ctx.print(renderVerdict(verdict));
     return verdict.valid ? EXIT.OK : EXIT.CHECK_FAILED;
