@@ -87,6 +87,14 @@ describe('por liabilities', () => {
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'BAD_USAGE', message: expect.stringMatching(/assets/) });
   });
+
+  it('a usage error names the command whose --help to read', () => {
+    const r = por('liabilities', `${FIX}/small.csv`);
+    expect(r.stderr).toMatch(/^por liabilities: Missing required argument: assets\nRun `por liabilities --help` for usage\.\n$/);
+    const sub = por('report');
+    expect(sub.code).toBe(2);
+    expect(sub.stderr).toMatch(/^por report: Give a report sub-command: verify-signature or render\n/);
+  });
 });
 
 describe('--help of every command', () => {

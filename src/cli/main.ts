@@ -7,6 +7,8 @@ import { porError } from '../errors/index.js';
 import { toJson } from '../io/node.js';
 
 const VERSION = '0.1.0';
+const KNOWN = new Set(['liabilities', 'solvency', 'reserves', 'build', 'proof', 'verify', 'compare', 'report', 'audit', 'history', 'watch', 'verify-page']);
+const REPORT_SUBS = new Set(['verify-signature', 'render']);
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('por')
@@ -27,7 +29,10 @@ const cli = yargs(hideBin(process.argv))
     if (argv.includes('--json') || argv.includes('--json=true')) {
       process.stdout.write(toJson(errorDocument(porError('BAD_USAGE', msg))));
     }
-    process.stderr.write(`por: ${msg}\nRun with --help for usage.\n`);
+    // Name the command the user ran (and its sub-command), so they know whose --help to read.
+    const words = argv.filter((a) => !a.startsWith('-'));
+    const name = words[0] === undefined || !KNOWN.has(words[0]) ? '' : words[0] === 'report' && REPORT_SUBS.has(words[1] ?? '') ? `report ${words[1]}` : words[0];
+    process.stderr.write(`por${name ? ` ${name}` : ''}: ${msg}\nRun \`por${name ? ` ${name}` : ''} --help\` for usage.\n`);
     process.exit(EXIT.BAD_INPUT);
   });
 

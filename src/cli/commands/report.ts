@@ -75,7 +75,7 @@ const render = defineCommand({
 });
 
 export const reportCommand: CommandModule<GlobalArgs, GlobalArgs> = {
-  command: 'report <command>',
+  command: 'report',
   describe: 'Work with a published report: check its signature, render its page',
   builder: (y: Argv<GlobalArgs>) =>
     y
