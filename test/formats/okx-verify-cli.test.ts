@@ -54,6 +54,10 @@ describe('por verify on OKX files', () => {
     expect(withRoot.code).toBe(2);
     expect(withRoot.err).toMatch(/breakdown holds no root to compare with --root/);
     // A mistyped root hash is bad usage (2), not an INVALID proof (1), and names the option, not the proof file.
+    // --format contradicting the file: says what the file is instead of a field error deep inside it
+    const wrong = por('verify', path.join(okxDir, 'user_info_file.json'), '--format', 'okx-v1');
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toMatch(/user_info_file\.json, field format: --format okx-v1 was given, but this file is recognised as okx-user/);
     const typo = por('verify', path.join(okxDir, 'merkle_proof_file.json'), '--root', 'ac6b39d2');
     expect(typo.code).toBe(2);
     expect(typo.err).toMatch(/^por verify: error: field root: --root takes the published root hash, 64 hex digits/);

@@ -36,7 +36,12 @@ export const verifyCommand = defineCommand<VerifyArgs>({
       .epilogue('Exit codes: 0 the proof is valid; 1 it is not (the failing check is named); 2 a file cannot be read or is not a proof.') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     const json = await readJsonFile(args.proof);
-    const format = args.format ?? detectProofFormat(json);
+    const detected = detectProofFormat(json);
+    // A --format that contradicts what the file plainly is would only produce a confusing field error.
+    if (args.format !== undefined && detected !== undefined && detected !== args.format) {
+      throw porError('BAD_USAGE', `--format ${args.format} was given, but this file is recognised as ${detected}; leave --format out to use that`, { file: args.proof, field: 'format' });
+    }
+    const format = args.format ?? detected;
     // A mistyped --root is a usage error for every format (for an OKX proof it would read as INVALID).
     if (args.root !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(args.root.trim())) {
       throw porError('BAD_USAGE', `--root takes the published root hash, 64 hex digits (0x optional); got "${args.root}"`, { field: 'root' });
