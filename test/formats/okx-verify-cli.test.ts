@@ -55,6 +55,9 @@ describe('por verify on OKX files', () => {
     expect(withRoot.err).toMatch(/breakdown holds no root to compare with --root/);
     // A mistyped root hash is bad usage (2), not an INVALID proof (1), and names the option, not the proof file.
     // --format contradicting the file: says what the file is instead of a field error deep inside it
+    // Without --root, the user is told the root came from the file itself
+    const noRoot = por('verify', path.join(okxDir, 'merkle_proof_file.json'));
+    expect(noRoot.err).toMatch(/root ac6b39d2a0aa8112bd1aadff5e7d4b5c2b91cd54d595262ba4367f5d2db4160d is the one the file states; .*--root HEX/);
     const wrong = por('verify', path.join(okxDir, 'user_info_file.json'), '--format', 'okx-v1');
     expect(wrong.code).toBe(2);
     expect(wrong.err).toMatch(/user_info_file\.json, field format: --format okx-v1 was given, but this file is recognised as okx-user/);

@@ -77,6 +77,9 @@ export const verifyCommand = defineCommand<VerifyArgs>({
     }
     if (ctx.json) ctx.printJson(verdict);
     else ctx.print(renderVerdict(verdict));
+    if (format === 'okx-v1' && args.root === undefined && verdict.valid) {
+      ctx.note(`note: root ${verdict.root.hash} is the one the file states; only OKX's published root shows it is the real tree: compare it, or pass it with --root HEX`);
+    }
     return verdict.valid ? EXIT.OK : EXIT.CHECK_FAILED;
   },
 });
