@@ -54,11 +54,13 @@ const dir = mkdtempSync(join(tmpdir(), 'por-bench-tree-'));
 const mb = (kb) => `${(kb / 1024).toFixed(0)} MB`;
 console.log(`bench-tree: ${N.toLocaleString('en-US')} users, 5 assets, height ${height}, ${threads} thread(s), node ${process.version}`);
 let t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const phases = { progress() {}, warn(m) { console.log(`warning: ${m}`); }, done(stage, summary) { console.log(`  ${stage}: ${summary} at ${((performance.now() - t0) / 1000).toFixed(2)} s`); } };
 const res = await buildTree({ registry: { assets }, users }, { reporter: phases, secret: new TextEncoder().encode('bench secret, not for production use!!'), snapshotId: 'bench', height, outDir: dir, threads });
 const buildS = (performance.now() - t0) / 1000;
 const peakBuild = resourceUsage().maxRSS;
-console.log(`build:   ${buildS.toFixed(2)} s (${Math.round(N / buildS).toLocaleString('en-US')} users/s), peak RSS ${mb(peakBuild)}, root ${res.merkleRoot.hash.slice(0, 16)}…`);
+const cpu = process.cpuUsage(cpu0); // all threads of this process: steadier than wall time on a shared machine
+console.log(`build:   ${buildS.toFixed(2)} s (${Math.round(N / buildS).toLocaleString('en-US')} users/s), CPU ${(cpu.user / 1e6).toFixed(1)} s user + ${(cpu.system / 1e6).toFixed(1)} s sys, peak RSS ${mb(peakBuild)}, root ${res.merkleRoot.hash.slice(0, 16)}…`);
 
 // Single proofs: median latency after the store is open.
 const store = await ProofStore.open(dir);

@@ -317,33 +317,16 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
     let srcCount = levelCounts[storedFrom]!;
     let src = new Uint8Array(new SharedArrayBuffer(Math.max(1, srcCount) * R));
     if (n > 0) {
-      // One pass in tree order: this thread gathers PIECE leaves at a time (the only random access)
-      // and a worker hashes that piece's blocks up to level storedFrom. Four piece buffers rotate so
-      // gathering and hashing overlap.
+      // Blocks of 2^storedFrom leaves in tree order, hashed up to level storedFrom by the workers,
+      // which read each leaf record where the leaf pass put it (through `order`): no gather here.
       const blockPads = pads.slice(0, storedFrom);
       const size = 2 ** storedFrom;
-      const PIECE = 1 << 14; // a multiple of 2^storedFrom
-      const slots = Array.from({ length: 4 }, () => new Uint8Array(new SharedArrayBuffer(PIECE * R)));
-      const busy: Promise<unknown>[] = slots.map(() => Promise.resolve());
-      // Copied word by word: Buffer.copy's per-call cost made this loop the critical path.
-      const RW = R >>> 2;
-      const chunks = recordChunks.map((c) => new Uint32Array(c.buffer, c.byteOffset, c.byteLength >>> 2));
-      for (let p = 0, k = 0; p < n; p += PIECE, k++) {
-        const slot = k % slots.length;
-        await busy[slot];
-        const piece = slots[slot]!;
-        const pw = new Uint32Array(piece.buffer, piece.byteOffset, piece.byteLength >>> 2);
-        const m = Math.min(PIECE, n - p);
-        for (let q = 0; q < m; q++) {
-          const i = order[p + q]!;
-          const src = chunks[i >>> CHUNK_BITS]!;
-          const s0 = (i & (CHUNK - 1)) * RW;
-          const d0 = q * RW;
-          for (let w = 0; w < RW; w++) pw[d0 + w] = src[s0 + w]!;
-        }
+      const JOB = 1 << 16; // leaves per job, a multiple of 2^storedFrom
+      const busy: Promise<void>[] = [];
+      for (let p = 0; p < n; p += JOB) {
         const from = p / size;
-        const to = from + Math.ceil(m / size);
-        const job: BlockJob = { leaves: piece, base: p, srcCount: n, levels: storedFrom, pads: blockPads, from, to, out: src.subarray(from * R, to * R) };
+        const to = from + Math.ceil(Math.min(JOB, n - p) / size);
+        const job: BlockJob = { chunks: recordChunks, chunkBits: CHUNK_BITS, order, srcCount: n, levels: storedFrom, pads: blockPads, from, to, out: src.subarray(from * R, to * R) };
         let hashed: Promise<void>;
         if (pool) hashed = pool.run({ kind: 'blocks', job });
         else {
@@ -354,8 +337,8 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
             hashed = Promise.reject(err);
           }
         }
-        busy[slot] = hashed;
-        busy[slot]!.catch(() => {}); // awaited later; an early failure must not count as unhandled
+        hashed.catch(() => {}); // awaited below; an early failure must not count as unhandled
+        busy.push(hashed);
       }
       try {
         await Promise.all(busy);

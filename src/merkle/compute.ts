@@ -1,7 +1,7 @@
 // The builder's hot loops over flat buffers: leaf hashing (salt, user hash, leaf) and one tree
 // level from the one below. Node-only (node:crypto is ~2-3x faster per call than a JS SHA-256).
 // The same functions run inline (one thread) and in worker threads, so both give the same bytes.
-import { createHmac, hash as nodeHashOnce } from 'node:crypto';
+import { hash as nodeHashOnce } from 'node:crypto';
 import { HASH_LEN, SPEC_VERSION, TAG_LEAF, TAG_NODE, TAG_SALT, TAG_USER, AMOUNT_LEN } from './core.js';
 
 export interface TreeParams {
@@ -42,8 +42,17 @@ export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
   const saltHead = Buffer.concat([TAG_SALT, Uint8Array.of(SPEC_VERSION, sid.length >>> 8, sid.length & 0xff), sid]);
   const leafHead = Buffer.concat([TAG_LEAF, Uint8Array.of(SPEC_VERSION, sid.length >>> 8, sid.length & 0xff), sid]);
   const userHead = Buffer.concat([TAG_USER, Uint8Array.of(SPEC_VERSION)]);
-  const saltBuf = Buffer.alloc(saltHead.length + 2 + 1024);
-  saltHead.copy(saltBuf, 0);
+  // HMAC-SHA256 (RFC 2104) spelt out as two one-shot hashes over pre-padded keys:
+  // H((K⊕opad) ‖ H((K⊕ipad) ‖ m)). Same bytes as createHmac, ~20 % less time per user (no Hmac
+  // object and its key schedule per call). A key longer than the 64-byte block is hashed first.
+  const key = secret.length > 64 ? sha(secret) : secret;
+  const saltBuf = Buffer.alloc(64 + saltHead.length + 2 + 1024, 0x36);
+  const outerBuf = Buffer.alloc(64 + HASH_LEN, 0x5c);
+  for (let i = 0; i < key.length; i++) {
+    saltBuf[i] = saltBuf[i]! ^ key[i]!;
+    outerBuf[i] = outerBuf[i]! ^ key[i]!;
+  }
+  saltHead.copy(saltBuf, 64);
   const userBuf = Buffer.alloc(userHead.length + 2 + 1024 + HASH_LEN);
   userHead.copy(userBuf, 0);
   const leafBuf = Buffer.alloc(leafHead.length + 2 * HASH_LEN + sumsLen);
@@ -59,11 +68,12 @@ export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
     for (let i = 0; i < job.count; i++) {
       const a = idOff[i]!;
       const n = idOff[i + 1]! - a;
-      let o = saltHead.length;
+      let o = 64 + saltHead.length;
       saltBuf[o++] = n >>> 8;
       saltBuf[o++] = n & 0xff;
       ids.copy(saltBuf, o, a, a + n);
-      const salt = createHmac('sha256', secret).update(saltBuf.subarray(0, o + n)).digest();
+      sha(saltBuf.subarray(0, o + n)).copy(outerBuf, 64);
+      const salt = sha(outerBuf);
       salts.set(salt, i * HASH_LEN);
       o = userHead.length;
       userBuf[o++] = n >>> 8;
@@ -102,32 +112,39 @@ export class SumOverflow extends Error {
 }
 
 export function makeLevelHasher(assetCount: number): (job: LevelJob) => void {
+  const run = levelRunner(assetCount);
+  return (job) => run(job.chunks.map(asBuffer), job.chunkBits, job.order, 0, job.srcCount, job.pad, job.from, job.to, job.out);
+}
+
+/**
+ * The level loop over Buffers already made (a block job calls it ~10^5 times: no per-call views).
+ * Child c is src index order[orderBase + c] (or c without order); c < srcCount.
+ */
+function levelRunner(assetCount: number) {
   const R = HASH_LEN + assetCount * 2 * AMOUNT_LEN;
   const words = (R - HASH_LEN) / 4;
   const scratch = Buffer.alloc(9 + 2 * R);
   scratch.set(TAG_NODE, 0);
   scratch[8] = SPEC_VERSION;
   const sv = new DataView(scratch.buffer, scratch.byteOffset, scratch.byteLength);
-  return (job) => {
-    const { chunkBits, order, srcCount, pad, out } = job;
-    const chunks = job.chunks.map(asBuffer);
+  return (chunks: Buffer[], chunkBits: number, order: Uint32Array | null, orderBase: number, srcCount: number, pad: Uint8Array, from: number, to: number, out: Uint8Array): void => {
     const mask = chunkBits >= 32 ? 0xffffffff : (1 << chunkBits) - 1;
     const ov = new DataView(out.buffer, out.byteOffset, out.byteLength);
-    for (let j = job.from; j < job.to; j++) {
+    for (let j = from; j < to; j++) {
       const lc = 2 * j;
-      const li = order ? order[lc]! : lc;
+      const li = order ? order[orderBase + lc]! : lc;
       const lChunk = chunkBits >= 32 ? chunks[0]! : chunks[li >>> chunkBits]!;
       const lOff = (chunkBits >= 32 ? li : li & mask) * R;
       lChunk.copy(scratch, 9, lOff, lOff + R);
       if (lc + 1 < srcCount) {
-        const ri = order ? order[lc + 1]! : lc + 1;
+        const ri = order ? order[orderBase + lc + 1]! : lc + 1;
         const rChunk = chunkBits >= 32 ? chunks[0]! : chunks[ri >>> chunkBits]!;
         const rOff = (chunkBits >= 32 ? ri : ri & mask) * R;
         rChunk.copy(scratch, 9 + R, rOff, rOff + R);
       } else {
         scratch.set(pad, 9 + R);
       }
-      const base = (j - job.from) * R;
+      const base = (j - from) * R;
       out.set(sha(scratch), base);
       // Sums: each field is 128-bit big-endian = 4 u32 words; add with carry, lowest word last.
       const lS = 9 + HASH_LEN;
@@ -148,14 +165,17 @@ export function makeLevelHasher(assetCount: number): (job: LevelJob) => void {
 }
 
 /**
- * Block job: leaves in tree order (`leaves[q]` is leaf base + q); for blocks [from, to) of
- * 2^levels leaves, the block's root at height `levels`, computed through the intermediate levels in
- * scratch memory, so levels 1 … levels−1 never exist whole. Same node rule and padding as level by
- * level. The blocks must lie inside `leaves`.
+ * Block job: for blocks [from, to) of 2^levels leaves in tree order, the block's root at height
+ * `levels`, computed through the intermediate levels in scratch memory, so levels 1 … levels−1
+ * never exist whole. The leaves are read where the leaf pass left them (input order): the leaf at
+ * tree position q is record order[q], in chunk (order[q] >>> chunkBits). Reading them here, in the
+ * hashing threads, replaced a single-threaded gather into tree order that was the critical path.
+ * Same node rule and padding as level by level.
  */
 export interface BlockJob {
-  leaves: Uint8Array;
-  base: number;
+  chunks: Uint8Array[];
+  chunkBits: number;
+  order: Uint32Array;
   /** Leaves in the whole tree. */
   srcCount: number;
   levels: number;
@@ -169,23 +189,30 @@ export interface BlockJob {
 
 export function makeBlockHasher(assetCount: number): (job: BlockJob) => void {
   const R = HASH_LEN + assetCount * 2 * AMOUNT_LEN;
-  const level = makeLevelHasher(assetCount);
+  const run = levelRunner(assetCount);
   return (job) => {
     const size = 2 ** job.levels;
-    const scratch: Uint8Array[] = [];
-    for (let k = 1; k <= job.levels; k++) scratch.push(new Uint8Array(Math.max(1, size >>> k) * R));
+    const chunks = job.chunks.map(asBuffer);
+    const mask = (1 << job.chunkBits) - 1;
+    const scratch: Buffer[] = [];
+    for (let k = 1; k <= job.levels; k++) scratch.push(Buffer.alloc(Math.max(1, size >>> k) * R));
     for (let b = job.from; b < job.to; b++) {
       const first = b * size;
       let cnt = Math.min(size, job.srcCount - first);
-      let src = job.leaves.subarray((first - job.base) * R, (first - job.base + cnt) * R);
-      for (let k = 1; k <= job.levels; k++) {
-        const next = Math.ceil(cnt / 2);
-        const out = scratch[k - 1]!;
-        level({ chunks: [src], chunkBits: 32, order: null, srcCount: cnt, pad: job.pads[k - 1]!, from: 0, to: next, out });
-        cnt = next;
-        src = out;
+      if (job.levels === 0) {
+        const i = job.order[first]!;
+        job.out.set(chunks[i >>> job.chunkBits]!.subarray((i & mask) * R, ((i & mask) + 1) * R), (b - job.from) * R);
+        continue;
       }
-      job.out.set(src.subarray(0, R), (b - job.from) * R);
+      let next = Math.ceil(cnt / 2);
+      run(chunks, job.chunkBits, job.order, first, cnt, job.pads[0]!, 0, next, scratch[0]!);
+      cnt = next;
+      for (let k = 2; k <= job.levels; k++) {
+        next = Math.ceil(cnt / 2);
+        run([scratch[k - 2]!], 32, null, 0, cnt, job.pads[k - 1]!, 0, next, scratch[k - 1]!);
+        cnt = next;
+      }
+      job.out.set(scratch[job.levels - 1]!.subarray(0, R), (b - job.from) * R);
     }
   };
 }

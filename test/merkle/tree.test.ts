@@ -2,6 +2,7 @@
 // length, sums equal to the snapshot totals, and the same bytes on one thread or two.
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { buildTree, ProofStore, isPorErrorLike } from './tree-helpers.js';
 import { verifyPorProof } from '../../src/verify/por.js';
@@ -38,6 +39,25 @@ describe('leaves cannot be matched or linked', () => {
     expect(p1!.leaf.hash).not.toBe(p2!.leaf.hash);
     // no shared 4-byte run between the two salts beyond chance would be a hint of reuse
     expect(p1!.user.salt.slice(0, 16)).not.toBe(p2!.user.salt.slice(0, 16));
+  });
+
+  it('salts are HMAC-SHA256(secret, tag ‖ lp(sid) ‖ lp(uid)) for a 32-byte and a 100-byte secret (longer than the HMAC block)', async () => {
+    // The builder spells HMAC out as two hashes over pre-padded keys; node's createHmac is the reference.
+    const lp = (s: string) => {
+      const b = Buffer.from(s, 'utf8');
+      return Buffer.concat([Buffer.of(b.length >>> 8, b.length & 0xff), b]);
+    };
+    for (const secret of [Buffer.alloc(32, 0xa5), Buffer.from('k'.repeat(100))]) {
+      const dir = tmp();
+      const users = [{ userId: 'alice', net: [1n, 0n, 0n] }, { userId: 'bøb-ü', net: [0n, -2n, 0n] }];
+      await buildTree(snapshotOf(users), { secret, snapshotId: 'snap-7', height: 4, outDir: dir, threads: 1 });
+      const store = await ProofStore.open(dir);
+      for (const u of users) {
+        const msg = Buffer.concat([Buffer.from('por.salt', 'ascii'), Buffer.of(1), lp('snap-7'), lp(u.userId)]);
+        expect(store.proof(u.userId)!.user.salt).toBe(createHmac('sha256', secret).update(msg).digest('hex'));
+      }
+      store.close();
+    }
   });
 
   it('leaf order does not follow input order', async () => {
