@@ -88,6 +88,12 @@ describe('por liabilities', () => {
     expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'BAD_USAGE', message: expect.stringMatching(/assets/) });
   });
 
+  it('a single-valued option given twice is a usage error, not two values joined into one', () => {
+    const r = por('liabilities', `${FIX}/small.csv`, '--assets', ASSETS, '--assets', ASSETS, '--json');
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'BAD_USAGE', message: '--assets is given more than once; give it once' });
+  });
+
   it('a usage error names the command whose --help to read', () => {
     const r = por('liabilities', `${FIX}/small.csv`);
     expect(r.stderr).toMatch(/^por liabilities: Missing required argument: assets\nRun `por liabilities --help` for usage\.\n$/);

@@ -111,7 +111,19 @@ export function defineCommand<A>(spec: CommandSpec<A>): CommandModule<GlobalArgs
   return {
     command: spec.command,
     describe: spec.describe,
-    builder: spec.builder as CommandModule<GlobalArgs, A>['builder'],
+    builder: ((y: Argv<GlobalArgs>) => {
+      const built = spec.builder(y);
+      // yargs turns a single-valued option given twice into an array ("x,y" as a snapshot id, or
+      // two --report files read as one path): refuse it as a usage error.
+      const o = (built as unknown as { getOptions(): { array?: string[]; string?: string[]; number?: string[] } }).getOptions();
+      const single = [...(o.string ?? []), ...(o.number ?? [])].filter((k) => !(o.array ?? []).includes(k));
+      return built.check((argv) => {
+        const twice = single.find((k) => Array.isArray(argv[k]));
+        // A BAD_USAGE PorError reaches main's .fail() as a usage message: exit 2, no stack trace.
+        if (twice !== undefined) throw new PorError('BAD_USAGE', `--${twice} is given more than once; give it once`);
+        return true;
+      });
+    }) as CommandModule<GlobalArgs, A>['builder'],
     handler: async (argv) => {
       const args = argv as ArgumentsCamelCase<A & GlobalArgs>;
       const ctx = makeContext(args);

@@ -3,7 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
 import { errorDocument, EXIT, type GlobalArgs } from './context.js';
-import { porError } from '../errors/index.js';
+import { isPorError, porError } from '../errors/index.js';
 import { toJson } from '../io/node.js';
 
 const VERSION = '0.1.0';
@@ -22,8 +22,9 @@ const cli = yargs(hideBin(process.argv))
   .demandCommand(1, 'Give a command; `por --help` lists them.')
   .epilogue('Exit codes: 0 everything checked holds; 1 a check failed; 2 bad usage or input, or nothing could be checked.\nDocs: docs/ in the repository (FORMATS.md, SPEC.md).')
   .wrap(Math.min(110, process.stdout.columns ?? 100))
-  .fail((msg, err) => {
-    if (err) throw err;
+  .fail((msg: string | undefined, err: unknown) => {
+    if (err && !isPorError(err, 'BAD_USAGE')) throw err;
+    if (!msg) msg = err instanceof Error ? err.message : 'bad usage';
     // Usage errors come from yargs before any command runs; --json still gets its one document.
     const argv = hideBin(process.argv);
     if (argv.includes('--json') || argv.includes('--json=true')) {
