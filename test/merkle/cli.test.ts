@@ -63,6 +63,10 @@ describe('por build / proof / verify', () => {
     expect(file.status).toBe(2);
     expect(file.stderr).toMatch(/secret\.key, field out: --out must be a folder/);
     expect(file.stderr).not.toMatch(/internal error|liabilities:/);
+    const high = por(...args, '--out', join(dir, 'high'), '--height', '100');
+    expect(high.status).toBe(2);
+    expect(high.stderr).toMatch(/^por build: error: field height: --height must be an integer from 1 to 64, got 100$/m);
+    expect(high.stderr).not.toMatch(/liabilities:/);
     const again = por(...args, '--out', join(dir, 'tree'));
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/already holds a tree/);

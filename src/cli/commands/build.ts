@@ -6,7 +6,7 @@ import { loadAssetRegistry } from '../../assets/load.js';
 import { readSnapshot } from '../../ingest/index.js';
 import { buildTree } from '../../merkle/build.js';
 import { readSecretFile } from '../../merkle/secret.js';
-import { DEFAULT_HEIGHT } from '../../merkle/core.js';
+import { DEFAULT_HEIGHT, MAX_HEIGHT } from '../../merkle/core.js';
 import { porError } from '../../errors/index.js';
 // --- publish (report.json, signature, report.html): see src/report/publish.ts ---
 import { publishFromBuild, TOOL_VERSION } from '../../report/publish.js';
@@ -71,6 +71,8 @@ export const buildCommand = defineCommand<BuildArgs>({
       .example('por build samples/liabilities.csv --assets samples/assets.json --secret-file secret.key --snapshot-id 2026-11-24 --out tree/', '')
       .epilogue('Exit codes: 0 built; 2 bad input (a duplicate user, a balance above the leaf bound, an unreadable file).') as never,
   run: async (args, ctx): Promise<ExitCode> => {
+    // Same bound as the tree's own check, but before minutes of reading the snapshot.
+    if (!Number.isInteger(args.height) || args.height < 1 || args.height > MAX_HEIGHT) throw porError('BAD_USAGE', `--height must be an integer from 1 to ${MAX_HEIGHT}, got ${args.height}`, { field: 'height' });
     if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1 || args.threads > 64)) throw porError('BAD_USAGE', '--threads must be an integer from 1 to 64');
     // --- publish usage, checked before any work (owned by the report stage) ---
     if (args.wallets === undefined && (args.rpc.length || args.block.length || args.prices !== undefined || args.signKeyFile !== undefined)) {
