@@ -246,24 +246,40 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
     // Shared, so level jobs hand it to workers without copying.
     const order = new Uint32Array(new SharedArrayBuffer(Math.max(4, 4 * n)), 0, n);
     {
-      const keys = new BigUint64Array(n);
-      const k32 = new Uint32Array(keys.buffer); // little-endian: [2i] low word, [2i+1] high word
+      // LSD radix sort (2 × 16 bits) of the top 32 bits, carrying the input index: stable, so ties
+      // stay in input order like the comparator sort it replaced, at half its time for 10M keys.
+      let hi = new Uint32Array(n);
       for (let i = 0; i < n; i++) {
         const c = userHashChunks[i >>> CHUNK_BITS]!;
         const o = (i & (CHUNK - 1)) * HASH_LEN;
-        k32[2 * i] = i;
-        k32[2 * i + 1] = ((c[o]! << 24) | (c[o + 1]! << 16) | (c[o + 2]! << 8) | c[o + 3]!) >>> 0;
+        hi[i] = ((c[o]! << 24) | (c[o + 1]! << 16) | (c[o + 2]! << 8) | c[o + 3]!) >>> 0;
       }
-      keys.sort();
-      for (let p = 0; p < n; p++) order[p] = k32[2 * p]!;
+      // Two passes write idx2 then idx: the sorted indexes end up in `order`.
+      let idx: Uint32Array = order;
+      for (let i = 0; i < n; i++) idx[i] = i;
+      let hi2 = new Uint32Array(n);
+      let idx2: Uint32Array = new Uint32Array(n);
+      for (let shift = 0; shift < 32; shift += 16) {
+        const cnt = new Uint32Array(65537);
+        for (let i = 0; i < n; i++) cnt[((hi[i]! >>> shift) & 0xffff) + 1]!++;
+        for (let d = 0; d < 65536; d++) cnt[d + 1]! += cnt[d]!;
+        for (let i = 0; i < n; i++) {
+          const d = cnt[(hi[i]! >>> shift) & 0xffff]!++;
+          hi2[d] = hi[i]!;
+          idx2[d] = idx[i]!;
+        }
+        [hi, hi2] = [hi2, hi];
+        [idx, idx2] = [idx2, idx];
+      }
+      // hi[p] is now the key at tree position p.
       const uhOf = (i: number) => userHashChunks[i >>> CHUNK_BITS]!.subarray((i & (CHUNK - 1)) * HASH_LEN, ((i & (CHUNK - 1)) + 1) * HASH_LEN);
       for (let p = 1; p < n; ) {
-        if (k32[2 * p + 1] !== k32[2 * p - 1]) {
+        if (hi[p] !== hi[p - 1]) {
           p++;
           continue;
         }
         let e = p + 1;
-        while (e < n && k32[2 * e + 1] === k32[2 * p - 1]) e++;
+        while (e < n && hi[e] === hi[p - 1]) e++;
         const run = Array.from(order.subarray(p - 1, e)).sort((x, y) => compareBytes(uhOf(x), uhOf(y)) || x - y);
         for (let q = 1; q < run.length; q++) {
           if (compareBytes(uhOf(run[q - 1]!), uhOf(run[q]!)) === 0) {
@@ -275,26 +291,30 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
       }
     }
     userHashChunks.length = 0;
-    const position = new Uint32Array(n);
-    for (let p = 0; p < n; p++) position[order[p]!] = p;
-    const lookup = new BigUint64Array(n);
-    {
-      const l32 = new Uint32Array(lookup.buffer);
-      for (let i = 0; i < n; i++) {
-        l32[2 * i] = i;
-        l32[2 * i + 1] = lookupKeys[i]!;
+
+    // The store's indexes: built and written while the workers hash the blocks (started below).
+    const writeIndexes = async () => {
+      const position = new Uint32Array(n);
+      for (let p = 0; p < n; p++) position[order[p]!] = p;
+      const lookup = new BigUint64Array(n);
+      {
+        const l32 = new Uint32Array(lookup.buffer);
+        for (let i = 0; i < n; i++) {
+          l32[2 * i] = i;
+          l32[2 * i + 1] = lookupKeys[i]!;
+        }
+        lookup.sort();
       }
-      lookup.sort();
-    }
-    const offsets = new Uint32Array(2 * (n + 1));
-    for (let i = 0; i <= n; i++) {
-      offsets[2 * i] = idOffsets[i]! % 2 ** 32;
-      offsets[2 * i + 1] = Math.floor(idOffsets[i]! / 2 ** 32);
-    }
-    await writeFileAtomic(join(tmpDir, 'order.bin'), Buffer.from(order.buffer, 0, 4 * n));
-    await writeFileAtomic(join(tmpDir, 'position.bin'), new Uint8Array(position.buffer));
-    await writeFileAtomic(join(tmpDir, 'lookup.bin'), new Uint8Array(lookup.buffer));
-    await writeFileAtomic(join(tmpDir, 'ids.off'), new Uint8Array(offsets.buffer));
+      const offsets = new Uint32Array(2 * (n + 1));
+      for (let i = 0; i <= n; i++) {
+        offsets[2 * i] = idOffsets[i]! % 2 ** 32;
+        offsets[2 * i + 1] = Math.floor(idOffsets[i]! / 2 ** 32);
+      }
+      await writeFileAtomic(join(tmpDir, 'order.bin'), Buffer.from(order.buffer, 0, 4 * n));
+      await writeFileAtomic(join(tmpDir, 'position.bin'), new Uint8Array(position.buffer));
+      await writeFileAtomic(join(tmpDir, 'lookup.bin'), new Uint8Array(lookup.buffer));
+      await writeFileAtomic(join(tmpDir, 'ids.off'), new Uint8Array(offsets.buffer));
+    };
 
     // ---- Levels: 1 … storedFrom in blocks of 2^storedFrom leaves (only the block roots are kept),
     // then each level from the one below; levels ≥ storedFrom go to levels.bin as they are made. ----
@@ -316,6 +336,8 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
     let rootRecord: Uint8Array = pads[height]!;
     let srcCount = levelCounts[storedFrom]!;
     let src = new Uint8Array(new SharedArrayBuffer(Math.max(1, srcCount) * R));
+    let indexes: Promise<void> = Promise.resolve();
+    let indexing = false;
     if (n > 0) {
       // Blocks of 2^storedFrom leaves in tree order, hashed up to level storedFrom by the workers,
       // which read each leaf record where the leaf pass put it (through `order`): no gather here.
@@ -340,16 +362,22 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
         hashed.catch(() => {}); // awaited below; an early failure must not count as unhandled
         busy.push(hashed);
       }
+      indexes = writeIndexes();
+      indexing = true;
+      indexes.catch(() => {});
       try {
         await Promise.all(busy);
       } catch (err) {
+        await indexes.catch(() => {}); // finished before the folder is removed
         if (err instanceof PorError) throw err;
         throw porError('OVERFLOW', `a sum overflowed 128 bits: ${(err as Error).message}`);
       }
       recordChunks.length = 0; // the leaves are on disk now; let the memory go
+      await indexes;
       await files['levels.bin']!.write(Buffer.from(src.buffer, 0, srcCount * R));
       if (storedFrom === height) rootRecord = src.slice(0, R);
     }
+    await (indexing ? indexes : writeIndexes());
     reporter.progress('merkle levels', storedFrom, height, 'levels');
     for (let k = storedFrom + 1; k <= height; k++) {
       if (srcCount === 0) {

@@ -2,7 +2,7 @@
 // level from the one below. Node-only (node:crypto is ~2-3x faster per call than a JS SHA-256).
 // The same functions run inline (one thread) and in worker threads, so both give the same bytes.
 import { hash as nodeHashOnce } from 'node:crypto';
-import { HASH_LEN, SPEC_VERSION, TAG_LEAF, TAG_NODE, TAG_SALT, TAG_USER, AMOUNT_LEN } from './core.js';
+import { HASH_LEN, MAX_ID_BYTES, SPEC_VERSION, TAG_LEAF, TAG_NODE, TAG_SALT, TAG_USER, AMOUNT_LEN } from './core.js';
 
 export interface TreeParams {
   secret: Uint8Array;
@@ -46,20 +46,27 @@ export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
   // H((K⊕opad) ‖ H((K⊕ipad) ‖ m)). Same bytes as createHmac, ~20 % less time per user (no Hmac
   // object and its key schedule per call). A key longer than the 64-byte block is hashed first.
   const key = secret.length > 64 ? sha(secret) : secret;
-  const saltBuf = Buffer.alloc(64 + saltHead.length + 2 + 1024, 0x36);
+  const saltBuf = Buffer.alloc(64 + saltHead.length + 2 + MAX_ID_BYTES, 0x36);
   const outerBuf = Buffer.alloc(64 + HASH_LEN, 0x5c);
   for (let i = 0; i < key.length; i++) {
     saltBuf[i] = saltBuf[i]! ^ key[i]!;
     outerBuf[i] = outerBuf[i]! ^ key[i]!;
   }
   saltHead.copy(saltBuf, 64);
-  const userBuf = Buffer.alloc(userHead.length + 2 + 1024 + HASH_LEN);
+  const userBuf = Buffer.alloc(userHead.length + 2 + MAX_ID_BYTES + HASH_LEN);
   userHead.copy(userBuf, 0);
   const leafBuf = Buffer.alloc(leafHead.length + 2 * HASH_LEN + sumsLen);
   leafHead.copy(leafBuf, 0);
   leafBuf.set(p.assetsHash, leafHead.length);
   const uhAt = leafHead.length + HASH_LEN;
   const sumsAt = uhAt + HASH_LEN;
+  // Views of the message buffers per id length, made once: two fewer allocations per user.
+  const saltViews: Buffer[] = [];
+  const userViews: Buffer[] = [];
+  for (let n = 0; n <= MAX_ID_BYTES; n++) {
+    saltViews.push(saltBuf.subarray(0, 64 + saltHead.length + 2 + n));
+    userViews.push(userBuf.subarray(0, userHead.length + 2 + n + HASH_LEN));
+  }
   return (job) => {
     const { idOff, salts, userHashes } = job;
     // Buffer views, so copies below allocate nothing (GC was a tenth of the time).
@@ -72,7 +79,7 @@ export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
       saltBuf[o++] = n >>> 8;
       saltBuf[o++] = n & 0xff;
       ids.copy(saltBuf, o, a, a + n);
-      sha(saltBuf.subarray(0, o + n)).copy(outerBuf, 64);
+      sha(saltViews[n]!).copy(outerBuf, 64);
       const salt = sha(outerBuf);
       salts.set(salt, i * HASH_LEN);
       o = userHead.length;
@@ -80,7 +87,7 @@ export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
       userBuf[o++] = n & 0xff;
       ids.copy(userBuf, o, a, a + n);
       salt.copy(userBuf, o + n);
-      const uh = sha(userBuf.subarray(0, o + n + HASH_LEN));
+      const uh = sha(userViews[n]!);
       userHashes.set(uh, i * HASH_LEN);
       leafBuf.set(uh, uhAt);
       const r = i * R;
