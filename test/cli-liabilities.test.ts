@@ -147,6 +147,13 @@ describe('por solvency', () => {
     expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'BAD_USAGE', message: expect.stringMatching(/give --wallets/) });
   });
 
+  it('--confirmations below 0 is bad usage (it would read above the head)', () => {
+    const r = por('solvency', '-l', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--wallets', 'samples/wallets.json', '--rpc', 'ethereum=http://127.0.0.1:9', '--confirmations', '-3');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--confirmations must be a whole number ≥ 0/);
+    expect(r.stderr).not.toMatch(/warning/); // refused before any node is asked
+  });
+
   it('the samples are solvent: exit 0', () => {
     const r = por('solvency', '-l', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '-r', 'samples/reserves.csv', '--prices', 'samples/prices.csv');
     expect(r.code).toBe(0);

@@ -49,6 +49,8 @@ describe('build → publish → verify → audit on the samples', () => {
       [['--sign-key-file', 'samples/assets.json'], /samples\/assets\.json, field sign-key-file: the signing key is not a 32-byte hex private key/],
       [['--prices', 'samples/assets.json'], /samples\/assets\.json:1:1.*bad header/],
       [['--block', 'solana=1'], /chain solana, field block: --block names chain solana/],
+      [['--block', 'ethereum=abc'], /field block: --block ethereum=abc: the block must be a number/],
+      [['--confirmations', '-3'], /field confirmations: --confirmations must be a whole number ≥ 0/],
     ];
     for (const [i, [extra, want]] of cases.entries()) {
       const out = join(dir, `bad-${i}`);

@@ -158,8 +158,12 @@ async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry): Pro
   if (wallets.snapshot.id !== args.snapshotId) {
     throw porError('BAD_INPUT', `the wallet manifest is for snapshot "${wallets.snapshot.id}", but --snapshot-id is "${args.snapshotId}": ownership signatures must bind this snapshot`, { file: walletsFile, field: 'snapshot.id' });
   }
-  for (const chain of Object.keys(parseRpcOptions(args.block))) {
+  for (const [chain, n] of Object.entries(parseRpcOptions(args.block))) {
     if (!wallets.chains.some((c) => c.name === chain)) throw porError('BAD_USAGE', `--block names chain ${chain}, which the manifest does not list`, { chain, field: 'block' });
+    if (!/^\d+$/.test(n)) throw porError('BAD_USAGE', `--block ${chain}=${n}: the block must be a number`, { field: 'block' });
+  }
+  if (args.confirmations !== undefined && (!Number.isSafeInteger(args.confirmations) || args.confirmations < 0)) {
+    throw porError('BAD_USAGE', '--confirmations must be a whole number ≥ 0', { field: 'confirmations' });
   }
   if (args.prices !== undefined) await readPrices(args.prices, registry);
   if (args.signKeyFile !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(await readSigningKey(args.signKeyFile))) {

@@ -63,6 +63,7 @@ export const solvencyCommand = defineCommand<SolvencyArgs>({
   run: async (args, ctx): Promise<ExitCode> => {
     const registry = await loadAssetRegistry(args.assets);
     if ((args.reserves === undefined) === (args.wallets === undefined)) throw porError('BAD_USAGE', `give either --reserves FILE or --wallets WALLETS.json with --rpc CHAIN=URL${args.reserves !== undefined ? ', not both' : ''}`);
+    if (!Number.isSafeInteger(args.confirmations) || args.confirmations < 0) throw porError('BAD_USAGE', '--confirmations must be a whole number ≥ 0', { field: 'confirmations' });
     // Chain options only mean something with --wallets; ignored silently they would look used.
     if (args.wallets === undefined && (args.rpc.length > 0 || args.block.length > 0 || args.includeUnproven)) {
       throw porError('BAD_USAGE', '--rpc, --block and --include-unproven read reserves from the chains: give --wallets WALLETS.json (not --reserves)');
