@@ -262,6 +262,9 @@ export class ProofStore {
     const cacheIdx = new Array<number>(this.height).fill(-1);
     const cacheBytes = new Array<Buffer>(this.height).fill(Buffer.alloc(0));
     const suffix = Buffer.from(this.suffix() + '\n', 'utf8');
+    const low = Math.min(this.height, 8);
+    let upperAt = -1;
+    let upper = Buffer.alloc(0);
     let out = Buffer.allocUnsafe(8 << 20);
     let used = 0;
     let files = 0;
@@ -289,7 +292,7 @@ export class ProofStore {
       }
       const head = this.prefix(i, p);
       let need = Buffer.byteLength(head) + suffix.length;
-      for (let k = 0; k < this.height; k++) {
+      for (let k = 0; k < low; k++) {
         const idx = Math.floor(p / 2 ** k) ^ 1;
         if (cacheIdx[k] !== idx) {
           cacheIdx[k] = idx;
@@ -297,13 +300,29 @@ export class ProofStore {
         }
         need += cacheBytes[k]!.length;
       }
+      // Steps ≥ low change once per 2^low proofs: kept as one buffer, so one copy per proof.
+      if (Math.floor(p / 2 ** low) !== upperAt) {
+        upperAt = Math.floor(p / 2 ** low);
+        const parts: Buffer[] = [];
+        for (let k = low; k < this.height; k++) {
+          const idx = Math.floor(p / 2 ** k) ^ 1;
+          if (cacheIdx[k] !== idx) {
+            cacheIdx[k] = idx;
+            cacheBytes[k] = Buffer.from((k ? ',' : '') + this.stepJson(k, idx), 'utf8');
+          }
+          parts.push(cacheBytes[k]!);
+        }
+        upper = Buffer.concat(parts);
+      }
+      need += upper.length;
       if (used + need > out.length) {
         flush();
         if (need > out.length) out = Buffer.allocUnsafe(need * 2);
       }
       const start = used;
       used += out.write(head, used, 'utf8');
-      for (let k = 0; k < this.height; k++) used += cacheBytes[k]!.copy(out, used);
+      for (let k = 0; k < low; k++) used += cacheBytes[k]!.copy(out, used);
+      used += upper.copy(out, used);
       used += suffix.copy(out, used);
       if (layout === 'files') {
         let name = fileNameFor(this.idOf(i));
