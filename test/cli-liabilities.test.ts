@@ -76,6 +76,12 @@ describe('por liabilities', () => {
     expect(a.stderr).toContain(`${FIX}: cannot read file: EISDIR (a folder, not a file)`);
   });
 
+  it('a por file of another kind given as --assets says what it is', () => {
+    const r = por('liabilities', `${FIX}/small.csv`, '--assets', 'samples/wallets.json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/samples\/wallets\.json, field format: format must be "por-assets"; this file is "por-wallets"/);
+  });
+
   it('exits 2 without --assets', () => {
     const r = por('liabilities', `${FIX}/small.csv`);
     expect(r.code).toBe(2);

@@ -40,7 +40,7 @@ export function parseAssetRegistry(json: unknown, file = 'assets'): AssetRegistr
     throw porError('BAD_INPUT', message, field === undefined ? { file } : { file, field });
   };
   if (!isObject(json)) return fail('asset registry must be a JSON object');
-  if (json.format !== undefined && json.format !== ASSETS_FORMAT) fail(`format must be "${ASSETS_FORMAT}"`, 'format');
+  if (json.format !== undefined && json.format !== ASSETS_FORMAT) fail(`format must be "${ASSETS_FORMAT}"; ${typeof json.format === 'string' ? `this file is "${json.format}"` : 'this file has no "format"'}`, 'format');
   if (json.version !== undefined && json.version !== ASSETS_VERSION) fail(`unsupported version ${String(json.version)}; this por reads version ${ASSETS_VERSION}`, 'version');
   const list = json.assets;
   if (!Array.isArray(list) || list.length === 0) return fail('"assets" must be a non-empty array', 'assets');

@@ -18,7 +18,7 @@ export function parseReport(json: unknown, file = 'report.json'): Report {
   const int = (v: unknown, field: string): number => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : fail(field, 'must be a non-negative integer'));
 
   const r = obj(json, '(document)');
-  if (r.format !== REPORT_FORMAT) fail('format', `must be "${REPORT_FORMAT}" (is this a por report?)`);
+  if (r.format !== REPORT_FORMAT) fail('format', `must be "${REPORT_FORMAT}" (is this a por report?); ${typeof r.format === 'string' ? `this file is "${r.format}"` : 'this file has no "format"'}`);
   if (r.version !== REPORT_VERSION) fail('version', `unsupported version ${String(r.version)}; this por reads version ${REPORT_VERSION}`);
   const snap = obj(r.snapshot, 'snapshot');
   str(snap.id, 'snapshot.id');

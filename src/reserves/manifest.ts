@@ -52,7 +52,7 @@ export function parseWalletManifest(json: unknown, file = 'wallets', registry?: 
     throw porError('BAD_INPUT', message, field === undefined ? { file } : { file, field });
   };
   if (!isObject(json)) return fail('wallet manifest must be a JSON object');
-  if (json.format !== WALLETS_FORMAT) fail(`format must be "${WALLETS_FORMAT}"`, 'format');
+  if (json.format !== WALLETS_FORMAT) fail(`format must be "${WALLETS_FORMAT}"; ${typeof json.format === 'string' ? `this file is "${json.format}"` : 'this file has no "format"'}`, 'format');
   if (json.version !== WALLETS_VERSION) fail(`unsupported version ${String(json.version)}; this por reads version ${WALLETS_VERSION}`, 'version');
   const snap = json.snapshot;
   if (!isObject(snap)) return fail('"snapshot" must be an object with "id" and "time"', 'snapshot');
