@@ -82,6 +82,7 @@ describe('por build / proof / verify', () => {
   it('--all exports every user, and each line is a proof that verifies', () => {
     const e = por('proof', '--store', join(dir, 'tree'), '--all', '--out', join(dir, 'all'), '--quiet', '--json');
     expect(e.status).toBe(0);
+    expect(JSON.parse(e.stdout)).toMatchObject({ format: 'por-proof-export-run', version: 1 });
     const root = JSON.parse(readFileSync(join(dir, 'tree/root.json'), 'utf8'));
     expect(JSON.parse(e.stdout).count).toBe(root.leafCount);
     const lines = readFileSync(join(dir, 'all/proofs-000000.ndjson'), 'utf8').trim().split('\n');

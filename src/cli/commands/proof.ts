@@ -48,7 +48,7 @@ export const proofCommand = defineCommand<ProofArgs>({
         const text = JSON.stringify(doc, null, 2) + '\n';
         if (args.out) {
           await writeFileAtomic(args.out, text);
-          if (ctx.json) ctx.printJson({ user: args.user, file: args.out, root: doc.root.hash });
+          if (ctx.json) ctx.printJson({ format: 'por-proof-written', version: 1, user: args.user, file: args.out, root: doc.root.hash });
           else ctx.note(`wrote the proof of user "${args.user}" to ${args.out}`);
         } else {
           process.stdout.write(text);
@@ -59,7 +59,7 @@ export const proofCommand = defineCommand<ProofArgs>({
       const res = store.exportAll(args.out!, { layout: args.layout, reporter: ctx.reporter });
       await ProofStore.writeManifest(args.out!, store.meta, res.count, args.layout);
       const secs = (Date.now() - t0) / 1000;
-      if (ctx.json) ctx.printJson({ count: res.count, files: res.files, layout: args.layout, out: args.out, seconds: secs });
+      if (ctx.json) ctx.printJson({ format: 'por-proof-export-run', version: 1, count: res.count, files: res.files, layout: args.layout, out: args.out, seconds: secs });
       else ctx.print(`wrote ${res.count.toLocaleString('en-US')} proofs to ${args.out} (${res.files.toLocaleString('en-US')} files, ${args.layout}) in ${secs.toFixed(1)} s`);
       return EXIT.OK;
     } finally {
