@@ -159,6 +159,7 @@ describe('por compare (CLI)', () => {
     expect(j.status).toBe(1);
     const doc = JSON.parse(j.stdout);
     expect(doc.consistent).toBe(false);
+    expect(doc).toMatchObject({ format: 'por-compare', version: 1 });
     expect(doc.conflicts[0]).toMatchObject({ kind: 'node', level: L - 1 });
     const junk = por('compare', a, f('junk.json', { format: 'something-else' }));
     expect(junk.status).toBe(2);

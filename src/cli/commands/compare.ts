@@ -46,7 +46,7 @@ export const compareCommand = defineCommand<CompareArgs>({
       }
       throw err;
     }
-    if (ctx.json) ctx.printJson(result);
+    if (ctx.json) ctx.printJson({ format: 'por-compare', version: 1, ...result });
     else ctx.print(renderComparison(result));
     return result.consistent ? EXIT.OK : EXIT.CHECK_FAILED;
   },
