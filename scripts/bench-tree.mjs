@@ -25,8 +25,10 @@ if (typeof arg('export-only', undefined) === 'string') {
   const [storeDir, outDir, k] = process.argv.slice(i + 1, i + 4);
   const bulk = await ProofStore.open(storeDir, { bulk: true });
   const t = performance.now();
+  const c0 = process.cpuUsage();
   const ex = bulk.exportAll(outDir, { limit: Number(k) });
-  process.stdout.write(JSON.stringify({ count: ex.count, seconds: (performance.now() - t) / 1000, maxRSS: resourceUsage().maxRSS }));
+  const c = process.cpuUsage(c0);
+  process.stdout.write(JSON.stringify({ count: ex.count, seconds: (performance.now() - t) / 1000, cpuSeconds: (c.user + c.system) / 1e6, maxRSS: resourceUsage().maxRSS }));
   process.exit(0);
 }
 const N = Number(arg('users', 1_000_000));
@@ -82,7 +84,7 @@ const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--ex
 if (child.status !== 0) throw new Error(`export failed: ${child.stderr}`);
 const ex = JSON.parse(child.stdout);
 const bytes = statSync(join(out, 'proofs-000000.ndjson')).size;
-console.log(`export:  to ${out}: ${ex.count.toLocaleString('en-US')} proofs in ${ex.seconds.toFixed(2)} s = ${Math.round(ex.count / ex.seconds).toLocaleString('en-US')} proofs/s (first shard ${(bytes / 2 ** 20).toFixed(0)} MB, ~${Math.round(bytes / Math.min(ex.count, 100000))} B/proof; export process peak RSS ${mb(ex.maxRSS)})`);
+console.log(`export:  to ${out}: ${ex.count.toLocaleString('en-US')} proofs in ${ex.seconds.toFixed(2)} s = ${Math.round(ex.count / ex.seconds).toLocaleString('en-US')} proofs/s, CPU ${(ex.cpuSeconds * 1e6 / ex.count).toFixed(1)} µs/proof (user + sys) (first shard ${(bytes / 2 ** 20).toFixed(0)} MB, ~${Math.round(bytes / Math.min(ex.count, 100000))} B/proof; export process peak RSS ${mb(ex.maxRSS)})`);
 const peakAll = resourceUsage().maxRSS;
 console.log(`peak RSS (build + single proofs): ${mb(peakAll)}`);
 
