@@ -208,6 +208,12 @@ describe('each tampering is caught by the right check', () => {
     expect(r.stderr).not.toMatch(/internal error/);
   });
 
+  it('--other naming the audited report itself is bad usage, not every address flagged', () => {
+    const r = por('audit', pub.reportFile, '--other', pub.reportFile);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/field other: --other names the report being audited/);
+  });
+
   it('a malformed --rpc URL is bad usage, named, with no retries', () => {
     const r = por('audit', pub.reportFile, '--rpc', 'ethereum=127.0.0.1:8545', '--json');
     expect(r.status).toBe(2);

@@ -3,6 +3,7 @@
 // 1 when any fails, 2 when the report or a node cannot be read.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { ArgumentsCamelCase } from 'yargs';
 import { porError } from '../../errors/index.js';
 import { readJsonFile, writeFileAtomic, readFault } from '../../io/node.js';
@@ -67,7 +68,11 @@ export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
   const sigFile = args.signature ?? signaturePathFor(args.file);
   const signature = args.signature !== undefined || existsSync(sigFile) ? parseSignature(await readJsonFile(sigFile), sigFile) : null;
   const others = [];
-  for (const f of args.other) others.push({ file: f, report: parseReport(await readJsonFile(f), f) });
+  for (const f of args.other) {
+    // The report itself as --other would flag every address as claimed twice.
+    if (resolve(f) === resolve(args.file)) throw porError('BAD_USAGE', '--other names the report being audited; give another exchange\'s report', { file: f, field: 'other' });
+    others.push({ file: f, report: parseReport(await readJsonFile(f), f) });
+  }
   if (Object.keys(rpc).length === 0) ctx.note('note: no --rpc given: balances and blocks are not re-read, only the report\'s own arithmetic and signatures are checked');
   const result = await auditReport({
     report,
