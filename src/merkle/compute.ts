@@ -89,16 +89,16 @@ export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
       let o = 64 + saltHead.length;
       saltBuf[o++] = n >>> 8;
       saltBuf[o++] = n & 0xff;
-      ids.copy(saltBuf, o, a, a + n);
+      // Short copies as loops: Buffer.copy makes a view per call, which costs more than the bytes.
+      const u = userHead.length + 2;
+      for (let k = 0; k < n; k++) saltBuf[o + k] = userBuf[u + k] = ids[a + k]!;
       shaInto(saltViews[n]!, outerBuf, 64);
-      o = userHead.length;
-      userBuf[o++] = n >>> 8;
-      userBuf[o++] = n & 0xff;
-      ids.copy(userBuf, o, a, a + n);
-      shaInto(outerBuf, userBuf, o + n); // the salt, in place in the user-hash message
-      userBuf.copy(salts, i * HASH_LEN, o + n, o + n + HASH_LEN);
+      userBuf[u - 2] = n >>> 8;
+      userBuf[u - 1] = n & 0xff;
+      shaInto(outerBuf, userBuf, u + n); // the salt, in place in the user-hash message
+      for (let k = 0, d = i * HASH_LEN; k < HASH_LEN; k++) salts[d + k] = userBuf[u + n + k]!;
       shaInto(userViews[n]!, leafBuf, uhAt);
-      leafBuf.copy(userHashes, i * HASH_LEN, uhAt, uhAt + HASH_LEN);
+      for (let k = 0, d = i * HASH_LEN; k < HASH_LEN; k++) userHashes[d + k] = leafBuf[uhAt + k]!;
       const r = i * R;
       records.copy(leafBuf, sumsAt, r + HASH_LEN, r + R);
       shaInto(leafBuf, records, r);
