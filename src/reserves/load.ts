@@ -13,11 +13,13 @@ export function parseChainUrls(list: readonly string[] | undefined, flag = '--rp
   const out: Record<string, string> = {};
   for (const item of list ?? []) {
     const eq = item.indexOf('=');
-    if (eq <= 0) throw porError('BAD_USAGE', `${flag} takes CHAIN=URL (e.g. ethereum=http://127.0.0.1:8545), got "${item}"`);
-    const chain = item.slice(0, eq);
-    const url = item.slice(eq + 1);
-    if (!/^https?:\/\//.test(url)) throw porError('BAD_USAGE', `${flag} ${chain}=…: the URL must start with http:// or https://`);
-    if (out[chain] !== undefined) throw porError('BAD_USAGE', `${flag} gives chain ${chain} twice`);
+    const field = flag.replace(/^--/, '');
+    if (eq <= 0) throw porError('BAD_USAGE', `${flag} takes CHAIN=URL (e.g. ethereum=http://127.0.0.1:8545), got "${item}"`, { field });
+    const chain = item.slice(0, eq).trim();
+    const url = item.slice(eq + 1).trim();
+    // A URL that cannot work is bad usage now, not four retries and a network error later.
+    if (!/^https?:\/\/[^/\s]/.test(url)) throw porError('BAD_USAGE', `${flag} ${chain}=${url}: the URL must start with http:// or https://`, { field, chain });
+    if (out[chain] !== undefined) throw porError('BAD_USAGE', `${flag} gives chain ${chain} twice`, { field, chain });
     out[chain] = url;
   }
   return out;
@@ -28,8 +30,13 @@ export function parseChainBlocks(list: readonly string[] | undefined, flag = '--
   const out: Record<string, bigint> = {};
   for (const item of list ?? []) {
     const m = /^([^=]+)=(\d+)$/.exec(item);
-    if (!m) throw porError('BAD_USAGE', `${flag} takes CHAIN=NUMBER (e.g. ethereum=21000000), got "${item}"`);
-    if (out[m[1]!] !== undefined) throw porError('BAD_USAGE', `${flag} gives chain ${m[1]} twice`);
+    const field = flag.replace(/^--/, '');
+    if (!m) {
+      const eq = item.indexOf('=');
+      if (eq > 0) throw porError('BAD_USAGE', `${flag} ${item}: the block must be a number (${flag} takes CHAIN=NUMBER, e.g. ethereum=21000000)`, { field, chain: item.slice(0, eq) });
+      throw porError('BAD_USAGE', `${flag} takes CHAIN=NUMBER (e.g. ethereum=21000000), got "${item}"`, { field });
+    }
+    if (out[m[1]!] !== undefined) throw porError('BAD_USAGE', `${flag} gives chain ${m[1]} twice`, { field, chain: m[1] });
     out[m[1]!] = BigInt(m[2]!);
   }
   return out;

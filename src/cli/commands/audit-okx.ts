@@ -13,6 +13,7 @@ import type { AuditArgs } from './audit-por.js';
 import { parseOkxReserveCsv, type OkxReserveFile, type OkxReserveRow } from '../../formats/okx-csv.js';
 import { auditOkxSignatures, effectiveOwnership, summarizeOkxAudit, type OkxAuditResult, type OkxRowVerdict } from '../../formats/okx-audit.js';
 import { RpcClient } from '../../reserves/rpc.js';
+import { parseChainUrls } from '../../reserves/load.js';
 import { EsploraClient, bitcoinBalanceAt } from '../../reserves/esplora.js';
 import { readEvmBalances } from '../../reserves/evm.js';
 import type { Reporter } from '../../progress/index.js';
@@ -33,14 +34,10 @@ const CHAIN_ALIASES: Record<string, string[]> = {
 /** OKX networks whose native coin is ETH (for re-reading native balances). */
 const ETH_NATIVE = new Set(['ETH', 'ETH-ARBITRUM', 'ARBITRUM', 'ETH-OPTIMISM', 'OPTIMISM', 'BASE', 'ETH-LINEA', 'ETH_LINEA', 'LINEA', 'ZKSYNC2']);
 
+/** --rpc CHAIN=URL with CHAIN a por chain name (ethereum, bitcoin) or an OKX network (ETH, BTC, …). */
 export function parseRpcOptions(list: string[]): Map<string, string> {
   const out = new Map<string, string>();
-  for (const item of list) {
-    const eq = item.indexOf('=');
-    if (eq <= 0 || eq === item.length - 1) throw porError('BAD_USAGE', `--rpc takes CHAIN=URL (e.g. ethereum=http://127.0.0.1:8545 or ETH=…); got "${item}"`);
-    const chain = item.slice(0, eq).trim();
-    const url = item.slice(eq + 1).trim();
-    if (!/^https?:\/\//.test(url)) throw porError('BAD_USAGE', `--rpc ${chain}: the URL must start with http:// or https://`);
+  for (const [chain, url] of Object.entries(parseChainUrls(list))) {
     const networks = CHAIN_ALIASES[chain.toLowerCase()] ?? [chain.toUpperCase()];
     for (const n of networks) out.set(n, url);
   }

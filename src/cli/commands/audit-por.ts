@@ -12,6 +12,7 @@ import { parseSignature } from '../../report/signature.js';
 import { signaturePathFor } from '../../report/publish.js';
 import { verifyBitcoinMessage } from '../../signatures/bitcoin.js';
 import { auditReport } from '../../audit/audit.js';
+import { parseChainUrls } from '../../reserves/load.js';
 import { auditHtml, auditText } from '../../audit/render.js';
 import { EXIT, type Context, type ExitCode } from '../context.js';
 
@@ -31,29 +32,8 @@ export interface AuditArgs {
   all?: boolean;
 }
 
-/** `CHAIN=URL` options as a map; a malformed or repeated chain is a usage error. */
-export function parseRpcOptions(list: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of list) {
-    const eq = item.indexOf('=');
-    if (eq <= 0 || eq === item.length - 1) throw porError('BAD_USAGE', `--rpc "${item}" must be CHAIN=URL, e.g. ethereum=http://127.0.0.1:8545`, { field: 'rpc' });
-    const chain = item.slice(0, eq);
-    if (out[chain] !== undefined) throw porError('BAD_USAGE', `--rpc gives chain ${chain} twice`, { field: 'rpc' });
-    out[chain] = item.slice(eq + 1);
-  }
-  return out;
-}
-
-/** A node URL that cannot work is bad usage now, not four retries and a network error later. */
-export function checkRpcUrls(rpc: Record<string, string>): Record<string, string> {
-  for (const [chain, url] of Object.entries(rpc)) {
-    if (!/^https?:\/\/[^/\s]/.test(url)) throw porError('BAD_USAGE', `--rpc ${chain}=${url}: the URL must start with http:// or https://`, { field: 'rpc', chain });
-  }
-  return rpc;
-}
-
 export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Context): Promise<ExitCode> {
-  const rpc = checkRpcUrls(parseRpcOptions(args.rpc));
+  const rpc = parseChainUrls(args.rpc);
   if (args.maxSkew !== undefined && !(Number.isFinite(args.maxSkew) && args.maxSkew >= 0)) throw porError('BAD_USAGE', '--max-skew must be a number of seconds, 0 or more', { field: 'max-skew' });
   let bytes: Uint8Array;
   try {

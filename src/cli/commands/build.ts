@@ -11,7 +11,7 @@ import { porError } from '../../errors/index.js';
 // --- publish (report.json, signature, report.html): see src/report/publish.ts ---
 import { publishFromBuild, TOOL_VERSION } from '../../report/publish.js';
 import { reportVerdict } from '../../report/html.js';
-import { checkRpcUrls, parseRpcOptions } from './audit-por.js';
+import { parseChainBlocks, parseChainUrls } from '../../reserves/load.js';
 import { readJsonFile } from '../../io/node.js';
 import { parseWalletManifest } from '../../reserves/index.js';
 import { readPrices } from '../../solvency/load.js';
@@ -79,7 +79,7 @@ export const buildCommand = defineCommand<BuildArgs>({
       throw porError('BAD_USAGE', '--rpc, --block, --prices and --sign-key-file publish a report: give --wallets too');
     }
     if (args.wallets !== undefined && args.rpc.length === 0) throw porError('BAD_USAGE', '--wallets needs --rpc CHAIN=URL for each chain of the manifest');
-    checkRpcUrls(parseRpcOptions(args.rpc)); // malformed --rpc fails now, not after the tree is built
+    parseChainUrls(args.rpc); // malformed --rpc fails now, not after the tree is built
     // --out checked before the snapshot is read (minutes at exchange scale), not after.
     const outStat = statSync(args.out, { throwIfNoEntry: false });
     if (outStat !== undefined && !outStat.isDirectory()) throw porError('BAD_USAGE', '--out must be a folder (root.json and store/ go in it), but this is a file', { file: args.out, field: 'out' });
@@ -96,11 +96,7 @@ export const buildCommand = defineCommand<BuildArgs>({
     // --- publish block (owned by the report stage) ---
     let publishExit: ExitCode = EXIT.OK;
     if (args.wallets !== undefined) {
-      const blocks: Record<string, bigint> = {};
-      for (const [chain, n] of Object.entries(parseRpcOptions(args.block))) {
-        if (!/^\d+$/.test(n)) throw porError('BAD_USAGE', `--block ${chain}=${n}: the block must be a number`, { field: 'block' });
-        blocks[chain] = BigInt(n);
-      }
+      const blocks = parseChainBlocks(args.block);
       const pub = await publishFromBuild({
         outDir: args.out,
         registry,
@@ -108,7 +104,7 @@ export const buildCommand = defineCommand<BuildArgs>({
         snapshotId: args.snapshotId,
         root: res.root as unknown as Record<string, unknown>,
         walletsFile: args.wallets,
-        rpc: checkRpcUrls(parseRpcOptions(args.rpc)),
+        rpc: parseChainUrls(args.rpc),
         blocks,
         ...(args.confirmations !== undefined ? { confirmations: args.confirmations } : {}),
         ...(args.prices !== undefined ? { pricesFile: args.prices } : {}),
@@ -158,9 +154,8 @@ async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry): Pro
   if (wallets.snapshot.id !== args.snapshotId) {
     throw porError('BAD_INPUT', `the wallet manifest is for snapshot "${wallets.snapshot.id}", but --snapshot-id is "${args.snapshotId}": ownership signatures must bind this snapshot`, { file: walletsFile, field: 'snapshot.id' });
   }
-  for (const [chain, n] of Object.entries(parseRpcOptions(args.block))) {
+  for (const chain of Object.keys(parseChainBlocks(args.block))) {
     if (!wallets.chains.some((c) => c.name === chain)) throw porError('BAD_USAGE', `--block names chain ${chain}, which the manifest does not list`, { chain, field: 'block' });
-    if (!/^\d+$/.test(n)) throw porError('BAD_USAGE', `--block ${chain}=${n}: the block must be a number`, { field: 'block' });
   }
   if (args.confirmations !== undefined && (!Number.isSafeInteger(args.confirmations) || args.confirmations < 0)) {
     throw porError('BAD_USAGE', '--confirmations must be a whole number ≥ 0', { field: 'confirmations' });

@@ -6,7 +6,7 @@ import { isPorError, porError } from '../../errors/index.js';
 import { readJsonFile } from '../../io/node.js';
 import { parseReport } from '../../report/parse.js';
 import { parseDuration, sampleText, watchOnce, type WatchSample } from '../../audit/watch.js';
-import { checkRpcUrls, parseRpcOptions } from './audit-por.js';
+import { parseChainUrls } from '../../reserves/load.js';
 
 export const watchCommand = defineCommand({
   command: 'watch <report>',
@@ -21,7 +21,7 @@ export const watchCommand = defineCommand({
       .epilogue('Each poll reads the current balances of every published address and compares them with the liabilities the report published at its snapshot (what users are owed now is not known). Always stops after --duration.\nExit codes: 0 coverage stayed ≥ 100 %; 1 an alert was raised; 2 bad input, or no poll succeeded.'),
   run: async (args, ctx) => {
     const report = parseReport(await readJsonFile(args.report), args.report);
-    const rpc = checkRpcUrls(parseRpcOptions(args.rpc));
+    const rpc = parseChainUrls(args.rpc);
     // As in `por audit`: a node for a chain the report does not use is a mistake, not a note.
     const chains = report.chains.map((c) => c.chain);
     for (const name of Object.keys(rpc)) {
