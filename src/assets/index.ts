@@ -2,6 +2,7 @@
 // how each is represented on-chain. Pure: callers hand in parsed JSON.
 import { porError } from '../errors/index.js';
 import { MAX_DECIMALS } from '../money/index.js';
+import { isObject } from '../json/index.js';
 
 export const ASSETS_FORMAT = 'por-assets';
 export const ASSETS_VERSION = 1;
@@ -79,10 +80,6 @@ export function parseAssetRegistry(json: unknown, file = 'assets'): AssetRegistr
 
 export function assetIndex(registry: AssetRegistry, symbol: string): number | undefined {
   return registry.index.get(symbol);
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function isDecimals(v: unknown): v is number {

@@ -7,6 +7,7 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { porError, withInfo } from '../errors/index.js';
 import type { AssetAmount, Check, PathStep, Verdict } from '../verify/types.js';
 import { addDec, cmpDec, formatDec, okxSum, parseDec, type Dec } from './okx-decimal.js';
+import { isObject } from '../json/index.js';
 
 /** The three assets of OKX's 2022 tree, in the order its hashes write them. */
 export const OKX_ASSETS = ['BTC', 'ETH', 'USDT'] as const;
@@ -50,7 +51,6 @@ export function okxAddBalances(a: OkxBalances, b: OkxBalances): OkxBalances {
 // ---------------------------------------------------------------------------------------------
 // Reading the JSON: malformed structure is bad input (exit 2); wrong values are failed checks.
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const HEX64 = /^[0-9a-f]{64}$/;
 
 function bad(field: string, message: string): never {

@@ -87,38 +87,20 @@ export class Aggregator {
 
   private grow(): void {
     const cap = this.capacity * 2;
-    const modes = new Uint8Array(cap);
-    modes.set(this.modes);
-    this.modes = modes;
-    const heads = new Int32Array(cap).fill(-1);
-    heads.set(this.heads);
-    this.heads = heads;
-    const offsets = new Uint32Array(cap + 1);
-    offsets.set(this.offsets);
-    this.offsets = offsets;
-    const hashes = new Uint32Array(cap);
-    hashes.set(this.hashes);
-    this.hashes = hashes;
+    this.modes = widen(this.modes, cap);
+    this.heads = widen(this.heads, cap).fill(-1, this.capacity);
+    this.offsets = widen(this.offsets, cap + 1);
+    this.hashes = widen(this.hashes, cap);
     this.capacity = cap;
   }
 
   private growEntries(): void {
     const cap = this.eAsset.length * 2;
-    const asset = new Uint16Array(cap);
-    asset.set(this.eAsset);
-    this.eAsset = asset;
-    const accounts = new Uint8Array(cap);
-    accounts.set(this.eAccounts);
-    this.eAccounts = accounts;
-    const net = new BigInt64Array(cap);
-    net.set(this.eNet);
-    this.eNet = net;
-    const user = new Uint32Array(cap);
-    user.set(this.eUser);
-    this.eUser = user;
-    const next = new Int32Array(cap);
-    next.set(this.eNext);
-    this.eNext = next;
+    this.eAsset = widen(this.eAsset, cap);
+    this.eAccounts = widen(this.eAccounts, cap);
+    this.eNet = widen(this.eNet, cap);
+    this.eUser = widen(this.eUser, cap);
+    this.eNext = widen(this.eNext, cap);
   }
 
   /** Index of the id text[start..end), or −1 − (its table slot) when it is not interned yet. */
@@ -401,4 +383,13 @@ function hashChars(text: string, start: number, end: number): number {
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   return h >>> 0;
+}
+
+type Column = Uint8Array | Uint16Array | Uint32Array | Int32Array | BigInt64Array;
+
+/** A copy of a typed-array column with room for `cap` entries (the new tail is zero). */
+function widen<T extends Column>(a: T, cap: number): T {
+  const b = new (a.constructor as new (n: number) => T)(cap);
+  b.set(a as never);
+  return b;
 }

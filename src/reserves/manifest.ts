@@ -3,6 +3,7 @@
 import { getAddress, isAddress } from 'ethers';
 import { porError } from '../errors/index.js';
 import type { AssetRegistry } from '../assets/index.js';
+import { isObject } from '../json/index.js';
 
 export const WALLETS_FORMAT = 'por-wallets';
 export const WALLETS_VERSION = 1;
@@ -160,6 +161,3 @@ export function addressKey(chain: ChainSpec, address: string): string {
   return `${chain.name}\u0000${norm}`;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -4,12 +4,11 @@ import { porError } from '../errors/index.js';
 import type { Verdict } from './types.js';
 import { verifyPorProof, type Published } from './por.js';
 import { verifyOkxV1Proof, verifyOkxUserProof } from '../formats/okx-proof.js';
+import { isObject } from '../json/index.js';
 
 export type { Published } from './por.js';
 export const PROOF_FORMATS = ['por', 'okx-v1', 'okx-user'] as const;
 export type ProofFormat = (typeof PROOF_FORMATS)[number];
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Recognises a proof file by its shape; undefined when it is none of the known formats. */
 export function detectProofFormat(json: unknown): ProofFormat | undefined {

@@ -8,6 +8,7 @@ import { formatAmount } from '../money/index.js';
 import type { ProofDocument } from '../merkle/types.js';
 import { verifyPorProof } from './por.js';
 import type { AssetAmount, Check } from './types.js';
+import { isObject } from '../json/index.js';
 
 /** One proof's value for one node. */
 export interface NodeClaim {
@@ -42,7 +43,6 @@ export interface Comparison {
   sharedNodes: number;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const HEX32_LC = /^[0-9a-f]{64}$/;
 
 /**

@@ -8,6 +8,7 @@ import {
 } from '../merkle/core.js';
 import { PROOF_FORMAT, PROOF_VERSION, ROOT_FORMAT } from '../merkle/types.js';
 import type { AssetAmount, Check, PathStep, Verdict } from './types.js';
+import { isObject } from '../json/index.js';
 
 /** What the user compares against: a published report / root document, or a bare root hash. */
 export interface Published {
@@ -33,7 +34,6 @@ export interface PublishedRoot {
   debt?: bigint[];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const UNITS = /^(0|[1-9][0-9]*)$/;
 const HEX32 = /^[0-9a-fA-F]{64}$/;
 // Inside a proof, hex is lower-case only: one value, one spelling.

@@ -4,6 +4,7 @@
 import { PorError } from '../errors/index.js';
 import { detectProofFormat, type ProofFormat } from '../verify/any.js';
 import type { Check } from '../verify/types.js';
+import { isObject } from '../json/index.js';
 
 export type ParsedFile = { ok: true; json: unknown } | { ok: false; message: string };
 
@@ -110,8 +111,6 @@ export function jsonErrorOffset(t: string): number | undefined {
     return typeof e === 'number' ? e : undefined;
   }
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export type DocumentKind =
   | { kind: 'proof'; format: ProofFormat }
