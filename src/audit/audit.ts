@@ -17,7 +17,9 @@ import {
   type BitcoinVerifier,
 } from '../reserves/index.js';
 import { addressKey, countedBalances } from '../report/assemble.js';
-import { coveredLiabilities, ratioText, solvencyRows, sumReserves, type HeldBalance, type LiabilityTotals } from '../report/solvency.js';
+import { nettingOf, solvencyRows, sumReserves, type HeldBalance, type LiabilityTotals } from '../report/solvency.js';
+import { coverage, ratioText } from '../solvency/coverage.js';
+import { nettingChecks, type StatedNetting } from './netting.js';
 import { checkReportSignature, type ReportSignature } from '../report/signature.js';
 import type { Report, ReportAddress, ReportSolvencyRow } from '../report/types.js';
 
@@ -112,6 +114,7 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
       : { name: 'root-assets', status: 'fail', subject: 'merkle root', detail: `the root commits to assets ${got || '(none)'}, the report lists ${want}`, evidence: { root: got, report: want } },
   );
   const liabilities: LiabilityTotals[] = [];
+  const statedNetting: StatedNetting[] = [];
   for (const a of report.assets) {
     const sum = root.sums.find((s) => s.asset === a.symbol);
     const row = report.solvency.find((s) => s.asset === a.symbol);
@@ -119,11 +122,14 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
       add({ name: 'root-sums', status: 'fail', subject: a.symbol, detail: `${!sum ? 'the Merkle root has no sum' : 'the report has no solvency row'} for ${a.symbol}` });
       continue;
     }
-    // Liabilities from the root (what users verify against), with the report's bad-debt figures,
-    // which only the exchange's user data can show (the audit takes them as stated).
+    // Liabilities from the root (what users verify against), with the report's netting figures,
+    // which only the exchange's user data can show: bounded below (src/audit/netting.ts), and
+    // gross coverage, which they cannot move, checked beside the netted figure.
     const fromRoot: LiabilityTotals = { asset: a.symbol, gross: BigInt(sum.equityUnits), debt: BigInt(sum.debtUnits) };
-    if (row.badDebt) fromRoot.badDebt = { gross: BigInt(row.badDebt.grossUnits), debt: BigInt(row.badDebt.debtUnits) };
+    const netting = nettingOf(row);
+    if (netting) fromRoot.netting = netting;
     liabilities.push(fromRoot);
+    statedNetting.push({ asset: a.symbol, decimals: a.decimals, gross: fromRoot.gross, debt: fromRoot.debt, netting });
     const f = (u: string) => formatAmount(BigInt(u), a.decimals);
     // The text beside the units must say the same (por verify refuses a root where it does not).
     const textOk = (sum.equity === undefined || sum.equity === f(sum.equityUnits)) && (sum.debt === undefined || sum.debt === f(sum.debtUnits));
@@ -143,14 +149,21 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
     if (net.toString() !== row.netLiabilitiesUnits) {
       add({ name: 'totals', status: 'fail', subject: a.symbol, detail: `net liabilities stated as ${row.netLiabilities}, but owed − debt = ${formatAmount(net, a.decimals)}` });
     }
-    const must = coveredLiabilities({ ...fromRoot, gross: BigInt(row.grossLiabilitiesUnits), debt: BigInt(row.userDebtUnits) });
-    if (must.toString() !== row.liabilitiesUnits) {
-      add({ name: 'totals', status: 'fail', subject: a.symbol, detail: `the report says reserves must cover ${row.liabilities}, but its own figures give ${formatAmount(must, a.decimals)}`, evidence: { stated: row.liabilitiesUnits, recomputed: must.toString() } });
+    const c = coverage({ reserves: 0n, gross: BigInt(row.grossLiabilitiesUnits), debt: BigInt(row.userDebtUnits), netting });
+    if (c.mustCover.toString() !== row.liabilitiesUnits || c.nettedDebt.toString() !== row.nettedDebtUnits) {
+      add({
+        name: 'totals',
+        status: 'fail',
+        subject: a.symbol,
+        detail: `the report says ${row.nettedDebt} of debt is netted and reserves must cover ${row.liabilities}, but its own figures give ${formatAmount(c.nettedDebt, a.decimals)} and ${formatAmount(c.mustCover, a.decimals)}`,
+        evidence: { stated: row.liabilitiesUnits, recomputed: c.mustCover.toString(), statedNetted: row.nettedDebtUnits, recomputedNetted: c.nettedDebt.toString() },
+      });
     }
   }
   for (const s of root.sums) {
     if (!decimalsOf.has(s.asset)) add({ name: 'root-sums', status: 'fail', subject: s.asset, detail: `the Merkle root has a sum for ${s.asset}, which the report does not list` });
   }
+  for (const c of nettingChecks(report, statedNetting)) add(c);
 
   // 3. The report's own arithmetic: reserves from its listed balances, ratios from its figures.
   const stated = sumReserves(report.assets, countedBalances(report.addresses));
@@ -167,16 +180,21 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
         : `the counted addresses' balances add up to ${formatAmount(mine, dec)}, but the report states reserves of ${row.reserves}`,
       evidence: { recomputed: mine.toString(), stated: row.reservesUnits },
     });
-    const ratio = ratioText(BigInt(row.reservesUnits), BigInt(row.liabilitiesUnits));
-    const surplus = BigInt(row.reservesUnits) - BigInt(row.liabilitiesUnits);
-    const covered = BigInt(row.reservesUnits) >= BigInt(row.liabilitiesUnits);
-    const ratioOk = ratio === row.ratio && surplus.toString() === row.surplusUnits && covered === row.covered;
+    const held = BigInt(row.reservesUnits);
+    const ratio = ratioText(held, BigInt(row.liabilitiesUnits));
+    const surplus = held - BigInt(row.liabilitiesUnits);
+    const covered = held >= BigInt(row.liabilitiesUnits);
+    const gross = BigInt(row.grossLiabilitiesUnits);
+    const grossOk = ratioText(held, gross) === row.grossRatio && (held - gross).toString() === row.grossSurplusUnits && (held >= gross) === row.grossCovered;
+    const ratioOk = ratio === row.ratio && surplus.toString() === row.surplusUnits && covered === row.covered && grossOk;
     add({
       name: 'ratio',
       status: ratioOk ? 'pass' : 'fail',
       subject: row.asset,
-      detail: ratioOk ? `the stated ratio ${row.ratio ?? 'n/a'} is reserves ÷ liabilities to cover` : `the report states ratio ${row.ratio ?? 'n/a'} (covered: ${row.covered}), but reserves ÷ liabilities = ${ratio ?? 'n/a'}`,
-      evidence: { recomputed: ratio ?? 'null', stated: row.ratio ?? 'null' },
+      detail: ratioOk
+        ? `the stated ratios ${row.ratio ?? 'n/a'} (netted) and ${row.grossRatio ?? 'n/a'} (gross) are reserves ÷ what they must cover and reserves ÷ what users own`
+        : `the report states ratio ${row.ratio ?? 'n/a'} (covered: ${row.covered}) and gross ratio ${row.grossRatio ?? 'n/a'} (covered: ${row.grossCovered}), but reserves ÷ liabilities = ${ratio ?? 'n/a'} and reserves ÷ gross = ${ratioText(held, gross) ?? 'n/a'}`,
+      evidence: { recomputed: ratio ?? 'null', stated: row.ratio ?? 'null', recomputedGross: ratioText(held, gross) ?? 'null', statedGross: row.grossRatio ?? 'null' },
     });
   }
 
@@ -313,29 +331,17 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
     }
   }
 
-  // 7. Coverage from the audit's own figures; the exchange's own token apart.
+  // 7. Coverage from the audit's own figures, gross and netted, for every asset: the exchange's own
+  // token is labelled, never skipped.
   const auditedRows = solvencyRows(report.assets, sumReserves(report.assets, audited), liabilities);
   const withUnverified = solvencyRows(report.assets, sumReserves(report.assets, [...audited, ...unverified]), liabilities);
+  const basis = chainsNotRead.length ? ' (partly from balances the report states, unverified)' : '';
   for (const r of auditedRows) {
-    const stated = report.solvency.find((s) => s.asset === r.asset);
-    const basis = chainsNotRead.length ? ' (partly from balances the report states, unverified)' : '';
     if (r.exchangeToken) {
-      add({ name: 'exchange-token', status: 'warn', subject: r.asset, detail: `${r.reserves} ${r.asset} of the reserves are the exchange's own token: its value depends on the exchange itself, so it is shown apart` });
-      continue;
+      add({ name: 'exchange-token', status: 'warn', subject: r.asset, detail: `${r.reserves} ${r.asset} of the reserves are the exchange's own token: its value depends on the exchange itself (its coverage is checked like any asset's; it is shown apart in USD totals)` });
     }
     const w = withUnverified.find((x) => x.asset === r.asset);
-    const undecided = !r.covered && w !== undefined && w.covered;
-    const more = undecided ? formatAmount(BigInt(w.reservesUnits) - BigInt(r.reservesUnits), r.decimals) : '';
-    add({
-      name: 'coverage',
-      status: r.covered ? 'pass' : undecided ? 'warn' : 'fail',
-      subject: r.asset,
-      detail: r.covered
-        ? `verified reserves ${r.reserves} cover the ${r.liabilities} owed (${r.ratio === null ? 'nothing owed' : `ratio ${r.ratio}`})${basis}`
-        : `verified reserves ${r.reserves} are below the ${r.liabilities} owed (ratio ${r.ratio ?? 'n/a'}; shortfall ${r.surplus.replace(/^-/, '')})${basis}` +
-          (undecided ? `; not decided: ${more} ${r.asset} more is held at addresses whose ownership could not be checked here (give --rpc for their chain), and with it the asset would be covered` : ''),
-      evidence: { verifiedReserves: r.reservesUnits, statedReserves: stated?.reservesUnits ?? 'none', liabilities: r.liabilitiesUnits, ratio: r.ratio ?? 'null' },
-    });
+    for (const c of coverageChecks(r, w, report.solvency.find((s) => s.asset === r.asset), basis)) add(c);
   }
 
   const summary = { pass: 0, fail: 0, warn: 0 };
@@ -353,6 +359,36 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
   };
   if (report.exchange !== undefined) result.report.exchange = report.exchange;
   return result;
+}
+
+/**
+ * Netted coverage (fails when short) and gross coverage (what users own, nothing netted: warns when
+ * short while the netted figure holds, since the difference rests on the exchange's netting).
+ */
+function coverageChecks(r: ReportSolvencyRow, w: ReportSolvencyRow | undefined, stated: ReportSolvencyRow | undefined, basis: string): AuditCheck[] {
+  const undecided = !r.covered && w !== undefined && w.covered;
+  const more = undecided ? formatAmount(BigInt(w.reservesUnits) - BigInt(r.reservesUnits), r.decimals) : '';
+  const netted: AuditCheck = {
+    name: 'coverage',
+    status: r.covered ? 'pass' : undecided ? 'warn' : 'fail',
+    subject: r.asset,
+    detail: r.covered
+      ? `verified reserves ${r.reserves} cover the ${r.liabilities} owed after netting ${r.nettedDebt} of users' debt (${r.ratio === null ? 'nothing owed' : `ratio ${r.ratio}`})${basis}`
+      : `verified reserves ${r.reserves} are below the ${r.liabilities} owed after netting ${r.nettedDebt} of users' debt (ratio ${r.ratio ?? 'n/a'}; shortfall ${r.surplus.replace(/^-/, '')})${basis}` +
+        (undecided ? `; not decided: ${more} ${r.asset} more is held at addresses whose ownership could not be checked here (give --rpc for their chain), and with it the asset would be covered` : ''),
+    evidence: { verifiedReserves: r.reservesUnits, statedReserves: stated?.reservesUnits ?? 'none', liabilities: r.liabilitiesUnits, ratio: r.ratio ?? 'null' },
+  };
+  const gross: AuditCheck = {
+    name: 'coverage-gross',
+    status: r.grossCovered ? 'pass' : r.covered || undecided ? 'warn' : 'fail',
+    subject: r.asset,
+    detail: r.grossCovered
+      ? `verified reserves ${r.reserves} cover everything users own, ${r.grossLiabilities}, with nothing netted (${r.grossRatio === null ? 'nothing owed' : `ratio ${r.grossRatio}`})${basis}`
+      : `verified reserves ${r.reserves} are below what users own, ${r.grossLiabilities} (gross ratio ${r.grossRatio ?? 'n/a'})${basis}` +
+        (r.covered ? `: covered only by netting ${r.nettedDebt} ${r.asset} of users' debt, which rests on the exchange's own account of its users, prices and haircuts` : ''),
+    evidence: { verifiedReserves: r.reservesUnits, grossLiabilities: r.grossLiabilitiesUnits, grossRatio: r.grossRatio ?? 'null' },
+  };
+  return [gross, netted];
 }
 
 async function checkAddressOwnership(

@@ -13,6 +13,7 @@ import {
   type ReportAddress,
   type ReportChain,
   type ReportMerkleRoot,
+  type ReportNetting,
   type ReportOwnership,
 } from './types.js';
 
@@ -40,6 +41,8 @@ export interface AssembleInput {
   /** DIR/root.json as the Merkle stage wrote it (format/version are dropped). */
   root: Record<string, unknown>;
   liabilities: LiabilityTotals[];
+  /** Prices, haircuts and debtor counts behind the liabilities' netting; absent = not assessed. */
+  netting?: ReportNetting;
   chains: ReportChain[];
   addresses: AddressInput[];
   tool: { name: string; version: string };
@@ -102,6 +105,7 @@ export function assembleReport(input: AssembleInput): Report {
     merkleRoot,
     addresses,
     solvency: solvencyRows(assets, reserves, input.liabilities),
+    netting: input.netting ?? null,
     ratioPrecision: RATIO_PRECISION,
     // The same figures in every report: users and journalists read them beside the tree they concern.
     detection: detectionTable(),

@@ -1,10 +1,11 @@
 // Node-side file readers for the solvency inputs; the parsing itself is pure (./index.ts).
-import { readFault } from '../io/node.js';
+import { readFault, readJsonFile } from '../io/node.js';
 import { readFile } from 'node:fs/promises';
 import { porError } from '../errors/index.js';
 import { rescale } from '../money/index.js';
 import type { AssetRegistry } from '../assets/index.js';
 import { parsePrices, parseReserveBalances, type Prices, type ReserveRow } from './index.js';
+import { parseHaircutsDocument, type HaircutTable } from './haircuts.js';
 
 async function readText(file: string): Promise<string> {
   try {
@@ -73,4 +74,9 @@ function reserveRowsFromDocument(text: string, registry: AssetRegistry, file: st
 /** Reads a prices CSV (`asset,usd_price[,time]`); see parsePrices. */
 export async function readPrices(file: string, registry: AssetRegistry): Promise<Prices> {
   return parsePrices(await readText(file), registry, file);
+}
+
+/** Reads a haircut table (format por-haircuts v1); see src/solvency/haircuts.ts. */
+export async function readHaircuts(file: string, registry: AssetRegistry): Promise<HaircutTable> {
+  return parseHaircutsDocument(await readJsonFile(file), registry.assets.map((a) => a.symbol), file);
 }
