@@ -44,11 +44,11 @@ try {
   const blocks = Object.entries(chain.blocks).flatMap(([name, n]) => ['--block', `${name}=${n}`]);
 
   por('Exchange: reserves read at the pinned blocks, ownership checked', ['reserves', '--wallets', 'samples/wallets.json', ...assets, ...rpc, ...blocks, '--out', join(OUT, 'reserves.json')]);
-  por('Exchange: solvency, asset by asset', ['solvency', '-l', 'samples/liabilities.csv', ...assets, '-r', join(OUT, 'reserves.json'), '--prices', 'samples/prices.csv']);
+  por('Exchange: solvency, asset by asset', ['solvency', '-l', 'samples/liabilities.csv', ...assets, '-r', join(OUT, 'reserves.json'), '--prices', 'samples/prices.csv', '--haircuts', 'samples/haircuts.json']);
   por('Exchange: build the Merkle sum tree and publish the signed report', [
     'build', 'samples/liabilities.csv', ...assets, '--secret-file', join(OUT, 'secret.key'),
     '--snapshot-id', 'demo-2026-11-24', '--out', OUT, '--wallets', 'samples/wallets.json', ...rpc, ...blocks,
-    '--prices', 'samples/prices.csv', '--sign-key-file', join(OUT, 'exchange.key'), '--exchange', 'Demo Exchange',
+    '--prices', 'samples/prices.csv', '--haircuts', 'samples/haircuts.json', '--sign-key-file', join(OUT, 'exchange.key'), '--exchange', 'Demo Exchange',
   ]);
   por('Exchange: the offline verifier page, linked from report.html', ['verify-page', '--out', join(OUT, 'verify.html')]);
   por('Exchange: re-render report.html with the link', ['report', 'render', join(OUT, 'report.json'), '--out', join(OUT, 'report.html'), '--verify-page', 'verify.html']);

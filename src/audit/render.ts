@@ -31,14 +31,25 @@ export function auditText(r: AuditResult, all = false): string {
   for (const [name, n] of passes) lines.push(`PASS  ${name}  ×${n}`);
   lines.push('');
   // Same ratio form as `por solvency` (percent, 2 decimals rounded down); --json keeps all digits.
-  const rows = r.audited.map((a) => [a.asset, a.reserves, a.liabilities, formatRatio(a.ratio), a.exchangeToken ? "(exchange's own token)" : ''] as const);
-  const head = ['asset', 'verified reserves', 'to cover', 'ratio'] as const;
+  const rows = r.audited.map((a) => [a.asset, a.reserves, a.grossLiabilities, formatRatio(a.grossRatio), a.liabilities, formatRatio(a.ratio), a.exchangeToken ? "(exchange's own token)" : ''] as const);
+  const head = ['asset', 'verified reserves', 'owned by users', 'gross ratio', 'to cover (netted)', 'ratio'] as const;
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  lines.push(`${head[0].padEnd(w[0]!)}  ${head[1].padStart(w[1]!)}  ${head[2].padStart(w[2]!)}  ${head[3].padStart(w[3]!)}`);
-  for (const row of rows) lines.push(`${row[0].padEnd(w[0]!)}  ${row[1].padStart(w[1]!)}  ${row[2].padStart(w[2]!)}  ${row[3].padStart(w[3]!)}${row[4] ? `  ${row[4]}` : ''}`);
+  const line = (cells: readonly string[]) => cells.slice(0, head.length).map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
+  lines.push(line(head));
+  for (const row of rows) lines.push(line(row) + (row[6] ? `  ${row[6]}` : ''));
+  lines.push(coverageHeadline(r));
   lines.push('');
   lines.push(verdictLine(r));
   return lines.join('\n');
+}
+
+/** Which coverage is under 100 %, gross (what users own) or netted, in one sentence. */
+export function coverageHeadline(r: AuditResult): string {
+  const under = r.audited.filter((a) => !a.covered).map((a) => a.asset);
+  const grossUnder = r.audited.filter((a) => !a.grossCovered).map((a) => a.asset);
+  if (under.length) return `Under 100 % after netting users' debt: ${under.join(', ')}${grossUnder.length ? `; under 100 % of what users own: ${grossUnder.join(', ')}` : ''}.`;
+  if (grossUnder.length) return `Under 100 % of what users own (gross): ${grossUnder.join(', ')} — covered only after netting users' debt, on the exchange's own account of it.`;
+  return 'Every asset: verified reserves cover everything users own, with nothing netted.';
 }
 
 function checkRow(c: AuditCheck): string {
@@ -69,7 +80,8 @@ ${r.chainsNotRead.length ? `<p class="warnc">Not re-read (no node given): ${esca
 <h2>Per asset, from the audit's own readings</h2>
 ${solvencyTable(r.audited, 'Verified ratio')}
 <div class="chart" id="chart">${chart}</div>
-<p>Only addresses whose ownership proof this audit verified are counted. "Owed to users" and "owed by users" are the totals the liabilities tree's root commits to — the ones each user checks their own proof against; bad-debt figures, where stated, are the exchange's.</p>
+<p>${escapeHtml(coverageHeadline(r))}</p>
+<p>Only addresses whose ownership proof this audit verified are counted. "Owed to users" and "owed by users" are the totals the liabilities tree's root commits to — the ones each user checks their own proof against, so the gross ratio rests on nothing the exchange states. Which debt was netted (bad debt, collateral short) is the exchange's word: the audit checks that those figures are possible (bad-debt-bounds, bad-debt-value, netting-collateral), not that they are true.</p>
 <h2>Every check (${r.checks.length})</h2>
 <div class="tw"><table id="checks"><thead><tr><th>Result</th><th>Check</th><th>Subject</th><th>Evidence</th></tr></thead><tbody>
 ${sorted.map(checkRow).join('\n')}
