@@ -102,7 +102,8 @@ export async function watchOnce(opts: WatchOptions): Promise<WatchSample> {
     time,
     blocks: result.chains.filter((c) => c.block).map((c) => ({ chain: c.name, number: c.block!.number.toString() })),
     assets,
-    alerts: assets.filter((a) => !a.covered && !a.exchangeToken).map((a) => a.asset),
+    // The own-token flag labels an asset; it never exempts it from a check (issue 11, threat 21).
+    alerts: assets.filter((a) => !a.covered).map((a) => a.asset),
   };
 }
 

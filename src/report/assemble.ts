@@ -64,6 +64,10 @@ export function assembleReport(input: AssembleInput): Report {
       throw porError('INTERNAL', `Merkle root sums for ${l.asset} differ from the liabilities totals`, { field: `merkleRoot.sums` });
     }
   }
+  // Netting figures rest on the prices and haircuts in `netting`: all of them, or none.
+  if (input.liabilities.some((l) => (l.netting === undefined) !== (input.netting === undefined))) {
+    throw porError('INTERNAL', 'liabilities netting and the report netting section must be given together', { field: 'netting' });
+  }
   const chainNames = new Set(input.chains.map((c) => c.chain));
   const seen = new Set<string>();
   const addresses: ReportAddress[] = input.addresses.map((a) => {
