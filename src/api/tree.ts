@@ -1,7 +1,7 @@
 // The exchange backend's two calls: build the Merkle sum tree straight from its own database cursor
 // (any iterable or async iterable of users), and answer "give me user X's proof" from the store.
 // Thin wrappers over src/merkle: the byte rules, the order, the store are the CLI's own.
-import { porError, withInfo } from '../errors/index.js';
+import { isPorError, porError, withInfo } from '../errors/index.js';
 import { parseAmount } from '../money/index.js';
 import type { AssetRegistry } from '../assets/index.js';
 import type { Reporter } from '../progress/index.js';
@@ -113,7 +113,7 @@ export interface ProofLookup {
   readonly userCount: number;
   /** The user's proof document (format por-proof), or undefined when the id is not in the tree. */
   proof(userId: string): ProofDocument | undefined;
-  /** The same as JSON text, ready to send (what `por proof --user` writes). */
+  /** The same document as compact JSON text, ready to send (`por proof --user` writes it indented). */
   proofJson(userId: string): string | undefined;
   has(userId: string): boolean;
   close(): void;
@@ -122,11 +122,23 @@ export interface ProofLookup {
 /** Opens the private store `por build` (or buildTree) wrote: a build folder or its store/ folder. */
 export async function openProofStore(dir: string): Promise<ProofLookup> {
   const store = await ProofStore.open(dir);
+  // One lookup per call: the store says "not in this tree" as a BAD_INPUT on the user field.
+  const text = (id: string): string | undefined => {
+    try {
+      return store.proofText(id);
+    } catch (err) {
+      if (isPorError(err, 'BAD_INPUT') && err.info.field === 'user' && store.find(id) === undefined) return undefined;
+      throw err;
+    }
+  };
   return {
     merkleRoot: store.meta.root,
     userCount: store.leafCount,
-    proof: (id) => (store.find(id) === undefined ? undefined : store.proof(id)),
-    proofJson: (id) => (store.find(id) === undefined ? undefined : store.proofText(id)),
+    proof: (id) => {
+      const t = text(id);
+      return t === undefined ? undefined : (JSON.parse(t) as ProofDocument);
+    },
+    proofJson: text,
     has: (id) => store.find(id) !== undefined,
     close: () => store.close(),
   };
