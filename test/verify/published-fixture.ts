@@ -25,6 +25,12 @@ export async function publish(users: SynthUser[], assets: { symbol: string; deci
   const store = await ProofStore.open(dir);
   const proofs = Object.fromEntries(users.map((u) => [u.userId, store.proof(u.userId)]));
   store.close();
+  const report = reportAround(res.root, users, assets, opts.exchange);
+  return { root: res.root, report, proofs };
+}
+
+/** The report an honest `por build --wallets` would write around this root (no addresses). */
+export function reportAround(root: RootDocument, users: SynthUser[], assets: { symbol: string; decimals: number }[], exchange = 'Test Exchange'): Report {
   const liabilities = assets.map((a, i) => {
     let gross = 0n;
     let debt = 0n;
@@ -35,14 +41,14 @@ export async function publish(users: SynthUser[], assets: { symbol: string; deci
     return { asset: a.symbol, gross, debt };
   });
   const report = assembleReport({
-    snapshot: { id: snapshotId, time: '2026-11-24T00:00:00.000Z' },
+    snapshot: { id: root.snapshotId, time: '2026-11-24T00:00:00.000Z' },
     registry: parseAssetRegistry({ assets: assets.map((a) => ({ ...a, onchain: [] })) }),
-    root: res.root as unknown as Record<string, unknown>,
+    root: root as unknown as Record<string, unknown>,
     liabilities,
     chains: [],
     addresses: [],
     tool: { name: 'por', version: 'test' },
-    exchange: opts.exchange ?? 'Test Exchange',
+    exchange,
   });
-  return { root: res.root, report: JSON.parse(JSON.stringify(report)) as Report, proofs };
+  return JSON.parse(JSON.stringify(report)) as Report;
 }
