@@ -4,9 +4,9 @@ import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
 import { errorDocument, EXIT, writeJson, writeText, type GlobalArgs } from './context.js';
 import { isPorError, porError } from '../errors/index.js';
+import { VERSION_LINE } from './version.js';
 
-const VERSION = '0.1.0';
-const KNOWN = new Set(['liabilities', 'solvency', 'reserves', 'build', 'proof', 'verify', 'compare', 'report', 'audit', 'history', 'watch', 'verify-page']);
+const KNOWN = new Set(['liabilities', 'solvency', 'reserves', 'build', 'proof', 'verify', 'compare', 'report', 'audit', 'history', 'watch', 'verify-page', 'keygen']);
 const REPORT_SUBS = new Set(['verify-signature', 'render']);
 
 const cli = yargs(hideBin(process.argv))
@@ -14,7 +14,7 @@ const cli = yargs(hideBin(process.argv))
   .usage('por — proof-of-reserves auditing toolkit\n\nUsage: $0 <command> [options]')
   .option('json', { type: 'boolean', default: false, describe: 'Print one machine-readable JSON document on stdout and nothing else there' })
   .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress or notes on stderr' })
-  .version(VERSION)
+  .version(VERSION_LINE)
   .help()
   .alias('help', 'h')
   .strict()
