@@ -56,14 +56,25 @@ export interface BuildResult {
   threads: number;
 }
 
-const CHUNK_BITS = 16; // users per leaf job: 65,536 (12.6 MB of records at 5 assets)
-const CHUNK = 1 << CHUNK_BITS;
-const SLAB = 16; // chunks per shared allocation
+// Leaf records are held in chunks of 2^chunkBits users (one hashing job each) carved from slabs of
+// up to SLAB chunks. A chunk holds at most CHUNK_BYTES of records, so its user count shrinks as
+// assets grow (65,536 users at 5 assets, 512 at 1,000, 8 at 65,535), and a slab is only as many
+// chunks as the users still to come need: memory follows the users and assets actually present.
+const CHUNK_BYTES = 1 << 24;
+const MAX_CHUNK_BITS = 16;
+const SLAB = 16; // chunks per shared allocation, at most
 /** Levels below this are not stored: a proof recomputes them from its 2^STORED_FROM-leaf block (FORMATS.md, Proof store). */
 export const STORED_FROM = 6;
 const PARALLEL_MIN = 8192; // levels smaller than this are hashed inline: messaging would cost more
 const utf8 = new TextEncoder();
 const M64 = (1n << 64n) - 1n;
+
+/** log2 of the users per leaf chunk for records of `recordBytes`: as many as fit CHUNK_BYTES, at most 2^16. */
+export function chunkBitsFor(recordBytes: number): number {
+  let bits = MAX_CHUNK_BITS;
+  while (bits > 0 && 2 ** bits * recordBytes > CHUNK_BYTES) bits--;
+  return bits;
+}
 
 export async function buildTree(input: TreeInput, options: BuildOptions): Promise<BuildResult> {
   const reporter = options.reporter ?? silentReporter;
@@ -73,6 +84,8 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
   const A = assets.length;
   if (A === 0 || A > 0xffff) throw porError('BAD_INPUT', `the asset registry must list 1 to 65535 assets, got ${A}`);
   const R = recordSize(A);
+  const CHUNK_BITS = chunkBitsFor(R);
+  const CHUNK = 2 ** CHUNK_BITS;
   if (options.secret.length < MIN_SECRET_BYTES) {
     throw porError('BAD_INPUT', `the secret is ${options.secret.length} bytes; at least ${MIN_SECRET_BYTES} are needed (e.g. openssl rand -hex 32)`, { field: 'secret' });
   }
@@ -128,13 +141,17 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
     let idLen = 0;
     let slabRec: Uint8Array = new Uint8Array(0);
     let slabUh: Uint8Array = new Uint8Array(0);
-    let slabUsed = SLAB;
+    let slabChunks = 0;
+    let slabUsed = 0;
     const newChunk = () => {
       // Chunks are views into slabs of SLAB chunks: few large shared buffers keep V8 from running a
       // full GC for every external allocation once gigabytes are held.
-      if (slabUsed === SLAB) {
-        slabRec = new Uint8Array(new SharedArrayBuffer(SLAB * CHUNK * R));
-        slabUh = new Uint8Array(new SharedArrayBuffer(SLAB * CHUNK * HASH_LEN));
+      if (slabUsed === slabChunks) {
+        // Only as many chunks as the users still to come need, when their number is known.
+        const left = input.userCount === undefined ? SLAB : Math.ceil((input.userCount - n) / CHUNK);
+        slabChunks = Math.max(1, Math.min(SLAB, left));
+        slabRec = new Uint8Array(new SharedArrayBuffer(slabChunks * CHUNK * R));
+        slabUh = new Uint8Array(new SharedArrayBuffer(slabChunks * CHUNK * HASH_LEN));
         slabUsed = 0;
       }
       rec = slabRec.subarray(slabUsed * CHUNK * R, (slabUsed + 1) * CHUNK * R);
@@ -142,7 +159,7 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
       slabUsed++;
       dv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
       salts = new Uint8Array(new SharedArrayBuffer(CHUNK * HASH_LEN));
-      ids = new Uint8Array(CHUNK * 16);
+      ids = new Uint8Array(Math.max(CHUNK * 16, 4 * MAX_ID_BYTES));
       idOff = new Uint32Array(CHUNK + 1);
       inChunk = 0;
       idLen = 0;
@@ -176,7 +193,7 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
       if (n >= maxUsers) throw porError('OVERFLOW', `more than ${maxUsers} users do not fit a tree of height ${height}; raise --height`, { field: 'height' });
       if (u.net.length !== A) throw porError('INTERNAL', `user ${u.userId} has ${u.net.length} balances for ${A} assets`);
       if (ids.length - idLen < MAX_ID_BYTES * 3 + 3) {
-        const bigger = new Uint8Array(ids.length * 2);
+        const bigger = new Uint8Array(Math.max(ids.length * 2, idLen + MAX_ID_BYTES * 3 + 3));
         bigger.set(ids.subarray(0, idLen));
         ids = bigger;
       }
@@ -283,7 +300,7 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
         const run = Array.from(order.subarray(p - 1, e)).sort((x, y) => compareBytes(uhOf(x), uhOf(y)) || x - y);
         for (let q = 1; q < run.length; q++) {
           if (compareBytes(uhOf(run[q - 1]!), uhOf(run[q]!)) === 0) {
-            throw porError('DUPLICATE', `user id "${idText(idChunks, run[q]!)}" appears twice in the snapshot (users ${run[q - 1]! + 1} and ${run[q]! + 1}); every user must be one leaf`, { field: 'user_id' });
+            throw porError('DUPLICATE', `user id "${idText(idChunks, CHUNK_BITS, run[q]!)}" appears twice in the snapshot (users ${run[q - 1]! + 1} and ${run[q]! + 1}); every user must be one leaf`, { field: 'user_id' });
           }
         }
         order.set(run, p - 1);
@@ -450,9 +467,9 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return 0;
 }
 
-function idText(chunks: { ids: Uint8Array; off: Uint32Array }[], i: number): string {
-  const c = chunks[i >>> CHUNK_BITS]!;
-  const j = i & (CHUNK - 1);
+function idText(chunks: { ids: Uint8Array; off: Uint32Array }[], chunkBits: number, i: number): string {
+  const c = chunks[i >>> chunkBits]!;
+  const j = i & (2 ** chunkBits - 1);
   return new TextDecoder().decode(c.ids.subarray(c.off[j], c.off[j + 1]));
 }
 

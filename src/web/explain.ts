@@ -135,6 +135,10 @@ const EXACT: Record<string, string> = {
   'published-root-hash': PUBLISHED_HASH,
   'published-root-sums':
     'The totals your proof adds up to differ from the totals the exchange published (its liabilities). Your balances may not be included in the published total.',
+  'report-consistent':
+    'The report contradicts itself: what its table says users are owed (or its snapshot date, or the decimal places of an asset) is not what its own Merkle root, the total your proof is checked against, says. Such a report cannot be trusted, whatever your own entry shows.',
+  'leaf-count':
+    'Your entry sits at a position beyond the number of users the published root states. That published figure is false, so the published root document cannot be trusted as written.',
   // OKX's formats (src/formats/okx-proof.ts).
   'node-types':
     'The proof’s left/right markers are inconsistent (for example your entry and its neighbour both claim the same side), so the path cannot be followed as written.',
