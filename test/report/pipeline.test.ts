@@ -69,7 +69,7 @@ describe('build → publish → verify → audit on the samples', () => {
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.report.signer).toBe(new Wallet(KEY).address);
-    const report = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8'));
+    const report = JSON.parse(await readFile(join(dir, 'out', 'public', 'report.json'), 'utf8'));
     const eth = report.solvency.find((s: { asset: string }) => s.asset === 'ETH');
     // samples/demo-funding.json at the snapshot block, each wallet truncated to 8 dp:
     // 1500.25 + 500.12345678 (500.123456789012345678) + 6000 + 1500 (custody, EIP-1271) = 9500.37345678
@@ -82,12 +82,12 @@ describe('build → publish → verify → audit on the samples', () => {
   });
 
   it('the signature verifies for the exchange key', async () => {
-    const r = await por(['report', 'verify-signature', join(dir, 'out', 'report.json'), '--signer', new Wallet(KEY).address]);
+    const r = await por(['report', 'verify-signature', join(dir, 'out', 'public', 'report.json'), '--signer', new Wallet(KEY).address]);
     expect(r.status).toBe(0);
   });
 
   it('errors of the report sub-commands name the whole command', async () => {
-    const notReport = join(dir, 'out', 'root.json');
+    const notReport = join(dir, 'out', 'public', 'root.json');
     const r = await por(['report', 'render', notReport, '--out', join(dir, 'x.html')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^por report render: error: /);
@@ -99,12 +99,12 @@ describe('build → publish → verify → audit on the samples', () => {
   it("a user's proof verifies against the published report", async () => {
     const p = await por(['proof', '--store', join(dir, 'out'), '--user', 'alice', '--out', join(dir, 'alice.json')]);
     expect(p.status).toBe(0);
-    const v = await por(['verify', join(dir, 'alice.json'), '--report', join(dir, 'out', 'report.json')]);
+    const v = await por(['verify', join(dir, 'alice.json'), '--report', join(dir, 'out', 'public', 'report.json')]);
     expect(v.status).toBe(0);
   });
 
   it('without --rpc, a contract wallet that cannot be checked offline leaves coverage undecided (WARN), not failed', async () => {
-    const r = await por(['audit', join(dir, 'out', 'report.json'), '--json']);
+    const r = await por(['audit', join(dir, 'out', 'public', 'report.json'), '--json']);
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
     const eth = doc.checks.find((c: { name: string; subject: string }) => c.name === 'coverage' && c.subject === 'ETH');
@@ -115,7 +115,7 @@ describe('build → publish → verify → audit on the samples', () => {
   });
 
   it('the audit from independent nodes passes (the exchange token is only a warning)', async () => {
-    const r = await por(['audit', join(dir, 'out', 'report.json'), ...rpcArgs, '--signer', new Wallet(KEY).address, '--json']);
+    const r = await por(['audit', join(dir, 'out', 'public', 'report.json'), ...rpcArgs, '--signer', new Wallet(KEY).address, '--json']);
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.summary.fail).toBe(0);
