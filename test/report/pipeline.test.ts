@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
@@ -23,6 +24,17 @@ function por(args: string[]): Promise<{ status: number | null; stdout: string; s
 }
 
 const KEY = '0x' + '4'.repeat(64);
+
+/** Every file under dir (relative path → SHA-256 of its bytes). */
+async function filesOf(dir: string, rel = ''): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(join(dir, rel)).sort()) {
+    const p = join(dir, rel, name);
+    if (statSync(p).isDirectory()) Object.assign(out, await filesOf(dir, `${rel}${name}/`));
+    else out[`${rel}${name}`] = createHash('sha256').update(readFileSync(p)).digest('hex');
+  }
+  return out;
+}
 let chain: Awaited<ReturnType<typeof demoChain>>;
 let dir: string;
 let rpcArgs: string[];
@@ -112,6 +124,25 @@ describe('build → publish → verify → audit on the samples', () => {
     expect(eth.status).toBe('warn');
     expect(eth.detail).toMatch(/verified reserves 8000\.37345678 are below .*not decided: 1500\.00000000 ETH more is held at addresses whose ownership could not be checked here/);
     expect(doc.summary.fail).toBe(0);
+  });
+
+  it('a --force re-publish that fails on a down chain leaves the old set (root, store, signed report, pages) byte for byte, and still consistent', async () => {
+    const out = join(dir, 'out');
+    const before = await filesOf(out);
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(['public/report.json', 'public/report.sig.json', 'public/report.html', 'public/verify.html', 'public/root.json', 'private/store.json']));
+    // The ethereum node is down (nothing listens on port 9 of loopback); bitcoin answers. Another
+    // secret, so the new tree (root hash) differs from the old one: a half-replaced folder would show.
+    const down = rpcArgs.map((a) => (a.startsWith('ethereum=') ? 'ethereum=http://127.0.0.1:9' : a));
+    await writeFile(join(dir, 'secret2.key'), 'e'.repeat(64), { mode: 0o600 });
+    const r = await por(['build', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--secret-file', join(dir, 'secret2.key'), '--snapshot-id', 'demo-2026-11-24', '--out', out, '--force', '--wallets', 'samples/wallets.json', ...down, '--sign-key-file', join(dir, 'sign.key')]);
+    expect(r.stderr).toMatch(/chain ethereum/);
+    expect(r.status).toBe(2);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(await filesOf(out)).toEqual(before);
+    expect(readdirSync(dir).filter((n) => n.startsWith('.out.'))).toEqual([]);
+    const p = await por(['proof', '--store', out, '--user', 'bob', '--out', join(dir, 'bob.json')]);
+    expect(p.status).toBe(0);
+    expect((await por(['verify', join(dir, 'bob.json'), '--report', join(out, 'public', 'report.json')])).status).toBe(0);
   });
 
   it('the audit from independent nodes passes (the exchange token is only a warning)', async () => {
