@@ -31,7 +31,7 @@ export const proofCommand = defineCommand<ProofArgs>({
           'The export is written beside DIR2 and switched in whole when complete; manifest.json, written last, lists every file ' +
           'with its size and SHA-256. A previous export in DIR2 is replaced; any other non-empty folder is refused.',
       )
-      .option('store', { type: 'string', demandOption: true, describe: 'Folder `por build --out` wrote (or its store/ folder)' })
+      .option('store', { type: 'string', demandOption: true, describe: 'Folder `por build --out` wrote (or its private/ store folder); its public/root.json and report.json must be for the same tree' })
       .option('user', { alias: 'u', type: 'string', describe: 'User id, exactly as in the snapshot' })
       .option('all', { type: 'boolean', default: false, describe: 'Export every proof (needs --out DIR)' })
       .option('out', { alias: 'o', type: 'string', describe: 'With --user: write the proof to this file instead of stdout. With --all: output folder' })
