@@ -167,7 +167,8 @@ async function buildAndPublish(args: BuildArgs, ctx: Context, stage: StagedFolde
   const secret = await readSecretFile(args.secretFile, ctx.reporter);
   const registry = await loadAssetRegistry(args.assets);
   const page = args.wallets !== undefined ? await checkPublishInputs(args, registry) : undefined;
-  const snapshot = await readSnapshot(args.snapshot, registry, { reporter: ctx.reporter });
+  // The tree's height bounds every balance: a row above it is refused at its line, before hashing.
+  const snapshot = await readSnapshot(args.snapshot, registry, { reporter: ctx.reporter, height: args.height });
   const opts: Parameters<typeof buildTree>[1] = { secret, snapshotId: args.snapshotId, height: args.height, outDir: args.out, stage, reporter: ctx.reporter, overwrite: args.force };
   if (args.threads !== undefined) opts.threads = args.threads;
   const res = await buildTree(snapshot, opts);
