@@ -10,7 +10,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { porError } from '../errors/index.js';
 import { isObject } from '../json/index.js';
-import { readJsonFile } from '../io/node.js';
+import { processAlive, readJsonFile } from '../io/node.js';
+import { rm } from 'node:fs/promises';
 import { interruptedSwitch, StagedFolder } from '../io/staged.js';
 
 export const PUBLIC_DIR = 'public';
@@ -20,15 +21,29 @@ export const STORE_META = 'store.json';
 /** Before the split (por 0.1.0 early builds): DIR/root.json beside DIR/store/. Still read, never written. */
 const LEGACY_STORE_DIR = 'store';
 
-/** True when DIR holds a build (this layout or the legacy one), or only leftovers of one. */
+/** True when DIR holds a build (this layout or the legacy one). */
 export function isBuildFolder(dir: string): boolean {
   if (existsSync(join(dir, PUBLIC_DIR, ROOT_FILE)) || existsSync(join(dir, PRIVATE_DIR))) return true;
-  if (existsSync(join(dir, ROOT_FILE)) || existsSync(join(dir, LEGACY_STORE_DIR))) return true;
-  return readdirSync(dir).every((n) => n.startsWith('.store.partial-'));
+  return existsSync(join(dir, ROOT_FILE)) || existsSync(join(dir, LEGACY_STORE_DIR));
+}
+
+/** DIR/.store.partial-PID: what killed builds of earlier versions left inside DIR. */
+async function removeLegacyPartials(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = /^\.store\.partial-(\d+)$/.exec(n);
+    if (m && !processAlive(Number(m[1]))) await rm(join(dir, n), { recursive: true, force: true });
+  }
 }
 
 /** The staged build folder for `por build --out DIR` (and buildTree called on its own). */
-export function stageBuild(outDir: string, replace: boolean): Promise<StagedFolder> {
+export async function stageBuild(outDir: string, replace: boolean): Promise<StagedFolder> {
+  await removeLegacyPartials(outDir);
   return StagedFolder.begin(outDir, {
     replace,
     isOurs: isBuildFolder,

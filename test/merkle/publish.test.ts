@@ -146,6 +146,15 @@ describe('por build: the folder is the old set or the complete new one', () => {
     expect(existsSync(join(work, `one.json.partial-${dead}`))).toBe(false);
   });
 
+  it('a folder holding only what a killed build of an earlier version left (.store.partial-PID) is cleaned and built into', () => {
+    const dir = join(work, 'legacy-leftover');
+    const leftover = join(dir, `.store.partial-${deadPid()}`);
+    mkdirSync(leftover, { recursive: true });
+    writeFileSync(join(leftover, 'leaves.bin'), 'half');
+    expect(build(dir, 's1').status).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['private', 'public']);
+  });
+
   it('a non-empty folder that holds no build is refused, even with --force, before anything is read', () => {
     const dir = join(work, 'not-a-build');
     mkdirSync(dir);
