@@ -17,6 +17,7 @@ import { parseWalletManifest } from '../../reserves/index.js';
 import { readPrices } from '../../solvency/load.js';
 import { readSigningKey } from '../../report/publish.js';
 import type { AssetRegistry } from '../../assets/index.js';
+import { networkOptions, networkSettings } from '../network.js';
 
 export interface BuildArgs {
   snapshot: string;
@@ -35,13 +36,15 @@ export interface BuildArgs {
   prices?: string;
   signKeyFile?: string;
   exchange?: string;
+  timeoutMs: number;
+  retries: number;
 }
 
 export const buildCommand = defineCommand<BuildArgs>({
   command: 'build <snapshot>',
   describe: 'Build the Merkle sum tree of all users: the root to publish and a store to export proofs from',
   builder: (y) =>
-    y
+    networkOptions(y, 'Publish: ')
       .usage(
         'por build SNAPSHOT.csv --assets ASSETS.json --secret-file SECRET --snapshot-id ID --out DIR\n\n' +
           'Reads the liabilities snapshot (CSV or NDJSON, as `por liabilities` does) and makes one leaf per user. ' +
@@ -69,7 +72,7 @@ export const buildCommand = defineCommand<BuildArgs>({
       .option('sign-key-file', { type: 'string', describe: "Publish: file holding the exchange's hex private key; signs report.json (EIP-191) into report.sig.json" })
       .option('exchange', { type: 'string', describe: 'Publish: the exchange name shown on report.html' })
       .example('por build samples/liabilities.csv --assets samples/assets.json --secret-file secret.key --snapshot-id 2026-11-24 --out tree/', '')
-      .epilogue('Exit codes: 0 built; 2 bad input (a duplicate user, a balance above the leaf bound, an unreadable file).') as never,
+      .epilogue('Exit codes: 0 built; 1 (with --wallets) an asset is not covered; 2 bad input (a duplicate user, a balance above the leaf bound, an unreadable file), or with --wallets a reserve balance, chain or ownership check that could not be read (a node fault): no report is written or signed.') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     // Same bound as the tree's own check, but before minutes of reading the snapshot.
     if (!Number.isInteger(args.height) || args.height < 1 || args.height > MAX_HEIGHT) throw porError('BAD_USAGE', `--height must be an integer from 1 to ${MAX_HEIGHT}, got ${args.height}`, { field: 'height' });
@@ -80,6 +83,7 @@ export const buildCommand = defineCommand<BuildArgs>({
     }
     if (args.wallets !== undefined && args.rpc.length === 0) throw porError('BAD_USAGE', '--wallets needs --rpc CHAIN=URL for each chain of the manifest');
     parseChainUrls(args.rpc); // malformed --rpc fails now, not after the tree is built
+    const net = networkSettings(args);
     // --out checked before the snapshot is read (minutes at exchange scale), not after.
     const outStat = statSync(args.out, { throwIfNoEntry: false });
     if (outStat !== undefined && !outStat.isDirectory()) throw porError('BAD_USAGE', '--out must be a folder (root.json and store/ go in it), but this is a file', { file: args.out, field: 'out' });
@@ -112,6 +116,7 @@ export const buildCommand = defineCommand<BuildArgs>({
         ...(args.exchange !== undefined ? { exchange: args.exchange } : {}),
         toolVersion: TOOL_VERSION,
         reporter: ctx.reporter,
+        ...net,
       });
       const v = reportVerdict(pub.report);
       if (ctx.json) {
