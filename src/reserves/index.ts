@@ -130,10 +130,10 @@ export async function readReserves(opts: ReadReservesOptions): Promise<ReservesR
   const includeUnproven = opts.includeUnproven === true;
   for (const a of addresses) {
     if (a.duplicateOf !== undefined) continue;
-    // Unread (a balance or, for a node fault, its ownership): in no total, never silently dropped —
-    // computeTotals lists it in every total of its assets, which are then incomplete.
+    // Unread (a balance, or for a node fault its ownership): never silently dropped — computeTotals
+    // lists it in the totals it would be part of (all its assets when ownership is unknown).
     if (a.ownership.nodeError || a.balances.some((b) => b.balance === undefined)) a.unread = true;
-    a.counted = !a.unread && (a.ownership.status === 'proven' || includeUnproven);
+    a.counted = !a.ownership.nodeError && (a.ownership.status === 'proven' || includeUnproven);
     if (a.counted && a.ownership.status !== 'proven') a.unprovenCounted = true;
   }
   return { snapshot: wallets.snapshot, chains, addresses, totals: computeTotals(addresses, registry), includeUnproven };
@@ -288,8 +288,9 @@ function toOwnership(c: SignatureCheck & { nodeError?: true }): OwnershipResult 
 /**
  * Per-asset totals in ledger units. Each address's on-chain balance is truncated to ledger
  * precision first (never claiming a fraction the ledger cannot hold), exactly as toReserveRows does.
- * An unread address is in no sum: it is listed in `unread` of each of its assets, whatever its
- * ownership (every address's error is looked at), and those totals are incomplete.
+ * An unread balance is in no sum: it is listed in its asset's `unread`, whatever the address's
+ * ownership (every address's error is looked at), and that total is incomplete. An address whose
+ * ownership a node fault left unchecked is unread in every one of its assets.
  */
 function computeTotals(addresses: AddressResult[], registry: AssetRegistry): AssetTotal[] {
   const totals = new Map<string, AssetTotal>();
@@ -302,13 +303,12 @@ function computeTotals(addresses: AddressResult[], registry: AssetRegistry): Ass
         t = { asset: b.asset, decimals: asset.decimals, balance: 0n, unprovenIncluded: 0n, unprovenExcluded: 0n, addresses: 0, complete: true, unread: [] };
         totals.set(b.asset, t);
       }
-      if (a.unread) {
-        const error = b.balance === undefined ? (b.error ?? 'not read') : a.ownership.reason;
-        t.unread.push({ chain: a.chain, address: a.address, error });
+      if (b.balance === undefined || a.ownership.nodeError) {
+        t.unread.push({ chain: a.chain, address: a.address, error: b.balance === undefined ? (b.error ?? 'not read') : a.ownership.reason });
         t.complete = false;
         continue;
       }
-      const units = rescale(b.balance!, b.decimals, asset.decimals);
+      const units = rescale(b.balance, b.decimals, asset.decimals);
       if (a.counted) {
         t.balance += units;
         t.addresses++;

@@ -53,8 +53,8 @@ export interface AddressResult {
   duplicateOf?: number;
   /** Whether this address's balances count in the totals. */
   counted: boolean;
-  /** Some balance of it could not be read, or its ownership could not be checked for a node fault:
-   *  it is in no total, and every total of its assets is incomplete (see AssetTotal.unread). */
+  /** Some balance of it could not be read (that asset's total is incomplete), or its ownership could
+   *  not be checked for a node fault (all its assets' totals are incomplete): see AssetTotal.unread. */
   unread?: true;
   /** Counted although its ownership is not proven (--include-unproven). */
   unprovenCounted?: boolean;
