@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { demoChain } from '../../scripts/demo-chain.mjs';
 import { loadAssetRegistry } from '../../src/assets/load.js';
-import { loadWalletManifest } from '../../src/reserves/load.js';
+import { defaultBitcoinVerifier, loadWalletManifest } from '../../src/reserves/load.js';
 import { readReserves, reservesDocument, toReserveRows, type ReservesResult } from '../../src/reserves/index.js';
 import { exitCode } from '../../src/cli/commands/reserves.js';
 import { auditReport } from '../../src/audit/audit.js';
@@ -26,7 +26,8 @@ const CUSTODY = '0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9';
 const HOT_2 = '0x3CEC1865D62bEb95A6520355074879F6706C8a8D';
 const BTC_COLD_1 = 'bc1q786slzywq59435ay622nt3qk8upquzfvn262rt';
 const TESTNET_GENESIS = '000000000933ea01ad0ee984209779baaec3ced90fa3f408719526f8d77f4943';
-const FAST = { timeoutMs: 300, retries: 1, backoffMs: 5 };
+// 2 s per request: the healthy node beside a faulty one must still answer on a loaded machine.
+const FAST = { timeoutMs: 2000, retries: 1, backoffMs: 5 };
 
 let chain: Awaited<ReturnType<typeof demoChain>>;
 let dir: string;
@@ -79,7 +80,7 @@ const getBalanceError = rpcError('eth_getBalance', 'missing trie node 0xabc (pat
 async function readWith(rpc: Record<string, string>): Promise<ReservesResult> {
   const registry = await loadAssetRegistry('samples/assets.json');
   const wallets = await loadWalletManifest('samples/wallets.json', registry);
-  return readReserves({ wallets, registry, rpc, blocks: chain.blocks, ...FAST });
+  return readReserves({ wallets, registry, rpc, blocks: chain.blocks, ...FAST, verifyBitcoin: await defaultBitcoinVerifier() });
 }
 
 /** The rule, for any fault: what was not read is in no figure; everything else is exact. */
@@ -175,8 +176,8 @@ let published: { out: string; report: string } | undefined;
 async function publish(): Promise<{ out: string; report: string }> {
   if (published) return published;
   const out = join(dir, 'good');
-  writeFileSync(join(dir, 'secret.key'), randomBytes(32).toString('hex'));
-  writeFileSync(join(dir, 'sign.key'), randomBytes(32).toString('hex'));
+  writeFileSync(join(dir, 'secret.key'), randomBytes(32).toString('hex'), { mode: 0o600 });
+  writeFileSync(join(dir, 'sign.key'), randomBytes(32).toString('hex'), { mode: 0o600 });
   const r = await por(['build', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--secret-file', join(dir, 'secret.key'), '--snapshot-id', 'demo-2026-11-24', '--out', out, '--wallets', 'samples/wallets.json', ...rpcArgs(chain.rpc), ...blockArgs(), '--sign-key-file', join(dir, 'sign.key'), '--quiet']);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
@@ -187,7 +188,7 @@ async function publish(): Promise<{ out: string; report: string }> {
 async function auditWith(rpc: Record<string, string>) {
   const { report } = await publish();
   const bytes = readFileSync(report);
-  return auditReport({ report: parseReport(JSON.parse(bytes.toString('utf8')), report), reportFile: report, reportBytes: new Uint8Array(bytes), signature: null, rpc, ...FAST });
+  return auditReport({ report: parseReport(JSON.parse(bytes.toString('utf8')), report), reportFile: report, reportBytes: new Uint8Array(bytes), signature: null, rpc, ...FAST, verifyBitcoin: await defaultBitcoinVerifier() });
 }
 
 describe('a node fault is never a zero (consumers)', () => {
@@ -240,8 +241,8 @@ describe('a node fault is never a zero (consumers)', () => {
   for (const [name, rpc, assets] of auditCases) {
     it(`audit with ${name}: verdict "unread", no FAIL, no figure for ${assets.join(', ')}`, async () => {
       const res = await auditWith(await rpc());
-      expect(res.verdict).toBe('unread');
       expect(res.checks.filter((c) => c.status === 'fail')).toEqual([]);
+      expect(res.verdict).toBe('unread');
       expect(res.unreadAssets.sort()).toEqual([...assets].sort());
       expect(res.audited.map((a) => a.asset).filter((a) => assets.includes(a))).toEqual([]);
       for (const a of assets) expect(res.checks.find((c) => c.name === 'coverage' && c.subject === a)!.status).toBe('unread');
@@ -262,16 +263,17 @@ describe('every network wait is bounded', () => {
   }, 300_000);
 
   it('a hung node gives up within --timeout-ms × (--retries + 1) in build --wallets and audit: exit 2, "could not read"', async () => {
+    // 2 s, not less: the healthy anvil beside the hung server must still answer on a loaded machine.
     const { report } = await publish();
     const hung = await faulty(chain.rpc.bitcoin!, all({ kind: 'hang' }));
     const [b, a] = await Promise.all([
-      por(['build', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--secret-file', join(dir, 'secret.key'), '--snapshot-id', 'demo-2026-11-24', '--out', join(dir, 'hung'), '--wallets', 'samples/wallets.json', ...rpcArgs({ ethereum: chain.rpc.ethereum!, bitcoin: hung }), ...blockArgs(), '--timeout-ms', '200', '--retries', '1', '--quiet']),
-      por(['audit', report, ...rpcArgs({ ethereum: chain.rpc.ethereum!, bitcoin: hung }), '--timeout-ms', '200', '--retries', '1']),
+      por(['build', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--secret-file', join(dir, 'secret.key'), '--snapshot-id', 'demo-2026-11-24', '--out', join(dir, 'hung'), '--wallets', 'samples/wallets.json', ...rpcArgs({ ethereum: chain.rpc.ethereum!, bitcoin: hung }), ...blockArgs(), '--timeout-ms', '2000', '--retries', '1', '--quiet']),
+      por(['audit', report, ...rpcArgs({ ethereum: chain.rpc.ethereum!, bitcoin: hung }), '--timeout-ms', '2000', '--retries', '1']),
     ]);
     expect(b.code).toBe(2);
-    expect(b.stderr).toMatch(/could not read reserves on chain bitcoin: no answer for \/block-height\/0 within 200 ms/);
+    expect(b.stderr).toMatch(/could not read reserves on chain bitcoin: no answer for \/block-height\/0 within 2000 ms/);
     expect(a.code).toBe(2);
-    expect(a.stdout).toMatch(/COULD NOT READ\s+block-hash\s+chain bitcoin: could not read chain bitcoin from your node: no answer for \/block-height\/0 within 200 ms/);
+    expect(a.stdout).toMatch(/COULD NOT READ\s+block-hash\s+chain bitcoin: could not read chain bitcoin from your node: no answer for \/block-height\/0 within 2000 ms/);
   }, 300_000);
 
   it('watch --duration 2s --interval 1s against a hung node ends by itself (within an interval of the duration): exit 2, "could not read"', async () => {
