@@ -211,7 +211,7 @@ describe('a node fault is never a zero (consumers)', () => {
     await publish(); // writes secret.key and sign.key
     const out = join(dir, 'getcode');
     const proxy = await faulty(chain.rpc.ethereum!, getCodeError);
-    const r = await por(['build', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--secret-file', join(dir, 'secret.key'), '--snapshot-id', 'demo-2026-11-24', '--out', out, '--wallets', 'samples/wallets.json', ...rpcArgs({ ethereum: proxy, bitcoin: chain.rpc.bitcoin! }), ...blockArgs(), '--sign-key-file', join(dir, 'sign.key'), '--retries', '1', '--quiet']);
+    const r = await por(['build', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--secret-file', join(dir, 'secret.key'), '--snapshot-id', 'demo-2026-11-24', '--out', out, '--wallets', 'samples/wallets.json', ...rpcArgs({ ethereum: proxy, bitcoin: chain.rpc.bitcoin! }), ...blockArgs(), '--sign-key-file', join(dir, 'sign.key'), '--quiet']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`${CUSTODY}.*could not check ownership: not checked \\(node error\\)`, 'i'));
     expect(existsSync(join(out, 'report.json'))).toBe(false);
