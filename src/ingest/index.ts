@@ -4,9 +4,13 @@
 import { readFault } from '../io/node.js';
 import { createReadStream } from 'node:fs';
 import { PorError, porError } from '../errors/index.js';
+import { isObject } from '../json/index.js';
+import { parseJson } from '../json/parse.js';
 import type { AssetRegistry } from '../assets/index.js';
 import { silentReporter, type Reporter } from '../progress/index.js';
 import { Aggregator, type AssetLiability, type ExchangeOwned } from './aggregate.js';
+import { userIdFault } from './user-id.js';
+import { leafBound, MIN_HEIGHT } from '../merkle/core.js';
 import type { AccountMode, UserBalances } from './types.js';
 
 export { ACCOUNT_MODES, ACCOUNT_TYPES, type AccountMode, type AccountType, type UserBalances } from './types.js';
@@ -41,7 +45,20 @@ export interface ReadOptions {
   reporter?: Reporter;
   /** Default: from the extension (.ndjson / .jsonl → ndjson), else csv. */
   format?: SnapshotFormat;
+  /**
+   * Tree height whose leaf bound (2^(128 − height) − 1 base units, docs/SPEC.md, Bounds) every
+   * balance and user net must keep. `build` passes its --height; without it, the widest bound any
+   * tree has (height 1), so what no tree could publish is refused at its line in every command.
+   */
+  height?: number;
 }
+
+/**
+ * Longest line read, in characters: an id is at most 1,024 bytes, so a real row is far shorter.
+ * Past this the file is not a snapshot (or has no line breaks): a located error, not a buffer
+ * that grows until memory runs out.
+ */
+export const MAX_LINE_CHARS = 65_536;
 
 export const SNAPSHOT_COLUMNS = ['user_id', 'account', 'asset', 'balance'] as const;
 const OPTIONAL_COLUMNS = ['mode'] as const;
@@ -54,7 +71,7 @@ export function snapshotFormatOf(file: string): SnapshotFormat {
 export async function readSnapshot(file: string, registry: AssetRegistry, options: ReadOptions = {}): Promise<Snapshot> {
   const reporter = options.reporter ?? silentReporter;
   const format = options.format ?? snapshotFormatOf(file);
-  const agg = new Aggregator(registry);
+  const agg = new Aggregator(registry, leafBound(options.height ?? MIN_HEIGHT), options.height);
   const stage = 'liabilities';
   const lineReader = format === 'csv' ? csvLines(file, agg) : ndjsonLines(file, agg);
   // Progress from the second 1 MiB chunk on: small files finish before a rate means anything.
@@ -114,10 +131,12 @@ async function readLines(file: string, handle: LineHandler, progress: () => void
       let nl: number;
       while ((nl = text.indexOf('\n', start)) !== -1) {
         line++;
+        if (nl - start > MAX_LINE_CHARS) throw lineTooLong(file, line);
         const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl; // CRLF accepted
         handle(text, start, end, line);
         start = nl + 1;
       }
+      if (text.length - start > MAX_LINE_CHARS) throw lineTooLong(file, line + 1);
       rest = text.slice(start);
       text = '';
       progress();
@@ -144,6 +163,21 @@ async function readLines(file: string, handle: LineHandler, progress: () => void
       { file, line: line + 1, column: end + 1 },
     );
   }
+}
+
+function lineTooLong(file: string, line: number): PorError {
+  return porError(
+    'BAD_INPUT',
+    `line ${line} is longer than ${MAX_LINE_CHARS.toLocaleString('en-US')} characters; a snapshot row is one user's balance in one asset and is far shorter (is this a snapshot, with line breaks?)`,
+    { file, line, column: MAX_LINE_CHARS + 1 },
+  );
+}
+
+/** Throws the located error when text[start..end), a user id, breaks the rule of ./user-id.ts. */
+function checkUserId(text: string, start: number, end: number, at: { file: string; line: number; column: number }): void {
+  const fault = userIdFault(text, start, end);
+  if (fault === undefined) return;
+  throw porError('BAD_INPUT', `user_id ${fault.why}`, { ...at, column: at.column + fault.offset, field: 'user_id' });
 }
 
 function csvLines(file: string, agg: Aggregator): LineHandler {
@@ -220,8 +254,10 @@ function csvLines(file: string, agg: Aggregator): LineHandler {
         if (i !== iUser) fields[i] = text.slice(pos, end);
       }
     }
+    const idEnd = iUser === n - 1 ? end : starts[iUser + 1]! - 1;
+    checkUserId(text, starts[iUser]!, idEnd, { file, line, column: starts[iUser]! - start + 1 });
     try {
-      agg.add(text, starts[iUser]!, iUser === n - 1 ? end : starts[iUser + 1]! - 1, fields[iAccount]!, fields[iAsset]!, fields[iBalance]!, iMode >= 0 ? fields[iMode] : undefined, line);
+      agg.add(text, starts[iUser]!, idEnd, fields[iAccount]!, fields[iAsset]!, fields[iBalance]!, iMode >= 0 ? fields[iMode] : undefined, line);
     } catch (e) {
       fail(e, line);
     }
@@ -245,13 +281,10 @@ function ndjsonLines(file: string, agg: Aggregator): LineHandler {
       return { file, line, column, ...(field === undefined ? {} : { field }) };
     };
     if (src.trim() === '') throw porError('BAD_INPUT', 'empty line; every line is one JSON object', at(undefined));
-    let obj: unknown;
-    try {
-      obj = JSON.parse(src);
-    } catch (err) {
-      throw porError('BAD_INPUT', `not a JSON object: ${(err as Error).message}`, at(undefined), err);
-    }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw porError('BAD_INPUT', 'each line must be a JSON object', at(undefined));
+    // por's JSON reader, not JSON.parse: a key given twice (two "balance"s) is an error here, where
+    // JSON.parse would silently keep the last one.
+    const obj = parseJson(text, { file, line, start, end });
+    if (!isObject(obj)) throw porError('BAD_INPUT', 'each line must be a JSON object', at(undefined));
     const rec = obj as Record<string, unknown>;
     for (const key of Object.keys(rec)) {
       if (!NDJSON_KEYS.has(key)) throw porError('BAD_INPUT', `unknown key "${key}"; allowed: ${[...NDJSON_KEYS].join(', ')}`, at(key));
@@ -266,8 +299,10 @@ function ndjsonLines(file: string, agg: Aggregator): LineHandler {
     }
     const mode = rec.mode;
     if (mode !== undefined && typeof mode !== 'string') throw porError('BAD_INPUT', '"mode" must be a string', at('mode'));
+    const id = rec.user_id as string;
+    // The column of the id's first character (after the quote); escapes in it shift the offset.
+    checkUserId(id, 0, id.length, { file, line, column: at('user_id').column + 1 });
     try {
-      const id = rec.user_id as string;
       agg.add(id, 0, id.length, rec.account as string, rec.asset as string, rec.balance as string, mode as string | undefined, line);
     } catch (e) {
       if (e instanceof PorError) {

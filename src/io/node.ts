@@ -2,6 +2,7 @@
 import { readFile, writeFile, rename, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { porError } from '../errors/index.js';
+import { parseJson } from '../json/parse.js';
 
 const READ_FAULTS: Record<string, string> = {
   ENOENT: 'no such file',
@@ -17,7 +18,10 @@ export function readFault(err: unknown): string {
   return READ_FAULTS[code] !== undefined ? `${code} (${READ_FAULTS[code]})` : code;
 }
 
-/** Reads and parses a JSON file; syntax errors name the file, line and column. */
+/**
+ * Reads and parses a JSON file with por's one JSON reader (src/json/parse.ts): syntax errors and
+ * duplicate keys name the file, line, column and the path of the value.
+ */
 export async function readJsonFile(file: string): Promise<unknown> {
   let text: string;
   try {
@@ -25,21 +29,7 @@ export async function readJsonFile(file: string): Promise<unknown> {
   } catch (err) {
     throw porError('BAD_INPUT', `cannot read file: ${readFault(err)}`, { file }, err);
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const msg = (err as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    if (m) {
-      const pos = Number(m[1]);
-      const before = text.slice(0, pos);
-      const line = before.split('\n').length;
-      const column = pos - before.lastIndexOf('\n');
-      throw porError('BAD_INPUT', `not valid JSON: ${msg}`, { file, line, column }, err);
-    }
-    throw porError('BAD_INPUT', `not valid JSON: ${msg}`, { file }, err);
-  }
+  return parseJson(text, { file });
 }
 
 /** Writes a file atomically (temp file + rename) so a crash never leaves a partial file in place. */

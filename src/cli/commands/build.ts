@@ -93,7 +93,8 @@ export const buildCommand = defineCommand<BuildArgs>({
     const secret = await readSecretFile(args.secretFile, ctx.reporter);
     const registry = await loadAssetRegistry(args.assets);
     if (args.wallets !== undefined) await checkPublishInputs(args, registry);
-    const snapshot = await readSnapshot(args.snapshot, registry, { reporter: ctx.reporter });
+    // The tree's height bounds every balance: a row above it is refused at its line, before hashing.
+    const snapshot = await readSnapshot(args.snapshot, registry, { reporter: ctx.reporter, height: args.height });
     const opts: Parameters<typeof buildTree>[1] = { secret, snapshotId: args.snapshotId, height: args.height, outDir: args.out, reporter: ctx.reporter, overwrite: args.force };
     if (args.threads !== undefined) opts.threads = args.threads;
     const res = await buildTree(snapshot, opts);

@@ -1,6 +1,6 @@
 // `por proof`: one user's inclusion proof from the store, or every proof, streaming.
 import { statSync } from 'node:fs';
-import { defineCommand, EXIT, type ExitCode } from '../context.js';
+import { defineCommand, EXIT, writeJson, type ExitCode } from '../context.js';
 import { ProofStore } from '../../merkle/store.js';
 import { writeFileAtomic } from '../../io/node.js';
 import { porError } from '../../errors/index.js';
@@ -51,7 +51,8 @@ export const proofCommand = defineCommand<ProofArgs>({
           if (ctx.json) ctx.printJson({ format: 'por-proof-written', version: 1, user: args.user, file: args.out, root: doc.root.hash });
           else ctx.note(`wrote the proof of user "${args.user}" to ${args.out}`);
         } else {
-          process.stdout.write(text);
+          // The proof itself on stdout: the same JSON, terminal-safe like every document por prints.
+          writeJson(doc);
         }
         return EXIT.OK;
       }

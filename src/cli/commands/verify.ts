@@ -4,6 +4,7 @@ import { readJsonFile } from '../../io/node.js';
 import { isPorError, porError } from '../../errors/index.js';
 import { detectProofFormat, verifyAnyProof, PROOF_FORMATS, type ProofFormat, type Published } from '../../verify/any.js';
 import type { AssetAmount, Verdict } from '../../verify/types.js';
+import { safeText } from '../safe-text.js';
 
 export interface VerifyArgs {
   proof: string;
@@ -92,7 +93,9 @@ function amounts(list: AssetAmount[]): string[] {
 
 export function renderVerdict(v: Verdict): string {
   const failed = v.checks.filter((c) => !c.ok);
-  const who = v.user.id === undefined ? 'this proof' : v.format === 'okx-user' ? `user hash ${v.user.id}` : `user "${v.user.id}"`;
+  // The id is the exchange's text: on one line, so a line feed in it cannot start a fake verdict line.
+  const id = v.user.id === undefined ? undefined : safeText(v.user.id, true);
+  const who = id === undefined ? 'this proof' : v.format === 'okx-user' ? `user hash ${id}` : `user "${id}"`;
   const lines: string[] = [];
   // An OKX breakdown has no tree root: its root.hash is the user's own hash, so "included in root"
   // would claim what the file cannot show.
