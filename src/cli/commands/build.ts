@@ -22,6 +22,7 @@ import { readBuiltPage } from './verify-page.js';
 
 const VERIFY_PAGE = 'verify.html';
 import type { AssetRegistry } from '../../assets/index.js';
+import { networkOptions, networkSettings } from '../network.js';
 
 export interface BuildArgs {
   snapshot: string;
@@ -40,13 +41,15 @@ export interface BuildArgs {
   prices?: string;
   signKeyFile?: string;
   exchange?: string;
+  timeoutMs: number;
+  retries: number;
 }
 
 export const buildCommand = defineCommand<BuildArgs>({
   command: 'build <snapshot>',
   describe: 'Build the Merkle sum tree of all users: the root to publish and a store to export proofs from',
   builder: (y) =>
-    y
+    networkOptions(y, 'Publish: ')
       .usage(
         'por build SNAPSHOT.csv --assets ASSETS.json --secret-file SECRET --snapshot-id ID --out DIR\n\n' +
           'Reads the liabilities snapshot (CSV or NDJSON, as `por liabilities` does) and makes one leaf per user. ' +
@@ -79,7 +82,7 @@ export const buildCommand = defineCommand<BuildArgs>({
       .option('sign-key-file', { type: 'string', describe: "Publish: file holding the exchange's hex private key; signs report.json (EIP-191) into report.sig.json" })
       .option('exchange', { type: 'string', describe: 'Publish: the exchange name shown on report.html' })
       .example('por build samples/liabilities.csv --assets samples/assets.json --secret-file secret.key --snapshot-id 2026-11-24 --out tree/', '')
-      .epilogue('Exit codes: 0 built; 1 built and published, but the report finds an asset not covered; 2 bad input (a duplicate user, a balance above the leaf bound, an unreadable file) or an output that could not be written (disk full): then DIR is left as it was.') as never,
+      .epilogue('Exit codes: 0 built; 1 built and published, but the report finds an asset not covered; 2 bad input (a duplicate user, a balance above the leaf bound, an unreadable file), an output that could not be written (disk full), or with --wallets a reserve balance, chain or ownership check that could not be read (a node fault): then DIR is left as it was, no report written or signed.') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     // Same bound as the tree's own check, but before minutes of reading the snapshot.
     if (!Number.isInteger(args.height) || args.height < 1 || args.height > MAX_HEIGHT) throw porError('BAD_USAGE', `--height must be an integer from 1 to ${MAX_HEIGHT}, got ${args.height}`, { field: 'height' });
@@ -192,6 +195,7 @@ async function buildAndPublish(args: BuildArgs, ctx: Context, stage: StagedFolde
     ...(args.exchange !== undefined ? { exchange: args.exchange } : {}),
     toolVersion: TOOL_VERSION,
     reporter: ctx.reporter,
+    ...networkSettings(args),
   });
   return { res, pub };
 }
