@@ -2,14 +2,16 @@
 // store. Node-only. Memory: one record (32 + 32·assets bytes) per user for the leaves plus the
 // level above; levels go to disk as they are made. docs/SPEC.md has the byte rules.
 import { existsSync } from 'node:fs';
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { cpus } from 'node:os';
 import { porError, PorError } from '../errors/index.js';
 import { formatAmount } from '../money/index.js';
 import { silentReporter, type Reporter } from '../progress/index.js';
-import { toJson, writeFileAtomic } from '../io/node.js';
+import { toJson, writeAll, writeError, writeFileAtomic } from '../io/node.js';
+import type { StagedFolder } from '../io/staged.js';
+import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE, STORE_META, stageBuild } from './layout.js';
 import {
   AMOUNT_LEN, assetsHash, DEFAULT_HEIGHT, HASH_LEN, MAX_ID_BYTES, MIN_SECRET_BYTES, checkHeight, decodeSums, idBytes, leafBound,
   nobleSha256, paddingRecords, recordSize, toHex,
@@ -35,12 +37,17 @@ export interface BuildOptions {
   secret: Uint8Array;
   snapshotId: string;
   height?: number;
-  /** Folder for root.json and store/. */
+  /** The build folder: public/root.json and private/ (the store); see src/merkle/layout.ts. */
   outDir: string;
+  /**
+   * A staged build folder to write into and leave uncommitted (the CLI adds the report to it and
+   * switches it in). Without it, buildTree stages outDir itself and switches it in when done.
+   */
+  stage?: StagedFolder;
   reporter?: Reporter;
   /** Hashing threads (worker_threads); default min(2, cores). 1 hashes inline. */
   threads?: number;
-  /** Replace an existing root.json / store/ in outDir. */
+  /** Replace a tree already in outDir. */
   overwrite?: boolean;
   /** Where the bundled worker lives; default next to this module, then ../../dist. */
   workerUrl?: URL;
@@ -97,16 +104,20 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
   }
   const bound = leafBound(height);
 
-  const rootFile = join(options.outDir, 'root.json');
-  const storeDir = join(options.outDir, 'store');
-  if (!options.overwrite && (existsSync(rootFile) || existsSync(storeDir))) {
-    throw porError('BAD_USAGE', `${options.outDir} already holds a tree (root.json or store/); choose another folder or overwrite it`, { file: options.outDir });
+  // Everything is written into a staged copy of the build folder, switched in only when complete.
+  const stage = options.stage ?? (await stageBuild(options.outDir, options.overwrite === true));
+  const rootFile = join(stage.target, PUBLIC_DIR, ROOT_FILE);
+  const storeDir = join(stage.target, PRIVATE_DIR);
+  const tmpDir = join(stage.path, PRIVATE_DIR);
+  try {
+    await mkdir(tmpDir, { mode: 0o700 });
+    await mkdir(join(stage.path, PUBLIC_DIR));
+  } catch (err) {
+    await stage.abort();
+    throw writeError(tmpDir, err);
   }
-  await mkdir(options.outDir, { recursive: true });
-  // Everything is written into a temporary folder and renamed into place only when complete.
-  const tmpDir = join(options.outDir, `.store.partial-${process.pid}`);
-  await rm(tmpDir, { recursive: true, force: true });
-  await mkdir(tmpDir);
+  /** Appends to one of the store's files; a short write or a full disk names the file. */
+  const put = (name: string, data: Uint8Array) => writeAll(files[name]!, data, join(tmpDir, name));
 
   const params = { secret: options.secret, snapshotId: sid, assetCount: A, assetsHash: assetsHash(nobleSha256, assets) };
   const threads = Math.max(1, Math.floor(options.threads ?? Math.min(2, cpus().length)));
@@ -118,7 +129,7 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
 
   const files: Record<string, FileHandle> = {};
   try {
-    for (const name of ['leaves.bin', 'salts.bin', 'ids.bin', 'levels.bin']) files[name] = await open(join(tmpDir, name), 'w');
+    for (const name of ['leaves.bin', 'salts.bin', 'ids.bin', 'levels.bin']) files[name] = await open(join(tmpDir, name), 'w', 0o600).catch((err: unknown) => Promise.reject(writeError(join(tmpDir, name), err)));
 
     // ---- Leaves: read users, encode sums, hash in jobs of CHUNK users; write in input order. ----
     const recordChunks: Uint8Array[] = [];
@@ -179,11 +190,11 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
         await done;
         await prev;
         // Leaves go to disk in input order now, while hashing goes on, rather than after the sort.
-        await files['leaves.bin']!.write(Buffer.from(records.buffer, records.byteOffset, count * R));
-        await files['salts.bin']!.write(Buffer.from(s.buffer, s.byteOffset, count * HASH_LEN));
+        await put('leaves.bin', Buffer.from(records.buffer, records.byteOffset, count * R));
+        await put('salts.bin', Buffer.from(s.buffer, s.byteOffset, count * HASH_LEN));
       })();
       pending.push(writeChain);
-      await files['ids.bin']!.write(job.ids);
+      await put('ids.bin', job.ids);
       if (pool && pending.length >= threads * 2) await pending[pending.length - threads * 2];
       reporter.progress('merkle leaves', n, input.userCount, 'users');
     };
@@ -327,10 +338,11 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
         offsets[2 * i] = idOffsets[i]! % 2 ** 32;
         offsets[2 * i + 1] = Math.floor(idOffsets[i]! / 2 ** 32);
       }
-      await writeFileAtomic(join(tmpDir, 'order.bin'), Buffer.from(order.buffer, 0, 4 * n));
-      await writeFileAtomic(join(tmpDir, 'position.bin'), new Uint8Array(position.buffer));
-      await writeFileAtomic(join(tmpDir, 'lookup.bin'), new Uint8Array(lookup.buffer));
-      await writeFileAtomic(join(tmpDir, 'ids.off'), new Uint8Array(offsets.buffer));
+      const secret = { mode: 0o600 };
+      await writeFileAtomic(join(tmpDir, 'order.bin'), Buffer.from(order.buffer, 0, 4 * n), secret);
+      await writeFileAtomic(join(tmpDir, 'position.bin'), new Uint8Array(position.buffer), secret);
+      await writeFileAtomic(join(tmpDir, 'lookup.bin'), new Uint8Array(lookup.buffer), secret);
+      await writeFileAtomic(join(tmpDir, 'ids.off'), new Uint8Array(offsets.buffer), secret);
     };
 
     // ---- Levels: 1 … storedFrom in blocks of 2^storedFrom leaves (only the block roots are kept),
@@ -391,7 +403,7 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
       }
       recordChunks.length = 0; // the leaves are on disk now; let the memory go
       await indexes;
-      await files['levels.bin']!.write(Buffer.from(src.buffer, 0, srcCount * R));
+      await put('levels.bin', Buffer.from(src.buffer, 0, srcCount * R));
       if (storedFrom === height) rootRecord = src.slice(0, R);
     }
     await (indexing ? indexes : writeIndexes());
@@ -411,7 +423,7 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
         (from, to) => ({ kind: 'level', job: { chunks: [prev], chunkBits: 32, order: null, srcCount: prevCount, pad: pads[k - 1]!, from, to, out: out.subarray(from * R, to * R) } }),
         (j) => inlineLevel((j as { job: LevelJob }).job),
       );
-      await files['levels.bin']!.write(Buffer.from(out.buffer, 0, count * R));
+      await put('levels.bin', Buffer.from(out.buffer, 0, count * R));
       levelCounts.push(count);
       reporter.progress('merkle levels', k, height, 'levels');
       src = out;
@@ -446,16 +458,18 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
     };
     const root: RootDocument = { format: ROOT_FORMAT, version: ROOT_VERSION, ...merkleRoot };
     const meta: StoreMeta = { format: STORE_FORMAT, version: STORE_VERSION, recordSize: R, levelCounts, storedFrom, root: merkleRoot };
-    for (const f of Object.values(files)) await f.close();
+    for (const [name, f] of Object.entries(files)) {
+      await f.sync().catch((err: unknown) => Promise.reject(writeError(join(tmpDir, name), err)));
+      await f.close();
+    }
     for (const k of Object.keys(files)) delete files[k];
-    await writeFileAtomic(join(tmpDir, 'store.json'), toJson(meta));
-    if (options.overwrite) await rm(storeDir, { recursive: true, force: true });
-    await rename(tmpDir, storeDir);
-    await writeFileAtomic(rootFile, toJson(root));
+    await writeFileAtomic(join(tmpDir, STORE_META), toJson(meta), { mode: 0o600 });
+    await writeFileAtomic(join(stage.path, PUBLIC_DIR, ROOT_FILE), toJson(root));
+    if (!options.stage) await stage.commit();
     return { merkleRoot, root, rootFile, storeDir, threads: pool ? threads : 1 };
   } catch (err) {
     for (const f of Object.values(files)) await f.close().catch(() => {});
-    await rm(tmpDir, { recursive: true, force: true }).catch(() => {});
+    if (!options.stage) await stage.abort();
     throw err;
   } finally {
     await pool?.close();
