@@ -26,13 +26,13 @@ export interface BuildTreeOptions {
   /** The tree secret (≥ 32 bytes): raw bytes, or the text of the secret file (trailing whitespace ignored, as `por build` reads it). */
   secret: Uint8Array | string;
   snapshotId: string;
-  /** Folder for root.json (published) and store/ (private), as `por build --out` writes them. */
+  /** The build folder, as `por build --out` writes it: public/root.json (publish it) and private/ (the store: never publish it). */
   outDir: string;
   /** Tree height, default 32: room for 2^height users, and the length of every proof. */
   height?: number;
   /** Hashing threads (default min(2, cores)); the root is the same for any number. */
   threads?: number;
-  /** Replace root.json and store/ if outDir already has them. */
+  /** Replace a tree already in outDir. */
   overwrite?: boolean;
   reporter?: Reporter;
 }
@@ -72,8 +72,8 @@ function netOf(user: TreeUser, registry: AssetRegistry): bigint[] {
 
 /**
  * Builds the tree from `users`, read once, in order (a database cursor is fine). Writes
- * outDir/root.json and outDir/store/ exactly as `por build` does; checks that the root sums equal
- * the sums of what was read.
+ * outDir/public/root.json and outDir/private/ exactly as `por build` does (all or nothing); checks
+ * that the root sums equal the sums of what was read.
  */
 export async function buildTree(users: Iterable<TreeUser> | AsyncIterable<TreeUser>, options: BuildTreeOptions): Promise<TreeBuilt> {
   const { assets: registry } = options;
@@ -119,7 +119,7 @@ export interface ProofLookup {
   close(): void;
 }
 
-/** Opens the private store `por build` (or buildTree) wrote: a build folder or its store/ folder. */
+/** Opens the private store `por build` (or buildTree) wrote: the build folder or its private/ folder. */
 export async function openProofStore(dir: string): Promise<ProofLookup> {
   const store = await ProofStore.open(dir);
   // One lookup per call: the store says "not in this tree" as a BAD_INPUT on the user field.

@@ -54,8 +54,8 @@ beforeAll(async () => {
 
 describe('por (library) and por (CLI) agree', () => {
   it('buildTree gives the root `por build` gives for the same users and secret', () => {
-    const cli = JSON.parse(readFileSync(join(cliTree, 'root.json'), 'utf8'));
-    const api = JSON.parse(readFileSync(join(apiTree, 'root.json'), 'utf8'));
+    const cli = JSON.parse(readFileSync(join(cliTree, 'public/root.json'), 'utf8'));
+    const api = JSON.parse(readFileSync(join(apiTree, 'public/root.json'), 'utf8'));
     expect(api).toEqual(cli);
   });
 
@@ -84,13 +84,13 @@ describe('por (library) and por (CLI) agree', () => {
     tampered.user.balances[0]!.equityUnits = '100000001';
     writeFileSync(join(dir, 'u2.json'), JSON.stringify(proof));
     writeFileSync(join(dir, 'u2-tampered.json'), JSON.stringify(tampered));
-    const rootDoc = JSON.parse(readFileSync(join(cliTree, 'root.json'), 'utf8'));
+    const rootDoc = JSON.parse(readFileSync(join(cliTree, 'public/root.json'), 'utf8'));
     const okx = JSON.parse(readFileSync(join(OKX, 'merkle_proof_file.json'), 'utf8'));
     const okxUser = JSON.parse(readFileSync(join(OKX, 'user_info_file.json'), 'utf8'));
     const cases: [unknown, Parameters<typeof verifyProof>[1], string[], number][] = [
-      [proof, { report: rootDoc }, [join(dir, 'u2.json'), '--report', join(cliTree, 'root.json')], 0],
+      [proof, { report: rootDoc }, [join(dir, 'u2.json'), '--report', join(cliTree, 'public/root.json')], 0],
       [proof, { rootHash: rootDoc.hash }, [join(dir, 'u2.json'), '--root', rootDoc.hash], 0],
-      [tampered, { report: rootDoc }, [join(dir, 'u2-tampered.json'), '--report', join(cliTree, 'root.json')], 1],
+      [tampered, { report: rootDoc }, [join(dir, 'u2-tampered.json'), '--report', join(cliTree, 'public/root.json')], 1],
       [okx, {}, [join(OKX, 'merkle_proof_file.json')], 0],
       [okx, { rootHash: 'ab'.repeat(32) }, [join(OKX, 'merkle_proof_file.json'), '--root', 'ab'.repeat(32)], 1],
       [okxUser, {}, [join(OKX, 'user_info_file.json')], 0],
@@ -106,7 +106,7 @@ describe('por (library) and por (CLI) agree', () => {
   it('what the CLI refuses as usage (exit 2), verifyProof refuses with a PorError', async () => {
     const okx = JSON.parse(readFileSync(join(OKX, 'merkle_proof_file.json'), 'utf8'));
     const okxUser = JSON.parse(readFileSync(join(OKX, 'user_info_file.json'), 'utf8'));
-    const rootDoc = JSON.parse(readFileSync(join(cliTree, 'root.json'), 'utf8'));
+    const rootDoc = JSON.parse(readFileSync(join(cliTree, 'public/root.json'), 'utf8'));
     const store = await openProofStore(cliTree);
     const proof = store.proof('u1')!;
     store.close();
@@ -135,7 +135,7 @@ describe('buildTree refuses what no tree may hold, and leaves no tree behind', (
     const r = await refusal(buildTree([{ id: 'a', balances: { DOGE: '1' } }], opts('unknown')));
     expect(r.code).toBe('UNKNOWN_ASSET');
     expect(r.message).toMatch(/user "a" has a balance in DOGE/);
-    expect(existsSync(join(dir, 'unknown', 'root.json'))).toBe(false);
+    expect(existsSync(join(dir, 'unknown', 'public', 'root.json'))).toBe(false);
   });
 
   it('a JS number as an amount (money is never a number), and more decimals than the ledger keeps', async () => {
@@ -146,6 +146,7 @@ describe('buildTree refuses what no tree may hold, and leaves no tree behind', (
   it('one user twice', async () => {
     const r = await refusal(buildTree([{ id: 'a', balances: { BTC: '1' } }, { id: 'a', balances: { BTC: '2' } }], opts('dup')));
     expect(r.code).toBe('DUPLICATE');
-    expect(readdirSync(join(dir, 'dup')).filter((f) => f === 'root.json' || f === 'store')).toEqual([]);
+    expect(existsSync(join(dir, 'dup', 'public', 'root.json')) || existsSync(join(dir, 'dup', 'private'))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]); // no half-built folder left
   });
 });

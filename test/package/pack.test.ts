@@ -85,7 +85,7 @@ describe('the installed package', () => {
     expect(b.code, b.stderr).toBe(0);
     const p = por('proof', '--store', 'tree', '--user', 'u2', '--out', 'u2-proof.json');
     expect(p.code, p.stderr).toBe(0);
-    const v = por('verify', 'u2-proof.json', '--report', 'tree/root.json', '--json');
+    const v = por('verify', 'u2-proof.json', '--report', 'tree/public/root.json', '--json');
     expect(v.code, v.stderr).toBe(0);
     const verdict = JSON.parse(v.stdout);
     expect(verdict.valid).toBe(true);
@@ -105,13 +105,13 @@ describe('the installed package', () => {
       "import * as por from 'por';",
       "import { verifyAnyProof } from 'por/verify';",
       "const proof = JSON.parse(readFileSync('u2-proof.json', 'utf8'));",
-      "const report = JSON.parse(readFileSync('tree/root.json', 'utf8'));",
+      "const report = JSON.parse(readFileSync('tree/public/root.json', 'utf8'));",
       'process.stdout.write(JSON.stringify({ version: por.VERSION, same: por.verifyAnyProof === verifyAnyProof, verdict: verifyAnyProof(proof, { report }) }));',
     ].join('\n'));
     const r = run(process.execPath, ['lib.mjs'], app);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    const cli = JSON.parse(por('verify', 'u2-proof.json', '--report', 'tree/root.json', '--json').stdout);
+    const cli = JSON.parse(por('verify', 'u2-proof.json', '--report', 'tree/public/root.json', '--json').stdout);
     expect(out.verdict).toEqual(cli);
     expect(out.version).toBe(JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version);
   });
@@ -124,7 +124,7 @@ describe('the installed package', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/optional package vega-lite, which is not installed: run `npm install vega-lite`/);
     expect(existsSync(join(app, 'report.html'))).toBe(false);
-    expect(por('verify', 'u2-proof.json', '--report', 'tree/root.json').code).toBe(0);
+    expect(por('verify', 'u2-proof.json', '--report', 'tree/public/root.json').code).toBe(0);
     expect(readdirSync(app)).not.toContain('report.html.partial');
   });
 });
