@@ -13,6 +13,7 @@ import { auditCommand } from './audit.js';
 import { historyCommand } from './history.js';
 import { watchCommand } from './watch.js';
 import { verifyPageCommand } from './verify-page.js';
+import { keygenCommand } from './keygen.js';
 
 export const commands = [
   liabilitiesCommand,
@@ -27,4 +28,5 @@ export const commands = [
   historyCommand,
   watchCommand,
   verifyPageCommand,
+  keygenCommand,
 ] as unknown as CommandModule<GlobalArgs, never>[];
