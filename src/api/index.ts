@@ -23,10 +23,10 @@ export type { ProofDocument, RootDocument, MerkleRoot, RootSum } from '../merkle
 
 // Solvency, asset by asset.
 export {
-  computeSolvency, assessBadDebt, solvencyDocument, formatRatio, parseReserveBalances, parsePrices,
-  type Solvency, type SolvencyInput, type AssetSolvency, type BadDebt, type Prices, type ReserveRow,
+  computeSolvency, assessBadDebt, solvencyDocument, formatRatio, parseReserveBalances, parsePrices, parseHaircutsDocument,
+  type HaircutTable, type Solvency, type SolvencyInput, type AssetSolvency, type BadDebt, type Prices, type ReserveRow,
 } from '../solvency/index.js';
-export { readReserveBalances, readPrices } from '../solvency/load.js';
+export { readReserveBalances, readPrices, readHaircuts } from '../solvency/load.js';
 
 // Reserves read from the chains at pinned blocks, with ownership proofs checked.
 export {
