@@ -21,7 +21,8 @@ import { coveredLiabilities, ratioText, solvencyRows, sumReserves, type HeldBala
 import { checkReportSignature, type ReportSignature } from '../report/signature.js';
 import type { Report, ReportAddress, ReportSolvencyRow } from '../report/types.js';
 
-export type Status = 'pass' | 'fail' | 'warn';
+/** unread: could not be read or checked (a node fault): decides nothing, blocks the verdict (exit 2). */
+export type Status = 'pass' | 'fail' | 'warn' | 'unread';
 
 export interface AuditCheck {
   /** Stable name, e.g. "balance", "block-hash", "ownership-snapshot" (see docs/FORMATS.md). */
@@ -36,13 +37,18 @@ export interface AuditCheck {
 
 export interface AuditResult {
   format: 'por-audit';
-  version: 1;
+  /** v2: the `unread` status, summary count and verdict, and `unreadAssets`. */
+  version: 2;
   report: { file: string; snapshotId: string; snapshotTime: string; exchange?: string; merkleRoot: string };
+  /** fail if any check failed; else unread if anything could not be read; else warn; else pass. */
   verdict: Status;
-  summary: { pass: number; fail: number; warn: number };
+  summary: { pass: number; fail: number; warn: number; unread: number };
   checks: AuditCheck[];
-  /** Per asset, from the balances this audit read itself (only addresses whose proof it verified). */
+  /** Per asset, from the balances this audit read itself (only addresses whose proof it verified);
+   *  assets with any balance or proof it could not read are left out (see unreadAssets). */
   audited: ReportSolvencyRow[];
+  /** Assets whose coverage is not decided because something of theirs could not be read. */
+  unreadAssets: string[];
   /** Chains re-read from the auditor's nodes, and those that could not be (no --rpc). */
   chainsRead: string[];
   chainsNotRead: string[];
@@ -228,9 +234,6 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
       ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
       ...(opts.verifyBitcoin ? { verifyBitcoin: opts.verifyBitcoin } : {}),
     });
-    for (const c of read.chains) {
-      if (c.error !== undefined) throw porError('NETWORK', `could not re-read chain ${c.name} from your node: ${c.error}`, { chain: c.name });
-    }
   }
 
   for (const c of report.chains) {
@@ -246,6 +249,11 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
     });
     if (opts.rpc[c.chain] === undefined) {
       add({ name: 'block-hash', status: 'warn', subject, detail: `not checked: no --rpc ${c.chain}=URL given, so this chain's balances are taken from the report unverified` });
+      continue;
+    }
+    const chainError = read?.chains.find((x) => x.name === c.chain)?.error;
+    if (chainError !== undefined) {
+      add({ name: 'block-hash', status: 'unread', subject, detail: `could not read chain ${c.chain} from your node: ${chainError}` });
       continue;
     }
     const mine = read?.chains.find((x) => x.name === c.chain)?.block;
@@ -276,12 +284,15 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
   // Counted by the exchange, ownership neither proven nor disproven here (a contract wallet without
   // a node): a shortfall that these would cover is unverified, not shown.
   const unverified: HeldBalance[] = [];
+  // Assets with a balance or proof the audit could not read: their coverage is not decided.
+  const unreadAssets = new Set<string>();
   const chainSpec = new Map(manifest.chains.map((c) => [c.name, c]));
   for (const a of report.addresses) {
     const subject = `${a.chain} ${a.address}`;
     const got = readBy.get(addressKey(a.chain, a.address));
     const ownership = await checkAddressOwnership(a, got, chainSpec.get(a.chain), snapId, add, opts);
     const proven = ownership === 'proven';
+    if (ownership === 'unread') for (const b of a.balances) unreadAssets.add(b.asset);
     if (ownership === 'unchecked' && a.counted) {
       for (const b of a.balances) {
         const g = got?.balances.find((x) => x.asset === b.asset);
@@ -293,7 +304,8 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
         const g = got.balances.find((x) => x.asset === b.asset);
         const block = report.chains.find((c) => c.chain === a.chain)?.block.number ?? '?';
         if (!g || g.balance === undefined) {
-          add({ name: 'balance', status: 'fail', subject, detail: `${b.asset} could not be re-read at block ${block}: ${g?.error ?? 'not read'}` });
+          add({ name: 'balance', status: 'unread', subject, detail: `could not read ${b.asset} at block ${block}: ${g?.error ?? 'not read'}` });
+          unreadAssets.add(b.asset);
           continue;
         }
         const ok = g.balance.toString() === b.units && g.decimals === b.decimals;
@@ -317,6 +329,10 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
   const auditedRows = solvencyRows(report.assets, sumReserves(report.assets, audited), liabilities);
   const withUnverified = solvencyRows(report.assets, sumReserves(report.assets, [...audited, ...unverified]), liabilities);
   for (const r of auditedRows) {
+    if (unreadAssets.has(r.asset)) {
+      add({ name: 'coverage', status: 'unread', subject: r.asset, detail: `could not read every ${r.asset} balance or proof from your node (see the checks above): coverage not decided, no figure is computed without them` });
+      continue;
+    }
     const stated = report.solvency.find((s) => s.asset === r.asset);
     const basis = chainsNotRead.length ? ' (partly from balances the report states, unverified)' : '';
     if (r.exchangeToken) {
@@ -338,16 +354,17 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
     });
   }
 
-  const summary = { pass: 0, fail: 0, warn: 0 };
+  const summary = { pass: 0, fail: 0, warn: 0, unread: 0 };
   for (const c of checks) summary[c.status]++;
   const result: AuditResult = {
     format: 'por-audit',
-    version: 1,
+    version: 2,
     report: { file: opts.reportFile, snapshotId: snapId, snapshotTime: report.snapshot.time, merkleRoot: root.hash },
-    verdict: summary.fail > 0 ? 'fail' : summary.warn > 0 ? 'warn' : 'pass',
+    verdict: summary.fail > 0 ? 'fail' : summary.unread > 0 ? 'unread' : summary.warn > 0 ? 'warn' : 'pass',
     summary,
     checks,
-    audited: auditedRows,
+    audited: auditedRows.filter((r) => !unreadAssets.has(r.asset)),
+    unreadAssets: [...unreadAssets],
     chainsRead: withRpc.map((c) => c.name),
     chainsNotRead,
   };
@@ -362,7 +379,7 @@ async function checkAddressOwnership(
   snapshotId: string,
   add: (c: AuditCheck) => void,
   opts: AuditOptions,
-): Promise<'proven' | 'unchecked' | 'failed'> {
+): Promise<'proven' | 'unchecked' | 'failed' | 'unread'> {
   const subject = `${a.chain} ${a.address}`;
   if (a.ownership === null) {
     add({ name: 'ownership-proof', status: a.counted ? 'fail' : 'warn', subject, detail: a.counted ? 'counted in the reserves without any ownership proof' : 'listed without an ownership proof (not counted)' });
@@ -382,6 +399,11 @@ async function checkAddressOwnership(
     : chain
       ? await checkOwnership({ chain, address: a.address, message: a.ownership.message, signature: a.ownership.signature, snapshotId, ...(opts.verifyBitcoin ? { verifyBitcoin: opts.verifyBitcoin } : {}) })
       : { status: 'unchecked' as const, reason: `chain ${a.chain} is not in the report's chain list` };
+  // A node fault (code or isValidSignature not read) is no verdict on the proof.
+  if (own.nodeError) {
+    add({ name: 'ownership-signature', status: 'unread', subject, detail: `could not check: ${own.reason}`, evidence: { scheme: own.scheme ?? a.ownership.scheme } });
+    return 'unread';
+  }
   // Offline, a contract wallet's EIP-1271 proof cannot be checked: say so rather than call it forged.
   if (!got && own.status === 'failed' && a.ownership.scheme === 'eip1271') {
     add({ name: 'ownership-signature', status: 'warn', subject, detail: `not checked: a contract wallet (EIP-1271) needs your node: give --rpc ${a.chain}=URL`, evidence: { scheme: 'eip1271' } });

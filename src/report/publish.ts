@@ -93,6 +93,9 @@ export interface PublishFromBuildOptions {
   exchange?: string;
   toolVersion: string;
   reporter: Reporter;
+  /** Per request to a node, and extra attempts (src/reserves defaults when absent). */
+  timeoutMs?: number;
+  retries?: number;
 }
 
 /**
@@ -112,9 +115,12 @@ export async function publishFromBuild(o: PublishFromBuildOptions): Promise<Publ
     ...(o.blocks ? { blocks: o.blocks } : {}),
     ...(o.confirmations !== undefined ? { confirmations: o.confirmations } : {}),
     reporter: o.reporter,
+    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+    ...(o.retries !== undefined ? { retries: o.retries } : {}),
     verifyBitcoin: (address, message, sig, network) => verifyBitcoinMessage(address, message, sig, network === 'mainnet' || network === undefined ? 'bitcoin' : 'testnet'),
   });
-  // Refuses (NETWORK) when a chain or a counted balance could not be read: never a partial report.
+  // Refuses (NETWORK, exit 2) when a chain, any balance, or an ownership check (node fault) could not
+  // be read: never a partial report, never a wallet silently dropped from a signed one.
   const reserveRows = toReserveRows(reserves, o.registry);
   const chains = chainsFromReserves(reserves);
   const addresses = addressesFromReserves(reserves, wallets);

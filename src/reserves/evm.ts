@@ -83,8 +83,11 @@ export async function checkTokenDecimals(client: RpcClient, block: BlockRef, tok
  * address holding code (a contract wallet such as a multisig), EIP-1271 isValidSignature called
  * at the pinned block with the EIP-191 hash of the message.
  */
-export async function checkEvmOwnership(client: RpcClient, block: BlockRef, items: { address: string; message: string; signature: string }[]): Promise<SignatureCheck[]> {
-  const results: SignatureCheck[] = new Array(items.length);
+/** A check a node fault left undecided (nodeError): neither proven nor failed. */
+export type OwnershipCheck = SignatureCheck & { nodeError?: true };
+
+export async function checkEvmOwnership(client: RpcClient, block: BlockRef, items: { address: string; message: string; signature: string }[]): Promise<OwnershipCheck[]> {
+  const results: OwnershipCheck[] = new Array(items.length);
   const needCode: number[] = [];
   items.forEach((it, i) => {
     const rec = recoverEip191(it.message, it.signature);
@@ -100,7 +103,8 @@ export async function checkEvmOwnership(client: RpcClient, block: BlockRef, item
   const contracts: number[] = [];
   codes.forEach((c, k) => {
     const i = needCode[k]!;
-    if (!c.ok) results[i] = { ok: false, scheme: 'eip1271', reason: `cannot read the address's code at block ${block.number}: ${c.error}` };
+    // The node failed, not the signature: undecided, never "failed" (which would drop the wallet).
+    if (!c.ok) results[i] = { ok: false, nodeError: true, scheme: 'eip1271', reason: `cannot read the address's code at block ${block.number}: ${c.error}` };
     else if (typeof c.result === 'string' && c.result !== '0x' && c.result !== '0x0') contracts.push(i);
   });
   if (contracts.length === 0) return results;
@@ -115,7 +119,11 @@ export async function checkEvmOwnership(client: RpcClient, block: BlockRef, item
   const answers = await client.batch(calls);
   answers.forEach((a, k) => {
     const i = contracts[k]!;
-    if (!a.ok) results[i] = { ok: false, scheme: 'eip1271', reason: `contract wallet's isValidSignature failed at block ${block.number}: ${a.error}` };
+    // A revert is the contract's answer; any other error, or an empty answer ("0x": no code ran, as
+    // from a node missing the state), is the node's fault and decides nothing.
+    if (!a.ok && /revert/i.test(a.error)) results[i] = { ok: false, scheme: 'eip1271', reason: `contract wallet's isValidSignature failed at block ${block.number}: ${a.error}` };
+    else if (!a.ok) results[i] = { ok: false, nodeError: true, scheme: 'eip1271', reason: `isValidSignature could not be called at block ${block.number}: ${a.error}` };
+    else if (a.result === '0x') results[i] = { ok: false, nodeError: true, scheme: 'eip1271', reason: `isValidSignature answered nothing (0x) at block ${block.number}, though the address holds code` };
     else if (typeof a.result === 'string' && a.result.slice(0, 10).toLowerCase() === SEL_IS_VALID_SIGNATURE) {
       results[i] = { ok: true, scheme: 'eip1271', reason: `contract wallet's isValidSignature accepted the signature at block ${block.number}` };
     } else results[i] = { ok: false, scheme: 'eip1271', reason: `contract wallet's isValidSignature rejected the signature at block ${block.number} (returned ${String(a.result).slice(0, 10)})` };

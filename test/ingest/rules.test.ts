@@ -144,3 +144,38 @@ describe('a line longer than the limit is a located error, not an out-of-memory'
     expect(e.message).toMatch(/longer than 65,536 characters/);
   });
 });
+
+describe('NDJSON rows read alike whether plain or not', () => {
+  it('spacing, key order and escapes do not change what a row says', async () => {
+    // The same three rows written plainly and in every way JSON allows for them; the reader takes
+    // plain rows by a short path and the rest through the full JSON reader: both must agree.
+    const rows = [
+      { user_id: 'u1', account: 'spot', asset: 'BTC', balance: '1.5', mode: 'simple' },
+      { user_id: 'u2', account: 'margin', asset: 'ETH', balance: '-2', mode: 'multi-currency-margin' },
+      { user_id: 'u1', account: 'earn', asset: 'BTC', balance: '0.25', mode: 'simple' },
+    ];
+    const plain = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    const fancy =
+      [
+        ' { "balance" : "1.5" ,\t"user_id":"u1", "account":"spot","asset":"BTC","mode":"simple" } ',
+        '{"user_id":"\\u0075\\u0032","account":"margin","asset":"ETH","balance":"-2","mode":"multi-currency-margin"}',
+        '{"mode":"simple","asset":"BTC","account":"earn","balance":"0.25","user_id":"u\\u0031"}',
+      ].join('\n') + '\n';
+    const a = await readSnapshot(write(plain, 'ndjson'), registry);
+    const b = await readSnapshot(write(fancy, 'ndjson'), registry);
+    expect([...b.users()]).toEqual([...a.users()]);
+    expect(b.totals).toEqual(a.totals);
+    // u1 holds 1.5 + 0.25 BTC = 175000000 base units; u2 owes 2 ETH (8 decimals here)
+    expect([...a.users()].map((u) => [u.userId, u.net[0], u.net[1]])).toEqual([
+      ['u1', 175000000n, 0n],
+      ['u2', 0n, -200000000n],
+    ]);
+  });
+
+  it('a duplicate key is refused whatever the spacing, and a repeated unknown key is still unknown', async () => {
+    const f = write('{"user_id":"u1","account":"spot","asset":"BTC","balance":"1", "balance" :"2"}\n', 'ndjson');
+    expect((await refusal(f)).code).toBe('DUPLICATE');
+    const g = write('{"user_id":"u1","account":"spot","asset":"BTC","balance":"1","x":1}\n', 'ndjson');
+    expect((await refusal(g)).message).toMatch(/unknown key "x"/);
+  });
+});

@@ -10,6 +10,7 @@ import { table } from './liabilities.js';
 import { readReservesFromFiles } from '../../reserves/load.js';
 import { toReserveRows } from '../../reserves/index.js';
 import { porError } from '../../errors/index.js';
+import { networkOptions, networkSettings } from '../network.js';
 
 export interface SolvencyArgs {
   liabilities: string;
@@ -23,6 +24,8 @@ export interface SolvencyArgs {
   includeUnproven: boolean;
   prices?: string;
   format?: SnapshotFormat;
+  timeoutMs: number;
+  retries: number;
 }
 
 /** USD for people: 2 decimals (rounded down), thousands grouped. JSON keeps the exact text. */
@@ -35,7 +38,7 @@ export const solvencyCommand = defineCommand<SolvencyArgs>({
   command: 'solvency',
   describe: 'Per-asset solvency: reserves against what users are owed, exactly, one asset at a time',
   builder: (y) =>
-    y
+    networkOptions(y, 'With --wallets: ')
       .usage(
         'por solvency --liabilities SNAPSHOT --assets ASSETS.json --reserves BALANCES.csv [--prices PRICES.csv] [--json]\n' +
           '   or: por solvency … --wallets WALLETS.json --rpc CHAIN=URL [--rpc …] [--block CHAIN=N]   (reserves read from the chains, as `por reserves` does)\n\n' +
@@ -59,7 +62,7 @@ export const solvencyCommand = defineCommand<SolvencyArgs>({
       .option('prices', { type: 'string', describe: 'Prices CSV `asset,usd_price[,time]`: assess bad debt and add a USD summary' })
       .option('format', { choices: ['csv', 'ndjson'] as const, describe: 'Snapshot format (default: from the extension)' })
       .example('por solvency -l samples/liabilities.csv --assets samples/assets.json -r samples/reserves.csv --prices samples/prices.csv', '')
-      .epilogue('Exit codes: 0 every asset has reserves ≥ what they must cover; 1 at least one asset falls short; 2 bad usage or input.') as never,
+      .epilogue('Exit codes: 0 every asset has reserves ≥ what they must cover; 1 at least one asset falls short; 2 bad usage or input, or a reserve balance (or an ownership check) could not be read — never counted as zero.') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     const registry = await loadAssetRegistry(args.assets);
     if ((args.reserves === undefined) === (args.wallets === undefined)) throw porError('BAD_USAGE', `give either --reserves FILE or --wallets WALLETS.json with --rpc CHAIN=URL${args.reserves !== undefined ? ', not both' : ''}`);
@@ -68,11 +71,12 @@ export const solvencyCommand = defineCommand<SolvencyArgs>({
     if (args.wallets === undefined && (args.rpc.length > 0 || args.block.length > 0 || args.includeUnproven)) {
       throw porError('BAD_USAGE', '--rpc, --block and --include-unproven read reserves from the chains: give --wallets WALLETS.json (not --reserves)');
     }
+    const net = networkSettings(args);
     // From the chains: any balance that could not be read stops here (NETWORK, exit 2), never a zero.
     const reserves =
       args.wallets !== undefined
         ? toReserveRows(
-            await readReservesFromFiles({ walletsFile: args.wallets, registry, rpcArgs: args.rpc, blockArgs: args.block, confirmations: args.confirmations, includeUnproven: args.includeUnproven, reporter: ctx.reporter }),
+            await readReservesFromFiles({ walletsFile: args.wallets, registry, rpcArgs: args.rpc, blockArgs: args.block, confirmations: args.confirmations, includeUnproven: args.includeUnproven, reporter: ctx.reporter, ...net }),
             registry,
           )
         : await readReserveBalances(args.reserves!, registry);
