@@ -101,7 +101,7 @@ describe('por (library) and por (CLI) agree', () => {
       expect(verifyProof(p, against)).toEqual(JSON.parse(cli.stdout));
       expect(verifyProofPure(p, against)).toEqual(JSON.parse(cli.stdout));
     }
-  });
+  }, 300_000); // six CLI runs: slow on a loaded machine
 
   it('what the CLI refuses as usage (exit 2), verifyProof refuses with a PorError', async () => {
     const okx = JSON.parse(readFileSync(join(OKX, 'merkle_proof_file.json'), 'utf8'));
