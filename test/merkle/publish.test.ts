@@ -100,7 +100,7 @@ describe('por build: the folder is the old set or the complete new one', () => {
     expect(again.status).toBe(0);
     expect(leftovers(dir)).toEqual([]);
     expect(servesConsistently(dir).snapshotId).toBe('s2');
-  }, 180_000);
+  }, 600_000);
 
   it('kill -9 between moving the old folder aside and moving the new one in: readers refuse, the next build puts the old set back first', () => {
     const dir = copyOfBase('killed-mid');
@@ -118,7 +118,7 @@ describe('por build: the folder is the old set or the complete new one', () => {
     expect(tree(dir)).toEqual(baseFiles);
     expect(leftovers(dir)).toEqual([]);
     expect(servesConsistently(dir).snapshotId).toBe('s1');
-  }, 180_000);
+  }, 600_000);
 
   it('kill -9 just after the switch: the new set is complete and consistent; the old copy goes with the next run', () => {
     const dir = copyOfBase('killed-after');
@@ -128,7 +128,7 @@ describe('por build: the folder is the old set or the complete new one', () => {
     expect(leftovers(dir).filter((n) => /\.old-\d+$/.test(n))).toHaveLength(1);
     expect(build(dir, 's3', ['--force']).status).toBe(0);
     expect(leftovers(dir)).toEqual([]);
-  }, 180_000);
+  }, 600_000);
 
   it("leftovers of dead runs are removed by the next run on the folder (.DIR.partial-PID, .DIR.old-PID, DIR/.store.partial-PID, FILE.partial-PID); a live run's are kept", () => {
     const dir = copyOfBase('leftovers');
@@ -178,7 +178,7 @@ describe('readers serve a proof only when root, store and report belong together
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/mixed-root\/public\/root\.json, field hash: this published document is for another tree .* root, store and report do not belong together/);
     }
-  }, 180_000);
+  }, 600_000);
 
   it("a report.json whose merkleRoot is another tree's: refused too", () => {
     const dir = copyOfBase('mixed-report');
@@ -203,7 +203,7 @@ describe('readers serve a proof only when root, store and report belong together
     const r = por(['proof', '--store', dir, '--user', 'alice']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/legacy\/root\.json, field hash: .*do not belong together/);
-  }, 180_000);
+  }, 600_000);
 });
 
 /** Checks an export folder is complete: the manifest lists exactly the files there, sizes and hashes right. */
@@ -240,7 +240,7 @@ describe('por proof --all: an export is complete or visibly not', () => {
     expect(again.status).toBe(0);
     expect(completeExport(out)).toMatchObject({ count: 1005, layout: 'files' });
     expect(leftovers(out)).toEqual([]);
-  }, 300_000);
+  }, 600_000);
 
   it('proof files are 0600 in 0700 folders (each holds its user salt); a non-empty folder that is no export is refused', () => {
     const out = join(work, 'export');
@@ -292,5 +292,5 @@ describe('a full disk', () => {
       expect(JSON.parse(r.stdout).error, layout).toMatchObject({ code: 'CANNOT_WRITE' });
       expect(readdirSync(disk.dir), layout).toEqual([]);
     }
-  }, 180_000);
+  }, 600_000);
 });
