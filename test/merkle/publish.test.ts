@@ -1,7 +1,7 @@
 // Publishing is all or nothing: `por build` and `por proof --all` killed (kill -9) at exact points,
 // run on a full disk, or given a folder whose files do not belong together. POR_TEST_CRASH_AT names
 // the point where the CLI SIGKILLs itself (src/io/node.ts, crashPoint).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,8 @@ import { basename, dirname, join } from 'node:path';
 import { tmp } from './helpers.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
+// Each test spawns several builds or exports: on a loaded machine they take minutes, not seconds.
+vi.setConfig({ testTimeout: 600_000, hookTimeout: 600_000 });
 type Run = SpawnSyncReturns<string>;
 function por(args: string[], env: Record<string, string> = {}, wrap?: (argv: string[]) => string[]): Run {
   const argv = [process.execPath, join(ROOT, 'bin/por.mjs'), ...args];
