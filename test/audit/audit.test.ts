@@ -102,10 +102,10 @@ describe('each tampering is caught by the right check', () => {
 
   it('a signature replayed from an earlier snapshot', async () => {
     const r = await auditTampered(async (x) => {
-      const old = ownershipMessage({ id: 'audit-2026-10-24', time: '2026-10-24T00:00:00Z' }, 'ethereum', pub.addresses[2]!);
+      const old = ownershipMessage({ exchange: pub.report.exchange!, snapshot: { id: 'audit-2026-10-24', time: '2026-10-24T00:00:00Z' }, chain: 'eip155:31337', address: pub.addresses[2]! });
       x.addresses[2]!.ownership = { scheme: 'eip191', message: old, signature: await new Wallet(pub.keys[2]!).signMessage(old), valid: true };
     });
-    expect(failed(r)).toContain('ownership-snapshot');
+    expect(failed(r)).toContain('ownership-message');
     // not proven, so its coins no longer count: USDT falls from 1250.5 to 1000, below the 1200 owed
     expect(r.audited.find((a) => a.asset === 'USDT')!.reserves).toBe('1000.000000');
     expect(failed(r)).toContain('coverage');

@@ -55,12 +55,14 @@ export async function publishOnAnvil(snapshotId: string): Promise<Publication> {
       ],
     });
     const snapshot = { id: snapshotId, time: new Date().toISOString() };
+    const exchange = `Exchange ${snapshotId}`;
     const manifest: WalletManifest = {
+      exchange,
       snapshot,
-      chains: [{ name: 'ethereum', kind: 'evm', chainId: 31337 }],
+      chains: [{ name: 'ethereum', kind: 'evm', chainId: 31337, id: 'eip155:31337' }],
       addresses: await Promise.all(
         keys.map(async (k, i) => {
-          const message = ownershipMessage(snapshot, 'ethereum', addresses[i]!);
+          const message = ownershipMessage({ exchange, snapshot, chain: 'eip155:31337', address: addresses[i]! });
           return { chain: 'ethereum', address: addresses[i]!, label: i === 3 ? 'cold' : 'hot', assets: ['ETH', 'USDT'], index: i, ownership: { message, signature: await new Wallet(k).signMessage(message) } };
         }),
       ),
@@ -95,7 +97,7 @@ export async function publishOnAnvil(snapshotId: string): Promise<Publication> {
       chains: chainsFromReserves(reserves),
       addresses: addressesFromReserves(reserves, manifest),
       tool: { name: 'por', version: 'test' },
-      exchange: `Exchange ${snapshotId}`,
+      exchange,
     });
     const dir = await mkdtemp(join(tmpdir(), 'por-audit-'));
     await writeFile(join(dir, 'key.hex'), EXCHANGE_KEY);

@@ -15,7 +15,7 @@ import { parseChainBlocks, parseChainUrls } from '../../reserves/load.js';
 import { readJsonFile } from '../../io/node.js';
 import { parseWalletManifest } from '../../reserves/index.js';
 import { readPrices } from '../../solvency/load.js';
-import { readSigningKey } from '../../report/publish.js';
+import { readSigningKey, checkExchangeName } from '../../report/publish.js';
 import type { AssetRegistry } from '../../assets/index.js';
 
 export interface BuildArgs {
@@ -67,7 +67,7 @@ export const buildCommand = defineCommand<BuildArgs>({
       .option('confirmations', { type: 'number', describe: 'Publish: depth below the head when no --block is given (default 0)' })
       .option('prices', { type: 'string', describe: 'Publish: prices CSV (asset,usd_price) to assess bad debt at snapshot prices' })
       .option('sign-key-file', { type: 'string', describe: "Publish: file holding the exchange's hex private key; signs report.json (EIP-191) into report.sig.json" })
-      .option('exchange', { type: 'string', describe: 'Publish: the exchange name shown on report.html' })
+      .option('exchange', { type: 'string', describe: "Publish: the exchange's name; default and only allowed value: the wallet manifest's `exchange`" })
       .example('por build samples/liabilities.csv --assets samples/assets.json --secret-file secret.key --snapshot-id 2026-11-24 --out tree/', '')
       .epilogue('Exit codes: 0 built; 2 bad input (a duplicate user, a balance above the leaf bound, an unreadable file).') as never,
   run: async (args, ctx): Promise<ExitCode> => {
@@ -154,6 +154,7 @@ async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry): Pro
   if (wallets.snapshot.id !== args.snapshotId) {
     throw porError('BAD_INPUT', `the wallet manifest is for snapshot "${wallets.snapshot.id}", but --snapshot-id is "${args.snapshotId}": ownership signatures must bind this snapshot`, { file: walletsFile, field: 'snapshot.id' });
   }
+  checkExchangeName(wallets.exchange, args.exchange, walletsFile);
   for (const chain of Object.keys(parseChainBlocks(args.block))) {
     if (!wallets.chains.some((c) => c.name === chain)) throw porError('BAD_USAGE', `--block names chain ${chain}, which the manifest does not list`, { chain, field: 'block' });
   }
