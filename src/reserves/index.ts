@@ -60,6 +60,9 @@ export async function readReserves(opts: ReadReservesOptions): Promise<ReservesR
   for (const name of Object.keys(opts.rpc)) {
     if (!wallets.chains.some((c) => c.name === name)) reporter.warn(`--rpc names chain ${name}, which the manifest does not list; ignored`);
   }
+  // Library callers may build a manifest by hand: one chain under two names would count twice.
+  const twice = wallets.chains.find((c, i) => wallets.chains.findIndex((x) => x.id === c.id) !== i);
+  if (twice) throw porError('BAD_INPUT', `chain ${twice.name} is ${twice.id}, like ${wallets.chains.find((x) => x.id === twice.id)!.name}: one chain listed under two names would count its coins twice`, { chain: twice.name, field: 'chains' });
   for (const name of Object.keys(opts.blocks ?? {})) {
     if (!wallets.chains.some((c) => c.name === name)) throw porError('BAD_USAGE', `--block names chain ${name}, which the manifest does not list`, { chain: name });
   }

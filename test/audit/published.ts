@@ -36,7 +36,8 @@ export interface Publication {
   usdt: bigint[];
 }
 
-export async function publishOnAnvil(snapshotId: string): Promise<Publication> {
+/** `beforeSnapshot` runs on the chain before the snapshot block is mined (e.g. to deploy a contract wallet). */
+export async function publishOnAnvil(snapshotId: string, opts: { beforeSnapshot?: (url: string) => Promise<void> } = {}): Promise<Publication> {
   const anvil = await startAnvil();
   try {
     const url = anvil.url;
@@ -67,6 +68,7 @@ export async function publishOnAnvil(snapshotId: string): Promise<Publication> {
         }),
       ),
     };
+    await opts.beforeSnapshot?.(url);
     const snapshotBlock = await mine(url, 1);
     await mine(url, 2);
     const reserves = await readReserves({ wallets: manifest, registry, rpc: { ethereum: url }, blocks: { ethereum: snapshotBlock } });
