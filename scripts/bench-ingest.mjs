@@ -4,11 +4,12 @@
 //   node scripts/bench-ingest.mjs                  # 1M users (~2M rows)
 //   node scripts/bench-ingest.mjs --users 10000000 # 10M users (~20M rows, ~1 GB file in /tmp)
 //   node scripts/bench-ingest.mjs --csv-parse      # also time csv-parse on the same file
+//   node scripts/bench-ingest.mjs --ndjson         # also time the same rows as NDJSON
 //
 // Each size runs in a fresh child process so peak RSS (VmHWM) belongs to that size alone.
 // Snapshots are generated once into /tmp by scripts/gen-snapshot.mjs (seeded) and reused.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const argv = process.argv.slice(2);
@@ -48,6 +49,7 @@ if (child !== -1) {
 const usersArg = argv.indexOf('--users');
 const sizes = usersArg === -1 ? [1_000_000] : [Number(argv[usersArg + 1])];
 const withCsvParse = argv.includes('--csv-parse');
+const withNdjson = argv.includes('--ndjson');
 mkdirSync('/tmp/por-bench', { recursive: true });
 const bundle = '/tmp/por-bench/ingest.mjs';
 await build({
@@ -64,6 +66,22 @@ await build({
   logLevel: 'warning',
 });
 
+/** The same rows as NDJSON (one object per line, keys in CSV column order), written once next to the CSV. */
+function ndjsonOf(csv) {
+  const out = csv.replace(/\.csv$/, '.ndjson');
+  if (existsSync(out)) return out;
+  const lines = readFileSync(csv, 'utf8').split('\n');
+  const cols = lines[0].split(',');
+  const body = [];
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i] === '') continue;
+    const f = lines[i].split(',');
+    body.push(JSON.stringify(Object.fromEntries(cols.map((c, j) => [c, f[j]]))));
+  }
+  writeFileSync(out, body.join('\n') + '\n');
+  return out;
+}
+
 for (const users of sizes) {
   const file = `/tmp/por-bench/snapshot-${users}.csv`;
   if (!existsSync(file)) {
@@ -71,9 +89,10 @@ for (const users of sizes) {
     if (g.status !== 0) process.exit(2);
   }
   const mb = statSync(file).size / 2 ** 20;
-  const modes = withCsvParse ? ['por', 'csv-parse'] : ['por'];
+  const modes = ['por', ...(withCsvParse ? ['csv-parse'] : []), ...(withNdjson ? ['ndjson'] : [])];
   for (const mode of modes) {
-    const r = spawnSync(process.execPath, ['--max-old-space-size=8192', 'scripts/bench-ingest.mjs', '--child', bundle, file, 'samples/assets.json', mode], {
+    const input = mode === 'ndjson' ? ndjsonOf(file) : file;
+    const r = spawnSync(process.execPath, ['--max-old-space-size=8192', 'scripts/bench-ingest.mjs', '--child', bundle, input, 'samples/assets.json', mode], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -91,7 +91,7 @@ console.log(`peak RSS (build + single proofs): ${mb(peakAll)}`);
 if (withMtj) {
   // merkletreejs: a plain binary tree (no sums) over the same leaf hashes, node:crypto SHA-256.
   const { MerkleTree } = await import('merkletreejs');
-  const leavesBuf = readFileSync(join(dir, 'store', 'leaves.bin'));
+  const leavesBuf = readFileSync(join(dir, 'private', 'leaves.bin'));
   const R = 32 + 32 * assets.length;
   const leafHashes = new Array(N);
   for (let i = 0; i < N; i++) leafHashes[i] = leavesBuf.subarray(i * R, i * R + 32);

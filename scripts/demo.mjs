@@ -3,7 +3,9 @@
 //   2. a user: fetch their proof and verify it against the published report (CLI and web page);
 //   3. a journalist: check the signature, audit the report against "their own" node, and watch the
 //      published addresses, where the demo chain moved funds out after the snapshot.
-// Everything lands in out/demo/. TEST ONLY keys: the secret and signing key below are public.
+// Everything lands in out/demo/: keys/ (private, 0700), tree/public/ (what the exchange publishes),
+// tree/private/ (the proof store, never published), user/ (alice's proof) and the journalist's
+// audit.html. TEST ONLY keys: the secret and signing key below are public.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +13,10 @@ import { Wallet } from 'ethers';
 import { demoChain } from './demo-chain.mjs';
 
 const OUT = 'out/demo';
+const KEYS = join(OUT, 'keys'); // private: never inside the published folder
+const TREE = join(OUT, 'tree'); // por build --out: TREE/public is published, TREE/private is not
+const PUB = join(TREE, 'public');
+const USER = join(OUT, 'user'); // what a user keeps: their own proof
 // Public, TEST ONLY: never use these for anything real.
 const SECRET_HEX = 'de5e' + '00'.repeat(30);
 const SIGN_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
@@ -28,9 +34,10 @@ function por(title, args, { expect = [0] } = {}) {
 }
 
 rmSync(OUT, { recursive: true, force: true });
-mkdirSync(OUT, { recursive: true });
-writeFileSync(join(OUT, 'secret.key'), SECRET_HEX + '\n', { mode: 0o600 });
-writeFileSync(join(OUT, 'exchange.key'), SIGN_KEY + '\n', { mode: 0o600 });
+mkdirSync(KEYS, { recursive: true, mode: 0o700 });
+mkdirSync(USER, { recursive: true });
+writeFileSync(join(KEYS, 'secret.key'), SECRET_HEX + '\n', { mode: 0o600 });
+writeFileSync(join(KEYS, 'exchange.key'), SIGN_KEY + '\n', { mode: 0o600 });
 const signer = new Wallet(SIGN_KEY).address;
 
 const assets = ['--assets', 'samples/assets.json'];
@@ -45,18 +52,18 @@ try {
 
   por('Exchange: reserves read at the pinned blocks, ownership checked', ['reserves', '--wallets', 'samples/wallets.json', ...assets, ...rpc, ...blocks, '--out', join(OUT, 'reserves.json')]);
   por('Exchange: solvency, asset by asset', ['solvency', '-l', 'samples/liabilities.csv', ...assets, '-r', join(OUT, 'reserves.json'), '--prices', 'samples/prices.csv']);
-  por('Exchange: build the Merkle sum tree and publish the signed report', [
-    'build', 'samples/liabilities.csv', ...assets, '--secret-file', join(OUT, 'secret.key'),
-    '--snapshot-id', 'demo-2026-11-24', '--out', OUT, '--wallets', 'samples/wallets.json', ...rpc, ...blocks,
-    '--prices', 'samples/prices.csv', '--sign-key-file', join(OUT, 'exchange.key'), '--exchange', 'Demo Exchange',
+  por('Exchange: build the Merkle sum tree and publish the signed report, with the verifier page', [
+    'build', 'samples/liabilities.csv', ...assets, '--secret-file', join(KEYS, 'secret.key'),
+    '--snapshot-id', 'demo-2026-11-24', '--out', TREE, '--wallets', 'samples/wallets.json', ...rpc, ...blocks,
+    '--prices', 'samples/prices.csv', '--sign-key-file', join(KEYS, 'exchange.key'), '--exchange', 'Demo Exchange',
   ]);
-  por('Exchange: the offline verifier page, linked from report.html', ['verify-page', '--out', join(OUT, 'verify.html')]);
-  por('Exchange: re-render report.html with the link', ['report', 'render', join(OUT, 'report.json'), '--out', join(OUT, 'report.html'), '--verify-page', 'verify.html']);
+  por('Exchange: the verifier page, as anyone can rebuild it to compare with the published one', ['verify-page', '--out', join(OUT, 'verify-check.html')]);
+  por('Exchange: re-render report.html from report.json (as the published one)', ['report', 'render', join(PUB, 'report.json'), '--out', join(OUT, 'report-check.html'), '--verify-page', 'verify.html']);
 
-  por('User alice: fetch her proof', ['proof', '--store', OUT, '--user', 'alice', '--out', join(OUT, 'alice-proof.json')]);
-  por('User alice: verify it against the published report', ['verify', join(OUT, 'alice-proof.json'), '--report', join(OUT, 'report.json')]);
+  por('User alice: fetch her proof', ['proof', '--store', TREE, '--user', 'alice', '--out', join(USER, 'alice-proof.json')]);
+  por('User alice: verify it against the published report', ['verify', join(USER, 'alice-proof.json'), '--report', join(PUB, 'report.json')]);
   // What a user sees if the exchange shows them a balance the tree does not hold.
-  const proof = JSON.parse(readFileSync(join(OUT, 'alice-proof.json'), 'utf8'));
+  const proof = JSON.parse(readFileSync(join(USER, 'alice-proof.json'), 'utf8'));
   const usdt = proof.user.balances.find((b) => b.asset === 'USDT');
   usdt.equity = '90000.000000';
   usdt.equityUnits = '90000000000';
@@ -66,14 +73,14 @@ try {
     .flatMap((b) => [b.equityUnits, b.debtUnits])
     .map((u) => BigInt(u).toString(16).padStart(width, '0'))
     .join('');
-  writeFileSync(join(OUT, 'alice-proof-tampered.json'), JSON.stringify(proof, null, 2));
-  por('User alice: a proof showing her 90000 USDT instead of 9000 is rejected', ['verify', join(OUT, 'alice-proof-tampered.json'), '--report', join(OUT, 'report.json')], { expect: [1] });
+  writeFileSync(join(USER, 'alice-proof-tampered.json'), JSON.stringify(proof, null, 2));
+  por('User alice: a proof showing her 90000 USDT instead of 9000 is rejected', ['verify', join(USER, 'alice-proof-tampered.json'), '--report', join(PUB, 'report.json')], { expect: [1] });
 
-  por('Journalist: is the report signed by the announced key?', ['report', 'verify-signature', join(OUT, 'report.json'), '--signer', signer]);
-  por('Journalist: audit against their own node', ['audit', join(OUT, 'report.json'), ...rpc, '--signer', signer, '--html', join(OUT, 'audit.html')]);
+  por('Journalist: is the report signed by the announced key?', ['report', 'verify-signature', join(PUB, 'report.json'), '--signer', signer]);
+  por('Journalist: audit against their own node', ['audit', join(PUB, 'report.json'), ...rpc, '--signer', signer, '--html', join(OUT, 'audit.html')]);
   // The demo chain moved funds out of the published wallets after the snapshot, as during a
   // withdrawal pause: watch must see the outflows and raise alerts (exit 1).
-  por('Journalist: watch the published addresses (funds left after the snapshot)', ['watch', join(OUT, 'report.json'), ...rpc, '--interval', '1s', '--duration', '2s'], { expect: [1] });
+  por('Journalist: watch the published addresses (funds left after the snapshot)', ['watch', join(PUB, 'report.json'), ...rpc, '--interval', '1s', '--duration', '2s'], { expect: [1] });
 } catch (err) {
   failed = true;
   process.stderr.write(`demo: ${err instanceof Error ? err.stack : String(err)}\n`);
@@ -83,5 +90,6 @@ try {
 
 process.stdout.write('\n━━ Summary\n');
 for (const s of steps) process.stdout.write(`${s.ok ? 'ok  ' : 'FAIL'}  exit ${s.code}  ${s.title}\n`);
-process.stdout.write(`\nOpen ${OUT}/report.html, ${OUT}/verify.html (with ${OUT}/alice-proof.json and ${OUT}/report.json) and ${OUT}/audit.html in a browser.\n`);
+process.stdout.write(`\nPublished (what an exchange uploads): ${PUB}/ — private, never published: ${TREE}/private/ and ${KEYS}/.\n`);
+process.stdout.write(`Open ${PUB}/report.html, ${PUB}/verify.html (with ${USER}/alice-proof.json and ${PUB}/report.json) and ${OUT}/audit.html in a browser.\n`);
 process.exit(failed || steps.some((s) => !s.ok) ? 1 : 0);

@@ -1,6 +1,6 @@
 // The README promises `npm ci && npm run demo` works: run the demo's script as a user would.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 describe('npm run demo', () => {
@@ -14,10 +14,17 @@ describe('npm run demo', () => {
     expect(summary.match(/^ok {4}exit 0 /gm)).toHaveLength(10);
     expect(summary.match(/^ok {4}exit 1 /gm)).toHaveLength(2);
     expect(summary).not.toMatch(/FAIL/);
-    for (const f of ['report.json', 'report.sig.json', 'report.html', 'verify.html', 'audit.html', 'root.json', 'alice-proof.json']) {
+    // What the demo calls publishable is exactly the published set: no key, no store, no proof.
+    expect(readdirSync('out/demo/tree/public').sort()).toEqual(['report.html', 'report.json', 'report.sig.json', 'root.json', 'verify.html']);
+    for (const f of ['audit.html', 'user/alice-proof.json', 'tree/private/store.json', 'keys/secret.key', 'keys/exchange.key']) {
       expect(existsSync(`out/demo/${f}`), f).toBe(true);
     }
-    const report = JSON.parse(readFileSync('out/demo/report.json', 'utf8')) as { format: string };
+    // Secret-bearing: the keys and the store are readable by their owner only.
+    for (const f of ['keys', 'tree/private']) expect(statSync(`out/demo/${f}`).mode & 0o777, f).toBe(0o700);
+    for (const f of ['keys/secret.key', 'keys/exchange.key', 'tree/private/salts.bin', 'tree/private/store.json']) expect(statSync(`out/demo/${f}`).mode & 0o777, f).toBe(0o600);
+    const report = JSON.parse(readFileSync('out/demo/tree/public/report.json', 'utf8')) as { format: string };
     expect(report.format).toBe('por-report');
+    // report.html links the verifier page published beside it.
+    expect(readFileSync('out/demo/tree/public/report.html', 'utf8')).toMatch(/href="verify\.html"/);
   }, 300_000);
 });

@@ -45,6 +45,8 @@ export function parseAssetRegistry(json: unknown, file = 'assets'): AssetRegistr
   if (json.version !== undefined && json.version !== ASSETS_VERSION) fail(`unsupported version ${String(json.version)}; this por reads version ${ASSETS_VERSION}`, 'version');
   const list = json.assets;
   if (!Array.isArray(list) || list.length === 0) return fail('"assets" must be a non-empty array', 'assets');
+  // A leaf commits the count as u16 (docs/SPEC.md): refused here, before a snapshot is read.
+  if (list.length > 0xffff) return fail(`"assets" lists ${list.length} assets; at most 65,535 are allowed`, 'assets');
   const assets: Asset[] = [];
   const index = new Map<string, number>();
   // (chain, native-or-contract) → where it was first listed: one holding backs one asset.

@@ -3,6 +3,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { PorError } from '../errors/index.js';
 import type { Reporter } from '../progress/index.js';
 import { toJson } from '../io/node.js';
+import { safeJson, safeText } from './safe-text.js';
 
 /** 0: everything checked holds. 1: a check failed. 2: bad usage or input, or nothing could be checked. */
 export const EXIT = { OK: 0, CHECK_FAILED: 1, BAD_INPUT: 2 } as const;
@@ -40,7 +41,7 @@ export function stderrReporter(enabled: boolean): Reporter {
       const secs = (now - (started.get(stage) ?? now)) / 1000;
       const rate = secs > 0 ? Math.round(done / secs) : 0;
       const of = total !== undefined ? `/${total.toLocaleString('en-US')}` : '';
-      const line = `${stage}: ${done.toLocaleString('en-US')}${of} ${unit} (${rate.toLocaleString('en-US')} ${unit}/s)`;
+      const line = safeText(`${stage}: ${done.toLocaleString('en-US')}${of} ${unit} (${rate.toLocaleString('en-US')} ${unit}/s)`, true);
       if (tty) {
         process.stderr.write(`\r\x1b[K${line}`);
         pending = true;
@@ -53,12 +54,12 @@ export function stderrReporter(enabled: boolean): Reporter {
       const t0 = started.get(stage);
       started.delete(stage);
       const secs = t0 !== undefined ? ` in ${((Date.now() - t0) / 1000).toFixed(1)} s` : '';
-      process.stderr.write(`${stage}: ${summary}${secs}\n`);
+      process.stderr.write(`${safeText(`${stage}: ${summary}`)}${secs}\n`);
     },
     warn(message) {
       if (pending) process.stderr.write('\r\x1b[K');
       pending = false;
-      process.stderr.write(`warning: ${message}\n`);
+      process.stderr.write(`warning: ${safeText(message)}\n`);
     },
   };
 }
@@ -68,15 +69,27 @@ export function makeContext(args: GlobalArgs): Context {
     json: args.json,
     reporter: stderrReporter(!args.quiet),
     print(text) {
-      if (!args.json) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      if (!args.json) writeText(process.stdout, text);
     },
     printJson(doc) {
-      process.stdout.write(toJson(doc));
+      writeJson(doc);
     },
     note(text) {
-      if (!args.quiet) process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+      if (!args.quiet) writeText(process.stderr, text);
     },
   };
+}
+
+// Every byte por prints goes through these two (and the reporter above): strings from input files
+// reach the terminal only escaped (src/cli/safe-text.ts).
+export function writeText(stream: NodeJS.WriteStream, text: string): void {
+  const safe = safeText(text);
+  stream.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+}
+
+/** One JSON document on stdout, with characters a terminal would act on written as \u escapes. */
+export function writeJson(doc: unknown): void {
+  process.stdout.write(safeJson(toJson(doc)));
 }
 
 export function errorDocument(err: unknown): { error: { code: string; message: string; info?: unknown } } {
@@ -86,11 +99,11 @@ export function errorDocument(err: unknown): { error: { code: string; message: s
 
 /** Prints an error the way every command does, and returns the exit code for it. */
 export function reportError(command: string, err: unknown, json: boolean): ExitCode {
-  if (json) process.stdout.write(toJson(errorDocument(err)));
+  if (json) writeJson(errorDocument(err));
   if (err instanceof PorError) {
-    process.stderr.write(`por ${command}: error: ${err.describe()}\n`);
+    writeText(process.stderr, `por ${command}: error: ${err.describe()}`);
   } else {
-    process.stderr.write(`por ${command}: internal error (a bug in por; please report it):\n${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    writeText(process.stderr, `por ${command}: internal error (a bug in por; please report it):\n${err instanceof Error ? err.stack ?? err.message : String(err)}`);
   }
   return EXIT.BAD_INPUT;
 }

@@ -2,12 +2,11 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
-import { errorDocument, EXIT, type GlobalArgs } from './context.js';
+import { errorDocument, EXIT, writeJson, writeText, type GlobalArgs } from './context.js';
 import { isPorError, porError } from '../errors/index.js';
-import { toJson } from '../io/node.js';
+import { VERSION_LINE } from './version.js';
 
-const VERSION = '0.1.0';
-const KNOWN = new Set(['liabilities', 'solvency', 'reserves', 'build', 'proof', 'verify', 'compare', 'report', 'audit', 'history', 'watch', 'verify-page']);
+const KNOWN = new Set(['liabilities', 'solvency', 'reserves', 'build', 'proof', 'verify', 'compare', 'report', 'audit', 'history', 'watch', 'verify-page', 'keygen']);
 const REPORT_SUBS = new Set(['verify-signature', 'render']);
 
 const cli = yargs(hideBin(process.argv))
@@ -15,7 +14,7 @@ const cli = yargs(hideBin(process.argv))
   .usage('por — proof-of-reserves auditing toolkit\n\nUsage: $0 <command> [options]')
   .option('json', { type: 'boolean', default: false, describe: 'Print one machine-readable JSON document on stdout and nothing else there' })
   .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress or notes on stderr' })
-  .version(VERSION)
+  .version(VERSION_LINE)
   .help()
   .alias('help', 'h')
   .strict()
@@ -28,12 +27,12 @@ const cli = yargs(hideBin(process.argv))
     // Usage errors come from yargs before any command runs; --json still gets its one document.
     const argv = hideBin(process.argv);
     if (argv.includes('--json') || argv.includes('--json=true')) {
-      process.stdout.write(toJson(errorDocument(porError('BAD_USAGE', msg))));
+      writeJson(errorDocument(porError('BAD_USAGE', msg)));
     }
     // Name the command the user ran (and its sub-command), so they know whose --help to read.
     const words = argv.filter((a) => !a.startsWith('-'));
     const name = words[0] === undefined || !KNOWN.has(words[0]) ? '' : words[0] === 'report' && REPORT_SUBS.has(words[1] ?? '') ? `report ${words[1]}` : words[0];
-    process.stderr.write(`por${name ? ` ${name}` : ''}: ${msg}\nRun \`por${name ? ` ${name}` : ''} --help\` for usage.\n`);
+    writeText(process.stderr, `por${name ? ` ${name}` : ''}: ${msg}\nRun \`por${name ? ` ${name}` : ''} --help\` for usage.`);
     process.exit(EXIT.BAD_INPUT);
   });
 

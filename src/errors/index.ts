@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'UNKNOWN_ASSET'
   | 'DUPLICATE' // a row, user or address given twice where it must be unique
   | 'OVERFLOW' // a value above a documented bound
+  | 'CANNOT_WRITE' // an output the device refused: disk full, file too large, quota, read-only
   | 'NETWORK' // a node or API that could not be reached or answered wrongly, after retries
   | 'INTERNAL'; // an invariant of por itself broke: a bug
 

@@ -6,7 +6,7 @@
 // exact bigint side table. Pure (no Node builtins): the readers in ./index.ts feed it rows and add
 // file/line/column to its errors.
 import { porError } from '../errors/index.js';
-import { parseAmount } from '../money/index.js';
+import { formatAmount, parseAmount } from '../money/index.js';
 import type { AssetRegistry } from '../assets/index.js';
 import { ACCOUNT_MODES, ACCOUNT_TYPES, type AccountMode, type UserBalances } from './types.js';
 
@@ -78,7 +78,16 @@ export class Aggregator {
   private readonly exchange = new Map<number, { userId: string; label: string; balances: bigint[]; firstLine: number }>();
   private readonly exchangeRows = new Set<string>();
 
-  constructor(registry: AssetRegistry) {
+  /**
+   * `bound`: the largest balance or user net (in base units, either sign) a leaf can carry; it is
+   * at least 2^63, so only sums that spill past int64 are compared with it. `height` names the tree
+   * it comes from in the message.
+   */
+  constructor(
+    registry: AssetRegistry,
+    private readonly bound: bigint = (1n << 127n) - 1n,
+    private readonly height?: number,
+  ) {
     this.registry = registry;
     this.assetCount = registry.assets.length;
     if (this.assetCount > 0xffff) throw porError('OVERFLOW', 'the asset registry lists more than 65,535 assets');
@@ -246,6 +255,7 @@ export class Aggregator {
       this.eNext[e] = this.heads[u]!;
       this.heads[u] = e;
       if (value > I64_MAX || value <= SPILLED) {
+        this.checkBound(value, a);
         this.eNet[e] = SPILLED;
         this.spilled.set(e, value);
       } else this.eNet[e] = value;
@@ -258,14 +268,33 @@ export class Aggregator {
     this.eAccounts[e] = this.eAccounts[e]! | bit;
     const cur = this.eNet[e]!;
     if (cur === SPILLED) {
-      this.spilled.set(e, this.spilled.get(e)! + value);
+      const next = this.spilled.get(e)! + value;
+      this.checkBound(next, a);
+      this.spilled.set(e, next);
       return;
     }
     const sum = cur + value;
     if (sum > I64_MAX || sum <= SPILLED) {
+      this.checkBound(sum, a);
       this.eNet[e] = SPILLED;
       this.spilled.set(e, sum);
     } else this.eNet[e] = sum;
+  }
+
+  /**
+   * A user's net in one asset (or the row that makes it) past the leaf bound: no tree of this
+   * height could hold it, so it is refused at this row rather than when the tree is built.
+   */
+  private checkBound(net: bigint, a: number): void {
+    if (net <= this.bound && -net <= this.bound) return;
+    const asset = this.registry.assets[a]!;
+    const h = this.height ?? 1;
+    const tree = this.height === undefined ? 'the most any tree (height 1) can hold' : `the leaf bound of a height-${h} tree`;
+    throw porError(
+      'OVERFLOW',
+      `${asset.symbol} ${net < 0n ? 'debt' : 'balance'} ${formatAmount(net < 0n ? -net : net, this.decimals[a]!)} (this row, or the user's net up to it) is above ${formatAmount(this.bound, this.decimals[a]!)} = 2^${128 - h}−1 base units, ${tree} (docs/SPEC.md, Bounds)`,
+      { field: 'balance' },
+    );
   }
 
   private addExchange(userId: string, account: string, a: number, balance: string, line: number): void {

@@ -3,10 +3,14 @@
 // strict splitter reads ~4x faster than csv-parse here (docs/FORMATS.md has the figures).
 import { readFault } from '../io/node.js';
 import { createReadStream } from 'node:fs';
-import { PorError, porError } from '../errors/index.js';
+import { PorError, porError, type ErrorInfo } from '../errors/index.js';
+import { isObject } from '../json/index.js';
+import { parseJson } from '../json/parse.js';
 import type { AssetRegistry } from '../assets/index.js';
 import { silentReporter, type Reporter } from '../progress/index.js';
 import { Aggregator, type AssetLiability, type ExchangeOwned } from './aggregate.js';
+import { userIdFault } from './user-id.js';
+import { leafBound, MIN_HEIGHT } from '../merkle/bounds.js';
 import type { AccountMode, UserBalances } from './types.js';
 
 export { ACCOUNT_MODES, ACCOUNT_TYPES, type AccountMode, type AccountType, type UserBalances } from './types.js';
@@ -41,7 +45,20 @@ export interface ReadOptions {
   reporter?: Reporter;
   /** Default: from the extension (.ndjson / .jsonl → ndjson), else csv. */
   format?: SnapshotFormat;
+  /**
+   * Tree height whose leaf bound (2^(128 − height) − 1 base units, docs/SPEC.md, Bounds) every
+   * balance and user net must keep. `build` passes its --height; without it, the widest bound any
+   * tree has (height 1), so what no tree could publish is refused at its line in every command.
+   */
+  height?: number;
 }
+
+/**
+ * Longest line read, in characters: an id is at most 1,024 bytes, so a real row is far shorter.
+ * Past this the file is not a snapshot (or has no line breaks): a located error, not a buffer
+ * that grows until memory runs out.
+ */
+export const MAX_LINE_CHARS = 65_536;
 
 export const SNAPSHOT_COLUMNS = ['user_id', 'account', 'asset', 'balance'] as const;
 const OPTIONAL_COLUMNS = ['mode'] as const;
@@ -54,7 +71,7 @@ export function snapshotFormatOf(file: string): SnapshotFormat {
 export async function readSnapshot(file: string, registry: AssetRegistry, options: ReadOptions = {}): Promise<Snapshot> {
   const reporter = options.reporter ?? silentReporter;
   const format = options.format ?? snapshotFormatOf(file);
-  const agg = new Aggregator(registry);
+  const agg = new Aggregator(registry, leafBound(options.height ?? MIN_HEIGHT), options.height);
   const stage = 'liabilities';
   const lineReader = format === 'csv' ? csvLines(file, agg) : ndjsonLines(file, agg);
   // Progress from the second 1 MiB chunk on: small files finish before a rate means anything.
@@ -114,10 +131,12 @@ async function readLines(file: string, handle: LineHandler, progress: () => void
       let nl: number;
       while ((nl = text.indexOf('\n', start)) !== -1) {
         line++;
+        if (nl - start > MAX_LINE_CHARS) throw lineTooLong(file, line);
         const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl; // CRLF accepted
         handle(text, start, end, line);
         start = nl + 1;
       }
+      if (text.length - start > MAX_LINE_CHARS) throw lineTooLong(file, line + 1);
       rest = text.slice(start);
       text = '';
       progress();
@@ -144,6 +163,21 @@ async function readLines(file: string, handle: LineHandler, progress: () => void
       { file, line: line + 1, column: end + 1 },
     );
   }
+}
+
+function lineTooLong(file: string, line: number): PorError {
+  return porError(
+    'BAD_INPUT',
+    `line ${line} is longer than ${MAX_LINE_CHARS.toLocaleString('en-US')} characters; a snapshot row is one user's balance in one asset and is far shorter (is this a snapshot, with line breaks?)`,
+    { file, line, column: MAX_LINE_CHARS + 1 },
+  );
+}
+
+/** Throws the located error when text[start..end), a user id, breaks the rule of ./user-id.ts. */
+function checkUserId(text: string, start: number, end: number, at: { file: string; line: number; column: number }): void {
+  const fault = userIdFault(text, start, end);
+  if (fault === undefined) return;
+  throw porError('BAD_INPUT', `user_id ${fault.why}`, { ...at, column: at.column + fault.offset, field: 'user_id' });
 }
 
 function csvLines(file: string, agg: Aggregator): LineHandler {
@@ -220,8 +254,10 @@ function csvLines(file: string, agg: Aggregator): LineHandler {
         if (i !== iUser) fields[i] = text.slice(pos, end);
       }
     }
+    const idEnd = iUser === n - 1 ? end : starts[iUser + 1]! - 1;
+    checkUserId(text, starts[iUser]!, idEnd, { file, line, column: starts[iUser]! - start + 1 });
     try {
-      agg.add(text, starts[iUser]!, iUser === n - 1 ? end : starts[iUser + 1]! - 1, fields[iAccount]!, fields[iAsset]!, fields[iBalance]!, iMode >= 0 ? fields[iMode] : undefined, line);
+      agg.add(text, starts[iUser]!, idEnd, fields[iAccount]!, fields[iAsset]!, fields[iBalance]!, iMode >= 0 ? fields[iMode] : undefined, line);
     } catch (e) {
       fail(e, line);
     }
@@ -229,11 +265,94 @@ function csvLines(file: string, agg: Aggregator): LineHandler {
 }
 
 const NDJSON_KEYS = new Set<string>([...SNAPSHOT_COLUMNS, ...OPTIONAL_COLUMNS]);
+// A row's values by key, in this order; undefined where the row has no such key.
+const ROW_KEYS = ['user_id', 'account', 'asset', 'balance', 'mode'] as const;
+
+/**
+ * The common row, `{"user_id":"…","account":"…",…}` with string values, no escapes and each key at
+ * most once, read straight into `out` without building an object: 2 M rows a second pass through
+ * here. Anything else (escapes, other value types, unknown or repeated keys, bad syntax) returns
+ * false, and the row is read again by parseJson, which decodes it or says exactly what is wrong.
+ */
+function fastRow(text: string, start: number, end: number, out: (string | undefined)[]): boolean {
+  let seen = 0;
+  let i = skipSpaces(text, start, end);
+  if (text.charCodeAt(i) !== 0x7b) return false;
+  i = skipSpaces(text, i + 1, end);
+  for (;;) {
+    const k = keyAt(text, i, end);
+    if (k < 0 || (seen & (1 << k)) !== 0) return false;
+    seen |= 1 << k;
+    i = skipSpaces(text, i + ROW_KEYS[k]!.length + 2, end);
+    if (text.charCodeAt(i) !== 0x3a) return false;
+    i = skipSpaces(text, i + 1, end);
+    if (text.charCodeAt(i) !== 0x22) return false;
+    const close = plainStringEnd(text, i + 1, end);
+    if (close < 0) return false;
+    out[k] = text.slice(i + 1, close);
+    i = skipSpaces(text, close + 1, end);
+    const c = i < end ? text.charCodeAt(i) : -1;
+    if (c === 0x7d) return skipSpaces(text, i + 1, end) === end;
+    if (c !== 0x2c) return false;
+    i = skipSpaces(text, i + 1, end);
+  }
+}
+
+function skipSpaces(text: string, i: number, end: number): number {
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09) break;
+    i++;
+  }
+  return i;
+}
+
+/** Index in ROW_KEYS of the quoted key at text[i], or −1. */
+function keyAt(text: string, i: number, end: number): number {
+  if (text.charCodeAt(i) !== 0x22) return -1;
+  for (let k = 0; k < ROW_KEYS.length; k++) {
+    const name = ROW_KEYS[k]!;
+    if (i + name.length + 2 <= end && text.charCodeAt(i + name.length + 1) === 0x22 && text.startsWith(name, i + 1)) return k;
+  }
+  return -1;
+}
+
+/** Offset of the closing quote of a string starting at i with no escape or control character, or −1. */
+function plainStringEnd(text: string, i: number, end: number): number {
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) return i;
+    if (c === 0x5c || c < 0x20) return -1;
+  }
+  return -1;
+}
+
+/**
+ * Any other row, read by por's JSON reader (not JSON.parse: a key given twice, such as two
+ * "balance"s, is an error here where JSON.parse would keep the last one) and checked key by key.
+ */
+function slowRow(text: string, start: number, end: number, where: { file: string; line: number }, at: (field: string | undefined) => ErrorInfo, out: (string | undefined)[]): void {
+  if (text.slice(start, end).trim() === '') throw porError('BAD_INPUT', 'empty line; every line is one JSON object', at(undefined));
+  const obj = parseJson(text, { ...where, start, end });
+  if (!isObject(obj)) throw porError('BAD_INPUT', 'each line must be a JSON object', at(undefined));
+  for (const key of Object.keys(obj)) {
+    if (!NDJSON_KEYS.has(key)) throw porError('BAD_INPUT', `unknown key "${key}"; allowed: ${[...NDJSON_KEYS].join(', ')}`, at(key));
+  }
+  ROW_KEYS.forEach((key, k) => {
+    const v = obj[key];
+    if (v !== undefined && typeof v !== 'string') {
+      const why = key === 'balance' && typeof v === 'number' ? ' (a JSON number loses precision; write the balance as a decimal string)' : '';
+      throw porError('BAD_INPUT', `"${key}" must be a string${why}`, at(key));
+    }
+    out[k] = v;
+  });
+}
 
 function ndjsonLines(file: string, agg: Aggregator): LineHandler {
+  const row: (string | undefined)[] = [];
   return (text, start, end, line) => {
-    const src = text.slice(start, end);
     const at = (field: string | undefined) => {
+      const src = text.slice(start, end);
       const k = field === undefined ? -1 : src.indexOf(`"${field}"`);
       let column = 1;
       if (k >= 0) {
@@ -244,31 +363,19 @@ function ndjsonLines(file: string, agg: Aggregator): LineHandler {
       }
       return { file, line, column, ...(field === undefined ? {} : { field }) };
     };
-    if (src.trim() === '') throw porError('BAD_INPUT', 'empty line; every line is one JSON object', at(undefined));
-    let obj: unknown;
+    row.fill(undefined, 0, ROW_KEYS.length);
+    if (!fastRow(text, start, end, row)) slowRow(text, start, end, { file, line }, at, row);
+    for (let k = 0; k < SNAPSHOT_COLUMNS.length; k++) {
+      if (row[k] === undefined) throw porError('BAD_INPUT', `missing "${ROW_KEYS[k]}"`, at(undefined));
+    }
+    const [id, account, asset, balance, mode] = row as [string, string, string, string, string | undefined];
+    const fault = userIdFault(id, 0, id.length);
+    if (fault !== undefined) {
+      // The column of the id's first character (after the quote); escapes in it shift the offset.
+      throw porError('BAD_INPUT', `user_id ${fault.why}`, { ...at('user_id'), column: (at('user_id').column ?? 1) + 1 + fault.offset });
+    }
     try {
-      obj = JSON.parse(src);
-    } catch (err) {
-      throw porError('BAD_INPUT', `not a JSON object: ${(err as Error).message}`, at(undefined), err);
-    }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw porError('BAD_INPUT', 'each line must be a JSON object', at(undefined));
-    const rec = obj as Record<string, unknown>;
-    for (const key of Object.keys(rec)) {
-      if (!NDJSON_KEYS.has(key)) throw porError('BAD_INPUT', `unknown key "${key}"; allowed: ${[...NDJSON_KEYS].join(', ')}`, at(key));
-    }
-    for (const key of SNAPSHOT_COLUMNS) {
-      const v = rec[key];
-      if (v === undefined) throw porError('BAD_INPUT', `missing "${key}"`, at(undefined));
-      if (typeof v !== 'string') {
-        const why = key === 'balance' && typeof v === 'number' ? ' (a JSON number loses precision; write the balance as a decimal string)' : '';
-        throw porError('BAD_INPUT', `"${key}" must be a string${why}`, at(key));
-      }
-    }
-    const mode = rec.mode;
-    if (mode !== undefined && typeof mode !== 'string') throw porError('BAD_INPUT', '"mode" must be a string', at('mode'));
-    try {
-      const id = rec.user_id as string;
-      agg.add(id, 0, id.length, rec.account as string, rec.asset as string, rec.balance as string, mode as string | undefined, line);
+      agg.add(id, 0, id.length, account, asset, balance, mode, line);
     } catch (e) {
       if (e instanceof PorError) {
         const f = typeof e.info.field === 'string' ? e.info.field : undefined;

@@ -1,14 +1,100 @@
 // File reading shared by Node-side stages. Not for the browser.
-import { readFile, writeFile, rename, mkdir, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { porError } from '../errors/index.js';
+import { readFile, rename, mkdir, rm, open, readdir, type FileHandle } from 'node:fs/promises';
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { porError, type PorError } from '../errors/index.js';
+import { parseJson } from '../json/parse.js';
 
 const READ_FAULTS: Record<string, string> = {
   ENOENT: 'no such file',
   EISDIR: 'a folder, not a file',
   EACCES: 'permission denied',
   ENOTDIR: 'a part of the path is not a folder',
+  ENOSPC: 'no space left on the device',
+  EFBIG: 'file too large for this file system or limit',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EIO: 'input/output error',
+  EXDEV: 'the folder and its parent are on different file systems (a mount point): use a folder inside it',
+  ENOTEMPTY: 'folder not empty',
 };
+
+/** Faults of the device, not of the path the user gave: the disk, a quota, a size limit. */
+const DEVICE_FAULTS = new Set(['ENOSPC', 'EFBIG', 'EDQUOT', 'EIO', 'EROFS']);
+
+/**
+ * A file por could not write, as a located error (exit 2, no stack trace): CANNOT_WRITE when the
+ * device refused (full disk, size limit), BAD_USAGE when the path itself is wrong (a folder, no access).
+ */
+export function writeError(file: string, err: unknown): PorError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return porError(code !== undefined && DEVICE_FAULTS.has(code) ? 'CANNOT_WRITE' : 'BAD_USAGE', `cannot write file: ${readFault(err)}`, { file }, err);
+}
+
+/** A write that wrote fewer bytes than asked and made no progress: the device gave up without saying why. */
+function shortWrite(): NodeJS.ErrnoException {
+  return Object.assign(new Error('short write: the device accepted no more bytes'), { code: 'ENOSPC' });
+}
+
+/** Writes all of `data` at the file's position, looping over short writes; faults name `file`. */
+export async function writeAll(fh: FileHandle, data: Uint8Array, file: string): Promise<void> {
+  let off = 0;
+  try {
+    while (off < data.length) {
+      const { bytesWritten } = await fh.write(data, off, data.length - off);
+      if (bytesWritten <= 0) throw shortWrite();
+      off += bytesWritten;
+    }
+  } catch (err) {
+    throw writeError(file, err);
+  }
+}
+
+/** The synchronous twin of writeAll, for the proof export's hot loop. */
+export function writeAllSync(fd: number, data: Uint8Array, offset: number, length: number, file: string): void {
+  const end = offset + length;
+  try {
+    while (offset < end) {
+      const n = writeSync(fd, data, offset, end - offset);
+      if (n <= 0) throw shortWrite();
+      offset += n;
+    }
+  } catch (err) {
+    throw writeError(file, err);
+  }
+}
+
+/** Flushes a folder's entries (new names, renames) to the device; best effort where folders cannot be opened. */
+export function syncFolder(dir: string): void {
+  let fd = -1;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some systems cannot fsync a folder; the rename is still atomic, only its durability is weaker.
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}
+
+/** True when a process with this id runs (or exists under another user). */
+export function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * For tests only: POR_TEST_CRASH_AT=NAME kills this process (SIGKILL, as a power cut or kill -9
+ * would) at the named point, so tests can check what a crash there leaves behind.
+ */
+export function crashPoint(name: string): void {
+  if (process.env.POR_TEST_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');
+}
 
 /** Why a file could not be read, for users: the system code plus what it means. */
 export function readFault(err: unknown): string {
@@ -17,7 +103,10 @@ export function readFault(err: unknown): string {
   return READ_FAULTS[code] !== undefined ? `${code} (${READ_FAULTS[code]})` : code;
 }
 
-/** Reads and parses a JSON file; syntax errors name the file, line and column. */
+/**
+ * Reads and parses a JSON file with por's one JSON reader (src/json/parse.ts): syntax errors and
+ * duplicate keys name the file, line, column and the path of the value.
+ */
 export async function readJsonFile(file: string): Promise<unknown> {
   let text: string;
   try {
@@ -25,40 +114,56 @@ export async function readJsonFile(file: string): Promise<unknown> {
   } catch (err) {
     throw porError('BAD_INPUT', `cannot read file: ${readFault(err)}`, { file }, err);
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const msg = (err as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    if (m) {
-      const pos = Number(m[1]);
-      const before = text.slice(0, pos);
-      const line = before.split('\n').length;
-      const column = pos - before.lastIndexOf('\n');
-      throw porError('BAD_INPUT', `not valid JSON: ${msg}`, { file, line, column }, err);
-    }
-    throw porError('BAD_INPUT', `not valid JSON: ${msg}`, { file }, err);
-  }
+  return parseJson(text, { file });
 }
 
-/** Writes a file atomically (temp file + rename) so a crash never leaves a partial file in place. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+/**
+ * Writes a file atomically (temp file, flushed, then renamed) so a crash never leaves a partial file
+ * in place. `mode` 0o600 for anything secret-bearing. Temp files of killed runs beside it are removed.
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
   // An output path that cannot be written (a folder, a file where a folder should be) is the
   // user's to fix: a located error, not an internal one.
-  const cannot = (err: unknown) => porError('BAD_USAGE', `cannot write file: ${readFault(err)}`, { file }, err);
   try {
     await mkdir(dirname(file), { recursive: true });
   } catch (err) {
-    throw cannot(err);
+    throw writeError(file, err);
   }
+  await removeDeadTemps(file);
   const tmp = `${file}.partial-${process.pid}`;
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let fh: FileHandle | undefined;
   try {
-    await writeFile(tmp, data);
+    fh = await open(tmp, 'w', options.mode ?? 0o644);
+    await writeAll(fh, bytes, file);
+    await fh.sync();
+    await fh.close();
+    fh = undefined;
     await rename(tmp, file);
   } catch (err) {
+    await fh?.close().catch(() => {});
     await rm(tmp, { force: true });
-    throw cannot(err);
+    throw isWriteError(err) ? err : writeError(file, err);
+  }
+}
+
+function isWriteError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'PorError';
+}
+
+/** `FILE.partial-PID` left by a killed run (PID no longer running). */
+async function removeDeadTemps(file: string): Promise<void> {
+  const prefix = `${basename(file)}.partial-`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(file));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (Number.isSafeInteger(pid) && pid > 0 && !processAlive(pid)) await rm(join(dirname(file), name), { force: true });
   }
 }
 

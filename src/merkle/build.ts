@@ -2,14 +2,16 @@
 // store. Node-only. Memory: one record (32 + 32·assets bytes) per user for the leaves plus the
 // level above; levels go to disk as they are made. docs/SPEC.md has the byte rules.
 import { existsSync } from 'node:fs';
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { cpus } from 'node:os';
 import { porError, PorError } from '../errors/index.js';
 import { formatAmount } from '../money/index.js';
 import { silentReporter, type Reporter } from '../progress/index.js';
-import { toJson, writeFileAtomic } from '../io/node.js';
+import { toJson, writeAll, writeError, writeFileAtomic } from '../io/node.js';
+import type { StagedFolder } from '../io/staged.js';
+import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE, STORE_META, stageBuild } from './layout.js';
 import {
   AMOUNT_LEN, assetsHash, DEFAULT_HEIGHT, HASH_LEN, MAX_ID_BYTES, MIN_SECRET_BYTES, checkHeight, decodeSums, idBytes, leafBound,
   nobleSha256, paddingRecords, recordSize, toHex,
@@ -35,12 +37,17 @@ export interface BuildOptions {
   secret: Uint8Array;
   snapshotId: string;
   height?: number;
-  /** Folder for root.json and store/. */
+  /** The build folder: public/root.json and private/ (the store); see src/merkle/layout.ts. */
   outDir: string;
+  /**
+   * A staged build folder to write into and leave uncommitted (the CLI adds the report to it and
+   * switches it in). Without it, buildTree stages outDir itself and switches it in when done.
+   */
+  stage?: StagedFolder;
   reporter?: Reporter;
   /** Hashing threads (worker_threads); default min(2, cores). 1 hashes inline. */
   threads?: number;
-  /** Replace an existing root.json / store/ in outDir. */
+  /** Replace a tree already in outDir. */
   overwrite?: boolean;
   /** Where the bundled worker lives; default next to this module, then ../../dist. */
   workerUrl?: URL;
@@ -56,14 +63,25 @@ export interface BuildResult {
   threads: number;
 }
 
-const CHUNK_BITS = 16; // users per leaf job: 65,536 (12.6 MB of records at 5 assets)
-const CHUNK = 1 << CHUNK_BITS;
-const SLAB = 16; // chunks per shared allocation
+// Leaf records are held in chunks of 2^chunkBits users (one hashing job each) carved from slabs of
+// up to SLAB chunks. A chunk holds at most CHUNK_BYTES of records, so its user count shrinks as
+// assets grow (65,536 users at 5 assets, 512 at 1,000, 8 at 65,535), and a slab is only as many
+// chunks as the users still to come need: memory follows the users and assets actually present.
+const CHUNK_BYTES = 1 << 24;
+const MAX_CHUNK_BITS = 16;
+const SLAB = 16; // chunks per shared allocation, at most
 /** Levels below this are not stored: a proof recomputes them from its 2^STORED_FROM-leaf block (FORMATS.md, Proof store). */
 export const STORED_FROM = 6;
 const PARALLEL_MIN = 8192; // levels smaller than this are hashed inline: messaging would cost more
 const utf8 = new TextEncoder();
 const M64 = (1n << 64n) - 1n;
+
+/** log2 of the users per leaf chunk for records of `recordBytes`: as many as fit CHUNK_BYTES, at most 2^16. */
+export function chunkBitsFor(recordBytes: number): number {
+  let bits = MAX_CHUNK_BITS;
+  while (bits > 0 && 2 ** bits * recordBytes > CHUNK_BYTES) bits--;
+  return bits;
+}
 
 export async function buildTree(input: TreeInput, options: BuildOptions): Promise<BuildResult> {
   const reporter = options.reporter ?? silentReporter;
@@ -73,6 +91,8 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
   const A = assets.length;
   if (A === 0 || A > 0xffff) throw porError('BAD_INPUT', `the asset registry must list 1 to 65535 assets, got ${A}`);
   const R = recordSize(A);
+  const CHUNK_BITS = chunkBitsFor(R);
+  const CHUNK = 2 ** CHUNK_BITS;
   if (options.secret.length < MIN_SECRET_BYTES) {
     throw porError('BAD_INPUT', `the secret is ${options.secret.length} bytes; at least ${MIN_SECRET_BYTES} are needed (e.g. openssl rand -hex 32)`, { field: 'secret' });
   }
@@ -84,16 +104,20 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
   }
   const bound = leafBound(height);
 
-  const rootFile = join(options.outDir, 'root.json');
-  const storeDir = join(options.outDir, 'store');
-  if (!options.overwrite && (existsSync(rootFile) || existsSync(storeDir))) {
-    throw porError('BAD_USAGE', `${options.outDir} already holds a tree (root.json or store/); choose another folder or overwrite it`, { file: options.outDir });
+  // Everything is written into a staged copy of the build folder, switched in only when complete.
+  const stage = options.stage ?? (await stageBuild(options.outDir, options.overwrite === true));
+  const rootFile = join(stage.target, PUBLIC_DIR, ROOT_FILE);
+  const storeDir = join(stage.target, PRIVATE_DIR);
+  const tmpDir = join(stage.path, PRIVATE_DIR);
+  try {
+    await mkdir(tmpDir, { mode: 0o700 });
+    await mkdir(join(stage.path, PUBLIC_DIR));
+  } catch (err) {
+    await stage.abort();
+    throw writeError(tmpDir, err);
   }
-  await mkdir(options.outDir, { recursive: true });
-  // Everything is written into a temporary folder and renamed into place only when complete.
-  const tmpDir = join(options.outDir, `.store.partial-${process.pid}`);
-  await rm(tmpDir, { recursive: true, force: true });
-  await mkdir(tmpDir);
+  /** Appends to one of the store's files; a short write or a full disk names the file. */
+  const put = (name: string, data: Uint8Array) => writeAll(files[name]!, data, join(tmpDir, name));
 
   const params = { secret: options.secret, snapshotId: sid, assetCount: A, assetsHash: assetsHash(nobleSha256, assets) };
   const threads = Math.max(1, Math.floor(options.threads ?? Math.min(2, cpus().length)));
@@ -105,7 +129,7 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
 
   const files: Record<string, FileHandle> = {};
   try {
-    for (const name of ['leaves.bin', 'salts.bin', 'ids.bin', 'levels.bin']) files[name] = await open(join(tmpDir, name), 'w');
+    for (const name of ['leaves.bin', 'salts.bin', 'ids.bin', 'levels.bin']) files[name] = await open(join(tmpDir, name), 'w', 0o600).catch((err: unknown) => Promise.reject(writeError(join(tmpDir, name), err)));
 
     // ---- Leaves: read users, encode sums, hash in jobs of CHUNK users; write in input order. ----
     const recordChunks: Uint8Array[] = [];
@@ -128,13 +152,17 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
     let idLen = 0;
     let slabRec: Uint8Array = new Uint8Array(0);
     let slabUh: Uint8Array = new Uint8Array(0);
-    let slabUsed = SLAB;
+    let slabChunks = 0;
+    let slabUsed = 0;
     const newChunk = () => {
       // Chunks are views into slabs of SLAB chunks: few large shared buffers keep V8 from running a
       // full GC for every external allocation once gigabytes are held.
-      if (slabUsed === SLAB) {
-        slabRec = new Uint8Array(new SharedArrayBuffer(SLAB * CHUNK * R));
-        slabUh = new Uint8Array(new SharedArrayBuffer(SLAB * CHUNK * HASH_LEN));
+      if (slabUsed === slabChunks) {
+        // Only as many chunks as the users still to come need, when their number is known.
+        const left = input.userCount === undefined ? SLAB : Math.ceil((input.userCount - n) / CHUNK);
+        slabChunks = Math.max(1, Math.min(SLAB, left));
+        slabRec = new Uint8Array(new SharedArrayBuffer(slabChunks * CHUNK * R));
+        slabUh = new Uint8Array(new SharedArrayBuffer(slabChunks * CHUNK * HASH_LEN));
         slabUsed = 0;
       }
       rec = slabRec.subarray(slabUsed * CHUNK * R, (slabUsed + 1) * CHUNK * R);
@@ -142,7 +170,7 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
       slabUsed++;
       dv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
       salts = new Uint8Array(new SharedArrayBuffer(CHUNK * HASH_LEN));
-      ids = new Uint8Array(CHUNK * 16);
+      ids = new Uint8Array(Math.max(CHUNK * 16, 4 * MAX_ID_BYTES));
       idOff = new Uint32Array(CHUNK + 1);
       inChunk = 0;
       idLen = 0;
@@ -162,11 +190,11 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
         await done;
         await prev;
         // Leaves go to disk in input order now, while hashing goes on, rather than after the sort.
-        await files['leaves.bin']!.write(Buffer.from(records.buffer, records.byteOffset, count * R));
-        await files['salts.bin']!.write(Buffer.from(s.buffer, s.byteOffset, count * HASH_LEN));
+        await put('leaves.bin', Buffer.from(records.buffer, records.byteOffset, count * R));
+        await put('salts.bin', Buffer.from(s.buffer, s.byteOffset, count * HASH_LEN));
       })();
       pending.push(writeChain);
-      await files['ids.bin']!.write(job.ids);
+      await put('ids.bin', job.ids);
       if (pool && pending.length >= threads * 2) await pending[pending.length - threads * 2];
       reporter.progress('merkle leaves', n, input.userCount, 'users');
     };
@@ -176,7 +204,7 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
       if (n >= maxUsers) throw porError('OVERFLOW', `more than ${maxUsers} users do not fit a tree of height ${height}; raise --height`, { field: 'height' });
       if (u.net.length !== A) throw porError('INTERNAL', `user ${u.userId} has ${u.net.length} balances for ${A} assets`);
       if (ids.length - idLen < MAX_ID_BYTES * 3 + 3) {
-        const bigger = new Uint8Array(ids.length * 2);
+        const bigger = new Uint8Array(Math.max(ids.length * 2, idLen + MAX_ID_BYTES * 3 + 3));
         bigger.set(ids.subarray(0, idLen));
         ids = bigger;
       }
@@ -283,7 +311,7 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
         const run = Array.from(order.subarray(p - 1, e)).sort((x, y) => compareBytes(uhOf(x), uhOf(y)) || x - y);
         for (let q = 1; q < run.length; q++) {
           if (compareBytes(uhOf(run[q - 1]!), uhOf(run[q]!)) === 0) {
-            throw porError('DUPLICATE', `user id "${idText(idChunks, run[q]!)}" appears twice in the snapshot (users ${run[q - 1]! + 1} and ${run[q]! + 1}); every user must be one leaf`, { field: 'user_id' });
+            throw porError('DUPLICATE', `user id "${idText(idChunks, CHUNK_BITS, run[q]!)}" appears twice in the snapshot (users ${run[q - 1]! + 1} and ${run[q]! + 1}); every user must be one leaf`, { field: 'user_id' });
           }
         }
         order.set(run, p - 1);
@@ -310,10 +338,11 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
         offsets[2 * i] = idOffsets[i]! % 2 ** 32;
         offsets[2 * i + 1] = Math.floor(idOffsets[i]! / 2 ** 32);
       }
-      await writeFileAtomic(join(tmpDir, 'order.bin'), Buffer.from(order.buffer, 0, 4 * n));
-      await writeFileAtomic(join(tmpDir, 'position.bin'), new Uint8Array(position.buffer));
-      await writeFileAtomic(join(tmpDir, 'lookup.bin'), new Uint8Array(lookup.buffer));
-      await writeFileAtomic(join(tmpDir, 'ids.off'), new Uint8Array(offsets.buffer));
+      const secret = { mode: 0o600 };
+      await writeFileAtomic(join(tmpDir, 'order.bin'), Buffer.from(order.buffer, 0, 4 * n), secret);
+      await writeFileAtomic(join(tmpDir, 'position.bin'), new Uint8Array(position.buffer), secret);
+      await writeFileAtomic(join(tmpDir, 'lookup.bin'), new Uint8Array(lookup.buffer), secret);
+      await writeFileAtomic(join(tmpDir, 'ids.off'), new Uint8Array(offsets.buffer), secret);
     };
 
     // ---- Levels: 1 … storedFrom in blocks of 2^storedFrom leaves (only the block roots are kept),
@@ -374,7 +403,7 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
       }
       recordChunks.length = 0; // the leaves are on disk now; let the memory go
       await indexes;
-      await files['levels.bin']!.write(Buffer.from(src.buffer, 0, srcCount * R));
+      await put('levels.bin', Buffer.from(src.buffer, 0, srcCount * R));
       if (storedFrom === height) rootRecord = src.slice(0, R);
     }
     await (indexing ? indexes : writeIndexes());
@@ -394,7 +423,7 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
         (from, to) => ({ kind: 'level', job: { chunks: [prev], chunkBits: 32, order: null, srcCount: prevCount, pad: pads[k - 1]!, from, to, out: out.subarray(from * R, to * R) } }),
         (j) => inlineLevel((j as { job: LevelJob }).job),
       );
-      await files['levels.bin']!.write(Buffer.from(out.buffer, 0, count * R));
+      await put('levels.bin', Buffer.from(out.buffer, 0, count * R));
       levelCounts.push(count);
       reporter.progress('merkle levels', k, height, 'levels');
       src = out;
@@ -429,16 +458,18 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
     };
     const root: RootDocument = { format: ROOT_FORMAT, version: ROOT_VERSION, ...merkleRoot };
     const meta: StoreMeta = { format: STORE_FORMAT, version: STORE_VERSION, recordSize: R, levelCounts, storedFrom, root: merkleRoot };
-    for (const f of Object.values(files)) await f.close();
+    for (const [name, f] of Object.entries(files)) {
+      await f.sync().catch((err: unknown) => Promise.reject(writeError(join(tmpDir, name), err)));
+      await f.close();
+    }
     for (const k of Object.keys(files)) delete files[k];
-    await writeFileAtomic(join(tmpDir, 'store.json'), toJson(meta));
-    if (options.overwrite) await rm(storeDir, { recursive: true, force: true });
-    await rename(tmpDir, storeDir);
-    await writeFileAtomic(rootFile, toJson(root));
+    await writeFileAtomic(join(tmpDir, STORE_META), toJson(meta), { mode: 0o600 });
+    await writeFileAtomic(join(stage.path, PUBLIC_DIR, ROOT_FILE), toJson(root));
+    if (!options.stage) await stage.commit();
     return { merkleRoot, root, rootFile, storeDir, threads: pool ? threads : 1 };
   } catch (err) {
     for (const f of Object.values(files)) await f.close().catch(() => {});
-    await rm(tmpDir, { recursive: true, force: true }).catch(() => {});
+    if (!options.stage) await stage.abort();
     throw err;
   } finally {
     await pool?.close();
@@ -450,9 +481,9 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return 0;
 }
 
-function idText(chunks: { ids: Uint8Array; off: Uint32Array }[], i: number): string {
-  const c = chunks[i >>> CHUNK_BITS]!;
-  const j = i & (CHUNK - 1);
+function idText(chunks: { ids: Uint8Array; off: Uint32Array }[], chunkBits: number, i: number): string {
+  const c = chunks[i >>> chunkBits]!;
+  const j = i & (2 ** chunkBits - 1);
   return new TextDecoder().decode(c.ids.subarray(c.off[j], c.off[j + 1]));
 }
 

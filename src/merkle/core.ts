@@ -4,6 +4,10 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { porError } from '../errors/index.js';
+import { checkHeight, leafBound, MAX_ID_BYTES } from './bounds.js';
+
+// The value bounds live in ./bounds.ts (no hashing imports) so the snapshot reader can check them.
+export { checkHeight, DEFAULT_HEIGHT, leafBound, MAX_HEIGHT, MAX_ID_BYTES, MIN_HEIGHT, SUM_WIDTH_BITS } from './bounds.js';
 
 /** SHA-256 behind one small interface, so the builder can plug in node:crypto for speed. */
 export interface Sha256 {
@@ -21,11 +25,6 @@ export const SPEC_VERSION = 1;
 export const HASH_LEN = 32;
 /** Bytes of one amount: equity and debt are each an unsigned 128-bit big-endian integer. */
 export const AMOUNT_LEN = 16;
-export const SUM_WIDTH_BITS = 128;
-export const DEFAULT_HEIGHT = 32;
-export const MIN_HEIGHT = 1;
-export const MAX_HEIGHT = 64;
-export const MAX_ID_BYTES = 1024;
 export const MIN_SECRET_BYTES = 32;
 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -44,22 +43,11 @@ export function recordSize(assetCount: number): number {
   return HASH_LEN + assetCount * 2 * AMOUNT_LEN;
 }
 
-/** Largest value a leaf may carry per field: 2^(128 − height) − 1, so 2^height leaves sum below 2^128. */
-export function leafBound(height: number): bigint {
-  checkHeight(height);
-  return (1n << BigInt(SUM_WIDTH_BITS - height)) - 1n;
-}
-
 /** Largest sum a node `level` levels above the leaves may carry: 2^level · leafBound. */
 export function nodeBound(height: number, level: number): bigint {
   return leafBound(height) << BigInt(level);
 }
 
-export function checkHeight(height: number): void {
-  if (!Number.isInteger(height) || height < MIN_HEIGHT || height > MAX_HEIGHT) {
-    throw porError('BAD_USAGE', `tree height must be an integer from ${MIN_HEIGHT} to ${MAX_HEIGHT}, got ${height}`, { field: 'height' });
-  }
-}
 
 /** UTF-8 bytes of an id (user or snapshot), checked non-empty and at most MAX_ID_BYTES. */
 export function idBytes(id: string, what: string): Uint8Array {

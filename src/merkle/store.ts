@@ -1,11 +1,13 @@
 // The proof store written by buildTree: open it once, then a proof is ~height small reads.
 // Node-only. File layout: docs/FORMATS.md, "Proof store".
-import { closeSync, existsSync, fstatSync, openSync, readSync, readFileSync, writeSync, renameSync, mkdirSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { porError } from '../errors/index.js';
 import { formatAmount } from '../money/index.js';
 import { silentReporter, type Reporter } from '../progress/index.js';
-import { readJsonFile, toJson, writeFileAtomic } from '../io/node.js';
+import { crashPoint, readJsonFile } from '../io/node.js';
+import { checkBelongsTogether, locateStore, STORE_META } from './layout.js';
+import { ExportWriter, USERS_DIR, type ExportedFile } from './export.js';
 import { hash as hashOnce } from 'node:crypto';
 import { makeLevelHasher } from './compute.js';
 import { AMOUNT_LEN, HASH_LEN, SPEC_VERSION, TAG_USER, paddingRecords, nobleSha256 } from './core.js';
@@ -99,19 +101,22 @@ export class ProofStore {
     this.rootJson = JSON.stringify({ hash: r.hash, equity: r.sums.map((s) => s.equityUnits), debt: r.sums.map((s) => s.debtUnits) });
   }
 
-  /** Opens DIR (a build folder holding store/, or the store folder itself). `bulk` loads files in memory. */
+  /**
+   * Opens DIR (a build folder, or its private/ store folder). `bulk` loads files in memory. The
+   * published root.json and report.json beside the store must be for this very tree.
+   */
   static async open(dir: string, options: { bulk?: boolean } = {}): Promise<ProofStore> {
-    const storeDir = existsSync(join(dir, 'store', 'store.json')) ? join(dir, 'store') : dir;
-    const metaFile = join(storeDir, 'store.json');
-    if (!existsSync(metaFile)) throw porError('BAD_INPUT', 'not a proof store: no store.json here or in store/ (run por build first)', { file: dir });
+    const loc = locateStore(dir);
+    const metaFile = join(loc.storeDir, STORE_META);
     const meta = (await readJsonFile(metaFile)) as StoreMeta;
     if (meta?.format !== STORE_FORMAT || meta.version !== STORE_VERSION) {
       throw porError('BAD_INPUT', `not a ${STORE_FORMAT} version ${STORE_VERSION} file`, { file: metaFile });
     }
+    await checkBelongsTogether(loc, meta.root);
     try {
-      return new ProofStore(storeDir, meta, options.bulk === true);
+      return new ProofStore(loc.storeDir, meta, options.bulk === true);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw porError('BAD_INPUT', `proof store is incomplete: ${(err as Error).message}`, { file: storeDir }, err);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw porError('BAD_INPUT', `proof store is incomplete: ${(err as Error).message}`, { file: loc.storeDir }, err);
       throw err;
     }
   }
@@ -250,102 +255,87 @@ export class ProofStore {
     return this.prefix(i, pos) + path + this.suffix();
   }
 
-  /** Writes every user's proof, in leaf order, streaming. Returns the number written. */
-  exportAll(outDir: string, options: ExportOptions = {}): { count: number; files: number } {
+  /**
+   * Writes every user's proof, in leaf order, streaming, into `outDir` (a staging folder: see
+   * stageExport). Returns the count and every file written, with its size and SHA-256.
+   */
+  exportAll(outDir: string, options: ExportOptions = {}): { count: number; files: ExportedFile[] } {
     const reporter = options.reporter ?? silentReporter;
     const layout = options.layout ?? 'ndjson';
     const shardSize = options.shardSize ?? SHARD;
     const total = Math.min(this.n, options.limit ?? this.n);
-    mkdirSync(outDir, { recursive: true });
-    // Sibling steps at level k are shared by 2^k consecutive leaves: each is rendered once, kept
-    // as UTF-8 bytes (with its leading comma), and copied; proofs are assembled in one buffer.
+    if (layout === 'files') mkdirSync(join(outDir, USERS_DIR), { recursive: true, mode: 0o700 });
+    const w = new ExportWriter(outDir);
+    const render = this.exportRenderer();
+    let out = Buffer.allocUnsafe(8 << 20);
+    let used = 0;
+    try {
+      for (let p = 0; p < total; p++) {
+        const i = this.files.order.read(p * 4, 4).readUInt32LE(0);
+        if (layout === 'ndjson' && p % shardSize === 0) {
+          if (used > 0) w.write(out, 0, used);
+          used = 0;
+          w.open(`proofs-${String(p / shardSize).padStart(6, '0')}.ndjson`);
+          if (p > 0) crashPoint('export:after-shard');
+        }
+        const parts = render(i, p);
+        let need = 0;
+        for (const b of parts) need += b.length;
+        if (used + need > out.length) {
+          if (used > 0) w.write(out, 0, used);
+          used = 0;
+          if (need > out.length) out = Buffer.allocUnsafe(need * 2);
+        }
+        const start = used;
+        for (const b of parts) used += b.copy(out, used);
+        if (layout === 'files') {
+          w.userFile(this.idOf(i), out, start, used);
+          used = start;
+        }
+        if ((p & 4095) === 0) reporter.progress('proof export', p, total, 'proofs');
+      }
+      if (used > 0) w.write(out, 0, used);
+      w.close();
+    } catch (err) {
+      w.discard();
+      throw err;
+    }
+    reporter.done('proof export', `${total.toLocaleString('en-US')} proofs in ${w.files.length.toLocaleString('en-US')} files`);
+    return { count: total, files: w.files };
+  }
+
+  /**
+   * Renders proof p (of input index i) as byte pieces. Sibling steps at level k are shared by 2^k
+   * consecutive leaves: each is rendered once, kept as UTF-8 bytes (with its leading comma), and
+   * reused; steps at levels ≥ 8 change once per 256 proofs and are kept as one buffer.
+   */
+  private exportRenderer(): (i: number, p: number) => Buffer[] {
     const cacheIdx = new Array<number>(this.height).fill(-1);
     const cacheBytes = new Array<Buffer>(this.height).fill(Buffer.alloc(0));
     const suffix = Buffer.from(this.suffix() + '\n', 'utf8');
     const low = Math.min(this.height, 8);
     let upperAt = -1;
     let upper = Buffer.alloc(0);
-    let out = Buffer.allocUnsafe(8 << 20);
-    let used = 0;
-    let files = 0;
-    let fd = -1;
-    let shardFile = '';
-    const flush = () => {
-      if (used > 0 && fd >= 0) writeSync(fd, out, 0, used);
-      used = 0;
-    };
-    const closeShard = () => {
-      if (fd < 0) return;
-      flush();
-      closeSync(fd);
-      renameSync(`${shardFile}.partial`, shardFile);
-      fd = -1;
-      files++;
-    };
-    const names = new Set<string>();
-    for (let p = 0; p < total; p++) {
-      const i = this.files.order.read(p * 4, 4).readUInt32LE(0);
-      if (layout === 'ndjson' && p % shardSize === 0) {
-        closeShard();
-        shardFile = join(outDir, `proofs-${String(p / shardSize).padStart(6, '0')}.ndjson`);
-        fd = openSync(`${shardFile}.partial`, 'w');
+    const step = (k: number, p: number): Buffer => {
+      const idx = Math.floor(p / 2 ** k) ^ 1;
+      if (cacheIdx[k] !== idx) {
+        cacheIdx[k] = idx;
+        cacheBytes[k] = Buffer.from((k ? ',' : '') + this.stepJson(k, idx), 'utf8');
       }
-      const head = this.prefix(i, p);
-      let need = Buffer.byteLength(head) + suffix.length;
-      for (let k = 0; k < low; k++) {
-        const idx = Math.floor(p / 2 ** k) ^ 1;
-        if (cacheIdx[k] !== idx) {
-          cacheIdx[k] = idx;
-          cacheBytes[k] = Buffer.from((k ? ',' : '') + this.stepJson(k, idx), 'utf8');
-        }
-        need += cacheBytes[k]!.length;
-      }
-      // Steps ≥ low change once per 2^low proofs: kept as one buffer, so one copy per proof.
+      return cacheBytes[k]!;
+    };
+    return (i, p) => {
+      const parts: Buffer[] = [Buffer.from(this.prefix(i, p), 'utf8')];
+      for (let k = 0; k < low; k++) parts.push(step(k, p));
       if (Math.floor(p / 2 ** low) !== upperAt) {
         upperAt = Math.floor(p / 2 ** low);
-        const parts: Buffer[] = [];
-        for (let k = low; k < this.height; k++) {
-          const idx = Math.floor(p / 2 ** k) ^ 1;
-          if (cacheIdx[k] !== idx) {
-            cacheIdx[k] = idx;
-            cacheBytes[k] = Buffer.from((k ? ',' : '') + this.stepJson(k, idx), 'utf8');
-          }
-          parts.push(cacheBytes[k]!);
-        }
-        upper = Buffer.concat(parts);
+        const up: Buffer[] = [];
+        for (let k = low; k < this.height; k++) up.push(step(k, p));
+        upper = Buffer.concat(up);
       }
-      need += upper.length;
-      if (used + need > out.length) {
-        flush();
-        if (need > out.length) out = Buffer.allocUnsafe(need * 2);
-      }
-      const start = used;
-      used += out.write(head, used, 'utf8');
-      for (let k = 0; k < low; k++) used += cacheBytes[k]!.copy(out, used);
-      used += upper.copy(out, used);
-      used += suffix.copy(out, used);
-      if (layout === 'files') {
-        let name = fileNameFor(this.idOf(i));
-        while (names.has(name.toLowerCase())) name = `_${name}`;
-        names.add(name.toLowerCase());
-        const file = join(outDir, `${name}.json`);
-        const f = openSync(`${file}.partial`, 'w');
-        writeSync(f, out, start, used - start);
-        closeSync(f);
-        renameSync(`${file}.partial`, file);
-        used = start;
-        files++;
-      }
-      if ((p & 4095) === 0) reporter.progress('proof export', p, total, 'proofs');
-    }
-    closeShard();
-    reporter.done('proof export', `${total.toLocaleString('en-US')} proofs in ${files.toLocaleString('en-US')} files`);
-    return { count: total, files };
-  }
-
-  /** Manifest written after a complete export. */
-  static async writeManifest(outDir: string, meta: StoreMeta, count: number, layout: string): Promise<void> {
-    await writeFileAtomic(join(outDir, 'manifest.json'), toJson({ format: 'por-proof-export', version: 1, layout, count, root: meta.root }));
+      parts.push(upper, suffix);
+      return parts;
+    };
   }
 }
 
@@ -358,8 +348,4 @@ function u128(rec: Buffer, off: number): string {
   return ((rec.readBigUInt64BE(off) << 64n) | rec.readBigUInt64BE(off + 8)).toString();
 }
 
-/** A file name that is safe on every file system; ids outside [A-Za-z0-9._-] are hex-encoded. */
-export function fileNameFor(id: string): string {
-  if (/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/.test(id)) return id;
-  return `x-${Buffer.from(id, 'utf8').toString('hex').slice(0, 200)}`;
-}
+export { fileNameFor } from './export.js';

@@ -36,7 +36,7 @@ export interface RootDocument extends MerkleRoot {
   version: typeof ROOT_VERSION;
 }
 
-/** store/store.json: what the proof store holds; the binary files are described in FORMATS.md. */
+/** private/store.json: what the proof store holds; the binary files are described in FORMATS.md. */
 export interface StoreMeta {
   format: typeof STORE_FORMAT;
   version: typeof STORE_VERSION;

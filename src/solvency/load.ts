@@ -2,6 +2,7 @@
 import { readFault } from '../io/node.js';
 import { readFile } from 'node:fs/promises';
 import { porError } from '../errors/index.js';
+import { parseJson } from '../json/parse.js';
 import { rescale } from '../money/index.js';
 import type { AssetRegistry } from '../assets/index.js';
 import { parsePrices, parseReserveBalances, type Prices, type ReserveRow } from './index.js';
@@ -27,12 +28,7 @@ export async function readReserveBalances(file: string, registry: AssetRegistry)
 }
 
 function reserveRowsFromDocument(text: string, registry: AssetRegistry, file: string): ReserveRow[] {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw porError('BAD_INPUT', `not valid JSON: ${(err as Error).message}`, { file }, err);
-  }
+  const doc = parseJson(text, { file });
   const bad = (message: string, field?: string): never => {
     throw porError('BAD_INPUT', message, field === undefined ? { file } : { file, field });
   };

@@ -1,92 +1,20 @@
 // Verification of por's own inclusion proofs (docs/SPEC.md). Pure: no Node builtins, so the web
 // page bundles this very module. Every check is recorded, so a user sees what was compared.
-import { porError } from '../errors/index.js';
 import { formatAmount } from '../money/index.js';
 import {
   HASH_LEN, MAX_HEIGHT, MIN_HEIGHT, SUM_WIDTH_BITS, assetsHash, encodeSums, fromHex, idBytes, leafBound, leafHash,
   nobleSha256, nodeBound, nodeHash, toHex, userHash, type Sha256,
 } from '../merkle/core.js';
-import { PROOF_FORMAT, PROOF_VERSION, ROOT_FORMAT } from '../merkle/types.js';
+import { PROOF_FORMAT, PROOF_VERSION } from '../merkle/types.js';
 import type { AssetAmount, Check, PathStep, Verdict } from './types.js';
 import { isObject } from '../json/index.js';
+import { parsePublished, type Asset, type Published } from './published.js';
 
-/** What the user compares against: a published report / root document, or a bare root hash. */
-export interface Published {
-  /** Parsed JSON of a por report (with `merkleRoot`) or a por root document (`format: "por-root"`). */
-  report?: unknown;
-  /** Hex root hash, when that is all the user has. */
-  rootHash?: string;
-}
-
-interface Asset {
-  symbol: string;
-  decimals: number;
-}
-
-/** The published root, read strictly: a broken report is bad input, not a failed proof. */
-export interface PublishedRoot {
-  hash: string;
-  snapshotId?: string;
-  height?: number;
-  leafCount?: number;
-  assets?: Asset[];
-  equity?: bigint[];
-  debt?: bigint[];
-}
+export type { Published } from './published.js';
 
 const UNITS = /^(0|[1-9][0-9]*)$/;
-const HEX32 = /^[0-9a-fA-F]{64}$/;
 // Inside a proof, hex is lower-case only: one value, one spelling.
 const HEX32_LC = /^[0-9a-f]{64}$/;
-
-export function parsePublished(published: Published): PublishedRoot {
-  if (published.report !== undefined) {
-    const r = published.report;
-    if (!isObject(r)) throw porError('BAD_INPUT', 'the report is not a JSON object', { field: 'report' });
-    const m = r.format === ROOT_FORMAT ? r : r.merkleRoot;
-    if (!isObject(m)) throw porError('BAD_INPUT', `neither a ${ROOT_FORMAT} document nor a report with "merkleRoot"`, { field: 'merkleRoot' });
-    const fail = (field: string, why: string): never => {
-      throw porError('BAD_INPUT', `published root: ${why}`, { field });
-    };
-    if (typeof m.hash !== 'string' || !HEX32.test(m.hash)) fail('hash', 'hash must be 64 hex digits');
-    if (typeof m.snapshotId !== 'string') fail('snapshotId', 'snapshotId must be a string');
-    if (typeof m.height !== 'number' || !Number.isInteger(m.height)) fail('height', 'height must be an integer');
-    if (!Array.isArray(m.assets)) fail('assets', 'assets must be an array');
-    if (!Array.isArray(m.sums)) fail('sums', 'sums must be an array');
-    const assets = (m.assets as unknown[]).map((a, i): Asset => {
-      if (!isObject(a) || typeof a.symbol !== 'string' || typeof a.decimals !== 'number' || !Number.isInteger(a.decimals)) return fail(`assets[${i}]`, 'each asset needs a symbol and integer decimals');
-      return { symbol: a.symbol, decimals: a.decimals };
-    });
-    const sums = m.sums as unknown[];
-    if (sums.length !== assets.length) fail('sums', 'sums and assets differ in length');
-    const equity: bigint[] = [];
-    const debt: bigint[] = [];
-    sums.forEach((s, i) => {
-      const a = assets[i]!;
-      if (!isObject(s) || s.asset !== a.symbol) return fail(`sums[${i}]`, `must be the sums of ${a.symbol}`);
-      for (const [units, text, out] of [['equityUnits', 'equity', equity], ['debtUnits', 'debt', debt]] as const) {
-        const u = s[units];
-        if (typeof u !== 'string' || !UNITS.test(u)) return fail(`sums[${i}].${units}`, 'must be a non-negative integer string');
-        const v = BigInt(u);
-        if (s[text] !== undefined && s[text] !== formatAmount(v, a.decimals)) fail(`sums[${i}].${text}`, `"${String(s[text])}" does not equal ${units} ${u} at ${a.decimals} decimals`);
-        out.push(v);
-      }
-    });
-    const hash = (m.hash as string).toLowerCase();
-    if (published.rootHash !== undefined && published.rootHash.replace(/^0x/, '').toLowerCase() !== hash) {
-      throw porError('BAD_USAGE', 'both a report and a root hash were given, and they disagree; give one');
-    }
-    const out: PublishedRoot = { hash, snapshotId: m.snapshotId as string, height: m.height as number, assets, equity, debt };
-    if (typeof m.leafCount === 'number') out.leafCount = m.leafCount;
-    return out;
-  }
-  if (published.rootHash !== undefined) {
-    const h = published.rootHash.replace(/^0x/, '');
-    if (!HEX32.test(h)) throw porError('BAD_INPUT', `root hash must be 64 hex digits, got "${published.rootHash}"`, { field: 'root' });
-    return { hash: h.toLowerCase() };
-  }
-  throw porError('BAD_USAGE', 'give the published report (or root.json) or the published root hash to compare against');
-}
 
 interface ParsedProof {
   snapshotId: string;
@@ -214,6 +142,8 @@ export function verifyPorProof(proof: unknown, published: Published, h: Sha256 =
     o.format === PROOF_FORMAT && o.version === PROOF_VERSION && o.hashFunction === 'sha256'
       ? `${PROOF_FORMAT} version ${PROOF_VERSION}, SHA-256`
       : `expected format "${PROOF_FORMAT}", version ${PROOF_VERSION}, hashFunction "sha256"; got ${JSON.stringify(o.format)}, ${JSON.stringify(o.version)}, ${JSON.stringify(o.hashFunction)}`)) return stop();
+  // A report is checked against its own root before anything in it is trusted.
+  if (pub.consistency && !check(pub.consistency.name, pub.consistency.ok, pub.consistency.detail)) return stop();
   const parsed = parseProof(proof);
   if (!check('well-formed', parsed.ok, parsed.ok ? 'every field present with its type, no unknown fields' : parsed.why)) return stop();
   const p = (parsed as { ok: true; proof: ParsedProof }).proof;
@@ -280,6 +210,9 @@ export function verifyPorProof(proof: unknown, published: Published, h: Sha256 =
   let hash = leafHash(h, sid, aHash, fromHex(uh)!, sums);
   if (!check('leaf-hash', toHex(hash) === p.leafHash.toLowerCase(), toHex(hash) === p.leafHash.toLowerCase() ? 'leaf recomputed from snapshot id, assets, user hash and balances, and equal' : `recomputed leaf ${toHex(hash)} differs from the proof's ${p.leafHash}`)) return stop(userOut);
 
+  // The published leaf count is not in the root hash: a document that states fewer users than the
+  // proof's position shows is contradicted by the proof.
+  if (pub.leafCount !== undefined && !check('leaf-count', p.position < pub.leafCount, p.position < pub.leafCount ? `leaf ${p.position} is within the ${pub.leafCount} leaves published` : `the proof's leaf position ${p.position} is not below the published leafCount ${pub.leafCount}`)) return stop(userOut);
   // Walk the path: every sibling sum non-negative and within its level's bound; no sum wraps.
   const positionOk = p.position < 2 ** p.height && p.path.every((s, k) => (s.side === 'left') === (Math.floor(p.position / 2 ** k) % 2 === 1));
   if (!check('position', positionOk, positionOk ? `leaf ${p.position} of 2^${p.height}; the sides agree with it` : `the sides on the path do not agree with leaf position ${p.position}`)) return stop(userOut);

@@ -5,110 +5,26 @@ import { PorError } from '../errors/index.js';
 import { detectProofFormat, type ProofFormat } from '../verify/any.js';
 import type { Check } from '../verify/types.js';
 import { isObject } from '../json/index.js';
+import { parseJson } from '../json/parse.js';
 
 export type ParsedFile = { ok: true; json: unknown } | { ok: false; message: string };
 
-/** JSON.parse with a message that names the file and, when the engine says where, line and column. */
+/** Parses a dropped file with por's JSON reader; the message names the file, line and column. */
 export function parseJsonText(text: string, fileName: string): ParsedFile {
-  let t = text;
-  if (t.charCodeAt(0) === 0xfeff) t = t.slice(1);
+  const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (t.trim() === '') return { ok: false, message: `“${fileName}” is empty. Pick the file again; it may not have finished downloading.` };
   try {
-    return { ok: true, json: JSON.parse(t) };
+    return { ok: true, json: parseJson(t) };
   } catch (err) {
-    const raw = err instanceof Error ? err.message : String(err);
-    // Engines do not always say where (V8's "Unexpected token" does not), so find it ourselves.
-    const lc = /line (\d+) column (\d+)/.exec(raw);
-    let where = '';
-    if (lc) where = ` (line ${lc[1]}, column ${lc[2]})`;
-    else {
-      const p = jsonErrorOffset(t);
-      if (p !== undefined) {
-        const before = t.slice(0, p);
-        const line = before.split('\n').length;
-        const column = p - before.lastIndexOf('\n');
-        where = ` (line ${line}, column ${column})`;
-      }
-    }
+    if (!(err instanceof PorError)) throw err;
+    const { line, column } = err.info;
+    const where = line !== undefined ? ` (line ${line}, column ${column})` : '';
+    const why = err.code === 'DUPLICATE' ? ` It has a ${err.message.replace(/:.*$/, '')}, so it cannot be read one way only.` : '';
     const looksHtml = /^\s*</.test(t);
     const hint = looksHtml
       ? ' It looks like a web page (HTML), not a JSON file: save the proof itself, not the page that links to it.'
       : ' A proof or report is a JSON file, usually ending in .json.';
-    return { ok: false, message: `“${fileName}” is not a valid JSON file${where}.${hint}` };
-  }
-}
-
-/** Offset of the first JSON syntax error in `t` (a small strict scanner), or undefined if none found. */
-export function jsonErrorOffset(t: string): number | undefined {
-  let i = 0;
-  const ws = () => {
-    while (i < t.length && (t[i] === ' ' || t[i] === '\n' || t[i] === '\r' || t[i] === '\t')) i++;
-  };
-  const fail = (): never => {
-    throw i;
-  };
-  const str = () => {
-    i++; // opening quote
-    while (i < t.length) {
-      const c = t.charCodeAt(i);
-      if (c === 34) return void i++;
-      if (c < 32) fail();
-      if (c === 92) {
-        i++;
-        if (t[i] === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(t.slice(i + 1, i + 5))) fail();
-          i += 5;
-        } else if (i < t.length && '"\\/bfnrt'.includes(t[i]!)) i++;
-        else fail();
-      } else i++;
-    }
-    fail();
-  };
-  const value = (depth: number): void => {
-    if (depth > 5000) fail();
-    ws();
-    const c = t[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (t[i] === '}') return void i++;
-      for (;;) {
-        ws();
-        if (t[i] !== '"') fail();
-        str();
-        ws();
-        if (t[i] !== ':') fail();
-        i++;
-        value(depth + 1);
-        ws();
-        if (t[i] === ',') i++;
-        else if (t[i] === '}') return void i++;
-        else fail();
-      }
-    } else if (c === '[') {
-      i++;
-      ws();
-      if (t[i] === ']') return void i++;
-      for (;;) {
-        value(depth + 1);
-        ws();
-        if (t[i] === ',') i++;
-        else if (t[i] === ']') return void i++;
-        else fail();
-      }
-    } else if (c === '"') str();
-    else {
-      const m = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(t.slice(i, i + 400));
-      if (!m) fail();
-      i += m![0].length;
-    }
-  };
-  try {
-    value(0);
-    ws();
-    return i < t.length ? i : undefined;
-  } catch (e) {
-    return typeof e === 'number' ? e : undefined;
+    return { ok: false, message: `“${fileName}” is not a valid JSON file${where}.${why}${hint}` };
   }
 }
 
@@ -219,6 +135,10 @@ const EXACT: Record<string, string> = {
   'published-root-hash': PUBLISHED_HASH,
   'published-root-sums':
     'The totals your proof adds up to differ from the totals the exchange published (its liabilities). Your balances may not be included in the published total.',
+  'report-consistent':
+    'The report contradicts itself: what its table says users are owed (or its snapshot date, or the decimal places of an asset) is not what its own Merkle root, the total your proof is checked against, says. Such a report cannot be trusted, whatever your own entry shows.',
+  'leaf-count':
+    'Your entry sits at a position beyond the number of users the published root states. That published figure is false, so the published root document cannot be trusted as written.',
   // OKX's formats (src/formats/okx-proof.ts).
   'node-types':
     'The proof’s left/right markers are inconsistent (for example your entry and its neighbour both claim the same side), so the path cannot be followed as written.',

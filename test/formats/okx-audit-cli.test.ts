@@ -15,7 +15,7 @@ import { startAnvil, rpc } from '../../scripts/demo-chain.mjs';
 import { startEsplora, txid } from '../helpers/esplora-server.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const okxDir = path.resolve(repoRoot, '../shared/data/okx');
+const okxDir = path.resolve(repoRoot, 'test/fixtures/okx/upstream');
 const por = (...args: string[]) => {
   const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/por.mjs'), ...args], { encoding: 'utf8', cwd: repoRoot });
   return { code: r.status, out: r.stdout, err: r.stderr };

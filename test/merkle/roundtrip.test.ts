@@ -10,7 +10,7 @@ describe('build → proof → verify', () => {
     const users = randomUsers(37);
     const dir = tmp();
     const res = await buildTree(snapshotOf(users), { secret: SECRET, snapshotId: 'snap-1', height: 8, outDir: dir, threads: 1 });
-    const rootDoc = JSON.parse(readFileSync(join(dir, 'root.json'), 'utf8'));
+    const rootDoc = JSON.parse(readFileSync(join(dir, 'public', 'root.json'), 'utf8'));
     expect(rootDoc.format).toBe('por-root');
     expect(rootDoc.leafCount).toBe(37);
     const store = await ProofStore.open(dir);

@@ -153,9 +153,9 @@ describe('shape', () => {
     expect(r1.threads).toBe(1);
     expect(r2.threads).toBe(2); // the worker bundle was found (npm run build)
     expect(r2.merkleRoot).toEqual(r1.merkleRoot);
-    expect(readFileSync(join(d2, 'root.json'))).toEqual(readFileSync(join(d1, 'root.json')));
-    for (const f of readdirSync(join(d1, 'store'))) {
-      expect(readFileSync(join(d2, 'store', f)).equals(readFileSync(join(d1, 'store', f))), f).toBe(true);
+    expect(readFileSync(join(d2, 'public', 'root.json'))).toEqual(readFileSync(join(d1, 'public', 'root.json')));
+    for (const f of readdirSync(join(d1, 'private'))) {
+      expect(readFileSync(join(d2, 'private', f)).equals(readFileSync(join(d1, 'private', f))), f).toBe(true);
     }
   });
 });

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
@@ -23,6 +24,17 @@ function por(args: string[]): Promise<{ status: number | null; stdout: string; s
 }
 
 const KEY = '0x' + '4'.repeat(64);
+
+/** Every file under dir (relative path → SHA-256 of its bytes). */
+async function filesOf(dir: string, rel = ''): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(join(dir, rel)).sort()) {
+    const p = join(dir, rel, name);
+    if (statSync(p).isDirectory()) Object.assign(out, await filesOf(dir, `${rel}${name}/`));
+    else out[`${rel}${name}`] = createHash('sha256').update(readFileSync(p)).digest('hex');
+  }
+  return out;
+}
 let chain: Awaited<ReturnType<typeof demoChain>>;
 let dir: string;
 let rpcArgs: string[];
@@ -69,7 +81,7 @@ describe('build → publish → verify → audit on the samples', () => {
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.report.signer).toBe(new Wallet(KEY).address);
-    const report = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8'));
+    const report = JSON.parse(await readFile(join(dir, 'out', 'public', 'report.json'), 'utf8'));
     const eth = report.solvency.find((s: { asset: string }) => s.asset === 'ETH');
     // samples/demo-funding.json at the snapshot block, each wallet truncated to 8 dp:
     // 1500.25 + 500.12345678 (500.123456789012345678) + 6000 + 1500 (custody, EIP-1271) = 9500.37345678
@@ -82,12 +94,12 @@ describe('build → publish → verify → audit on the samples', () => {
   });
 
   it('the signature verifies for the exchange key', async () => {
-    const r = await por(['report', 'verify-signature', join(dir, 'out', 'report.json'), '--signer', new Wallet(KEY).address]);
+    const r = await por(['report', 'verify-signature', join(dir, 'out', 'public', 'report.json'), '--signer', new Wallet(KEY).address]);
     expect(r.status).toBe(0);
   });
 
   it('errors of the report sub-commands name the whole command', async () => {
-    const notReport = join(dir, 'out', 'root.json');
+    const notReport = join(dir, 'out', 'public', 'root.json');
     const r = await por(['report', 'render', notReport, '--out', join(dir, 'x.html')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^por report render: error: /);
@@ -99,12 +111,12 @@ describe('build → publish → verify → audit on the samples', () => {
   it("a user's proof verifies against the published report", async () => {
     const p = await por(['proof', '--store', join(dir, 'out'), '--user', 'alice', '--out', join(dir, 'alice.json')]);
     expect(p.status).toBe(0);
-    const v = await por(['verify', join(dir, 'alice.json'), '--report', join(dir, 'out', 'report.json')]);
+    const v = await por(['verify', join(dir, 'alice.json'), '--report', join(dir, 'out', 'public', 'report.json')]);
     expect(v.status).toBe(0);
   });
 
   it('without --rpc, a contract wallet that cannot be checked offline leaves coverage undecided (WARN), not failed', async () => {
-    const r = await por(['audit', join(dir, 'out', 'report.json'), '--json']);
+    const r = await por(['audit', join(dir, 'out', 'public', 'report.json'), '--json']);
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
     const eth = doc.checks.find((c: { name: string; subject: string }) => c.name === 'coverage' && c.subject === 'ETH');
@@ -114,8 +126,27 @@ describe('build → publish → verify → audit on the samples', () => {
     expect(doc.summary.fail).toBe(0);
   });
 
+  it('a --force re-publish that fails on a down chain leaves the old set (root, store, signed report, pages) byte for byte, and still consistent', async () => {
+    const out = join(dir, 'out');
+    const before = await filesOf(out);
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(['public/report.json', 'public/report.sig.json', 'public/report.html', 'public/verify.html', 'public/root.json', 'private/store.json']));
+    // The ethereum node is down (nothing listens on port 9 of loopback); bitcoin answers. Another
+    // secret, so the new tree (root hash) differs from the old one: a half-replaced folder would show.
+    const down = rpcArgs.map((a) => (a.startsWith('ethereum=') ? 'ethereum=http://127.0.0.1:9' : a));
+    await writeFile(join(dir, 'secret2.key'), 'e'.repeat(64), { mode: 0o600 });
+    const r = await por(['build', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--secret-file', join(dir, 'secret2.key'), '--snapshot-id', 'demo-2026-11-24', '--out', out, '--force', '--wallets', 'samples/wallets.json', ...down, '--sign-key-file', join(dir, 'sign.key')]);
+    expect(r.stderr).toMatch(/chain ethereum/);
+    expect(r.status).toBe(2);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(await filesOf(out)).toEqual(before);
+    expect(readdirSync(dir).filter((n) => n.startsWith('.out.'))).toEqual([]);
+    const p = await por(['proof', '--store', out, '--user', 'bob', '--out', join(dir, 'bob.json')]);
+    expect(p.status).toBe(0);
+    expect((await por(['verify', join(dir, 'bob.json'), '--report', join(out, 'public', 'report.json')])).status).toBe(0);
+  });
+
   it('the audit from independent nodes passes (the exchange token is only a warning)', async () => {
-    const r = await por(['audit', join(dir, 'out', 'report.json'), ...rpcArgs, '--signer', new Wallet(KEY).address, '--json']);
+    const r = await por(['audit', join(dir, 'out', 'public', 'report.json'), ...rpcArgs, '--signer', new Wallet(KEY).address, '--json']);
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.summary.fail).toBe(0);

@@ -11,7 +11,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const okxDir = path.resolve(repoRoot, '../shared/data/okx');
+const okxDir = path.resolve(repoRoot, 'test/fixtures/okx/upstream');
 // Minimal split: the real files have no quoted fields.
 const rows = (f: string) => readFileSync(path.join(okxDir, f), 'utf8').trim().split('\n').map((l) => l.split(','));
 

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyAnyProof } from '../../src/verify/any.js';
 
-const okx = JSON.parse(readFileSync(resolve(process.cwd(), '../shared/data/okx/merkle_proof_file.json'), 'utf8')) as { path: { hash: string }[] };
+const okx = JSON.parse(readFileSync(resolve(process.cwd(), 'test/fixtures/okx/upstream/merkle_proof_file.json'), 'utf8')) as { path: { hash: string }[] };
 // The root is the last entry of OKX's path, as the data README states.
 const okxRoot = okx.path[okx.path.length - 1]!.hash;
 

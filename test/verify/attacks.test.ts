@@ -73,7 +73,7 @@ describe('sibling-sum forgery (ePrint 2018/1139)', () => {
       expect(vo.valid).toBe(false);
       expect(failed(vo)).toContain('published-root-hash');
       // Against a report stating the forged total, the honest proof fails too.
-      const report = { format: 'por-root', version: 1, snapshotId: 's', height: 1, leafCount: 2, hashFunction: 'sha256', hash: root, assets: ASSET, sums: [{ asset: 'USDT', equityUnits: P.toString(), debtUnits: '0' }] };
+      const report = { format: 'por-root', version: 1, snapshotId: 's', height: 1, leafCount: 2, hashFunction: 'sha256', hash: root, assets: ASSET, sums: [{ asset: 'USDT', equity: '10.000000', debt: '0.000000', equityUnits: P.toString(), debtUnits: '0' }] };
       expect(verifyPorProof(other, { report }).valid).toBe(false);
     }
     expect(verifyPorProof(alice, { rootHash: realRoot }).valid).toBe(true);
@@ -142,7 +142,8 @@ describe('negative, oversized and wrapping values', () => {
 
 describe('equivocation and substitution', () => {
   it("another snapshot's root, another user's salt, or a swapped sibling side are each rejected", () => {
-    const otherSnapshot = verifyPorProof(alice, { report: { merkleRoot: { snapshotId: 't', height: 1, leafCount: 2, hash: realRoot, assets: ASSET, sums: [{ asset: 'USDT', equityUnits: '17000000', debtUnits: '0' }] } } });
+    const otherRoot = { format: 'por-root', version: 1, snapshotId: 't', height: 1, leafCount: 2, hashFunction: 'sha256', hash: realRoot, assets: ASSET, sums: [{ asset: 'USDT', equity: '17.000000', debt: '0.000000', equityUnits: '17000000', debtUnits: '0' }] };
+    const otherSnapshot = verifyPorProof(alice, { report: otherRoot });
     expect(failed(otherSnapshot)).toEqual(['snapshot']);
     const salt = clone(alice);
     salt.user.salt = bob.user.salt;

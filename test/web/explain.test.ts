@@ -15,6 +15,13 @@ describe('parseJsonText', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.message).toContain('“p.json” is not a valid JSON file (line 3, column 8)');
   });
+  it('refuses a proof with a key given twice, naming where', () => {
+    // A proof whose second "hash" would win under JSON.parse; line 3, the key's quote in column 3.
+    const r = parseJsonText('{\n  "hash": "aa",\n  "hash": "bb"\n}', 'p.json');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toContain('(line 3, column 3)');
+    if (!r.ok) expect(r.message).toContain('duplicate key "hash"');
+  });
   it('empty and whitespace-only files', () => {
     const r = parseJsonText('  \n', 'p.json');
     expect(r.ok ? '' : r.message).toContain('is empty');
@@ -79,22 +86,5 @@ describe('explainError', () => {
     const s = explainError(e);
     expect(s).toContain('unexpected problem in this page (x is undefined)');
     expect(s).not.toContain('at ');
-  });
-});
-
-describe('jsonErrorOffset', () => {
-  it('finds the first error where JSON.parse would fail, and nothing in valid JSON', async () => {
-    const { jsonErrorOffset } = await import('../../src/web/explain.js');
-    // Offsets counted by hand.
-    expect(jsonErrorOffset('{"a":1,}')).toBe(7);
-    expect(jsonErrorOffset('[1,2')).toBe(4);
-    expect(jsonErrorOffset('{"a" 1}')).toBe(5);
-    expect(jsonErrorOffset('"\\q"')).toBe(2);
-    expect(jsonErrorOffset('01')).toBe(1);
-    expect(jsonErrorOffset('{} x')).toBe(3);
-    for (const ok of ['{"a":[1,-2.5e3,true,null,"\\u00e9"]}', ' [] ', '"x"']) {
-      expect(() => JSON.parse(ok)).not.toThrow();
-      expect(jsonErrorOffset(ok)).toBeUndefined();
-    }
   });
 });

@@ -132,7 +132,7 @@ describe('a hostile file cannot inject into the page', () => {
     const p = await openPage(browser, html, ctx.task.name);
     const evil = '<img src="https://evil.example/x.png" onerror="window.__pwned=1"><script>window.__pwned=2</script>';
     // An OKX path proof whose (unhashed) audit id carries markup: still a valid proof by OKX's rules.
-    const okx = JSON.parse(await readFile(resolve(repoRoot, '../shared/data/okx/merkle_proof_file.json'), 'utf8')) as { self: { auditId: string } };
+    const okx = JSON.parse(await readFile(resolve(repoRoot, 'test/fixtures/okx/upstream/merkle_proof_file.json'), 'utf8')) as { self: { auditId: string } };
     okx.self.auditId = evil;
     await p.page.setInputFiles('#proof-file', jsonFile('evil.json', okx));
     const v = await verdictOf(p.page);

@@ -1,6 +1,6 @@
 // OKX's real proof files in the page: the same verdict as `por verify --json` on the same file, the
 // balances and root totals as written in the file, the OKX warning, and each tampering rejected
-// with its check named and explained. Files from ../shared/data/okx (see its README).
+// with its check named and explained. OKX's files are vendored in test/fixtures/okx/upstream (see its PROVENANCE.md).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { buildVerifyPage } from '../../scripts/build-web.mjs';
 import { verifyAnyProof } from '../../src/verify/any.js';
 import { jsonFile, launchBrowser, openPage, porAsync, repoRoot, verdictOf } from './browser.js';
 
-const okxDir = resolve(repoRoot, '../shared/data/okx');
+const okxDir = resolve(repoRoot, 'test/fixtures/okx/upstream');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- foreign JSON the tests edit freely
 type Json = any;
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;

@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { buildVerifyPage } from '../../scripts/build-web.mjs';
 import { buildTree, ProofStore, type ProofDocument, type RootDocument } from '../../src/merkle/index.js';
 import { SECRET, snapshotOf } from '../merkle/helpers.js';
+import { reportAround } from '../verify/published-fixture.js';
 import { jsonFile, launchBrowser, openPage, porAsync, verdictOf } from './browser.js';
 
 const ASSETS = [
@@ -119,8 +120,8 @@ describe('a valid por proof', () => {
 
   it('passes against a report embedding the root, and against the pasted root hash', async (ctx) => {
     const p = await openPage(browser, html, ctx.task.name);
-    const report = { format: 'por-report', version: 1, merkleRoot: { ...root, format: undefined, version: undefined } };
-    const viaReport = await both(p.page, alice, { report: JSON.parse(JSON.stringify(report)) }, 'alice-report');
+    const report = reportAround(root, USERS, ASSETS);
+    const viaReport = await both(p.page, alice, { report }, 'alice-report');
     expect(viaReport.shown.state).toBe('valid');
     expect(viaReport.pageJson).toEqual(JSON.parse(viaReport.cli.stdout));
     const viaHash = await both(p.page, alice, { rootHash: root.hash }, 'alice-hash');
@@ -237,8 +238,8 @@ describe('tampered por proofs: rejected in the browser exactly as on the command
     const broken = { ...root, hash: 'not-a-hash' };
     const r = await both(p.page, alice, { report: broken }, 'broken-root');
     expect(r.shown.state).toBe('error');
-    expect(r.shown.text).toContain('The proof could not be checked: published root: hash must be 64 hex digits (field “hash”).');
+    expect(r.shown.text).toContain('The proof could not be checked: published root: must be 64 lower-case hex digits, without 0x (field “hash”).');
     expect(r.cli.status).toBe(2);
-    expect(r.cli.stderr).toContain('published root: hash must be 64 hex digits');
+    expect(r.cli.stderr).toContain('field hash: published root: must be 64 lower-case hex digits, without 0x');
   });
 });

@@ -1,7 +1,6 @@
 // `por build`: liabilities snapshot + asset registry + secret → Merkle sum tree root and proof store.
-import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineCommand, EXIT, type ExitCode } from '../context.js';
+import { defineCommand, EXIT, type Context, type ExitCode } from '../context.js';
 import { loadAssetRegistry } from '../../assets/load.js';
 import { readSnapshot } from '../../ingest/index.js';
 import { buildTree } from '../../merkle/build.js';
@@ -15,7 +14,13 @@ import { parseChainBlocks, parseChainUrls } from '../../reserves/load.js';
 import { readJsonFile } from '../../io/node.js';
 import { parseWalletManifest } from '../../reserves/index.js';
 import { readPrices } from '../../solvency/load.js';
-import { readSigningKey, checkExchangeName } from '../../report/publish.js';
+import { readSigningKey, checkExchangeName, REPORT_FILE, SIGNATURE_FILE, HTML_FILE } from '../../report/publish.js';
+import { crashPoint, writeFileAtomic } from '../../io/node.js';
+import type { StagedFolder } from '../../io/staged.js';
+import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE, stageBuild } from '../../merkle/layout.js';
+import { readBuiltPage } from './verify-page.js';
+
+const VERIFY_PAGE = 'verify.html';
 import type { AssetRegistry } from '../../assets/index.js';
 
 export interface BuildArgs {
@@ -49,19 +54,24 @@ export const buildCommand = defineCommand<BuildArgs>({
           'your secret and the snapshot id: users cannot be linked across snapshots, and proofs can be re-exported ' +
           'from the secret alone. Users are placed in a secret-derived order; the tree has a fixed height so the proof ' +
           'length does not tell how many users there are. docs/SPEC.md has the byte rules.\n\n' +
-          'Writes DIR/root.json (format por-root: publish it, or embed it in the report) and DIR/store/ (private: ' +
-          'the proof store `por proof` reads). The root sums are checked equal to the snapshot totals.',
+          'Writes DIR/public/ — what you publish: root.json (format por-root) and, with --wallets, report.json, ' +
+          'report.sig.json, report.html and verify.html — and DIR/private/ — the proof store `por proof` reads, which holds ' +
+          "every user's salt and balances: never publish it (mode 0700, files 0600). The root sums are checked equal to the " +
+          'snapshot totals.\n\n' +
+          'All or nothing: DIR is written as a hidden sibling (.DIR.partial-PID) and switched in only when complete, so ' +
+          'a failed or killed run leaves DIR as it was (the next run removes its leftovers). DIR must be new, empty, or ' +
+          'hold an earlier build (replaced with --force); it must not be a mount point.',
       )
       .positional('snapshot', { type: 'string', demandOption: true, describe: 'Liabilities snapshot (.csv, or .ndjson/.jsonl)' })
       .option('assets', { type: 'string', demandOption: true, describe: 'Asset registry (format por-assets): the leaf has one equity and one debt per asset, in this order' })
       .option('secret-file', { type: 'string', demandOption: true, describe: 'File holding your secret (≥ 32 bytes; trailing newline ignored). Keep it private and keep it: `openssl rand -hex 32 > secret.key`' })
       .option('snapshot-id', { type: 'string', demandOption: true, describe: 'Name of this snapshot (e.g. 2026-11-24): in every leaf, every proof and the root' })
-      .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Output folder for root.json and store/' })
+      .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Build folder: DIR/public/ (publish) and DIR/private/ (the proof store: never publish)' })
       .option('height', { type: 'number', default: DEFAULT_HEIGHT, describe: 'Tree height: room for 2^height users; every proof has this many steps' })
       .option('threads', { type: 'number', describe: 'Hashing threads (default: 2, or 1 on a one-core machine); the root is the same for any number' })
-      .option('force', { type: 'boolean', default: false, describe: 'Replace root.json and store/ if DIR already has them' })
+      .option('force', { type: 'boolean', default: false, describe: 'Replace the build DIR already holds (all at once, only when the new one is complete)' })
       // --- publish: with --wallets, also read reserves and write report.json, report.sig.json, report.html ---
-      .option('wallets', { type: 'string', describe: 'Publish: wallet manifest (format por-wallets) of the reserve addresses and their ownership proofs' })
+      .option('wallets', { type: 'string', describe: 'Publish: wallet manifest (format por-wallets) of the reserve addresses and their ownership proofs; writes the report and pages into DIR/public/' })
       .option('rpc', { type: 'string', array: true, default: [] as string[], describe: 'Publish: CHAIN=URL node for each chain of the manifest (repeatable)' })
       .option('block', { type: 'string', array: true, default: [] as string[], describe: 'Publish: CHAIN=NUMBER block to read reserves at (default: latest − --confirmations)' })
       .option('confirmations', { type: 'number', describe: 'Publish: depth below the head when no --block is given (default 0)' })
@@ -69,7 +79,7 @@ export const buildCommand = defineCommand<BuildArgs>({
       .option('sign-key-file', { type: 'string', describe: "Publish: file holding the exchange's hex private key; signs report.json (EIP-191) into report.sig.json" })
       .option('exchange', { type: 'string', describe: "Publish: the exchange's name; default and only allowed value: the wallet manifest's `exchange`" })
       .example('por build samples/liabilities.csv --assets samples/assets.json --secret-file secret.key --snapshot-id 2026-11-24 --out tree/', '')
-      .epilogue('Exit codes: 0 built; 2 bad input (a duplicate user, a balance above the leaf bound, an unreadable file).') as never,
+      .epilogue('Exit codes: 0 built; 1 built and published, but the report finds an asset not covered; 2 bad input (a duplicate user, a balance above the leaf bound, an unreadable file) or an output that could not be written (disk full): then DIR is left as it was.') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     // Same bound as the tree's own check, but before minutes of reading the snapshot.
     if (!Number.isInteger(args.height) || args.height < 1 || args.height > MAX_HEIGHT) throw porError('BAD_USAGE', `--height must be an integer from 1 to ${MAX_HEIGHT}, got ${args.height}`, { field: 'height' });
@@ -80,45 +90,28 @@ export const buildCommand = defineCommand<BuildArgs>({
     }
     if (args.wallets !== undefined && args.rpc.length === 0) throw porError('BAD_USAGE', '--wallets needs --rpc CHAIN=URL for each chain of the manifest');
     parseChainUrls(args.rpc); // malformed --rpc fails now, not after the tree is built
-    // --out checked before the snapshot is read (minutes at exchange scale), not after.
-    const outStat = statSync(args.out, { throwIfNoEntry: false });
-    if (outStat !== undefined && !outStat.isDirectory()) throw porError('BAD_USAGE', '--out must be a folder (root.json and store/ go in it), but this is a file', { file: args.out, field: 'out' });
-    if (!args.force && (existsSync(join(args.out, 'root.json')) || existsSync(join(args.out, 'store')))) {
-      throw porError('BAD_USAGE', 'this folder already holds a tree (root.json or store/); choose another folder, or --force to replace it', { file: args.out, field: 'out' });
+    // --out checked (and a killed run's leftovers cleaned) before the snapshot is read (minutes at
+    // exchange scale). Everything is written into a staged copy of --out and switched in at the end.
+    const stage = await stageBuild(args.out, args.force);
+    let built: Built;
+    try {
+      built = await buildAndPublish(args, ctx, stage);
+      await stage.commit();
+    } catch (err) {
+      await stage.abort();
+      throw err;
     }
-    const secret = await readSecretFile(args.secretFile, ctx.reporter);
-    const registry = await loadAssetRegistry(args.assets);
-    if (args.wallets !== undefined) await checkPublishInputs(args, registry);
-    const snapshot = await readSnapshot(args.snapshot, registry, { reporter: ctx.reporter });
-    const opts: Parameters<typeof buildTree>[1] = { secret, snapshotId: args.snapshotId, height: args.height, outDir: args.out, reporter: ctx.reporter, overwrite: args.force };
-    if (args.threads !== undefined) opts.threads = args.threads;
-    const res = await buildTree(snapshot, opts);
+    const { res, pub } = built;
     // --- publish block (owned by the report stage) ---
     let publishExit: ExitCode = EXIT.OK;
-    if (args.wallets !== undefined) {
-      const blocks = parseChainBlocks(args.block);
-      const pub = await publishFromBuild({
-        outDir: args.out,
-        registry,
-        snapshot,
-        snapshotId: args.snapshotId,
-        root: res.root as unknown as Record<string, unknown>,
-        walletsFile: args.wallets,
-        rpc: parseChainUrls(args.rpc),
-        blocks,
-        ...(args.confirmations !== undefined ? { confirmations: args.confirmations } : {}),
-        ...(args.prices !== undefined ? { pricesFile: args.prices } : {}),
-        ...(args.signKeyFile !== undefined ? { signKeyFile: args.signKeyFile } : {}),
-        ...(args.exchange !== undefined ? { exchange: args.exchange } : {}),
-        toolVersion: TOOL_VERSION,
-        reporter: ctx.reporter,
-      });
+    if (pub !== undefined) {
       const v = reportVerdict(pub.report);
+      const files = publishedFiles(args.out, pub);
       if (ctx.json) {
-        ctx.printJson({ format: 'por-build', version: 1, root: res.root, report: { file: pub.reportFile, signature: pub.signatureFile ?? null, html: pub.htmlFile, signer: pub.signature?.signer ?? null, verdict: v.level, solvency: pub.report.solvency } });
+        ctx.printJson({ format: 'por-build', version: 1, root: res.root, report: { file: files.report, signature: files.signature ?? null, html: files.html, signer: pub.signature?.signer ?? null, verdict: v.level, solvency: pub.report.solvency } });
         return v.level === 'fail' ? EXIT.CHECK_FAILED : EXIT.OK;
       }
-      ctx.print(`${v.title}\nwrote ${pub.reportFile}${pub.signatureFile ? `, ${pub.signatureFile} (signer ${pub.signature!.signer})` : ' (unsigned: give --sign-key-file)'} and ${pub.htmlFile}`);
+      ctx.print(`${v.title}\nwrote ${files.report}${files.signature ? `, ${files.signature} (signer ${pub.signature!.signer})` : ' (unsigned: give --sign-key-file)'}, ${files.html} and ${files.page}`);
       // The tree summary follows as usual; the exit code says whether every asset is covered.
       if (v.level === 'fail') publishExit = EXIT.CHECK_FAILED;
     }
@@ -135,7 +128,7 @@ export const buildCommand = defineCommand<BuildArgs>({
         `root hash  ${r.hash}`,
         `root sums  (equals the snapshot totals)`,
         ...r.sums.map((s) => `  ${s.asset.padEnd(w)}  equity ${s.equity}   debt ${s.debt}`),
-        `wrote ${res.rootFile} (publish) and ${res.storeDir}/ (private proof store; ${res.threads} hashing thread${res.threads > 1 ? 's' : ''})`,
+        `wrote ${join(args.out, PUBLIC_DIR)}/ (publish this folder: ${ROOT_FILE}${pub ? ', the report and its pages' : ''}) and ${join(args.out, PRIVATE_DIR)}/ (the proof store: private, never publish; ${res.threads} hashing thread${res.threads > 1 ? 's' : ''})`,
         `next: por proof --store ${args.out} --user ID, or --all --out DIR`,
       ].join('\n'),
     );
@@ -148,7 +141,7 @@ export const buildCommand = defineCommand<BuildArgs>({
  * tree is built and the chains are read: a typo there must not cost the whole run, nor leave a
  * tree in --out that the next attempt has to --force over.
  */
-async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry): Promise<void> {
+async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry): Promise<Buffer> {
   const walletsFile = args.wallets as string;
   const wallets = parseWalletManifest(await readJsonFile(walletsFile), walletsFile, registry);
   if (wallets.snapshot.id !== args.snapshotId) {
@@ -165,4 +158,52 @@ async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry): Pro
   if (args.signKeyFile !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(await readSigningKey(args.signKeyFile))) {
     throw porError('BAD_INPUT', 'the signing key is not a 32-byte hex private key (64 hex digits, 0x optional)', { file: args.signKeyFile, field: 'sign-key-file' });
   }
+  return (await readBuiltPage()).html;
+}
+
+type Built = { res: Awaited<ReturnType<typeof buildTree>>; pub?: Awaited<ReturnType<typeof publishFromBuild>> };
+
+/** Reads the inputs, builds the tree into the staged folder and, with --wallets, publishes beside it. */
+async function buildAndPublish(args: BuildArgs, ctx: Context, stage: StagedFolder): Promise<Built> {
+  const secret = await readSecretFile(args.secretFile, ctx.reporter);
+  const registry = await loadAssetRegistry(args.assets);
+  const page = args.wallets !== undefined ? await checkPublishInputs(args, registry) : undefined;
+  // The tree's height bounds every balance: a row above it is refused at its line, before hashing.
+  const snapshot = await readSnapshot(args.snapshot, registry, { reporter: ctx.reporter, height: args.height });
+  const opts: Parameters<typeof buildTree>[1] = { secret, snapshotId: args.snapshotId, height: args.height, outDir: args.out, stage, reporter: ctx.reporter, overwrite: args.force };
+  if (args.threads !== undefined) opts.threads = args.threads;
+  const res = await buildTree(snapshot, opts);
+  crashPoint('build:tree-written');
+  if (args.wallets === undefined || page === undefined) return { res };
+  const publicDir = join(stage.path, PUBLIC_DIR);
+  // The verifier page goes in first, so report.html links to it.
+  await writeFileAtomic(join(publicDir, VERIFY_PAGE), page);
+  const pub = await publishFromBuild({
+    outDir: publicDir,
+    registry,
+    snapshot,
+    snapshotId: args.snapshotId,
+    root: res.root as unknown as Record<string, unknown>,
+    walletsFile: args.wallets,
+    rpc: parseChainUrls(args.rpc),
+    blocks: parseChainBlocks(args.block),
+    ...(args.confirmations !== undefined ? { confirmations: args.confirmations } : {}),
+    ...(args.prices !== undefined ? { pricesFile: args.prices } : {}),
+    ...(args.signKeyFile !== undefined ? { signKeyFile: args.signKeyFile } : {}),
+    ...(args.exchange !== undefined ? { exchange: args.exchange } : {}),
+    toolVersion: TOOL_VERSION,
+    reporter: ctx.reporter,
+  });
+  return { res, pub };
+}
+
+/** Where the published files are once the build folder is switched in (not the staging paths). */
+function publishedFiles(out: string, pub: { signatureFile?: string }): { report: string; signature?: string; html: string; page: string } {
+  const dir = join(out, PUBLIC_DIR);
+  return {
+    report: join(dir, REPORT_FILE),
+    ...(pub.signatureFile !== undefined ? { signature: join(dir, SIGNATURE_FILE) } : {}),
+    html: join(dir, HTML_FILE),
+    page: join(dir, VERIFY_PAGE),
+  };
 }

@@ -14,6 +14,7 @@ import { auditCommand } from './audit.js';
 import { historyCommand } from './history.js';
 import { watchCommand } from './watch.js';
 import { verifyPageCommand } from './verify-page.js';
+import { keygenCommand } from './keygen.js';
 
 export const commands = [
   liabilitiesCommand,
@@ -29,4 +30,5 @@ export const commands = [
   historyCommand,
   watchCommand,
   verifyPageCommand,
+  keygenCommand,
 ] as unknown as CommandModule<GlobalArgs, never>[];

@@ -1,8 +1,10 @@
 // `por proof`: one user's inclusion proof from the store, or every proof, streaming.
 import { statSync } from 'node:fs';
-import { defineCommand, EXIT, type ExitCode } from '../context.js';
+import { defineCommand, EXIT, writeJson, type ExitCode } from '../context.js';
 import { ProofStore } from '../../merkle/store.js';
-import { writeFileAtomic } from '../../io/node.js';
+import { crashPoint, writeFileAtomic } from '../../io/node.js';
+import { MANIFEST_FILE, stageExport, writeManifest, EXPORT_FORMAT, EXPORT_VERSION } from '../../merkle/export.js';
+import type { Reporter } from '../../progress/index.js';
 import { porError } from '../../errors/index.js';
 
 export interface ProofArgs {
@@ -24,10 +26,12 @@ export const proofCommand = defineCommand<ProofArgs>({
           'and the root: the user checks it with `por verify PROOF --report report.json` or the offline web page. ' +
           'Give each user only their own proof: it contains their salt.\n\n' +
           '--all writes every proof in leaf order: by default NDJSON shards (proofs-000000.ndjson, one proof per line, ' +
-          '100,000 per shard); --layout files writes one USER.json per user (ids outside [A-Za-z0-9._-] are hex-encoded as x-…). ' +
-          'manifest.json is written last, when the export is complete.',
+          '100,000 per shard); --layout files writes users/NAME.json per user (NAME is the id when it is plain lower-case ' +
+          '[a-z0-9._-]; other ids are hex-encoded as x-…, or h-SHA256 above 100 bytes: docs/FORMATS.md). ' +
+          'The export is written beside DIR2 and switched in whole when complete; manifest.json, written last, lists every file ' +
+          'with its size and SHA-256. A previous export in DIR2 is replaced; any other non-empty folder is refused.',
       )
-      .option('store', { type: 'string', demandOption: true, describe: 'Folder `por build --out` wrote (or its store/ folder)' })
+      .option('store', { type: 'string', demandOption: true, describe: 'Folder `por build --out` wrote (or its private/ store folder); its public/root.json and report.json must be for the same tree' })
       .option('user', { alias: 'u', type: 'string', describe: 'User id, exactly as in the snapshot' })
       .option('all', { type: 'boolean', default: false, describe: 'Export every proof (needs --out DIR)' })
       .option('out', { alias: 'o', type: 'string', describe: 'With --user: write the proof to this file instead of stdout. With --all: output folder' })
@@ -51,19 +55,34 @@ export const proofCommand = defineCommand<ProofArgs>({
           if (ctx.json) ctx.printJson({ format: 'por-proof-written', version: 1, user: args.user, file: args.out, root: doc.root.hash });
           else ctx.note(`wrote the proof of user "${args.user}" to ${args.out}`);
         } else {
-          process.stdout.write(text);
+          // The proof itself on stdout: the same JSON, terminal-safe like every document por prints.
+          writeJson(doc);
         }
         return EXIT.OK;
       }
       const t0 = Date.now();
-      const res = store.exportAll(args.out!, { layout: args.layout, reporter: ctx.reporter });
-      await ProofStore.writeManifest(args.out!, store.meta, res.count, args.layout);
+      const res = await exportAll(store, args.out!, args.layout, ctx.reporter);
       const secs = (Date.now() - t0) / 1000;
       if (ctx.json) ctx.printJson({ format: 'por-proof-export-run', version: 1, count: res.count, files: res.files, layout: args.layout, out: args.out, seconds: secs });
-      else ctx.print(`wrote ${res.count.toLocaleString('en-US')} proofs to ${args.out} (${res.files.toLocaleString('en-US')} files, ${args.layout}) in ${secs.toFixed(1)} s`);
+      else ctx.print(`wrote ${res.count.toLocaleString('en-US')} proofs to ${args.out} (${res.files.toLocaleString('en-US')} files, ${args.layout}, listed in ${MANIFEST_FILE}) in ${secs.toFixed(1)} s`);
       return EXIT.OK;
     } finally {
       store.close();
     }
   },
 });
+
+/** Stages the export beside `out`, writes every proof and then the manifest, and switches it in. */
+async function exportAll(store: ProofStore, out: string, layout: 'ndjson' | 'files', reporter: Reporter): Promise<{ count: number; files: number }> {
+  const stage = await stageExport(out);
+  try {
+    const res = store.exportAll(stage.path, { layout, reporter });
+    crashPoint('export:before-manifest');
+    await writeManifest(stage.path, { format: EXPORT_FORMAT, version: EXPORT_VERSION, layout, count: res.count, root: store.meta.root, files: res.files });
+    await stage.commit();
+    return { count: res.count, files: res.files.length };
+  } catch (err) {
+    await stage.abort();
+    throw err;
+  }
+}

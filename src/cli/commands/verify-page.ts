@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../../io/node.js';
 /** dist/verify.html beside the bundled CLI; from the source tree, the repository's dist/. */
 const CANDIDATES = [new URL('./verify.html', import.meta.url), new URL('../../../dist/verify.html', import.meta.url)];
 
-async function readBuiltPage(): Promise<{ html: Buffer; from: string }> {
+export async function readBuiltPage(): Promise<{ html: Buffer; from: string }> {
   for (const url of CANDIDATES) {
     try {
       return { html: await readFile(url), from: fileURLToPath(url) };

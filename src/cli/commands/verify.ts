@@ -4,6 +4,7 @@ import { readJsonFile } from '../../io/node.js';
 import { isPorError, porError } from '../../errors/index.js';
 import { detectProofFormat, verifyAnyProof, PROOF_FORMATS, type ProofFormat, type Published } from '../../verify/any.js';
 import type { AssetAmount, Verdict } from '../../verify/types.js';
+import { safeText } from '../safe-text.js';
 
 export interface VerifyArgs {
   proof: string;
@@ -23,7 +24,9 @@ export const verifyCommand = defineCommand<VerifyArgs>({
           'sibling sum is non-negative, within its bound and never wraps, and compares the root hash and sums with the ' +
           'published ones. Prints a verdict, your balances per asset, the root totals and every check. Reads only the ' +
           'files you give it: nothing is sent anywhere.\n\n' +
-          '--report takes the published report.json (its merkleRoot) or root.json. --root takes just the root hash: the ' +
+          '--report takes the published report.json (its merkleRoot) or root.json, read strictly (docs/SPEC.md, "Published ' +
+          'documents"); a report is first checked against its own root: its solvency table, snapshot id and decimals must ' +
+          'agree with it, or the verdict is INVALID ("report inconsistent"). --root takes just the root hash: the ' +
           'root sums then come from the proof, so compare them with the published totals yourself. OKX proof files carry ' +
           'their root and need neither.',
       )
@@ -33,7 +36,7 @@ export const verifyCommand = defineCommand<VerifyArgs>({
       .option('format', { choices: PROOF_FORMATS, describe: 'Proof format (default: recognised from the file)' })
       .example('por verify alice-proof.json --report report.json', '')
       .example('por verify alice-proof.json --root 3f…9a', '')
-      .epilogue('Exit codes: 0 the proof is valid; 1 it is not (the failing check is named); 2 a file cannot be read or is not a proof.') as never,
+      .epilogue('Exit codes: 0 the proof is valid; 1 it is not, or the report contradicts itself (the failing check is named); 2 a file cannot be read, is not a proof, or is not a published root this por reads (por-root v1, SHA-256).') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     const json = await readJsonFile(args.proof);
     const detected = detectProofFormat(json);
@@ -92,7 +95,9 @@ function amounts(list: AssetAmount[]): string[] {
 
 export function renderVerdict(v: Verdict): string {
   const failed = v.checks.filter((c) => !c.ok);
-  const who = v.user.id === undefined ? 'this proof' : v.format === 'okx-user' ? `user hash ${v.user.id}` : `user "${v.user.id}"`;
+  // The id is the exchange's text: on one line, so a line feed in it cannot start a fake verdict line.
+  const id = v.user.id === undefined ? undefined : safeText(v.user.id, true);
+  const who = id === undefined ? 'this proof' : v.format === 'okx-user' ? `user hash ${id}` : `user "${id}"`;
   const lines: string[] = [];
   // An OKX breakdown has no tree root: its root.hash is the user's own hash, so "included in root"
   // would claim what the file cannot show.
