@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The CLI is bundled by `npm run build` (run by `npm ci` through `prepare`).
+// The CLI is bundled into dist/ by `npm run build` (and by `npm test`, `npm run demo`, `npm pack`).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

@@ -51,11 +51,11 @@ try {
   const blocks = Object.entries(chain.blocks).flatMap(([name, n]) => ['--block', `${name}=${n}`]);
 
   por('Exchange: reserves read at the pinned blocks, ownership checked', ['reserves', '--wallets', 'samples/wallets.json', ...assets, ...rpc, ...blocks, '--out', join(OUT, 'reserves.json')]);
-  por('Exchange: solvency, asset by asset', ['solvency', '-l', 'samples/liabilities.csv', ...assets, '-r', join(OUT, 'reserves.json'), '--prices', 'samples/prices.csv']);
+  por('Exchange: solvency, asset by asset', ['solvency', '-l', 'samples/liabilities.csv', ...assets, '-r', join(OUT, 'reserves.json'), '--prices', 'samples/prices.csv', '--haircuts', 'samples/haircuts.json']);
   por('Exchange: build the Merkle sum tree and publish the signed report, with the verifier page', [
     'build', 'samples/liabilities.csv', ...assets, '--secret-file', join(KEYS, 'secret.key'),
     '--snapshot-id', 'demo-2026-11-24', '--out', TREE, '--wallets', 'samples/wallets.json', ...rpc, ...blocks,
-    '--prices', 'samples/prices.csv', '--sign-key-file', join(KEYS, 'exchange.key'), '--exchange', 'Demo Exchange',
+    '--prices', 'samples/prices.csv', '--haircuts', 'samples/haircuts.json', '--sign-key-file', join(KEYS, 'exchange.key'), '--exchange', 'Demo Exchange',
   ]);
   por('Exchange: the verifier page, as anyone can rebuild it to compare with the published one', ['verify-page', '--out', join(OUT, 'verify-check.html')]);
   por('Exchange: re-render report.html from report.json (as the published one)', ['report', 'render', join(PUB, 'report.json'), '--out', join(OUT, 'report-check.html'), '--verify-page', 'verify.html']);

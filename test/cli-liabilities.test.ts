@@ -126,7 +126,8 @@ describe('por solvency', () => {
   it('exits 1 when one asset falls short, and names it', () => {
     const r = por(...small, '--prices', 'test/fixtures/solvency/small-prices.csv');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^USDT\s+1079\.499999\s+1079\.500000\s+0\.000000\s+1079\.500000\s+0\s+1079\.500000\s+-0\.000001\s+99\.99 %\s+SHORT$/m);
+    // asset, reserves, owned, gross ratio, owed by users, netted, to cover, surplus, ratio: no USDT debt, so gross = netted
+    expect(r.stdout).toMatch(/^USDT\s+1079\.499999\s+1079\.500000\s+99\.99 %\s+0\.000000\s+0\.000000\s+1079\.500000\s+-0\.000001\s+99\.99 %\s+SHORT$/m);
     expect(r.stdout).toMatch(/NOT SOLVENT in USDT/);
     expect(r.stdout).toMatch(/Bad debt: 1 user with total equity below zero, 3,995\.00 USD short/);
   });
@@ -135,15 +136,18 @@ describe('por solvency', () => {
     const r = por(...small, '--prices', 'test/fixtures/solvency/small-prices.csv', '--json');
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ format: 'por-solvency', version: 1, solvent: false, shortfalls: ['USDT'] });
+    expect(doc).toMatchObject({ format: 'por-solvency', version: 2, solvent: false, shortfalls: ['USDT'], grossShortfalls: ['USDT', 'XTK'] });
+    // XTK: u4's 10 XTK are written off as bad debt (nothing to cover after netting), but the 0 XTK
+    // held is 0 % of the 10 users own
+    expect(doc.assets.find((a: { asset: string }) => a.asset === 'XTK')).toMatchObject({ grossRatio: '0', grossCovered: false, liabilities: '0.00000000', solvent: true });
     const usdt = doc.assets.find((a: { asset: string }) => a.asset === 'USDT');
     expect(usdt).toMatchObject({ reserves: '1079.499999', liabilities: '1079.500000', surplus: '-0.000001', ratio: '0.9999999990736452061139416396479851783232', solvent: false });
   });
 
-  it('without prices, says bad debt was not assessed', () => {
+  it('without prices, says nothing was netted', () => {
     const r = por(...small);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/Bad debt: not assessed/);
+    expect(r.stdout).toMatch(/Netting: none — no prices given/);
     expect(r.stdout).toMatch(/NOT SOLVENT in USDT, XTK/);
   });
 
@@ -163,7 +167,8 @@ describe('por solvency', () => {
   it('the samples are solvent: exit 0', () => {
     const r = por('solvency', '-l', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '-r', 'samples/reserves.csv', '--prices', 'samples/prices.csv');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/SOLVENT: every asset/);
+    expect(r.stdout).toMatch(/SOLVENT after netting: every asset/);
+    expect(r.stdout).toMatch(/Gross coverage \(nothing netted\): every asset at 100 % or more/);
     expect(r.stdout).toMatch(/mallory/);
   });
 

@@ -18,11 +18,14 @@ import {
 } from '../reserves/index.js';
 import { countedBalances } from '../report/assemble.js';
 import { addressKey, chainIdentity, CHAIN_IDENTITY, GENESIS, type BitcoinNetwork } from '../reserves/identity.js';
-import { coveredLiabilities, ratioText, solvencyRows, sumReserves, type HeldBalance, type LiabilityTotals } from '../report/solvency.js';
+import { nettingOf, solvencyRows, sumReserves, type HeldBalance, type LiabilityTotals } from '../report/solvency.js';
+import { coverage, ratioText } from '../solvency/coverage.js';
+import { nettingChecks, type StatedNetting } from './netting.js';
 import { checkReportSignature, type ReportSignature } from '../report/signature.js';
 import type { Report, ReportAddress, ReportSolvencyRow } from '../report/types.js';
 
-export type Status = 'pass' | 'fail' | 'warn';
+/** unread: could not be read or checked (a node fault): decides nothing, blocks the verdict (exit 2). */
+export type Status = 'pass' | 'fail' | 'warn' | 'unread';
 
 export interface AuditCheck {
   /** Stable name, e.g. "balance", "block-hash", "ownership-message" (see docs/FORMATS.md). */
@@ -37,13 +40,18 @@ export interface AuditCheck {
 
 export interface AuditResult {
   format: 'por-audit';
-  version: 1;
+  /** v2: the `unread` status, summary count and verdict, and `unreadAssets`. */
+  version: 2;
   report: { file: string; snapshotId: string; snapshotTime: string; exchange?: string; merkleRoot: string };
+  /** fail if any check failed; else unread if anything could not be read; else warn; else pass. */
   verdict: Status;
-  summary: { pass: number; fail: number; warn: number };
+  summary: { pass: number; fail: number; warn: number; unread: number };
   checks: AuditCheck[];
-  /** Per asset, from the balances this audit read itself (only addresses whose proof it verified). */
+  /** Per asset, from the balances this audit read itself (only addresses whose proof it verified);
+   *  assets with any balance or proof it could not read are left out (see unreadAssets). */
   audited: ReportSolvencyRow[];
+  /** Assets whose coverage is not decided because something of theirs could not be read. */
+  unreadAssets: string[];
   /** Chains re-read from the auditor's nodes, and those that could not be (no --rpc). */
   chainsRead: string[];
   chainsNotRead: string[];
@@ -115,6 +123,7 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
       : { name: 'root-assets', status: 'fail', subject: 'merkle root', detail: `the root commits to assets ${got || '(none)'}, the report lists ${want}`, evidence: { root: got, report: want } },
   );
   const liabilities: LiabilityTotals[] = [];
+  const statedNetting: StatedNetting[] = [];
   for (const a of report.assets) {
     const sum = root.sums.find((s) => s.asset === a.symbol);
     const row = report.solvency.find((s) => s.asset === a.symbol);
@@ -122,11 +131,14 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
       add({ name: 'root-sums', status: 'fail', subject: a.symbol, detail: `${!sum ? 'the Merkle root has no sum' : 'the report has no solvency row'} for ${a.symbol}` });
       continue;
     }
-    // Liabilities from the root (what users verify against), with the report's bad-debt figures,
-    // which only the exchange's user data can show (the audit takes them as stated).
+    // Liabilities from the root (what users verify against), with the report's netting figures,
+    // which only the exchange's user data can show: bounded below (src/audit/netting.ts), and
+    // gross coverage, which they cannot move, checked beside the netted figure.
     const fromRoot: LiabilityTotals = { asset: a.symbol, gross: BigInt(sum.equityUnits), debt: BigInt(sum.debtUnits) };
-    if (row.badDebt) fromRoot.badDebt = { gross: BigInt(row.badDebt.grossUnits), debt: BigInt(row.badDebt.debtUnits) };
+    const netting = nettingOf(row);
+    if (netting) fromRoot.netting = netting;
     liabilities.push(fromRoot);
+    statedNetting.push({ asset: a.symbol, decimals: a.decimals, gross: fromRoot.gross, debt: fromRoot.debt, netting });
     const f = (u: string) => formatAmount(BigInt(u), a.decimals);
     // The text beside the units must say the same (por verify refuses a root where it does not).
     const textOk = (sum.equity === undefined || sum.equity === f(sum.equityUnits)) && (sum.debt === undefined || sum.debt === f(sum.debtUnits));
@@ -146,14 +158,21 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
     if (net.toString() !== row.netLiabilitiesUnits) {
       add({ name: 'totals', status: 'fail', subject: a.symbol, detail: `net liabilities stated as ${row.netLiabilities}, but owed − debt = ${formatAmount(net, a.decimals)}` });
     }
-    const must = coveredLiabilities({ ...fromRoot, gross: BigInt(row.grossLiabilitiesUnits), debt: BigInt(row.userDebtUnits) });
-    if (must.toString() !== row.liabilitiesUnits) {
-      add({ name: 'totals', status: 'fail', subject: a.symbol, detail: `the report says reserves must cover ${row.liabilities}, but its own figures give ${formatAmount(must, a.decimals)}`, evidence: { stated: row.liabilitiesUnits, recomputed: must.toString() } });
+    const c = coverage({ reserves: 0n, gross: BigInt(row.grossLiabilitiesUnits), debt: BigInt(row.userDebtUnits), netting });
+    if (c.mustCover.toString() !== row.liabilitiesUnits || c.nettedDebt.toString() !== row.nettedDebtUnits) {
+      add({
+        name: 'totals',
+        status: 'fail',
+        subject: a.symbol,
+        detail: `the report says ${row.nettedDebt} of debt is netted and reserves must cover ${row.liabilities}, but its own figures give ${formatAmount(c.nettedDebt, a.decimals)} and ${formatAmount(c.mustCover, a.decimals)}`,
+        evidence: { stated: row.liabilitiesUnits, recomputed: c.mustCover.toString(), statedNetted: row.nettedDebtUnits, recomputedNetted: c.nettedDebt.toString() },
+      });
     }
   }
   for (const s of root.sums) {
     if (!decimalsOf.has(s.asset)) add({ name: 'root-sums', status: 'fail', subject: s.asset, detail: `the Merkle root has a sum for ${s.asset}, which the report does not list` });
   }
+  for (const c of nettingChecks(report, statedNetting)) add(c);
 
   // 3. The report's own arithmetic: reserves from its listed balances, ratios from its figures.
   const stated = sumReserves(report.assets, countedBalances(report.addresses));
@@ -170,16 +189,21 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
         : `the counted addresses' balances add up to ${formatAmount(mine, dec)}, but the report states reserves of ${row.reserves}`,
       evidence: { recomputed: mine.toString(), stated: row.reservesUnits },
     });
-    const ratio = ratioText(BigInt(row.reservesUnits), BigInt(row.liabilitiesUnits));
-    const surplus = BigInt(row.reservesUnits) - BigInt(row.liabilitiesUnits);
-    const covered = BigInt(row.reservesUnits) >= BigInt(row.liabilitiesUnits);
-    const ratioOk = ratio === row.ratio && surplus.toString() === row.surplusUnits && covered === row.covered;
+    const held = BigInt(row.reservesUnits);
+    const ratio = ratioText(held, BigInt(row.liabilitiesUnits));
+    const surplus = held - BigInt(row.liabilitiesUnits);
+    const covered = held >= BigInt(row.liabilitiesUnits);
+    const gross = BigInt(row.grossLiabilitiesUnits);
+    const grossOk = ratioText(held, gross) === row.grossRatio && (held - gross).toString() === row.grossSurplusUnits && (held >= gross) === row.grossCovered;
+    const ratioOk = ratio === row.ratio && surplus.toString() === row.surplusUnits && covered === row.covered && grossOk;
     add({
       name: 'ratio',
       status: ratioOk ? 'pass' : 'fail',
       subject: row.asset,
-      detail: ratioOk ? `the stated ratio ${row.ratio ?? 'n/a'} is reserves ÷ liabilities to cover` : `the report states ratio ${row.ratio ?? 'n/a'} (covered: ${row.covered}), but reserves ÷ liabilities = ${ratio ?? 'n/a'}`,
-      evidence: { recomputed: ratio ?? 'null', stated: row.ratio ?? 'null' },
+      detail: ratioOk
+        ? `the stated ratios ${row.ratio ?? 'n/a'} (netted) and ${row.grossRatio ?? 'n/a'} (gross) are reserves ÷ what they must cover and reserves ÷ what users own`
+        : `the report states ratio ${row.ratio ?? 'n/a'} (covered: ${row.covered}) and gross ratio ${row.grossRatio ?? 'n/a'} (covered: ${row.grossCovered}), but reserves ÷ liabilities = ${ratio ?? 'n/a'} and reserves ÷ gross = ${ratioText(held, gross) ?? 'n/a'}`,
+      evidence: { recomputed: ratio ?? 'null', stated: row.ratio ?? 'null', recomputedGross: ratioText(held, gross) ?? 'null', statedGross: row.grossRatio ?? 'null' },
     });
   }
 
@@ -237,9 +261,6 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
       ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
       ...(opts.verifyBitcoin ? { verifyBitcoin: opts.verifyBitcoin } : {}),
     });
-    for (const c of read.chains) {
-      if (c.error !== undefined) throw porError('NETWORK', `could not re-read chain ${c.name} from your node: ${c.error}`, { chain: c.name });
-    }
   }
 
   for (const c of report.chains) {
@@ -255,6 +276,11 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
     });
     if (opts.rpc[c.chain] === undefined) {
       add({ name: 'block-hash', status: 'warn', subject, detail: `not checked: no --rpc ${c.chain}=URL given, so this chain's balances are taken from the report unverified` });
+      continue;
+    }
+    const chainError = read?.chains.find((x) => x.name === c.chain)?.error;
+    if (chainError !== undefined) {
+      add({ name: 'block-hash', status: 'unread', subject, detail: `could not read chain ${c.chain} from your node: ${chainError}` });
       continue;
     }
     const mine = read?.chains.find((x) => x.name === c.chain)?.block;
@@ -285,6 +311,8 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
   // Counted by the exchange, ownership neither proven nor disproven here (a contract wallet without
   // a node): a shortfall that these would cover is unverified, not shown.
   const unverified: HeldBalance[] = [];
+  // Assets with a balance or proof the audit could not read: their coverage is not decided.
+  const unreadAssets = new Set<string>();
   const chainSpec = new Map(manifest.chains.map((c) => [c.name, c]));
   const counted = new Set<string>();
   for (const a of report.addresses) {
@@ -295,6 +323,7 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
     const got = readBy.get(`${a.chain}\u0000${a.address}`);
     const ownership = await checkAddressOwnership(a, got, chainSpec.get(a.chain), manifest, add, opts);
     const proven = ownership === 'proven';
+    if (ownership === 'unread') for (const b of a.balances) unreadAssets.add(b.asset);
     if (ownership === 'unchecked' && a.counted) {
       for (const b of a.balances) {
         const g = got?.balances.find((x) => x.asset === b.asset);
@@ -306,7 +335,8 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
         const g = got.balances.find((x) => x.asset === b.asset);
         const block = report.chains.find((c) => c.chain === a.chain)?.block.number ?? '?';
         if (!g || g.balance === undefined) {
-          add({ name: 'balance', status: 'fail', subject, detail: `${b.asset} could not be re-read at block ${block}: ${g?.error ?? 'not read'}` });
+          add({ name: 'balance', status: 'unread', subject, detail: `could not read ${b.asset} at block ${block}: ${g?.error ?? 'not read'}` });
+          unreadAssets.add(b.asset);
           continue;
         }
         const ok = g.balance.toString() === b.units && g.decimals === b.decimals;
@@ -326,46 +356,69 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
     }
   }
 
-  // 7. Coverage from the audit's own figures; the exchange's own token apart.
+  // 7. Coverage from the audit's own figures, gross and netted, for every asset: the exchange's own
+  // token is labelled, never skipped.
   const auditedRows = solvencyRows(report.assets, sumReserves(report.assets, audited), liabilities);
   const withUnverified = solvencyRows(report.assets, sumReserves(report.assets, [...audited, ...unverified]), liabilities);
+  const basis = chainsNotRead.length ? ' (partly from balances the report states, unverified)' : '';
   for (const r of auditedRows) {
-    const stated = report.solvency.find((s) => s.asset === r.asset);
-    const basis = chainsNotRead.length ? ' (partly from balances the report states, unverified)' : '';
-    if (r.exchangeToken) {
-      add({ name: 'exchange-token', status: 'warn', subject: r.asset, detail: `${r.reserves} ${r.asset} of the reserves are the exchange's own token: its value depends on the exchange itself, so it is shown apart` });
+    if (unreadAssets.has(r.asset)) {
+      add({ name: 'coverage', status: 'unread', subject: r.asset, detail: `could not read every ${r.asset} balance or proof from your node (see the checks above): coverage, gross or netted, not decided, no figure is computed without them` });
       continue;
     }
+    if (r.exchangeToken) {
+      add({ name: 'exchange-token', status: 'warn', subject: r.asset, detail: `${r.reserves} ${r.asset} of the reserves are the exchange's own token: its value depends on the exchange itself (its coverage is checked like any asset's; it is shown apart in USD totals)` });
+    }
     const w = withUnverified.find((x) => x.asset === r.asset);
-    const undecided = !r.covered && w !== undefined && w.covered;
-    const more = undecided ? formatAmount(BigInt(w.reservesUnits) - BigInt(r.reservesUnits), r.decimals) : '';
-    add({
-      name: 'coverage',
-      status: r.covered ? 'pass' : undecided ? 'warn' : 'fail',
-      subject: r.asset,
-      detail: r.covered
-        ? `verified reserves ${r.reserves} cover the ${r.liabilities} owed (${r.ratio === null ? 'nothing owed' : `ratio ${r.ratio}`})${basis}`
-        : `verified reserves ${r.reserves} are below the ${r.liabilities} owed (ratio ${r.ratio ?? 'n/a'}; shortfall ${r.surplus.replace(/^-/, '')})${basis}` +
-          (undecided ? `; not decided: ${more} ${r.asset} more is held at addresses whose ownership could not be checked here (give --rpc for their chain), and with it the asset would be covered` : ''),
-      evidence: { verifiedReserves: r.reservesUnits, statedReserves: stated?.reservesUnits ?? 'none', liabilities: r.liabilitiesUnits, ratio: r.ratio ?? 'null' },
-    });
+    for (const c of coverageChecks(r, w, report.solvency.find((s) => s.asset === r.asset), basis)) add(c);
   }
 
-  const summary = { pass: 0, fail: 0, warn: 0 };
+  const summary = { pass: 0, fail: 0, warn: 0, unread: 0 };
   for (const c of checks) summary[c.status]++;
   const result: AuditResult = {
     format: 'por-audit',
-    version: 1,
+    version: 2,
     report: { file: opts.reportFile, snapshotId: snapId, snapshotTime: report.snapshot.time, merkleRoot: root.hash },
-    verdict: summary.fail > 0 ? 'fail' : summary.warn > 0 ? 'warn' : 'pass',
+    verdict: summary.fail > 0 ? 'fail' : summary.unread > 0 ? 'unread' : summary.warn > 0 ? 'warn' : 'pass',
     summary,
     checks,
-    audited: auditedRows,
+    audited: auditedRows.filter((r) => !unreadAssets.has(r.asset)),
+    unreadAssets: [...unreadAssets],
     chainsRead: withRpc.map((c) => c.name),
     chainsNotRead,
   };
   if (report.exchange !== undefined) result.report.exchange = report.exchange;
   return result;
+}
+
+/**
+ * Netted coverage (fails when short) and gross coverage (what users own, nothing netted: warns when
+ * short while the netted figure holds, since the difference rests on the exchange's netting).
+ */
+function coverageChecks(r: ReportSolvencyRow, w: ReportSolvencyRow | undefined, stated: ReportSolvencyRow | undefined, basis: string): AuditCheck[] {
+  const undecided = !r.covered && w !== undefined && w.covered;
+  const more = undecided ? formatAmount(BigInt(w.reservesUnits) - BigInt(r.reservesUnits), r.decimals) : '';
+  const netted: AuditCheck = {
+    name: 'coverage',
+    status: r.covered ? 'pass' : undecided ? 'warn' : 'fail',
+    subject: r.asset,
+    detail: r.covered
+      ? `verified reserves ${r.reserves} cover the ${r.liabilities} owed after netting ${r.nettedDebt} of users' debt (${r.ratio === null ? 'nothing owed' : `ratio ${r.ratio}`})${basis}`
+      : `verified reserves ${r.reserves} are below the ${r.liabilities} owed after netting ${r.nettedDebt} of users' debt (ratio ${r.ratio ?? 'n/a'}; shortfall ${r.surplus.replace(/^-/, '')})${basis}` +
+        (undecided ? `; not decided: ${more} ${r.asset} more is held at addresses whose ownership could not be checked here (give --rpc for their chain), and with it the asset would be covered` : ''),
+    evidence: { verifiedReserves: r.reservesUnits, statedReserves: stated?.reservesUnits ?? 'none', liabilities: r.liabilitiesUnits, ratio: r.ratio ?? 'null' },
+  };
+  const gross: AuditCheck = {
+    name: 'coverage-gross',
+    status: r.grossCovered ? 'pass' : r.covered || undecided ? 'warn' : 'fail',
+    subject: r.asset,
+    detail: r.grossCovered
+      ? `verified reserves ${r.reserves} cover everything users own, ${r.grossLiabilities}, with nothing netted (${r.grossRatio === null ? 'nothing owed' : `ratio ${r.grossRatio}`})${basis}`
+      : `verified reserves ${r.reserves} are below what users own, ${r.grossLiabilities} (gross ratio ${r.grossRatio ?? 'n/a'})${basis}` +
+        (r.covered ? `: covered only by netting ${r.nettedDebt} ${r.asset} of users' debt, which rests on the exchange's own account of its users, prices and haircuts` : ''),
+    evidence: { verifiedReserves: r.reservesUnits, grossLiabilities: r.grossLiabilitiesUnits, grossRatio: r.grossRatio ?? 'null' },
+  };
+  return [gross, netted];
 }
 
 async function checkAddressOwnership(
@@ -375,7 +428,7 @@ async function checkAddressOwnership(
   m: WalletManifest,
   add: (c: AuditCheck) => void,
   opts: AuditOptions,
-): Promise<'proven' | 'unchecked' | 'failed'> {
+): Promise<'proven' | 'unchecked' | 'failed' | 'unread'> {
   const subject = `${a.chain} ${a.address}`;
   if (a.ownership === null) {
     add({ name: 'ownership-proof', status: a.counted ? 'fail' : 'warn', subject, detail: a.counted ? 'counted in the reserves without any ownership proof' : 'listed without an ownership proof (not counted)' });
@@ -394,6 +447,11 @@ async function checkAddressOwnership(
   const own = got
     ? got.ownership
     : await checkOwnership({ chain: chain!, address: a.address, message: a.ownership.message, signature: a.ownership.signature, exchange: m.exchange, snapshot: m.snapshot, ...(opts.verifyBitcoin ? { verifyBitcoin: opts.verifyBitcoin } : {}) });
+  // A node fault (code, isValidSignature or the accepts-anything probe not read) is no verdict on the proof.
+  if (own.nodeError) {
+    add({ name: 'ownership-signature', status: 'unread', subject, detail: `could not check: ${own.reason}`, evidence: { scheme: own.scheme ?? a.ownership.scheme } });
+    return 'unread';
+  }
   // Offline, a contract wallet's EIP-1271 proof cannot be checked: say so rather than call it forged.
   if (!got && own.status === 'failed' && a.ownership.scheme === 'eip1271') {
     add({ name: 'ownership-signature', status: 'warn', subject, detail: `not checked: a contract wallet (EIP-1271) needs your node: give --rpc ${a.chain}=URL`, evidence: { scheme: 'eip1271' } });

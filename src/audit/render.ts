@@ -3,13 +3,14 @@ import { escapeHtml, htmlPage, solvencyChart, solvencyTable } from '../report/ht
 import type { AuditCheck, AuditResult, Status } from './audit.js';
 import { formatRatio } from '../solvency/index.js';
 
-const MARK: Record<Status, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN' };
-const ORDER: Record<Status, number> = { fail: 0, warn: 1, pass: 2 };
+const MARK: Record<Status, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', unread: 'COULD NOT READ' };
+const ORDER: Record<Status, number> = { fail: 0, unread: 1, warn: 2, pass: 3 };
 
 export function verdictLine(r: AuditResult): string {
-  const { pass, fail, warn } = r.summary;
-  const counts = `${pass} passed, ${fail} failed, ${warn} warning${warn === 1 ? '' : 's'}`;
+  const { pass, fail, warn, unread } = r.summary;
+  const counts = `${pass} passed, ${fail} failed, ${warn} warning${warn === 1 ? '' : 's'}${unread ? `, ${unread} could not be read` : ''}`;
   if (r.verdict === 'fail') return `AUDIT FAILED: ${counts}`;
+  if (r.verdict === 'unread') return `AUDIT NOT DECIDED: could not read what it needs from your node${r.unreadAssets.length ? ` (${r.unreadAssets.join(', ')})` : ''}: ${counts}`;
   if (r.verdict === 'warn') return `AUDIT PASSED WITH WARNINGS: ${counts}`;
   return `AUDIT PASSED: ${counts}`;
 }
@@ -31,26 +32,41 @@ export function auditText(r: AuditResult, all = false): string {
   for (const [name, n] of passes) lines.push(`PASS  ${name}  ×${n}`);
   lines.push('');
   // Same ratio form as `por solvency` (percent, 2 decimals rounded down); --json keeps all digits.
-  const rows = r.audited.map((a) => [a.asset, a.reserves, a.liabilities, formatRatio(a.ratio), a.exchangeToken ? "(exchange's own token)" : ''] as const);
-  const head = ['asset', 'verified reserves', 'to cover', 'ratio'] as const;
+  const rows = r.audited.map((a) => [a.asset, a.reserves, a.grossLiabilities, formatRatio(a.grossRatio), a.liabilities, formatRatio(a.ratio), a.exchangeToken ? "(exchange's own token)" : ''] as const);
+  const head = ['asset', 'verified reserves', 'owned by users', 'gross ratio', 'to cover (netted)', 'ratio'] as const;
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  lines.push(`${head[0].padEnd(w[0]!)}  ${head[1].padStart(w[1]!)}  ${head[2].padStart(w[2]!)}  ${head[3].padStart(w[3]!)}`);
-  for (const row of rows) lines.push(`${row[0].padEnd(w[0]!)}  ${row[1].padStart(w[1]!)}  ${row[2].padStart(w[2]!)}  ${row[3].padStart(w[3]!)}${row[4] ? `  ${row[4]}` : ''}`);
+  const line = (cells: readonly string[]) => cells.slice(0, head.length).map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
+  lines.push(line(head));
+  for (const row of rows) lines.push(line(row) + (row[6] ? `  ${row[6]}` : ''));
+  for (const asset of r.unreadAssets) lines.push(`${asset.padEnd(w[0]!)}  could not read: no figure`);
+  lines.push(coverageHeadline(r));
   lines.push('');
   lines.push(verdictLine(r));
   return lines.join('\n');
 }
 
+/** Which coverage is under 100 %, gross (what users own) or netted, in one sentence. */
+export function coverageHeadline(r: AuditResult): string {
+  const under = r.audited.filter((a) => !a.covered).map((a) => a.asset);
+  const grossUnder = r.audited.filter((a) => !a.grossCovered).map((a) => a.asset);
+  if (under.length) return `Under 100 % after netting users' debt: ${under.join(', ')}${grossUnder.length ? `; under 100 % of what users own: ${grossUnder.join(', ')}` : ''}.${r.unreadAssets.length ? ` Not decided (could not read): ${r.unreadAssets.join(', ')}.` : ''}`;
+  const unread = r.unreadAssets.length ? ` Not decided (could not read): ${r.unreadAssets.join(', ')}.` : '';
+  if (grossUnder.length) return `Under 100 % of what users own (gross): ${grossUnder.join(', ')} — covered only after netting users' debt, on the exchange's own account of it.${unread}`;
+  return unread ? `Every asset read: verified reserves cover everything users own, with nothing netted.${unread}` : 'Every asset: verified reserves cover everything users own, with nothing netted.';
+}
+
 function checkRow(c: AuditCheck): string {
-  const cls = c.status === 'pass' ? 'ok' : c.status === 'fail' ? 'bad' : 'warnc';
+  const cls = c.status === 'pass' ? 'ok' : c.status === 'warn' ? 'warnc' : 'bad';
   return `<tr class="check-${c.status}" data-check="${escapeHtml(c.name)}"><td class="${cls}">${MARK[c.status]}</td><td><code>${escapeHtml(c.name)}</code></td><td class="mono">${escapeHtml(c.subject)}</td><td>${escapeHtml(c.detail)}</td></tr>`;
 }
 
 export async function auditHtml(r: AuditResult): Promise<string> {
-  const level = r.verdict;
+  const level = r.verdict === 'unread' ? 'warn' : r.verdict;
   const title =
-    level === 'fail'
+    r.verdict === 'fail'
       ? `The audit found problems: ${r.summary.fail} check${r.summary.fail === 1 ? '' : 's'} failed`
+      : r.verdict === 'unread'
+        ? `Not decided: the audit could not read ${r.summary.unread} item${r.summary.unread === 1 ? '' : 's'} from the node`
       : level === 'warn'
         ? 'The audit passed, with warnings to read'
         : 'The audit passed: every check holds';
@@ -58,7 +74,9 @@ export async function auditHtml(r: AuditResult): Promise<string> {
   const detail =
     level === 'fail'
       ? `Failed: ${[...new Set(failing.map((c) => c.name))].join(', ')}. Each is explained below.`
-      : `Balances were re-read from the auditor's own node${r.chainsRead.length === 1 ? '' : 's'} (${r.chainsRead.join(', ') || 'none'}) at the blocks the report names.`;
+      : r.verdict === 'unread'
+        ? `Could not read: ${[...new Set(r.checks.filter((c) => c.status === 'unread').map((c) => c.subject))].join(', ')}. No figure is computed without them${r.unreadAssets.length ? ` (${r.unreadAssets.join(', ')} not shown below)` : ''}.`
+        : `Balances were re-read from the auditor's own node${r.chainsRead.length === 1 ? '' : 's'} (${r.chainsRead.join(', ') || 'none'}) at the blocks the report names.`;
   const sorted = [...r.checks].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
   const chart = await solvencyChart(r.audited, 'Verified reserve ratio per asset');
   const body = `
@@ -69,7 +87,8 @@ ${r.chainsNotRead.length ? `<p class="warnc">Not re-read (no node given): ${esca
 <h2>Per asset, from the audit's own readings</h2>
 ${solvencyTable(r.audited, 'Verified ratio')}
 <div class="chart" id="chart">${chart}</div>
-<p>Only addresses whose ownership proof this audit verified are counted. "Owed to users" and "owed by users" are the totals the liabilities tree's root commits to — the ones each user checks their own proof against; bad-debt figures, where stated, are the exchange's.</p>
+<p>${escapeHtml(coverageHeadline(r))}</p>
+<p>Only addresses whose ownership proof this audit verified are counted. "Owed to users" and "owed by users" are the totals the liabilities tree's root commits to — the ones each user checks their own proof against, so the gross ratio rests on nothing the exchange states. Which debt was netted (bad debt, collateral short) is the exchange's word: the audit checks that those figures are possible (bad-debt-bounds, bad-debt-value, netting-collateral), not that they are true.</p>
 <h2>Every check (${r.checks.length})</h2>
 <div class="tw"><table id="checks"><thead><tr><th>Result</th><th>Check</th><th>Subject</th><th>Evidence</th></tr></thead><tbody>
 ${sorted.map(checkRow).join('\n')}

@@ -50,6 +50,8 @@ export interface WatchOptions {
   reporter?: Reporter;
   timeoutMs?: number;
   retries?: number;
+  /** Abandons the poll (NETWORK: could not read) when it fires: `por watch`'s end. */
+  signal?: AbortSignal;
 }
 
 /** One poll of every counted address at each chain's latest block. */
@@ -71,14 +73,15 @@ export async function watchOnce(opts: WatchOptions): Promise<WatchSample> {
     reporter: opts.reporter ?? silentReporter,
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
   const held: HeldBalance[] = [];
-  for (const c of result.chains) if (c.error !== undefined) throw porError('NETWORK', `chain ${c.name} could not be read: ${c.error}`, { chain: c.name });
+  for (const c of result.chains) if (c.error !== undefined) throw porError('NETWORK', `could not read chain ${c.name}: ${c.error}`, { chain: c.name });
   for (const a of result.addresses) {
     if (a.duplicateOf !== undefined) continue;
     for (const b of a.balances) {
       // A balance that cannot be read is never a zero: the whole poll is reported as failed.
-      if (b.balance === undefined) throw porError('NETWORK', `balance of ${b.asset} could not be read: ${b.error ?? 'unknown error'}`, { chain: a.chain, address: a.address });
+      if (b.balance === undefined) throw porError('NETWORK', `could not read the balance of ${b.asset}: ${b.error ?? 'unknown error'}`, { chain: a.chain, address: a.address });
       held.push({ asset: b.asset, units: b.balance, decimals: b.decimals });
     }
   }
@@ -102,7 +105,8 @@ export async function watchOnce(opts: WatchOptions): Promise<WatchSample> {
     time,
     blocks: result.chains.filter((c) => c.block).map((c) => ({ chain: c.name, number: c.block!.number.toString() })),
     assets,
-    alerts: assets.filter((a) => !a.covered && !a.exchangeToken).map((a) => a.asset),
+    // The own-token flag labels an asset; it never exempts it from a check (issue 11, threat 21).
+    alerts: assets.filter((a) => !a.covered).map((a) => a.asset),
   };
 }
 

@@ -14,6 +14,7 @@ import {
   type ReportAddress,
   type ReportChain,
   type ReportMerkleRoot,
+  type ReportNetting,
   type ReportOwnership,
 } from './types.js';
 
@@ -41,6 +42,8 @@ export interface AssembleInput {
   /** DIR/root.json as the Merkle stage wrote it (format/version are dropped). */
   root: Record<string, unknown>;
   liabilities: LiabilityTotals[];
+  /** Prices, haircuts and debtor counts behind the liabilities' netting; absent = not assessed. */
+  netting?: ReportNetting;
   chains: ReportChain[];
   addresses: AddressInput[];
   tool: { name: string; version: string };
@@ -61,6 +64,10 @@ export function assembleReport(input: AssembleInput): Report {
     if (!s || BigInt(s.equityUnits) !== l.gross || BigInt(s.debtUnits) !== l.debt) {
       throw porError('INTERNAL', `Merkle root sums for ${l.asset} differ from the liabilities totals`, { field: `merkleRoot.sums` });
     }
+  }
+  // Netting figures rest on the prices and haircuts in `netting`: all of them, or none.
+  if (input.liabilities.some((l) => (l.netting === undefined) !== (input.netting === undefined))) {
+    throw porError('INTERNAL', 'liabilities netting and the report netting section must be given together', { field: 'netting' });
   }
   const identityOf = new Map(input.chains.map((c) => [c.chain, c.id ?? chainIdentity(c)]));
   const ids = [...identityOf.values()];
@@ -108,6 +115,7 @@ export function assembleReport(input: AssembleInput): Report {
     merkleRoot,
     addresses,
     solvency: solvencyRows(assets, reserves, input.liabilities),
+    netting: input.netting ?? null,
     ratioPrecision: RATIO_PRECISION,
     // The same figures in every report: users and journalists read them beside the tree they concern.
     detection: detectionTable(),

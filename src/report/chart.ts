@@ -2,8 +2,31 @@
 // Node (renderer "none": no canvas, no DOM, no network), so the pages carry the finished picture.
 // Chart values are JS numbers: they only place marks; every figure a reader can read is exact text
 // elsewhere on the page.
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+// vega and vega-lite are optional dependencies, loaded on the first chart: a package installed
+// without them still builds trees and verifies proofs, and only the pages say what is missing.
+import type { TopLevelSpec } from 'vega-lite';
+import { porError } from '../errors/index.js';
+
+type ChartLibs = { vega: typeof import('vega'); vegaLite: typeof import('vega-lite') };
+let libs: Promise<ChartLibs> | undefined;
+
+/** Imports one optional package, or says which one to install. */
+async function optional<T>(name: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException | undefined)?.code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw err;
+    throw porError('BAD_USAGE', `charts on the report, audit and history pages need the optional package ${name}, which is not installed: run \`npm install ${name}\` where por is installed`, { field: name }, err);
+  }
+}
+
+function chartLibs(): Promise<ChartLibs> {
+  libs ??= (async () => ({ vega: await optional('vega', () => import('vega')), vegaLite: await optional('vega-lite', () => import('vega-lite')) }))();
+  // A failed load is not cached: installing the package and retrying in the same process works.
+  libs.catch(() => (libs = undefined));
+  return libs;
+}
 
 const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif';
 
@@ -12,7 +35,8 @@ let chartCount = 0;
 async function toSvg(spec: TopLevelSpec): Promise<string> {
   // vega numbers its clip paths from 1 in every SVG; prefix them so two charts on a page never collide.
   const prefix = `c${++chartCount}-`;
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const { vega, vegaLite } = await chartLibs();
+  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
     // Screen readers get a title; the chart is decorative beside the exact table.

@@ -70,24 +70,32 @@ export interface HeadlineVerdict {
 }
 
 export function reportVerdict(report: Report): HeadlineVerdict {
-  const own = report.solvency.filter((s) => !s.exchangeToken);
-  const under = own.filter((s) => !s.covered);
-  const ownTokenUnder = report.solvency.filter((s) => s.exchangeToken && !s.covered);
+  const under = report.solvency.filter((s) => !s.covered);
+  const grossUnder = report.solvency.filter((s) => !s.grossCovered);
   const uncounted = report.addresses.filter((a) => !a.counted).length;
+  const names = (rows: readonly ReportSolvencyRow[]) => `${rows.map((s) => s.asset).join(', ')} ${rows.length === 1 ? 'is' : 'are'}`;
+  const own = (rows: readonly ReportSolvencyRow[]) => (rows.some((s) => s.exchangeToken) ? ` (${rows.filter((s) => s.exchangeToken).map((s) => s.asset).join(', ')}: the exchange's own token)` : '');
   if (under.length > 0) {
     return {
       level: 'fail',
-      title: `Not fully backed: ${under.map((s) => s.asset).join(', ')} ${under.length === 1 ? 'is' : 'are'} under 100 %`,
-      detail: `For ${under.length === 1 ? 'this asset' : 'these assets'} the exchange showed less on-chain than it owes its users. One asset's surplus never makes up for another's shortfall.`,
+      title: `Not fully backed: ${names(under)} under 100 %${grossUnder.length ? `; under 100 % of what users own: ${grossUnder.map((s) => s.asset).join(', ')}` : ''}`,
+      detail: `For ${under.length === 1 ? 'this asset' : 'these assets'}${own(under)} the exchange showed less on-chain than it owes its users, even after netting what users owe it. One asset's surplus never makes up for another's shortfall.`,
     };
   }
   const extra: string[] = [];
-  if (ownTokenUnder.length) extra.push(`the exchange's own token ${ownTokenUnder.map((s) => s.asset).join(', ')} is under 100 %`);
   if (uncounted) extra.push(`${uncounted} listed address${uncounted === 1 ? '' : 'es'} had no valid ownership proof and ${uncounted === 1 ? 'was' : 'were'} not counted`);
+  const note = extra.length ? `; note that ${extra.join(', and ')}` : '';
+  if (grossUnder.length > 0) {
+    return {
+      level: 'warn',
+      title: `Backed only after netting users' debt: ${names(grossUnder)} under 100 % of what users own`,
+      detail: `Reserves cover what users own in every other asset. In ${grossUnder.length === 1 ? 'this one' : 'these'}${own(grossUnder)} they cover it only once debt users owe the exchange is subtracted, at the exchange's own prices and haircuts (see "What the netted figure assumes" below)${note}.`,
+    };
+  }
   return {
     level: extra.length ? 'warn' : 'pass',
-    title: `Fully backed: every asset's on-chain reserves cover what users are owed`,
-    detail: `As stated by the exchange at snapshot ${report.snapshot.id}${extra.length ? `; note that ${extra.join(', and ')}` : ''}. Anyone can re-check this with their own node: see "How to check" below.`,
+    title: `Fully backed: every asset's on-chain reserves cover everything users own, with nothing netted`,
+    detail: `As stated by the exchange at snapshot ${report.snapshot.id}${note}. Anyone can re-check this with their own node: see "How to check" below.`,
   };
 }
 
@@ -102,20 +110,49 @@ export interface ReportPageOptions {
 export function solvencyTable(rows: readonly ReportSolvencyRow[], headRatio = 'Reserve ratio'): string {
   const body = rows
     .map((s) => {
-      const cls = s.covered ? '' : ' class="under"';
-      const status = s.covered ? '<span class="ok">covered</span>' : '<span class="bad">under 100 %</span>';
+      const cls = s.covered && s.grossCovered ? '' : ' class="under"';
+      const status = !s.covered ? '<span class="bad">under 100 %</span>' : s.grossCovered ? '<span class="ok">covered</span>' : '<span class="warnc">covered only after netting</span>';
       const name = s.exchangeToken ? `${escapeHtml(s.asset)} <small>(exchange's own token)</small>` : escapeHtml(s.asset);
       const hasBad = s.badDebt !== null && (BigInt(s.badDebt.grossUnits) > 0n || BigInt(s.badDebt.debtUnits) > 0n);
-      const bad = hasBad ? `<br><small class="bd">excl. bad debt: held ${s.badDebt!.gross}, owed ${s.badDebt!.debt}</small>` : '';
-      return `<tr${cls}><td>${name}</td><td class="num">${s.reserves}</td><td class="num">${s.grossLiabilities}</td><td class="num">${s.userDebt}</td><td class="num">${s.liabilities}${bad}</td><td class="num">${s.surplus}</td><td class="num">${percentText(s.ratio)}</td><td>${status}</td></tr>`;
+      const bad = hasBad ? `<br><small class="bd">bad debt: held ${s.badDebt!.gross} (not owed), owed ${s.badDebt!.debt} (not netted)</small>` : '';
+      const unc = s.uncollateralisedDebt && BigInt(s.uncollateralisedDebt.debtUnits) > 0n ? `<br><small class="bd">not netted, short of collateral: ${s.uncollateralisedDebt.debt}</small>` : '';
+      return `<tr${cls}><td>${name}</td><td class="num">${s.reserves}</td><td class="num">${s.grossLiabilities}</td><td class="num">${percentText(s.grossRatio)}</td><td class="num">${s.userDebt}</td><td class="num">${s.nettedDebt}${bad}${unc}</td><td class="num">${s.liabilities}</td><td class="num">${s.surplus}</td><td class="num">${percentText(s.ratio)}</td><td>${status}</td></tr>`;
     })
     .join('\n');
   return `<div class="tw"><table id="solvency">
-<thead><tr><th>Asset</th><th class="num">On-chain reserves</th><th class="num">Owed to users</th><th class="num">Owed by users (debt)</th><th class="num">Reserves must cover</th><th class="num">Surplus / shortfall</th><th class="num">${escapeHtml(headRatio)}</th><th>Status</th></tr></thead>
+<thead><tr><th>Asset</th><th class="num">On-chain reserves</th><th class="num">Owed to users (gross)</th><th class="num">Gross ratio</th><th class="num">Owed by users (debt)</th><th class="num">Debt netted</th><th class="num">Reserves must cover</th><th class="num">Surplus / shortfall</th><th class="num">${escapeHtml(headRatio)} after netting</th><th>Status</th></tr></thead>
 <tbody>
 ${body}
 </tbody>
 </table></div>`;
+}
+
+/** What the netted figure rests on, in plain words, with the prices and the haircut table. */
+export function nettingSection(report: Report): string {
+  const n = report.netting;
+  const head = `<h2 id="netting">What the netted figure assumes</h2>
+<p>"Owed to users (gross)" is the sum of every user's positive balance in that asset: the total the liabilities tree commits to, which each user checks their own proof against. The gross ratio uses nothing else but the on-chain reserves, so nothing the exchange states can move it.</p>`;
+  if (n === null) {
+    return `${head}<p>No prices or haircuts were published, so no user debt was netted: reserves must cover everything users own.</p>`;
+  }
+  const prices = n.prices.map((p) => `<tr><td>${escapeHtml(p.asset)}</td><td class="num">${escapeHtml(p.usd)}</td><td>${escapeHtml(haircutText(n.haircuts.find((h) => h.asset === p.asset)?.tiers))}</td></tr>`).join('\n');
+  return `${head}
+<p>"Reserves must cover" subtracts debt that margin users owe the exchange in the same asset, treating it as money that will come back. That holds only if those users really exist and their collateral is worth what the exchange says. The exchange netted a user's debt only where their holdings, valued at the prices below and cut by the haircuts below, cover it. Nobody outside the exchange can see other users' accounts, so this rests on the exchange's word: ${n.badDebt.users} user${n.badDebt.users === 1 ? '' : 's'} declared bad debt (${escapeHtml(n.badDebt.usd)} USD short; their holdings counted as nothing owed, their debt not netted) and ${n.uncollateralised.users} whose collateral fell short (debt not netted). An independent audit checks that these figures are possible, not that they are true. Assets without a haircut count for nothing as collateral, and so does the exchange's own token unless the table below says otherwise.</p>
+<div class="tw"><table id="haircuts"><thead><tr><th>Asset</th><th class="num">Price (USD)${n.pricesTime ? ` at ${escapeHtml(n.pricesTime)}` : ''}</th><th>Counts as collateral (haircut tiers, by the USD value of one user's holding)</th></tr></thead><tbody>
+${prices}
+</tbody></table></div>`;
+}
+
+function haircutText(tiers: readonly { upToUsd: string | null; ratio: string }[] | undefined): string {
+  if (!tiers || tiers.length === 0) return 'nothing';
+  let from = '0';
+  return tiers
+    .map((t) => {
+      const band = t.upToUsd === null ? `above ${from}` : `${from}–${t.upToUsd}`;
+      from = t.upToUsd ?? from;
+      return `${band} USD: ${t.ratio}`;
+    })
+    .join('; ');
 }
 
 export async function solvencyChart(rows: readonly ReportSolvencyRow[], title?: string): Promise<string> {
@@ -182,8 +219,9 @@ export async function renderReportHtml(report: Report, opts: ReportPageOptions =
 <h2>Per asset</h2>
 ${solvencyTable(report.solvency)}
 <div class="chart" id="chart">${chart}</div>
-<p>"Owed to users" is the sum of every user's positive balance in that asset. "Owed by users" is what margin users borrowed in it, backed by their other assets. "Reserves must cover" is owed minus owed-by-users — except for users whose debts exceed everything they hold (bad debt), whose loans are not counted as repayable. The ratio is on-chain reserves divided by what they must cover, rounded down.</p>
+<p>"Owed to users (gross)" is the sum of every user's positive balance in that asset; the gross ratio is on-chain reserves divided by it. "Owed by users" is what margin users borrowed in it. "Reserves must cover" is what users own minus the debt netted — only debt backed by haircut collateral — and minus the holdings of users declared bad debt. Ratios are rounded down.</p>
 ${notes ? `<ul>${notes}</ul>` : ''}
+${nettingSection(report)}
 <h2>Your own balance</h2>
 ${verifyLink}
 <p>The liabilities tree's root: <code id="root-hash">${escapeHtml(root.hash)}</code> (height ${escapeHtml(String(root.height))}).</p>

@@ -1,11 +1,13 @@
-// Reads report.json back with a located error for every field that is not what v1 says. Pure.
+// Reads report.json back with a located error for every field that is not what v2 says. Pure.
 import { porError } from '../errors/index.js';
+import { parseHaircutTable } from '../solvency/haircuts.js';
 import { REPORT_FORMAT, REPORT_VERSION, type Report } from './types.js';
 import { CHAIN_IDENTITY } from '../reserves/identity.js';
 
 const INT = /^-?\d+$/;
 const UINT = /^\d+$/;
 const DEC = /^-?\d+(\.\d+)?$/;
+const PRICE = /^\d+(\.\d+)?$/;
 
 export function parseReport(json: unknown, file = 'report.json'): Report {
   const fail = (field: string, message: string): never => {
@@ -20,6 +22,9 @@ export function parseReport(json: unknown, file = 'report.json'): Report {
 
   const r = obj(json, '(document)');
   if (r.format !== REPORT_FORMAT) fail('format', `must be "${REPORT_FORMAT}" (is this a por report?); ${typeof r.format === 'string' ? `this file is "${r.format}"` : 'this file has no "format"'}`);
+  if (r.version === 1) {
+    fail('version', `report format version 1 is no longer read: its "liabilities" netted every margin user's debt without haircuts, so its coverage figures cannot be compared with version ${REPORT_VERSION}'s (gross coverage beside debt netted only against haircut collateral); rebuild the report with this por`);
+  }
   if (r.version !== REPORT_VERSION) fail('version', `unsupported version ${String(r.version)}; this por reads version ${REPORT_VERSION}`);
   const snap = obj(r.snapshot, 'snapshot');
   str(snap.id, 'snapshot.id');
@@ -79,15 +84,23 @@ export function parseReport(json: unknown, file = 'report.json'): Report {
     const at = `solvency[${i}]`;
     const o = obj(s, at);
     str(o.asset, `${at}.asset`);
-    for (const k of ['reservesUnits', 'grossLiabilitiesUnits', 'userDebtUnits', 'netLiabilitiesUnits', 'liabilitiesUnits', 'surplusUnits']) str(o[k], `${at}.${k}`, INT, 'integer text');
-    for (const k of ['reserves', 'grossLiabilities', 'userDebt', 'netLiabilities', 'liabilities', 'surplus']) str(o[k], `${at}.${k}`, DEC, 'decimal text');
+    for (const k of ['reservesUnits', 'grossLiabilitiesUnits', 'userDebtUnits', 'netLiabilitiesUnits', 'grossSurplusUnits', 'nettedDebtUnits', 'liabilitiesUnits', 'surplusUnits']) str(o[k], `${at}.${k}`, INT, 'integer text');
+    for (const k of ['reserves', 'grossLiabilities', 'userDebt', 'netLiabilities', 'grossSurplus', 'nettedDebt', 'liabilities', 'surplus']) str(o[k], `${at}.${k}`, DEC, 'decimal text');
+    // Netting figures come together or not at all: half of them would be read as "not assessed".
+    if ((o.badDebt === null) !== (o.uncollateralisedDebt === null)) fail(`${at}.uncollateralisedDebt`, 'badDebt and uncollateralisedDebt are both null (not assessed) or both given');
     if (o.badDebt !== null) {
       const b = obj(o.badDebt, `${at}.badDebt`);
       str(b.grossUnits, `${at}.badDebt.grossUnits`, UINT, 'integer text');
       str(b.debtUnits, `${at}.badDebt.debtUnits`, UINT, 'integer text');
+      str(obj(o.uncollateralisedDebt, `${at}.uncollateralisedDebt`).debtUnits, `${at}.uncollateralisedDebt.debtUnits`, UINT, 'integer text');
     }
-    if (typeof o.covered !== 'boolean') fail(`${at}.covered`, 'must be true or false');
-    if (o.ratio !== null) str(o.ratio, `${at}.ratio`, DEC, 'decimal text or null');
+    for (const k of ['covered', 'grossCovered']) if (typeof o[k] !== 'boolean') fail(`${at}.${k}`, 'must be true or false');
+    for (const k of ['ratio', 'grossRatio']) if (o[k] !== null) str(o[k], `${at}.${k}`, DEC, 'decimal text or null');
+  });
+  if (r.netting !== null) parseNetting(obj(r.netting, 'netting'), [...symbols], file, fail);
+  // The rows' netting figures rest on the prices and haircuts in `netting`: both there, or neither.
+  (r.solvency as Record<string, unknown>[]).forEach((o, i) => {
+    if ((o.badDebt === null) !== (r.netting === null)) fail(`solvency[${i}].badDebt`, r.netting === null ? 'netting figures without the prices and haircuts they rest on ("netting" is null)' : 'must be given: the report states prices and haircuts in "netting"');
   });
   // Optional (added after v1 first shipped): older reports simply lack it.
   if (r.detection !== undefined) {
@@ -109,4 +122,26 @@ export function parseReport(json: unknown, file = 'report.json'): Report {
     }
   }
   return r as unknown as Report;
+}
+
+/** The `netting` section: prices for every asset, a valid haircut table, debtor counts. */
+function parseNetting(n: Record<string, unknown>, symbols: string[], file: string, fail: (field: string, message: string) => never): void {
+  if (n.pricesTime !== null && typeof n.pricesTime !== 'string') fail('netting.pricesTime', 'must be an ISO 8601 time or null');
+  if (!Array.isArray(n.prices)) return fail('netting.prices', 'must be an array of { "asset", "usd" }');
+  const priced = new Set<string>();
+  n.prices.forEach((p: unknown, i: number) => {
+    const o = p as Record<string, unknown>;
+    if (typeof o !== 'object' || o === null || typeof o.asset !== 'string' || !symbols.includes(o.asset) || priced.has(o.asset)) fail(`netting.prices[${i}].asset`, 'must name an asset of the report, once');
+    if (typeof o.usd !== 'string' || !PRICE.test(o.usd)) fail(`netting.prices[${i}].usd`, 'must be a plain non-negative decimal');
+    priced.add(o.asset as string);
+  });
+  const missing = symbols.filter((s) => !priced.has(s));
+  if (missing.length) fail('netting.prices', `no price for ${missing.join(', ')}`);
+  parseHaircutTable(n.haircuts, symbols, file, 'netting.haircuts');
+  for (const k of ['badDebt', 'uncollateralised']) {
+    const o = n[k] as Record<string, unknown> | null;
+    if (typeof o !== 'object' || o === null || typeof o.users !== 'number' || !Number.isSafeInteger(o.users) || o.users < 0) fail(`netting.${k}.users`, 'must be a non-negative integer');
+  }
+  const usd = (n.badDebt as Record<string, unknown>).usd;
+  if (typeof usd !== 'string' || !PRICE.test(usd)) fail('netting.badDebt.usd', 'must be a plain non-negative decimal');
 }

@@ -10,15 +10,15 @@ import type { AssetRegistry } from '../assets/index.js';
 import type { Reporter } from '../progress/index.js';
 import type { Snapshot } from '../ingest/index.js';
 import { parseWalletManifest, readReserves, toReserveRows } from '../reserves/index.js';
-import { assessBadDebt, computeSolvency, type BadDebt } from '../solvency/index.js';
-import { readPrices } from '../solvency/load.js';
+import { assessBadDebt } from '../solvency/index.js';
+import { readHaircuts, readPrices } from '../solvency/load.js';
 import { verifyBitcoinMessage } from '../signatures/bitcoin.js';
 import { assembleReport, canonicalJson } from './assemble.js';
 import { addressesFromReserves, chainsFromReserves } from './from-reserves.js';
 import type { LiabilityTotals } from './solvency.js';
 import { renderReportHtml } from './html.js';
 import { signReport, type ReportSignature } from './signature.js';
-import type { Report } from './types.js';
+import type { Report, ReportNetting } from './types.js';
 
 /** Written into every report; keep in step with package.json (a test checks). */
 export const TOOL_VERSION = '0.1.0';
@@ -89,15 +89,20 @@ export interface PublishFromBuildOptions {
   blocks?: Record<string, bigint>;
   confirmations?: number;
   pricesFile?: string;
+  /** Haircut table (por-haircuts) valuing collateral; without it nothing counts and no debt is netted. */
+  haircutsFile?: string;
   signKeyFile?: string;
   exchange?: string;
   toolVersion: string;
   reporter: Reporter;
+  /** Per request to a node, and extra attempts (src/reserves defaults when absent). */
+  timeoutMs?: number;
+  retries?: number;
 }
 
 /**
  * The publish half of `por build`: reads every reserve address at a pinned block, computes per-asset
- * solvency against the snapshot's totals (bad debt assessed when prices are given) and writes
+ * solvency against the snapshot's totals (debtors sorted when prices are given) and writes
  * report.json, report.sig.json and report.html next to root.json.
  */
 export async function publishFromBuild(o: PublishFromBuildOptions): Promise<Published & { report: Report }> {
@@ -113,31 +118,17 @@ export async function publishFromBuild(o: PublishFromBuildOptions): Promise<Publ
     ...(o.blocks ? { blocks: o.blocks } : {}),
     ...(o.confirmations !== undefined ? { confirmations: o.confirmations } : {}),
     reporter: o.reporter,
+    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+    ...(o.retries !== undefined ? { retries: o.retries } : {}),
     verifyBitcoin: (address, message, sig, network) => verifyBitcoinMessage(address, message, sig, network === 'mainnet' || network === undefined ? 'bitcoin' : 'testnet'),
   });
-  // Refuses (NETWORK) when a chain or a counted balance could not be read: never a partial report.
-  const reserveRows = toReserveRows(reserves, o.registry);
+  // Refuses (NETWORK, exit 2) when a chain, any balance, or an ownership check (node fault) could not
+  // be read: never a partial report, never a wallet silently dropped from a signed one.
+  toReserveRows(reserves, o.registry);
   const chains = chainsFromReserves(reserves);
   const addresses = addressesFromReserves(reserves, wallets);
   const notes: string[] = [];
-  let badDebt: BadDebt | undefined;
-  let prices;
-  if (o.pricesFile !== undefined) {
-    prices = await readPrices(o.pricesFile, o.registry);
-    badDebt = assessBadDebt(o.snapshot.debtors(), o.registry, prices);
-    notes.push(
-      badDebt.users
-        ? `${badDebt.users} user${badDebt.users === 1 ? '' : 's'} had total equity below zero at snapshot prices (bad debt of ${badDebt.usd} USD): their loans are not counted as repayable.`
-        : 'No user had total equity below zero at snapshot prices (no bad debt).',
-    );
-  } else {
-    notes.push('Bad debt was not assessed (no prices given): every user debt was counted as repayable.');
-  }
-  const liabilities: LiabilityTotals[] = o.snapshot.totals.map((t, i) => {
-    const l: LiabilityTotals = { asset: t.asset, gross: t.gross, debt: t.debt };
-    if (badDebt) l.badDebt = { gross: badDebt.gross[i]!, debt: badDebt.debt[i]! };
-    return l;
-  });
+  const { liabilities, netting } = await assessNetting(o, notes);
   if (o.snapshot.exchangeOwned.accounts.length) {
     const n = o.snapshot.exchangeOwned.accounts.length;
     notes.push(`${n} exchange-owned account${n === 1 ? ' (insurance fund or the like) was' : 's (insurance fund and the like) were'} left out of user liabilities.`);
@@ -148,6 +139,7 @@ export async function publishFromBuild(o: PublishFromBuildOptions): Promise<Publ
     registry: o.registry,
     root: o.root,
     liabilities,
+    ...(netting ? { netting } : {}),
     chains,
     addresses,
     tool: { name: 'por', version: o.toolVersion },
@@ -155,14 +147,6 @@ export async function publishFromBuild(o: PublishFromBuildOptions): Promise<Publ
     exchange: wallets.exchange,
     notes,
   });
-  // A second computation by the solvency stage must agree to the unit (a bug here would be silent).
-  const check = computeSolvency({ registry: o.registry, totals: o.snapshot.totals, reserves: reserveRows, ...(prices && badDebt ? { prices, badDebt } : {}) });
-  for (const a of check.assets) {
-    const row = report.solvency.find((r) => r.asset === a.asset);
-    if (!row || row.reservesUnits !== a.reserves.toString() || row.liabilitiesUnits !== a.liabilities.toString() || row.covered !== a.solvent) {
-      throw porError('INTERNAL', `report and solvency stage disagree on ${a.asset}`, { field: 'solvency' });
-    }
-  }
   const published = await publishReport(o.outDir, report, { ...(o.signKeyFile !== undefined ? { signKeyFile: o.signKeyFile } : {}) });
   return { ...published, report };
 }
@@ -172,4 +156,41 @@ export function checkExchangeName(manifest: string, flag: string | undefined, wa
   if (flag !== undefined && flag !== manifest) {
     throw porError('BAD_USAGE', `--exchange "${flag}" differs from the wallet manifest's exchange "${manifest}", which the ownership messages name; drop --exchange or fix the manifest`, { file: walletsFile, field: 'exchange' });
   }
+}
+
+/**
+ * Sorts debtors at the given prices and haircuts (bad debt, uncollateralised, healthy): the
+ * liabilities with their netting, the report's `netting` section and a note in plain words.
+ * Without prices nothing is netted.
+ */
+async function assessNetting(o: PublishFromBuildOptions, notes: string[]): Promise<{ liabilities: LiabilityTotals[]; netting?: ReportNetting }> {
+  if (o.pricesFile === undefined) {
+    notes.push('Bad debt was not assessed (no prices given): no user debt was netted, so reserves must cover gross liabilities.');
+    return { liabilities: o.snapshot.totals.map((t) => ({ asset: t.asset, gross: t.gross, debt: t.debt })) };
+  }
+  const prices = await readPrices(o.pricesFile, o.registry);
+  const haircuts = o.haircutsFile !== undefined ? await readHaircuts(o.haircutsFile, o.registry) : [];
+  const bad = assessBadDebt(o.snapshot.debtors(), o.registry, prices, haircuts);
+  const un = bad.uncollateralised.users;
+  notes.push(
+    (bad.users
+      ? `${bad.users} user${bad.users === 1 ? '' : 's'} had total equity below zero at snapshot prices (bad debt of ${bad.usd} USD): their holdings count as nothing owed and their debt is not netted.`
+      : 'No user had total equity below zero at snapshot prices (no bad debt).') +
+      ` ${un} user${un === 1 ? '' : 's'} owed more than their haircut collateral covers: that debt is not netted.`,
+  );
+  if (haircuts.length === 0) notes.push('No haircut table was given: nothing counts as collateral, so no user debt was netted.');
+  const liabilities = o.snapshot.totals.map((t, i) => ({
+    asset: t.asset,
+    gross: t.gross,
+    debt: t.debt,
+    netting: { badDebtHoldings: bad.gross[i]!, badDebt: bad.debt[i]!, uncollateralised: bad.uncollateralised.debt[i]! },
+  }));
+  const netting: ReportNetting = {
+    pricesTime: prices.time ?? null,
+    prices: o.registry.assets.map((a) => ({ asset: a.symbol, usd: prices.usd.get(a.symbol)! })),
+    haircuts,
+    badDebt: { users: bad.users, usd: bad.usd },
+    uncollateralised: { users: un },
+  };
+  return { liabilities, netting };
 }

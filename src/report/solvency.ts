@@ -1,14 +1,12 @@
 // Per-asset reserves vs liabilities for the report, and the reserves sum from address balances.
-// Pure and exact: bigint base units; the ratio with decimal.js at a stated precision, rounded down
-// so that coverage is never overstated. The audit recomputes with these same two functions from
-// the balances it read itself.
-import { Decimal } from 'decimal.js';
+// Pure and exact: bigint base units; coverage by the one rule in src/solvency/coverage.ts (also
+// `por solvency`'s). The audit recomputes with these same functions from the balances it read itself.
 import { porError } from '../errors/index.js';
 import { formatAmount, rescale } from '../money/index.js';
+import { coverage, type Netting } from '../solvency/coverage.js';
 import type { ReportSolvencyRow } from './types.js';
 
-export const RATIO_PRECISION = 40;
-const RatioDecimal = Decimal.clone({ precision: RATIO_PRECISION, rounding: Decimal.ROUND_DOWN });
+export { RATIO_PRECISION, percentText, ratioText } from '../solvency/coverage.js';
 
 export interface AssetInfo {
   symbol: string;
@@ -40,26 +38,19 @@ export function sumReserves(assets: readonly AssetInfo[], balances: Iterable<Hel
   return out;
 }
 
-/** reserves / liabilities, full precision text (no exponent), or null when nothing is owed. */
-export function ratioText(reserves: bigint, liabilities: bigint): string | null {
-  if (liabilities === 0n) return null;
-  return new RatioDecimal(reserves.toString()).div(new RatioDecimal(liabilities.toString())).toFixed();
-}
-
 export interface LiabilityTotals {
   asset: string;
   /** Sum of users' positive net balances (ledger base units). */
   gross: bigint;
   /** Sum of users' negative net balances, as a positive number. */
   debt: bigint;
-  /** Bad-debt users' positions in this asset; absent when bad debt was not assessed. */
-  badDebt?: { gross: bigint; debt: bigint };
+  /** How debt was treated (bad debt, uncollateralised); absent when it was not assessed (no netting). */
+  netting?: Netting;
 }
 
-/** What reserves must cover, by src/solvency's rule (see ReportSolvencyRow.liabilities). */
+/** What reserves must cover, by the one rule (src/solvency/coverage.ts). */
 export function coveredLiabilities(l: LiabilityTotals): bigint {
-  const owed = l.gross - (l.badDebt?.gross ?? 0n) - (l.debt - (l.badDebt?.debt ?? 0n));
-  return owed > 0n ? owed : 0n;
+  return coverage({ reserves: 0n, gross: l.gross, debt: l.debt, netting: l.netting ?? null }).mustCover;
 }
 
 export function solvencyRows(
@@ -72,10 +63,9 @@ export function solvencyRows(
     const l = liab.get(a.symbol);
     if (!l) throw porError('BAD_INPUT', `no liability total for asset ${a.symbol}`, { field: 'liabilities' });
     const r = reserves.get(a.symbol) ?? 0n;
-    const net = l.gross - l.debt;
-    const must = coveredLiabilities(l);
-    const surplus = r - must;
+    const c = coverage({ reserves: r, gross: l.gross, debt: l.debt, netting: l.netting ?? null });
     const f = (u: bigint) => formatAmount(u, a.decimals);
+    const n = l.netting;
     return {
       asset: a.symbol,
       decimals: a.decimals,
@@ -85,15 +75,22 @@ export function solvencyRows(
       grossLiabilitiesUnits: l.gross.toString(),
       userDebt: f(l.debt),
       userDebtUnits: l.debt.toString(),
-      netLiabilities: f(net),
-      netLiabilitiesUnits: net.toString(),
-      badDebt: l.badDebt ? { gross: f(l.badDebt.gross), grossUnits: l.badDebt.gross.toString(), debt: f(l.badDebt.debt), debtUnits: l.badDebt.debt.toString() } : null,
-      liabilities: f(must),
-      liabilitiesUnits: must.toString(),
-      surplus: f(surplus),
-      surplusUnits: surplus.toString(),
-      ratio: ratioText(r, must),
-      covered: r >= must,
+      netLiabilities: f(l.gross - l.debt),
+      netLiabilitiesUnits: (l.gross - l.debt).toString(),
+      grossSurplus: f(c.grossSurplus),
+      grossSurplusUnits: c.grossSurplus.toString(),
+      grossRatio: c.grossRatio,
+      grossCovered: c.grossCovered,
+      badDebt: n ? { gross: f(n.badDebtHoldings), grossUnits: n.badDebtHoldings.toString(), debt: f(n.badDebt), debtUnits: n.badDebt.toString() } : null,
+      uncollateralisedDebt: n ? { debt: f(n.uncollateralised), debtUnits: n.uncollateralised.toString() } : null,
+      nettedDebt: f(c.nettedDebt),
+      nettedDebtUnits: c.nettedDebt.toString(),
+      liabilities: f(c.mustCover),
+      liabilitiesUnits: c.mustCover.toString(),
+      surplus: f(c.surplus),
+      surplusUnits: c.surplus.toString(),
+      ratio: c.ratio,
+      covered: c.covered,
       exchangeToken: a.exchangeToken === true,
     };
   });
@@ -103,13 +100,14 @@ export function solvencyRows(
 export function liabilitiesOf(rows: readonly ReportSolvencyRow[]): LiabilityTotals[] {
   return rows.map((s) => {
     const l: LiabilityTotals = { asset: s.asset, gross: BigInt(s.grossLiabilitiesUnits), debt: BigInt(s.userDebtUnits) };
-    if (s.badDebt) l.badDebt = { gross: BigInt(s.badDebt.grossUnits), debt: BigInt(s.badDebt.debtUnits) };
+    const n = nettingOf(s);
+    if (n) l.netting = n;
     return l;
   });
 }
 
-/** A ratio as a percentage with two decimals, rounded down (tables only; JSON keeps full text). */
-export function percentText(ratio: string | null): string {
-  if (ratio === null) return 'n/a';
-  return `${new RatioDecimal(ratio).times(100).toDecimalPlaces(2, Decimal.ROUND_DOWN).toFixed(2)} %`;
+/** A row's stated netting figures as bigints (null when not assessed). */
+export function nettingOf(s: ReportSolvencyRow): Netting | null {
+  if (!s.badDebt || !s.uncollateralisedDebt) return null;
+  return { badDebtHoldings: BigInt(s.badDebt.grossUnits), badDebt: BigInt(s.badDebt.debtUnits), uncollateralised: BigInt(s.uncollateralisedDebt.debtUnits) };
 }

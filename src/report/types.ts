@@ -1,12 +1,16 @@
-// report.json, format "por-report" version 1: what an exchange publishes and a journalist audits.
+// report.json, format "por-report" version 2: what an exchange publishes and a journalist audits.
+// v2 (the meaning of "liabilities" changed): gross coverage beside the netted figure, and debt nets
+// only against haircut collateral (the table and prices are published in `netting`). Version 1
+// netted every healthy user's debt without haircuts; it is refused, naming the version.
 // Every amount is a string: base units as integer text, decimal amounts as exact decimal text.
 // Pure types (the web page may read reports too).
 
 import type { Detection } from './detection.js';
+import type { HaircutTable } from '../solvency/haircuts.js';
 
 export type { Detection } from './detection.js';
 export const REPORT_FORMAT = 'por-report';
-export const REPORT_VERSION = 1;
+export const REPORT_VERSION = 2;
 
 export interface ReportBlock {
   /** Block number, integer text. */
@@ -92,7 +96,7 @@ export interface ReportSolvencyRow {
   /** Each amount twice: exact decimal text, and ledger base units as integer text (`…Units`). */
   reserves: string;
   reservesUnits: string;
-  /** Σ users' positive net balances: what users are owed (the Merkle root's equity sum). */
+  /** Σ users' positive net balances: what users own (the Merkle root's equity sum). */
   grossLiabilities: string;
   grossLiabilitiesUnits: string;
   /** Σ users' negative net balances, as a positive number (the Merkle root's debt sum). */
@@ -102,15 +106,29 @@ export interface ReportSolvencyRow {
   netLiabilities: string;
   netLiabilitiesUnits: string;
   /**
-   * Positions of bad-debt users (total equity below zero at snapshot prices) in this asset: their
-   * holdings and their debt. null when bad debt could not be assessed (no prices).
+   * Gross coverage: reserves against what users own, nothing netted. Only the root's equity sum
+   * (which users check their proofs against) and the on-chain reserves go into it: no figure the
+   * exchange states (bad debt, prices, haircuts, flags) can move it.
+   */
+  grossSurplus: string;
+  grossSurplusUnits: string;
+  /** reserves / gross, 40 significant digits, rounded down; null when nothing is owed. */
+  grossRatio: string | null;
+  grossCovered: boolean;
+  /**
+   * Bad-debt users (total equity below zero at `netting.prices`) in this asset: their holdings,
+   * counted as nothing owed, and their debt, not netted. null when not assessed (no prices).
    */
   badDebt: { gross: string; grossUnits: string; debt: string; debtUnits: string } | null;
   /**
-   * What reserves must cover, as src/solvency computes it: max(0, (gross − bad-debt users' holdings)
-   * − (debt − bad-debt users' debt)). A healthy user's debt is a receivable backed by their other
-   * assets; bad debt is not.
+   * Debt of users with equity ≥ 0 whose haircut collateral (`netting.haircuts`) does not cover
+   * their debt: not netted. null when not assessed (no prices).
    */
+  uncollateralisedDebt: { debt: string; debtUnits: string } | null;
+  /** Debt netted against other users' holdings: userDebt − badDebt.debt − uncollateralisedDebt (0 when not assessed). */
+  nettedDebt: string;
+  nettedDebtUnits: string;
+  /** What reserves must cover after netting: max(0, gross − badDebt.gross − nettedDebt) (src/solvency/coverage.ts). */
   liabilities: string;
   liabilitiesUnits: string;
   /** reserves − liabilities (negative = shortfall). */
@@ -120,8 +138,21 @@ export interface ReportSolvencyRow {
   ratio: string | null;
   /** reserves ≥ liabilities. */
   covered: boolean;
-  /** Reserves held in the exchange's own token: reported, but a reader should discount them. */
+  /** The exchange's own token: a label only (its coverage is checked like any asset's). */
   exchangeToken: boolean;
+}
+
+/** What the netted figures rest on: stated by the exchange, published so anyone can weigh them. */
+export interface ReportNetting {
+  /** The prices' snapshot time, when the prices file gave one. */
+  pricesTime: string | null;
+  /** USD price per asset (decimal text), every asset of the report. */
+  prices: { asset: string; usd: string }[];
+  /** The haircut table collateral was valued with (src/solvency/haircuts.ts); an asset not listed counts for nothing. */
+  haircuts: HaircutTable;
+  /** Bad-debt users and their combined negative equity in USD (exact decimal text). */
+  badDebt: { users: number; usd: string };
+  uncollateralised: { users: number };
 }
 
 export interface Report {
@@ -136,6 +167,8 @@ export interface Report {
   merkleRoot: ReportMerkleRoot;
   addresses: ReportAddress[];
   solvency: ReportSolvencyRow[];
+  /** Prices, haircuts and debtor counts behind the netted figures; null when not assessed (nothing netted). */
+  netting: ReportNetting | null;
   /** Decimal digits of precision the ratios were computed with (decimal.js). */
   ratioPrecision: number;
   /** Bad-debt and other notes from the liabilities stage, as plain sentences. */

@@ -1,11 +1,14 @@
-// reserves.json ("por-reserves" v1): the reserves result as a document. Amounts are decimal
+// reserves.json ("por-reserves" v2): the reserves result as a document. Amounts are decimal
 // strings of base units plus a human decimal; block numbers are strings (they outgrow 2^53 on
 // some chains' timestamps-as-heights). See docs/FORMATS.md.
 import { formatAmount } from '../money/index.js';
 import type { ReservesResult } from './types.js';
 
 export const RESERVES_FORMAT = 'por-reserves';
-export const RESERVES_VERSION = 1;
+/** v2: unread addresses are marked (`unread`, `ownership.nodeError`) and a total with any unread
+ *  address has no `balance`/`amount`, only `complete: false` and the `unread` list (v1 wrote the
+ *  partial sum, e.g. "0" for a chain that could not be read). */
+export const RESERVES_VERSION = 2;
 
 export function reservesDocument(r: ReservesResult, generatedAt: Date = new Date()) {
   const blockOf = new Map(r.chains.filter((c) => c.block).map((c) => [c.name, c.block!.number.toString()]));
@@ -34,6 +37,7 @@ export function reservesDocument(r: ReservesResult, generatedAt: Date = new Date
       ownership: a.ownership,
       ...(a.duplicateOf !== undefined ? { duplicateOf: a.duplicateOf } : {}),
       counted: a.counted,
+      ...(a.unread ? { unread: true } : {}),
       ...(a.unprovenCounted ? { unprovenCounted: true } : {}),
       balances: a.balances.map((b) => ({
         asset: b.asset,
@@ -46,10 +50,11 @@ export function reservesDocument(r: ReservesResult, generatedAt: Date = new Date
     totals: r.totals.map((t) => ({
       asset: t.asset,
       decimals: t.decimals,
-      balance: t.balance.toString(),
-      amount: formatAmount(t.balance, t.decimals),
+      // A sum missing unread addresses is not the reserves: no figure at all rather than a wrong one.
+      ...(t.complete ? { balance: t.balance.toString(), amount: formatAmount(t.balance, t.decimals) } : {}),
       addresses: t.addresses,
       complete: t.complete,
+      ...(t.unread.length ? { unread: t.unread } : {}),
       unprovenIncluded: t.unprovenIncluded.toString(),
       unprovenExcluded: t.unprovenExcluded.toString(),
     })),

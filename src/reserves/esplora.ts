@@ -6,6 +6,7 @@
 import { porError } from '../errors/index.js';
 import type { Reporter } from '../progress/index.js';
 import { GENESIS, type BitcoinNetwork } from './identity.js';
+import { DEFAULT_BACKOFF_MS, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, checkStopped, pause } from './rpc.js';
 import type { BlockRef } from './types.js';
 
 /** Esplora pages confirmed history 25 transactions at a time. */
@@ -17,31 +18,37 @@ export interface EsploraOptions {
   backoffMs?: number;
   reporter?: Reporter;
   chain?: string;
+  /** Aborts requests in flight and stops retrying when it fires (a caller's deadline). */
+  signal?: AbortSignal;
 }
 
 export class EsploraClient {
   readonly base: string;
-  private readonly o: Required<Omit<EsploraOptions, 'reporter' | 'chain'>> & Pick<EsploraOptions, 'reporter' | 'chain'>;
+  private readonly o: Required<Omit<EsploraOptions, 'reporter' | 'chain' | 'signal'>> & Pick<EsploraOptions, 'reporter' | 'chain' | 'signal'>;
 
   constructor(base: string, options: EsploraOptions = {}) {
     this.base = base.replace(/\/+$/, '');
-    this.o = { timeoutMs: options.timeoutMs ?? 30_000, retries: options.retries ?? 3, backoffMs: options.backoffMs ?? 200, reporter: options.reporter, chain: options.chain };
+    this.o = { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, retries: options.retries ?? DEFAULT_RETRIES, backoffMs: options.backoffMs ?? DEFAULT_BACKOFF_MS, reporter: options.reporter, chain: options.chain, signal: options.signal };
   }
 
   /** GET with timeout and retries (transport faults, 429 and 5xx); 4xx other than 429 is final. */
   async get(path: string): Promise<string> {
     let last = '';
     for (let attempt = 0; attempt <= this.o.retries; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, this.o.backoffMs * 2 ** (attempt - 1)));
+      if (attempt > 0) await pause(this.o.backoffMs * 2 ** (attempt - 1), this.o.signal);
+      checkStopped(this.o.signal, this.where());
       const ctrl = new AbortController();
       const timer = setTimeout(() => ctrl.abort(), this.o.timeoutMs);
+      const signal = this.o.signal ? AbortSignal.any([ctrl.signal, this.o.signal]) : ctrl.signal;
       try {
-        const resp = await fetch(this.base + path, { signal: ctrl.signal });
+        // The timer covers the body too: a server that stalls mid-answer is given up on.
+        const resp = await fetch(this.base + path, { signal });
         const text = await resp.text();
         if (resp.ok) return text;
         last = `HTTP ${resp.status} for ${path}: ${text.slice(0, 160)}`;
         if (resp.status !== 429 && resp.status < 500) break;
       } catch (err) {
+        checkStopped(this.o.signal, this.where());
         const cause = (err as { cause?: { code?: string } }).cause?.code;
         last = ctrl.signal.aborted ? `no answer for ${path} within ${this.o.timeoutMs} ms` : `cannot reach Esplora server (${cause ?? (err as Error).message})`;
       } finally {
@@ -49,7 +56,11 @@ export class EsploraClient {
       }
       if (attempt < this.o.retries) this.o.reporter?.warn(`${this.o.chain ?? 'esplora'}: ${last}; retrying (${attempt + 1}/${this.o.retries})`);
     }
-    throw porError('NETWORK', last, this.o.chain === undefined ? {} : { chain: this.o.chain });
+    throw porError('NETWORK', last, this.where());
+  }
+
+  private where(): { chain?: string } {
+    return this.o.chain === undefined ? {} : { chain: this.o.chain };
   }
 
   async getJson(path: string): Promise<unknown> {

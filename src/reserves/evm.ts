@@ -78,8 +78,9 @@ export async function checkTokenDecimals(client: RpcClient, block: BlockRef, tok
   return problems;
 }
 
-/** A signature check, plus the contract wallets whose "yes" was shown to mean nothing. */
-export type OwnershipCheck = SignatureCheck & { acceptsAnything?: boolean };
+/** A signature check, plus the contract wallets whose "yes" was shown to mean nothing, and the
+ *  checks a node fault left undecided (nodeError): neither proven nor failed. */
+export type OwnershipCheck = SignatureCheck & { acceptsAnything?: boolean; nodeError?: true };
 
 /**
  * Ownership of each address at `block`: an EIP-191 signature by the address's key, or, for an
@@ -104,7 +105,8 @@ export async function checkEvmOwnership(client: RpcClient, block: BlockRef, item
   const contracts: number[] = [];
   codes.forEach((c, k) => {
     const i = needCode[k]!;
-    if (!c.ok) results[i] = { ok: false, scheme: 'eip1271', reason: `cannot read the address's code at block ${block.number}: ${c.error}` };
+    // The node failed, not the signature: undecided, never "failed" (which would drop the wallet).
+    if (!c.ok) results[i] = { ok: false, nodeError: true, scheme: 'eip1271', reason: `cannot read the address's code at block ${block.number}: ${c.error}` };
     else if (typeof c.result === 'string' && c.result !== '0x' && c.result !== '0x0') contracts.push(i);
   });
   if (contracts.length === 0) return results;
@@ -112,7 +114,11 @@ export async function checkEvmOwnership(client: RpcClient, block: BlockRef, item
   const accepted: number[] = [];
   answers.forEach((a, k) => {
     const i = contracts[k]!;
-    if (!a.ok) results[i] = { ok: false, scheme: 'eip1271', reason: `contract wallet's isValidSignature failed at block ${block.number}: ${a.error}` };
+    // A revert is the contract's answer; any other error, or an empty answer ("0x": no code ran, as
+    // from a node missing the state), is the node's fault and decides nothing.
+    if (!a.ok && /revert/i.test(a.error)) results[i] = { ok: false, scheme: 'eip1271', reason: `contract wallet's isValidSignature failed at block ${block.number}: ${a.error}` };
+    else if (!a.ok) results[i] = { ok: false, nodeError: true, scheme: 'eip1271', reason: `isValidSignature could not be called at block ${block.number}: ${a.error}` };
+    else if (a.result === '0x') results[i] = { ok: false, nodeError: true, scheme: 'eip1271', reason: `isValidSignature answered nothing (0x) at block ${block.number}, though the address holds code` };
     else if (isMagic(a.result)) accepted.push(i);
     else results[i] = { ok: false, scheme: 'eip1271', reason: `contract wallet's isValidSignature rejected the signature at block ${block.number} (returned ${String(a.result).slice(0, 10)})` };
   });
@@ -135,9 +141,14 @@ async function probeAcceptsAnything(client: RpcClient, tag: string, items: { add
   const answers = await client.batch(calls);
   return items.map((_, k) => {
     const [junk, reused] = [answers[2 * k]!, answers[2 * k + 1]!];
-    // A revert is a refusal (Safe reverts on a bad signature); any other error is no answer.
-    const fault = [junk, reused].find((a) => !a.ok && !/revert/i.test(a.error)) as { error: string } | undefined;
-    if (fault) return { ok: false, scheme: 'eip1271', reason: `contract wallet could not be probed with a random hash at block ${BigInt(tag)}: ${fault.error}` };
+    // A revert is a refusal (Safe reverts on a bad signature); any other error, or an empty answer
+    // from a contract that just answered, is the node's fault: the probe is undecided (nodeError),
+    // neither accepts-anything nor failed.
+    const fault = [junk, reused].find((a) => (!a.ok && !/revert/i.test(a.error)) || (a.ok && a.result === '0x'));
+    if (fault) {
+      const why = fault.ok ? 'the node answered nothing (0x)' : fault.error;
+      return { ok: false, nodeError: true, scheme: 'eip1271', reason: `contract wallet could not be probed with a random hash at block ${BigInt(tag)}: ${why}` };
+    }
     const yes = (a: RpcOutcome) => a.ok && isMagic(a.result);
     if (!yes(junk) && !yes(reused)) return { ok: true, scheme: 'eip1271', reason: '' };
     const what = yes(junk) ? 'a random hash with a junk signature' : 'a random hash with the same signature';

@@ -33,8 +33,10 @@ export interface ReadReservesOptions {
   /** Depth below the head when no block is given: one number for all chains, or per chain. Default 0. */
   confirmations?: number | Record<string, number>;
   reporter?: Reporter;
-  /** Per HTTP request. Default 30,000 ms. */
+  /** Per HTTP request. Default 15,000 ms (DEFAULT_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** Stops every read when it fires: what is not read by then is unread (a caller's deadline). */
+  signal?: AbortSignal;
   /** Extra attempts after a failed request or call. Default 3. */
   retries?: number;
   /** First backoff between attempts. Default 200 ms. */
@@ -107,12 +109,14 @@ export async function readReserves(opts: ReadReservesOptions): Promise<ReservesR
       // The whole chain could not be read: every balance on it is an error, never a zero.
       chainResult.error = err.message;
       delete chainResult.block;
-      for (const r of rows) {
+      rows.forEach((r, i) => {
         for (const b of r.balances) {
           delete b.balance;
           b.error = `chain ${spec.name} could not be read: ${err.message}`;
         }
-      }
+        // Ownership read at a block that failed (or never read) is no verdict either way.
+        r.ownership = precheck(entries[i]!, wallets, spec) ?? { status: 'unchecked', nodeError: true, reason: `not checked: chain ${spec.name} could not be read: ${err.message}` };
+      });
       reporter.warn(`chain ${spec.name}: ${err.message}`);
     }
     rows.forEach((r) => results.set(r.index, r));
@@ -131,8 +135,10 @@ export async function readReserves(opts: ReadReservesOptions): Promise<ReservesR
   const includeUnproven = opts.includeUnproven === true;
   for (const a of addresses) {
     if (a.duplicateOf !== undefined) continue;
-    const chainOk = chains.find((c) => c.name === a.chain)?.error === undefined;
-    a.counted = chainOk && (a.ownership.status === 'proven' || includeUnproven);
+    // Unread (a balance, or for a node fault its ownership): never silently dropped — computeTotals
+    // lists it in the totals it would be part of (all its assets when ownership is unknown).
+    if (a.ownership.nodeError || a.balances.some((b) => b.balance === undefined)) a.unread = true;
+    a.counted = !a.ownership.nodeError && (a.ownership.status === 'proven' || includeUnproven);
     if (a.counted && a.ownership.status !== 'proven') a.unprovenCounted = true;
   }
   return { snapshot: wallets.snapshot, chains, addresses, totals: computeTotals(addresses, registry), includeUnproven };
@@ -157,7 +163,7 @@ function newResult(e: WalletEntry, assets: string[], registry: AssetRegistry, ch
 type Pin = { block: bigint | undefined; confirmations: number };
 
 async function readEvmChain(spec: ChainSpec, opts: ReadReservesOptions, reporter: Reporter, pin: Pin, entries: WalletEntry[], rows: AddressResult[], out: ChainResult): Promise<void> {
-  const client = new RpcClient(opts.rpc[spec.name]!, { timeoutMs: opts.timeoutMs, retries: opts.retries, backoffMs: opts.backoffMs, batchSize: opts.batchSize, reporter, chain: spec.name });
+  const client = new RpcClient(opts.rpc[spec.name]!, { timeoutMs: opts.timeoutMs, retries: opts.retries, backoffMs: opts.backoffMs, batchSize: opts.batchSize, reporter, chain: spec.name, signal: opts.signal });
   const block = await pinEvmBlock(client, spec.name, spec.chainId!, pin);
   out.block = block;
 
@@ -211,7 +217,7 @@ async function readEvmChain(spec: ChainSpec, opts: ReadReservesOptions, reporter
 }
 
 async function readBitcoinChain(spec: ChainSpec, opts: ReadReservesOptions, reporter: Reporter, pin: Pin, entries: WalletEntry[], rows: AddressResult[], out: ChainResult): Promise<void> {
-  const client = new EsploraClient(opts.rpc[spec.name]!, { timeoutMs: opts.timeoutMs, retries: opts.retries, backoffMs: opts.backoffMs, reporter, chain: spec.name });
+  const client = new EsploraClient(opts.rpc[spec.name]!, { timeoutMs: opts.timeoutMs, retries: opts.retries, backoffMs: opts.backoffMs, reporter, chain: spec.name, signal: opts.signal });
   const network: BitcoinNetwork = spec.network ?? 'mainnet';
   const block = await pinBitcoinBlock(client, spec.name, network, { ...pin, genesis: spec.genesis });
   out.block = block;
@@ -280,6 +286,7 @@ function precheck(e: WalletEntry, m: Pick<WalletManifest, 'exchange' | 'snapshot
 }
 
 function toOwnership(c: OwnershipCheck): OwnershipResult {
+  if (c.nodeError) return { status: 'unchecked', nodeError: true, scheme: c.scheme, reason: `not checked (node error): ${c.reason}` };
   if (c.acceptsAnything) return { status: 'accepts-anything', scheme: c.scheme, reason: c.reason };
   return { status: c.ok ? 'proven' : 'failed', scheme: c.scheme, reason: c.reason };
 }
@@ -287,6 +294,9 @@ function toOwnership(c: OwnershipCheck): OwnershipResult {
 /**
  * Per-asset totals in ledger units. Each address's on-chain balance is truncated to ledger
  * precision first (never claiming a fraction the ledger cannot hold), exactly as toReserveRows does.
+ * An unread balance is in no sum: it is listed in its asset's `unread`, whatever the address's
+ * ownership (every address's error is looked at), and that total is incomplete. An address whose
+ * ownership a node fault left unchecked is unread in every one of its assets.
  */
 function computeTotals(addresses: AddressResult[], registry: AssetRegistry): AssetTotal[] {
   const totals = new Map<string, AssetTotal>();
@@ -296,19 +306,20 @@ function computeTotals(addresses: AddressResult[], registry: AssetRegistry): Ass
       const asset = registry.assets[registry.index.get(b.asset)!]!;
       let t = totals.get(b.asset);
       if (!t) {
-        t = { asset: b.asset, decimals: asset.decimals, balance: 0n, unprovenIncluded: 0n, unprovenExcluded: 0n, addresses: 0, complete: true };
+        t = { asset: b.asset, decimals: asset.decimals, balance: 0n, unprovenIncluded: 0n, unprovenExcluded: 0n, addresses: 0, complete: true, unread: [] };
         totals.set(b.asset, t);
       }
-      const units = b.balance === undefined ? undefined : rescale(b.balance, b.decimals, asset.decimals);
+      if (b.balance === undefined || a.ownership.nodeError) {
+        t.unread.push({ chain: a.chain, address: a.address, error: b.balance === undefined ? (b.error ?? 'not read') : a.ownership.reason });
+        t.complete = false;
+        continue;
+      }
+      const units = rescale(b.balance, b.decimals, asset.decimals);
       if (a.counted) {
-        if (units === undefined) t.complete = false;
-        else {
-          t.balance += units;
-          t.addresses++;
-          if (a.unprovenCounted) t.unprovenIncluded += units;
-        }
-      } else if (units !== undefined) t.unprovenExcluded += units;
-      else if (a.ownership.status === 'proven') t.complete = false;
+        t.balance += units;
+        t.addresses++;
+        if (a.unprovenCounted) t.unprovenIncluded += units;
+      } else t.unprovenExcluded += units;
     }
   }
   // Registry order, so reports list assets the same way every time.
@@ -326,13 +337,21 @@ export function toReserveRows(result: ReservesResult, registry: AssetRegistry): 
   const rows: ReserveRow[] = [];
   for (const c of result.chains) {
     if (c.error !== undefined && result.addresses.some((a) => a.chain === c.name)) {
-      throw porError('NETWORK', `reserves on chain ${c.name} could not be read: ${c.error}`, { chain: c.name });
+      throw porError('NETWORK', `could not read reserves on chain ${c.name}: ${c.error}`, { chain: c.name });
     }
+  }
+  // Every address, counted or not: one whose ownership a node fault left unchecked might count.
+  for (const a of result.addresses) {
+    if (a.duplicateOf !== undefined) continue;
+    const where = { chain: a.chain, address: a.address, block: result.chains.find((c) => c.name === a.chain)?.block?.number };
+    const unread = a.balances.find((b) => b.balance === undefined);
+    if (unread) throw porError('NETWORK', `could not read the balance of ${unread.asset}: ${unread.error ?? 'unknown error'}`, where);
+    if (a.ownership.nodeError) throw porError('NETWORK', `could not check ownership: ${a.ownership.reason}`, where);
   }
   for (const a of result.addresses) {
     if (!a.counted) continue;
     for (const b of a.balances) {
-      if (b.balance === undefined) throw porError('NETWORK', `balance of ${b.asset} could not be read: ${b.error ?? 'unknown error'}`, { chain: a.chain, address: a.address, block: result.chains.find((c) => c.name === a.chain)?.block?.number });
+      if (b.balance === undefined) throw porError('NETWORK', `could not read the balance of ${b.asset}: ${b.error ?? 'unknown error'}`, { chain: a.chain, address: a.address, block: result.chains.find((c) => c.name === a.chain)?.block?.number });
       const ledger = registry.assets[registry.index.get(b.asset)!]!.decimals;
       rows.push({ chain: a.chain, address: a.address, asset: b.asset, balance: rescale(b.balance, b.decimals, ledger) });
     }

@@ -13,8 +13,38 @@ export interface RpcCall {
 
 export type RpcOutcome = { ok: true; result: unknown } | { ok: false; error: string };
 
+/** Defaults for every node client (JSON-RPC and Esplora) and every command's --timeout-ms/--retries. */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+export const DEFAULT_RETRIES = 3;
+export const DEFAULT_BACKOFF_MS = 200;
+
+/** The longest one call to a node can take before it is given up: every attempt times out, plus
+ *  the backoff between attempts (doubling from `backoffMs`). */
+export function callBudgetMs(timeoutMs = DEFAULT_TIMEOUT_MS, retries = DEFAULT_RETRIES, backoffMs = DEFAULT_BACKOFF_MS): number {
+  return (retries + 1) * timeoutMs + backoffMs * (2 ** retries - 1);
+}
+
+/** Throws NETWORK when `signal` has fired: the caller's deadline passed (e.g. `por watch --duration`). */
+export function checkStopped(signal: AbortSignal | undefined, where: { chain?: string }): void {
+  if (signal?.aborted) throw porError('NETWORK', `stopped waiting for the node: ${String(signal.reason ?? 'deadline reached')}`, where);
+}
+
+/** Sleeps `ms`, or less when `signal` fires first. */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 export interface RpcOptions {
-  /** Milliseconds one HTTP request may take before it is aborted and retried. Default 30,000. */
+  /** Milliseconds one HTTP request may take before it is aborted and retried. Default 15,000. */
   timeoutMs?: number;
   /** Extra attempts after the first. Default 3. */
   retries?: number;
@@ -27,24 +57,27 @@ export interface RpcOptions {
   reporter?: Reporter;
   /** Names the chain in warnings and errors. */
   chain?: string;
+  /** Aborts every request in flight and stops retrying when it fires (a caller's deadline). */
+  signal?: AbortSignal;
 }
 
 /** Thrown (as PorError NETWORK) when a whole request cannot be completed after retries. */
 export class RpcClient {
   readonly url: string;
-  private readonly opts: Required<Omit<RpcOptions, 'reporter' | 'chain'>> & Pick<RpcOptions, 'reporter' | 'chain'>;
+  private readonly opts: Required<Omit<RpcOptions, 'reporter' | 'chain' | 'signal'>> & Pick<RpcOptions, 'reporter' | 'chain' | 'signal'>;
   private nextId = 1;
 
   constructor(url: string, options: RpcOptions = {}) {
     this.url = url;
     this.opts = {
-      timeoutMs: options.timeoutMs ?? 30_000,
-      retries: options.retries ?? 3,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      retries: options.retries ?? DEFAULT_RETRIES,
       batchSize: options.batchSize ?? 1000,
       concurrency: options.concurrency ?? 4,
-      backoffMs: options.backoffMs ?? 200,
+      backoffMs: options.backoffMs ?? DEFAULT_BACKOFF_MS,
       reporter: options.reporter,
       chain: options.chain,
+      signal: options.signal,
     };
   }
 
@@ -89,7 +122,8 @@ export class RpcClient {
     let pending = calls.map((_, i) => i);
     let lastTransport = '';
     for (let attempt = 0; attempt <= this.opts.retries && pending.length > 0; attempt++) {
-      if (attempt > 0) await sleep(this.opts.backoffMs * 2 ** (attempt - 1));
+      if (attempt > 0) await pause(this.opts.backoffMs * 2 ** (attempt - 1), this.opts.signal);
+      checkStopped(this.opts.signal, this.where());
       let res: RpcOutcome[];
       try {
         res = await this.send(pending.map((i) => calls[i]!));
@@ -125,12 +159,16 @@ export class RpcClient {
     const body = JSON.stringify(calls.map((c, i) => ({ jsonrpc: '2.0', id: first + i, method: c.method, params: c.params })));
     const ctrl = new AbortController();
     const timer = setTimeout(() => ctrl.abort(), this.opts.timeoutMs);
+    const signal = this.opts.signal ? AbortSignal.any([ctrl.signal, this.opts.signal]) : ctrl.signal;
     let text: string;
     try {
-      const resp = await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: ctrl.signal });
+      // The timer covers the whole answer, body included: a node that sends headers and then
+      // stalls is given up on like one that never answers.
+      const resp = await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
       text = await resp.text();
       if (!resp.ok) throw new Error(`HTTP ${resp.status}${resp.status === 429 ? ' (rate limited)' : ''}: ${text.slice(0, 200)}`);
     } catch (err) {
+      checkStopped(this.opts.signal, this.where());
       if (ctrl.signal.aborted) throw new Error(`no answer within ${this.opts.timeoutMs} ms`);
       throw new Error(describeFetchError(err));
     } finally {
@@ -164,8 +202,4 @@ function describeFetchError(err: unknown): string {
   const e = err as { message?: string; cause?: { code?: string; message?: string } };
   const cause = e.cause?.code ?? e.cause?.message;
   return cause ? `cannot reach node (${cause})` : e.message ?? String(err);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

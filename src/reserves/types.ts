@@ -23,12 +23,16 @@ export interface ChainResult {
 
 export interface OwnershipResult {
   /** proven: the signature checks out for this snapshot; failed: it does not (reason says why);
-   *  unchecked: por could not check this kind of signature; accepts-anything: a contract wallet
-   *  whose isValidSignature also accepted a random hash with a junk signature, so its "yes" proves
-   *  nothing. Only "proven" counts by default. */
+   *  unchecked: por could not check it (this kind of signature, or a node fault: see nodeError);
+   *  accepts-anything: a contract wallet whose isValidSignature also accepted a random hash with a
+   *  junk signature, so its "yes" proves nothing. Only "proven" counts by default. */
   status: 'proven' | 'failed' | 'unchecked' | 'accepts-anything';
   scheme?: string;
   reason: string;
+  /** Unchecked because a node call failed (eth_getCode error, eth_call answering 0x, timeout,
+   *  chain not read): not a verdict on the signature, so the address can be neither counted nor
+   *  left out; it blocks every verdict (exit 2). */
+  nodeError?: true;
 }
 
 export interface AddressBalance {
@@ -52,6 +56,9 @@ export interface AddressResult {
   duplicateOf?: number;
   /** Whether this address's balances count in the totals. */
   counted: boolean;
+  /** Some balance of it could not be read (that asset's total is incomplete), or its ownership could
+   *  not be checked for a node fault (all its assets' totals are incomplete): see AssetTotal.unread. */
+  unread?: true;
   /** Counted although its ownership is not proven (--include-unproven). */
   unprovenCounted?: boolean;
   balances: AddressBalance[];
@@ -69,8 +76,17 @@ export interface AssetTotal {
   unprovenExcluded: bigint;
   /** Addresses contributing to `balance`. */
   addresses: number;
-  /** False when some counted address's balance of this asset could not be read. */
+  /** False when some address's balance of this asset could not be read, or its ownership could
+   *  not be checked for a node fault (listed in `unread`): `balance` is then NOT the reserves. */
   complete: boolean;
+  /** Addresses holding this asset that could not be read or checked, with the error. */
+  unread: UnreadBalance[];
+}
+
+export interface UnreadBalance {
+  chain: string;
+  address: string;
+  error: string;
 }
 
 export interface ReservesResult {

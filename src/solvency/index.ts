@@ -8,8 +8,13 @@ import type { AssetRegistry } from '../assets/index.js';
 import type { AssetLiability, ExchangeOwned } from '../ingest/aggregate.js';
 import type { UserBalances } from '../ingest/types.js';
 import { atField, parseStrictCsv } from './csv.js';
+import { coverage, percentText } from './coverage.js';
+import { classifyDebtors, type DebtorClasses } from './debtors.js';
+import type { HaircutTable } from './haircuts.js';
 
 export { parseStrictCsv, type CsvRow, type CsvTable } from './csv.js';
+export { coverage, percentText, ratioText, RATIO_PRECISION, type Coverage, type Netting } from './coverage.js';
+export { parseHaircutsDocument, parseHaircutTable, type HaircutTable, type HaircutTier } from './haircuts.js';
 
 /** Ratios carry 40 significant digits: far past any decimals an amount has, so nothing rounds that matters. */
 const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_DOWN });
@@ -105,68 +110,27 @@ export function parsePrices(text: string, registry: AssetRegistry, file = 'price
   return time === undefined ? { usd } : { time, usd };
 }
 
-/** Prices as exact integers at one common scale (10^scale), for summing users' equity exactly. */
-function scaledPrices(registry: AssetRegistry, prices: Prices): { units: bigint[]; scale: number } {
-  const texts = registry.assets.map((a) => prices.usd.get(a.symbol));
-  const scale = Math.max(0, ...texts.map((t) => (t && t.includes('.') ? t.length - t.indexOf('.') - 1 : 0)));
-  const units = texts.map((t, i) => {
-    if (t === undefined) throw porError('BAD_INPUT', `no price for ${registry.assets[i]!.symbol}`);
-    return parseAmount(t, scale);
-  });
-  return { units, scale };
-}
-
 /** USD value of `units` of asset `a`, as exact decimal text. */
 function usdOf(units: bigint, decimals: number, price: string): Decimal {
   return new D(formatAmount(units, decimals)).times(price);
 }
 
 // ---------------------------------------------------------------------------------------------
-// Bad debt
+// Bad debt and uncollateralised debt (src/solvency/debtors.ts)
 
-export interface BadDebt {
-  /** Users whose total equity at snapshot prices is below zero. */
-  users: number;
-  /** Their combined negative equity in USD, as a positive decimal string (exact). */
-  usd: string;
-  /** Per asset, indexed like the registry: what those users hold (counted as zero liability) … */
-  gross: bigint[];
-  /** … and what they owe (not netted against other users' balances: it cannot be collected). */
-  debt: bigint[];
-  /** Up to 20 of their ids, for follow-up. */
-  sample: string[];
-}
+export type BadDebt = DebtorClasses;
 
 /**
- * Finds bad debt: users whose equity Σ net_i × price_i is below zero. Pass the snapshot's
- * `debtors()` (only a user who owes something can have negative equity). Exact: equity is summed
- * as an integer at a common scale, never in floating point.
+ * Sorts the snapshot's `debtors()` into bad debt (total equity below zero), uncollateralised (haircut
+ * collateral below their debt) and healthy (debt may be netted). Without a haircut table nothing
+ * counts as collateral, so no debt is netted.
  */
-export function assessBadDebt(debtors: Iterable<UserBalances>, registry: AssetRegistry, prices: Prices): BadDebt {
-  const { units, scale } = scaledPrices(registry, prices);
-  const maxDec = Math.max(...registry.assets.map((a) => a.decimals));
-  // value_i = net_i × price_i × 10^(maxDec − dec_i), in units of 10^−(scale + maxDec) USD
-  const factor = units.map((p, i) => p * 10n ** BigInt(maxDec - registry.assets[i]!.decimals));
-  const n = registry.assets.length;
-  const gross = new Array<bigint>(n).fill(0n);
-  const debt = new Array<bigint>(n).fill(0n);
-  let users = 0;
-  let total = 0n;
-  const sample: string[] = [];
-  for (const u of debtors) {
-    let equity = 0n;
-    for (let i = 0; i < n; i++) equity += u.net[i]! * factor[i]!;
-    if (equity >= 0n) continue;
-    users++;
-    total -= equity;
-    if (sample.length < 20) sample.push(u.userId);
-    for (let i = 0; i < n; i++) {
-      const v = u.net[i]!;
-      if (v > 0n) gross[i]! += v;
-      else if (v < 0n) debt[i]! -= v;
-    }
-  }
-  return { users, usd: formatAmount(total, scale + maxDec, { trim: true }), gross, debt, sample };
+export function assessBadDebt(debtors: Iterable<UserBalances>, registry: AssetRegistry, prices: Prices, haircuts: HaircutTable = []): BadDebt {
+  return classifyDebtors(debtors, registry.assets, (s) => {
+    const p = prices.usd.get(s);
+    if (p === undefined) throw porError('BAD_INPUT', `no price for ${s}`);
+    return p;
+  }, haircuts);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -175,7 +139,7 @@ export function assessBadDebt(debtors: Iterable<UserBalances>, registry: AssetRe
 export interface AssetSolvency {
   asset: string;
   decimals: number;
-  /** The exchange's own token: its reserves are reported apart in the USD summary. */
+  /** The exchange's own token: a label, and its reserves apart in the USD summary; checked like any asset. */
   exchangeToken: boolean;
   /** Σ reserve balances, ledger base units. */
   reserves: bigint;
@@ -186,12 +150,17 @@ export interface AssetSolvency {
   debt: bigint;
   net: bigint;
   users: number;
+  /** Reserves against gross (what users own, nothing netted): no stated figure moves these. */
+  grossSurplus: bigint;
+  grossRatio: string | null;
+  grossCovered: boolean;
   /** Positions of bad-debt users in this asset (null when prices were not given). */
   badDebt: { gross: bigint; debt: bigint } | null;
-  /**
-   * What reserves must cover: (gross − bad-debt users' holdings) − (debt − bad-debt users' debt),
-   * at least 0. Healthy users' debt is a receivable backed by their other assets; bad debt is not.
-   */
+  /** Debt of uncollateralised users in this asset, not netted (null when prices were not given). */
+  uncollateralised: bigint | null;
+  /** Debt netted against other users' holdings: healthy users' debt (0 without prices). */
+  nettedDebt: bigint;
+  /** What reserves must cover after netting (src/solvency/coverage.ts). */
   liabilities: bigint;
   /** reserves − liabilities: negative is a shortfall. */
   surplus: bigint;
@@ -206,11 +175,17 @@ export interface AssetSolvency {
 
 export interface Solvency {
   assets: AssetSolvency[];
-  /** Every asset solvent on its own. */
+  /** Every asset covered after netting (the exchange's own token included). */
   solvent: boolean;
-  /** Symbols of assets whose reserves fall short. */
+  /** Symbols of assets whose reserves fall short of what they must cover after netting. */
   shortfalls: string[];
-  badDebt: ({ assessed: true } & Omit<BadDebt, 'gross' | 'debt'>) | { assessed: false; reason: string };
+  /** Symbols of assets whose reserves fall short of gross liabilities (nothing netted). */
+  grossShortfalls: string[];
+  badDebt:
+    | ({ assessed: true; uncollateralised: { users: number; sample: string[] } } & Omit<BadDebt, 'gross' | 'debt' | 'uncollateralised'>)
+    | { assessed: false; reason: string };
+  /** The haircut table collateral was valued with (empty: nothing counts); null without prices. */
+  haircuts: HaircutTable | null;
   /** With prices: totals in USD. Informational: solvency is decided per asset above. */
   usd: {
     time: string | null;
@@ -232,6 +207,8 @@ export interface SolvencyInput {
   /** Give prices and bad debt together (bad debt is assessed at those prices). */
   prices?: Prices;
   badDebt?: BadDebt;
+  /** The haircut table the bad debt was assessed with (shown in the output). */
+  haircuts?: HaircutTable;
 }
 
 export function computeSolvency(input: SolvencyInput): Solvency {
@@ -240,31 +217,21 @@ export function computeSolvency(input: SolvencyInput): Solvency {
     throw porError('INTERNAL', 'snapshot totals are not indexed like the asset registry');
   }
   if ((prices === undefined) !== (badDebt === undefined)) throw porError('INTERNAL', 'give prices and bad debt together');
-  const reserves = registry.assets.map(() => 0n);
-  const addresses = registry.assets.map(() => 0);
-  for (const r of input.reserves) {
-    const a = registry.index.get(r.asset);
-    if (a === undefined) throw porError('UNKNOWN_ASSET', `reserve row for unknown asset "${r.asset}"`, { chain: r.chain, address: r.address });
-    if (r.balance < 0n) throw porError('BAD_AMOUNT', `negative reserve balance for ${r.asset}`, { chain: r.chain, address: r.address });
-    reserves[a]! += r.balance;
-    addresses[a]!++;
-  }
+  const { reserves, addresses } = reserveTotals(registry, input.reserves);
   const assets: AssetSolvency[] = registry.assets.map((asset, i) => {
     const t = totals[i]!;
     const bad = badDebt ? { gross: badDebt.gross[i]!, debt: badDebt.debt[i]! } : null;
-    const owed = t.gross - (bad?.gross ?? 0n) - (t.debt - (bad?.debt ?? 0n));
-    const liabilities = owed > 0n ? owed : 0n;
+    const uncollateralised = badDebt ? badDebt.uncollateralised.debt[i]! : null;
     const held = reserves[i]!;
-    const ratio = liabilities === 0n ? null : new D(held.toString()).div(liabilities.toString()).toFixed();
-    const exchangeOwned = input.exchangeOwned?.totals[i] ?? 0n;
+    const c = coverage({ reserves: held, gross: t.gross, debt: t.debt, netting: bad ? { badDebtHoldings: bad.gross, badDebt: bad.debt, uncollateralised: uncollateralised! } : null });
     let usd: AssetSolvency['usd'] = null;
     if (prices) {
       const price = prices.usd.get(asset.symbol)!;
       usd = {
         price,
         reserves: usdOf(held, asset.decimals, price).toFixed(),
-        liabilities: usdOf(liabilities, asset.decimals, price).toFixed(),
-        surplus: usdOf(held - liabilities, asset.decimals, price).toFixed(),
+        liabilities: usdOf(c.mustCover, asset.decimals, price).toFixed(),
+        surplus: usdOf(c.surplus, asset.decimals, price).toFixed(),
       };
     }
     return {
@@ -277,49 +244,67 @@ export function computeSolvency(input: SolvencyInput): Solvency {
       debt: t.debt,
       net: t.net,
       users: t.users,
+      grossSurplus: c.grossSurplus,
+      grossRatio: c.grossRatio,
+      grossCovered: c.grossCovered,
       badDebt: bad,
-      liabilities,
-      surplus: held - liabilities,
-      ratio,
-      solvent: held >= liabilities,
-      exchangeOwned,
+      uncollateralised,
+      nettedDebt: c.nettedDebt,
+      liabilities: c.mustCover,
+      surplus: c.surplus,
+      ratio: c.ratio,
+      solvent: c.covered,
+      exchangeOwned: input.exchangeOwned?.totals[i] ?? 0n,
       usd,
     };
   });
   const shortfalls = assets.filter((a) => !a.solvent).map((a) => a.asset);
-  let usd: Solvency['usd'] = null;
-  if (prices) {
-    const sum = (pick: (a: AssetSolvency) => string, only: (a: AssetSolvency) => boolean) =>
-      assets.filter(only).reduce((s, a) => s.plus(pick(a)), new D(0)).toFixed();
-    usd = {
-      time: prices.time ?? null,
-      reserves: sum((a) => a.usd!.reserves, (a) => !a.exchangeToken),
-      exchangeTokenReserves: sum((a) => a.usd!.reserves, (a) => a.exchangeToken),
-      liabilities: sum((a) => a.usd!.liabilities, () => true),
-      exchangeOwned: assets.reduce((s, a) => s.plus(usdOf(a.exchangeOwned, a.decimals, a.usd!.price)), new D(0)).toFixed(),
-    };
-  }
   return {
     assets,
     solvent: shortfalls.length === 0,
     shortfalls,
+    grossShortfalls: assets.filter((a) => !a.grossCovered).map((a) => a.asset),
     badDebt: badDebt
-      ? { assessed: true, users: badDebt.users, usd: badDebt.usd, sample: badDebt.sample }
-      : { assessed: false, reason: 'no prices given: bad debt (users whose total equity is below zero) could not be assessed, so all user debt was netted' },
-    usd,
+      ? { assessed: true, users: badDebt.users, usd: badDebt.usd, sample: badDebt.sample, uncollateralised: { users: badDebt.uncollateralised.users, sample: badDebt.uncollateralised.sample } }
+      : { assessed: false, reason: 'no prices given: no collateral could be valued, so no user debt was netted (what reserves must cover is gross liabilities)' },
+    haircuts: prices ? (input.haircuts ?? []) : null,
+    usd: prices ? usdSummary(assets, prices) : null,
   };
 }
 
-/** A ratio as a percentage with 2 decimals, rounded down so that 99.999 % never shows as 100.00 %. */
-export function formatRatio(ratio: string | null): string {
-  if (ratio === null) return 'n/a';
-  return `${new D(ratio).times(100).toDecimalPlaces(2, Decimal.ROUND_DOWN).toFixed(2)} %`;
+function reserveTotals(registry: AssetRegistry, rows: readonly ReserveRow[]): { reserves: bigint[]; addresses: number[] } {
+  const reserves = registry.assets.map(() => 0n);
+  const addresses = registry.assets.map(() => 0);
+  for (const r of rows) {
+    const a = registry.index.get(r.asset);
+    if (a === undefined) throw porError('UNKNOWN_ASSET', `reserve row for unknown asset "${r.asset}"`, { chain: r.chain, address: r.address });
+    if (r.balance < 0n) throw porError('BAD_AMOUNT', `negative reserve balance for ${r.asset}`, { chain: r.chain, address: r.address });
+    reserves[a]! += r.balance;
+    addresses[a]!++;
+  }
+  return { reserves, addresses };
 }
 
-export const SOLVENCY_FORMAT = 'por-solvency';
-export const SOLVENCY_VERSION = 1;
+function usdSummary(assets: readonly AssetSolvency[], prices: Prices): NonNullable<Solvency['usd']> {
+  const sum = (pick: (a: AssetSolvency) => string, only: (a: AssetSolvency) => boolean) =>
+    assets.filter(only).reduce((s, a) => s.plus(pick(a)), new D(0)).toFixed();
+  return {
+    time: prices.time ?? null,
+    reserves: sum((a) => a.usd!.reserves, (a) => !a.exchangeToken),
+    exchangeTokenReserves: sum((a) => a.usd!.reserves, (a) => a.exchangeToken),
+    liabilities: sum((a) => a.usd!.liabilities, () => true),
+    exchangeOwned: assets.reduce((s, a) => s.plus(usdOf(a.exchangeOwned, a.decimals, a.usd!.price)), new D(0)).toFixed(),
+  };
+}
 
-/** The JSON document (`por-solvency` v1): amounts as exact decimal strings at ledger precision. */
+/** A ratio as a percentage with 2 decimals, rounded down (the one rule: src/solvency/coverage.ts). */
+export const formatRatio = percentText;
+
+export const SOLVENCY_FORMAT = 'por-solvency';
+/** v2: gross coverage beside the netted figure; netting only against haircut collateral. */
+export const SOLVENCY_VERSION = 2;
+
+/** The JSON document (`por-solvency` v2): amounts as exact decimal strings at ledger precision. */
 export function solvencyDocument(s: Solvency, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const amt = (a: AssetSolvency, v: bigint) => formatAmount(v, a.decimals);
   return {
@@ -328,6 +313,7 @@ export function solvencyDocument(s: Solvency, extra: Record<string, unknown> = {
     ...extra,
     solvent: s.solvent,
     shortfalls: s.shortfalls,
+    grossShortfalls: s.grossShortfalls,
     assets: s.assets.map((a) => ({
       asset: a.asset,
       decimals: a.decimals,
@@ -338,7 +324,12 @@ export function solvencyDocument(s: Solvency, extra: Record<string, unknown> = {
       userDebt: amt(a, a.debt),
       netLiabilities: amt(a, a.net),
       users: a.users,
+      grossSurplus: amt(a, a.grossSurplus),
+      grossRatio: a.grossRatio,
+      grossCovered: a.grossCovered,
       badDebt: a.badDebt && { holdings: amt(a, a.badDebt.gross), debt: amt(a, a.badDebt.debt) },
+      uncollateralisedDebt: a.uncollateralised === null ? null : amt(a, a.uncollateralised),
+      nettedDebt: amt(a, a.nettedDebt),
       liabilities: amt(a, a.liabilities),
       surplus: amt(a, a.surplus),
       ratio: a.ratio,
@@ -347,7 +338,7 @@ export function solvencyDocument(s: Solvency, extra: Record<string, unknown> = {
       usd: a.usd,
     })),
     badDebt: s.badDebt,
+    haircuts: s.haircuts,
     usd: s.usd,
   };
 }
-

@@ -1,11 +1,12 @@
 // Node-side file readers for the solvency inputs; the parsing itself is pure (./index.ts).
-import { readFault } from '../io/node.js';
+import { readFault, readJsonFile } from '../io/node.js';
 import { readFile } from 'node:fs/promises';
 import { porError } from '../errors/index.js';
 import { parseJson } from '../json/parse.js';
 import { rescale } from '../money/index.js';
 import type { AssetRegistry } from '../assets/index.js';
 import { parsePrices, parseReserveBalances, type Prices, type ReserveRow } from './index.js';
+import { parseHaircutsDocument, type HaircutTable } from './haircuts.js';
 
 async function readText(file: string): Promise<string> {
   try {
@@ -34,9 +35,11 @@ function reserveRowsFromDocument(text: string, registry: AssetRegistry, file: st
   };
   const d = doc as { format?: unknown; version?: unknown; chains?: unknown; addresses?: unknown };
   if (d.format !== 'por-reserves') bad('expected a reserve balances CSV or a por-reserves document (reserves.json from `por reserves --out`)', 'format');
-  if (d.version !== 1) bad(`unsupported version ${String(d.version)}; this por reads version 1`, 'version');
+  // v1 and v2 mean the same per address; v2 marks unread addresses and drops incomplete totals.
+  if (d.version !== 1 && d.version !== 2) bad(`unsupported version ${String(d.version)}; this por reads versions 1 and 2`, 'version');
   if (!Array.isArray(d.addresses)) bad('"addresses" must be an array', 'addresses');
   const chains = Array.isArray(d.chains) ? (d.chains as Array<{ name?: unknown; error?: unknown }>) : [];
+  refuseUnread(d.addresses as unknown[], chains, (d as { totals?: unknown }).totals, file);
   const rows: ReserveRow[] = [];
   (d.addresses as unknown[]).forEach((raw, i) => {
     const at = `addresses[${i}]`;
@@ -66,7 +69,34 @@ function reserveRowsFromDocument(text: string, registry: AssetRegistry, file: st
   return rows;
 }
 
+/**
+ * Anything the document could not read or check stops here, counted or not (exit 2): an address
+ * left uncounted because its chain or its ownership check failed may hold reserves, so the total
+ * without it is not a figure. v1 documents marked such addresses only by errors; both are caught.
+ */
+function refuseUnread(addresses: unknown[], chains: Array<{ name?: unknown; error?: unknown }>, totals: unknown, file: string): void {
+  addresses.forEach((raw, i) => {
+    const a = (typeof raw === 'object' && raw !== null ? raw : {}) as { chain?: unknown; address?: unknown; duplicateOf?: unknown; unread?: unknown; ownership?: { nodeError?: unknown; reason?: unknown }; balances?: unknown };
+    if (a.duplicateOf !== undefined) return;
+    const where = { file, chain: String(a.chain), address: String(a.address), field: `addresses[${i}]` };
+    const chainError = chains.find((c) => c.name === a.chain)?.error;
+    if (chainError !== undefined) throw porError('NETWORK', `could not read: chain ${String(a.chain)} was not read when this document was made (${String(chainError)}); its balances are never counted as zero`, where);
+    const unread = Array.isArray(a.balances) ? (a.balances as Array<{ asset?: unknown; balance?: unknown; error?: unknown }>).find((b) => typeof b?.balance !== 'string') : undefined;
+    if (unread) throw porError('NETWORK', `could not read: the balance of ${String(unread.asset)} was not read (${unread.error === undefined ? 'no balance' : String(unread.error)}); a missing balance is never counted as zero`, where);
+    if (a.unread === true || a.ownership?.nodeError === true) throw porError('NETWORK', `could not read: ownership was not checked (${String(a.ownership?.reason ?? 'node error')}); this address may hold reserves`, where);
+  });
+  if (!Array.isArray(totals)) return;
+  totals.forEach((t: { asset?: unknown; complete?: unknown }, i) => {
+    if (t?.complete === false) throw porError('NETWORK', `could not read: the total of ${String(t.asset)} is incomplete in this document`, { file, field: `totals[${i}]` });
+  });
+}
+
 /** Reads a prices CSV (`asset,usd_price[,time]`); see parsePrices. */
 export async function readPrices(file: string, registry: AssetRegistry): Promise<Prices> {
   return parsePrices(await readText(file), registry, file);
+}
+
+/** Reads a haircut table (format por-haircuts v1); see src/solvency/haircuts.ts. */
+export async function readHaircuts(file: string, registry: AssetRegistry): Promise<HaircutTable> {
+  return parseHaircutsDocument(await readJsonFile(file), registry.assets.map((a) => a.symbol), file);
 }

@@ -49,8 +49,8 @@ describe('por audit on an honest report', () => {
     // 4 addresses × 2 assets re-read
     expect(doc.checks.filter((c) => c.name === 'balance' && c.status === 'pass')).toHaveLength(8);
     // ETH 1.5 + 2.25 + 0.00000001 (0.000000015 truncated) + 3 = 6.75000001; USDT 1000 + 250.5
-    // ETH to cover: 6.5 owed − 0.25 debt = 6.25
-    expect(doc.audited.find((a) => a.asset === 'ETH')).toMatchObject({ reserves: '6.75000001', grossLiabilities: '6.50000000', liabilities: '6.25000000', covered: true });
+    // ETH to cover: all 6.5 owed (no prices were published, so the 0.25 of user debt is not netted)
+    expect(doc.audited.find((a) => a.asset === 'ETH')).toMatchObject({ reserves: '6.75000001', grossLiabilities: '6.50000000', liabilities: '6.50000000', nettedDebt: '0.00000000', covered: true, grossCovered: true });
     expect(doc.audited.find((a) => a.asset === 'USDT')).toMatchObject({ reserves: '1250.500000', grossLiabilities: '1200.000000' });
   });
 
@@ -59,9 +59,10 @@ describe('por audit on an honest report', () => {
     const r = por('audit', pub.reportFile, '--rpc', `ethereum=${pub.url}`, '--signer', pub.signer, '--html', html);
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^AUDIT PASSED: \d+ passed, 0 failed, 0 warnings$/);
-    // The table gives the ratio as `por solvency` does: 6.75000001 / 6.25 = 1.0800000016 → 108.00 %
-    expect(r.stdout).toMatch(/^asset\s+verified reserves\s+to cover\s+ratio$/m);
-    expect(r.stdout).toMatch(/^ETH\s+6\.75000001\s+6\.25000000\s+108\.00 %$/m);
+    // The table gives the ratios as `por solvency` does: 6.75000001 / 6.5 = 1.03846154 → 103.84 %, gross and netted
+    expect(r.stdout).toMatch(/^asset\s+verified reserves\s+owned by users\s+gross ratio\s+to cover \(netted\)\s+ratio$/m);
+    expect(r.stdout).toMatch(/^ETH\s+6\.75000001\s+6\.50000000\s+103\.84 %\s+6\.50000000\s+103\.84 %$/m);
+    expect(r.stdout).toMatch(/^Every asset: verified reserves cover everything users own, with nothing netted\.$/m);
     const { page, requests } = await openPage(browser, html);
     expect(await page.locator('#verdict').innerText()).toMatch(/The audit passed: every check holds/);
     expect(await page.locator('#solvency tbody tr').count()).toBe(2);
@@ -95,8 +96,8 @@ describe('each tampering is caught by the right check', () => {
     const r = await auditTampered((x) => {
       x.addresses[1]!.ownership = null;
     });
-    // and without its 2.25 ETH the verified ETH (4.50000001) no longer covers the 6.25 to cover
-    expect(failed(r)).toEqual(['coverage', 'ownership-proof']);
+    // and without its 2.25 ETH the verified ETH (4.50000001) no longer covers the 6.5 to cover (gross = netted here)
+    expect(failed(r)).toEqual(['coverage', 'coverage-gross', 'ownership-proof']);
     expect(r.audited.find((a) => a.asset === 'ETH')!.reserves).toBe('4.50000001');
   });
 

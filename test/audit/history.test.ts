@@ -10,7 +10,8 @@ import { makeReport } from '../report/fixture.js';
 import { launch, openPage } from '../report/browser.js';
 
 // Three months; address a1's ETH changes: 1.5, 2.5, 1.0 ETH. a2 always adds 0.333333333333333333 ETH.
-// Counted ETH (8 dp): 1.83333333, 2.83333333, 1.33333333 against 2.0 owed − 0.1 debt = 1.9 to cover.
+// Counted ETH (8 dp): 1.83333333, 2.83333333, 1.33333333 against 2.0 to cover (2.0 owed; no prices, so
+// the 0.1 of user debt is not netted).
 const oct = makeReport({ id: 'oct', time: '2026-10-01T00:00:00Z', ethWei: 1_500000000000000000n });
 const nov = makeReport({ id: 'nov', time: '2026-11-01T00:00:00Z', ethWei: 2_500000000000000000n });
 const dec = makeReport({ id: 'dec', time: '2026-12-01T00:00:00Z', ethWei: 1_000000000000000000n });
@@ -31,9 +32,9 @@ describe('buildHistory', () => {
     expect(eth.points.map((p) => p.reserves)).toEqual(['1.83333333', '2.83333333', '1.33333333']);
     expect(eth.points[0]!.change).toBeUndefined();
     expect(eth.points[1]!.change).toMatchObject({ reserves: '+1.00000000', liabilities: '0.00000000' });
-    // +1 ETH over 1.9 to cover: +52.631578947… percentage points; then −1.5 / 1.9: −78.947368421…
-    expect(Number(eth.points[1]!.change!.ratioPoints)).toBeCloseTo(100 / 1.9, 9);
-    expect(Number(eth.points[2]!.change!.ratioPoints)).toBeCloseTo(-150 / 1.9, 9);
+    // +1 ETH over 2.0 to cover: +50 percentage points; then −1.5 / 2.0: −75
+    expect(Number(eth.points[1]!.change!.ratioPoints)).toBeCloseTo(50, 9);
+    expect(Number(eth.points[2]!.change!.ratioPoints)).toBeCloseTo(-75, 9);
     expect(eth.points[2]!.change!.reserves).toBe('-1.50000000');
   });
 
@@ -55,10 +56,10 @@ describe('por history', () => {
   it('prints a table, writes a page with a line chart, and the page makes no request', async () => {
     const r = spawnSync('node', ['bin/por.mjs', 'history', join(dir, 'dec.json'), join(dir, 'oct.json'), join(dir, 'nov.json'), '--html', join(dir, 'h.html')], { encoding: 'utf8' });
     expect(r.status).toBe(0);
-    // 1.83333333 / 1.9 = 96.49 %
-    expect(r.stdout).toMatch(/2026-10-01T00:00:00Z\s+oct\s+1\.83333333\s+1\.90000000\s+96\.49 %/);
-    expect(r.stdout).toContain('+52.63 pt');
-    expect(r.stdout).toContain('-78.94 pt');
+    // 1.83333333 / 2.0 = 0.916666665 → 91.66 %
+    expect(r.stdout).toMatch(/2026-10-01T00:00:00Z\s+oct\s+1\.83333333\s+2\.00000000\s+91\.66 %/);
+    expect(r.stdout).toContain('+50.00 pt');
+    expect(r.stdout).toContain('-75.00 pt');
     const { page, requests } = await openPage(browser, join(dir, 'h.html'));
     expect(await page.locator('table.history[data-asset="ETH"] tbody tr').count()).toBe(3);
     // one line per asset (ETH, USDT, XT)

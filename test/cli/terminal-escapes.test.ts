@@ -102,23 +102,32 @@ describe('no command prints an input string raw', () => {
     expect(JSON.stringify(JSON.parse(json.stdout))).toContain(JSON.stringify(`oct${PAINT('AUDIT PASSED')}`).slice(1, -1));
   });
 
-  it("por verify --report and por compare: a user id and snapshot id in proofs, the exchange name in the report", async () => {
-    // A line feed too: in a one-line field it would start a fake verdict line of its own.
-    const evil = `alice${PAINT('VALID')}\n\nVALID: user "alice" is included`;
+  // A line feed too: in a one-line field it would start a fake verdict line of its own.
+  const evil = `alice${PAINT('VALID')}\n\nVALID: user "alice" is included`;
+  async function evilProofs() {
     const pub = await publish(
       [{ userId: evil, net: [5n] }, { userId: `bob${PAINT('VALID')}`, net: [7n] }],
       [{ symbol: 'USDT', decimals: 6 }],
       `snap${PAINT('VALID')}`,
       { exchange },
     );
+    // A copy of the evil user's proof claiming the same leaf under another id (for compare).
+    const forged = { ...pub.proofs[evil]!, user: { ...pub.proofs[evil]!.user, id: `mallory${PAINT('VALID')}` } };
+    const docs: Array<[string, unknown]> = [['alice', pub.proofs[evil]], ['bob', pub.proofs[`bob${PAINT('VALID')}`]], ['report', pub.report], ['forged', forged]];
     const files = await Promise.all(
-      [['alice', pub.proofs[evil]], ['bob', pub.proofs[`bob${PAINT('VALID')}`]], ['report', pub.report]].map(async ([n, doc]) => {
-        const f = join(dir, `verify-${String(n)}.json`);
+      docs.map(async ([n, doc]) => {
+        const f = join(dir, `verify-${n}.json`);
         await writeFile(f, JSON.stringify(doc, null, 2));
         return f;
       }),
     );
-    const [alice, bob, report] = files as [string, string, string];
+    return { alice: files[0]!, bob: files[1]!, report: files[2]!, forged: files[3]! };
+  }
+  let proofs: Promise<Awaited<ReturnType<typeof evilProofs>>> | undefined;
+  const files = () => (proofs ??= evilProofs());
+
+  it('por verify --report: a user id and snapshot id in the proof, the exchange name in the report, text and --json', async () => {
+    const { alice, report } = await files();
     const text = por('verify', alice, '--report', report);
     expect(text.status).toBe(0);
     expectSafe(text, 'verify');
@@ -127,16 +136,14 @@ describe('no command prints an input string raw', () => {
     const json = por('verify', alice, '--report', report, '--json');
     expectSafe(json, 'verify --json', false);
     expect(JSON.parse(json.stdout).user.id).toBe(evil);
-    // compare: the same leaf claimed by another user id (a copy with the id edited): the ids are printed.
-    const forged = { ...pub.proofs[evil]!, user: { ...pub.proofs[evil]!.user, id: `mallory${PAINT('VALID')}` } };
-    const forgedFile = join(dir, 'verify-forged.json');
-    await writeFile(forgedFile, JSON.stringify(forged, null, 2));
-    for (const args of [[alice, bob], [alice, forgedFile]]) {
-      const c = por('compare', ...args);
-      // One tree prints no ids; the forged copy's conflict names both users.
-      expectSafe(c, `compare ${args.join(' ')}`, args[1] === forgedFile);
-      if (args[1] === forgedFile) expect(c.status).toBe(1);
-      expectSafe(por('compare', ...args, '--json'), 'compare --json', false);
-    }
+  });
+
+  it('por compare: user ids in proofs, printed when two claim one leaf (exit 1), text and --json', async () => {
+    const { alice, bob, forged } = await files();
+    expectSafe(por('compare', alice, bob), 'compare (one tree: no ids printed)', false);
+    const c = por('compare', alice, forged);
+    expect(c.status).toBe(1);
+    expectSafe(c, 'compare with a forged copy');
+    expectSafe(por('compare', alice, forged, '--json'), 'compare --json', false);
   });
 });

@@ -1,6 +1,6 @@
 // `por proof --all --layout files`: no user id can land on a file por writes (the manifest), and no
 // two ids share a file, on case-sensitive or case-insensitive file systems (FORMATS.md, "Proof export").
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -11,6 +11,8 @@ import { verifyPorProof } from '../../src/verify/por.js';
 import { SECRET, snapshotOf, tmp } from './helpers.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
+// Each test spawns several builds or exports: on a loaded machine they take minutes, not seconds.
+vi.setConfig({ testTimeout: 600_000, hookTimeout: 600_000 });
 const por = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/por.mjs'), ...args], { encoding: 'utf8', cwd: ROOT });
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 

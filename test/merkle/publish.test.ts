@@ -1,7 +1,7 @@
 // Publishing is all or nothing: `por build` and `por proof --all` killed (kill -9) at exact points,
 // run on a full disk, or given a folder whose files do not belong together. POR_TEST_CRASH_AT names
 // the point where the CLI SIGKILLs itself (src/io/node.ts, crashPoint).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,8 @@ import { basename, dirname, join } from 'node:path';
 import { tmp } from './helpers.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
+// Each test spawns several builds or exports: on a loaded machine they take minutes, not seconds.
+vi.setConfig({ testTimeout: 600_000, hookTimeout: 600_000 });
 type Run = SpawnSyncReturns<string>;
 function por(args: string[], env: Record<string, string> = {}, wrap?: (argv: string[]) => string[]): Run {
   const argv = [process.execPath, join(ROOT, 'bin/por.mjs'), ...args];
@@ -100,7 +102,7 @@ describe('por build: the folder is the old set or the complete new one', () => {
     expect(again.status).toBe(0);
     expect(leftovers(dir)).toEqual([]);
     expect(servesConsistently(dir).snapshotId).toBe('s2');
-  }, 180_000);
+  }, 600_000);
 
   it('kill -9 between moving the old folder aside and moving the new one in: readers refuse, the next build puts the old set back first', () => {
     const dir = copyOfBase('killed-mid');
@@ -118,7 +120,7 @@ describe('por build: the folder is the old set or the complete new one', () => {
     expect(tree(dir)).toEqual(baseFiles);
     expect(leftovers(dir)).toEqual([]);
     expect(servesConsistently(dir).snapshotId).toBe('s1');
-  }, 180_000);
+  }, 600_000);
 
   it('kill -9 just after the switch: the new set is complete and consistent; the old copy goes with the next run', () => {
     const dir = copyOfBase('killed-after');
@@ -128,7 +130,7 @@ describe('por build: the folder is the old set or the complete new one', () => {
     expect(leftovers(dir).filter((n) => /\.old-\d+$/.test(n))).toHaveLength(1);
     expect(build(dir, 's3', ['--force']).status).toBe(0);
     expect(leftovers(dir)).toEqual([]);
-  }, 180_000);
+  }, 600_000);
 
   it("leftovers of dead runs are removed by the next run on the folder (.DIR.partial-PID, .DIR.old-PID, DIR/.store.partial-PID, FILE.partial-PID); a live run's are kept", () => {
     const dir = copyOfBase('leftovers');
@@ -178,7 +180,7 @@ describe('readers serve a proof only when root, store and report belong together
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/mixed-root\/public\/root\.json, field hash: this published document is for another tree .* root, store and report do not belong together/);
     }
-  }, 180_000);
+  }, 600_000);
 
   it("a report.json whose merkleRoot is another tree's: refused too", () => {
     const dir = copyOfBase('mixed-report');
@@ -203,7 +205,7 @@ describe('readers serve a proof only when root, store and report belong together
     const r = por(['proof', '--store', dir, '--user', 'alice']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/legacy\/root\.json, field hash: .*do not belong together/);
-  }, 180_000);
+  }, 600_000);
 });
 
 /** Checks an export folder is complete: the manifest lists exactly the files there, sizes and hashes right. */
@@ -240,7 +242,7 @@ describe('por proof --all: an export is complete or visibly not', () => {
     expect(again.status).toBe(0);
     expect(completeExport(out)).toMatchObject({ count: 1005, layout: 'files' });
     expect(leftovers(out)).toEqual([]);
-  }, 300_000);
+  }, 600_000);
 
   it('proof files are 0600 in 0700 folders (each holds its user salt); a non-empty folder that is no export is refused', () => {
     const out = join(work, 'export');
@@ -292,5 +294,5 @@ describe('a full disk', () => {
       expect(JSON.parse(r.stdout).error, layout).toMatchObject({ code: 'CANNOT_WRITE' });
       expect(readdirSync(disk.dir), layout).toEqual([]);
     }
-  }, 180_000);
+  }, 600_000);
 });

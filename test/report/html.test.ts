@@ -32,7 +32,7 @@ describe('report.html in Chromium', () => {
     const rows = await page.locator('#solvency tbody tr').allInnerTexts();
     expect(rows).toHaveLength(3);
     expect(rows[0]).toContain('1.83333333');
-    expect(rows[0]).toContain('96.49 %');
+    expect(rows[0]).toContain('91.66 %');
     expect(rows[1]).toContain('111.11 %');
     expect(await page.locator('#chart svg .mark-rect path').count()).toBe(3);
     expect(await page.locator('a[href="verify.html"]').count()).toBe(1);

@@ -18,15 +18,19 @@ describe('assembleReport', () => {
     // 1.50000000 + 0.33333333 (0.333333333333333333 truncated to 8 dp); the 10 ETH without proof is not counted.
     expect(row('ETH').reservesUnits).toBe('183333333');
     expect(row('ETH').reserves).toBe('1.83333333');
-    // Reserves must cover owed − debt = 2.0 − 0.1 = 1.9 (no bad debt assessed)
+    // No prices, so no collateral was valued and no debt netted: reserves must cover all 2.0 owed
     expect(row('ETH').netLiabilities).toBe('1.90000000');
-    expect(row('ETH').liabilities).toBe('1.90000000');
+    expect(row('ETH').nettedDebt).toBe('0.00000000');
+    expect(row('ETH').liabilities).toBe('2.00000000');
     expect(row('ETH').userDebt).toBe('0.10000000');
     expect(row('ETH').badDebt).toBeNull();
-    expect(row('ETH').surplus).toBe('-0.06666667');
+    expect(row('ETH').uncollateralisedDebt).toBeNull();
+    expect(row('ETH').surplus).toBe('-0.16666667');
     expect(row('ETH').covered).toBe(false);
-    // 183333333 / 190000000 = 0.96491227894736842105263157894736842105263…, 40 significant digits, rounded down
-    expect(row('ETH').ratio).toBe('0.9649122789473684210526315789473684210526');
+    // 183333333 / 200000000 = 0.916666665 exactly; gross and netted are the same figure here
+    expect(row('ETH').ratio).toBe('0.916666665');
+    expect([row('ETH').grossRatio, row('ETH').grossSurplus, row('ETH').grossCovered]).toEqual(['0.916666665', '-0.16666667', false]);
+    expect(r.netting).toBeNull();
   });
 
   it('truncates each address on its own, never pooling fractions into a unit', () => {
@@ -46,12 +50,18 @@ describe('assembleReport', () => {
     expect(percentText('0.916666665')).toBe('91.66 %');
   });
 
-  it('leaves bad-debt users\' loans out of what counts as repayable', () => {
-    // owed 10, debt 4 of which 3 is bad debt (a user holding 1 of this asset): (10 − 1) − (4 − 3) = 8
-    const [r] = solvencyRows([{ symbol: 'X', decimals: 0 }], new Map([['X', 8n]]), [{ asset: 'X', gross: 10n, debt: 4n, badDebt: { gross: 1n, debt: 3n } }]);
-    expect(r).toMatchObject({ liabilities: '8', netLiabilities: '6', ratio: '1', covered: true, surplus: '0' });
+  it('leaves bad-debt and uncollateralised users\' loans out of what counts as repayable', () => {
+    const X = [{ symbol: 'X', decimals: 0 }];
+    // owed 10, debt 4 of which 3 is bad debt (a user holding 1 of this asset): 10 − 1 − (4 − 3) = 8
+    const [r] = solvencyRows(X, new Map([['X', 8n]]), [{ asset: 'X', gross: 10n, debt: 4n, netting: { badDebtHoldings: 1n, badDebt: 3n, uncollateralised: 0n } }]);
+    expect(r).toMatchObject({ liabilities: '8', nettedDebt: '1', netLiabilities: '6', ratio: '1', covered: true, surplus: '0', grossRatio: '0.8', grossCovered: false, grossSurplus: '-2' });
+    // the same debt with 2 of it short of collateral: 10 − 1 − (4 − 3 − 2)… cannot go below nothing netted
+    const [u] = solvencyRows(X, new Map([['X', 8n]]), [{ asset: 'X', gross: 10n, debt: 4n, netting: { badDebtHoldings: 0n, badDebt: 0n, uncollateralised: 4n } }]);
+    expect(u).toMatchObject({ liabilities: '10', nettedDebt: '0', ratio: '0.8', covered: false });
     // debt larger than holdings never makes liabilities negative
-    expect(coveredLiabilities({ asset: 'X', gross: 1n, debt: 5n })).toBe(0n);
+    expect(coveredLiabilities({ asset: 'X', gross: 1n, debt: 5n, netting: { badDebtHoldings: 0n, badDebt: 0n, uncollateralised: 0n } })).toBe(0n);
+    // not assessed: nothing is netted, what users own is what must be covered
+    expect(coveredLiabilities({ asset: 'X', gross: 1n, debt: 5n })).toBe(1n);
   });
 
   it('marks the exchange token and keeps addresses without proof listed but uncounted', () => {
@@ -63,7 +73,7 @@ describe('assembleReport', () => {
   });
 
   it('names the report and Merkle spec versions and the tool', () => {
-    expect(r.spec).toEqual({ report: 1, merkle: 1 });
+    expect(r.spec).toEqual({ report: 2, merkle: 1 });
     expect(r.tool).toEqual({ name: 'por', version: '0.1.0' });
   });
 
@@ -102,7 +112,11 @@ describe('canonical JSON and parseReport', () => {
     const r = JSON.parse(canonicalJson(makeReport()));
     const cases: [string, (x: any) => void][] = [
       ['format', (x) => (x.format = 'por-root')],
-      ['version', (x) => (x.version = 2)],
+      ['version', (x) => (x.version = 3)],
+      ['version', (x) => (x.version = 1)],
+      ['solvency[0].grossRatio', (x) => (x.solvency[0].grossRatio = 0.9)],
+      ['solvency[0].badDebt', (x) => (x.solvency[0].badDebt = { gross: '0', grossUnits: '0', debt: '0', debtUnits: '0' }, x.solvency[0].uncollateralisedDebt = { debt: '0', debtUnits: '0' })],
+      ['netting.haircuts[0].tiers[1].ratio', (x) => ((x.netting = { pricesTime: null, prices: [{ asset: 'ETH', usd: '1' }, { asset: 'USDT', usd: '1' }, { asset: 'XT', usd: '1' }], haircuts: [{ asset: 'ETH', tiers: [{ upToUsd: '10', ratio: '0.5' }, { upToUsd: null, ratio: '0.6' }] }], badDebt: { users: 0, usd: '0' }, uncollateralised: { users: 0 } }), x.solvency.forEach((s: any) => ((s.badDebt = { gross: '0', grossUnits: '0', debt: '0', debtUnits: '0' }), (s.uncollateralisedDebt = { debt: '0', debtUnits: '0' }))))],
       ['chains[0].block.number', (x) => (x.chains[0].block.number = 12)],
       ['addresses[1].balances[0].units', (x) => (x.addresses[1].balances[0].units = '1.5')],
       ['addresses[0].balances[0].asset', (x) => (x.addresses[0].balances[0].asset = 'DOGE')],
@@ -120,6 +134,13 @@ describe('canonical JSON and parseReport', () => {
         expect((err as { info: { field: string } }).info.field).toBe(field);
       }
     }
+  });
+});
+
+describe('report format version', () => {
+  it('refuses a version 1 report with an error naming the version and why (its "liabilities" meant something else)', () => {
+    const v1 = { ...JSON.parse(canonicalJson(makeReport())), version: 1 };
+    expect(() => parseReport(v1, 'old.json')).toThrow(/report format version 1 is no longer read: its "liabilities" netted every margin user's debt without haircuts/);
   });
 });
 

@@ -146,7 +146,7 @@ describe('readReserves on anvil at the snapshot block', () => {
       const r = await readReserves({ wallets, registry: reg, rpc: { ethereum: f.url, l2: l2.url }, blocks: { ethereum: snapshot } });
       const expected = BigInt(w[0]!.tka) + BigInt(w[1]!.tka) + BigInt(w[2]!.tka) + BigInt(w[3]!.tkb) / 10n ** 12n + BigInt(w[4]!.tkb) / 10n ** 12n;
       expect(r.chains.map((c) => [c.name, c.id])).toEqual([['ethereum', 'eip155:31337'], ['l2', 'eip155:31338']]);
-      expect(r.totals).toEqual([{ asset: 'USDX', decimals: 6, balance: expected, unprovenIncluded: 0n, unprovenExcluded: 0n, addresses: 5, complete: true }]);
+      expect(r.totals).toEqual([{ asset: 'USDX', decimals: 6, balance: expected, unprovenIncluded: 0n, unprovenExcluded: 0n, addresses: 5, complete: true, unread: [] }]);
       // Wallet 3 holds 3 + 0.003 + 3e-18 TKB = 3003000000000000003 units (18 decimals) → 3.003000 USDX.
       expect(BigInt(w[3]!.tkb)).toBe(3_003_000_000_000_000_003n);
       expect(toReserveRows(r, reg).find((x) => x.chain === 'l2' && x.address === w[3]!.address)!.balance).toBe(3_003_000n);
@@ -170,7 +170,7 @@ describe('readReserves on anvil at the snapshot block', () => {
     expect(b.balance).toBeUndefined();
     expect(b.error).toMatch(/has 6 decimals on-chain, but the asset registry says 18/);
     expect(r.totals.find((t) => t.asset === 'TKA')!.complete).toBe(false);
-    expect(() => toReserveRows(r, bad)).toThrow(/could not be read/);
+    expect(() => toReserveRows(r, bad)).toThrow(/could not read/);
     // ETH on the same addresses is unaffected.
     expect(balanceOf(r, f.wallets[0]!.address, 'ETH')).toBe(BigInt(f.wallets[0]!.eth));
   });
@@ -179,7 +179,7 @@ describe('readReserves on anvil at the snapshot block', () => {
     const wrong = await readReserves({ wallets: manifest(goodEntries().slice(0, 2), registry, 1), registry, rpc, blocks: { ethereum: snapshot } });
     expect(wrong.chains[0]!.error).toMatch(/serves chain id 31337, but the manifest says chain ethereum has chain id 1/);
     expect(wrong.addresses.every((a) => !a.counted && a.balances.every((b) => b.balance === undefined && b.error))).toBe(true);
-    expect(() => toReserveRows(wrong, registry)).toThrow(/chain ethereum could not be read/);
+    expect(() => toReserveRows(wrong, registry)).toThrow(/could not read reserves on chain ethereum/);
     const future = await readReserves({ wallets: manifest(goodEntries().slice(0, 2), registry), registry, rpc, blocks: { ethereum: 10_000_000n } });
     expect(future.chains[0]!.error).toMatch(/no block 10000000/);
   });

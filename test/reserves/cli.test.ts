@@ -90,16 +90,19 @@ describe('por reserves', () => {
   it('node down: exit 2 (nothing could be read), the chain named', async () => {
     const r = por('reserves', '--wallets', file('good.json'), '--assets', file('assets.json'), '--rpc', `ethereum=${await deadUrl()}`, '--retries', '0', '--quiet');
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/ethereum: NOT READ: node did not answer after 1 attempts: cannot reach node \(ECONNREFUSED\)/);
+    expect(r.stdout).toMatch(/ethereum: could not read: node did not answer after 1 attempts: cannot reach node \(ECONNREFUSED\)/);
   });
 
-  it('one chain down, another read: exit 1, the readable chain still reported', async () => {
+  it('one chain down, another read: exit 2, the readable chain still reported, the unread one in no total', async () => {
     const r = por('reserves', '--wallets', file('two.json'), '--assets', file('assets.json'), '--rpc', `ethereum=${f.url}`, '--rpc', `bitcoin=${await deadUrl()}`, '--retries', '0', '--json', '--quiet');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     const doc = JSON.parse(r.stdout);
     expect(doc.chains[0].block.number).toBe(f.latest);
     expect(doc.chains[1].error).toMatch(/cannot reach Esplora server/);
-    expect(doc.totals.find((t: { asset: string }) => t.asset === 'BTC')).toMatchObject({ balance: '0', addresses: 0 });
+    const btc = doc.totals.find((t: { asset: string }) => t.asset === 'BTC');
+    expect(btc).toMatchObject({ complete: false, addresses: 0, unread: [{ chain: 'bitcoin', address: doc.addresses[2].address }] });
+    expect(btc.balance).toBeUndefined();
+    expect(doc.addresses[2]).toMatchObject({ counted: false, unread: true });
     expect(doc.addresses[2].balances[0].error).toMatch(/chain bitcoin could not be read/);
   });
 

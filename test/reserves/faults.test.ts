@@ -28,9 +28,10 @@ describe('faults', () => {
       reporter: { progress() {}, done() {}, warn: (m) => warnings.push(m) },
     });
     expect(r.chains[0]!.error).toMatch(/node did not answer after 2 attempts: cannot reach node \(ECONNREFUSED\)/);
-    expect(r.addresses.every((a) => !a.counted && a.balances.every((b) => b.balance === undefined))).toBe(true);
-    expect(r.totals.every((t) => t.balance === 0n && t.addresses === 0)).toBe(true);
-    expect(() => toReserveRows(r, registry)).toThrow(/chain ethereum could not be read/);
+    expect(r.addresses.every((a) => !a.counted && a.unread && a.balances.every((b) => b.balance === undefined))).toBe(true);
+    // Every address is listed unread in every total: none is complete, none adds anything.
+    expect(r.totals.every((t) => !t.complete && t.addresses === 0 && t.unread.length === 3)).toBe(true);
+    expect(() => toReserveRows(r, registry)).toThrow(/could not read reserves on chain ethereum/);
     expect(warnings.some((w) => w.includes('retrying (1/1)'))).toBe(true);
   });
 

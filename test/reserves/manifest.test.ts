@@ -114,7 +114,7 @@ describe('toReserveRows and reserves.json', () => {
   });
   it('writes amounts as base-unit strings plus decimals, blocks with hash and time', () => {
     const d = reservesDocument(result(), new Date('2026-11-24T01:00:00Z'));
-    expect(d).toMatchObject({ format: 'por-reserves', version: 1, chains: [{ block: { number: '7', hash: '0xab', time: '2026-11-18T11:06:40.000Z' } }] });
+    expect(d).toMatchObject({ format: 'por-reserves', version: 2, chains: [{ block: { number: '7', hash: '0xab', time: '2026-11-18T11:06:40.000Z' } }] });
     expect(d.addresses[0]!.balances[0]).toEqual({ asset: 'ETH', decimals: 18, balance: '1234567899999999999', amount: '1.234567899999999999' });
   });
 });

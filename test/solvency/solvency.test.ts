@@ -99,9 +99,10 @@ describe('prices CSV', () => {
 describe('bad debt (hand-computed on small.csv at BTC 50000, ETH 2000, USDT 1, USDC 1, XTK 0.5)', () => {
   // u2: 0.00000001 BTC × 50000 − 0.5 ETH × 2000 + 1000 USDT = +0.0005 → not bad debt
   // u4: −2 ETH × 2000 + 10 XTK × 0.5 = −3995 → bad debt
-  it('finds exactly u4, 3995 USD short', () => {
+  it('finds exactly u4, 3995 USD short; u2 (equity ≥ 0) is uncollateralised without a haircut table', () => {
     const b = assessBadDebt(snap.debtors(), registry, prices);
-    expect(b).toEqual({ users: 1, usd: '3995', gross: [0n, 0n, 0n, 0n, 1000000000n], debt: [0n, 200000000n, 0n, 0n, 0n], sample: ['u4'] });
+    // u2 owes 0.5 ETH and holds 1000 USDT + 0.00000001 BTC: with no table nothing counts as collateral
+    expect(b).toEqual({ users: 1, usd: '3995', gross: [0n, 0n, 0n, 0n, 1000000000n], debt: [0n, 200000000n, 0n, 0n, 0n], sample: ['u4'], uncollateralised: { users: 1, debt: [0n, 50000000n, 0n, 0n, 0n], sample: ['u2'] } });
   });
   it('is exact where floating point is not: equity of exactly zero is not bad debt', () => {
     const reg = parseAssetRegistry({ assets: [{ symbol: 'A', decimals: 8 }, { symbol: 'B', decimals: 2 }] });
@@ -134,7 +135,7 @@ describe('computeSolvency (hand-computed on small.csv + small-reserves.csv)', ()
     expect(a.USDC).toMatchObject({ liabilities: 0n, reserves: 0n, ratio: null, solvent: true });
     expect(s.solvent).toBe(false);
     expect(s.shortfalls).toEqual(['USDT']);
-    expect(s.badDebt).toEqual({ assessed: true, users: 1, usd: '3995', sample: ['u4'] });
+    expect(s.badDebt).toEqual({ assessed: true, users: 1, usd: '3995', sample: ['u4'], uncollateralised: { users: 1, sample: ['u2'] } });
     // 1.75000001 × 50000 + 0.12345678 × 2000 + 1079.499999 × 1 = 87500.0005 + 246.91356 + 1079.499999
     expect(s.usd).toEqual({ time: null, reserves: '88826.414059', exchangeTokenReserves: '0', liabilities: '88579.5005', exchangeOwned: '5000' });
     expect(a.BTC!.usd).toEqual({ price: '50000', reserves: '87500.0005', liabilities: '87500.0005', surplus: '0' });

@@ -13,6 +13,7 @@ import type { AuditArgs } from './audit-por.js';
 import { parseOkxReserveCsv, type OkxReserveFile, type OkxReserveRow } from '../../formats/okx-csv.js';
 import { auditOkxSignatures, effectiveOwnership, summarizeOkxAudit, type OkxAuditResult, type OkxRowVerdict } from '../../formats/okx-audit.js';
 import { RpcClient } from '../../reserves/rpc.js';
+import { networkSettings } from '../network.js';
 import { parseChainUrls } from '../../reserves/load.js';
 import { EsploraClient, bitcoinBalanceAt } from '../../reserves/esplora.js';
 import { readEvmBalances } from '../../reserves/evm.js';
@@ -62,8 +63,10 @@ function fileUnits(row: OkxReserveRow, decimals: number): bigint | undefined {
   return row.amount.units * 10n ** BigInt(decimals - row.amount.scale);
 }
 
-async function evmChecks(rows: OkxReserveRow[], verdicts: OkxRowVerdict[], network: string, url: string, reporter: Reporter): Promise<void> {
-  const client = new RpcClient(url, { reporter, chain: network });
+type Net = { timeoutMs: number; retries: number };
+
+async function evmChecks(rows: OkxReserveRow[], verdicts: OkxRowVerdict[], network: string, url: string, reporter: Reporter, net: Net): Promise<void> {
+  const client = new RpcClient(url, { reporter, chain: network, ...net });
   const idx = rows.map((r, i) => (r.network.toUpperCase() === network ? i : -1)).filter((i) => i >= 0);
   const blocks = new Map<bigint, { number: bigint; hash: string; timestamp: number } | string>();
   for (const i of idx) {
@@ -131,8 +134,8 @@ async function evmChecks(rows: OkxReserveRow[], verdicts: OkxRowVerdict[], netwo
   }
 }
 
-async function bitcoinChecks(rows: OkxReserveRow[], verdicts: OkxRowVerdict[], url: string, reporter: Reporter): Promise<void> {
-  const client = new EsploraClient(url, { reporter, chain: 'bitcoin' });
+async function bitcoinChecks(rows: OkxReserveRow[], verdicts: OkxRowVerdict[], url: string, reporter: Reporter, net: Net): Promise<void> {
+  const client = new EsploraClient(url, { reporter, chain: 'bitcoin', ...net });
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     if (row.network.toUpperCase() !== 'BTC') continue;
@@ -199,6 +202,7 @@ export async function runOkxAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
   if (args.other.length) throw porError('BAD_USAGE', '--other is for por reports; OKX files are audited one at a time');
   if (args.html) throw porError('BAD_USAGE', '--html is not available for OKX files yet; use --json');
   const rpc = parseRpcOptions(args.rpc);
+  const net = networkSettings(args);
   let text: string;
   try {
     text = await readFile(args.file, 'utf8');
@@ -213,8 +217,8 @@ export async function runOkxAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
   const networks = new Set(file.rows.map((r) => r.network.toUpperCase()));
   for (const [network, url] of rpc) {
     if (!networks.has(network)) continue;
-    if (network === 'BTC') await bitcoinChecks(file.rows, verdicts, url, ctx.reporter);
-    else await evmChecks(file.rows, verdicts, network, url, ctx.reporter);
+    if (network === 'BTC') await bitcoinChecks(file.rows, verdicts, url, ctx.reporter, net);
+    else await evmChecks(file.rows, verdicts, network, url, ctx.reporter, net);
     ctx.reporter.done(`rpc ${network}`, 'balances and contract owners read at the rows\' snapshot heights');
   }
   const unused = [...new Set([...rpc.keys()].filter((n) => !networks.has(n)))];

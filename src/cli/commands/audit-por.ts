@@ -1,6 +1,6 @@
 // `por audit REPORT.json` (format por): re-reads the report's addresses from the auditor's own nodes
 // and checks everything the report claims. Exit 0 when every check holds (warnings allowed),
-// 1 when any fails, 2 when the report or a node cannot be read.
+// 1 when any fails, 2 when the report, or anything on a node, cannot be read.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -15,6 +15,7 @@ import { auditReport } from '../../audit/audit.js';
 import { parseChainUrls } from '../../reserves/load.js';
 import { auditHtml, auditText } from '../../audit/render.js';
 import { EXIT, type Context, type ExitCode } from '../context.js';
+import { networkSettings } from '../network.js';
 
 export interface AuditArgs {
   file: string;
@@ -30,10 +31,13 @@ export interface AuditArgs {
   maxSkew?: number;
   /** Print passing checks one by one too. */
   all?: boolean;
+  timeoutMs?: number;
+  retries?: number;
 }
 
 export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Context): Promise<ExitCode> {
   const rpc = parseChainUrls(args.rpc);
+  const net = networkSettings(args);
   if (args.maxSkew !== undefined && !(Number.isFinite(args.maxSkew) && args.maxSkew >= 0)) throw porError('BAD_USAGE', '--max-skew must be a number of seconds, 0 or more', { field: 'max-skew' });
   let bytes: Uint8Array;
   try {
@@ -64,6 +68,7 @@ export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
     others,
     ...(args.maxSkew !== undefined ? { maxSkewSeconds: args.maxSkew } : {}),
     reporter: ctx.reporter,
+    ...net,
     verifyBitcoin: (address, message, sig, network) => verifyBitcoinMessage(address, message, sig, network === 'mainnet' || network === undefined ? 'bitcoin' : 'testnet'),
   });
   if (args.html !== undefined) {
@@ -72,5 +77,6 @@ export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
   }
   if (ctx.json) ctx.printJson(result);
   ctx.print(auditText(result, args.all === true));
-  return result.verdict === 'fail' ? EXIT.CHECK_FAILED : EXIT.OK;
+  // Something that could not be read decides nothing: exit 2 unless a check failed outright.
+  return result.verdict === 'fail' ? EXIT.CHECK_FAILED : result.verdict === 'unread' ? EXIT.BAD_INPUT : EXIT.OK;
 }

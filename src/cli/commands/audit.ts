@@ -3,12 +3,13 @@
 import { defineCommand } from '../context.js';
 import { runPorAudit } from './audit-por.js';
 import { runOkxAudit } from './audit-okx.js';
+import { networkOptions } from '../network.js';
 
 export const auditCommand = defineCommand({
   command: 'audit <file>',
   describe: 'Check a published reserve report independently: balances from your own node, signatures, totals',
   builder: (y) =>
-    y
+    networkOptions(y, 'With --rpc: ')
       .positional('file', { type: 'string', demandOption: true, describe: 'The published report (por report.json, or an OKX reserve CSV with --format okx-csv)' })
       .option('format', { choices: ['por', 'okx-csv'] as const, default: 'por' as const, describe: 'What kind of file <file> is' })
       .option('rpc', { type: 'string', array: true, default: [] as string[], describe: 'CHAIN=URL of a node you trust (repeatable), e.g. ethereum=http://127.0.0.1:8545' })
@@ -20,6 +21,6 @@ export const auditCommand = defineCommand({
       .option('all', { type: 'boolean', default: false, describe: 'Print every passing check too, not just a count per check' })
       .example('$0 audit out/report.json --rpc ethereum=http://127.0.0.1:8545 --signer 0xAbC… --html audit.html', 'exit 0 pass, 1 a check failed, 2 unreadable input or node')
       .example('$0 audit okx_por_example.csv --format okx-csv --rpc ethereum=URL --rpc bitcoin=ESPLORA_URL', "OKX's reserve file: every address signature, per-coin amounts behind valid/invalid/unsupported proofs, summary vs rows (docs/OKX.md)")
-      .epilogue('Each check prints PASS, FAIL or WARN with its evidence. Without --rpc, balances and block hashes are not re-read (a WARN says so). Check names: docs/FORMATS.md.\nExit codes: 0 every check passed; 1 a check failed; 2 the file, or a node, could not be read.'),
+      .epilogue('Each check prints PASS, FAIL, WARN or COULD NOT READ with its evidence. Without --rpc, balances and block hashes are not re-read (a WARN says so). Check names: docs/FORMATS.md.\nExit codes: 0 every check passed; 1 a check failed; 2 the file, or anything on a node (a chain, a balance, an ownership check), could not be read — never counted as zero.'),
   run: async (args, ctx) => (args.format === 'okx-csv' ? runOkxAudit(args, ctx) : runPorAudit(args, ctx)),
 });

@@ -13,7 +13,7 @@ import { reportVerdict } from '../../report/html.js';
 import { parseChainBlocks, parseChainUrls } from '../../reserves/load.js';
 import { readJsonFile } from '../../io/node.js';
 import { parseWalletManifest } from '../../reserves/index.js';
-import { readPrices } from '../../solvency/load.js';
+import { readPrices, readHaircuts } from '../../solvency/load.js';
 import { readSigningKey, checkExchangeName, REPORT_FILE, SIGNATURE_FILE, HTML_FILE } from '../../report/publish.js';
 import { crashPoint, writeFileAtomic } from '../../io/node.js';
 import type { StagedFolder } from '../../io/staged.js';
@@ -22,6 +22,7 @@ import { readBuiltPage } from './verify-page.js';
 
 const VERIFY_PAGE = 'verify.html';
 import type { AssetRegistry } from '../../assets/index.js';
+import { networkOptions, networkSettings } from '../network.js';
 
 export interface BuildArgs {
   snapshot: string;
@@ -38,15 +39,18 @@ export interface BuildArgs {
   block: string[];
   confirmations?: number;
   prices?: string;
+  haircuts?: string;
   signKeyFile?: string;
   exchange?: string;
+  timeoutMs: number;
+  retries: number;
 }
 
 export const buildCommand = defineCommand<BuildArgs>({
   command: 'build <snapshot>',
   describe: 'Build the Merkle sum tree of all users: the root to publish and a store to export proofs from',
   builder: (y) =>
-    y
+    networkOptions(y, 'Publish: ')
       .usage(
         'por build SNAPSHOT.csv --assets ASSETS.json --secret-file SECRET --snapshot-id ID --out DIR\n\n' +
           'Reads the liabilities snapshot (CSV or NDJSON, as `por liabilities` does) and makes one leaf per user. ' +
@@ -75,19 +79,21 @@ export const buildCommand = defineCommand<BuildArgs>({
       .option('rpc', { type: 'string', array: true, default: [] as string[], describe: 'Publish: CHAIN=URL node for each chain of the manifest (repeatable)' })
       .option('block', { type: 'string', array: true, default: [] as string[], describe: 'Publish: CHAIN=NUMBER block to read reserves at (default: latest − --confirmations)' })
       .option('confirmations', { type: 'number', describe: 'Publish: depth below the head when no --block is given (default 0)' })
-      .option('prices', { type: 'string', describe: 'Publish: prices CSV (asset,usd_price) to assess bad debt at snapshot prices' })
+      .option('prices', { type: 'string', describe: 'Publish: prices CSV (asset,usd_price) to value collateral and assess bad debt at snapshot prices; without it no debt is netted' })
+      .option('haircuts', { type: 'string', describe: 'Publish, with --prices: haircut table (por-haircuts) valuing collateral; published in report.json; without it no debt is netted' })
       .option('sign-key-file', { type: 'string', describe: "Publish: file holding the exchange's hex private key; signs report.json (EIP-191) into report.sig.json" })
       .option('exchange', { type: 'string', describe: "Publish: the exchange's name; default and only allowed value: the wallet manifest's `exchange`" })
       .example('por build samples/liabilities.csv --assets samples/assets.json --secret-file secret.key --snapshot-id 2026-11-24 --out tree/', '')
-      .epilogue('Exit codes: 0 built; 1 built and published, but the report finds an asset not covered; 2 bad input (a duplicate user, a balance above the leaf bound, an unreadable file) or an output that could not be written (disk full): then DIR is left as it was.') as never,
+      .epilogue('Exit codes: 0 built; 1 built and published, but the report finds an asset not covered; 2 bad input (a duplicate user, a balance above the leaf bound, an unreadable file), an output that could not be written (disk full), or with --wallets a reserve balance, chain or ownership check that could not be read (a node fault): then DIR is left as it was, no report written or signed.') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     // Same bound as the tree's own check, but before minutes of reading the snapshot.
     if (!Number.isInteger(args.height) || args.height < 1 || args.height > MAX_HEIGHT) throw porError('BAD_USAGE', `--height must be an integer from 1 to ${MAX_HEIGHT}, got ${args.height}`, { field: 'height' });
     if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1 || args.threads > 64)) throw porError('BAD_USAGE', '--threads must be an integer from 1 to 64');
     // --- publish usage, checked before any work (owned by the report stage) ---
-    if (args.wallets === undefined && (args.rpc.length || args.block.length || args.prices !== undefined || args.signKeyFile !== undefined)) {
-      throw porError('BAD_USAGE', '--rpc, --block, --prices and --sign-key-file publish a report: give --wallets too');
+    if (args.wallets === undefined && (args.rpc.length || args.block.length || args.prices !== undefined || args.haircuts !== undefined || args.signKeyFile !== undefined)) {
+      throw porError('BAD_USAGE', '--rpc, --block, --prices, --haircuts and --sign-key-file publish a report: give --wallets too');
     }
+    if (args.haircuts !== undefined && args.prices === undefined) throw porError('BAD_USAGE', '--haircuts values collateral at prices: give --prices PRICES.csv too', { field: 'haircuts' });
     if (args.wallets !== undefined && args.rpc.length === 0) throw porError('BAD_USAGE', '--wallets needs --rpc CHAIN=URL for each chain of the manifest');
     parseChainUrls(args.rpc); // malformed --rpc fails now, not after the tree is built
     // --out checked (and a killed run's leftovers cleaned) before the snapshot is read (minutes at
@@ -155,6 +161,7 @@ async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry): Pro
     throw porError('BAD_USAGE', '--confirmations must be a whole number ≥ 0', { field: 'confirmations' });
   }
   if (args.prices !== undefined) await readPrices(args.prices, registry);
+  if (args.haircuts !== undefined) await readHaircuts(args.haircuts, registry);
   if (args.signKeyFile !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(await readSigningKey(args.signKeyFile))) {
     throw porError('BAD_INPUT', 'the signing key is not a 32-byte hex private key (64 hex digits, 0x optional)', { file: args.signKeyFile, field: 'sign-key-file' });
   }
@@ -189,10 +196,12 @@ async function buildAndPublish(args: BuildArgs, ctx: Context, stage: StagedFolde
     blocks: parseChainBlocks(args.block),
     ...(args.confirmations !== undefined ? { confirmations: args.confirmations } : {}),
     ...(args.prices !== undefined ? { pricesFile: args.prices } : {}),
+    ...(args.haircuts !== undefined ? { haircutsFile: args.haircuts } : {}),
     ...(args.signKeyFile !== undefined ? { signKeyFile: args.signKeyFile } : {}),
     ...(args.exchange !== undefined ? { exchange: args.exchange } : {}),
     toolVersion: TOOL_VERSION,
     reporter: ctx.reporter,
+    ...networkSettings(args),
   });
   return { res, pub };
 }

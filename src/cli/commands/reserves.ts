@@ -6,6 +6,7 @@ import { formatAmount } from '../../money/index.js';
 import { porError } from '../../errors/index.js';
 import { reservesDocument, type ReservesResult } from '../../reserves/index.js';
 import { readReservesFromFiles } from '../../reserves/load.js';
+import { networkOptions, networkSettings } from '../network.js';
 
 export interface ReservesArgs {
   wallets: string;
@@ -24,7 +25,7 @@ export const reservesCommand = defineCommand<ReservesArgs>({
   command: 'reserves',
   describe: 'Read every exchange address at a pinned block per chain and check its ownership signature',
   builder: (y) =>
-    y
+    networkOptions(y)
       .usage(
         'por reserves --wallets WALLETS.json --assets ASSETS.json --rpc CHAIN=URL [--rpc …] [--block CHAIN=N] [--out reserves.json]\n\n' +
           "Reads each address in the wallet manifest (its native coin and tokens named through the asset registry) at one block per chain: the --block given, or the node's latest block minus --confirmations. Records that block's number, hash and time.\n\n" +
@@ -38,15 +39,12 @@ export const reservesCommand = defineCommand<ReservesArgs>({
       .option('confirmations', { type: 'number', default: 0, describe: 'Without --block: read this many blocks below the latest' })
       .option('out', { alias: 'o', type: 'string', describe: 'Write reserves.json (format por-reserves) here' })
       .option('include-unproven', { type: 'boolean', default: false, describe: 'Count addresses whose ownership proof fails (they stay marked)' })
-      .option('timeout-ms', { type: 'number', default: 30_000, describe: 'Per HTTP request to a node' })
-      .option('retries', { type: 'number', default: 3, describe: 'Extra attempts after a failed request or call (exponential backoff)' })
       .option('batch-size', { type: 'number', default: 1000, describe: 'JSON-RPC calls per HTTP request' })
       .example('por reserves --wallets samples/wallets.json --assets samples/assets.json --rpc ethereum=http://127.0.0.1:8545 --block ethereum=6 --out reserves.json', '')
-      .epilogue('Exit codes: 0 every balance read and every ownership proven; 1 some address or chain failed (see the output);\n2 bad input, or no chain could be read.') as never,
+      .epilogue('Exit codes: 0 every balance read and every ownership proven; 1 some ownership proof failed (see the output);\n2 bad input, or some balance, chain or ownership check could not be read (a node fault): such an address is in no total, and the totals of its assets are "could not read".') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     if (!Number.isSafeInteger(args.confirmations) || args.confirmations < 0) throw porError('BAD_USAGE', '--confirmations must be a whole number ≥ 0');
-    if (!(args.timeoutMs > 0)) throw porError('BAD_USAGE', '--timeout-ms must be > 0');
-    if (!Number.isSafeInteger(args.retries) || args.retries < 0) throw porError('BAD_USAGE', '--retries must be a whole number ≥ 0');
+    const net = networkSettings(args);
     if (!Number.isSafeInteger(args.batchSize) || args.batchSize < 1) throw porError('BAD_USAGE', '--batch-size must be a whole number ≥ 1');
     const registry = await loadAssetRegistry(args.assets);
     const result = await readReservesFromFiles({
@@ -56,8 +54,7 @@ export const reservesCommand = defineCommand<ReservesArgs>({
       blockArgs: args.block,
       confirmations: args.confirmations,
       includeUnproven: args.includeUnproven,
-      timeoutMs: args.timeoutMs,
-      retries: args.retries,
+      ...net,
       batchSize: args.batchSize,
       reporter: ctx.reporter,
     });
@@ -70,12 +67,11 @@ export const reservesCommand = defineCommand<ReservesArgs>({
   },
 });
 
+/** 2 when anything could not be read (it decides nothing either way), else 1 when a proof failed. */
 export function exitCode(r: ReservesResult): ExitCode {
   const used = r.chains.filter((c) => r.addresses.some((a) => a.chain === c.name));
-  if (used.length > 0 && used.every((c) => c.error !== undefined)) return EXIT.BAD_INPUT;
-  const failed =
-    used.some((c) => c.error !== undefined) ||
-    r.addresses.some((a) => a.duplicateOf === undefined && (a.ownership.status !== 'proven' || a.balances.some((b) => b.error !== undefined)));
+  if (used.some((c) => c.error !== undefined) || r.addresses.some((a) => a.unread) || r.totals.some((t) => !t.complete)) return EXIT.BAD_INPUT;
+  const failed = r.addresses.some((a) => a.duplicateOf === undefined && a.ownership.status !== 'proven');
   return failed ? EXIT.CHECK_FAILED : EXIT.OK;
 }
 
@@ -84,7 +80,7 @@ const SHOW_ADDRESSES = 20;
 function describe(r: ReservesResult, out?: string): string {
   const lines: string[] = [`Reserves for snapshot ${r.snapshot.id} (${r.snapshot.time})`];
   for (const c of r.chains) {
-    if (c.error !== undefined) lines.push(`  ${c.name}: NOT READ: ${c.error}`);
+    if (c.error !== undefined) lines.push(`  ${c.name}: could not read: ${c.error}`);
     else if (c.block) lines.push(`  ${c.name}: block ${c.block.number} ${c.block.hash} (${new Date(c.block.timestamp * 1000).toISOString()})`);
   }
   const problems = r.addresses.filter((a) => a.duplicateOf !== undefined || a.ownership.status !== 'proven' || a.balances.some((b) => b.error !== undefined));
@@ -93,8 +89,9 @@ function describe(r: ReservesResult, out?: string): string {
   for (const a of problems.slice(0, 50)) {
     const what: string[] = [];
     if (a.duplicateOf !== undefined) what.push(`duplicate of entry ${a.duplicateOf}, counted once`);
+    else if (a.ownership.nodeError) what.push(`ownership unchecked (node error): ${a.ownership.reason}`);
     else if (a.ownership.status !== 'proven') what.push(`ownership ${a.ownership.status}: ${a.ownership.reason}${a.unprovenCounted ? ' (COUNTED: --include-unproven)' : ' (not counted)'}`);
-    for (const b of a.balances) if (b.error !== undefined) what.push(`${b.asset}: ${b.error}`);
+    for (const b of a.balances) if (b.error !== undefined) what.push(`${b.asset}: could not read: ${b.error}`);
     lines.push(`    ${a.chain} ${a.address} [${a.label}]: ${what.join('; ')}`);
   }
   if (problems.length > 50) lines.push(`    … and ${problems.length - 50} more (see --json or --out)`);
@@ -102,7 +99,7 @@ function describe(r: ReservesResult, out?: string): string {
   if (r.addresses.length <= SHOW_ADDRESSES) {
     lines.push('', 'Addresses (on-chain precision):');
     for (const a of r.addresses) {
-      const mark = a.duplicateOf !== undefined ? 'dup' : a.counted ? (a.unprovenCounted ? 'UNPROVEN, counted' : 'proven') : a.ownership.status === 'proven' ? 'not read' : 'not counted';
+      const mark = a.duplicateOf !== undefined ? 'dup' : a.unread ? 'UNREAD' : a.counted ? (a.unprovenCounted ? 'UNPROVEN, counted' : 'proven') : 'not counted';
       const held = a.balances.map((b) => (b.balance === undefined ? `${b.asset} ?` : `${formatAmount(b.balance, b.decimals, { trim: true })} ${b.asset}`)).join(', ');
       lines.push(`  ${a.chain} ${a.address} [${a.label}] (${mark}${a.ownership.scheme ? `, ${a.ownership.scheme}` : ''}): ${held || '—'}`);
     }
@@ -110,8 +107,10 @@ function describe(r: ReservesResult, out?: string): string {
   lines.push('', 'Totals (ledger precision):');
   const w = Math.max(5, ...r.totals.map((t) => t.asset.length));
   for (const t of r.totals) {
-    let line = `  ${t.asset.padEnd(w)} ${formatAmount(t.balance, t.decimals).padStart(28)}  from ${t.addresses} address(es)`;
-    if (!t.complete) line += '  INCOMPLETE: some balances could not be read';
+    // A sum missing unread addresses is not the reserves: no figure is printed for it.
+    let line = t.complete
+      ? `  ${t.asset.padEnd(w)} ${formatAmount(t.balance, t.decimals).padStart(28)}  from ${t.addresses} address(es)`
+      : `  ${t.asset.padEnd(w)} ${'could not read'.padStart(28)}  ${t.unread.length} address(es) unread (${t.unread.slice(0, 3).map((u) => `${u.chain} ${u.address}`).join(', ')}${t.unread.length > 3 ? ', …' : ''})`;
     if (t.unprovenIncluded > 0n) line += `  includes ${formatAmount(t.unprovenIncluded, t.decimals)} unproven`;
     if (t.unprovenExcluded > 0n) line += `  excludes ${formatAmount(t.unprovenExcluded, t.decimals)} at unproven addresses`;
     lines.push(line);
