@@ -123,7 +123,9 @@ export async function checkEvmOwnership(client: RpcClient, block: BlockRef, item
     else results[i] = { ok: false, scheme: 'eip1271', reason: `contract wallet's isValidSignature rejected the signature at block ${block.number} (returned ${String(a.result).slice(0, 10)})` };
   });
   const probes = await probeAcceptsAnything(client, tag, accepted.map((i) => items[i]!));
-  accepted.forEach((i, k) => (results[i] = probes[k]!.acceptsAnything ? probes[k]! : { ok: true, scheme: 'eip1271', reason: `contract wallet's isValidSignature accepted the signature at block ${block.number}, and refused a random hash` }));
+  // Only a probe that was refused counts the wallet as proven; accepts-anything or a node fault during
+  // the probe (nodeError) is the probe's own result.
+  accepted.forEach((i, k) => (results[i] = !probes[k]!.ok ? probes[k]! : { ok: true, scheme: 'eip1271', reason: `contract wallet's isValidSignature accepted the signature at block ${block.number}, and refused a random hash` }));
   return results;
 }
 

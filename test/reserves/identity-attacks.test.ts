@@ -9,11 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseAssetRegistry } from '../../src/assets/index.js';
-import { ownershipMessage, ownershipMessageProblem, parseWalletManifest, readReserves, type WalletManifest } from '../../src/reserves/index.js';
+import { ownershipMessage, ownershipMessageProblem, parseWalletManifest, readReserves, toReserveRows, type WalletManifest } from '../../src/reserves/index.js';
 import { defaultBitcoinVerifier } from '../../src/reserves/load.js';
 import { startAnvil, setBalances, mine, rpc } from '../../scripts/demo-chain.mjs';
 import { EXCHANGE, SNAPSHOT, fixture, goodEntries, manifestJson, sign, testMessage, testRegistry } from '../helpers/anvil-fixture.js';
 import { ACCEPT_ALL_RUNTIME, deployAcceptAll } from '../helpers/accept-all-1271.js';
+import { startProxy } from '../helpers/anvil-proxy.js';
+import { eip191Hash } from '../../src/signatures/evm.js';
 import { startEsplora, testnetP2wpkh, TESTNET3_GENESIS } from '../helpers/esplora-server.js';
 
 const f = fixture();
@@ -182,6 +184,32 @@ describe('5. a contract wallet that accepts anything proves nothing', () => {
     expect(r.addresses[0]!.balances[0]!.balance).toBe(held);
     expect(r.addresses[0]!.counted).toBe(false);
     expect(r.totals[0]).toMatchObject({ balance: 0n, unprovenExcluded: held / 10n ** 10n });
+  });
+
+  it('a node fault during the probe itself is "unchecked (node error)": neither accepts-anything nor failed, unread, refused downstream', async () => {
+    const reg = parseAssetRegistry({ assets: [{ symbol: 'ETH', decimals: 8, onchain: [{ chain: 'ethereum', native: true, decimals: 18 }] }] });
+    const message = testMessage(cheat, SNAPSHOT, 'eip155:31337');
+    const realHash = eip191Hash(message).slice(2).toLowerCase();
+    // The node answers the wallet's own isValidSignature call, then fails (no revert) every probe:
+    // isValidSignature calls about any other hash than the message's.
+    const isProbe = (c: { method: string; params: unknown[] }) => {
+      const data = String((c.params[0] as { data?: string } | undefined)?.data ?? '').toLowerCase();
+      return c.method === 'eth_call' && data.startsWith('0x1626ba7e') && !data.includes(realHash);
+    };
+    const proxy = await startProxy(chain.url, { errorFor: (c) => (isProbe(c) ? 'upstream request timeout' : undefined) });
+    try {
+      const json = manifestJson([{ chain: 'ethereum', address: cheat, label: 'custody', assets: ['ETH'], ownership: { message, signature: `0x${'00'.repeat(65)}` } }], 31337);
+      const r = await readReserves({ wallets: parseWalletManifest(json, 'w', reg), registry: reg, rpc: { ethereum: proxy.url }, blocks: { ethereum: block }, retries: 0 });
+      const a = r.addresses[0]!;
+      expect(a.ownership).toMatchObject({ status: 'unchecked', nodeError: true, scheme: 'eip1271' });
+      expect(a.ownership.reason).toMatch(/^not checked \(node error\): contract wallet could not be probed with a random hash at block \d+: .*upstream request timeout/);
+      expect(a.counted).toBe(false);
+      expect(a.unread).toBe(true);
+      expect(r.totals[0]).toMatchObject({ complete: false, unprovenExcluded: 0n, unread: [{ chain: 'ethereum', address: a.address }] });
+      expect(() => toReserveRows(r, reg)).toThrow(/could not check ownership: not checked \(node error\)/);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('the honest EIP-1271 wallet of the shared chain still proves ownership (it refuses the probe)', async () => {
