@@ -8,11 +8,11 @@ import { build } from 'esbuild';
 import { mkdirSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
-// Bitcoin message hashing and address encoding come from por's own src/signatures (bundled on the
-// fly), so these samples are signed exactly as por verifies them.
+// Bitcoin message hashing, address encoding and the ownership message template come from por's own
+// src (bundled on the fly), so these samples are signed exactly as por verifies them.
 mkdirSync('node_modules/.cache', { recursive: true });
 await build({
-  stdin: { contents: "export { bitcoinMessageHash } from './src/signatures/bitcoin.ts'; export { encodeAddress, hash160 } from './src/signatures/bitcoin-address.ts'; export { BITCOIN } from './src/signatures/bitcoin-networks.ts';", resolveDir: process.cwd(), loader: 'ts' },
+  stdin: { contents: "export { bitcoinMessageHash } from './src/signatures/bitcoin.ts'; export { encodeAddress, hash160 } from './src/signatures/bitcoin-address.ts'; export { BITCOIN } from './src/signatures/bitcoin-networks.ts'; export { ownershipMessage } from './src/reserves/manifest.ts'; export { chainIdentity } from './src/reserves/identity.ts';", resolveDir: process.cwd(), loader: 'ts' },
   bundle: true, platform: 'node', format: 'esm', outfile: 'node_modules/.cache/por-make-wallets.mjs', packages: 'external', logLevel: 'error',
 });
 const btc = await import(pathToFileURL('node_modules/.cache/por-make-wallets.mjs').href);
@@ -22,7 +22,10 @@ const phrase = readFileSync(new URL('TEST-ONLY-seed.txt', dir), 'utf8').split('\
 const key = (i) => HDNodeWallet.fromPhrase(phrase, '', `m/44'/60'/0'/0/${i}`);
 const DEPLOYER = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
 const snapshot = { id: 'demo-2026-11-24', time: '2026-11-24T00:00:00Z' };
-const message = (snap, address, chain = 'ethereum') => `por proof of reserves\nsnapshot: ${snap.id}\ntime: ${snap.time}\nchain: ${chain}\naddress: ${address}\nI control this address.`;
+const EXCHANGE = 'Demo Exchange';
+const chains = [{ name: 'ethereum', kind: 'evm', chainId: 31337 }, { name: 'bitcoin', kind: 'bitcoin', network: 'mainnet' }];
+// The message is por's template (docs/RESERVES.md): exchange, snapshot, time, chain identity, address.
+const message = (snap, address, chain = 'ethereum') => btc.ownershipMessage({ exchange: EXCHANGE, snapshot: snap, chain: btc.chainIdentity(chains.find((c) => c.name === chain)), address });
 
 // Bitcoin keys: BIP-84 paths of the same seed; native segwit (P2WPKH) addresses; BIP-137 signatures.
 const btcKey = (i) => HDNodeWallet.fromPhrase(phrase, '', `m/84'/0'/0'/0/${i}`);
@@ -59,8 +62,7 @@ const btcEntry = (p, snap = snapshot, signer = p.signer) => {
   const msg = message(snap, p.address, 'bitcoin');
   return { chain: 'bitcoin', address: p.address, label: p.label, assets: ['BTC'], ownership: { message: msg, signature: btcSign(signer, msg) } };
 };
-const chains = [{ name: 'ethereum', kind: 'evm', chainId: 31337 }, { name: 'bitcoin', kind: 'bitcoin', network: 'mainnet' }];
-const manifest = (addresses) => ({ format: 'por-wallets', version: 1, snapshot, chains, addresses });
+const manifest = (addresses) => ({ format: 'por-wallets', version: 2, exchange: EXCHANGE, snapshot, chains, addresses });
 writeFileSync(new URL('wallets.json', dir), JSON.stringify(manifest([...plan.map((p) => entry(p)), ...btcPlan.map((p) => btcEntry(p))]), null, 2) + '\n');
 
 // The faulty variant: what `por reserves` must catch.

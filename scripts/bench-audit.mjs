@@ -36,7 +36,7 @@ try {
   const wallets = Array.from({ length: N }, (_, i) => new Wallet(keccak256(toUtf8Bytes(`bench audit ${i}`))));
   const addresses = [];
   for (const [i, w] of wallets.entries()) {
-    const message = m.ownershipMessage(snapshot, 'ethereum', w.address);
+    const message = m.ownershipMessage({ exchange: 'Bench Exchange', snapshot, chain: 'eip155:31337', address: w.address });
     addresses.push({ chain: 'ethereum', address: w.address, label: `w${i}`, assets: ['ETH', 'BUSD'], index: i, ownership: { message, signature: w.signingKey.sign(hashMessage(message)).serialized } });
   }
   const signSecs = (performance.now() - t) / 1000;
@@ -47,7 +47,7 @@ try {
     { symbol: 'ETH', decimals: 8, onchain: [{ chain: 'ethereum', native: true, decimals: 18 }] },
     { symbol: 'BUSD', decimals: 6, onchain: [{ chain: 'ethereum', contract: token, decimals: 6 }] },
   ] });
-  const manifest = { snapshot, chains: [{ name: 'ethereum', kind: 'evm', chainId: 31337 }], addresses };
+  const manifest = { exchange: 'Bench Exchange', snapshot, chains: [{ name: 'ethereum', kind: 'evm', chainId: 31337, id: 'eip155:31337' }], addresses };
 
   t = performance.now();
   const reserves = await m.readReserves({ wallets: manifest, registry, rpc: { ethereum: url }, blocks: { ethereum: block } });
@@ -58,7 +58,7 @@ try {
     { asset: 'BUSD', equity: '0.000001', debt: '0.000000', equityUnits: '1', debtUnits: '0' },
   ] };
   t = performance.now();
-  const report = m.assembleReport({ snapshot, registry, root, liabilities, chains: m.chainsFromReserves(reserves), addresses: m.addressesFromReserves(reserves, manifest), tool: { name: 'por', version: 'bench' } });
+  const report = m.assembleReport({ snapshot, registry, root, liabilities, chains: m.chainsFromReserves(reserves), addresses: m.addressesFromReserves(reserves, manifest), tool: { name: 'por', version: 'bench' }, exchange: manifest.exchange });
   const bytes = new TextEncoder().encode(m.canonicalJson(report));
   const html = await m.renderReportHtml(report);
   const publishSecs = (performance.now() - t) / 1000;

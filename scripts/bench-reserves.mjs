@@ -38,7 +38,7 @@ try {
     { symbol: 'BA', decimals: 6, onchain: [{ chain: 'ethereum', contract: a, decimals: 6 }] },
     { symbol: 'BB', decimals: 18, onchain: [{ chain: 'ethereum', contract: b, decimals: 18 }] },
   ] });
-  const wallets = parseWalletManifest({ format: 'por-wallets', version: 1, snapshot: { id: 'bench', time: '2026-11-24T00:00:00Z' }, chains: [{ name: 'ethereum', kind: 'evm', chainId: 31337 }],
+  const wallets = parseWalletManifest({ format: 'por-wallets', version: 2, exchange: 'Bench Exchange', snapshot: { id: 'bench', time: '2026-11-24T00:00:00Z' }, chains: [{ name: 'ethereum', kind: 'evm', chainId: 31337 }],
     addresses: addrs.map((address, i) => ({ chain: 'ethereum', address, label: `w${i}`, assets: ['ETH', 'BA', 'BB'] })) }, 'bench', registry);
 
   const t1 = performance.now();

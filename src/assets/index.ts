@@ -49,6 +49,8 @@ export function parseAssetRegistry(json: unknown, file = 'assets'): AssetRegistr
   if (list.length > 0xffff) return fail(`"assets" lists ${list.length} assets; at most 65,535 are allowed`, 'assets');
   const assets: Asset[] = [];
   const index = new Map<string, number>();
+  // (chain, native-or-contract) → where it was first listed: one holding backs one asset.
+  const holders = new Map<string, string>();
   list.forEach((raw: unknown, i: number) => {
     const at = `assets[${i}]`;
     if (!isObject(raw)) return fail('must be an object', at);
@@ -69,6 +71,7 @@ export function parseAssetRegistry(json: unknown, file = 'assets'): AssetRegistr
       if (!isDecimals(o.decimals)) return fail(`decimals must be an integer from 0 to ${MAX_DECIMALS}`, `${of}.decimals`);
       const entry: OnchainAsset = { chain: o.chain, native, decimals: o.decimals };
       if (typeof o.contract === 'string') entry.contract = o.contract;
+      claimHolding(holders, entry, `${symbol} (${of})`, fail, native ? `${of}.native` : `${of}.contract`);
       return entry;
     });
     const asset: Asset = { symbol, decimals, onchain };
@@ -82,6 +85,21 @@ export function parseAssetRegistry(json: unknown, file = 'assets'): AssetRegistr
 
 export function assetIndex(registry: AssetRegistry, symbol: string): number | undefined {
   return registry.index.get(symbol);
+}
+
+/**
+ * The same coins cannot back two assets: a (chain, native coin or token contract) listed under a
+ * second symbol (or twice under one) would count one balance as both. Contracts compare
+ * case-insensitively (EVM hex). Chain names are compared here; the wallet manifest makes sure two
+ * names are never the same chain.
+ */
+function claimHolding(holders: Map<string, string>, o: OnchainAsset, where: string, fail: (m: string, f?: string) => never, field: string): void {
+  const key = `${o.chain}\u0000${o.native ? 'native' : /^0x[0-9a-fA-F]{40}$/.test(o.contract!) ? o.contract!.toLowerCase() : o.contract}`;
+  const first = holders.get(key);
+  if (first !== undefined) {
+    fail(`${o.native ? `the native coin of ${o.chain}` : `token contract ${o.contract} on ${o.chain}`} is already listed as ${first}: one on-chain holding can back only one asset, or its balance would count twice`, field);
+  }
+  holders.set(key, where);
 }
 
 function isDecimals(v: unknown): v is number {

@@ -9,14 +9,15 @@ import { silentReporter, type Reporter } from '../progress/index.js';
 import {
   readReserves,
   checkOwnership,
-  messageBindsSnapshot,
+  ownershipMessageProblem,
   type AddressResult,
   type ChainSpec,
   type ReservesResult,
   type WalletManifest,
   type BitcoinVerifier,
 } from '../reserves/index.js';
-import { addressKey, countedBalances } from '../report/assemble.js';
+import { countedBalances } from '../report/assemble.js';
+import { addressKey, chainIdentity, CHAIN_IDENTITY, GENESIS, type BitcoinNetwork } from '../reserves/identity.js';
 import { nettingOf, solvencyRows, sumReserves, type HeldBalance, type LiabilityTotals } from '../report/solvency.js';
 import { coverage, ratioText } from '../solvency/coverage.js';
 import { nettingChecks, type StatedNetting } from './netting.js';
@@ -27,7 +28,7 @@ import type { Report, ReportAddress, ReportSolvencyRow } from '../report/types.j
 export type Status = 'pass' | 'fail' | 'warn' | 'unread';
 
 export interface AuditCheck {
-  /** Stable name, e.g. "balance", "block-hash", "ownership-snapshot" (see docs/FORMATS.md). */
+  /** Stable name, e.g. "balance", "block-hash", "ownership-message" (see docs/FORMATS.md). */
   name: string;
   status: Status;
   /** What was checked: an asset, "chain ethereum", "ethereum 0xAbc…". */
@@ -75,6 +76,8 @@ export interface AuditOptions {
   verifyBitcoin?: BitcoinVerifier;
 }
 
+/** Prefix of the placeholder identity of a report chain whose own fields contradict each other. */
+const UNIDENTIFIED = 'unidentified:';
 const short = (a: string) => (a.length > 14 ? `${a.slice(0, 8)}…${a.slice(-4)}` : a);
 
 export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
@@ -204,44 +207,50 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
     });
   }
 
-  // 4. Addresses: unique here, not claimed in another exchange's report.
+  // 4. Chains are what they are, not what they are called; addresses unique here (by chain
+  // identity), not claimed in another exchange's report under any chain name.
+  const idOf = checkChainIdentities(report, add);
+  const keyOf = (a: ReportAddress) => addressKey(idOf.get(a.chain) ?? `unknown:${a.chain}`, a.address);
   const seen = new Map<string, number>();
   report.addresses.forEach((a, i) => {
-    const k = addressKey(a.chain, a.address);
+    const k = keyOf(a);
     const prev = seen.get(k);
     if (prev !== undefined) add({ name: 'duplicate-address', status: 'fail', subject: `${a.chain} ${a.address}`, detail: `listed twice (entries ${prev} and ${i}): its balance would be counted twice` });
     else seen.set(k, i);
   });
   for (const other of opts.others ?? []) {
-    const keys = new Map(other.report.addresses.map((a) => [addressKey(a.chain, a.address), a]));
+    const otherIds = checkChainIdentities(other.report, () => {});
+    const keys = new Map(other.report.addresses.map((a) => [addressKey(otherIds.get(a.chain) ?? `unknown:${a.chain}`, a.address), a]));
     let shared = 0;
     for (const a of report.addresses) {
-      const o = keys.get(addressKey(a.chain, a.address));
+      const o = keys.get(keyOf(a));
       if (!o) continue;
       shared++;
       add({
         name: 'other-report',
         status: 'fail',
         subject: `${a.chain} ${a.address}`,
-        detail: `also claimed in ${other.file} (${other.report.exchange ?? 'another report'}, snapshot ${other.report.snapshot.id}): the same coins cannot back two exchanges`,
-        evidence: { otherFile: other.file, otherSnapshot: other.report.snapshot.id },
+        detail: `also claimed in ${other.file} (${other.report.exchange ?? 'another report'}, snapshot ${other.report.snapshot.id}${o.chain !== a.chain ? `, where chain ${idOf.get(a.chain)} is called ${o.chain}` : ''}): the same coins cannot back two exchanges`,
+        evidence: { otherFile: other.file, otherSnapshot: other.report.snapshot.id, chain: idOf.get(a.chain) ?? a.chain },
       });
     }
     if (shared === 0) add({ name: 'other-report', status: 'pass', subject: other.file, detail: `no address of this report appears in ${other.file}` });
   }
 
   // 5. Re-read every chain we have a node for, at the published block.
-  const manifest = manifestFromReport(report);
-  const withRpc = manifest.chains.filter((c) => opts.rpc[c.name] !== undefined);
+  const manifest = manifestFromReport(report, { unidentified: 'mark' });
+  // One chain under two names is read once (check 4 failed it): its addresses count once. A chain
+  // whose identity contradicts itself is not read at all.
+  const withRpc = manifest.chains.filter((c, i) => opts.rpc[c.name] !== undefined && !c.id.startsWith(UNIDENTIFIED) && manifest.chains.findIndex((x) => x.id === c.id) === i);
   const chainsNotRead = manifest.chains.filter((c) => opts.rpc[c.name] === undefined).map((c) => c.name);
   for (const name of Object.keys(opts.rpc)) {
     if (!manifest.chains.some((c) => c.name === name)) throw porError('BAD_USAGE', `--rpc names chain ${name}, which the report does not list (it lists ${manifest.chains.map((c) => c.name).join(', ') || 'none'})`, { chain: name });
   }
   let read: ReservesResult | undefined;
   if (withRpc.length > 0) {
-    const sub: WalletManifest = { ...manifest, chains: withRpc, addresses: manifest.addresses.filter((a) => opts.rpc[a.chain] !== undefined) };
+    const sub: WalletManifest = { ...manifest, chains: withRpc, addresses: manifest.addresses.filter((a) => withRpc.some((c) => c.name === a.chain)) };
     const blocks: Record<string, bigint> = {};
-    for (const c of report.chains) if (opts.rpc[c.chain] !== undefined) blocks[c.chain] = BigInt(c.block.number);
+    for (const c of report.chains) if (withRpc.some((x) => x.name === c.chain)) blocks[c.chain] = BigInt(c.block.number);
     read = await readReserves({
       wallets: sub,
       registry: parseAssetRegistry({ assets: report.assets }, opts.reportFile),
@@ -297,7 +306,7 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
 
   // 6. Per address: proof present, bound to this snapshot, signed by the address; balances as read.
   const readBy = new Map<string, AddressResult>();
-  for (const a of read?.addresses ?? []) if (a.duplicateOf === undefined) readBy.set(addressKey(a.chain, a.address), a);
+  for (const a of read?.addresses ?? []) if (a.duplicateOf === undefined) readBy.set(`${a.chain}\u0000${a.address}`, a);
   const audited: HeldBalance[] = [];
   // Counted by the exchange, ownership neither proven nor disproven here (a contract wallet without
   // a node): a shortfall that these would cover is unverified, not shown.
@@ -305,10 +314,14 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
   // Assets with a balance or proof the audit could not read: their coverage is not decided.
   const unreadAssets = new Set<string>();
   const chainSpec = new Map(manifest.chains.map((c) => [c.name, c]));
+  const counted = new Set<string>();
   for (const a of report.addresses) {
     const subject = `${a.chain} ${a.address}`;
-    const got = readBy.get(addressKey(a.chain, a.address));
-    const ownership = await checkAddressOwnership(a, got, chainSpec.get(a.chain), snapId, add, opts);
+    // An address listed twice (under two chain names, or twice under one) counts once: check 4 failed it.
+    if (counted.has(keyOf(a))) continue;
+    counted.add(keyOf(a));
+    const got = readBy.get(`${a.chain}\u0000${a.address}`);
+    const ownership = await checkAddressOwnership(a, got, chainSpec.get(a.chain), manifest, add, opts);
     const proven = ownership === 'proven';
     if (ownership === 'unread') for (const b of a.balances) unreadAssets.add(b.asset);
     if (ownership === 'unchecked' && a.counted) {
@@ -412,7 +425,7 @@ async function checkAddressOwnership(
   a: ReportAddress,
   got: AddressResult | undefined,
   chain: ChainSpec | undefined,
-  snapshotId: string,
+  m: WalletManifest,
   add: (c: AuditCheck) => void,
   opts: AuditOptions,
 ): Promise<'proven' | 'unchecked' | 'failed' | 'unread'> {
@@ -421,21 +434,20 @@ async function checkAddressOwnership(
     add({ name: 'ownership-proof', status: a.counted ? 'fail' : 'warn', subject, detail: a.counted ? 'counted in the reserves without any ownership proof' : 'listed without an ownership proof (not counted)' });
     return 'failed';
   }
-  const unbound = messageBindsSnapshot(a.ownership.message, snapshotId);
+  // The signed message must be exactly this report's for this address (docs/RESERVES.md).
+  const wrong = chain ? ownershipMessageProblem(a.ownership.message, { exchange: m.exchange, snapshot: m.snapshot, chain: chain.id, address: a.address }) : `chain ${a.chain} has no identity`;
   add(
-    unbound
-      ? { name: 'ownership-snapshot', status: 'fail', subject, detail: `${unbound}: the signature may be replayed from an earlier snapshot`, evidence: { message: a.ownership.message } }
-      : { name: 'ownership-snapshot', status: 'pass', subject, detail: `the signed message names snapshot ${snapshotId}` },
+    wrong
+      ? { name: 'ownership-message', status: 'fail', subject, detail: `${wrong}: the signature may be replayed from another report`, evidence: { message: a.ownership.message } }
+      : { name: 'ownership-message', status: 'pass', subject, detail: `the signed message is exactly this report's (${m.exchange}, snapshot ${m.snapshot.id}, ${chain!.id}, this address)` },
   );
-  if (unbound) return 'failed';
+  if (wrong) return 'failed';
   // With a node, readReserves checked the proof at the published block (EIP-1271 for contracts);
   // without one, EIP-191 is checked offline and contract wallets stay unchecked.
   const own = got
     ? got.ownership
-    : chain
-      ? await checkOwnership({ chain, address: a.address, message: a.ownership.message, signature: a.ownership.signature, snapshotId, ...(opts.verifyBitcoin ? { verifyBitcoin: opts.verifyBitcoin } : {}) })
-      : { status: 'unchecked' as const, reason: `chain ${a.chain} is not in the report's chain list` };
-  // A node fault (code or isValidSignature not read) is no verdict on the proof.
+    : await checkOwnership({ chain: chain!, address: a.address, message: a.ownership.message, signature: a.ownership.signature, exchange: m.exchange, snapshot: m.snapshot, ...(opts.verifyBitcoin ? { verifyBitcoin: opts.verifyBitcoin } : {}) });
+  // A node fault (code, isValidSignature or the accepts-anything probe not read) is no verdict on the proof.
   if (own.nodeError) {
     add({ name: 'ownership-signature', status: 'unread', subject, detail: `could not check: ${own.reason}`, evidence: { scheme: own.scheme ?? a.ownership.scheme } });
     return 'unread';
@@ -444,6 +456,10 @@ async function checkAddressOwnership(
   if (!got && own.status === 'failed' && a.ownership.scheme === 'eip1271') {
     add({ name: 'ownership-signature', status: 'warn', subject, detail: `not checked: a contract wallet (EIP-1271) needs your node: give --rpc ${a.chain}=URL`, evidence: { scheme: 'eip1271' } });
     return 'unchecked';
+  }
+  if (own.status === 'accepts-anything') {
+    add({ name: 'ownership-accepts-anything', status: a.counted ? 'fail' : 'warn', subject, detail: `${own.reason}${a.counted ? '; the report counts it' : ' (not counted by the exchange either)'}`, evidence: { scheme: own.scheme ?? 'eip1271' } });
+    return 'failed';
   }
   const status: Status = own.status === 'proven' ? 'pass' : own.status === 'failed' ? 'fail' : 'warn';
   add({
@@ -457,18 +473,60 @@ async function checkAddressOwnership(
   return own.status === 'proven' ? 'proven' : 'failed';
 }
 
+/**
+ * Each chain's identity (docs/RESERVES.md): the report's `id` where it states one, checked against
+ * its chainId / network; else derived from them (reports written before `id`). Two chains with one
+ * identity are one chain listed twice. Returns name → identity for the chains that have one.
+ */
+function checkChainIdentities(report: Report, add: (c: AuditCheck) => void): Map<string, string> {
+  const idOf = new Map<string, string>();
+  const nameOf = new Map<string, string>();
+  for (const c of report.chains) {
+    const id = reportChainIdentity(c);
+    if (typeof id !== 'string') {
+      add({ name: 'chain-identity', status: 'fail', subject: `chain ${c.chain}`, detail: id.problem });
+      continue;
+    }
+    const first = nameOf.get(id);
+    if (first !== undefined) add({ name: 'duplicate-chain', status: 'fail', subject: `chain ${c.chain}`, detail: `chains ${first} and ${c.chain} are the same chain (${id}): coins listed under both names would count twice`, evidence: { chain: id } });
+    else nameOf.set(id, c.chain);
+    idOf.set(c.chain, id);
+  }
+  return idOf;
+}
+
+/** A report chain's identity, or why it has none that agrees with its own fields. */
+export function reportChainIdentity(c: Report['chains'][number]): string | { problem: string } {
+  if (c.id === undefined) return chainIdentity(c) ?? { problem: `chain ${c.chain} has neither an id nor a chainId / network that identifies it` };
+  if (!CHAIN_IDENTITY.test(c.id)) return { problem: `chain ${c.chain} has id "${c.id}", not a CAIP-2 id (eip155:N or bip122:GENESIS)` };
+  const ok =
+    c.kind === 'evm'
+      ? c.id === chainIdentity(c)
+      : c.kind === 'bitcoin' && (GENESIS[(c.network ?? 'mainnet') as BitcoinNetwork] ?? []).some((g) => c.id === `bip122:${g.slice(0, 32)}`);
+  return ok ? c.id : { problem: `chain ${c.chain} says it is ${c.id}, but its ${c.kind === 'evm' ? `chainId is ${c.chainId ?? 'missing'}` : `network is ${c.network ?? 'mainnet'}`}` };
+}
+
 /** The report's addresses as a wallet manifest, so src/reserves can read them again. */
-export function manifestFromReport(report: Report): WalletManifest {
+export function manifestFromReport(report: Report, opts: { unidentified?: 'throw' | 'mark' } = {}): WalletManifest {
   const chains: ChainSpec[] = report.chains.map((c) => {
-    const spec: ChainSpec = { name: c.chain, kind: c.kind === 'bitcoin' ? 'bitcoin' : 'evm' };
-    if (spec.kind === 'evm') {
-      const id = Number(c.chainId);
-      if (!Number.isSafeInteger(id) || id <= 0) throw porError('BAD_INPUT', `chain ${c.chain} has no chainId`, { chain: c.chain, field: 'chains.chainId' });
-      spec.chainId = id;
-    } else if (c.network !== undefined) spec.network = c.network as NonNullable<ChainSpec['network']>;
+    let id = reportChainIdentity(c);
+    if (typeof id !== 'string') {
+      if (opts.unidentified !== 'mark') throw porError('BAD_INPUT', id.problem, { chain: c.chain, field: 'chains.id' });
+      // The audit has failed it already (chain-identity); it is not read, and no proof on it matches.
+      id = `${UNIDENTIFIED}${c.chain}`;
+    }
+    const spec: ChainSpec = { name: c.chain, kind: c.kind === 'bitcoin' ? 'bitcoin' : 'evm', id };
+    if (spec.kind === 'evm') spec.chainId = Number(c.chainId);
+    else {
+      spec.network = (c.network ?? 'mainnet') as BitcoinNetwork;
+      // The node must have exactly this genesis (identity.ts): the one the id names.
+      spec.genesis = GENESIS[spec.network].find((g) => id === `bip122:${g.slice(0, 32)}`);
+    }
     return spec;
   });
   return {
+    // A report without an exchange name cannot match any v1 ownership message: every proof fails.
+    exchange: report.exchange ?? '',
     snapshot: report.snapshot,
     chains,
     addresses: report.addresses.map((a, index) => {

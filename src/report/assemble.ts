@@ -5,6 +5,7 @@ import { SPEC_VERSION as MERKLE_SPEC_VERSION } from '../merkle/core.js';
 import { formatAmount } from '../money/index.js';
 import type { AssetRegistry } from '../assets/index.js';
 import { detectionTable } from './detection.js';
+import { addressKey, chainIdentity } from '../reserves/identity.js';
 import { RATIO_PRECISION, solvencyRows, sumReserves, type HeldBalance, type LiabilityTotals } from './solvency.js';
 import {
   REPORT_FORMAT,
@@ -68,11 +69,16 @@ export function assembleReport(input: AssembleInput): Report {
   if (input.liabilities.some((l) => (l.netting === undefined) !== (input.netting === undefined))) {
     throw porError('INTERNAL', 'liabilities netting and the report netting section must be given together', { field: 'netting' });
   }
-  const chainNames = new Set(input.chains.map((c) => c.chain));
+  const identityOf = new Map(input.chains.map((c) => [c.chain, c.id ?? chainIdentity(c)]));
+  const ids = [...identityOf.values()];
+  const twice = ids.find((id, i) => id !== undefined && ids.indexOf(id) !== i);
+  if (twice !== undefined) throw porError('BAD_INPUT', `two chains are the same chain (${twice}): its coins would count twice`, { field: 'chains' });
   const seen = new Set<string>();
   const addresses: ReportAddress[] = input.addresses.map((a) => {
-    if (!chainNames.has(a.chain)) throw porError('BAD_INPUT', `address on chain ${a.chain}, which has no pinned block`, { chain: a.chain, address: a.address });
-    const key = addressKey(a.chain, a.address);
+    const id = identityOf.get(a.chain);
+    if (!identityOf.has(a.chain)) throw porError('BAD_INPUT', `address on chain ${a.chain}, which has no pinned block`, { chain: a.chain, address: a.address });
+    if (id === undefined) throw porError('BAD_INPUT', `chain ${a.chain} has no identity (chain id or network)`, { chain: a.chain, field: 'chains' });
+    const key = addressKey(id, a.address);
     if (seen.has(key)) throw porError('DUPLICATE', 'address listed twice', { chain: a.chain, address: a.address });
     seen.add(key);
     const out: ReportAddress = {
@@ -124,12 +130,6 @@ export function assembleReport(input: AssembleInput): Report {
 /** The balances that count towards reserves, as the report states them. */
 export function countedBalances(addresses: readonly ReportAddress[]): HeldBalance[] {
   return addresses.filter((a) => a.counted).flatMap((a) => a.balances.map((b) => ({ asset: b.asset, units: BigInt(b.units), decimals: b.decimals })));
-}
-
-/** EVM addresses compare case-insensitively; others (bech32, base58) as written, bech32 lower-cased. */
-export function addressKey(chain: string, address: string): string {
-  const a = /^0x[0-9a-fA-F]{40}$/.test(address) || /^(bc|tb|bcrt)1/i.test(address) ? address.toLowerCase() : address;
-  return `${chain}:${a}`;
 }
 
 function stripRoot(root: Record<string, unknown>): ReportMerkleRoot {

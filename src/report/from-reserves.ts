@@ -14,6 +14,7 @@ export function chainsFromReserves(result: ReservesResult): ReportChain[] {
       }
       const out: ReportChain = {
         chain: c.name,
+        id: c.id,
         kind: c.kind,
         block: { number: c.block.number.toString(), hash: c.block.hash, time: new Date(c.block.timestamp * 1000).toISOString() },
       };

@@ -2,6 +2,7 @@
 import { porError } from '../errors/index.js';
 import { parseHaircutTable } from '../solvency/haircuts.js';
 import { REPORT_FORMAT, REPORT_VERSION, type Report } from './types.js';
+import { CHAIN_IDENTITY } from '../reserves/identity.js';
 
 const INT = /^-?\d+$/;
 const UINT = /^\d+$/;
@@ -35,6 +36,8 @@ export function parseReport(json: unknown, file = 'report.json'): Report {
     const o = obj(c, `chains[${i}]`);
     str(o.chain, `chains[${i}].chain`);
     str(o.kind, `chains[${i}].kind`);
+    // Optional (added with chain identities; older reports derive it from chainId / network).
+    if (o.id !== undefined) str(o.id, `chains[${i}].id`, CHAIN_IDENTITY, 'a CAIP-2 chain id (eip155:N or bip122:32 hex digits)');
     const b = obj(o.block, `chains[${i}].block`);
     str(b.number, `chains[${i}].block.number`, UINT, 'a block number as integer text');
     str(b.hash, `chains[${i}].block.hash`);

@@ -110,6 +110,7 @@ export async function publishFromBuild(o: PublishFromBuildOptions): Promise<Publ
   if (wallets.snapshot.id !== o.snapshotId) {
     throw porError('BAD_INPUT', `the wallet manifest is for snapshot "${wallets.snapshot.id}", but --snapshot-id is "${o.snapshotId}": ownership signatures must bind this snapshot`, { file: o.walletsFile, field: 'snapshot.id' });
   }
+  checkExchangeName(wallets.exchange, o.exchange, o.walletsFile);
   const reserves = await readReserves({
     wallets,
     registry: o.registry,
@@ -142,11 +143,19 @@ export async function publishFromBuild(o: PublishFromBuildOptions): Promise<Publ
     chains,
     addresses,
     tool: { name: 'por', version: o.toolVersion },
-    ...(o.exchange !== undefined ? { exchange: o.exchange } : {}),
+    // The name every ownership message signs (checkExchangeName: --exchange may only repeat it).
+    exchange: wallets.exchange,
     notes,
   });
   const published = await publishReport(o.outDir, report, { ...(o.signKeyFile !== undefined ? { signKeyFile: o.signKeyFile } : {}) });
   return { ...published, report };
+}
+
+/** --exchange may repeat the manifest's `exchange` (which every ownership message names), not change it. */
+export function checkExchangeName(manifest: string, flag: string | undefined, walletsFile: string): void {
+  if (flag !== undefined && flag !== manifest) {
+    throw porError('BAD_USAGE', `--exchange "${flag}" differs from the wallet manifest's exchange "${manifest}", which the ownership messages name; drop --exchange or fix the manifest`, { file: walletsFile, field: 'exchange' });
+  }
 }
 
 /**

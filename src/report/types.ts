@@ -21,7 +21,14 @@ export interface ReportBlock {
 }
 
 export interface ReportChain {
+  /** The chain's name in this report: a label only. */
   chain: string;
+  /**
+   * What the chain is, CAIP-2: "eip155:<chainId>" or "bip122:<first 32 hex of the genesis hash>".
+   * Addresses are compared across chains and reports by (id, address), never by name. Absent in
+   * reports written before it was added: then derived from chainId / network.
+   */
+  id?: string;
   /** "evm" or "bitcoin". */
   kind: string;
   chainId?: string;

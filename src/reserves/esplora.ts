@@ -5,16 +5,9 @@
 // at H but spent since, under-reporting a snapshot taken in the past.
 import { porError } from '../errors/index.js';
 import type { Reporter } from '../progress/index.js';
+import { GENESIS, type BitcoinNetwork } from './identity.js';
 import { DEFAULT_BACKOFF_MS, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, checkStopped, pause } from './rpc.js';
-import type { BitcoinNetwork } from './manifest.js';
 import type { BlockRef } from './types.js';
-
-const GENESIS: Record<BitcoinNetwork, string[]> = {
-  mainnet: ['000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f'],
-  testnet: ['000000000933ea01ad0ee984209779baaec3ced90fa3f408719526f8d77f4943', '00000000da84f2bafbbc53dee25a72ae507ff4914b867c565be350b0da8bf043'],
-  signet: ['00000008819873e925422c1ff0f99f7cc9bbb232af63a077a480a3633bee1ef6'],
-  regtest: ['0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206'],
-};
 
 /** Esplora pages confirmed history 25 transactions at a time. */
 const PAGE = 25;
@@ -81,10 +74,14 @@ export class EsploraClient {
 }
 
 /** Checks the server's network (genesis block), then fixes the height and records hash and time. */
-export async function pinBitcoinBlock(client: EsploraClient, chain: string, network: BitcoinNetwork, opts: { block?: bigint; confirmations?: number }): Promise<BlockRef> {
+export async function pinBitcoinBlock(client: EsploraClient, chain: string, network: BitcoinNetwork, opts: { block?: bigint; confirmations?: number; genesis?: string }): Promise<BlockRef> {
   const genesis = (await client.get('/block-height/0')).trim();
-  if (!GENESIS[network].includes(genesis)) {
-    throw porError('NETWORK', `Esplora server's genesis block is ${genesis.slice(0, 16)}…, not ${network}'s: it serves another network`, { chain });
+  // The chain's identity (docs/RESERVES.md): the manifest's genesis, else the network's first
+  // (testnet3 for "testnet"), exactly: the identity recorded in the report must be the node's.
+  const expected = opts.genesis ?? GENESIS[network][0]!;
+  if (genesis !== expected) {
+    const other = GENESIS[network].includes(genesis) ? ` (another ${network}: give its "genesis" in the manifest)` : '';
+    throw porError('NETWORK', `Esplora server's genesis block is ${genesis.slice(0, 16)}…, not ${expected.slice(0, 16)}… (${network}): it serves another chain${other}`, { chain });
   }
   let height = opts.block;
   if (height === undefined) {

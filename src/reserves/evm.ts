@@ -1,6 +1,6 @@
 // EVM chains over raw JSON-RPC: pin a block, read native and ERC-20 balances at it, check token
 // decimals and ownership signatures (EIP-191 recovery, EIP-1271 for contract wallets) at it.
-import { AbiCoder, getAddress } from 'ethers';
+import { AbiCoder, getAddress, hexlify } from 'ethers';
 import { porError } from '../errors/index.js';
 import { eip191Hash, recoverEip191, type SignatureCheck } from '../signatures/evm.js';
 import type { RpcCall, RpcClient, RpcOutcome } from './rpc.js';
@@ -78,14 +78,16 @@ export async function checkTokenDecimals(client: RpcClient, block: BlockRef, tok
   return problems;
 }
 
+/** A signature check, plus the contract wallets whose "yes" was shown to mean nothing, and the
+ *  checks a node fault left undecided (nodeError): neither proven nor failed. */
+export type OwnershipCheck = SignatureCheck & { acceptsAnything?: boolean; nodeError?: true };
+
 /**
  * Ownership of each address at `block`: an EIP-191 signature by the address's key, or, for an
  * address holding code (a contract wallet such as a multisig), EIP-1271 isValidSignature called
- * at the pinned block with the EIP-191 hash of the message.
+ * at the pinned block with the EIP-191 hash of the message. A contract that says yes is then
+ * probed (probeAcceptsAnything): one that also says yes to a random hash is `acceptsAnything`.
  */
-/** A check a node fault left undecided (nodeError): neither proven nor failed. */
-export type OwnershipCheck = SignatureCheck & { nodeError?: true };
-
 export async function checkEvmOwnership(client: RpcClient, block: BlockRef, items: { address: string; message: string; signature: string }[]): Promise<OwnershipCheck[]> {
   const results: OwnershipCheck[] = new Array(items.length);
   const needCode: number[] = [];
@@ -108,15 +110,8 @@ export async function checkEvmOwnership(client: RpcClient, block: BlockRef, item
     else if (typeof c.result === 'string' && c.result !== '0x' && c.result !== '0x0') contracts.push(i);
   });
   if (contracts.length === 0) return results;
-  const coder = AbiCoder.defaultAbiCoder();
-  const calls: RpcCall[] = [];
-  for (const i of contracts) {
-    const it = items[i]!;
-    const sigHex = /^0x([0-9a-fA-F]{2})*$/.test(it.signature) ? it.signature : '0x';
-    const data = SEL_IS_VALID_SIGNATURE + coder.encode(['bytes32', 'bytes'], [eip191Hash(it.message), sigHex]).slice(2);
-    calls.push({ method: 'eth_call', params: [{ to: it.address, data }, tag] });
-  }
-  const answers = await client.batch(calls);
+  const answers = await client.batch(contracts.map((i) => isValidSignatureCall(items[i]!.address, eip191Hash(items[i]!.message), items[i]!.signature, tag)));
+  const accepted: number[] = [];
   answers.forEach((a, k) => {
     const i = contracts[k]!;
     // A revert is the contract's answer; any other error, or an empty answer ("0x": no code ran, as
@@ -124,12 +119,52 @@ export async function checkEvmOwnership(client: RpcClient, block: BlockRef, item
     if (!a.ok && /revert/i.test(a.error)) results[i] = { ok: false, scheme: 'eip1271', reason: `contract wallet's isValidSignature failed at block ${block.number}: ${a.error}` };
     else if (!a.ok) results[i] = { ok: false, nodeError: true, scheme: 'eip1271', reason: `isValidSignature could not be called at block ${block.number}: ${a.error}` };
     else if (a.result === '0x') results[i] = { ok: false, nodeError: true, scheme: 'eip1271', reason: `isValidSignature answered nothing (0x) at block ${block.number}, though the address holds code` };
-    else if (typeof a.result === 'string' && a.result.slice(0, 10).toLowerCase() === SEL_IS_VALID_SIGNATURE) {
-      results[i] = { ok: true, scheme: 'eip1271', reason: `contract wallet's isValidSignature accepted the signature at block ${block.number}` };
-    } else results[i] = { ok: false, scheme: 'eip1271', reason: `contract wallet's isValidSignature rejected the signature at block ${block.number} (returned ${String(a.result).slice(0, 10)})` };
+    else if (isMagic(a.result)) accepted.push(i);
+    else results[i] = { ok: false, scheme: 'eip1271', reason: `contract wallet's isValidSignature rejected the signature at block ${block.number} (returned ${String(a.result).slice(0, 10)})` };
   });
+  const probes = await probeAcceptsAnything(client, tag, accepted.map((i) => items[i]!));
+  // Only a probe that was refused counts the wallet as proven; accepts-anything or a node fault during
+  // the probe (nodeError) is the probe's own result.
+  accepted.forEach((i, k) => (results[i] = !probes[k]!.ok ? probes[k]! : { ok: true, scheme: 'eip1271', reason: `contract wallet's isValidSignature accepted the signature at block ${block.number}, and refused a random hash` }));
   return results;
 }
+
+/**
+ * A contract wallet's "yes" means something only if it can say no. Each wallet that accepted is
+ * asked again, at the same block, about a fresh random hash: once with a junk 65-byte signature
+ * and once with the very signature it accepted (a contract that checks only the signature bytes,
+ * never the hash, would let one signature prove anything). A magic value to either, or a probe
+ * that cannot be made, means the proof is not counted.
+ */
+async function probeAcceptsAnything(client: RpcClient, tag: string, items: { address: string; signature: string }[]): Promise<OwnershipCheck[]> {
+  if (items.length === 0) return [];
+  const rand = (n: number) => hexlify(crypto.getRandomValues(new Uint8Array(n)));
+  const calls = items.flatMap((it) => [isValidSignatureCall(it.address, rand(32), rand(65), tag), isValidSignatureCall(it.address, rand(32), it.signature, tag)]);
+  const answers = await client.batch(calls);
+  return items.map((_, k) => {
+    const [junk, reused] = [answers[2 * k]!, answers[2 * k + 1]!];
+    // A revert is a refusal (Safe reverts on a bad signature); any other error, or an empty answer
+    // from a contract that just answered, is the node's fault: the probe is undecided (nodeError),
+    // neither accepts-anything nor failed.
+    const fault = [junk, reused].find((a) => (!a.ok && !/revert/i.test(a.error)) || (a.ok && a.result === '0x'));
+    if (fault) {
+      const why = fault.ok ? 'the node answered nothing (0x)' : fault.error;
+      return { ok: false, nodeError: true, scheme: 'eip1271', reason: `contract wallet could not be probed with a random hash at block ${BigInt(tag)}: ${why}` };
+    }
+    const yes = (a: RpcOutcome) => a.ok && isMagic(a.result);
+    if (!yes(junk) && !yes(reused)) return { ok: true, scheme: 'eip1271', reason: '' };
+    const what = yes(junk) ? 'a random hash with a junk signature' : 'a random hash with the same signature';
+    return { ok: false, acceptsAnything: true, scheme: 'eip1271', reason: `accepts-anything: the contract wallet's isValidSignature also accepts ${what} at block ${BigInt(tag)}, so its "yes" proves no one controls it` };
+  });
+}
+
+function isValidSignatureCall(address: string, hash: string, signature: string, tag: string): RpcCall {
+  const sigHex = /^0x([0-9a-fA-F]{2})*$/.test(signature) ? signature : '0x';
+  const data = SEL_IS_VALID_SIGNATURE + AbiCoder.defaultAbiCoder().encode(['bytes32', 'bytes'], [hash, sigHex]).slice(2);
+  return { method: 'eth_call', params: [{ to: address, data }, tag] };
+}
+
+const isMagic = (r: unknown) => typeof r === 'string' && r.slice(0, 10).toLowerCase() === SEL_IS_VALID_SIGNATURE;
 
 function decodeUint(o: RpcOutcome, what: string): BalanceOutcome {
   if (!o.ok) return { ok: false, error: `${what}: ${o.error}` };

@@ -6,16 +6,18 @@ import { formatAmount, rescale } from '../money/index.js';
 import type { AssetRegistry } from '../assets/index.js';
 import { silentReporter, type Reporter } from '../progress/index.js';
 import { verifyEip191, type SignatureCheck } from '../signatures/evm.js';
-import { addressKey, messageBindsSnapshot, type ChainSpec, type WalletEntry, type WalletManifest, type BitcoinNetwork } from './manifest.js';
+import { ownershipMessageProblem, type ChainSpec, type WalletEntry, type WalletManifest, type BitcoinNetwork } from './manifest.js';
+import { addressKey } from './identity.js';
 import { RpcClient } from './rpc.js';
-import { checkEvmOwnership, checkTokenDecimals, confirmEvmBlock, pinEvmBlock, readEvmBalances, type EvmBalanceRequest } from './evm.js';
+import { checkEvmOwnership, checkTokenDecimals, confirmEvmBlock, pinEvmBlock, readEvmBalances, type EvmBalanceRequest, type OwnershipCheck } from './evm.js';
 import { EsploraClient, bitcoinBalanceAt, confirmBitcoinBlock, pinBitcoinBlock } from './esplora.js';
 import type { ReserveRow } from '../solvency/index.js';
 import type { AddressBalance, AddressResult, AssetTotal, BlockRef, ChainResult, OwnershipResult, ReservesResult } from './types.js';
 
 export * from './types.js';
-export { parseWalletManifest, ownershipMessage, messageBindsSnapshot, WALLETS_FORMAT, WALLETS_VERSION } from './manifest.js';
-export type { WalletManifest, WalletEntry, ChainSpec, OwnershipProof } from './manifest.js';
+export { parseWalletManifest, ownershipMessage, ownershipMessageProblem, ownershipMessages, OWNERSHIP_MESSAGE_HEADER, WALLETS_FORMAT, WALLETS_VERSION } from './manifest.js';
+export type { WalletManifest, WalletEntry, ChainSpec, OwnershipProof, OwnershipSubject } from './manifest.js';
+export { chainIdentity, normaliseAddress, addressKey, CHAIN_IDENTITY } from './identity.js';
 export { reservesDocument, RESERVES_FORMAT, RESERVES_VERSION } from './document.js';
 
 /** Checks a Bitcoin message signature (BIP-322 simple / BIP-137); supplied by src/signatures. */
@@ -60,6 +62,9 @@ export async function readReserves(opts: ReadReservesOptions): Promise<ReservesR
   for (const name of Object.keys(opts.rpc)) {
     if (!wallets.chains.some((c) => c.name === name)) reporter.warn(`--rpc names chain ${name}, which the manifest does not list; ignored`);
   }
+  // Library callers may build a manifest by hand: one chain under two names would count twice.
+  const twice = wallets.chains.find((c, i) => wallets.chains.findIndex((x) => x.id === c.id) !== i);
+  if (twice) throw porError('BAD_INPUT', `chain ${twice.name} is ${twice.id}, like ${wallets.chains.find((x) => x.id === twice.id)!.name}: one chain listed under two names would count its coins twice`, { chain: twice.name, field: 'chains' });
   for (const name of Object.keys(opts.blocks ?? {})) {
     if (!wallets.chains.some((c) => c.name === name)) throw porError('BAD_USAGE', `--block names chain ${name}, which the manifest does not list`, { chain: name });
   }
@@ -70,7 +75,7 @@ export async function readReserves(opts: ReadReservesOptions): Promise<ReservesR
   const duplicateOf = new Map<number, number>();
   const chainOf = new Map(wallets.chains.map((c) => [c.name, c]));
   for (const e of wallets.addresses) {
-    const key = addressKey(chainOf.get(e.chain)!, e.address);
+    const key = addressKey(chainOf.get(e.chain)!.id, e.address);
     const first = firstByKey.get(key);
     if (first) {
       duplicateOf.set(e.index, first.index);
@@ -87,7 +92,7 @@ export async function readReserves(opts: ReadReservesOptions): Promise<ReservesR
   // Chains are independent (own node, own block): read them at the same time.
   const readChain = async (spec: ChainSpec): Promise<void> => {
     const entries = [...firstByKey.values()].filter((e) => e.chain === spec.name);
-    const chainResult: ChainResult = { name: spec.name, kind: spec.kind };
+    const chainResult: ChainResult = { name: spec.name, kind: spec.kind, id: spec.id };
     if (spec.chainId !== undefined) chainResult.chainId = spec.chainId;
     if (spec.network !== undefined) chainResult.network = spec.network;
     chains.push(chainResult);
@@ -110,7 +115,7 @@ export async function readReserves(opts: ReadReservesOptions): Promise<ReservesR
           b.error = `chain ${spec.name} could not be read: ${err.message}`;
         }
         // Ownership read at a block that failed (or never read) is no verdict either way.
-        r.ownership = precheck(entries[i]!, wallets.snapshot.id) ?? { status: 'unchecked', nodeError: true, reason: `not checked: chain ${spec.name} could not be read: ${err.message}` };
+        r.ownership = precheck(entries[i]!, wallets, spec) ?? { status: 'unchecked', nodeError: true, reason: `not checked: chain ${spec.name} could not be read: ${err.message}` };
       });
       reporter.warn(`chain ${spec.name}: ${err.message}`);
     }
@@ -195,7 +200,7 @@ async function readEvmChain(spec: ChainSpec, opts: ReadReservesOptions, reporter
     const items: { address: string; message: string; signature: string }[] = [];
     rows.forEach((r, i) => {
       const o = entries[i]!.ownership;
-      const pre = precheck(entries[i]!, opts.wallets.snapshot.id);
+      const pre = precheck(entries[i]!, opts.wallets, spec);
       if (pre) r.ownership = pre;
       else {
         idx.push(i);
@@ -214,7 +219,7 @@ async function readEvmChain(spec: ChainSpec, opts: ReadReservesOptions, reporter
 async function readBitcoinChain(spec: ChainSpec, opts: ReadReservesOptions, reporter: Reporter, pin: Pin, entries: WalletEntry[], rows: AddressResult[], out: ChainResult): Promise<void> {
   const client = new EsploraClient(opts.rpc[spec.name]!, { timeoutMs: opts.timeoutMs, retries: opts.retries, backoffMs: opts.backoffMs, reporter, chain: spec.name, signal: opts.signal });
   const network: BitcoinNetwork = spec.network ?? 'mainnet';
-  const block = await pinBitcoinBlock(client, spec.name, network, pin);
+  const block = await pinBitcoinBlock(client, spec.name, network, { ...pin, genesis: spec.genesis });
   out.block = block;
   const stage = `reserves ${spec.name}@${block.number}`;
   let next = 0;
@@ -244,7 +249,7 @@ async function readBitcoinChain(spec: ChainSpec, opts: ReadReservesOptions, repo
   if (opts.ownership !== false) {
     for (let i = 0; i < rows.length; i++) {
       const e = entries[i]!;
-      const pre = precheck(e, opts.wallets.snapshot.id);
+      const pre = precheck(e, opts.wallets, spec);
       if (pre) rows[i]!.ownership = pre;
       else if (!opts.verifyBitcoin) rows[i]!.ownership = { status: 'unchecked', reason: 'no Bitcoin message verifier available in this build' };
       else {
@@ -272,16 +277,17 @@ function warnIfFarFromSnapshot(c: ChainResult, snapshotTime: string, reporter: R
   }
 }
 
-/** Checks that need no node: a proof exists and its message names this snapshot. */
-function precheck(e: WalletEntry, snapshotId: string): OwnershipResult | undefined {
+/** Checks that need no node: a proof exists and its message is exactly this report's for the address. */
+function precheck(e: WalletEntry, m: Pick<WalletManifest, 'exchange' | 'snapshot'>, chain: ChainSpec): OwnershipResult | undefined {
   if (!e.ownership) return { status: 'failed', reason: 'no ownership proof in the manifest' };
-  const unbound = messageBindsSnapshot(e.ownership.message, snapshotId);
-  if (unbound) return { status: 'failed', reason: unbound };
+  const wrong = ownershipMessageProblem(e.ownership.message, { exchange: m.exchange, snapshot: m.snapshot, chain: chain.id, address: e.address });
+  if (wrong) return { status: 'failed', reason: wrong };
   return undefined;
 }
 
-function toOwnership(c: SignatureCheck & { nodeError?: true }): OwnershipResult {
+function toOwnership(c: OwnershipCheck): OwnershipResult {
   if (c.nodeError) return { status: 'unchecked', nodeError: true, scheme: c.scheme, reason: `not checked (node error): ${c.reason}` };
+  if (c.acceptsAnything) return { status: 'accepts-anything', scheme: c.scheme, reason: c.reason };
   return { status: c.ok ? 'proven' : 'failed', scheme: c.scheme, reason: c.reason };
 }
 
@@ -359,7 +365,8 @@ export async function checkOwnership(args: {
   address: string;
   message: string;
   signature: string;
-  snapshotId: string;
+  exchange: string;
+  snapshot: { id: string; time: string };
   /** EVM: node URL and block, needed for contract wallets (EIP-1271). */
   rpc?: string;
   block?: BlockRef;
@@ -367,7 +374,7 @@ export async function checkOwnership(args: {
   timeoutMs?: number;
   retries?: number;
 }): Promise<OwnershipResult> {
-  const pre = precheck({ chain: args.chain.name, address: args.address, label: '', assets: [], index: 0, ownership: { message: args.message, signature: args.signature } }, args.snapshotId);
+  const pre = precheck({ chain: args.chain.name, address: args.address, label: '', assets: [], index: 0, ownership: { message: args.message, signature: args.signature } }, args, args.chain);
   if (pre) return pre;
   if (args.chain.kind === 'bitcoin') {
     if (!args.verifyBitcoin) return { status: 'unchecked', reason: 'no Bitcoin message verifier available in this build' };

@@ -11,6 +11,8 @@ export interface BlockRef {
 export interface ChainResult {
   name: string;
   kind: ChainKind;
+  /** What the chain is (CAIP-2, e.g. eip155:1): names are labels, this is what compares. */
+  id: string;
   chainId?: number;
   network?: BitcoinNetwork;
   /** The pinned block; absent when the chain could not be read at all. */
@@ -21,9 +23,10 @@ export interface ChainResult {
 
 export interface OwnershipResult {
   /** proven: the signature checks out for this snapshot; failed: it does not (reason says why);
-   *  unchecked: por could not check it (this kind of signature, or a node fault: see nodeError).
-   *  Only "proven" counts by default. */
-  status: 'proven' | 'failed' | 'unchecked';
+   *  unchecked: por could not check it (this kind of signature, or a node fault: see nodeError);
+   *  accepts-anything: a contract wallet whose isValidSignature also accepted a random hash with a
+   *  junk signature, so its "yes" proves nothing. Only "proven" counts by default. */
+  status: 'proven' | 'failed' | 'unchecked' | 'accepts-anything';
   scheme?: string;
   reason: string;
   /** Unchecked because a node call failed (eth_getCode error, eth_call answering 0x, timeout,

@@ -103,10 +103,10 @@ describe('each tampering is caught by the right check', () => {
 
   it('a signature replayed from an earlier snapshot', async () => {
     const r = await auditTampered(async (x) => {
-      const old = ownershipMessage({ id: 'audit-2026-10-24', time: '2026-10-24T00:00:00Z' }, 'ethereum', pub.addresses[2]!);
+      const old = ownershipMessage({ exchange: pub.report.exchange!, snapshot: { id: 'audit-2026-10-24', time: '2026-10-24T00:00:00Z' }, chain: 'eip155:31337', address: pub.addresses[2]! });
       x.addresses[2]!.ownership = { scheme: 'eip191', message: old, signature: await new Wallet(pub.keys[2]!).signMessage(old), valid: true };
     });
-    expect(failed(r)).toContain('ownership-snapshot');
+    expect(failed(r)).toContain('ownership-message');
     // not proven, so its coins no longer count: USDT falls from 1250.5 to 1000, below the 1200 owed
     expect(r.audited.find((a) => a.asset === 'USDT')!.reserves).toBe('1000.000000');
     expect(failed(r)).toContain('coverage');
@@ -120,9 +120,11 @@ describe('each tampering is caught by the right check', () => {
       x.addresses[3]!.balances[0]!.units = (10_000n * 10n ** 18n).toString();
       x.addresses[3]!.balances[0]!.amount = '10000.000000000000000000';
     });
-    const own = r.checks.find((c) => c.name === 'ownership-signature' && c.subject.includes(stranger))!;
+    // The message the exchange's key signed names its own address, not the stranger's.
+    const own = r.checks.find((c) => c.name === 'ownership-message' && c.subject.includes(stranger))!;
     expect(own.status).toBe('fail');
-    expect(own.detail).toContain(pub.addresses[3]!);
+    expect(own.detail).toContain(`"address: ${pub.addresses[3]!}" where this report's says "address: ${stranger}"`);
+    expect(r.audited.find((a) => a.asset === 'ETH')!.reserves).toBe('3.75000001');
   });
 
   it('a root sum edited', async () => {
@@ -163,8 +165,13 @@ describe('each tampering is caught by the right check', () => {
   });
 
   it('a block far from the snapshot time is a warning, not a failure', async () => {
-    const r = await auditTampered((x) => {
+    const r = await auditTampered(async (x) => {
       x.snapshot.time = new Date(Date.parse(x.snapshot.time) - 86_400_000).toISOString();
+      // The messages name the snapshot time, so this report's were signed for it.
+      for (const [i, a] of x.addresses.entries()) {
+        const message = ownershipMessage({ exchange: x.exchange!, snapshot: x.snapshot, chain: 'eip155:31337', address: a.address });
+        a.ownership = { ...a.ownership!, message, signature: await new Wallet(pub.keys[i]!).signMessage(message) };
+      }
     });
     expect(failed(r)).toEqual([]);
     expect(r.checks.find((c) => c.name === 'block-skew')!.status).toBe('warn');
@@ -173,7 +180,9 @@ describe('each tampering is caught by the right check', () => {
   it('the report file edited after signing: signature check fails, exit 1', async () => {
     const text = await readFile(pub.reportFile, 'utf8');
     const edited = join(pub.dir, 'edited.json');
-    await writeFile(edited, text.replace('"exchange": "Exchange audit-2026-11-24"', '"exchange": "Honest Exchange"'));
+    // (Not the exchange name: every ownership message names it, so those checks would fail too.)
+    expect(text).toContain('"label": "cold"');
+    await writeFile(edited, text.replace('"label": "cold"', '"label": "warm"'));
     const r = por('audit', edited, '--signature', join(pub.dir, 'report.sig.json'), '--signer', pub.signer, '--rpc', `ethereum=${pub.url}`, '--json');
     expect(r.status).toBe(1);
     const doc = JSON.parse(r.stdout) as AuditResult;

@@ -75,7 +75,8 @@ export async function nettingReport(o: FixtureOptions = {}): Promise<Report> {
   const registry = o.registry ?? registryWith();
   const held = { BTC: 9n * E8, USDT: 1_250_000n * E6, XTK: 1000n * E8, ...o.reserves };
   const address = computeAddress(KEY);
-  const message = ownershipMessage(SNAP, 'ethereum', address);
+  // The whole message por's template gives this exchange, snapshot, chain (eip155:31337) and address.
+  const message = ownershipMessage({ exchange: 'Netting Exchange', snapshot: SNAP, chain: 'eip155:31337', address });
   const root = {
     format: 'por-root',
     version: 1,

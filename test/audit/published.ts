@@ -36,7 +36,8 @@ export interface Publication {
   usdt: bigint[];
 }
 
-export async function publishOnAnvil(snapshotId: string): Promise<Publication> {
+/** `beforeSnapshot` runs on the chain before the snapshot block is mined (e.g. to deploy a contract wallet). */
+export async function publishOnAnvil(snapshotId: string, opts: { beforeSnapshot?: (url: string) => Promise<void> } = {}): Promise<Publication> {
   const anvil = await startAnvil();
   try {
     const url = anvil.url;
@@ -55,16 +56,19 @@ export async function publishOnAnvil(snapshotId: string): Promise<Publication> {
       ],
     });
     const snapshot = { id: snapshotId, time: new Date().toISOString() };
+    const exchange = `Exchange ${snapshotId}`;
     const manifest: WalletManifest = {
+      exchange,
       snapshot,
-      chains: [{ name: 'ethereum', kind: 'evm', chainId: 31337 }],
+      chains: [{ name: 'ethereum', kind: 'evm', chainId: 31337, id: 'eip155:31337' }],
       addresses: await Promise.all(
         keys.map(async (k, i) => {
-          const message = ownershipMessage(snapshot, 'ethereum', addresses[i]!);
+          const message = ownershipMessage({ exchange, snapshot, chain: 'eip155:31337', address: addresses[i]! });
           return { chain: 'ethereum', address: addresses[i]!, label: i === 3 ? 'cold' : 'hot', assets: ['ETH', 'USDT'], index: i, ownership: { message, signature: await new Wallet(k).signMessage(message) } };
         }),
       ),
     };
+    await opts.beforeSnapshot?.(url);
     const snapshotBlock = await mine(url, 1);
     await mine(url, 2);
     const reserves = await readReserves({ wallets: manifest, registry, rpc: { ethereum: url }, blocks: { ethereum: snapshotBlock } });
@@ -95,7 +99,7 @@ export async function publishOnAnvil(snapshotId: string): Promise<Publication> {
       chains: chainsFromReserves(reserves),
       addresses: addressesFromReserves(reserves, manifest),
       tool: { name: 'por', version: 'test' },
-      exchange: `Exchange ${snapshotId}`,
+      exchange,
     });
     const dir = await mkdtemp(join(tmpdir(), 'por-audit-'));
     await writeFile(join(dir, 'key.hex'), EXCHANGE_KEY);

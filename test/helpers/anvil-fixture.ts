@@ -5,6 +5,12 @@ import { parseAssetRegistry, type AssetRegistry } from '../../src/assets/index.j
 import { ownershipMessage, parseWalletManifest, type WalletManifest } from '../../src/reserves/index.js';
 
 export const SNAPSHOT = { id: 'test-2026-11-24', time: '2026-11-24T00:00:00Z' };
+export const EXCHANGE = 'Test Exchange';
+
+/** The message an address on the test chain signs for `snapshot` (por's template). */
+export function testMessage(address: string, snapshot = SNAPSHOT, chain = `eip155:${fixture().chainId}`): string {
+  return ownershipMessage({ exchange: EXCHANGE, snapshot, chain, address });
+}
 
 export function fixture() {
   return inject('anvil');
@@ -41,17 +47,17 @@ export interface EntryJson {
 export function goodEntries(): EntryJson[] {
   const f = fixture();
   const out: EntryJson[] = f.wallets.map((w, i) => {
-    const message = ownershipMessage(SNAPSHOT, 'ethereum', w.address);
+    const message = testMessage(w.address);
     return { chain: 'ethereum', address: w.address, label: `hot-${i}`, assets: ['ETH', 'TKA', 'TKB'], ownership: { message, signature: sign(w.key, message) } };
   });
   const cw = f.contractWallet;
-  const message = ownershipMessage(SNAPSHOT, 'ethereum', cw.address);
+  const message = testMessage(cw.address);
   out.push({ chain: 'ethereum', address: cw.address, label: 'custody (EIP-1271)', assets: ['ETH', 'TKA'], ownership: { message, signature: sign(cw.ownerKey, message) } });
   return out;
 }
 
 export function manifestJson(entries: EntryJson[], chainId = fixture().chainId) {
-  return { format: 'por-wallets', version: 1, snapshot: SNAPSHOT, chains: [{ name: 'ethereum', kind: 'evm', chainId }], addresses: entries };
+  return { format: 'por-wallets', version: 2, exchange: EXCHANGE, snapshot: SNAPSHOT, chains: [{ name: 'ethereum', kind: 'evm', chainId }], addresses: entries };
 }
 
 export function manifest(entries: EntryJson[], registry: AssetRegistry, chainId?: number): WalletManifest {

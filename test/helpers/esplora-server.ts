@@ -52,10 +52,12 @@ export async function startEsplora(fx: EsploraFixture): Promise<{ url: string; r
     if (path === '/blocks/tip/height') return send(200, String(fx.tip));
     if ((m = /^\/block-height\/(\d+)$/.exec(path))) {
       const h = Number(m[1]);
-      return h <= fx.tip ? send(200, blockHash(h)) : send(404, 'Block not found');
+      // Height 0 is the fixture's genesis: what tells the chain's identity (docs/RESERVES.md).
+      return h <= fx.tip ? send(200, h === 0 ? fx.genesis : blockHash(h)) : send(404, 'Block not found');
     }
     if ((m = /^\/block\/([0-9a-f]{64})$/.exec(path))) {
-      for (let h = 0; h <= fx.tip; h++) if (blockHash(h) === m[1]) return send(200, { id: m[1], height: h, timestamp: blockTime(h) });
+      if (m[1] === fx.genesis) return send(200, { id: m[1], height: 0, timestamp: blockTime(0) });
+      for (let h = 1; h <= fx.tip; h++) if (blockHash(h) === m[1]) return send(200, { id: m[1], height: h, timestamp: blockTime(h) });
       return send(404, 'Block not found');
     }
     if ((m = /^\/address\/([^/]+)\/txs\/chain(?:\/([0-9a-f]{64}))?$/.exec(path))) {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { parseAssetRegistry } from '../../src/assets/index.js';
-import { ownershipMessage, parseWalletManifest, readReserves, type ReservesResult } from '../../src/reserves/index.js';
+import { chainIdentity, ownershipMessage, parseWalletManifest, readReserves, type ReservesResult } from '../../src/reserves/index.js';
 import { defaultBitcoinVerifier } from '../../src/reserves/load.js';
 import { startEsplora, testnetP2wpkh, signBip137P2wpkh, txid, TESTNET3_GENESIS, type EsploraTx } from '../helpers/esplora-server.js';
 
@@ -44,11 +44,12 @@ function manifest(entries: { address: string; signer?: Uint8Array; snap?: typeof
   return parseWalletManifest(
     {
       format: 'por-wallets',
-      version: 1,
+      version: 2,
+      exchange: 'Test Exchange',
       snapshot: SNAP,
       chains: [{ name: 'bitcoin', kind: 'bitcoin', network }],
       addresses: entries.map((e, i) => {
-        const message = ownershipMessage(e.snap ?? SNAP, 'bitcoin', e.address);
+        const message = ownershipMessage({ exchange: 'Test Exchange', snapshot: e.snap ?? SNAP, chain: chainIdentity({ kind: 'bitcoin', network })!, address: e.address });
         return { chain: 'bitcoin', address: e.address, label: `btc-${i}`, assets: ['BTC'], ownership: { message, signature: e.signer ? signBip137P2wpkh(e.signer, message) : 'AAAA' } };
       }),
     },
@@ -96,7 +97,7 @@ describe('Bitcoin reserves from Esplora at the snapshot height', () => {
     });
     expect(r.addresses[0]!.ownership.status).toBe('failed');
     expect(r.addresses[0]!.ownership.reason).toMatch(/does not own/);
-    expect(r.addresses[1]!.ownership.reason).toMatch(/does not name snapshot "btc-test-1"/);
+    expect(r.addresses[1]!.ownership.reason).toContain('says "snapshot: btc-test-0" where this report\'s says "snapshot: btc-test-1"');
     expect(r.addresses[2]!.balances[0]!.balance).toBeUndefined();
     expect(r.addresses[2]!.balances[0]!.error).toMatch(/HTTP 500/);
     expect(r.addresses[2]!.ownership.status).toBe('proven');
@@ -118,7 +119,7 @@ describe('Bitcoin reserves from Esplora at the snapshot height', () => {
 
   it('a server on another network, or a height it does not have, is a chain error', async () => {
     const main = await readReserves({ wallets: manifest([{ address: A }], 'mainnet'), registry, rpc: { bitcoin: server.url }, ownership: false });
-    expect(main.chains[0]!.error).toMatch(/serves another network/);
+    expect(main.chains[0]!.error).toMatch(/genesis block is 000000000933ea01…, not 000000000019d668… \(mainnet\): it serves another chain/);
     const far = await readReserves({ wallets: manifest([{ address: A }]), registry, rpc: { bitcoin: server.url }, blocks: { bitcoin: 5000n }, ownership: false, retries: 0 });
     expect(far.chains[0]!.error).toMatch(/no block at height 5000/);
   });

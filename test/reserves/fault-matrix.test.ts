@@ -181,7 +181,8 @@ async function publish(): Promise<{ out: string; report: string }> {
   const r = await por(['build', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--secret-file', join(dir, 'secret.key'), '--snapshot-id', 'demo-2026-11-24', '--out', out, '--wallets', 'samples/wallets.json', ...rpcArgs(chain.rpc), ...blockArgs(), '--sign-key-file', join(dir, 'sign.key'), '--quiet']);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
-  published = { out, report: join(out, 'report.json') };
+  // build writes what an exchange publishes into DIR/public (DIR/private keeps the tree).
+  published = { out, report: join(out, 'public', 'report.json') };
   return published;
 }
 
@@ -214,8 +215,11 @@ describe('a node fault is never a zero (consumers)', () => {
     const r = await por(['build', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--secret-file', join(dir, 'secret.key'), '--snapshot-id', 'demo-2026-11-24', '--out', out, '--wallets', 'samples/wallets.json', ...rpcArgs({ ethereum: proxy, bitcoin: chain.rpc.bitcoin! }), ...blockArgs(), '--sign-key-file', join(dir, 'sign.key'), '--quiet']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`${CUSTODY}.*could not check ownership: not checked \\(node error\\)`, 'i'));
-    expect(existsSync(join(out, 'report.json'))).toBe(false);
-    expect(existsSync(join(out, 'report.sig.json'))).toBe(false);
+    // Nothing half-written: neither the published folder's report nor its signature (nor the old layout's).
+    for (const f of ['report.json', 'report.sig.json']) {
+      expect(existsSync(join(out, 'public', f))).toBe(false);
+      expect(existsSync(join(out, f))).toBe(false);
+    }
   }, 300_000);
 
   it('por audit with Esplora dropping one transaction: COULD NOT READ, exit 2 — not "FAIL coverage BTC: verified reserves 0"', async () => {

@@ -1,10 +1,9 @@
 // Pure parts of the reserves stage: the wallet manifest, snapshot binding, EIP-191 checks, and
 // the conversion to solvency rows.
 import { describe, expect, it } from 'vitest';
-import fc from 'fast-check';
 import { SigningKey, hashMessage, computeAddress } from 'ethers';
 import { parseAssetRegistry } from '../../src/assets/index.js';
-import { messageBindsSnapshot, ownershipMessage, parseWalletManifest, toReserveRows, reservesDocument, type ReservesResult } from '../../src/reserves/index.js';
+import { ownershipMessage, ownershipMessageProblem, parseWalletManifest, toReserveRows, reservesDocument, type ReservesResult } from '../../src/reserves/index.js';
 import { parseChainBlocks, parseChainUrls } from '../../src/reserves/load.js';
 import { verifyEip191, recoverEip191 } from '../../src/signatures/evm.js';
 
@@ -16,7 +15,8 @@ const registry = parseAssetRegistry({
 });
 const base = () => ({
   format: 'por-wallets',
-  version: 1,
+  version: 2,
+  exchange: 'Ex',
   snapshot: { id: 'snap-1', time: '2026-11-24T00:00:00Z' },
   chains: [{ name: 'ethereum', kind: 'evm', chainId: 1 }, { name: 'bitcoin', kind: 'bitcoin' }],
   addresses: [{ chain: 'ethereum', address: '0x000000000000000000000000000000000000dead', label: 'hot', assets: ['ETH'] }] as Record<string, unknown>[],
@@ -38,27 +38,30 @@ describe('wallet manifest', () => {
     [(j: ReturnType<typeof base>) => (j.addresses[0]!.assets = ['DOGE']), 'addresses[0].assets'],
     [(j: ReturnType<typeof base>) => (j.addresses[0]!.ownership = { message: 'x' }), 'addresses[0].ownership'],
     [(j: ReturnType<typeof base>) => (j.snapshot.time = 'yesterday'), 'snapshot.time'],
+    [(j: ReturnType<typeof base>) => ((j as Record<string, unknown>).exchange = 'Ex\u001b[2J'), 'exchange'],
+    [(j: ReturnType<typeof base>) => ((j as Record<string, unknown>).exchange = undefined), 'exchange'],
+    [(j: ReturnType<typeof base>) => ((j.chains[1] as Record<string, unknown>).genesis = '00'.repeat(32)), 'chains[1].genesis'],
   ])('rejects a bad manifest with the field named (%#)', (mutate, field) => {
     const j = base();
     mutate(j);
     expect(() => parseWalletManifest(j, 'w.json', registry)).toThrow(expect.objectContaining({ code: 'BAD_INPUT', info: expect.objectContaining({ file: 'w.json', field }) }));
   });
 
-  it('a signed message must name the snapshot id as a whole word', () => {
-    expect(messageBindsSnapshot(ownershipMessage({ id: 'snap-1', time: 't' }, 'ethereum', '0x1'), 'snap-1')).toBeUndefined();
-    expect(messageBindsSnapshot('reserves for snap-1.', 'snap-1')).toBeUndefined();
-    expect(messageBindsSnapshot('reserves for snap-12', 'snap-1')).toMatch(/does not name snapshot "snap-1"/);
-    expect(messageBindsSnapshot('reserves for xsnap-1', 'snap-1')).toMatch(/does not name/);
-    expect(messageBindsSnapshot('reserves for snap-1.5', 'snap-1')).toMatch(/does not name/);
-    expect(messageBindsSnapshot('old snap-10 and new snap-1', 'snap-1')).toBeUndefined();
+  it('a version 1 manifest is refused, naming the version and what to do', () => {
+    const j = { ...base(), version: 1 };
+    expect(() => parseWalletManifest(j, 'w.json', registry)).toThrow(expect.objectContaining({ code: 'BAD_INPUT', message: expect.stringMatching(/version 1 manifests are no longer read.*replayed.*por ownership-message/), info: expect.objectContaining({ file: 'w.json', field: 'version' }) }));
   });
 
-  it('property: an id set off by separators binds; the id glued to a letter or digit never does', () => {
-    const id = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,20}$/);
-    const sep = fc.constantFrom(' ', '\n', ',', '"', '(', ')', '=');
-    const glue = fc.constantFrom('a', 'Z', '0', '9', '_', '-');
-    fc.assert(fc.property(id, sep, sep, (i, a, b) => messageBindsSnapshot(`snapshot${a}${i}${b}end`, i) === undefined));
-    fc.assert(fc.property(id, glue, (i, c) => messageBindsSnapshot(`snapshot ${i}${c}`, i) !== undefined));
+  it('the ownership message is the documented template, line by line', () => {
+    // Written out by hand from docs/RESERVES.md, not produced by the code under test.
+    const want = 'por ownership proof v1\nexchange: Ex\nsnapshot: snap-1\ntime: 2026-11-24T00:00:00.000Z\nchain: eip155:1\naddress: 0x000000000000000000000000000000000000dEaD';
+    const subject = { exchange: 'Ex', snapshot: { id: 'snap-1', time: '2026-11-24T00:00:00Z' }, chain: 'eip155:1', address: '0x000000000000000000000000000000000000dEaD' };
+    expect(ownershipMessage(subject)).toBe(want);
+    expect(ownershipMessageProblem(want, subject)).toBeUndefined();
+    expect(ownershipMessageProblem(`${want}\n`, subject)).toMatch(/lines after/);
+    expect(ownershipMessageProblem(want.replace('Ex', 'Other'), subject)).toMatch(/"exchange: Other" where this report's says "exchange: Ex"/);
+    expect(ownershipMessageProblem(want.replace('eip155:1', 'eip155:5'), subject)).toMatch(/chain differs/);
+    expect(ownershipMessageProblem(`I control snap-1 ${want}`, subject)).toMatch(/not a por ownership message/);
   });
 
   it('parses CHAIN=URL and CHAIN=NUMBER flags, rejecting malformed ones', () => {
@@ -92,7 +95,7 @@ describe('toReserveRows and reserves.json', () => {
   const result = (): ReservesResult => ({
     snapshot: { id: 'snap-1', time: '2026-11-24T00:00:00Z' },
     includeUnproven: false,
-    chains: [{ name: 'ethereum', kind: 'evm', chainId: 1, block: { number: 7n, hash: '0xab', timestamp: 1_795_000_000 } }],
+    chains: [{ name: 'ethereum', kind: 'evm', chainId: 1, id: 'eip155:1', block: { number: 7n, hash: '0xab', timestamp: 1_795_000_000 } }],
     addresses: [
       { chain: 'ethereum', address: '0xA', label: 'a', index: 0, ownership: { status: 'proven', reason: 'ok' }, counted: true, balances: [{ asset: 'ETH', decimals: 18, balance: 1_234_567_899_999_999_999n }] },
       { chain: 'ethereum', address: '0xB', label: 'b', index: 1, ownership: { status: 'failed', reason: 'no' }, counted: false, balances: [{ asset: 'ETH', decimals: 18, balance: 5n * 10n ** 18n }] },

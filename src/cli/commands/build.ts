@@ -14,7 +14,7 @@ import { parseChainBlocks, parseChainUrls } from '../../reserves/load.js';
 import { readJsonFile } from '../../io/node.js';
 import { parseWalletManifest } from '../../reserves/index.js';
 import { readPrices, readHaircuts } from '../../solvency/load.js';
-import { readSigningKey, REPORT_FILE, SIGNATURE_FILE, HTML_FILE } from '../../report/publish.js';
+import { readSigningKey, checkExchangeName, REPORT_FILE, SIGNATURE_FILE, HTML_FILE } from '../../report/publish.js';
 import { crashPoint, writeFileAtomic } from '../../io/node.js';
 import type { StagedFolder } from '../../io/staged.js';
 import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE, stageBuild } from '../../merkle/layout.js';
@@ -82,7 +82,7 @@ export const buildCommand = defineCommand<BuildArgs>({
       .option('prices', { type: 'string', describe: 'Publish: prices CSV (asset,usd_price) to value collateral and assess bad debt at snapshot prices; without it no debt is netted' })
       .option('haircuts', { type: 'string', describe: 'Publish, with --prices: haircut table (por-haircuts) valuing collateral; published in report.json; without it no debt is netted' })
       .option('sign-key-file', { type: 'string', describe: "Publish: file holding the exchange's hex private key; signs report.json (EIP-191) into report.sig.json" })
-      .option('exchange', { type: 'string', describe: 'Publish: the exchange name shown on report.html' })
+      .option('exchange', { type: 'string', describe: "Publish: the exchange's name; default and only allowed value: the wallet manifest's `exchange`" })
       .example('por build samples/liabilities.csv --assets samples/assets.json --secret-file secret.key --snapshot-id 2026-11-24 --out tree/', '')
       .epilogue('Exit codes: 0 built; 1 built and published, but the report finds an asset not covered; 2 bad input (a duplicate user, a balance above the leaf bound, an unreadable file), an output that could not be written (disk full), or with --wallets a reserve balance, chain or ownership check that could not be read (a node fault): then DIR is left as it was, no report written or signed.') as never,
   run: async (args, ctx): Promise<ExitCode> => {
@@ -153,6 +153,7 @@ async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry): Pro
   if (wallets.snapshot.id !== args.snapshotId) {
     throw porError('BAD_INPUT', `the wallet manifest is for snapshot "${wallets.snapshot.id}", but --snapshot-id is "${args.snapshotId}": ownership signatures must bind this snapshot`, { file: walletsFile, field: 'snapshot.id' });
   }
+  checkExchangeName(wallets.exchange, args.exchange, walletsFile);
   for (const chain of Object.keys(parseChainBlocks(args.block))) {
     if (!wallets.chains.some((c) => c.name === chain)) throw porError('BAD_USAGE', `--block names chain ${chain}, which the manifest does not list`, { chain, field: 'block' });
   }

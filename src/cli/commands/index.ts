@@ -4,6 +4,7 @@ import type { GlobalArgs } from '../context.js';
 import { liabilitiesCommand } from './liabilities.js';
 import { solvencyCommand } from './solvency.js';
 import { reservesCommand } from './reserves.js';
+import { ownershipMessageCommand } from './ownership-message.js';
 import { buildCommand } from './build.js';
 import { proofCommand } from './proof.js';
 import { verifyCommand } from './verify.js';
@@ -19,6 +20,7 @@ export const commands = [
   liabilitiesCommand,
   solvencyCommand,
   reservesCommand,
+  ownershipMessageCommand,
   buildCommand,
   proofCommand,
   verifyCommand,
