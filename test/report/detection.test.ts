@@ -1,4 +1,4 @@
-// Users left out (../shared/notes/threats.md row 5): the published chance that k omitted accounts are
+// Users left out (docs/THREATS.md row 5): the published chance that k omitted accounts are
 // noticed when a share f of users checks. Checked three ways, none of them the module's own arithmetic:
 // values worked out by hand, exact rational arithmetic with bigint, and a seeded simulation.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Known ways to fool a proof of liabilities (../shared/notes/threats.md rows 1-3, 14), each tried
+// Known ways to fool a proof of liabilities (docs/THREATS.md rows 1-3, 14), each tried
 // against verifyPorProof. Forged roots are computed here with plain node:crypto from SPEC.md's node
 // rule, so the forger is not the code under test.
 import { beforeAll, describe, expect, it } from 'vitest';

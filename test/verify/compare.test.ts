@@ -1,4 +1,4 @@
-// Equivocation (../shared/notes/threats.md row 14): proofs handed to different users from different
+// Equivocation (docs/THREATS.md row 14): proofs handed to different users from different
 // trees of one snapshot are caught when compared. Expected levels and positions are worked out here
 // from the leaf positions alone: positions p and q meet at level bitlength(p XOR q) (their common
 // ancestor); one level below, each one's path node is the other's sibling, so that is the lowest
