@@ -1,5 +1,5 @@
 // File reading shared by Node-side stages. Not for the browser.
-import { readFile, rename, mkdir, rm, open, readdir, type FileHandle } from 'node:fs/promises';
+import { readFile, rename, link, mkdir, rm, open, readdir, type FileHandle } from 'node:fs/promises';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { porError, type PorError } from '../errors/index.js';
@@ -117,15 +117,27 @@ export async function readJsonFile(file: string): Promise<unknown> {
   return parseJson(text, { file });
 }
 
+export interface WriteOptions {
+  /** 0o600 for anything secret-bearing. */
+  mode?: number;
+  /** Mode of folders created on the way (0o700 beside secrets). */
+  dirMode?: number;
+  /**
+   * Never replace: the flushed temp file is hard-linked into place, and link() fails (EEXIST, the
+   * error's cause) if the name exists, so neither a half-written file nor someone else's is ever lost.
+   */
+  exclusive?: boolean;
+}
+
 /**
- * Writes a file atomically (temp file, flushed, then renamed) so a crash never leaves a partial file
- * in place. `mode` 0o600 for anything secret-bearing. Temp files of killed runs beside it are removed.
+ * Writes a file atomically (temp file, flushed, then renamed or linked) so a crash never leaves a
+ * partial file in place. Temp files of killed runs beside it are removed.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
   // An output path that cannot be written (a folder, a file where a folder should be) is the
   // user's to fix: a located error, not an internal one.
   try {
-    await mkdir(dirname(file), { recursive: true });
+    await mkdir(dirname(file), { recursive: true, ...(options.dirMode !== undefined ? { mode: options.dirMode } : {}) });
   } catch (err) {
     throw writeError(file, err);
   }
@@ -139,7 +151,8 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     await fh.sync();
     await fh.close();
     fh = undefined;
-    await rename(tmp, file);
+    if (options.exclusive) await link(tmp, file).finally(() => rm(tmp, { force: true }));
+    else await rename(tmp, file);
   } catch (err) {
     await fh?.close().catch(() => {});
     await rm(tmp, { force: true });

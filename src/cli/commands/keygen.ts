@@ -5,12 +5,12 @@
 // means proofs of past snapshots can no longer be re-exported, and a replaced signing key silently
 // changes who signs.
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, rm } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { open, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { Wallet } from 'ethers';
 import { defineCommand, EXIT } from '../context.js';
 import { porError } from '../../errors/index.js';
-import { readFault } from '../../io/node.js';
+import { writeFileAtomic } from '../../io/node.js';
 
 export const KEYGEN_FORMAT = 'por-keygen';
 export const KEYGEN_VERSION = 1;
@@ -42,34 +42,13 @@ export function newTreeSecret(): string {
   return randomBytes(SECRET_BYTES).toString('hex');
 }
 
-/**
- * Creates `file` holding `text`, mode 0600, only if nothing is there. Written to a private temp file
- * first and then hard-linked into place: link() fails if the name exists, so there is no moment when
- * a half-written key, or someone else's file, sits under the name.
- */
+/** Creates `file` holding `text`, mode 0600, only if nothing is there (never replacing a key). */
 export async function writeNewPrivateFile(file: string, text: string): Promise<void> {
-  const cannot = (err: unknown) => porError('BAD_USAGE', `cannot write file: ${readFault(err)}`, { file }, err);
-  const tmp = `${file}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    const fh = await open(tmp, 'wx', 0o600);
-    try {
-      await fh.writeFile(text);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await writeFileAtomic(file, text, { mode: 0o600, dirMode: 0o700, exclusive: true });
   } catch (err) {
-    await rm(tmp, { force: true });
-    throw cannot(err);
-  }
-  try {
-    await link(tmp, file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw alreadyThere(file);
-    throw cannot(err);
-  } finally {
-    await rm(tmp, { force: true });
+    if (((err as { cause?: NodeJS.ErrnoException }).cause)?.code === 'EEXIST') throw alreadyThere(file);
+    throw err;
   }
 }
 
