@@ -23,13 +23,35 @@ export const MAX_JSON_DEPTH = 512;
  */
 export function parseJson(text: string, options: ParseJsonOptions = {}): unknown {
   const p = new Parser(text, options);
-  if (p.i < p.end && text.charCodeAt(p.i) === 0xfeff) p.i++;
-  p.ws();
-  if (p.i >= p.end) p.fail(p.i === (options.start ?? 0) ? 'the document is empty' : 'no JSON value, only whitespace');
-  const value = p.value(0);
-  p.ws();
-  if (p.i < p.end) p.fail(`unexpected ${p.what()} after the end of the JSON value`);
+  const value = p.document();
+  // A whole document remembers its text, so a document reader can later say on which line and
+  // column a field it refuses stands (locateField) without every caller passing the text along.
+  if (options.start === undefined && options.end === undefined && typeof value === 'object' && value !== null) {
+    SOURCES.set(value, { text, file: options.file });
+  }
   return value;
+}
+
+const SOURCES = new WeakMap<object, { text: string; file: string | undefined }>();
+
+/** The text (and file) a document parsed by parseJson came from, if it is one. */
+export function sourceOf(value: unknown): { text: string; file: string | undefined } | undefined {
+  return typeof value === 'object' && value !== null ? SOURCES.get(value) : undefined;
+}
+
+/**
+ * Line and column (1-based) where the value at `path` starts in `text` (for a path that is not
+ * there, the innermost value on it that is). Only called on an error, so it re-reads the text.
+ */
+export function locateField(text: string, path: readonly (string | number)[]): { line: number; column: number } | undefined {
+  const p = new Parser(text, {}, path);
+  try {
+    p.document();
+  } catch {
+    return undefined;
+  }
+  if (p.found < 0) return undefined;
+  return p.position(p.found);
 }
 
 const HEX: Record<string, number> = {};
@@ -45,15 +67,29 @@ class Parser {
   readonly end: number;
   private readonly path: (string | number)[] = [];
 
+  /** Offset of the deepest value on `target` seen so far (locateField), -1 before any. */
+  found = -1;
+
   constructor(
     private readonly t: string,
     private readonly o: ParseJsonOptions,
+    private readonly target?: readonly (string | number)[],
   ) {
     this.i = o.start ?? 0;
     this.end = o.end ?? t.length;
   }
 
-  fail(message: string, at = this.i, code: 'BAD_INPUT' | 'DUPLICATE' = 'BAD_INPUT'): never {
+  document(): unknown {
+    if (this.i < this.end && this.t.charCodeAt(this.i) === 0xfeff) this.i++;
+    this.ws();
+    if (this.i >= this.end) this.fail(this.i === (this.o.start ?? 0) ? 'the document is empty' : 'no JSON value, only whitespace');
+    const value = this.value(0);
+    this.ws();
+    if (this.i < this.end) this.fail(`unexpected ${this.what()} after the end of the JSON value`);
+    return value;
+  }
+
+  position(at: number): { line: number; column: number } {
     const start = this.o.start ?? 0;
     let line = this.o.line ?? 1;
     let lineStart = start;
@@ -61,7 +97,19 @@ class Parser {
       line++;
       lineStart = k + 1;
     }
-    const info: ErrorInfo = { line, column: at - lineStart + 1 };
+    return { line, column: at - lineStart + 1 };
+  }
+
+  /** locateField: is the value starting here on the target path (a prefix of it counts)? */
+  private mark(): void {
+    const t = this.target!;
+    if (this.path.length > t.length) return;
+    for (let k = 0; k < this.path.length; k++) if (this.path[k] !== t[k]) return;
+    this.found = this.i;
+  }
+
+  fail(message: string, at = this.i, code: 'BAD_INPUT' | 'DUPLICATE' = 'BAD_INPUT'): never {
+    const info: ErrorInfo = this.position(at);
     if (this.o.file !== undefined) info.file = this.o.file;
     if (this.path.length > 0) info.field = fieldPath(this.path);
     throw porError(code, code === 'DUPLICATE' ? message : `not valid JSON: ${message}`, info);
@@ -86,6 +134,7 @@ class Parser {
 
   value(depth: number): unknown {
     if (depth > MAX_JSON_DEPTH) this.fail(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if (this.target !== undefined) this.mark();
     const c = this.i < this.end ? this.t.charCodeAt(this.i) : -1;
     if (c === 0x22) return this.string();
     if (c === 0x7b) return this.object(depth);
