@@ -91,7 +91,17 @@ describe('por liabilities', () => {
   it('--json on a usage error (missing --assets): the error document on stdout, exit 2', () => {
     const r = por('liabilities', `${FIX}/small.csv`, '--json');
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'BAD_USAGE', message: expect.stringMatching(/assets/) });
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ format: 'por-error', version: 1 });
+    expect(Object.keys(doc)).toEqual(['format', 'version', 'error']);
+    expect(doc.error).toMatchObject({ code: 'BAD_USAGE', message: expect.stringMatching(/assets/) });
+  });
+
+  it('--json on bad input inside a command: the same por-error envelope, located', () => {
+    const r = por('liabilities', `${FIX}/small.csv`, '--assets', `${FIX}/small.csv`, '--json');
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ format: 'por-error', version: 1, error: { code: 'BAD_INPUT', info: { file: `${FIX}/small.csv`, line: 1, column: 1 } } });
   });
 
   it('a single-valued option given twice is a usage error, not two values joined into one', () => {

@@ -8,6 +8,8 @@ import type { Verdict } from '../core/verify/types.js';
 export { verifyAnyProof, detectProofFormat, PROOF_FORMATS, type ProofFormat, type Published } from '../core/verify/any.js';
 export { compareProofs, type Comparison, type Conflict, type NodeClaim } from '../core/verify/compare.js';
 export type { Verdict, Check, AssetAmount, PathStep } from '../core/verify/types.js';
+/** A verdict as the `por-verdict` document `por verify --json` prints. */
+export { write as verdictDocument, type VerdictDocument } from '../core/documents/verdict.js';
 export { PorError, isPorError, type ErrorCode, type ErrorInfo } from '../core/errors/index.js';
 
 export interface VerifyOptions {

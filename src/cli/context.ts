@@ -3,6 +3,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { PorError } from '../core/errors/index.js';
 import type { Reporter } from '../core/progress/index.js';
 import { toJson } from '../io/node.js';
+import { write as writeError, type ErrorDocument } from '../core/documents/error.js';
 import { safeJson, safeText } from './safe-text.js';
 
 /** 0: everything checked holds. 1: a check failed. 2: bad usage or input, or nothing could be checked. */
@@ -92,9 +93,9 @@ export function writeJson(doc: unknown): void {
   process.stdout.write(safeJson(toJson(doc)));
 }
 
-export function errorDocument(err: unknown): { error: { code: string; message: string; info?: unknown } } {
-  if (err instanceof PorError) return { error: { code: err.code, message: err.message, info: err.info } };
-  return { error: { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) } };
+/** The `por-error` envelope (src/core/documents/error.ts) every --json error output is. */
+export function errorDocument(err: unknown): ErrorDocument {
+  return writeError(err);
 }
 
 /** Prints an error the way every command does, and returns the exit code for it. */

@@ -3,6 +3,7 @@
 // HTML, so a hostile proof file cannot inject markup or script into the page.
 import { verifyAnyProof, type ProofFormat } from '../core/verify/any.js';
 import type { AssetAmount, Check, PathStep, Verdict } from '../core/verify/types.js';
+import { write as writeVerdict } from '../core/documents/verdict.js';
 import {
   classifyDocument,
   explainCheck,
@@ -284,7 +285,7 @@ function renderVerdict(v: Verdict, pastedRoot: string | undefined): void {
       'details',
       { id: 'verdict-json-box' },
       el('summary', {}, 'The verdict as JSON (the same document as por verify --json)'),
-      el('pre', { id: 'verdict-json', class: 'mono', tabindex: '0' }, JSON.stringify(v, null, 2)),
+      el('pre', { id: 'verdict-json', class: 'mono', tabindex: '0' }, JSON.stringify(writeVerdict(v), null, 2)),
     ),
   );
   showResult(v.valid ? 'valid' : 'invalid', ...nodes);

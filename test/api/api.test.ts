@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildTree, openProofStore, parseAssetRegistry, readSnapshot, loadAssetRegistry, verifyProof, isPorError, type TreeUser } from '../../src/api/index.js';
-import { verifyProof as verifyProofPure } from '../../src/api/verify.js';
+import { verifyProof as verifyProofPure, verdictDocument } from '../../src/api/verify.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 const FIX = join(repo, 'test/fixtures/ingest');
@@ -98,8 +98,8 @@ describe('por (library) and por (CLI) agree', () => {
     for (const [p, against, args, exit] of cases) {
       const cli = por(['verify', ...args, '--json']);
       expect(cli.code, args.join(' ')).toBe(exit);
-      expect(verifyProof(p, against)).toEqual(JSON.parse(cli.stdout));
-      expect(verifyProofPure(p, against)).toEqual(JSON.parse(cli.stdout));
+      expect(verdictDocument(verifyProof(p, against))).toEqual(JSON.parse(cli.stdout));
+      expect(verdictDocument(verifyProofPure(p, against))).toEqual(JSON.parse(cli.stdout));
     }
   }, 300_000); // six CLI runs: slow on a loaded machine
 

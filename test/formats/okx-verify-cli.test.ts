@@ -25,7 +25,7 @@ describe('por verify on OKX files', () => {
   it('--json gives the Verdict document', () => {
     const r = por('verify', path.join(okxDir, 'merkle_proof_file.json'), '--json');
     const doc = JSON.parse(r.out);
-    expect(doc).toMatchObject({ valid: true, format: 'okx-v1', root: { hash: 'ac6b39d2a0aa8112bd1aadff5e7d4b5c2b91cd54d595262ba4367f5d2db4160d', height: 24 } });
+    expect(doc).toMatchObject({ format: 'por-verdict', version: 1, valid: true, proofFormat: 'okx-v1', root: { hash: 'ac6b39d2a0aa8112bd1aadff5e7d4b5c2b91cd54d595262ba4367f5d2db4160d', height: 24 } });
     expect(doc.checks.map((c: { name: string }) => c.name)).toEqual(['leaf-hash', 'node-types', 'root-hash', 'root-sums', 'root-height', 'balances-non-negative', 'padding-nodes', 'path-heights']);
   });
   it('a tampered proof: exit 1 naming the check; the breakdown verifies', () => {

@@ -36,7 +36,7 @@ describe('por build / proof / verify', () => {
     const hash = JSON.parse(readFileSync(join(dir, 'tree/public/root.json'), 'utf8')).hash;
     const j = por('verify', join(dir, 'alice.json'), '--root', hash, '--json');
     expect(j.status).toBe(0);
-    expect(JSON.parse(j.stdout)).toMatchObject({ valid: true, format: 'por', user: { id: 'alice' } });
+    expect(JSON.parse(j.stdout)).toMatchObject({ format: 'por-verdict', version: 1, valid: true, proofFormat: 'por', user: { id: 'alice' } });
   });
 
   it('a tampered proof exits 1 and names the failed check; unreadable input exits 2', () => {

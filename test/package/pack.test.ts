@@ -106,7 +106,7 @@ describe('the installed package', () => {
       "import { verifyAnyProof } from 'por/verify';",
       "const proof = JSON.parse(readFileSync('u2-proof.json', 'utf8'));",
       "const report = JSON.parse(readFileSync('tree/public/root.json', 'utf8'));",
-      'process.stdout.write(JSON.stringify({ version: por.VERSION, same: por.verifyAnyProof === verifyAnyProof, verdict: verifyAnyProof(proof, { report }) }));',
+      'process.stdout.write(JSON.stringify({ version: por.VERSION, same: por.verifyAnyProof === verifyAnyProof, verdict: por.verdictDocument(verifyAnyProof(proof, { report })) }));',
     ].join('\n'));
     const r = run(process.execPath, ['lib.mjs'], app);
     expect(r.code, r.stderr).toBe(0);

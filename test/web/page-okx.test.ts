@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { buildVerifyPage } from '../../scripts/build-web.mjs';
 import { verifyAnyProof } from '../../src/core/verify/any.js';
+import { write as writeVerdict } from '../../src/core/documents/verdict.js';
 import { jsonFile, launchBrowser, openPage, porAsync, repoRoot, verdictOf } from './browser.js';
 
 const okxDir = resolve(repoRoot, 'test/fixtures/okx/upstream');
@@ -123,7 +124,7 @@ describe('OKX path proof (the real file)', () => {
       const c = await cli;
       expect(c.status, what).toBe(1);
       expect(await pageVerdictJson(p.page), what).toEqual(JSON.parse(c.stdout));
-      expect(JSON.parse(c.stdout), what).toEqual(JSON.parse(JSON.stringify(verifyAnyProof(bad, {}))));
+      expect(JSON.parse(c.stdout), what).toEqual(JSON.parse(JSON.stringify(writeVerdict(verifyAnyProof(bad, {})))));
     }
     expect(p.errors).toEqual([]);
     expect(p.requests).toEqual([p.url]);

@@ -5,6 +5,7 @@ import { isPorError, porError } from '../../core/errors/index.js';
 import { detectProofFormat, verifyAnyProof, PROOF_FORMATS, type ProofFormat, type Published } from '../../core/verify/any.js';
 import type { AssetAmount, Verdict } from '../../core/verify/types.js';
 import { safeText } from '../safe-text.js';
+import { write as writeVerdict } from '../../core/documents/verdict.js';
 
 export interface VerifyArgs {
   proof: string;
@@ -78,7 +79,7 @@ export const verifyCommand = defineCommand<VerifyArgs>({
     if (format === 'por' && formatCheck !== undefined && !formatCheck.ok) {
       throw porError('BAD_INPUT', `not a por proof: ${formatCheck.detail}`, { file: args.proof, field: 'format' });
     }
-    if (ctx.json) ctx.printJson(verdict);
+    if (ctx.json) ctx.printJson(writeVerdict(verdict));
     else ctx.print(renderVerdict(verdict));
     if (format === 'okx-v1' && args.root === undefined && verdict.valid) {
       ctx.note(`note: root ${verdict.root.hash} is the one the file states; only OKX's published root shows it is the real tree: compare it, or pass it with --root HEX`);
