@@ -1,6 +1,7 @@
 // Writes what an exchange publishes: report.json (canonical bytes), report.sig.json (EIP-191 over
 // those bytes) and report.html. Each file is written atomically; the signature is made over the
 // very bytes written.
+import { write as writeSignatureDocument } from '../core/documents/signature.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -65,7 +66,7 @@ export async function publishReport(dir: string, report: Report, opts: PublishOp
   if (signature) {
     out.signatureFile = join(dir, SIGNATURE_FILE);
     out.signature = signature;
-    await writeFileAtomic(out.signatureFile, toJson(signature));
+    await writeFileAtomic(out.signatureFile, toJson(writeSignatureDocument(signature)));
   }
   await writeFileAtomic(htmlFile, html);
   return out;

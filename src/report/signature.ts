@@ -3,22 +3,12 @@
 // report.sig.json. Pure: callers read and write the files.
 import { Wallet, getAddress, isAddress, sha256, verifyMessage } from 'ethers';
 import { porError } from '../core/errors/index.js';
+import { FORMAT, VERSION, read, type ReportSignature } from '../core/documents/signature.js';
+import { JsonAt } from '../core/json/read.js';
 
-export const SIGNATURE_FORMAT = 'por-report-signature';
-export const SIGNATURE_VERSION = 1;
-
-export interface ReportSignature {
-  format: typeof SIGNATURE_FORMAT;
-  version: typeof SIGNATURE_VERSION;
-  scheme: 'eip191';
-  /** Checksummed address of the key that signed. */
-  signer: string;
-  /** 65-byte signature, 0x hex. */
-  signature: string;
-  /** SHA-256 of the signed bytes, so a mismatched file is named as such before any key math. */
-  reportSha256: string;
-  snapshotId: string;
-}
+export const SIGNATURE_FORMAT = FORMAT;
+export const SIGNATURE_VERSION = VERSION;
+export type { ReportSignature };
 
 export async function signReport(reportBytes: Uint8Array, privateKey: string, snapshotId: string): Promise<ReportSignature> {
   let wallet: Wallet;
@@ -39,20 +29,11 @@ export async function signReport(reportBytes: Uint8Array, privateKey: string, sn
   };
 }
 
+/** report.sig.json through its document module, plus the address checksum (ethers). */
 export function parseSignature(json: unknown, file = 'report.sig.json'): ReportSignature {
-  const o = json as Record<string, unknown>;
-  const fail = (field: string, m: string): never => {
-    throw porError('BAD_INPUT', m, { file, field });
-  };
-  if (typeof o !== 'object' || o === null) return fail('(document)', 'must be a JSON object');
-  if (o.format !== SIGNATURE_FORMAT) fail('format', `must be "${SIGNATURE_FORMAT}"`);
-  if (o.version !== SIGNATURE_VERSION) fail('version', `unsupported version ${String(o.version)}`);
-  if (o.scheme !== 'eip191') fail('scheme', 'must be "eip191"');
-  if (typeof o.signer !== 'string' || !isAddress(o.signer)) fail('signer', 'must be an Ethereum address');
-  if (typeof o.signature !== 'string' || !/^0x[0-9a-fA-F]{130}$/.test(o.signature)) fail('signature', 'must be a 65-byte 0x-hex signature');
-  if (typeof o.reportSha256 !== 'string') fail('reportSha256', 'must be 0x-hex');
-  if (typeof o.snapshotId !== 'string') fail('snapshotId', 'must be text');
-  return o as unknown as ReportSignature;
+  const sig = read(json, file);
+  if (!isAddress(sig.signer)) JsonAt.root(json, file).get('signer').fail('must be an Ethereum address');
+  return sig;
 }
 
 export interface SignatureCheck {

@@ -1,4 +1,5 @@
 // `por build`: liabilities snapshot + asset registry + secret → Merkle sum tree root and proof store.
+import { write as writeBuild } from '../../core/documents/build.js';
 import { join } from 'node:path';
 import { defineCommand, EXIT, type Context, type ExitCode } from '../context.js';
 import { loadAssetRegistry } from '../../assets/load.js';
@@ -114,7 +115,7 @@ export const buildCommand = defineCommand<BuildArgs>({
       const v = reportVerdict(pub.report);
       const files = publishedFiles(args.out, pub);
       if (ctx.json) {
-        ctx.printJson({ format: 'por-build', version: 1, root: res.root, report: { file: files.report, signature: files.signature ?? null, html: files.html, signer: pub.signature?.signer ?? null, verdict: v.level, solvency: pub.report.solvency } });
+        ctx.printJson(writeBuild({ root: res.root, report: { file: files.report, signature: files.signature ?? null, html: files.html, signer: pub.signature?.signer ?? null, verdict: v.level, solvency: pub.report.solvency } }));
         return v.level === 'fail' ? EXIT.CHECK_FAILED : EXIT.OK;
       }
       ctx.print(`${v.title}\nwrote ${files.report}${files.signature ? `, ${files.signature} (signer ${pub.signature!.signer})` : ' (unsigned: give --sign-key-file)'}, ${files.html} and ${files.page}`);

@@ -1,4 +1,6 @@
 // `por report verify-signature` and `por report render`: the published report's signature and page.
+import { write as writeSignatureCheck } from '../../core/documents/signature-check.js';
+import { write as writeRender } from '../../core/documents/render.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -35,7 +37,7 @@ const verifySignature = defineCommand({
     const bytes = await readBytes(args.report);
     const sig = parseSignature(await readJsonFile(sigFile), sigFile);
     const res = checkReportSignature(bytes, sig, args.signer);
-    if (ctx.json) ctx.printJson({ format: 'por-signature-check', version: 1, valid: res.ok, check: res.check, detail: res.detail, signer: res.recovered ?? null, report: args.report, signature: sigFile });
+    if (ctx.json) ctx.printJson(writeSignatureCheck({ valid: res.ok, check: res.check, detail: res.detail, signer: res.recovered ?? null, report: args.report, signature: sigFile }));
     ctx.print(`${res.ok ? 'VALID' : 'INVALID'}: ${res.detail}`);
     if (res.ok && args.signer === undefined) ctx.note('note: without --signer this only shows the file was not changed since that key signed it');
     return res.ok ? EXIT.OK : EXIT.CHECK_FAILED;
@@ -68,7 +70,7 @@ const render = defineCommand({
     }
     const html = await renderReportHtml(report, opts);
     await writeFileAtomic(args.out, html);
-    if (ctx.json) ctx.printJson({ format: 'por-render', version: 1, out: args.out });
+    if (ctx.json) ctx.printJson(writeRender({ out: args.out }));
     ctx.print(`wrote ${args.out}`);
     return EXIT.OK;
   },
