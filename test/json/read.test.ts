@@ -32,7 +32,7 @@ describe('JsonAt', () => {
     expect(unknown.info).toMatchObject({ file: 'x.json', field: 'zz', line: 2, column: 8 });
     const missing = caught(() => JsonAt.root(parseJson('{"a": {}}'), 'x.json').get('a').exact(['b']));
     expect(missing.info).toMatchObject({ field: 'a.b', line: 1, column: 7 });
-    expect(missing.message).toBe('is missing');
+    expect(missing.message).toBe('"b" is missing');
   });
 
   it('reads canonical integer and decimal text only', () => {

@@ -10,6 +10,8 @@ import { fieldPath, locateField, sourceOf } from './parse.js';
 export interface Where {
   file?: string;
   text?: string;
+  /** Put before every message, e.g. "published root" gives "published root: must be …". */
+  subject?: string;
 }
 
 type Path = readonly (string | number)[];
@@ -61,11 +63,16 @@ export class JsonAt {
       info.column = at.column;
     }
     info.field = this.field;
-    return porError(code, message, info);
+    return porError(code, this.where.subject !== undefined ? `${this.where.subject}: ${message}` : message, info);
   }
 
   fail(message: string, code: ErrorCode = 'BAD_INPUT'): never {
     throw this.error(message, code);
+  }
+
+  /** The same value and place, its errors introduced by `subject` ("published root: …"). */
+  about(subject: string): JsonAt {
+    return new JsonAt(this.value, { ...this.where, subject }, this.path);
   }
 
   /** The member `key` (its value is undefined when absent). */
@@ -96,7 +103,7 @@ export class JsonAt {
    */
   exact(required: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
     const o = this.object();
-    for (const k of required) if (!Object.prototype.hasOwnProperty.call(o, k)) this.get(k).fail('is missing');
+    for (const k of required) if (!Object.prototype.hasOwnProperty.call(o, k)) this.get(k).fail(`"${k}" is missing`);
     for (const k of Object.keys(o)) if (!required.includes(k) && !optional.includes(k)) this.get(k).fail(`unknown field "${k}"`);
     return o;
   }

@@ -5,7 +5,9 @@ import {
   HASH_LEN, MAX_HEIGHT, MIN_HEIGHT, SUM_WIDTH_BITS, assetsHash, encodeSums, fromHex, idBytes, leafBound, leafHash,
   nobleSha256, nodeBound, nodeHash, toHex, userHash, type Sha256,
 } from '../merkle/core.js';
-import { PROOF_FORMAT, PROOF_VERSION } from '../merkle/types.js';
+import { PROOF_FORMAT, PROOF_VERSION, type ProofDocument } from '../merkle/types.js';
+import { read as readProof } from '../documents/proof.js';
+import { isPorError } from '../errors/index.js';
 import type { AssetAmount, Check, PathStep, Verdict } from './types.js';
 import { isObject } from '../json/index.js';
 import { parsePublished, type Asset, type Published } from './published.js';
@@ -13,8 +15,6 @@ import { parsePublished, type Asset, type Published } from './published.js';
 export type { Published } from './published.js';
 
 const UNITS = /^(0|[1-9][0-9]*)$/;
-// Inside a proof, hex is lower-case only: one value, one spelling.
-const HEX32_LC = /^[0-9a-f]{64}$/;
 
 interface ParsedProof {
   snapshotId: string;
@@ -31,79 +31,21 @@ interface ParsedProof {
   root: { hash: string; equity: string[]; debt: string[] };
 }
 
-const KEYS = {
-  top: ['format', 'version', 'hashFunction', 'snapshotId', 'height', 'assets', 'user', 'leaf', 'path', 'root'],
-  user: ['id', 'salt', 'hash', 'balances', 'encoded'],
-  balance: ['asset', 'equity', 'debt', 'equityUnits', 'debtUnits'],
-  leaf: ['position', 'hash'],
-  step: ['side', 'hash', 'equity', 'debt'],
-  root: ['hash', 'equity', 'debt'],
-  asset: ['symbol', 'decimals'],
-};
-
-/** Shape checks: every field present, of its type, and nothing else (an extra field is a red flag). */
+/** Shape checks through the proof's document module: every field present, of its type, nothing else. */
 function parseProof(p: unknown): { ok: true; proof: ParsedProof } | { ok: false; why: string } {
-  const bad = (why: string) => ({ ok: false as const, why });
-  const exact = (o: unknown, keys: string[], at: string): string | undefined => {
-    if (!isObject(o)) return `${at} must be an object`;
-    for (const k of keys) if (!(k in o)) return `${at} lacks "${k}"`;
-    for (const k of Object.keys(o)) if (!keys.includes(k)) return `${at} has an unknown field "${k}"`;
-    return undefined;
-  };
-  const strings = (v: unknown, n: number): v is string[] => Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'string');
-  let why = exact(p, KEYS.top, 'proof');
-  if (why) return bad(why);
-  const o = p as Record<string, unknown>;
-  if (typeof o.snapshotId !== 'string') return bad('snapshotId must be a string');
-  if (typeof o.height !== 'number' || !Number.isInteger(o.height) || o.height < MIN_HEIGHT || o.height > MAX_HEIGHT) return bad(`height must be an integer from ${MIN_HEIGHT} to ${MAX_HEIGHT}`);
-  if (!Array.isArray(o.assets) || o.assets.length === 0 || o.assets.length > 0xffff) return bad('assets must be a non-empty array');
-  const assets: Asset[] = [];
-  for (const [i, a] of (o.assets as unknown[]).entries()) {
-    if ((why = exact(a, KEYS.asset, `assets[${i}]`))) return bad(why);
-    const x = a as Record<string, unknown>;
-    if (typeof x.symbol !== 'string' || typeof x.decimals !== 'number' || !Number.isInteger(x.decimals) || x.decimals < 0 || x.decimals > 36) return bad(`assets[${i}] needs a symbol and decimals 0..36`);
-    assets.push({ symbol: x.symbol, decimals: x.decimals });
+  let d: ProofDocument;
+  try {
+    d = readProof(p);
+  } catch (err) {
+    if (isPorError(err)) return { ok: false, why: err.info.field !== undefined && err.info.field !== '(document)' ? `${err.info.field}: ${err.message}` : err.message };
+    throw err;
   }
-  const A = assets.length;
-  if ((why = exact(o.user, KEYS.user, 'user'))) return bad(why);
-  const u = o.user as Record<string, unknown>;
-  if (typeof u.id !== 'string') return bad('user.id must be a string');
-  const salt = typeof u.salt === 'string' && HEX32_LC.test(u.salt) ? fromHex(u.salt, HASH_LEN) : undefined;
-  if (!salt) return bad('user.salt must be 64 lower-case hex digits');
-  if (typeof u.hash !== 'string' || !HEX32_LC.test(u.hash)) return bad('user.hash must be 64 lower-case hex digits');
-  if (typeof u.encoded !== 'string' || !/^[0-9a-f]*$/.test(u.encoded)) return bad('user.encoded must be a lower-case hex string');
-  if (!Array.isArray(u.balances) || u.balances.length !== A) return bad(`user.balances must list the ${A} assets`);
-  const balances: ParsedProof['balances'] = [];
-  for (const [i, b] of (u.balances as unknown[]).entries()) {
-    if ((why = exact(b, KEYS.balance, `user.balances[${i}]`))) return bad(why);
-    const x = b as Record<string, unknown>;
-    if (x.asset !== assets[i]!.symbol) return bad(`user.balances[${i}] must be ${assets[i]!.symbol}`);
-    if (![x.equity, x.debt, x.equityUnits, x.debtUnits].every((v) => typeof v === 'string')) return bad(`user.balances[${i}] amounts must be strings`);
-    balances.push({ equity: x.equity as string, debt: x.debt as string, equityUnits: x.equityUnits as string, debtUnits: x.debtUnits as string });
-  }
-  if ((why = exact(o.leaf, KEYS.leaf, 'leaf'))) return bad(why);
-  const l = o.leaf as Record<string, unknown>;
-  if (typeof l.position !== 'number' || !Number.isSafeInteger(l.position) || l.position < 0) return bad('leaf.position must be a non-negative integer');
-  if (typeof l.hash !== 'string' || !HEX32_LC.test(l.hash)) return bad('leaf.hash must be 64 hex digits');
-  if (!Array.isArray(o.path)) return bad('path must be an array');
-  const path: ParsedProof['path'] = [];
-  for (const [i, s] of (o.path as unknown[]).entries()) {
-    if ((why = exact(s, KEYS.step, `path[${i}]`))) return bad(why);
-    const x = s as Record<string, unknown>;
-    if (x.side !== 'left' && x.side !== 'right') return bad(`path[${i}].side must be "left" or "right"`);
-    if (typeof x.hash !== 'string' || !HEX32_LC.test(x.hash)) return bad(`path[${i}].hash must be 64 hex digits`);
-    if (!strings(x.equity, A) || !strings(x.debt, A)) return bad(`path[${i}].equity and .debt must list ${A} amounts as strings`);
-    path.push({ side: x.side, hash: x.hash, equity: x.equity, debt: x.debt });
-  }
-  if ((why = exact(o.root, KEYS.root, 'root'))) return bad(why);
-  const r = o.root as Record<string, unknown>;
-  if (typeof r.hash !== 'string' || !HEX32_LC.test(r.hash)) return bad('root.hash must be 64 hex digits');
-  if (!strings(r.equity, A) || !strings(r.debt, A)) return bad(`root.equity and root.debt must list ${A} amounts as strings`);
   return {
     ok: true,
     proof: {
-      snapshotId: o.snapshotId, height: o.height, assets, userId: u.id, salt, userHash: u.hash, balances, encoded: u.encoded,
-      position: l.position, leafHash: l.hash, path, root: { hash: r.hash, equity: r.equity, debt: r.debt },
+      snapshotId: d.snapshotId, height: d.height, assets: d.assets, userId: d.user.id, salt: fromHex(d.user.salt, HASH_LEN)!,
+      userHash: d.user.hash, balances: d.user.balances, encoded: d.user.encoded, position: d.leaf.position, leafHash: d.leaf.hash,
+      path: d.path, root: d.root,
     },
   };
 }

@@ -9,8 +9,9 @@
 // bad input but a failed check (INVALID, exit 1): the exchange published it, and it is wrong.
 import { porError } from '../errors/index.js';
 import { isObject } from '../json/index.js';
-import { MAX_HEIGHT, MAX_ID_BYTES, MIN_HEIGHT } from '../merkle/core.js';
-import { ROOT_FORMAT, ROOT_VERSION } from '../merkle/types.js';
+import { ROOT_FORMAT } from '../merkle/types.js';
+import { JsonAt } from '../json/read.js';
+import { read as readRootDocument, readMerkleRoot, type ReadRoot } from '../documents/root.js';
 import { formatAmount } from '../money/index.js';
 import { REPORT_FORMAT, REPORT_VERSION } from '../report/types.js';
 import type { Check } from './types.js';
@@ -43,9 +44,6 @@ export interface PublishedRoot {
 
 const UNITS = /^(0|[1-9][0-9]*)$/;
 const HEX32 = /^[0-9a-fA-F]{64}$/;
-const HEX32_LC = /^[0-9a-f]{64}$/;
-const ROOT_KEYS = ['snapshotId', 'height', 'leafCount', 'hashFunction', 'hash', 'assets', 'sums'];
-const SUM_KEYS = ['asset', 'equity', 'debt', 'equityUnits', 'debtUnits'];
 
 type Fail = (field: string, why: string) => never;
 
@@ -67,86 +65,25 @@ export function parsePublished(published: Published): PublishedRoot {
 }
 
 /** A root.json, or a report (its `merkleRoot` read strictly, then the report checked against it). */
-function readPublishedDocument(doc: unknown): PublishedRoot {
-  if (!isObject(doc)) throw porError('BAD_INPUT', 'the published document is not a JSON object', { field: '(document)' });
-  if (doc.format === ROOT_FORMAT) return readRoot(doc, '');
-  if (doc.format === REPORT_FORMAT) {
-    const v = doc.version;
+function readPublishedDocument(json: unknown): PublishedRoot {
+  const doc = JsonAt.root(json);
+  if (!isObject(json)) return doc.fail('the published document is not a JSON object');
+  if (json.format === ROOT_FORMAT) return readRootDocument(json);
+  if (json.format === REPORT_FORMAT) {
+    const v = json.version;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > REPORT_VERSION) {
-      throw porError('BAD_INPUT', `${REPORT_FORMAT} version ${JSON.stringify(v)} is not one this por reads (versions 1 to ${REPORT_VERSION})`, { field: 'version' });
+      doc.get('version').fail(`${REPORT_FORMAT} version ${JSON.stringify(v)} is not one this por reads (versions 1 to ${REPORT_VERSION})`);
     }
-    if (!isObject(doc.merkleRoot)) throw porError('BAD_INPUT', 'the report has no "merkleRoot" object', { field: 'merkleRoot' });
-    const root = readRoot(doc.merkleRoot, 'merkleRoot.');
-    return { ...root, consistency: reportConsistency(doc, root) };
+    if (!isObject(json.merkleRoot)) doc.get('merkleRoot').fail('the report has no "merkleRoot" object');
+    const root = readMerkleRoot(doc.get('merkleRoot'));
+    return { ...root, consistency: reportConsistency(json, root) };
   }
-  const got = typeof doc.format === 'string' ? `"${doc.format}"` : 'no "format"';
-  throw porError('BAD_INPUT', `expected a published root ("format": "${ROOT_FORMAT}") or report ("format": "${REPORT_FORMAT}"); this document has ${got}`, { field: 'format' });
-}
-
-/**
- * A published root, strictly (docs/FORMATS.md, "Merkle root"). `at` is "" for root.json, whose
- * `format` and `version` are part of it, and "merkleRoot." inside a report, where they are not.
- */
-export function readRoot(m: Record<string, unknown>, at: string): PublishedRoot & Required<Pick<PublishedRoot, 'snapshotId' | 'height' | 'leafCount' | 'assets' | 'equity' | 'debt'>> {
-  const fail: Fail = (field, why) => {
-    throw porError('BAD_INPUT', `published root: ${why}`, { field: `${at}${field}` });
-  };
-  exactKeys(m, at === '' ? ['format', 'version', ...ROOT_KEYS] : ROOT_KEYS, fail, '');
-  if (at === '' && m.version !== ROOT_VERSION) fail('version', `${ROOT_FORMAT} version ${JSON.stringify(m.version)} is not one this por reads (it reads version ${ROOT_VERSION})`);
-  if (m.hashFunction !== 'sha256') fail('hashFunction', `hash function ${JSON.stringify(m.hashFunction)} is not one this por reads (it reads "sha256")`);
-  if (typeof m.hash !== 'string' || !HEX32_LC.test(m.hash)) fail('hash', 'must be 64 lower-case hex digits, without 0x');
-  const snapshotId = m.snapshotId;
-  if (typeof snapshotId !== 'string' || snapshotId === '' || new TextEncoder().encode(snapshotId).length > MAX_ID_BYTES) fail('snapshotId', `must be text of 1 to ${MAX_ID_BYTES} bytes`);
-  const height = m.height;
-  if (typeof height !== 'number' || !Number.isInteger(height) || height < MIN_HEIGHT || height > MAX_HEIGHT) fail('height', `must be an integer from ${MIN_HEIGHT} to ${MAX_HEIGHT}`);
-  const leafCount = m.leafCount;
-  if (typeof leafCount !== 'number' || !Number.isSafeInteger(leafCount) || leafCount < 0 || leafCount > 2 ** (height as number)) fail('leafCount', `must be an integer from 0 to 2^height`);
-  const assets = readRootAssets(m.assets, fail);
-  const { equity, debt } = readRootSums(m.sums, assets, fail);
-  return { hash: m.hash as string, snapshotId: snapshotId as string, height: height as number, leafCount: leafCount as number, assets, equity, debt };
-}
-
-function exactKeys(o: Record<string, unknown>, keys: string[], fail: Fail, at: string): void {
-  for (const k of keys) if (!(k in o)) fail(`${at}${k}`, `"${k}" is missing`);
-  for (const k of Object.keys(o)) if (!keys.includes(k)) fail(`${at}${k}`, `unknown field "${k}" (a published root has exactly ${keys.join(', ')})`);
-}
-
-function readRootAssets(v: unknown, fail: Fail): Asset[] {
-  if (!Array.isArray(v) || v.length === 0 || v.length > 0xffff) return fail('assets', 'must be a non-empty array');
-  const seen = new Set<string>();
-  return v.map((a: unknown, i): Asset => {
-    if (!isObject(a)) return fail(`assets[${i}]`, 'must be an object');
-    exactKeys(a, ['symbol', 'decimals'], fail, `assets[${i}].`);
-    if (typeof a.symbol !== 'string' || a.symbol === '') return fail(`assets[${i}].symbol`, 'must be text');
-    if (seen.has(a.symbol)) return fail(`assets[${i}].symbol`, `${a.symbol} is listed twice`);
-    seen.add(a.symbol);
-    if (typeof a.decimals !== 'number' || !Number.isInteger(a.decimals) || a.decimals < 0 || a.decimals > 36) return fail(`assets[${i}].decimals`, 'must be an integer from 0 to 36');
-    return { symbol: a.symbol, decimals: a.decimals };
-  });
-}
-
-function readRootSums(v: unknown, assets: Asset[], fail: Fail): { equity: bigint[]; debt: bigint[] } {
-  if (!Array.isArray(v) || v.length !== assets.length) return fail('sums', `must list the sums of the ${assets.length} assets`);
-  const equity: bigint[] = [];
-  const debt: bigint[] = [];
-  v.forEach((s: unknown, i) => {
-    const a = assets[i]!;
-    if (!isObject(s)) return fail(`sums[${i}]`, 'must be an object');
-    exactKeys(s, SUM_KEYS, fail, `sums[${i}].`);
-    if (s.asset !== a.symbol) fail(`sums[${i}].asset`, `must be ${a.symbol}, the asset at this place in "assets"`);
-    for (const [units, text, out] of [['equityUnits', 'equity', equity], ['debtUnits', 'debt', debt]] as const) {
-      const u = s[units];
-      if (typeof u !== 'string' || !UNITS.test(u)) return fail(`sums[${i}].${units}`, 'must be a non-negative integer string');
-      const value = BigInt(u);
-      if (s[text] !== formatAmount(value, a.decimals)) fail(`sums[${i}].${text}`, `${JSON.stringify(s[text])} does not equal ${units} ${u} at ${a.decimals} decimals`);
-      out.push(value);
-    }
-  });
-  return { equity, debt };
+  const got = typeof json.format === 'string' ? `"${json.format}"` : 'no "format"';
+  return doc.get('format').fail(`expected a published root ("format": "${ROOT_FORMAT}") or report ("format": "${REPORT_FORMAT}"); this document has ${got}`);
 }
 
 /** The report's solvency table, snapshot and asset list, against its own root (docs/SPEC.md). */
-export function reportConsistency(report: Record<string, unknown>, root: ReturnType<typeof readRoot>): Check {
+export function reportConsistency(report: Record<string, unknown>, root: ReadRoot): Check {
   const r = readReportSide(report);
   const problems: string[] = [];
   if (r.snapshotId !== root.snapshotId) problems.push(`the report is for snapshot "${r.snapshotId}", its Merkle root for "${root.snapshotId}"`);
