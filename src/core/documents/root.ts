@@ -17,6 +17,7 @@ export const SUM_FIELDS = ['asset', 'equity', 'debt', 'equityUnits', 'debtUnits'
 
 /** A root as read, with its sums as base units. */
 export interface ReadRoot {
+  hashFunction: 'sha256';
   hash: string;
   snapshotId: string;
   height: number;
@@ -57,7 +58,7 @@ export function readMerkleRoot(at: JsonAt, withHeader = false): ReadRoot {
   if (typeof lc.value !== 'number' || !Number.isSafeInteger(lc.value) || lc.value < 0 || lc.value > 2 ** height) lc.fail('must be an integer from 0 to 2^height');
   const assets = readAssets(m.get('assets'));
   const { equity, debt, sums } = readSums(m.get('sums'), assets);
-  return { hash, snapshotId, height, leafCount: lc.value as number, assets, equity, debt, sums };
+  return { hashFunction: 'sha256', hash, snapshotId, height, leafCount: lc.value as number, assets, equity, debt, sums };
 }
 
 function readAssets(at: JsonAt): ReadRoot['assets'] {

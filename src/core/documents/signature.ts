@@ -24,7 +24,7 @@ export function write(v: ReportSignature): Record<string, unknown> {
 }
 
 /** Shape only; that `signer` is a valid (checksummed) address is checked where ethers is at hand. */
-export function read(json: unknown, where: string | Where = 'report.sig.json'): ReportSignature {
+export function read(json: unknown, where: string | Where = {}): ReportSignature {
   const doc = JsonAt.root(json, where);
   readHeader(doc, FORMAT, [VERSION]);
   doc.exact(FIELDS);

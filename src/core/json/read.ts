@@ -204,6 +204,15 @@ export interface DocumentModule<T> {
   write(value: T): Record<string, unknown>;
 }
 
+/** Any document module, whatever its value type (for lists of them). */
+export interface SomeDocumentModule {
+  readonly FORMAT: string;
+  readonly VERSION: number;
+  readonly FIELDS: readonly string[];
+  read(json: unknown, where?: string | Where): unknown;
+  write(value: never): object;
+}
+
 /** Copies `value`'s fields into a new object in FIELDS order (undefined ones left out). */
 export function inOrder(fields: readonly string[], value: object): Record<string, unknown> {
   const v = value as Record<string, unknown>;

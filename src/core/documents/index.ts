@@ -1,0 +1,17 @@
+// Every por document as one module: { FORMAT, VERSION, FIELDS, read, write } (src/core/json/read.ts
+// DocumentModule). docs/FORMATS.md has a section for each, whose "Fields:" line a test holds to
+// FIELDS. Pure; re-exports only.
+import type { SomeDocumentModule } from '../json/read.js';
+import * as build from './build.js';
+import * as error from './error.js';
+import * as proof from './proof.js';
+import * as render from './render.js';
+import * as root from './root.js';
+import * as signature from './signature.js';
+import * as signatureCheck from './signature-check.js';
+import * as verdict from './verdict.js';
+
+export { build, error, proof, render, root, signature, signatureCheck, verdict };
+
+/** Every document module, for the FORMATS.md test and anyone listing what por reads and writes. */
+export const DOCUMENTS: readonly SomeDocumentModule[] = [root, proof, signature, signatureCheck, render, build, verdict, error];
