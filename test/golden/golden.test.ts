@@ -114,11 +114,14 @@ describe('golden documents: still read, with their meaning', () => {
 });
 
 describe('old versions no longer read are refused, naming the version', () => {
-  it('report v1: the audit refuses it (its figures meant something else); verify reads its merkleRoot, which did not change', () => {
-    const a = por(['audit', join(G, 'old/report-v1.json'), '--json']);
-    expect(a.status).toBe(2);
-    expect(JSON.parse(a.stdout).error.message).toMatch(/version 1 is no longer read/);
-    expect(JSON.parse(a.stdout).error.info.field).toBe('version');
+  it('report v1: audit, history and render refuse it (its figures meant something else); verify reads its merkleRoot, which did not change', () => {
+    const v1 = join(G, 'old/report-v1.json');
+    for (const args of [['audit', v1], ['history', v1], ['report', 'render', v1, '--out', join(tmp(), 'r.html')]]) {
+      const a = por([...args, '--json']);
+      expect(a.status, args[0]).toBe(2);
+      expect(JSON.parse(a.stdout).error.message, args[0]).toMatch(/version 1 is no longer read/);
+      expect(JSON.parse(a.stdout).error.info.field, args[0]).toBe('version');
+    }
     const v = por(['verify', join(G, 'proof-jose.json'), '--report', join(G, 'old/report-v1.json')]);
     expect(v.status, v.stderr).toBe(0);
   });
