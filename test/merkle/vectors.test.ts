@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { buildTree, ProofStore } from '../../src/merkle/index.js';
-import { verifyPorProof } from '../../src/verify/por.js';
+import { verifyPorProof } from '../../src/core/verify/por.js';
 import { tmp } from './helpers.js';
 import { assetsHash, leafOf, levelsOf, ordered, padsOf, pathOf, type SpecNode, type SpecUser } from './spec-impl.js';
 
