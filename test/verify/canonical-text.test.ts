@@ -6,7 +6,7 @@
 // in either direction without a red test.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { verifyPorProof } from '../../src/verify/por.js';
+import { verifyPorProof } from '../../src/core/verify/por.js';
 
 const G = new URL('../fixtures/golden/', import.meta.url);
 const PROOF = JSON.parse(readFileSync(new URL('proof-jose.json', G), 'utf8'));
