@@ -1,4 +1,4 @@
-// Regenerates the Merkle test vectors from the built library (npm run build first):
+// Regenerates the Merkle test vectors from por's sources (bundled here with esbuild):
 //   node docs/vectors/make-merkle-vectors.mjs
 // - docs/vectors/merkle-v1.json: a 3-user tree of height 2 with every preimage and hash, so another
 //   implementation can be checked step by step;
@@ -7,10 +7,19 @@
 //   node, and the proof paths of the users at positions 63 and 64 (either side of a 64-leaf block);
 // - the section of docs/SPEC.md between the `vector-h8` markers (its parameters and results).
 // test/merkle/vectors.test.ts recomputes all of it with an independent implementation.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as m from '../../dist/merkle.mjs';
+import { build } from 'esbuild';
+
+// The byte rules (src/core/merkle/core.ts) and the builder (src/merkle), bundled for this run only.
+const here = new URL('.', import.meta.url).pathname;
+const bundle = join(here, `.merkle-${process.pid}.mjs`);
+await build({
+  stdin: { contents: "export * from './src/core/merkle/core.ts'; export { buildTree } from './src/merkle/index.ts';", resolveDir: join(here, '../..'), loader: 'ts' },
+  bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: bundle, logLevel: 'error',
+});
+const m = await import(bundle).finally(() => rmSync(bundle, { force: true }));
 
 const enc = new TextEncoder();
 const hex = m.toHex;
