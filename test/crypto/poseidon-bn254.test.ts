@@ -48,11 +48,10 @@ describe('circomlib Poseidon constants', () => {
 });
 
 describe('gnark forks: output state[1], chunks of 12 (Gate, Binance 2023, HTX)', () => {
-  it.each(vectors.vectors.map((v: { inputs: string[] | string; output_hex: string }) => [JSON.stringify(v.inputs), v] as const))(
-    'Poseidon(%s)', (_name, v) => {
-      expect(bn254ToHex(gnarkPoseidon(inputsOf(v.inputs), 12))).toBe(v.output_hex);
-    },
-  );
+  const cases: [string, string[] | string, string][] = vectors.vectors.map((v: { inputs: string[] | string; output_hex: string }) => [JSON.stringify(v.inputs), v.inputs, v.output_hex]);
+  it.each(cases)('Poseidon(%s)', (_name, inputs, hex) => {
+    expect(bn254ToHex(gnarkPoseidon(inputsOf(inputs), 12))).toBe(hex);
+  });
 
   it('chunking by 16 instead of 12 gives another hash for 13+ inputs (the lineages differ)', () => {
     expect(gnarkPoseidon(range(24), 16)).not.toBe(gnarkPoseidon(range(24), 12));
