@@ -6,21 +6,21 @@ import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { cpus } from 'node:os';
-import { porError, PorError } from '../errors/index.js';
-import { formatAmount } from '../money/index.js';
-import { silentReporter, type Reporter } from '../progress/index.js';
+import { porError, PorError } from '../core/errors/index.js';
+import { formatAmount } from '../core/money/index.js';
+import { silentReporter, type Reporter } from '../core/progress/index.js';
 import { toJson, writeAll, writeError, writeFileAtomic } from '../io/node.js';
 import type { StagedFolder } from '../io/staged.js';
 import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE, STORE_META, stageBuild } from './layout.js';
 import {
   AMOUNT_LEN, assetsHash, DEFAULT_HEIGHT, HASH_LEN, MAX_ID_BYTES, MIN_SECRET_BYTES, checkHeight, decodeSums, idBytes, leafBound,
   nobleSha256, paddingRecords, recordSize, toHex,
-} from './core.js';
+} from '../core/merkle/core.js';
 import { asBuffer, makeBlockHasher, makeLeafHasher, makeLevelHasher, type BlockJob, type LeafJob, type LevelJob } from './compute.js';
 
 type WorkerJob = { kind: 'leaves'; job: LeafJob } | { kind: 'level'; job: LevelJob } | { kind: 'blocks'; job: BlockJob };
 import type { WorkerReply, WorkerRequest } from './worker.js';
-import { ROOT_FORMAT, ROOT_VERSION, STORE_FORMAT, STORE_VERSION, type MerkleRoot, type RootDocument, type StoreMeta } from './types.js';
+import { ROOT_FORMAT, ROOT_VERSION, STORE_FORMAT, STORE_VERSION, type MerkleRoot, type RootDocument, type StoreMeta } from '../core/merkle/types.js';
 
 /** What the builder needs from a snapshot (src/ingest's Snapshot fits). */
 export interface TreeInput {
