@@ -8,7 +8,7 @@ import { isObject } from '../json/index.js';
 import type { AssetAmount, Check, PathStep, Verdict } from '../verify/types.js';
 import {
   GOLDILOCKS_P, glHashFromHex, glHashNoPad, glHashToHex, type GlHash,
-} from '../core/crypto/poseidon-goldilocks.js';
+} from '../crypto/poseidon-goldilocks.js';
 
 export const OKX_ZK_FORMAT = 'okx-zk';
 
