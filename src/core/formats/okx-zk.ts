@@ -184,7 +184,7 @@ function expectedRoot(rootHash: string | undefined, pub: OkxPublishedRoot | unde
   }
   if (given && pub) {
     const same = glHashToHex(given) === glHashToHex(pub.root);
-    checks.push(check('published-root-hash', same, same
+    checks.push(check('root-sources-agree', same, same
       ? `the root given (${glHashToHex(given)}) is the one in sum_proof_data.json`
       : `the root given (${glHashToHex(given)}) is not the one in sum_proof_data.json (${glHashToHex(pub.root)})`));
   }
@@ -227,7 +227,7 @@ export function verifyOkxZkProof(json: unknown, published: { rootHash?: string; 
   checks.push(positionCheck(p, pub));
   const batch = walkBatchTree(p, leaf);
   const computed = glHashToHex(walkRecursiveTree(p, batch.node));
-  checks.push(check('root-hash', computed === want.hex, computed === want.hex
+  checks.push(check('published-root-hash', computed === want.hex, computed === want.hex
     ? `the walk (${p.sumSiblings.length} batch-tree and ${p.recursive.length} recursive levels) ends at ${computed}, the published root`
     : `the walk ends at ${computed}, but the published root is ${want.hex}`));
   const verdict: Verdict = {
