@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildTree, ProofStore } from '../../src/merkle/index.js';
 import { parseJson } from '../../src/core/json/parse.js';
 import { porError, PorError } from '../../src/core/errors/index.js';
-import { error, proof, root, signature, signatureCheck, verdict } from '../../src/core/documents/index.js';
+import { error, proof, root, signature, signatureCheck, storeMeta, verdict } from '../../src/core/documents/index.js';
 import { verifyPorProof } from '../../src/core/verify/por.js';
 import { randomUsers, SECRET, snapshotOf, tmp } from '../merkle/helpers.js';
 
@@ -75,5 +75,18 @@ describe('output documents read back what they write', () => {
     expect(error.write(new Error('oops')).error).toEqual({ code: 'INTERNAL', message: 'oops' });
     const c = { valid: true, check: 'ok' as const, detail: 'd', signer: null, report: 'r', signature: 's' };
     expect(signatureCheck.read(signatureCheck.write(c))).toEqual(c);
+  });
+});
+
+describe('por-proof-store', () => {
+  it('store.json as the builder writes it is what the module writes of it', async () => {
+    const dir = tmp();
+    await buildTree(snapshotOf(randomUsers(5)), { secret: SECRET, snapshotId: 'snap-meta', height: 3, outDir: dir, threads: 1 });
+    const text = readFileSync(join(dir, 'private', 'store.json'), 'utf8');
+    const meta = storeMeta.read(parseJson(text, { file: 'store.json' }));
+    expect(meta.levelCounts).toHaveLength(4);
+    expect(JSON.stringify(storeMeta.write(meta))).toBe(JSON.stringify(JSON.parse(text)));
+    const bad = caught(() => storeMeta.read({ ...JSON.parse(text), levelCounts: [5] }, 'store.json'));
+    expect(bad.info).toMatchObject({ file: 'store.json', field: 'levelCounts' });
   });
 });

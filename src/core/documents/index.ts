@@ -9,9 +9,10 @@ import * as render from './render.js';
 import * as root from './root.js';
 import * as signature from './signature.js';
 import * as signatureCheck from './signature-check.js';
+import * as storeMeta from './store-meta.js';
 import * as verdict from './verdict.js';
 
-export { build, error, proof, render, root, signature, signatureCheck, verdict };
+export { build, error, proof, render, root, signature, signatureCheck, storeMeta, verdict };
 
 /** Every document module, for the FORMATS.md test and anyone listing what por reads and writes. */
-export const DOCUMENTS: readonly SomeDocumentModule[] = [root, proof, signature, signatureCheck, render, build, verdict, error];
+export const DOCUMENTS: readonly SomeDocumentModule[] = [root, proof, storeMeta, signature, signatureCheck, render, build, verdict, error];
