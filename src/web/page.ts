@@ -140,6 +140,13 @@ function check(fromButton = false): void {
     showError(explainError(err));
     return;
   }
+  // Another document or version than por-proof v1 was not checked at all: "could not check", as
+  // `por verify` exits 2 for it, never a verdict on the user's inclusion (docs/SPEC.md, "Verification").
+  const formatCheck = proof.format === 'por' ? verdict.checks.find((c) => c.name === 'format' && !c.ok) : undefined;
+  if (formatCheck) {
+    showError(`“${proof.name}” is not a por proof this page can check: ${formatCheck.detail}.`);
+    return;
+  }
   renderVerdict(verdict, root?.hash);
   if (fromButton) result().focus();
   else result().scrollIntoView({ block: 'start' });
