@@ -111,7 +111,9 @@ describe('3. one on-chain holding backs one asset', () => {
     assets.assets[usdcAt].onchain[0].contract = usdt.toLowerCase();
     const r = build('usdc', SAMPLE_WALLETS, assets, [`ethereum=${f.url}`, 'bitcoin=http://127.0.0.1:9']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`${r.a}, field assets[${usdcAt}].onchain[0].contract: token contract ${usdt.toLowerCase()} on ethereum is already listed as USDT (assets[2].onchain[0])`);
+    // file:line:column of the contract, then the field path.
+    expect(r.stderr).toMatch(new RegExp(`${r.a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+, field assets\\[${usdcAt}\\]\\.onchain\\[0\\]\\.contract: `));
+    expect(r.stderr).toContain(`field assets[${usdcAt}].onchain[0].contract: token contract ${usdt.toLowerCase()} on ethereum is already listed as USDT (assets[2].onchain[0])`);
     expect(existsSync(join(r.out, 'public', 'root.json')) || existsSync(join(r.out, 'root.json'))).toBe(false);
   });
 

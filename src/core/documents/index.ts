@@ -2,6 +2,7 @@
 // DocumentModule). docs/FORMATS.md has a section for each, whose "Fields:" line a test holds to
 // FIELDS. Pure; re-exports only.
 import type { SomeDocumentModule } from '../json/read.js';
+import * as assets from './assets.js';
 import * as build from './build.js';
 import * as error from './error.js';
 import * as proof from './proof.js';
@@ -12,7 +13,7 @@ import * as signatureCheck from './signature-check.js';
 import * as storeMeta from './store-meta.js';
 import * as verdict from './verdict.js';
 
-export { build, error, proof, render, root, signature, signatureCheck, storeMeta, verdict };
+export { assets, build, error, proof, render, root, signature, signatureCheck, storeMeta, verdict };
 
 /** Every document module, for the FORMATS.md test and anyone listing what por reads and writes. */
-export const DOCUMENTS: readonly SomeDocumentModule[] = [root, proof, storeMeta, signature, signatureCheck, render, build, verdict, error];
+export const DOCUMENTS: readonly SomeDocumentModule[] = [assets, root, proof, storeMeta, signature, signatureCheck, render, build, verdict, error];
