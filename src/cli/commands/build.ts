@@ -19,6 +19,7 @@ import { crashPoint, writeFileAtomic } from '../../io/node.js';
 import type { StagedFolder } from '../../io/staged.js';
 import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE, stageBuild } from '../../merkle/layout.js';
 import { readBuiltPage } from './verify-page.js';
+import { runShard } from './build-scale.js';
 
 const VERIFY_PAGE = 'verify.html';
 import type { AssetRegistry } from '../../assets/index.js';
@@ -33,6 +34,8 @@ export interface BuildArgs {
   height: number;
   threads?: number;
   force: boolean;
+  /** I/N: build one shard of a tree spread over machines (src/cli/commands/build-scale.ts). */
+  shard?: string;
   // --- publish options (all optional; --wallets turns publishing on) ---
   wallets?: string;
   rpc: string[];
@@ -74,6 +77,7 @@ export const buildCommand = defineCommand<BuildArgs>({
       .option('height', { type: 'number', default: DEFAULT_HEIGHT, describe: 'Tree height: room for 2^height users; every proof has this many steps' })
       .option('threads', { type: 'number', describe: 'Hashing threads (default: 2, or 1 on a one-core machine); the root is the same for any number' })
       .option('force', { type: 'boolean', default: false, describe: 'Replace the build DIR already holds (all at once, only when the new one is complete)' })
+      .option('shard', { type: 'string', describe: 'I/N: SNAPSHOT is part I of N (every row of a user in one part); write a shard folder to --out for `por combine` (docs/SCALE.md)' })
       // --- publish: with --wallets, also read reserves and write report.json, report.sig.json, report.html ---
       .option('wallets', { type: 'string', describe: 'Publish: wallet manifest (format por-wallets) of the reserve addresses and their ownership proofs; writes the report and pages into DIR/public/' })
       .option('rpc', { type: 'string', array: true, default: [] as string[], describe: 'Publish: CHAIN=URL node for each chain of the manifest (repeatable)' })
@@ -89,6 +93,7 @@ export const buildCommand = defineCommand<BuildArgs>({
     // Same bound as the tree's own check, but before minutes of reading the snapshot.
     if (!Number.isInteger(args.height) || args.height < 1 || args.height > MAX_HEIGHT) throw porError('BAD_USAGE', `--height must be an integer from 1 to ${MAX_HEIGHT}, got ${args.height}`, { field: 'height' });
     if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1 || args.threads > 64)) throw porError('BAD_USAGE', '--threads must be an integer from 1 to 64');
+    if (args.shard !== undefined) return runShard({ ...args, shard: args.shard }, ctx);
     // --- publish usage, checked before any work (owned by the report stage) ---
     if (args.wallets === undefined && (args.rpc.length || args.block.length || args.prices !== undefined || args.haircuts !== undefined || args.signKeyFile !== undefined)) {
       throw porError('BAD_USAGE', '--rpc, --block, --prices, --haircuts and --sign-key-file publish a report: give --wallets too');
