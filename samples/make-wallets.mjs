@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 // src (bundled on the fly), so these samples are signed exactly as por verifies them.
 mkdirSync('node_modules/.cache', { recursive: true });
 await build({
-  stdin: { contents: "export { bitcoinMessageHash } from './src/signatures/bitcoin.ts'; export { encodeAddress, hash160 } from './src/signatures/bitcoin-address.ts'; export { BITCOIN } from './src/signatures/bitcoin-networks.ts'; export { ownershipMessage } from './src/reserves/manifest.ts'; export { chainIdentity } from './src/reserves/identity.ts';", resolveDir: process.cwd(), loader: 'ts' },
+  stdin: { contents: "export { bitcoinMessageHash } from './src/signatures/bitcoin.ts'; export { encodeAddress, hash160 } from './src/signatures/bitcoin-address.ts'; export { BITCOIN } from './src/signatures/bitcoin-networks.ts'; export { ownershipMessage } from './src/reserves/manifest.ts'; export { chainIdentity } from './src/core/reserves/identity.ts';", resolveDir: process.cwd(), loader: 'ts' },
   bundle: true, platform: 'node', format: 'esm', outfile: 'node_modules/.cache/por-make-wallets.mjs', packages: 'external', logLevel: 'error',
 });
 const btc = await import(pathToFileURL('node_modules/.cache/por-make-wallets.mjs').href);

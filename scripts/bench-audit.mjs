@@ -19,7 +19,7 @@ const N = Number(argv[argv.indexOf('--addresses') + 1] || 2000) || 2000;
 const bundle = join(ROOT, 'dist', 'bench-audit.mjs'); // inside the repo, so its imports resolve
 await build({
   stdin: {
-    contents: `export * from './src/audit/audit.ts'; export * from './src/report/assemble.ts'; export * from './src/report/from-reserves.ts'; export * from './src/report/html.ts'; export * from './src/reserves/index.ts'; export { parseAssetRegistry } from './src/assets/index.ts';`,
+    contents: `export * from './src/audit/audit.ts'; export * from './src/report/assemble.ts'; export * from './src/report/from-reserves.ts'; export * from './src/report/html.ts'; export * from './src/reserves/index.ts'; export { parseAssetRegistry } from './src/core/assets/index.ts';`,
     resolveDir: ROOT,
     loader: 'ts',
   },

@@ -54,7 +54,7 @@ mkdirSync('/tmp/por-bench', { recursive: true });
 const bundle = '/tmp/por-bench/ingest.mjs';
 await build({
   stdin: {
-    contents: "export { readSnapshot } from './src/ingest/index.ts'; export { parseAssetRegistry } from './src/assets/index.ts';",
+    contents: "export { readSnapshot } from './src/ingest/index.ts'; export { parseAssetRegistry } from './src/core/assets/index.ts';",
     resolveDir: process.cwd(),
     loader: 'ts',
   },

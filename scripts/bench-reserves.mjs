@@ -15,7 +15,7 @@ const tmp = join('node_modules', '.cache', `por-bench-${process.pid}`);
 mkdirSync(tmp, { recursive: true });
 const out = join(tmp, 'reserves.mjs');
 await build({
-  stdin: { contents: "export * from './src/reserves/index.ts'; export { parseAssetRegistry } from './src/assets/index.ts';", resolveDir: process.cwd(), loader: 'ts' },
+  stdin: { contents: "export * from './src/reserves/index.ts'; export { parseAssetRegistry } from './src/core/assets/index.ts';", resolveDir: process.cwd(), loader: 'ts' },
   bundle: true, platform: 'node', format: 'esm', outfile: out, packages: 'external', logLevel: 'error',
 });
 const { readReserves, parseWalletManifest, parseAssetRegistry } = await import(pathToFileURL(resolve(out)).href);

@@ -1,4 +1,4 @@
-// Builds the offline verifier page: src/web/page.ts (which imports src/verify/any.ts, the module
+// Builds the offline verifier page: src/web/page.ts (which imports src/core/verify/any.ts, the module
 // `por verify` runs) bundled for the browser and inlined with its CSS into ONE html file. A
 // Content-Security-Policy pinned to the SHA-256 of that inline script and style forbids every
 // network request, so "uploads nothing" is enforced by the browser, not just promised.

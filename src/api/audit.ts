@@ -2,9 +2,9 @@
 // published files as they are (the signature covers report.json's exact bytes).
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { porError } from '../errors/index.js';
+import { porError } from '../core/errors/index.js';
 import { readFault, readJsonFile } from '../io/node.js';
-import { parseReport } from '../report/parse.js';
+import { parseReport } from '../core/report/parse.js';
 import { parseSignature } from '../report/signature.js';
 import { signaturePathFor } from '../report/publish.js';
 import { auditReport, type AuditOptions, type AuditResult } from '../audit/audit.js';

@@ -12,14 +12,14 @@ export { VERSION, COMMIT } from '../cli/version.js';
 export { keygen, newSigningKey, newTreeSecret, type KeygenResult } from '../cli/commands/keygen.js';
 
 // Assets and the liabilities snapshot.
-export { parseAssetRegistry, type AssetRegistry, type Asset, type OnchainAsset } from '../assets/index.js';
+export { parseAssetRegistry, type AssetRegistry, type Asset, type OnchainAsset } from '../core/assets/index.js';
 export { loadAssetRegistry } from '../assets/load.js';
 export { readSnapshot, type Snapshot, type ReadOptions, type UserBalances, type AssetLiability, type ExchangeOwned } from '../ingest/index.js';
 
 // The Merkle sum tree: build from any (async) iterable of users; one user's proof from the store.
 export { buildTree, openProofStore, type TreeUser, type BuildTreeOptions, type TreeBuilt, type ProofLookup } from './tree.js';
 export { readSecretFile } from '../merkle/secret.js';
-export type { ProofDocument, RootDocument, MerkleRoot, RootSum } from '../merkle/types.js';
+export type { ProofDocument, RootDocument, MerkleRoot, RootSum } from '../core/merkle/types.js';
 
 // Solvency, asset by asset.
 export {
@@ -40,8 +40,8 @@ export { assembleReport, canonicalJson, type AssembleInput, type AddressInput } 
 export { chainsFromReserves, addressesFromReserves } from '../report/from-reserves.js';
 export { signReport, checkReportSignature, parseSignature, type ReportSignature, type SignatureCheck } from '../report/signature.js';
 export { publishReport, type PublishOptions } from '../report/publish.js';
-export { parseReport } from '../report/parse.js';
-export type { Report } from '../report/types.js';
+export { parseReport } from '../core/report/parse.js';
+export type { Report } from '../core/report/types.js';
 
 // A journalist's audit.
 export { auditReport, type AuditOptions, type AuditResult, type AuditCheck } from '../audit/audit.js';

@@ -1,12 +1,12 @@
 // The exchange backend's two calls: build the Merkle sum tree straight from its own database cursor
 // (any iterable or async iterable of users), and answer "give me user X's proof" from the store.
 // Thin wrappers over src/merkle: the byte rules, the order, the store are the CLI's own.
-import { isPorError, porError, withInfo } from '../errors/index.js';
-import { parseAmount } from '../money/index.js';
-import type { AssetRegistry } from '../assets/index.js';
-import type { Reporter } from '../progress/index.js';
+import { isPorError, porError, withInfo } from '../core/errors/index.js';
+import { parseAmount } from '../core/money/index.js';
+import type { AssetRegistry } from '../core/assets/index.js';
+import type { Reporter } from '../core/progress/index.js';
 import { buildTree as buildMerkleTree, ProofStore, type BuildResult } from '../merkle/index.js';
-import type { ProofDocument, MerkleRoot } from '../merkle/types.js';
+import type { ProofDocument, MerkleRoot } from '../core/merkle/types.js';
 
 /** One user as the exchange's ledger has it, after summing their sub-accounts. */
 export interface TreeUser {

@@ -1,14 +1,14 @@
 // `import … from 'por/verify'`: proof verification for any JavaScript runtime (browsers, wallets,
 // Node). Pure: no Node builtin is reached from here (test/api/browser-bundle.test.ts bundles it
 // for the browser and fails if one is). Thin wrappers over src/verify; docs/API.md documents them.
-import { porError } from '../errors/index.js';
-import { detectProofFormat, verifyAnyProof, type ProofFormat, type Published } from '../verify/any.js';
-import type { Verdict } from '../verify/types.js';
+import { porError } from '../core/errors/index.js';
+import { detectProofFormat, verifyAnyProof, type ProofFormat, type Published } from '../core/verify/any.js';
+import type { Verdict } from '../core/verify/types.js';
 
-export { verifyAnyProof, detectProofFormat, PROOF_FORMATS, type ProofFormat, type Published } from '../verify/any.js';
-export { compareProofs, type Comparison, type Conflict, type NodeClaim } from '../verify/compare.js';
-export type { Verdict, Check, AssetAmount, PathStep } from '../verify/types.js';
-export { PorError, isPorError, type ErrorCode, type ErrorInfo } from '../errors/index.js';
+export { verifyAnyProof, detectProofFormat, PROOF_FORMATS, type ProofFormat, type Published } from '../core/verify/any.js';
+export { compareProofs, type Comparison, type Conflict, type NodeClaim } from '../core/verify/compare.js';
+export type { Verdict, Check, AssetAmount, PathStep } from '../core/verify/types.js';
+export { PorError, isPorError, type ErrorCode, type ErrorInfo } from '../core/errors/index.js';
 
 export interface VerifyOptions {
   /** The proof's format; default: recognised from its shape. */

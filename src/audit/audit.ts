@@ -2,10 +2,10 @@
 // Balances and blocks are re-read from the journalist's own nodes through src/reserves (the same
 // reader the exchange's build uses, pinned to the report's blocks); ownership proofs re-checked;
 // every total recomputed. Each check says pass / fail / warn with its evidence.
-import { parseAssetRegistry } from '../assets/index.js';
-import { porError } from '../errors/index.js';
-import { formatAmount } from '../money/index.js';
-import { silentReporter, type Reporter } from '../progress/index.js';
+import { parseAssetRegistry } from '../core/assets/index.js';
+import { porError } from '../core/errors/index.js';
+import { formatAmount } from '../core/money/index.js';
+import { silentReporter, type Reporter } from '../core/progress/index.js';
 import {
   readReserves,
   checkOwnership,
@@ -17,12 +17,12 @@ import {
   type BitcoinVerifier,
 } from '../reserves/index.js';
 import { countedBalances } from '../report/assemble.js';
-import { addressKey, chainIdentity, CHAIN_IDENTITY, GENESIS, type BitcoinNetwork } from '../reserves/identity.js';
-import { nettingOf, solvencyRows, sumReserves, type HeldBalance, type LiabilityTotals } from '../report/solvency.js';
-import { coverage, ratioText } from '../solvency/coverage.js';
+import { addressKey, chainIdentity, CHAIN_IDENTITY, GENESIS, type BitcoinNetwork } from '../core/reserves/identity.js';
+import { nettingOf, solvencyRows, sumReserves, type HeldBalance, type LiabilityTotals } from '../core/report/solvency.js';
+import { coverage, ratioText } from '../core/solvency/coverage.js';
 import { nettingChecks, type StatedNetting } from './netting.js';
 import { checkReportSignature, type ReportSignature } from '../report/signature.js';
-import type { Report, ReportAddress, ReportSolvencyRow } from '../report/types.js';
+import type { Report, ReportAddress, ReportSolvencyRow } from '../core/report/types.js';
 
 /** unread: could not be read or checked (a node fault): decides nothing, blocks the verdict (exit 2). */
 export type Status = 'pass' | 'fail' | 'warn' | 'unread';

@@ -1,10 +1,10 @@
 // `por history`: several published reports lined up by snapshot time, per asset, with the change
 // between consecutive reports (window dressing shows up as reserves that jump just for a snapshot).
 import { Decimal } from 'decimal.js';
-import { porError } from '../errors/index.js';
-import { formatAmount, rescale } from '../money/index.js';
-import type { Report } from '../report/types.js';
-import { percentText } from '../report/solvency.js';
+import { porError } from '../core/errors/index.js';
+import { formatAmount, rescale } from '../core/money/index.js';
+import type { Report } from '../core/report/types.js';
+import { percentText } from '../core/report/solvency.js';
 import { escapeHtml, htmlPage } from '../report/html.js';
 import { lineChart } from '../report/chart.js';
 

@@ -9,11 +9,11 @@
 //     debt in an asset priced zero;
 // and it flags a haircut table that lets the exchange's own token count as collateral.
 // Pure; every figure is an exact integer (src/solvency/debtors.ts).
-import { formatAmount } from '../money/index.js';
+import { formatAmount } from '../core/money/index.js';
 import { valuation, usdValue } from '../solvency/debtors.js';
-import { fractionDigits, scaled } from '../solvency/haircuts.js';
-import type { Netting } from '../solvency/coverage.js';
-import type { Report } from '../report/types.js';
+import { fractionDigits, scaled } from '../core/solvency/haircuts.js';
+import type { Netting } from '../core/solvency/coverage.js';
+import type { Report } from '../core/report/types.js';
 import type { AuditCheck } from './audit.js';
 
 /** One asset's figures: gross and debt from the Merkle root, netting as the report states it. */

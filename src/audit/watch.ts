@@ -1,12 +1,12 @@
 // `por watch`: during a withdrawal pause, poll the published addresses' current balances and show,
 // per asset, the outflow since the snapshot and the live coverage of the published liabilities.
-import { parseAssetRegistry } from '../assets/index.js';
-import { porError } from '../errors/index.js';
-import { formatAmount } from '../money/index.js';
-import { silentReporter, type Reporter } from '../progress/index.js';
+import { parseAssetRegistry } from '../core/assets/index.js';
+import { porError } from '../core/errors/index.js';
+import { formatAmount } from '../core/money/index.js';
+import { silentReporter, type Reporter } from '../core/progress/index.js';
 import { readCurrentBalances, type ReservesResult } from '../reserves/index.js';
-import { percentText, ratioText, sumReserves, type HeldBalance } from '../report/solvency.js';
-import type { Report } from '../report/types.js';
+import { percentText, ratioText, sumReserves, type HeldBalance } from '../core/report/solvency.js';
+import type { Report } from '../core/report/types.js';
 import { manifestFromReport } from './audit.js';
 
 export interface WatchAsset {

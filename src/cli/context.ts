@@ -1,7 +1,7 @@
 // What every command shares: exit codes, the stderr reporter, output and error printing.
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { PorError } from '../errors/index.js';
-import type { Reporter } from '../progress/index.js';
+import { PorError } from '../core/errors/index.js';
+import type { Reporter } from '../core/progress/index.js';
 import { toJson } from '../io/node.js';
 import { safeJson, safeText } from './safe-text.js';
 

@@ -3,7 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
 import { errorDocument, EXIT, writeJson, writeText, type GlobalArgs } from './context.js';
-import { isPorError, porError } from '../errors/index.js';
+import { isPorError, porError } from '../core/errors/index.js';
 import { VERSION_LINE } from './version.js';
 
 const KNOWN = new Set(['liabilities', 'solvency', 'reserves', 'build', 'proof', 'verify', 'compare', 'report', 'audit', 'history', 'watch', 'verify-page', 'keygen']);

@@ -2,7 +2,7 @@
 // --wallets, build --wallets, audit, watch): one wording, one check, and the total time one call
 // may take stated in --help so "how long until it gives up" has an answer before it is asked.
 import type { Argv } from 'yargs';
-import { porError } from '../errors/index.js';
+import { porError } from '../core/errors/index.js';
 import { DEFAULT_BACKOFF_MS, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, callBudgetMs } from '../reserves/rpc.js';
 
 export interface NetworkArgs {

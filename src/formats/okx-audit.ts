@@ -9,8 +9,8 @@ import { verifyMultisigMessage } from '../signatures/multisig.js';
 import { verifyEvmOwnership, verifyOkxEcdsa } from '../signatures/okx-evm.js';
 import { verifyTronMessage } from '../signatures/tron.js';
 import type { SignatureResult } from '../signatures/bitcoin.js';
-import { addDec, cmpDec, formatDec, truncDec, type Dec } from './okx-decimal.js';
-import type { OkxReserveFile, OkxReserveRow } from './okx-csv.js';
+import { addDec, cmpDec, formatDec, truncDec, type Dec } from '../core/formats/okx-decimal.js';
+import type { OkxReserveFile, OkxReserveRow } from '../core/formats/okx-csv.js';
 
 export const OKX_AUDIT_FORMAT = 'por-okx-audit';
 export const OKX_AUDIT_VERSION = 1;

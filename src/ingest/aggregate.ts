@@ -5,9 +5,9 @@
 // mask per entry catches a duplicate (user, account, asset) row. A sum past int64 moves to an
 // exact bigint side table. Pure (no Node builtins): the readers in ./index.ts feed it rows and add
 // file/line/column to its errors.
-import { porError } from '../errors/index.js';
-import { formatAmount, parseAmount } from '../money/index.js';
-import type { AssetRegistry } from '../assets/index.js';
+import { porError } from '../core/errors/index.js';
+import { formatAmount, parseAmount } from '../core/money/index.js';
+import type { AssetRegistry } from '../core/assets/index.js';
 import { ACCOUNT_MODES, ACCOUNT_TYPES, type AccountMode, type UserBalances } from './types.js';
 
 /** Account value prefix that marks an exchange-owned account, e.g. `exchange:insurance-fund`. */

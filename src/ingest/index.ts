@@ -3,14 +3,14 @@
 // strict splitter reads ~4x faster than csv-parse here (docs/FORMATS.md has the figures).
 import { readFault } from '../io/node.js';
 import { createReadStream } from 'node:fs';
-import { PorError, porError, type ErrorInfo } from '../errors/index.js';
-import { isObject } from '../json/index.js';
-import { parseJson } from '../json/parse.js';
-import type { AssetRegistry } from '../assets/index.js';
-import { silentReporter, type Reporter } from '../progress/index.js';
+import { PorError, porError, type ErrorInfo } from '../core/errors/index.js';
+import { isObject } from '../core/json/index.js';
+import { parseJson } from '../core/json/parse.js';
+import type { AssetRegistry } from '../core/assets/index.js';
+import { silentReporter, type Reporter } from '../core/progress/index.js';
 import { Aggregator, type AssetLiability, type ExchangeOwned } from './aggregate.js';
 import { userIdFault } from './user-id.js';
-import { leafBound, MIN_HEIGHT } from '../merkle/bounds.js';
+import { leafBound, MIN_HEIGHT } from '../core/merkle/bounds.js';
 import type { AccountMode, UserBalances } from './types.js';
 
 export { ACCOUNT_MODES, ACCOUNT_TYPES, type AccountMode, type AccountType, type UserBalances } from './types.js';

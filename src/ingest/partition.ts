@@ -4,10 +4,10 @@
 // the ORIGINAL file, line and column: each part keeps, per row, the line it came from.
 import { closeSync, createReadStream, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { PorError, porError } from '../errors/index.js';
+import { PorError, porError } from '../core/errors/index.js';
 import { readFault } from '../io/node.js';
-import type { Reporter } from '../progress/index.js';
-import type { AssetRegistry } from '../assets/index.js';
+import type { Reporter } from '../core/progress/index.js';
+import type { AssetRegistry } from '../core/assets/index.js';
 import { lineTooLong, MAX_LINE_CHARS, readSnapshot, snapshotFormatOf, type ReadOptions, type Snapshot, type SnapshotFormat } from './index.js';
 
 export interface Part {

@@ -2,7 +2,7 @@
 // compared as exact strings, so two spellings of one person would become two leaves and split
 // their balance: ids that could be spelled two ways are refused, not silently normalised.
 // Pure.
-import { MAX_ID_BYTES } from '../merkle/bounds.js';
+import { MAX_ID_BYTES } from '../core/merkle/bounds.js';
 
 export { MAX_ID_BYTES as MAX_USER_ID_BYTES };
 

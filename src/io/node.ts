@@ -2,8 +2,8 @@
 import { readFile, rename, link, mkdir, rm, open, readdir, type FileHandle } from 'node:fs/promises';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { porError, type PorError } from '../errors/index.js';
-import { parseJson } from '../json/parse.js';
+import { porError, type PorError } from '../core/errors/index.js';
+import { parseJson } from '../core/json/parse.js';
 
 const READ_FAULTS: Record<string, string> = {
   ENOENT: 'no such file',
@@ -104,7 +104,7 @@ export function readFault(err: unknown): string {
 }
 
 /**
- * Reads and parses a JSON file with por's one JSON reader (src/json/parse.ts): syntax errors and
+ * Reads and parses a JSON file with por's one JSON reader (src/core/json/parse.ts): syntax errors and
  * duplicate keys name the file, line, column and the path of the value.
  */
 export async function readJsonFile(file: string): Promise<unknown> {

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { porError } from '../errors/index.js';
+import { porError } from '../core/errors/index.js';
 import { crashPoint, processAlive, readFault, syncFolder, writeError } from './node.js';
 
 export interface StageOptions {

@@ -4,7 +4,7 @@
 // leaves (./leaves.ts), order (./order.ts), levels and root (./levels.ts), store (./store-writer.ts).
 // For inputs larger than memory, and for builds spread over machines, see ./shard.ts.
 import { join } from 'node:path';
-import { silentReporter, type Reporter } from '../progress/index.js';
+import { silentReporter, type Reporter } from '../core/progress/index.js';
 import type { StagedFolder } from '../io/staged.js';
 import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE, stageBuild } from './layout.js';
 import { Hashers, checkSecret, treeShape, type TreeShape } from './hashing.js';
@@ -12,7 +12,7 @@ import { LeafCollector, type LeafSet } from './leaves.js';
 import { sortByUserHash } from './order.js';
 import { awaitBlocks, hashUpperLevels, lowerCounts, rootDocuments, startBlocks } from './levels.js';
 import { StoreWriter, writeIndexes } from './store-writer.js';
-import type { MerkleRoot, RootDocument } from './types.js';
+import type { MerkleRoot, RootDocument } from '../core/merkle/types.js';
 
 export { chunkBitsFor } from './leaves.js';
 export { STORED_FROM } from './hashing.js';

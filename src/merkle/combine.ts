@@ -6,11 +6,11 @@
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { porError, PorError } from '../errors/index.js';
-import { silentReporter, type Reporter } from '../progress/index.js';
+import { porError, PorError } from '../core/errors/index.js';
+import { silentReporter, type Reporter } from '../core/progress/index.js';
 import { readJsonFile, writeAll, writeError } from '../io/node.js';
 import type { StagedFolder } from '../io/staged.js';
-import { HASH_LEN, MAX_ID_BYTES } from './core.js';
+import { HASH_LEN, MAX_ID_BYTES } from '../core/merkle/core.js';
 import { Hashers, treeShape, checkSecret, type TreeShape } from './hashing.js';
 import { awaitBlocks, BLOCK_JOB, hashUpperLevels, lowerCounts, rootDocuments, startBlocks } from './levels.js';
 import { StoreWriter, idOffsetsFile, lookupFile } from './store-writer.js';

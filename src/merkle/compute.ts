@@ -2,7 +2,7 @@
 // level from the one below. Node-only (node:crypto is ~2-3x faster per call than a JS SHA-256).
 // The same functions run inline (one thread) and in worker threads, so both give the same bytes.
 import { hash as nodeHashOnce } from 'node:crypto';
-import { HASH_LEN, MAX_ID_BYTES, SPEC_VERSION, TAG_LEAF, TAG_NODE, TAG_SALT, TAG_USER, AMOUNT_LEN } from './core.js';
+import { HASH_LEN, MAX_ID_BYTES, SPEC_VERSION, TAG_LEAF, TAG_NODE, TAG_SALT, TAG_USER, AMOUNT_LEN } from '../core/merkle/core.js';
 
 export interface TreeParams {
   secret: Uint8Array;

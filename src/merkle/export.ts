@@ -4,10 +4,10 @@
 import { closeSync, fsyncSync, openSync, readSync } from 'node:fs';
 import { createHash, hash as hashOnce, type Hash } from 'node:crypto';
 import { join } from 'node:path';
-import { porError } from '../errors/index.js';
+import { porError } from '../core/errors/index.js';
 import { toJson, writeAllSync, writeError, writeFileAtomic } from '../io/node.js';
 import { StagedFolder } from '../io/staged.js';
-import type { MerkleRoot } from './types.js';
+import type { MerkleRoot } from '../core/merkle/types.js';
 
 export const EXPORT_FORMAT = 'por-proof-export';
 /** 2: the manifest lists every file with its size and SHA-256; per-user files live under users/. */

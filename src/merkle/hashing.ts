@@ -1,9 +1,9 @@
 // The tree's parameters checked once, and the hashers (worker pool or inline) every build step
 // uses: the one-machine build, a shard, and the combine. Node-only.
 import { cpus } from 'node:os';
-import { porError, PorError } from '../errors/index.js';
-import type { Reporter } from '../progress/index.js';
-import { assetsHash, checkHeight, DEFAULT_HEIGHT, idBytes, leafBound, MIN_SECRET_BYTES, nobleSha256, paddingRecords, recordSize } from './core.js';
+import { porError, PorError } from '../core/errors/index.js';
+import type { Reporter } from '../core/progress/index.js';
+import { assetsHash, checkHeight, DEFAULT_HEIGHT, idBytes, leafBound, MIN_SECRET_BYTES, nobleSha256, paddingRecords, recordSize } from '../core/merkle/core.js';
 import { makeBlockHasher, makeLeafHasher, makeLevelHasher, type BlockJob, type LeafJob, type LevelJob, type TreeParams } from './compute.js';
 import { WorkerPool, type WorkerJob } from './pool.js';
 

@@ -8,8 +8,8 @@
 // The whole of DIR is written as one staged folder and switched in at once (src/io/staged.ts).
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { porError } from '../errors/index.js';
-import { isObject } from '../json/index.js';
+import { porError } from '../core/errors/index.js';
+import { isObject } from '../core/json/index.js';
 import { processAlive, readJsonFile } from '../io/node.js';
 import { rm } from 'node:fs/promises';
 import { interruptedSwitch, StagedFolder } from '../io/staged.js';

@@ -1,9 +1,9 @@
 // Step 1 of a build: read users, encode their sums into leaf records and hash them (salt, user
 // hash, leaf) in jobs of one chunk each. Node-only. docs/SPEC.md has the byte rules.
-import { porError } from '../errors/index.js';
-import { formatAmount } from '../money/index.js';
-import type { Reporter } from '../progress/index.js';
-import { AMOUNT_LEN, HASH_LEN, idBytes, MAX_ID_BYTES } from './core.js';
+import { porError } from '../core/errors/index.js';
+import { formatAmount } from '../core/money/index.js';
+import type { Reporter } from '../core/progress/index.js';
+import { AMOUNT_LEN, HASH_LEN, idBytes, MAX_ID_BYTES } from '../core/merkle/core.js';
 import type { LeafJob } from './compute.js';
 import type { Hashers, TreeShape } from './hashing.js';
 

@@ -1,13 +1,13 @@
 // Steps 3 and 4 of a build: the levels above the leaves, and the root documents. Node-only.
 // Levels 1 … storedFrom are hashed in blocks of 2^storedFrom leaves (only the block roots are
 // kept); every level from storedFrom up goes to levels.bin as it is made. docs/SPEC.md, Shape.
-import { porError } from '../errors/index.js';
-import { formatAmount } from '../money/index.js';
-import type { Reporter } from '../progress/index.js';
-import { decodeSums, HASH_LEN, toHex } from './core.js';
+import { porError } from '../core/errors/index.js';
+import { formatAmount } from '../core/money/index.js';
+import type { Reporter } from '../core/progress/index.js';
+import { decodeSums, HASH_LEN, toHex } from '../core/merkle/core.js';
 import type { BlockJob } from './compute.js';
 import { asOverflow, type Hashers, type TreeShape } from './hashing.js';
-import { ROOT_FORMAT, ROOT_VERSION, type MerkleRoot, type RootDocument } from './types.js';
+import { ROOT_FORMAT, ROOT_VERSION, type MerkleRoot, type RootDocument } from '../core/merkle/types.js';
 
 /** Leaves per block job: a multiple of 2^storedFrom. */
 export const BLOCK_JOB = 1 << 16;

@@ -1,6 +1,6 @@
 // Step 2 of a build: the leaf order, ascending by user hash (secret-derived). Node-only.
-import { porError } from '../errors/index.js';
-import { HASH_LEN } from './core.js';
+import { porError } from '../core/errors/index.js';
+import { HASH_LEN } from '../core/merkle/core.js';
 import { idText, type LeafSet } from './leaves.js';
 
 /**

@@ -3,8 +3,8 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { porError } from '../errors/index.js';
-import type { Reporter } from '../progress/index.js';
+import { porError } from '../core/errors/index.js';
+import type { Reporter } from '../core/progress/index.js';
 import type { BlockJob, LeafJob, LevelJob } from './compute.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 

@@ -1,9 +1,9 @@
 // Reading the exchange's tree secret. Node-only.
 import { readFault } from '../io/node.js';
 import { readFile, stat } from 'node:fs/promises';
-import { porError } from '../errors/index.js';
-import type { Reporter } from '../progress/index.js';
-import { MIN_SECRET_BYTES } from './core.js';
+import { porError } from '../core/errors/index.js';
+import type { Reporter } from '../core/progress/index.js';
+import { MIN_SECRET_BYTES } from '../core/merkle/core.js';
 
 /**
  * The secret is the file's bytes with trailing whitespace (spaces, tabs, CR, LF) removed, so an

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { toJson, writeAll, writeError, writeFileAtomic } from '../io/node.js';
 import type { StagedFolder } from '../io/staged.js';
 import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE, STORE_META } from './layout.js';
-import { STORE_FORMAT, STORE_VERSION, type MerkleRoot, type RootDocument, type StoreMeta } from './types.js';
+import { STORE_FORMAT, STORE_VERSION, type MerkleRoot, type RootDocument, type StoreMeta } from '../core/merkle/types.js';
 
 export const APPEND_FILES = ['leaves.bin', 'salts.bin', 'ids.bin', 'levels.bin'] as const;
 export type AppendFile = (typeof APPEND_FILES)[number];

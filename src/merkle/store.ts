@@ -2,16 +2,16 @@
 // Node-only. File layout: docs/FORMATS.md, "Proof store".
 import { closeSync, fstatSync, openSync, readSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { porError } from '../errors/index.js';
-import { formatAmount } from '../money/index.js';
-import { silentReporter, type Reporter } from '../progress/index.js';
+import { porError } from '../core/errors/index.js';
+import { formatAmount } from '../core/money/index.js';
+import { silentReporter, type Reporter } from '../core/progress/index.js';
 import { crashPoint, readJsonFile } from '../io/node.js';
 import { checkBelongsTogether, locateStore, STORE_META } from './layout.js';
 import { ExportWriter, USERS_DIR, type ExportedFile } from './export.js';
 import { hash as hashOnce } from 'node:crypto';
 import { makeLevelHasher } from './compute.js';
-import { AMOUNT_LEN, HASH_LEN, SPEC_VERSION, TAG_USER, paddingRecords, nobleSha256 } from './core.js';
-import { PROOF_FORMAT, PROOF_VERSION, STORE_FORMAT, STORE_VERSION, type ProofDocument, type StoreMeta } from './types.js';
+import { AMOUNT_LEN, HASH_LEN, SPEC_VERSION, TAG_USER, paddingRecords, nobleSha256 } from '../core/merkle/core.js';
+import { PROOF_FORMAT, PROOF_VERSION, STORE_FORMAT, STORE_VERSION, type ProofDocument, type StoreMeta } from '../core/merkle/types.js';
 
 /** A file read with positioned reads, or held in memory when asked to (bulk export). */
 class Blob {

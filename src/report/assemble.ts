@@ -1,12 +1,12 @@
 // Builds report.json from the stage results, and serialises it canonically (the bytes signed).
 // Pure: no I/O.
-import { porError } from '../errors/index.js';
-import { SPEC_VERSION as MERKLE_SPEC_VERSION } from '../merkle/core.js';
-import { formatAmount } from '../money/index.js';
-import type { AssetRegistry } from '../assets/index.js';
-import { detectionTable } from './detection.js';
-import { addressKey, chainIdentity } from '../reserves/identity.js';
-import { RATIO_PRECISION, solvencyRows, sumReserves, type HeldBalance, type LiabilityTotals } from './solvency.js';
+import { porError } from '../core/errors/index.js';
+import { SPEC_VERSION as MERKLE_SPEC_VERSION } from '../core/merkle/core.js';
+import { formatAmount } from '../core/money/index.js';
+import type { AssetRegistry } from '../core/assets/index.js';
+import { detectionTable } from '../core/report/detection.js';
+import { addressKey, chainIdentity } from '../core/reserves/identity.js';
+import { RATIO_PRECISION, solvencyRows, sumReserves, type HeldBalance, type LiabilityTotals } from '../core/report/solvency.js';
 import {
   REPORT_FORMAT,
   REPORT_VERSION,
@@ -16,7 +16,7 @@ import {
   type ReportMerkleRoot,
   type ReportNetting,
   type ReportOwnership,
-} from './types.js';
+} from '../core/report/types.js';
 
 export interface AddressBalanceInput {
   asset: string;

@@ -5,7 +5,7 @@
 // vega and vega-lite are optional dependencies, loaded on the first chart: a package installed
 // without them still builds trees and verifies proofs, and only the pages say what is missing.
 import type { TopLevelSpec } from 'vega-lite';
-import { porError } from '../errors/index.js';
+import { porError } from '../core/errors/index.js';
 
 type ChartLibs = { vega: typeof import('vega'); vegaLite: typeof import('vega-lite') };
 let libs: Promise<ChartLibs> | undefined;

@@ -1,8 +1,8 @@
 // Turns the reserves stage's result (src/reserves) into the report's chains and addresses. Pure.
-import { porError } from '../errors/index.js';
+import { porError } from '../core/errors/index.js';
 import type { ReservesResult, WalletManifest } from '../reserves/index.js';
 import type { AddressInput } from './assemble.js';
-import type { ReportChain } from './types.js';
+import type { ReportChain } from '../core/report/types.js';
 
 export function chainsFromReserves(result: ReservesResult): ReportChain[] {
   const used = new Set(result.addresses.map((a) => a.chain));

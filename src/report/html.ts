@@ -1,9 +1,9 @@
 // report.html: one self-contained page (inline CSS and SVG, no script, no external resource) that a
 // reader without an engineering background can follow: a verdict, a table, a chart, then the detail.
 import { ratioBarChart } from './chart.js';
-import { percentText } from './solvency.js';
-import { percentDown, percentUp } from './detection.js';
-import type { Detection, Report, ReportSolvencyRow } from './types.js';
+import { percentText } from '../core/report/solvency.js';
+import { percentDown, percentUp } from '../core/report/detection.js';
+import type { Detection, Report, ReportSolvencyRow } from '../core/report/types.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);

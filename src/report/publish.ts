@@ -5,9 +5,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJsonFile, writeFileAtomic, toJson, readFault } from '../io/node.js';
-import { porError } from '../errors/index.js';
-import type { AssetRegistry } from '../assets/index.js';
-import type { Reporter } from '../progress/index.js';
+import { porError } from '../core/errors/index.js';
+import type { AssetRegistry } from '../core/assets/index.js';
+import type { Reporter } from '../core/progress/index.js';
 import type { Snapshot } from '../ingest/index.js';
 import { parseWalletManifest, readReserves, toReserveRows } from '../reserves/index.js';
 import { assessBadDebt } from '../solvency/index.js';
@@ -15,10 +15,10 @@ import { readHaircuts, readPrices } from '../solvency/load.js';
 import { verifyBitcoinMessage } from '../signatures/bitcoin.js';
 import { assembleReport, canonicalJson } from './assemble.js';
 import { addressesFromReserves, chainsFromReserves } from './from-reserves.js';
-import type { LiabilityTotals } from './solvency.js';
+import type { LiabilityTotals } from '../core/report/solvency.js';
 import { renderReportHtml } from './html.js';
 import { signReport, type ReportSignature } from './signature.js';
-import type { Report, ReportNetting } from './types.js';
+import type { Report, ReportNetting } from '../core/report/types.js';
 
 /** Written into every report; keep in step with package.json (a test checks). */
 export const TOOL_VERSION = '0.1.0';

@@ -2,7 +2,7 @@
 // bytes, so any wallet that can sign bytes can produce it). Written beside the report as
 // report.sig.json. Pure: callers read and write the files.
 import { Wallet, getAddress, isAddress, sha256, verifyMessage } from 'ethers';
-import { porError } from '../errors/index.js';
+import { porError } from '../core/errors/index.js';
 
 export const SIGNATURE_FORMAT = 'por-report-signature';
 export const SIGNATURE_VERSION = 1;

@@ -3,11 +3,11 @@
 // /address/:a/txs/chain, paged): outputs paying the address minus inputs spending them, over the
 // transactions confirmed at or below H. /address/:a/utxo alone would miss coins that were unspent
 // at H but spent since, under-reporting a snapshot taken in the past.
-import { porError } from '../errors/index.js';
-import type { Reporter } from '../progress/index.js';
-import { GENESIS, type BitcoinNetwork } from './identity.js';
+import { porError } from '../core/errors/index.js';
+import type { Reporter } from '../core/progress/index.js';
+import { GENESIS, type BitcoinNetwork } from '../core/reserves/identity.js';
 import { DEFAULT_BACKOFF_MS, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, checkStopped, pause } from './rpc.js';
-import type { BlockRef } from './types.js';
+import type { BlockRef } from '../core/reserves/types.js';
 
 /** Esplora pages confirmed history 25 transactions at a time. */
 const PAGE = 25;

@@ -1,10 +1,10 @@
 // EVM chains over raw JSON-RPC: pin a block, read native and ERC-20 balances at it, check token
 // decimals and ownership signatures (EIP-191 recovery, EIP-1271 for contract wallets) at it.
 import { AbiCoder, getAddress, hexlify } from 'ethers';
-import { porError } from '../errors/index.js';
+import { porError } from '../core/errors/index.js';
 import { eip191Hash, recoverEip191, type SignatureCheck } from '../signatures/evm.js';
 import type { RpcCall, RpcClient, RpcOutcome } from './rpc.js';
-import type { BlockRef } from './types.js';
+import type { BlockRef } from '../core/reserves/types.js';
 
 const SEL_BALANCE_OF = '0x70a08231';
 const SEL_DECIMALS = '0x313ce567';

@@ -1,24 +1,24 @@
 // The reserves stage: every address in a wallet manifest, read at one pinned block per chain, with
 // each address's ownership proof checked. Used by `por reserves`, `por solvency --wallets`,
 // `por build`, `por audit` (re-reading published addresses at their blocks) and `por watch`.
-import { porError, isPorError } from '../errors/index.js';
-import { formatAmount, rescale } from '../money/index.js';
-import type { AssetRegistry } from '../assets/index.js';
-import { silentReporter, type Reporter } from '../progress/index.js';
+import { porError, isPorError } from '../core/errors/index.js';
+import { formatAmount, rescale } from '../core/money/index.js';
+import type { AssetRegistry } from '../core/assets/index.js';
+import { silentReporter, type Reporter } from '../core/progress/index.js';
 import { verifyEip191, type SignatureCheck } from '../signatures/evm.js';
 import { ownershipMessageProblem, type ChainSpec, type WalletEntry, type WalletManifest, type BitcoinNetwork } from './manifest.js';
-import { addressKey } from './identity.js';
+import { addressKey } from '../core/reserves/identity.js';
 import { RpcClient } from './rpc.js';
 import { checkEvmOwnership, checkTokenDecimals, confirmEvmBlock, pinEvmBlock, readEvmBalances, type EvmBalanceRequest, type OwnershipCheck } from './evm.js';
 import { EsploraClient, bitcoinBalanceAt, confirmBitcoinBlock, pinBitcoinBlock } from './esplora.js';
 import type { ReserveRow } from '../solvency/index.js';
-import type { AddressBalance, AddressResult, AssetTotal, BlockRef, ChainResult, OwnershipResult, ReservesResult } from './types.js';
+import type { AddressBalance, AddressResult, AssetTotal, BlockRef, ChainResult, OwnershipResult, ReservesResult } from '../core/reserves/types.js';
 
-export * from './types.js';
+export * from '../core/reserves/types.js';
 export { parseWalletManifest, ownershipMessage, ownershipMessageProblem, ownershipMessages, OWNERSHIP_MESSAGE_HEADER, WALLETS_FORMAT, WALLETS_VERSION } from './manifest.js';
 export type { WalletManifest, WalletEntry, ChainSpec, OwnershipProof, OwnershipSubject } from './manifest.js';
-export { chainIdentity, normaliseAddress, addressKey, CHAIN_IDENTITY } from './identity.js';
-export { reservesDocument, RESERVES_FORMAT, RESERVES_VERSION } from './document.js';
+export { chainIdentity, normaliseAddress, addressKey, CHAIN_IDENTITY } from '../core/reserves/identity.js';
+export { reservesDocument, RESERVES_FORMAT, RESERVES_VERSION } from '../core/reserves/document.js';
 
 /** Checks a Bitcoin message signature (BIP-322 simple / BIP-137); supplied by src/signatures. */
 export type BitcoinVerifier = (address: string, message: string, signatureBase64: string, network?: string) => SignatureCheck | Promise<SignatureCheck>;

@@ -1,12 +1,12 @@
 // Node-side conveniences for commands that take reserves from the chains (`por reserves`,
 // `por solvency --wallets`, `por build --wallets`): parse CHAIN=URL / CHAIN=NUMBER flags, read
 // the manifest file, and read the chains.
-import { porError } from '../errors/index.js';
+import { porError } from '../core/errors/index.js';
 import { readJsonFile } from '../io/node.js';
-import type { AssetRegistry } from '../assets/index.js';
+import type { AssetRegistry } from '../core/assets/index.js';
 import { parseWalletManifest, type WalletManifest } from './manifest.js';
 import { readReserves, type BitcoinVerifier, type ReadReservesOptions } from './index.js';
-import type { ReservesResult } from './types.js';
+import type { ReservesResult } from '../core/reserves/types.js';
 
 /** `["ethereum=http://…", …]` → `{ ethereum: "http://…" }`; flag names the option in errors. */
 export function parseChainUrls(list: readonly string[] | undefined, flag = '--rpc'): Record<string, string> {

@@ -1,17 +1,18 @@
 // The wallet manifest ("por-wallets" v2): which chains, which addresses, which assets to count at
 // each, and each address's ownership proof. Pure: callers hand in parsed JSON. See docs/FORMATS.md.
 import { getAddress, isAddress } from 'ethers';
-import { porError } from '../errors/index.js';
-import type { AssetRegistry } from '../assets/index.js';
-import { isObject } from '../json/index.js';
-import { chainIdentity, GENESIS, type BitcoinNetwork } from './identity.js';
+import { porError } from '../core/errors/index.js';
+import type { AssetRegistry } from '../core/assets/index.js';
+import { isObject } from '../core/json/index.js';
+import { chainIdentity, GENESIS, type BitcoinNetwork } from '../core/reserves/identity.js';
 
 export const WALLETS_FORMAT = 'por-wallets';
 /** v2: an `exchange` name, chains identified by what they are, ownership messages compared whole. */
 export const WALLETS_VERSION = 2;
 
-export type ChainKind = 'evm' | 'bitcoin';
-export type { BitcoinNetwork } from './identity.js';
+export type { ChainKind } from '../core/reserves/types.js';
+import type { ChainKind } from '../core/reserves/types.js';
+export type { BitcoinNetwork } from '../core/reserves/identity.js';
 
 export interface ChainSpec {
   name: string;

@@ -3,8 +3,8 @@
 // HTTP request, retries with exponential backoff for transport faults, rate limits and per-call
 // errors. Per-call errors that survive the retries come back as values, so one bad address does
 // not hide the others.
-import { porError } from '../errors/index.js';
-import type { Reporter } from '../progress/index.js';
+import { porError } from '../core/errors/index.js';
+import type { Reporter } from '../core/progress/index.js';
 
 export interface RpcCall {
   method: string;

@@ -1,7 +1,11 @@
 // EIP-191 ("personal_sign") ownership signatures: hash the message, recover the signer, compare.
 // Pure (ethers' hashing and secp256k1 recovery run in the browser too). EIP-1271 contract wallets
 // need a node at the pinned block, so that check lives in src/reserves/evm.ts.
-import { getAddress, hashMessage, isAddress, recoverAddress, Signature } from 'ethers';
+// Subpath imports: the root 'ethers' entry drags in Node-only provider types (IPC sockets).
+import { getAddress, isAddress } from 'ethers/address';
+import { Signature } from 'ethers/crypto';
+import { hashMessage } from 'ethers/hash';
+import { recoverAddress } from 'ethers/transaction';
 
 export interface SignatureCheck {
   ok: boolean;

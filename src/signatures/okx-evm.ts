@@ -3,7 +3,12 @@
 // (keccak256("\x19Ethereum Signed Message:\n32" ‖ keccak256(message))). Also OKX's "OKC" scheme:
 // keccak256 of the Bitcoin-style varint-prefixed "OKX Signed Message:\n" ‖ message. Pure (ethers
 // runs in browsers).
-import { concat, getBytes, hashMessage, isAddress, keccak256, recoverAddress, toUtf8Bytes } from 'ethers';
+// Subpath imports: the root 'ethers' entry drags in Node-only provider types (IPC sockets).
+import { isAddress } from 'ethers/address';
+import { keccak256 } from 'ethers/crypto';
+import { hashMessage } from 'ethers/hash';
+import { recoverAddress } from 'ethers/transaction';
+import { concat, getBytes, toUtf8Bytes } from 'ethers/utils';
 import type { SignatureResult } from './bitcoin.js';
 
 export const SCHEME_EIP191 = 'eip191';

@@ -4,7 +4,10 @@
 // base58check(0x41 ‖ last 20 bytes of keccak256(uncompressed key)). Pure.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { createBase58check } from '@scure/base';
-import { concat, getBytes, keccak256, recoverAddress, toUtf8Bytes } from 'ethers';
+// Subpath imports: the root 'ethers' entry drags in Node-only provider types (IPC sockets).
+import { keccak256 } from 'ethers/crypto';
+import { recoverAddress } from 'ethers/transaction';
+import { concat, getBytes, toUtf8Bytes } from 'ethers/utils';
 import type { SignatureResult } from './bitcoin.js';
 
 const base58check = createBase58check(sha256);

@@ -1,14 +1,14 @@
 // Which users' debt may be netted. Every user who owes something falls in one of three classes:
 //   bad debt        total equity Σ net × price below zero: their holdings count as nothing owed
 //                   (a liquidation takes them all) and their debt is not netted;
-//   uncollateralised equity ≥ 0, but haircut collateral (src/solvency/haircuts.ts) below the value of
+//   uncollateralised equity ≥ 0, but haircut collateral (src/core/solvency/haircuts.ts) below the value of
 //                   their debt, or they owe an asset priced at zero: their debt is not netted, and
 //                   their holdings stay owed to them (a liquidation would leave them something);
 //   healthy         haircut collateral ≥ debt value: their debt nets within its asset.
 // Exact throughout: prices, tier ends and ratios become integers at a common scale and every
 // comparison is between integers, so nothing rounds, in anyone's favour.
-import { formatAmount } from '../money/index.js';
-import { fractionDigits, scaled, type HaircutTable } from './haircuts.js';
+import { formatAmount } from '../core/money/index.js';
+import { fractionDigits, scaled, type HaircutTable } from '../core/solvency/haircuts.js';
 import type { UserBalances } from '../ingest/types.js';
 
 export interface PricedAsset {

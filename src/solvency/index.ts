@@ -2,19 +2,19 @@
 // builtins): the CLI and the report hand in parsed inputs. One asset's surplus never covers another's
 // shortfall; USD values are a summary shown apart and decide nothing.
 import { Decimal } from 'decimal.js';
-import { porError } from '../errors/index.js';
-import { formatAmount, parseAmount, rescale } from '../money/index.js';
-import type { AssetRegistry } from '../assets/index.js';
+import { porError } from '../core/errors/index.js';
+import { formatAmount, parseAmount, rescale } from '../core/money/index.js';
+import type { AssetRegistry } from '../core/assets/index.js';
 import type { AssetLiability, ExchangeOwned } from '../ingest/aggregate.js';
 import type { UserBalances } from '../ingest/types.js';
-import { atField, parseStrictCsv } from './csv.js';
-import { coverage, percentText } from './coverage.js';
+import { atField, parseStrictCsv } from '../core/solvency/csv.js';
+import { coverage, percentText } from '../core/solvency/coverage.js';
 import { classifyDebtors, type DebtorClasses } from './debtors.js';
-import type { HaircutTable } from './haircuts.js';
+import type { HaircutTable } from '../core/solvency/haircuts.js';
 
-export { parseStrictCsv, type CsvRow, type CsvTable } from './csv.js';
-export { coverage, percentText, ratioText, RATIO_PRECISION, type Coverage, type Netting } from './coverage.js';
-export { parseHaircutsDocument, parseHaircutTable, type HaircutTable, type HaircutTier } from './haircuts.js';
+export { parseStrictCsv, type CsvRow, type CsvTable } from '../core/solvency/csv.js';
+export { coverage, percentText, ratioText, RATIO_PRECISION, type Coverage, type Netting } from '../core/solvency/coverage.js';
+export { parseHaircutsDocument, parseHaircutTable, type HaircutTable, type HaircutTier } from '../core/solvency/haircuts.js';
 
 /** Ratios carry 40 significant digits: far past any decimals an amount has, so nothing rounds that matters. */
 const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_DOWN });
@@ -160,7 +160,7 @@ export interface AssetSolvency {
   uncollateralised: bigint | null;
   /** Debt netted against other users' holdings: healthy users' debt (0 without prices). */
   nettedDebt: bigint;
-  /** What reserves must cover after netting (src/solvency/coverage.ts). */
+  /** What reserves must cover after netting (src/core/solvency/coverage.ts). */
   liabilities: bigint;
   /** reserves − liabilities: negative is a shortfall. */
   surplus: bigint;
@@ -297,7 +297,7 @@ function usdSummary(assets: readonly AssetSolvency[], prices: Prices): NonNullab
   };
 }
 
-/** A ratio as a percentage with 2 decimals, rounded down (the one rule: src/solvency/coverage.ts). */
+/** A ratio as a percentage with 2 decimals, rounded down (the one rule: src/core/solvency/coverage.ts). */
 export const formatRatio = percentText;
 
 export const SOLVENCY_FORMAT = 'por-solvency';

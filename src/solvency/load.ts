@@ -1,12 +1,12 @@
 // Node-side file readers for the solvency inputs; the parsing itself is pure (./index.ts).
 import { readFault, readJsonFile } from '../io/node.js';
 import { readFile } from 'node:fs/promises';
-import { porError } from '../errors/index.js';
-import { parseJson } from '../json/parse.js';
-import { rescale } from '../money/index.js';
-import type { AssetRegistry } from '../assets/index.js';
+import { porError } from '../core/errors/index.js';
+import { parseJson } from '../core/json/parse.js';
+import { rescale } from '../core/money/index.js';
+import type { AssetRegistry } from '../core/assets/index.js';
 import { parsePrices, parseReserveBalances, type Prices, type ReserveRow } from './index.js';
-import { parseHaircutsDocument, type HaircutTable } from './haircuts.js';
+import { parseHaircutsDocument, type HaircutTable } from '../core/solvency/haircuts.js';
 
 async function readText(file: string): Promise<string> {
   try {
@@ -96,7 +96,7 @@ export async function readPrices(file: string, registry: AssetRegistry): Promise
   return parsePrices(await readText(file), registry, file);
 }
 
-/** Reads a haircut table (format por-haircuts v1); see src/solvency/haircuts.ts. */
+/** Reads a haircut table (format por-haircuts v1); see src/core/solvency/haircuts.ts. */
 export async function readHaircuts(file: string, registry: AssetRegistry): Promise<HaircutTable> {
   return parseHaircutsDocument(await readJsonFile(file), registry.assets.map((a) => a.symbol), file);
 }

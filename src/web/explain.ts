@@ -1,11 +1,11 @@
 // Everything the verifier page decides without touching the DOM: reading a dropped file as JSON,
 // telling a proof from a report, and turning check names and errors into sentences a
 // non-engineer can follow. Pure, so vitest covers it in Node and the page bundles it unchanged.
-import { PorError } from '../errors/index.js';
-import { detectProofFormat, type ProofFormat } from '../verify/any.js';
-import type { Check } from '../verify/types.js';
-import { isObject } from '../json/index.js';
-import { parseJson } from '../json/parse.js';
+import { PorError } from '../core/errors/index.js';
+import { detectProofFormat, type ProofFormat } from '../core/verify/any.js';
+import type { Check } from '../core/verify/types.js';
+import { isObject } from '../core/json/index.js';
+import { parseJson } from '../core/json/parse.js';
 
 export type ParsedFile = { ok: true; json: unknown } | { ok: false; message: string };
 
@@ -108,7 +108,7 @@ const PUBLISHED_HASH =
 const STEP = 'A step on the path from your entry to the top of the tree does not match what the rules compute, so the proof does not connect your balances to the total.';
 
 const EXACT: Record<string, string> = {
-  // por's own proofs (src/verify/por.ts).
+  // por's own proofs (src/core/verify/por.ts).
   format: 'The file is not a por proof of a version this page knows.',
   'well-formed': 'The proof file is incomplete or has fields that should not be there, so it cannot be trusted as made by the exchange’s tool.',
   'spec-version': 'The proof was made with a version of the rules this page does not know.',
@@ -139,7 +139,7 @@ const EXACT: Record<string, string> = {
     'The report contradicts itself: what its table says users are owed (or its snapshot date, or the decimal places of an asset) is not what its own Merkle root, the total your proof is checked against, says. Such a report cannot be trusted, whatever your own entry shows.',
   'leaf-count':
     'Your entry sits at a position beyond the number of users the published root states. That published figure is false, so the published root document cannot be trusted as written.',
-  // OKX's formats (src/formats/okx-proof.ts).
+  // OKX's formats (src/core/formats/okx-proof.ts).
   'node-types':
     'The proof’s left/right markers are inconsistent (for example your entry and its neighbour both claim the same side), so the path cannot be followed as written.',
   'balances-non-negative':

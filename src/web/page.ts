@@ -1,8 +1,8 @@
 // The offline verifier page: wires the form to verifyAnyProof (the very module `por verify` runs)
 // and renders its Verdict. Everything from the user's files is written with textContent, never as
 // HTML, so a hostile proof file cannot inject markup or script into the page.
-import { verifyAnyProof, type ProofFormat } from '../verify/any.js';
-import type { AssetAmount, Check, PathStep, Verdict } from '../verify/types.js';
+import { verifyAnyProof, type ProofFormat } from '../core/verify/any.js';
+import type { AssetAmount, Check, PathStep, Verdict } from '../core/verify/types.js';
 import {
   classifyDocument,
   explainCheck,

@@ -8,7 +8,7 @@ import { transferFrom, mine } from '../../scripts/demo-chain.mjs';
 import { ownershipMessage } from '../../src/reserves/index.js';
 import { auditReport, type AuditResult } from '../../src/audit/audit.js';
 import { canonicalJson } from '../../src/report/assemble.js';
-import type { Report } from '../../src/report/types.js';
+import type { Report } from '../../src/core/report/types.js';
 import { launch, openPage } from '../report/browser.js';
 import { keyOf, publishOnAnvil, type Publication } from './published.js';
 

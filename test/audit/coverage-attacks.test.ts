@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { auditReport, type AuditResult } from '../../src/audit/audit.js';
 import { canonicalJson } from '../../src/report/assemble.js';
 import { reportVerdict } from '../../src/report/html.js';
-import type { Report } from '../../src/report/types.js';
+import type { Report } from '../../src/core/report/types.js';
 import { HAIRCUTS, honestLiabilities, honestNetting, nettingReport, registryWith } from './netting-fixture.js';
 
 const E8 = 10n ** 8n;

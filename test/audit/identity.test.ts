@@ -9,7 +9,7 @@ import { setBalances } from '../../scripts/demo-chain.mjs';
 import { ownershipMessage } from '../../src/reserves/index.js';
 import { auditReport, type AuditResult } from '../../src/audit/audit.js';
 import { canonicalJson } from '../../src/report/assemble.js';
-import type { Report } from '../../src/report/types.js';
+import type { Report } from '../../src/core/report/types.js';
 import { deployAcceptAll } from '../helpers/accept-all-1271.js';
 import { publishOnAnvil, type Publication } from './published.js';
 

@@ -12,12 +12,12 @@
 //          USDT bad-debt holdings 10,000 (dave's) → must cover 1,200,000; XTK 1,000.
 // Reserves: BTC 9 (gross 90 %, netted 112.5 %), USDT 1,250,000, XTK 1,000.
 import { Wallet, computeAddress, keccak256, toUtf8Bytes } from 'ethers';
-import { parseAssetRegistry, type AssetRegistry } from '../../src/assets/index.js';
+import { parseAssetRegistry, type AssetRegistry } from '../../src/core/assets/index.js';
 import { assembleReport } from '../../src/report/assemble.js';
-import type { LiabilityTotals } from '../../src/report/solvency.js';
-import type { Report, ReportNetting } from '../../src/report/types.js';
+import type { LiabilityTotals } from '../../src/core/report/solvency.js';
+import type { Report, ReportNetting } from '../../src/core/report/types.js';
 import { ownershipMessage } from '../../src/reserves/index.js';
-import type { HaircutTable } from '../../src/solvency/haircuts.js';
+import type { HaircutTable } from '../../src/core/solvency/haircuts.js';
 
 export const SNAP = { id: 'netting-2026-11-24', time: '2026-11-24T00:00:00.000Z' };
 const E8 = 10n ** 8n;

@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Wallet, computeAddress, keccak256, toUtf8Bytes } from 'ethers';
 import { startAnvil, deploy, mintBatch, setBalances, mine, rpc } from '../../scripts/demo-chain.mjs';
-import { parseAssetRegistry } from '../../src/assets/index.js';
+import { parseAssetRegistry } from '../../src/core/assets/index.js';
 import { readReserves, ownershipMessage, type WalletManifest } from '../../src/reserves/index.js';
 import { assembleReport } from '../../src/report/assemble.js';
 import { addressesFromReserves, chainsFromReserves } from '../../src/report/from-reserves.js';
 import { publishReport } from '../../src/report/publish.js';
-import type { Report } from '../../src/report/types.js';
-import { formatAmount } from '../../src/money/index.js';
+import type { Report } from '../../src/core/report/types.js';
+import { formatAmount } from '../../src/core/money/index.js';
 
 export const E18 = 10n ** 18n;
 export const keyOf = (label: string) => keccak256(toUtf8Bytes(`por audit TEST ONLY key: ${label}`));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseOkxReserveCsv } from '../../src/formats/okx-csv.js';
+import { parseOkxReserveCsv } from '../../src/core/formats/okx-csv.js';
 import { auditOkxSignatures, summarizeOkxAudit, effectiveOwnership } from '../../src/formats/okx-audit.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');

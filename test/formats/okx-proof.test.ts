@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { verifyOkxUserProof, verifyOkxV1Proof } from '../../src/formats/okx-proof.js';
-import { detectProofFormat, verifyAnyProof } from '../../src/verify/any.js';
-import type { Verdict } from '../../src/verify/types.js';
+import { verifyOkxUserProof, verifyOkxV1Proof } from '../../src/core/formats/okx-proof.js';
+import { detectProofFormat, verifyAnyProof } from '../../src/core/verify/any.js';
+import type { Verdict } from '../../src/core/verify/types.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const okxDir = path.resolve(repoRoot, 'test/fixtures/okx/upstream');

@@ -1,7 +1,7 @@
 // Builds manifests and registries over the chain test/setup/anvil.ts prepared.
 import { inject } from 'vitest';
 import { hashMessage, SigningKey } from 'ethers';
-import { parseAssetRegistry, type AssetRegistry } from '../../src/assets/index.js';
+import { parseAssetRegistry, type AssetRegistry } from '../../src/core/assets/index.js';
 import { ownershipMessage, parseWalletManifest, type WalletManifest } from '../../src/reserves/index.js';
 
 export const SNAPSHOT = { id: 'test-2026-11-24', time: '2026-11-24T00:00:00Z' };

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { readSnapshot, type Snapshot } from '../../src/ingest/index.js';
 import { loadAssetRegistry } from '../../src/assets/load.js';
-import { parseAssetRegistry } from '../../src/assets/index.js';
-import { PorError } from '../../src/errors/index.js';
+import { parseAssetRegistry } from '../../src/core/assets/index.js';
+import { PorError } from '../../src/core/errors/index.js';
 
 const FIX = 'test/fixtures/ingest';
 const registry = await loadAssetRegistry(`${FIX}/assets.json`);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSnapshot, MAX_LINE_CHARS, type ReadOptions } from '../../src/ingest/index.js';
 import { loadAssetRegistry } from '../../src/assets/load.js';
-import { PorError } from '../../src/errors/index.js';
+import { PorError } from '../../src/core/errors/index.js';
 
 const registry = await loadAssetRegistry('test/fixtures/ingest/assets.json');
 const dir = mkdtempSync(join(tmpdir(), 'por-ingest-rules-'));

@@ -1,8 +1,8 @@
 // por's one JSON reader: what JSON.parse accepts it reads the same, except a key given twice;
 // every error says line and column (counted by hand in each case below).
 import { describe, expect, it } from 'vitest';
-import { parseJson, MAX_JSON_DEPTH } from '../../src/json/parse.js';
-import { PorError } from '../../src/errors/index.js';
+import { parseJson, MAX_JSON_DEPTH } from '../../src/core/json/parse.js';
+import { PorError } from '../../src/core/errors/index.js';
 
 function failure(text: string, file?: string): PorError {
   try {

@@ -1,4 +1,4 @@
-// Every JSON document por reads goes through one reader (src/json/parse.ts via readJsonFile): a
+// Every JSON document por reads goes through one reader (src/core/json/parse.ts via readJsonFile): a
 // key given twice is refused where it stands (JSON.parse would keep the last one, so an exchange
 // could show one value to one reader and another to the next), and a syntax error names its line
 // and column. Each case edits a real document the way a careless or hostile exchange would.
@@ -11,7 +11,7 @@ import { loadAssetRegistry } from '../../src/assets/load.js';
 import { loadWalletManifest } from '../../src/reserves/load.js';
 import { readReserveBalances } from '../../src/solvency/load.js';
 import { readJsonFile } from '../../src/io/node.js';
-import { PorError } from '../../src/errors/index.js';
+import { PorError } from '../../src/core/errors/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'por-json-readers-'));
 let seq = 0;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildTree, ProofStore } from './tree-helpers.js';
 import { chunkBitsFor } from '../../src/merkle/build.js';
-import { verifyPorProof } from '../../src/verify/por.js';
+import { verifyPorProof } from '../../src/core/verify/por.js';
 import { randomUsers, SECRET, snapshotOf, tmp } from './helpers.js';
 
 const assetsOf = (n: number) => Array.from({ length: n }, (_, i) => ({ symbol: `A${i}`, decimals: i % 19 }));

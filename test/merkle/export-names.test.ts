@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildTree } from '../../src/merkle/index.js';
 import { fileNameFor } from '../../src/merkle/export.js';
-import { verifyPorProof } from '../../src/verify/por.js';
+import { verifyPorProof } from '../../src/core/verify/por.js';
 import { SECRET, snapshotOf, tmp } from './helpers.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;

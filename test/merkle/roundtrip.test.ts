@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildTree, ProofStore } from '../../src/merkle/index.js';
-import { verifyPorProof } from '../../src/verify/por.js';
+import { verifyPorProof } from '../../src/core/verify/por.js';
 import { randomUsers, SECRET, snapshotOf, tmp } from './helpers.js';
 
 describe('build → proof → verify', () => {

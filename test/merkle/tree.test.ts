@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { buildTree, ProofStore, isPorErrorLike } from './tree-helpers.js';
-import { verifyPorProof } from '../../src/verify/por.js';
+import { verifyPorProof } from '../../src/core/verify/por.js';
 import { randomUsers, SECRET, snapshotOf, tmp, ASSETS, type SynthUser } from './helpers.js';
 
 const ONE = [{ symbol: 'USD', decimals: 2 }];

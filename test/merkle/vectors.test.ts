@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { buildTree, ProofStore } from '../../src/merkle/index.js';
-import { verifyPorProof } from '../../src/verify/por.js';
+import { verifyPorProof } from '../../src/core/verify/por.js';
 import { tmp } from './helpers.js';
 
 const V = JSON.parse(readFileSync(new URL('../../docs/vectors/merkle-v1.json', import.meta.url), 'utf8'));

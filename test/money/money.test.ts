@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatAmount, parseAmount, rescale } from '../../src/money/index.js';
-import { PorError } from '../../src/errors/index.js';
+import { formatAmount, parseAmount, rescale } from '../../src/core/money/index.js';
+import { PorError } from '../../src/core/errors/index.js';
 
 describe('parseAmount', () => {
   it('reads plain decimals into base units', () => {

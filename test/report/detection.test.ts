@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { Decimal } from 'decimal.js';
 import {
   DETECTION_DIGITS, DETECTION_OMITTED, DETECTION_SHARES, detectionProbability, detectionTable, percentDown, percentUp, shareNeeded,
-} from '../../src/report/detection.js';
+} from '../../src/core/report/detection.js';
 import { canonicalJson } from '../../src/report/assemble.js';
-import { parseReport } from '../../src/report/parse.js';
+import { parseReport } from '../../src/core/report/parse.js';
 import { renderReportHtml } from '../../src/report/html.js';
-import { isPorError } from '../../src/errors/index.js';
+import { isPorError } from '../../src/core/errors/index.js';
 import { makeReport } from './fixture.js';
 
 describe('detection probability, by hand', () => {

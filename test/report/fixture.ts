@@ -1,7 +1,7 @@
 // A small report built by hand: the figures each test expects are worked out in the comments.
-import { parseAssetRegistry } from '../../src/assets/index.js';
+import { parseAssetRegistry } from '../../src/core/assets/index.js';
 import { assembleReport, type AddressInput } from '../../src/report/assemble.js';
-import type { Report } from '../../src/report/types.js';
+import type { Report } from '../../src/core/report/types.js';
 
 export const registry = parseAssetRegistry({
   format: 'por-assets',

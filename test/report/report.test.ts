@@ -3,11 +3,11 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { Wallet } from 'ethers';
 import { assembleReport, canonicalJson } from '../../src/report/assemble.js';
-import { parseReport } from '../../src/report/parse.js';
+import { parseReport } from '../../src/core/report/parse.js';
 import { checkReportSignature, signReport } from '../../src/report/signature.js';
-import { coveredLiabilities, percentText, ratioText, solvencyRows, sumReserves } from '../../src/report/solvency.js';
+import { coveredLiabilities, percentText, ratioText, solvencyRows, sumReserves } from '../../src/core/report/solvency.js';
 import { reportVerdict } from '../../src/report/html.js';
-import { isPorError } from '../../src/errors/index.js';
+import { isPorError } from '../../src/core/errors/index.js';
 import { addresses, liabilities, makeReport, registry, root, SNAPSHOT } from './fixture.js';
 
 describe('assembleReport', () => {

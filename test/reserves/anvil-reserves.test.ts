@@ -1,7 +1,7 @@
 // Reserves read from a real node (anvil, started by test/setup/anvil.ts) at the snapshot block.
 // Expected figures are what the setup funded (plannedFunding), never what the reader returns.
 import { describe, expect, it } from 'vitest';
-import { parseAssetRegistry } from '../../src/assets/index.js';
+import { parseAssetRegistry } from '../../src/core/assets/index.js';
 import { readReserves, readCurrentBalances, toReserveRows, parseWalletManifest, type ReservesResult } from '../../src/reserves/index.js';
 import { startAnvil, deploy, mintBatch } from '../../scripts/demo-chain.mjs';
 import { fixture, goodEntries, manifest, sign, testMessage, testRegistry, EXCHANGE, type EntryJson } from '../helpers/anvil-fixture.js';

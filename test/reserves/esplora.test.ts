@@ -2,7 +2,7 @@
 // node runs here). Expected figures are worked out by hand from the fixture transactions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { parseAssetRegistry } from '../../src/assets/index.js';
+import { parseAssetRegistry } from '../../src/core/assets/index.js';
 import { chainIdentity, ownershipMessage, parseWalletManifest, readReserves, type ReservesResult } from '../../src/reserves/index.js';
 import { defaultBitcoinVerifier } from '../../src/reserves/load.js';
 import { startEsplora, testnetP2wpkh, signBip137P2wpkh, txid, TESTNET3_GENESIS, type EsploraTx } from '../helpers/esplora-server.js';

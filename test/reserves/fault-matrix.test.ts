@@ -17,7 +17,7 @@ import { defaultBitcoinVerifier, loadWalletManifest } from '../../src/reserves/l
 import { readReserves, reservesDocument, toReserveRows, type ReservesResult } from '../../src/reserves/index.js';
 import { exitCode } from '../../src/cli/commands/reserves.js';
 import { auditReport } from '../../src/audit/audit.js';
-import { parseReport } from '../../src/report/parse.js';
+import { parseReport } from '../../src/core/report/parse.js';
 import { deadUrl, hasRpcMethod, rewriteRpc, startFaultProxy, type Fault, type FaultRequest } from '../helpers/anvil-proxy.js';
 
 const AT_SNAPSHOT: Record<string, string> = { BTC: '680.50000000', ETH: '9500.37345678', USDT: '50000000.500000', USDC: '12000000.000000', XTK: '500000.00000000' };

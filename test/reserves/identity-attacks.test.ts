@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { parseAssetRegistry } from '../../src/assets/index.js';
+import { parseAssetRegistry } from '../../src/core/assets/index.js';
 import { ownershipMessage, ownershipMessageProblem, parseWalletManifest, readReserves, toReserveRows, type WalletManifest } from '../../src/reserves/index.js';
 import { defaultBitcoinVerifier } from '../../src/reserves/load.js';
 import { startAnvil, setBalances, mine, rpc } from '../../scripts/demo-chain.mjs';

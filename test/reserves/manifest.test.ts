@@ -2,7 +2,7 @@
 // the conversion to solvency rows.
 import { describe, expect, it } from 'vitest';
 import { SigningKey, hashMessage, computeAddress } from 'ethers';
-import { parseAssetRegistry } from '../../src/assets/index.js';
+import { parseAssetRegistry } from '../../src/core/assets/index.js';
 import { ownershipMessage, ownershipMessageProblem, parseWalletManifest, toReserveRows, reservesDocument, type ReservesResult } from '../../src/reserves/index.js';
 import { parseChainBlocks, parseChainUrls } from '../../src/reserves/load.js';
 import { verifyEip191, recoverEip191 } from '../../src/signatures/evm.js';

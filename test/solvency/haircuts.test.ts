@@ -1,10 +1,10 @@
 // Haircut collateral and the sorting of debtors, worked out by hand; and the dummy-user attack
 // (threat 22) at the source: `por solvency` and the report never net a fabricated user's debt.
 import { describe, expect, it } from 'vitest';
-import { parseAssetRegistry } from '../../src/assets/index.js';
-import { PorError } from '../../src/errors/index.js';
+import { parseAssetRegistry } from '../../src/core/assets/index.js';
+import { PorError } from '../../src/core/errors/index.js';
 import { classifyDebtors, CollateralModel, valuation } from '../../src/solvency/debtors.js';
-import { parseHaircutsDocument, type HaircutTable } from '../../src/solvency/haircuts.js';
+import { parseHaircutsDocument, type HaircutTable } from '../../src/core/solvency/haircuts.js';
 import { assessBadDebt, computeSolvency, type Prices } from '../../src/solvency/index.js';
 import type { UserBalances } from '../../src/ingest/types.js';
 

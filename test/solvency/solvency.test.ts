@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { readSnapshot } from '../../src/ingest/index.js';
 import { loadAssetRegistry } from '../../src/assets/load.js';
-import { parseAssetRegistry } from '../../src/assets/index.js';
-import { PorError } from '../../src/errors/index.js';
+import { parseAssetRegistry } from '../../src/core/assets/index.js';
+import { PorError } from '../../src/core/errors/index.js';
 import {
   assessBadDebt,
   computeSolvency,

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { verifyAnyProof } from '../../src/verify/any.js';
+import { verifyAnyProof } from '../../src/core/verify/any.js';
 
 const okx = JSON.parse(readFileSync(resolve(process.cwd(), 'test/fixtures/okx/upstream/merkle_proof_file.json'), 'utf8')) as { path: { hash: string }[] };
 // The root is the last entry of OKX's path, as the data README states.

@@ -3,8 +3,9 @@
 // rule, so the forger is not the code under test.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { buildTree, ProofStore, type ProofDocument } from '../../src/merkle/index.js';
-import { verifyPorProof } from '../../src/verify/por.js';
+import { buildTree, ProofStore } from '../../src/merkle/index.js';
+import type { ProofDocument } from '../../src/core/merkle/types.js';
+import { verifyPorProof } from '../../src/core/verify/por.js';
 import { SECRET, snapshotOf, tmp } from '../merkle/helpers.js';
 
 const ASSET = [{ symbol: 'USDT', decimals: 6 }];

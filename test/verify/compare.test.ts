@@ -7,9 +7,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildTree, ProofStore, type ProofDocument } from '../../src/merkle/index.js';
-import { compareProofs, type Conflict } from '../../src/verify/compare.js';
-import { isPorError } from '../../src/errors/index.js';
+import { buildTree, ProofStore } from '../../src/merkle/index.js';
+import type { ProofDocument } from '../../src/core/merkle/types.js';
+import { compareProofs, type Conflict } from '../../src/core/verify/compare.js';
+import { isPorError } from '../../src/core/errors/index.js';
 import { SECRET, randomUsers, snapshotOf, tmp } from '../merkle/helpers.js';
 
 const H = 5; // 32 positions, 20 users

@@ -5,10 +5,11 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAssetRegistry } from '../../src/assets/index.js';
-import { buildTree, ProofStore, type ProofDocument, type RootDocument } from '../../src/merkle/index.js';
+import { parseAssetRegistry } from '../../src/core/assets/index.js';
+import { buildTree, ProofStore } from '../../src/merkle/index.js';
+import type { ProofDocument, RootDocument } from '../../src/core/merkle/types.js';
 import { assembleReport } from '../../src/report/assemble.js';
-import type { Report } from '../../src/report/types.js';
+import type { Report } from '../../src/core/report/types.js';
 import { SECRET, snapshotOf, type SynthUser } from '../merkle/helpers.js';
 
 export interface Publication {

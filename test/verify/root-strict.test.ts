@@ -11,9 +11,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ProofDocument, RootDocument } from '../../src/merkle/index.js';
-import type { Report } from '../../src/report/types.js';
-import { verifyPorProof } from '../../src/verify/por.js';
+import type { ProofDocument, RootDocument } from '../../src/core/merkle/types.js';
+import type { Report } from '../../src/core/report/types.js';
+import { verifyPorProof } from '../../src/core/verify/por.js';
 import { randomUsers } from '../merkle/helpers.js';
 import { publish } from './published-fixture.js';
 

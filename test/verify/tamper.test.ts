@@ -1,8 +1,9 @@
 // Property: changing any single field, or any single byte, of a valid proof makes it fail.
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { buildTree, ProofStore, type ProofDocument } from '../../src/merkle/index.js';
-import { verifyPorProof, type Published } from '../../src/verify/por.js';
+import { buildTree, ProofStore } from '../../src/merkle/index.js';
+import type { ProofDocument } from '../../src/core/merkle/types.js';
+import { verifyPorProof, type Published } from '../../src/core/verify/por.js';
 import { randomUsers, SECRET, snapshotOf, tmp, ASSETS } from '../merkle/helpers.js';
 
 let proof: ProofDocument;

@@ -2,7 +2,7 @@
 // which slot), and every check name gets a sentence, unknown ones their own detail.
 import { describe, expect, it } from 'vitest';
 import { classifyDocument, explainCheck, explainError, normaliseRootHash, parseJsonText } from '../../src/web/explain.js';
-import { porError } from '../../src/errors/index.js';
+import { porError } from '../../src/core/errors/index.js';
 
 describe('parseJsonText', () => {
   it('parses JSON, ignoring a byte-order mark', () => {

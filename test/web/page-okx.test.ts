@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { buildVerifyPage } from '../../scripts/build-web.mjs';
-import { verifyAnyProof } from '../../src/verify/any.js';
+import { verifyAnyProof } from '../../src/core/verify/any.js';
 import { jsonFile, launchBrowser, openPage, porAsync, repoRoot, verdictOf } from './browser.js';
 
 const okxDir = resolve(repoRoot, 'test/fixtures/okx/upstream');

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { buildVerifyPage } from '../../scripts/build-web.mjs';
-import type { ProofDocument } from '../../src/merkle/index.js';
-import type { Report } from '../../src/report/types.js';
+import type { ProofDocument } from '../../src/core/merkle/types.js';
+import type { Report } from '../../src/core/report/types.js';
 import { publish } from '../verify/published-fixture.js';
 import { launchBrowser, openPage, porAsync, verdictOf } from './browser.js';
 

@@ -6,18 +6,18 @@ import { readFault } from '../../io/node.js';
 import { readFile } from 'node:fs/promises';
 import { AbiCoder, getAddress } from 'ethers';
 import type { ArgumentsCamelCase } from 'yargs';
-import { porError, isPorError } from '../../errors/index.js';
-import { formatAmount } from '../../money/index.js';
+import { porError, isPorError } from '../../core/errors/index.js';
+import { formatAmount } from '../../core/money/index.js';
 import { EXIT, type Context, type ExitCode } from '../context.js';
 import type { AuditArgs } from './audit-por.js';
-import { parseOkxReserveCsv, type OkxReserveFile, type OkxReserveRow } from '../../formats/okx-csv.js';
+import { parseOkxReserveCsv, type OkxReserveFile, type OkxReserveRow } from '../../core/formats/okx-csv.js';
 import { auditOkxSignatures, effectiveOwnership, summarizeOkxAudit, type OkxAuditResult, type OkxRowVerdict } from '../../formats/okx-audit.js';
 import { RpcClient } from '../../reserves/rpc.js';
 import { networkSettings } from '../network.js';
 import { parseChainUrls } from '../../reserves/load.js';
 import { EsploraClient, bitcoinBalanceAt } from '../../reserves/esplora.js';
 import { readEvmBalances } from '../../reserves/evm.js';
-import type { Reporter } from '../../progress/index.js';
+import type { Reporter } from '../../core/progress/index.js';
 
 /** por's chain names (as in wallet manifests) → OKX's network names. */
 const CHAIN_ALIASES: Record<string, string[]> = {

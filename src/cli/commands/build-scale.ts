@@ -5,7 +5,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { loadAssetRegistry } from '../../assets/load.js';
-import type { AssetRegistry } from '../../assets/index.js';
+import type { AssetRegistry } from '../../core/assets/index.js';
 import { partitionSnapshot, readPart } from '../../ingest/partition.js';
 import { combineShards } from '../../merkle/combine.js';
 import type { BuildResult } from '../../merkle/build.js';
@@ -14,7 +14,7 @@ import { crashPoint, processAlive, readFault } from '../../io/node.js';
 import { readSnapshot } from '../../ingest/index.js';
 import { readSecretFile } from '../../merkle/secret.js';
 import { buildShard, parseShardSpec } from '../../merkle/shard.js';
-import { porError } from '../../errors/index.js';
+import { porError } from '../../core/errors/index.js';
 import { EXIT, type Context, type ExitCode } from '../context.js';
 
 export interface ShardArgs {

@@ -5,8 +5,8 @@ import { loadAssetRegistry } from '../../assets/load.js';
 import { readSnapshot } from '../../ingest/index.js';
 import { buildTree } from '../../merkle/build.js';
 import { readSecretFile } from '../../merkle/secret.js';
-import { DEFAULT_HEIGHT, MAX_HEIGHT } from '../../merkle/core.js';
-import { porError } from '../../errors/index.js';
+import { DEFAULT_HEIGHT, MAX_HEIGHT } from '../../core/merkle/core.js';
+import { porError } from '../../core/errors/index.js';
 // --- publish (report.json, signature, report.html): see src/report/publish.ts ---
 import { publishFromBuild, TOOL_VERSION } from '../../report/publish.js';
 import { reportVerdict } from '../../report/html.js';
@@ -23,7 +23,7 @@ import { buildPartitioned, DEFAULT_MEMORY, parseMemory, partsFor, runShard } fro
 import { statSync } from 'node:fs';
 
 const VERIFY_PAGE = 'verify.html';
-import type { AssetRegistry } from '../../assets/index.js';
+import type { AssetRegistry } from '../../core/assets/index.js';
 import { networkOptions, networkSettings } from '../network.js';
 
 export interface BuildArgs {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { defineCommand, EXIT, type ExitCode } from '../context.js';
 import { loadAssetRegistry } from '../../assets/load.js';
 import { readSecretFile } from '../../merkle/secret.js';
-import { DEFAULT_HEIGHT, MAX_HEIGHT } from '../../merkle/core.js';
+import { DEFAULT_HEIGHT, MAX_HEIGHT } from '../../core/merkle/core.js';
 import { combineShards } from '../../merkle/combine.js';
 import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE } from '../../merkle/layout.js';
-import { porError } from '../../errors/index.js';
+import { porError } from '../../core/errors/index.js';
 
 interface CombineArgs {
   shards: string[];

@@ -1,8 +1,8 @@
 // `por compare`: put several users' proofs side by side to catch equivocation (threats.md row 14).
 import { defineCommand, EXIT, type ExitCode } from '../context.js';
 import { readJsonFile } from '../../io/node.js';
-import { isPorError, porError, PorError } from '../../errors/index.js';
-import { compareProofs, type Comparison, type Conflict, type NodeClaim } from '../../verify/compare.js';
+import { isPorError, porError, PorError } from '../../core/errors/index.js';
+import { compareProofs, type Comparison, type Conflict, type NodeClaim } from '../../core/verify/compare.js';
 
 export interface CompareArgs {
   proofs: string[];

@@ -1,7 +1,7 @@
 // `por history REPORT.json...`: reports lined up by snapshot time, as a table (and an HTML chart).
 import { defineCommand, EXIT } from '../context.js';
 import { readJsonFile, writeFileAtomic } from '../../io/node.js';
-import { parseReport } from '../../report/parse.js';
+import { parseReport } from '../../core/report/parse.js';
 import { buildHistory, historyHtml, historyText } from '../../audit/history.js';
 
 export const historyCommand = defineCommand({

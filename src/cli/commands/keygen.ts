@@ -9,7 +9,7 @@ import { open, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Wallet } from 'ethers';
 import { defineCommand, EXIT } from '../context.js';
-import { porError } from '../../errors/index.js';
+import { porError } from '../../core/errors/index.js';
 import { writeFileAtomic } from '../../io/node.js';
 
 export const KEYGEN_FORMAT = 'por-keygen';

@@ -4,8 +4,8 @@ import { loadAssetRegistry } from '../../assets/load.js';
 import { readSnapshot, ACCOUNT_MODES, ACCOUNT_TYPES, EXCHANGE_ACCOUNT_PREFIX, type Snapshot, type SnapshotFormat } from '../../ingest/index.js';
 import { assessBadDebt, type BadDebt, type Prices } from '../../solvency/index.js';
 import { readPrices } from '../../solvency/load.js';
-import { formatAmount } from '../../money/index.js';
-import type { AssetRegistry } from '../../assets/index.js';
+import { formatAmount } from '../../core/money/index.js';
+import type { AssetRegistry } from '../../core/assets/index.js';
 
 export interface LiabilitiesArgs {
   snapshot: string;

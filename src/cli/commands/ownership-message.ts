@@ -1,7 +1,7 @@
 // `por ownership-message`: the exact message each reserve address must sign for this snapshot.
 import { defineCommand, EXIT, type ExitCode } from '../context.js';
 import { loadAssetRegistry } from '../../assets/load.js';
-import { porError } from '../../errors/index.js';
+import { porError } from '../../core/errors/index.js';
 import { loadWalletManifest } from '../../reserves/load.js';
 import { normaliseAddress, ownershipMessages, OWNERSHIP_MESSAGE_HEADER, type WalletManifest } from '../../reserves/index.js';
 

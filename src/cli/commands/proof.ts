@@ -4,8 +4,8 @@ import { defineCommand, EXIT, writeJson, type ExitCode } from '../context.js';
 import { ProofStore } from '../../merkle/store.js';
 import { crashPoint, writeFileAtomic } from '../../io/node.js';
 import { MANIFEST_FILE, stageExport, writeManifest, EXPORT_FORMAT, EXPORT_VERSION } from '../../merkle/export.js';
-import type { Reporter } from '../../progress/index.js';
-import { porError } from '../../errors/index.js';
+import type { Reporter } from '../../core/progress/index.js';
+import { porError } from '../../core/errors/index.js';
 
 export interface ProofArgs {
   store: string;

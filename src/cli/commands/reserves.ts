@@ -2,8 +2,8 @@
 import { defineCommand, EXIT, type ExitCode } from '../context.js';
 import { loadAssetRegistry } from '../../assets/load.js';
 import { writeFileAtomic, toJson } from '../../io/node.js';
-import { formatAmount } from '../../money/index.js';
-import { porError } from '../../errors/index.js';
+import { formatAmount } from '../../core/money/index.js';
+import { porError } from '../../core/errors/index.js';
 import { reservesDocument, type ReservesResult } from '../../reserves/index.js';
 import { readReservesFromFiles } from '../../reserves/load.js';
 import { networkOptions, networkSettings } from '../network.js';

@@ -5,11 +5,11 @@ import { loadAssetRegistry } from '../../assets/load.js';
 import { readSnapshot, type SnapshotFormat } from '../../ingest/index.js';
 import { assessBadDebt, computeSolvency, formatRatio, solvencyDocument, type Solvency, type SolvencyInput } from '../../solvency/index.js';
 import { readHaircuts, readPrices, readReserveBalances } from '../../solvency/load.js';
-import { formatAmount } from '../../money/index.js';
+import { formatAmount } from '../../core/money/index.js';
 import { table } from './liabilities.js';
 import { readReservesFromFiles } from '../../reserves/load.js';
 import { toReserveRows } from '../../reserves/index.js';
-import { porError } from '../../errors/index.js';
+import { porError } from '../../core/errors/index.js';
 import { networkOptions, networkSettings } from '../network.js';
 
 export interface SolvencyArgs {

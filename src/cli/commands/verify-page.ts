@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { defineCommand, EXIT } from '../context.js';
-import { isPorError, porError } from '../../errors/index.js';
+import { isPorError, porError } from '../../core/errors/index.js';
 import { writeFileAtomic } from '../../io/node.js';
 
 /** dist/verify.html beside the bundled CLI; from the source tree, the repository's dist/. */

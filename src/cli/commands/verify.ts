@@ -1,9 +1,9 @@
 // `por verify`: check an inclusion proof (por's own, or OKX's) against the published root.
 import { defineCommand, EXIT, type ExitCode } from '../context.js';
 import { readJsonFile } from '../../io/node.js';
-import { isPorError, porError } from '../../errors/index.js';
-import { detectProofFormat, verifyAnyProof, PROOF_FORMATS, type ProofFormat, type Published } from '../../verify/any.js';
-import type { AssetAmount, Verdict } from '../../verify/types.js';
+import { isPorError, porError } from '../../core/errors/index.js';
+import { detectProofFormat, verifyAnyProof, PROOF_FORMATS, type ProofFormat, type Published } from '../../core/verify/any.js';
+import type { AssetAmount, Verdict } from '../../core/verify/types.js';
 import { safeText } from '../safe-text.js';
 
 export interface VerifyArgs {

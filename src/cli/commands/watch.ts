@@ -3,9 +3,9 @@
 // still waiting on a node one --interval after --duration is abandoned (whatever the node does).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defineCommand, EXIT } from '../context.js';
-import { isPorError, porError } from '../../errors/index.js';
+import { isPorError, porError } from '../../core/errors/index.js';
 import { readJsonFile } from '../../io/node.js';
-import { parseReport } from '../../report/parse.js';
+import { parseReport } from '../../core/report/parse.js';
 import { parseDuration, sampleText, watchOnce, type WatchSample } from '../../audit/watch.js';
 import { parseChainUrls } from '../../reserves/load.js';
 import { networkOptions, networkSettings } from '../network.js';

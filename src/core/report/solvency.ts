@@ -1,5 +1,5 @@
 // Per-asset reserves vs liabilities for the report, and the reserves sum from address balances.
-// Pure and exact: bigint base units; coverage by the one rule in src/solvency/coverage.ts (also
+// Pure and exact: bigint base units; coverage by the one rule in src/core/solvency/coverage.ts (also
 // `por solvency`'s). The audit recomputes with these same functions from the balances it read itself.
 import { porError } from '../errors/index.js';
 import { formatAmount, rescale } from '../money/index.js';
@@ -48,7 +48,7 @@ export interface LiabilityTotals {
   netting?: Netting;
 }
 
-/** What reserves must cover, by the one rule (src/solvency/coverage.ts). */
+/** What reserves must cover, by the one rule (src/core/solvency/coverage.ts). */
 export function coveredLiabilities(l: LiabilityTotals): bigint {
   return coverage({ reserves: 0n, gross: l.gross, debt: l.debt, netting: l.netting ?? null }).mustCover;
 }

@@ -1,5 +1,8 @@
 // Result types of the reserves stage, shared by readers, the CLI, the report and the audit.
-import type { ChainKind, BitcoinNetwork } from './manifest.js';
+import type { BitcoinNetwork } from './identity.js';
+
+/** The two chain families por reads. */
+export type ChainKind = 'evm' | 'bitcoin';
 
 export interface BlockRef {
   number: bigint;

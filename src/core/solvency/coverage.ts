@@ -1,5 +1,5 @@
 // The one coverage rule: what reserves must cover in an asset, and the ratios, gross and netted.
-// `por solvency`, report.json (src/report/solvency.ts) and `por audit` all call this; nothing else
+// `por solvency`, report.json (src/core/report/solvency.ts) and `por audit` all call this; nothing else
 // computes a ratio or "must cover". Pure and exact: bigint base units; the ratio with decimal.js at
 // RATIO_PRECISION significant digits, rounded down, so coverage is never overstated.
 import { Decimal } from 'decimal.js';

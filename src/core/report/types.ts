@@ -128,7 +128,7 @@ export interface ReportSolvencyRow {
   /** Debt netted against other users' holdings: userDebt − badDebt.debt − uncollateralisedDebt (0 when not assessed). */
   nettedDebt: string;
   nettedDebtUnits: string;
-  /** What reserves must cover after netting: max(0, gross − badDebt.gross − nettedDebt) (src/solvency/coverage.ts). */
+  /** What reserves must cover after netting: max(0, gross − badDebt.gross − nettedDebt) (src/core/solvency/coverage.ts). */
   liabilities: string;
   liabilitiesUnits: string;
   /** reserves − liabilities (negative = shortfall). */
@@ -148,7 +148,7 @@ export interface ReportNetting {
   pricesTime: string | null;
   /** USD price per asset (decimal text), every asset of the report. */
   prices: { asset: string; usd: string }[];
-  /** The haircut table collateral was valued with (src/solvency/haircuts.ts); an asset not listed counts for nothing. */
+  /** The haircut table collateral was valued with (src/core/solvency/haircuts.ts); an asset not listed counts for nothing. */
   haircuts: HaircutTable;
   /** Bad-debt users and their combined negative equity in USD (exact decimal text). */
   badDebt: { users: number; usd: string };
