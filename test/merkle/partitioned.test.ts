@@ -22,7 +22,7 @@ describe('por build --parts / --memory', () => {
     expect(r.status).toBe(0);
     expectVector(out);
     expect(readdirSync(t)).toEqual([]);
-  });
+  }, 300_000);
 
   it('a bad row and a duplicate row are reported at the original file:line:column, as in memory', () => {
     const lines = readFileSync(join(FIX, 'snapshot-3000.csv'), 'utf8').split('\n');
@@ -44,7 +44,7 @@ describe('por build --parts / --memory', () => {
       expect(parts.stderr).toBe(inMemory.stderr);
       expect(readdirSync(t)).toEqual([]);
     }
-  });
+  }, 300_000);
 
   it('a killed build leaves a temporary folder that the next run removes; nothing in --out', () => {
     const t = join(dir, 'tmp-kill');
@@ -57,11 +57,11 @@ describe('por build --parts / --memory', () => {
     expect(r.status).toBe(0);
     expect(readdirSync(t)).toEqual([]);
     expect(readFileSync(join(out, 'public/root.json'), 'utf8')).toBe(readFileSync(join(FIX, 'root-3000.json'), 'utf8'));
-  });
+  }, 300_000);
 
   it('--memory and --parts are checked before any work', () => {
     const r = por('build', ...VECTOR_ARGS, '--out', join(dir, 'x'), '--memory', '12');
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--memory must be a size of at least 256M/);
-  });
+  }, 300_000);
 });

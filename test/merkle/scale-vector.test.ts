@@ -13,5 +13,5 @@ describe('scale vector (built by the code before the rewrite)', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expectVector(out);
-  });
+  }, 300_000);
 });

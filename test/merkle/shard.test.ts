@@ -21,7 +21,7 @@ beforeAll(() => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   }
-});
+}, 300_000);
 
 /** Shard folders 0..3 with shard k replaced by `other`. */
 const withShard = (k: number, other: string) => shards.map((s, i) => (i === k ? other : s));
@@ -33,7 +33,7 @@ describe('por build --shard + por combine', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expectVector(out);
-  });
+  }, 300_000);
 
   it('a shard task that died (killed before its folder was switched in) is named; re-running it is enough', () => {
     const died = join(dir, 'died2');
@@ -49,7 +49,7 @@ describe('por build --shard + por combine', () => {
     const again = combineCli(withShard(2, died), join(dir, 'tree-died'));
     expect(again.status).toBe(0);
     expect(readFileSync(join(dir, 'tree-died/public/root.json'), 'utf8')).toBe(readFileSync(join(dir, 'tree/public/root.json'), 'utf8'));
-  });
+  }, 300_000);
 
   it('a shard of another snapshot id, secret, height or shard count is refused, naming it', () => {
     const otherSecret = join(dir, 'other.key');
@@ -74,7 +74,7 @@ describe('por build --shard + por combine', () => {
     const r = combineCli(withShard(1, three), join(dir, 'tree-count'));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/shard 1\/3: built as one of 3 shards, but 4 shard folders are given/);
-  });
+  }, 300_000);
 
   it('a missing shard, a shard given twice, a truncated or reordered leaves file are refused', () => {
     const missing = combineCli(shards.slice(0, 3), join(dir, 'tree-missing'));
@@ -101,7 +101,7 @@ describe('por build --shard + por combine', () => {
     expect(s.status).toBe(2);
     expect(s.stderr).toMatch(/shard 0\/4: leaves.bin is not in user-hash order at user 1/);
     expect(readdirSync(dir).filter((n) => n.startsWith('.tree'))).toEqual([]);
-  });
+  }, 300_000);
 
   it('a user whose rows are split over two parts is refused: every row of a user must be in one part', () => {
     // Move one of part 0's users' rows into part 1, keeping the other row in part 0.
@@ -117,5 +117,5 @@ describe('por build --shard + por combine', () => {
     const r = combineCli([join(dir, 'split-s0'), join(dir, 'split-s1'), shards[2]!, shards[3]!], join(dir, 'tree-split'));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`user id "${id}" is in shard [01]/4 and in shard [01]/4`));
-  });
+  }, 300_000);
 });
