@@ -42,10 +42,12 @@ describe('OKX zk-STARK inclusion proof in the page', () => {
   it('waits for the published root, then says the scheme and gives the CLI\'s verdict', async (ctx) => {
     const p = await openPage(browser, html, ctx.task.name);
     await p.page.setInputFiles('#proof-file', proofPath);
+    await p.page.waitForSelector('#proof-status.good'); // the file is read asynchronously
     expect(await p.page.textContent('#proof-status')).toContain('OKX zk-STARK (Plonky2) inclusion proof');
     await p.page.waitForSelector('#result[data-verdict="waiting"] #verdict');
     expect(await p.page.textContent('#verdict')).toContain('One more step'); // no root in the file
     await p.page.setInputFiles('#published-file', sumPath);
+    await p.page.waitForSelector('#published-status.good');
     expect(await p.page.textContent('#published-status')).toContain('sum_proof_data.json');
     const v = await verdictOf(p.page);
     expect(v.state).toBe('valid');
@@ -81,6 +83,7 @@ describe('Binance-family zk proof in the page', () => {
   it("Binance's 2024 sample: recognised as the family, then 'scheme variant not recognised', never valid", async (ctx) => {
     const p = await openPage(browser, html, ctx.task.name);
     await p.page.setInputFiles('#proof-file', resolve(repoRoot, 'test/fixtures/binance/user_config_2024.json'));
+    await p.page.waitForSelector('#proof-status.good');
     expect(await p.page.textContent('#proof-status')).toContain('Binance-family zk proof');
     await p.page.click('#form button[type="submit"]');
     const v = await verdictOf(p.page);
