@@ -23,20 +23,7 @@ import { coverage, ratioText } from '../core/solvency/coverage.js';
 import { nettingChecks, type StatedNetting } from './netting.js';
 import { checkReportSignature, type ReportSignature } from '../report/signature.js';
 import type { Report, ReportAddress, ReportSolvencyRow } from '../core/report/types.js';
-
-/** unread: could not be read or checked (a node fault): decides nothing, blocks the verdict (exit 2). */
-export type Status = 'pass' | 'fail' | 'warn' | 'unread';
-
-export interface AuditCheck {
-  /** Stable name, e.g. "balance", "block-hash", "ownership-message" (see docs/FORMATS.md). */
-  name: string;
-  status: Status;
-  /** What was checked: an asset, "chain ethereum", "ethereum 0xAbc…". */
-  subject: string;
-  /** One plain sentence of evidence. */
-  detail: string;
-  evidence?: Record<string, string>;
-}
+import { tally, type AuditCheck, type Status } from '../core/checks/index.js';
 
 export interface AuditResult {
   format: 'por-audit';
@@ -373,13 +360,12 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
     for (const c of coverageChecks(r, w, report.solvency.find((s) => s.asset === r.asset), basis)) add(c);
   }
 
-  const summary = { pass: 0, fail: 0, warn: 0, unread: 0 };
-  for (const c of checks) summary[c.status]++;
+  const { summary, verdict } = tally(checks);
   const result: AuditResult = {
     format: 'por-audit',
     version: 2,
     report: { file: opts.reportFile, snapshotId: snapId, snapshotTime: report.snapshot.time, merkleRoot: root.hash },
-    verdict: summary.fail > 0 ? 'fail' : summary.unread > 0 ? 'unread' : summary.warn > 0 ? 'warn' : 'pass',
+    verdict,
     summary,
     checks,
     audited: auditedRows.filter((r) => !unreadAssets.has(r.asset)),

@@ -1,6 +1,7 @@
 // The audit as terminal text and as a self-contained page in the same style as report.html.
 import { escapeHtml, htmlPage, solvencyChart, solvencyTable } from '../report/html.js';
-import type { AuditCheck, AuditResult, Status } from './audit.js';
+import type { AuditResult } from './audit.js';
+import type { AuditCheck, Status } from '../core/checks/index.js';
 import { formatRatio } from '../solvency/index.js';
 
 const MARK: Record<Status, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', unread: 'COULD NOT READ' };
