@@ -2,6 +2,7 @@
 // the address (re-checked at the published block when the auditor's node read it); its balances as
 // the node read them. What it yields is what coverage (step 7) may count.
 import { formatAmount } from '../core/money/index.js';
+import { addressKey } from '../core/reserves/identity.js';
 import { checkOwnership, ownershipMessageProblem, type AddressResult, type BitcoinVerifier, type ChainSpec, type ReservesResult, type WalletManifest } from '../reserves/index.js';
 import type { HeldBalance } from '../core/report/solvency.js';
 import type { Report, ReportAddress } from '../core/report/types.js';
@@ -32,7 +33,7 @@ export async function checkAddresses(
   add: AddCheck,
 ): Promise<AddressBalances> {
   const readBy = new Map<string, AddressResult>();
-  for (const a of read?.addresses ?? []) if (a.duplicateOf === undefined) readBy.set(`${a.chain}\u0000${a.address}`, a);
+  for (const a of read?.addresses ?? []) if (a.duplicateOf === undefined) readBy.set(addressKey(a.chain, a.address), a);
   const out: AddressBalances = { audited: [], unverified: [], unreadAssets: new Set<string>() };
   const chainSpec = new Map(manifest.chains.map((c) => [c.name, c]));
   const counted = new Set<string>();
@@ -40,7 +41,7 @@ export async function checkAddresses(
     // An address listed twice (under two chain names, or twice under one) counts once: check 4 failed it.
     if (counted.has(keyOf(a))) continue;
     counted.add(keyOf(a));
-    const got = readBy.get(`${a.chain}\u0000${a.address}`);
+    const got = readBy.get(addressKey(a.chain, a.address));
     const ownership = await checkAddressOwnership(a, got, chainSpec.get(a.chain), manifest, add, verifyBitcoin);
     if (ownership === 'unread') for (const b of a.balances) out.unreadAssets.add(b.asset);
     if (ownership === 'unchecked' && a.counted) {
