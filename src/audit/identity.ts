@@ -75,7 +75,7 @@ function checkChainIdentities(report: Report, add: AddCheck): Map<string, string
 }
 
 /** A report chain's identity, or why it has none that agrees with its own fields. */
-export function reportChainIdentity(c: Report['chains'][number]): string | { problem: string } {
+function reportChainIdentity(c: Report['chains'][number]): string | { problem: string } {
   if (c.id === undefined) return chainIdentity(c) ?? { problem: `chain ${c.chain} has neither an id nor a chainId / network that identifies it` };
   if (!CHAIN_IDENTITY.test(c.id)) return { problem: `chain ${c.chain} has id "${c.id}", not a CAIP-2 id (eip155:N or bip122:GENESIS)` };
   const ok =

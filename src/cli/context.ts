@@ -25,7 +25,7 @@ export interface Context {
   note(text: string): void;
 }
 
-export function stderrReporter(enabled: boolean): Reporter {
+function stderrReporter(enabled: boolean): Reporter {
   const tty = process.stderr.isTTY === true;
   const started = new Map<string, number>();
   let last = 0;
@@ -64,7 +64,7 @@ export function stderrReporter(enabled: boolean): Reporter {
   };
 }
 
-export function makeContext(args: GlobalArgs): Context {
+function makeContext(args: GlobalArgs): Context {
   return {
     json: args.json,
     reporter: stderrReporter(!args.quiet),
@@ -98,7 +98,7 @@ export function errorDocument(err: unknown): { error: { code: string; message: s
 }
 
 /** Prints an error the way every command does, and returns the exit code for it. */
-export function reportError(command: string, err: unknown, json: boolean): ExitCode {
+function reportError(command: string, err: unknown, json: boolean): ExitCode {
   if (json) writeJson(errorDocument(err));
   if (err instanceof PorError) {
     writeText(process.stderr, `por ${command}: error: ${err.describe()}`);

@@ -1,6 +1,6 @@
 // The one vocabulary of check results, for every stage that checks something: proof verification
 // and comparison (core/verify), `por audit` (src/audit) and the OKX reserve-file audit
-// (src/formats/okx-audit.ts). Pure types and two small helpers.
+// (src/formats/okx-audit.ts). Pure types, and `tally`.
 //
 // A check has a stable `name` and one plain sentence of evidence (`detail`). Its outcome is written
 // one of two ways, fixed by the documents that carry it (docs/FORMATS.md):
@@ -8,7 +8,7 @@
 //   what was not reached is absent, never a pass;
 // - `AuditCheck` — an audit's check is about a subject (an asset, a chain, an address) and has one
 //   of four statuses, `unread` being what could not be read or checked (it blocks the verdict).
-// `statusOf` reads either as a `Status`, so a reader can treat both alike.
+// `tally` counts either kind by status (a verifier's check is pass or fail) and gives the verdict.
 
 /** pass: checked and holds; fail: checked and fails; warn: holds with a caveat, or not checked by
  *  choice (no node given); unread: could not be read or checked (a fault): blocks the verdict. */
@@ -35,7 +35,7 @@ export interface AuditCheck extends CheckResult {
 }
 
 /** Either kind of check's outcome as a status. */
-export function statusOf(c: Check | AuditCheck): Status {
+function statusOf(c: Check | AuditCheck): Status {
   return 'status' in c ? c.status : c.ok ? 'pass' : 'fail';
 }
 
