@@ -107,14 +107,14 @@ export function readFault(err: unknown): string {
  * Reads and parses a JSON file with por's one JSON reader (src/core/json/parse.ts): syntax errors and
  * duplicate keys name the file, line, column and the path of the value.
  */
-export async function readJsonFile(file: string): Promise<unknown> {
+export async function readJsonFile(file: string, options: { bigIntegers?: boolean } = {}): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     throw porError('BAD_INPUT', `cannot read file: ${readFault(err)}`, { file }, err);
   }
-  return parseJson(text, { file });
+  return parseJson(text, { file, ...options });
 }
 
 export interface WriteOptions {

@@ -5,6 +5,7 @@ import { isPorError, porError } from '../../core/errors/index.js';
 import { detectProofFormat, verifyAnyProof, PROOF_FORMATS, type ProofFormat, type Published } from '../../core/verify/any.js';
 import type { AssetAmount, Verdict } from '../../core/verify/types.js';
 import { safeText } from '../safe-text.js';
+import { parseOkxSumProofData } from '../../core/formats/okx-zk.js';
 
 export interface VerifyArgs {
   proof: string;
@@ -19,7 +20,7 @@ export const verifyCommand = defineCommand<VerifyArgs>({
   builder: (y) =>
     y
       .usage(
-        'por verify PROOF.json (--report report.json | --root HEX) [--format por|okx-v1|okx-user]\n\n' +
+        'por verify PROOF.json (--report report.json | --root HEX) [--format por|okx-v1|okx-user|okx-zk|binance-zk]\n\n' +
           "Recomputes your leaf from your user id, salt and balances, walks the path to the root checking that every " +
           'sibling sum is non-negative, within its bound and never wraps, and compares the root hash and sums with the ' +
           'published ones. Prints a verdict, your balances per asset, the root totals and every check. Reads only the ' +
@@ -27,18 +28,24 @@ export const verifyCommand = defineCommand<VerifyArgs>({
           '--report takes the published report.json (its merkleRoot) or root.json, read strictly (docs/SPEC.md, "Published ' +
           'documents"); a report is first checked against its own root: its solvency table, snapshot id and decimals must ' +
           'agree with it, or the verdict is INVALID ("report inconsistent"). --root takes just the root hash: the ' +
-          'root sums then come from the proof, so compare them with the published totals yourself. OKX proof files carry ' +
-          'their root and need neither.',
+          'root sums then come from the proof, so compare them with the published totals yourself. OKX 2022 proof files carry ' +
+          'their root and need neither.\n\n' +
+          "Also read: OKX's zk-STARK inclusion proofs (*_inclusion_proof.json, checked against --report sum_proof_data.json or " +
+          '--root HEX; the STARK itself is not verified) and Binance, Gate and HTX zk user proofs (user_config.json: leaf and ' +
+          "28-level Poseidon path to the file's root, compared with --root when given; the Groth16 batch proofs are not verified).",
       )
       .positional('proof', { type: 'string', demandOption: true, describe: 'Your proof file (por-proof JSON, or an OKX proof)' })
-      .option('report', { alias: 'r', type: 'string', describe: 'Published report.json or root.json' })
+      .option('report', { alias: 'r', type: 'string', describe: "Published report.json or root.json (for an OKX zk-STARK proof: OKX's sum_proof_data.json)" })
       .option('root', { type: 'string', describe: 'Published root hash (64 hex digits)' })
       .option('format', { choices: PROOF_FORMATS, describe: 'Proof format (default: recognised from the file)' })
       .example('por verify alice-proof.json --report report.json', '')
       .example('por verify alice-proof.json --root 3f…9a', '')
+      .example('por verify 1234_inclusion_proof.json --report sum_proof_data.json', '')
+      .example('por verify user_config.json --root 2da4…ef0b', '')
       .epilogue('Exit codes: 0 the proof is valid; 1 it is not, or the report contradicts itself (the failing check is named); 2 a file cannot be read, is not a proof, or is not a published root this por reads (por-root v1, SHA-256).') as never,
   run: async (args, ctx): Promise<ExitCode> => {
-    const json = await readJsonFile(args.proof);
+    // Exact integers: OKX and Binance write 64-bit and larger amounts as bare JSON numbers.
+    const json = await readJsonFile(args.proof, { bigIntegers: true });
     const detected = detectProofFormat(json);
     // A --format that contradicts what the file plainly is would only produce a confusing field error.
     if (args.format !== undefined && detected !== undefined && detected !== args.format) {
@@ -50,14 +57,15 @@ export const verifyCommand = defineCommand<VerifyArgs>({
       throw porError('BAD_USAGE', `--root takes the published root hash, 64 hex digits (0x optional); got "${args.root}"`, { field: 'root' });
     }
     // An option that would be ignored must not look checked: say so instead.
-    if (format !== 'por' && args.report !== undefined) {
+    if (format !== 'por' && format !== 'okx-zk' && args.report !== undefined) {
       throw porError('BAD_USAGE', `--report takes a por report.json or root.json; an ${format} proof is not checked against it (give OKX's published root hash with --root HEX)`, { field: 'report' });
     }
     if (format === 'okx-user' && args.root !== undefined) {
       throw porError('BAD_USAGE', 'an OKX per-user breakdown holds no root to compare with --root; check a path proof (merkle_proof_file.json) against the published root instead', { field: 'root' });
     }
     const published: Published = {};
-    if (args.report !== undefined) published.report = await readJsonFile(args.report);
+    if (args.report !== undefined) published.report = await readJsonFile(args.report, { bigIntegers: format === 'okx-zk' });
+    if (format === 'okx-zk' && published.report !== undefined) readOkxPublished(published.report, args.report!);
     if (args.root !== undefined) published.rootHash = args.root;
     if (format === 'por' && published.report === undefined && published.rootHash === undefined) {
       throw porError('BAD_USAGE', 'a por proof is checked against the published root: give --report report.json (or root.json) or --root HEX');
@@ -80,12 +88,22 @@ export const verifyCommand = defineCommand<VerifyArgs>({
     }
     if (ctx.json) ctx.printJson(verdict);
     else ctx.print(renderVerdict(verdict));
-    if (format === 'okx-v1' && args.root === undefined && verdict.valid) {
-      ctx.note(`note: root ${verdict.root.hash} is the one the file states; only OKX's published root shows it is the real tree: compare it, or pass it with --root HEX`);
+    if ((format === 'okx-v1' || format === 'binance-zk') && args.root === undefined && verdict.valid) {
+      ctx.note(`note: root ${verdict.root.hash} is the one the file states; only ${format === 'okx-v1' ? "OKX's" : "the exchange's"} published root shows it is the real tree: compare it, or pass it with --root HEX`);
     }
     return verdict.valid ? EXIT.OK : EXIT.CHECK_FAILED;
   },
 });
+
+// A bad sum_proof_data.json is named as such, not as a fault of the user's proof.
+function readOkxPublished(json: unknown, file: string): void {
+  try {
+    parseOkxSumProofData(json);
+  } catch (err) {
+    if (isPorError(err)) err.info.file = file;
+    throw err;
+  }
+}
 
 function amounts(list: AssetAmount[]): string[] {
   const w = Math.max(5, ...list.map((a) => a.asset.length));
