@@ -5,10 +5,12 @@ import { porError } from '../core/errors/index.js';
 import { formatAmount, rescale } from '../core/money/index.js';
 import type { Report } from '../core/report/types.js';
 import { percentText } from '../core/report/solvency.js';
+import { RatioDecimal } from '../core/solvency/coverage.js';
 import { escapeHtml, htmlPage } from '../report/html.js';
 import { lineChart } from '../report/chart.js';
 
-const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_DOWN });
+/** Ratio differences at the ratios' own precision (src/core/solvency/coverage.ts). */
+const D = RatioDecimal;
 
 export interface HistoryPoint {
   snapshotId: string;
@@ -114,7 +116,7 @@ export function historyText(h: History): string {
   return lines.join('\n');
 }
 
-export async function historyChart(h: History): Promise<string> {
+async function historyChart(h: History): Promise<string> {
   const points = h.assets.flatMap((a) =>
     // Display only: the exact ratios are in the table.
     a.points.filter((p) => p.ratio !== null).map((p) => ({ time: p.time, series: a.asset, value: Number(p.ratio) * 100 })),

@@ -7,7 +7,7 @@ import { silentReporter, type Reporter } from '../core/progress/index.js';
 import { readCurrentBalances, type ReservesResult } from '../reserves/index.js';
 import { percentText, ratioText, sumReserves, type HeldBalance } from '../core/report/solvency.js';
 import type { Report } from '../core/report/types.js';
-import { manifestFromReport } from './audit.js';
+import { manifestFromReport } from './identity.js';
 
 export interface WatchAsset {
   asset: string;

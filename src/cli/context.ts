@@ -34,7 +34,7 @@ export function formatEta(secs: number): string {
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
-export function stderrReporter(enabled: boolean): Reporter {
+function stderrReporter(enabled: boolean): Reporter {
   const tty = process.stderr.isTTY === true;
   const started = new Map<string, number>();
   let last = 0;
@@ -75,7 +75,7 @@ export function stderrReporter(enabled: boolean): Reporter {
   };
 }
 
-export function makeContext(args: GlobalArgs): Context {
+function makeContext(args: GlobalArgs): Context {
   return {
     json: args.json,
     reporter: stderrReporter(!args.quiet),
@@ -109,7 +109,7 @@ export function errorDocument(err: unknown): ErrorDocument {
 }
 
 /** Prints an error the way every command does, and returns the exit code for it. */
-export function reportError(command: string, err: unknown, json: boolean): ExitCode {
+function reportError(command: string, err: unknown, json: boolean): ExitCode {
   if (json) writeJson(errorDocument(err));
   if (err instanceof PorError) {
     writeText(process.stderr, `por ${command}: error: ${err.describe()}`);

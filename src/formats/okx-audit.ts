@@ -8,7 +8,7 @@ import { decodeAddress } from '../signatures/bitcoin-address.js';
 import { verifyMultisigMessage } from '../signatures/multisig.js';
 import { verifyEvmOwnership, verifyOkxEcdsa } from '../signatures/okx-evm.js';
 import { verifyTronMessage } from '../signatures/tron.js';
-import type { SignatureResult } from '../signatures/bitcoin.js';
+import type { SignatureResult } from '../signatures/result.js';
 import { addDec, cmpDec, formatDec, truncDec, type Dec } from '../core/formats/okx-decimal.js';
 import type { OkxReserveFile, OkxReserveRow } from '../core/formats/okx-csv.js';
 

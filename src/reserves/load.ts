@@ -7,6 +7,7 @@ import type { AssetRegistry } from '../core/assets/index.js';
 import { parseWalletManifest, type WalletManifest } from './manifest.js';
 import { readReserves, type BitcoinVerifier, type ReadReservesOptions } from './index.js';
 import type { ReservesResult } from '../core/reserves/types.js';
+import type { SignatureResult } from '../signatures/result.js';
 
 /** `["ethereum=http://…", …]` → `{ ethereum: "http://…" }`; flag names the option in errors. */
 export function parseChainUrls(list: readonly string[] | undefined, flag = '--rpc'): Record<string, string> {
@@ -50,7 +51,7 @@ export async function loadWalletManifest(file: string, registry?: AssetRegistry)
 export async function defaultBitcoinVerifier(): Promise<BitcoinVerifier | undefined> {
   try {
     const mod = (await import('../signatures/bitcoin.js')) as {
-      verifyBitcoinMessage?: (a: string, m: string, s: string, n?: 'bitcoin' | 'testnet') => { ok: boolean; scheme: string; reason: string };
+      verifyBitcoinMessage?: (a: string, m: string, s: string, n?: 'bitcoin' | 'testnet') => SignatureResult;
     };
     const verify = mod.verifyBitcoinMessage;
     if (!verify) return undefined;
