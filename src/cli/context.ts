@@ -27,6 +27,14 @@ export interface Context {
   note(text: string): void;
 }
 
+/** "42 s", "3 min 05 s", "2 h 07 min". */
+export function formatEta(secs: number): string {
+  const s = Math.ceil(secs);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+
 export function stderrReporter(enabled: boolean): Reporter {
   const tty = process.stderr.isTTY === true;
   const started = new Map<string, number>();
@@ -43,7 +51,9 @@ export function stderrReporter(enabled: boolean): Reporter {
       const secs = (now - (started.get(stage) ?? now)) / 1000;
       const rate = secs > 0 ? Math.round(done / secs) : 0;
       const of = total !== undefined ? `/${total.toLocaleString('en-US')}` : '';
-      const line = safeText(`${stage}: ${done.toLocaleString('en-US')}${of} ${unit} (${rate.toLocaleString('en-US')} ${unit}/s)`, true);
+      // ETA from the stage's average rate so far, when the total is known.
+      const eta = total !== undefined && rate > 0 && done < total ? `, ETA ${formatEta((total - done) / rate)}` : '';
+      const line = safeText(`${stage}: ${done.toLocaleString('en-US')}${of} ${unit} (${rate.toLocaleString('en-US')} ${unit}/s${eta})`, true);
       if (tty) {
         process.stderr.write(`\r\x1b[K${line}`);
         pending = true;

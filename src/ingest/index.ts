@@ -165,7 +165,7 @@ async function readLines(file: string, handle: LineHandler, progress: () => void
   }
 }
 
-function lineTooLong(file: string, line: number): PorError {
+export function lineTooLong(file: string, line: number): PorError {
   return porError(
     'BAD_INPUT',
     `line ${line} is longer than ${MAX_LINE_CHARS.toLocaleString('en-US')} characters; a snapshot row is one user's balance in one asset and is far shorter (is this a snapshot, with line breaks?)`,

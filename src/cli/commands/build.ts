@@ -19,6 +19,8 @@ import { crashPoint, writeFileAtomic } from '../../io/node.js';
 import type { StagedFolder } from '../../io/staged.js';
 import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE, stageBuild } from '../../merkle/layout.js';
 import { readBuiltPage } from './verify-page.js';
+import { buildPartitioned, DEFAULT_MEMORY, parseMemory, partsFor, runShard } from './build-scale.js';
+import { statSync } from 'node:fs';
 
 const VERIFY_PAGE = 'verify.html';
 import type { AssetRegistry } from '../../core/assets/index.js';
@@ -33,6 +35,13 @@ export interface BuildArgs {
   height: number;
   threads?: number;
   force: boolean;
+  /** I/N: build one shard of a tree spread over machines (src/cli/commands/build-scale.ts). */
+  shard?: string;
+  /** Memory budget ("2G"); a snapshot that would not fit is partitioned to disk. */
+  memory?: string;
+  tmpDir?: string;
+  /** Force this many parts (tests, or a known-large snapshot); default from --memory. */
+  parts?: number;
   // --- publish options (all optional; --wallets turns publishing on) ---
   wallets?: string;
   rpc: string[];
@@ -74,6 +83,10 @@ export const buildCommand = defineCommand<BuildArgs>({
       .option('height', { type: 'number', default: DEFAULT_HEIGHT, describe: 'Tree height: room for 2^height users; every proof has this many steps' })
       .option('threads', { type: 'number', describe: 'Hashing threads (default: 2, or 1 on a one-core machine); the root is the same for any number' })
       .option('force', { type: 'boolean', default: false, describe: 'Replace the build DIR already holds (all at once, only when the new one is complete)' })
+      .option('memory', { type: 'string', describe: 'Memory budget (default 2G): a snapshot whose build would not fit is read in parts by user id, through temporary files; same root and proofs' })
+      .option('tmp-dir', { type: 'string', describe: "Folder for the parts' temporary files (default: the folder holding --out); removed afterwards, also on error or Ctrl-C" })
+      .option('parts', { type: 'number', describe: 'Read the snapshot in this many parts (default: as --memory needs; 1 = all in memory)' })
+      .option('shard', { type: 'string', describe: 'I/N: SNAPSHOT is part I of N (every row of a user in one part); write a shard folder to --out for `por combine` (docs/SCALE.md)' })
       // --- publish: with --wallets, also read reserves and write report.json, report.sig.json, report.html ---
       .option('wallets', { type: 'string', describe: 'Publish: wallet manifest (format por-wallets) of the reserve addresses and their ownership proofs; writes the report and pages into DIR/public/' })
       .option('rpc', { type: 'string', array: true, default: [] as string[], describe: 'Publish: CHAIN=URL node for each chain of the manifest (repeatable)' })
@@ -89,6 +102,10 @@ export const buildCommand = defineCommand<BuildArgs>({
     // Same bound as the tree's own check, but before minutes of reading the snapshot.
     if (!Number.isInteger(args.height) || args.height < 1 || args.height > MAX_HEIGHT) throw porError('BAD_USAGE', `--height must be an integer from 1 to ${MAX_HEIGHT}, got ${args.height}`, { field: 'height' });
     if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1 || args.threads > 64)) throw porError('BAD_USAGE', '--threads must be an integer from 1 to 64');
+    if (args.shard !== undefined) return runShard({ ...args, shard: args.shard }, ctx);
+    if (args.parts !== undefined && (!Number.isInteger(args.parts) || args.parts < 1 || args.parts > 4096)) throw porError('BAD_USAGE', '--parts must be an integer from 1 to 4096', { field: 'parts' });
+    if (args.memory !== undefined) parseMemory(args.memory);
+    if (args.parts !== undefined && args.parts > 1 && args.wallets !== undefined) throw porError('BAD_USAGE', '--parts with --wallets: publishing reads the snapshot in memory; build in parts without --wallets, then por report', { field: 'parts' });
     // --- publish usage, checked before any work (owned by the report stage) ---
     if (args.wallets === undefined && (args.rpc.length || args.block.length || args.prices !== undefined || args.haircuts !== undefined || args.signKeyFile !== undefined)) {
       throw porError('BAD_USAGE', '--rpc, --block, --prices, --haircuts and --sign-key-file publish a report: give --wallets too');
@@ -176,6 +193,12 @@ async function buildAndPublish(args: BuildArgs, ctx: Context, stage: StagedFolde
   const registry = await loadAssetRegistry(args.assets);
   const page = args.wallets !== undefined ? await checkPublishInputs(args, registry) : undefined;
   // The tree's height bounds every balance: a row above it is refused at its line, before hashing.
+  const parts = page === undefined ? (args.parts ?? partsFor(statSync(args.snapshot, { throwIfNoEntry: false })?.size ?? 0, args.memory !== undefined ? parseMemory(args.memory) : DEFAULT_MEMORY)) : 1;
+  if (parts > 1) {
+    const res = await buildPartitioned(args, ctx, stage, secret, registry, parts);
+    crashPoint('build:tree-written');
+    return { res };
+  }
   const snapshot = await readSnapshot(args.snapshot, registry, { reporter: ctx.reporter, height: args.height });
   const opts: Parameters<typeof buildTree>[1] = { secret, snapshotId: args.snapshotId, height: args.height, outDir: args.out, stage, reporter: ctx.reporter, overwrite: args.force };
   if (args.threads !== undefined) opts.threads = args.threads;

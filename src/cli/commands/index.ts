@@ -6,6 +6,7 @@ import { solvencyCommand } from './solvency.js';
 import { reservesCommand } from './reserves.js';
 import { ownershipMessageCommand } from './ownership-message.js';
 import { buildCommand } from './build.js';
+import { combineCommand } from './combine.js';
 import { proofCommand } from './proof.js';
 import { verifyCommand } from './verify.js';
 import { compareCommand } from './compare.js';
@@ -22,6 +23,7 @@ export const commands = [
   reservesCommand,
   ownershipMessageCommand,
   buildCommand,
+  combineCommand,
   proofCommand,
   verifyCommand,
   compareCommand,

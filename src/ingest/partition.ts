@@ -1,0 +1,149 @@
+// Snapshots larger than memory: the rows are split into part files by a hash of the user id, so
+// every row of a user lands in one part, and each part is read (src/ingest) and hashed on its own;
+// src/merkle/combine.ts merges the parts' sorted leaves. Node-only. Errors in a part are reported at
+// the ORIGINAL file, line and column: each part keeps, per row, the line it came from.
+import { closeSync, createReadStream, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { PorError, porError } from '../core/errors/index.js';
+import { readFault } from '../io/node.js';
+import type { Reporter } from '../core/progress/index.js';
+import type { AssetRegistry } from '../core/assets/index.js';
+import { lineTooLong, MAX_LINE_CHARS, readSnapshot, snapshotFormatOf, type ReadOptions, type Snapshot, type SnapshotFormat } from './index.js';
+
+export interface Part {
+  /** The part's rows (the original header first), as a snapshot file of the same format. */
+  file: string;
+  /** u32 LE per row of the part: its line in the original file. */
+  lines: string;
+}
+
+/** Buffered appends to one part: its text and its line map. */
+class PartWriter {
+  private text = '';
+  private readonly lines = new Uint32Array(1 << 16);
+  private nLines = 0;
+  private readonly fd: number;
+  private readonly linesFd: number;
+  constructor(readonly part: Part) {
+    this.fd = openSync(part.file, 'w', 0o600);
+    this.linesFd = openSync(part.lines, 'w', 0o600);
+  }
+  add(text: string, line: number | undefined): void {
+    this.text += text;
+    if (line !== undefined) {
+      this.lines[this.nLines++] = line;
+      if (this.nLines === this.lines.length) this.flushLines();
+    }
+    if (this.text.length > 1 << 20) this.flushText();
+  }
+  private flushText(): void {
+    writeSync(this.fd, this.text);
+    this.text = '';
+  }
+  private flushLines(): void {
+    writeSync(this.linesFd, this.lines, 0, this.nLines * 4);
+    this.nLines = 0;
+  }
+  close(): void {
+    this.flushText();
+    this.flushLines();
+    closeSync(this.fd);
+    closeSync(this.linesFd);
+  }
+}
+
+/** Which part a row goes to: FNV-1a of its user id (the reader checks the id; here it only routes). */
+type Router = (text: string, start: number, end: number) => number;
+
+function csvRouter(header: string, parts: number): Router {
+  const col = header.split(',').indexOf('user_id');
+  return (text, start, end) => {
+    if (col < 0) return 0; // the reader refuses the header
+    let s = start;
+    for (let i = 0; i < col; i++) {
+      const c = text.indexOf(',', s);
+      if (c === -1 || c >= end) return 0; // too few fields: the reader says which
+      s = c + 1;
+    }
+    let e = text.indexOf(',', s);
+    if (e === -1 || e > end) e = end;
+    return fnv(text, s, e) % parts;
+  };
+}
+
+function ndjsonRouter(parts: number): Router {
+  return (text, start, end) => {
+    try {
+      const id = (JSON.parse(text.slice(start, end)) as { user_id?: unknown }).user_id;
+      return typeof id === 'string' ? fnv(id, 0, id.length) % parts : 0;
+    } catch {
+      return 0; // the reader says what is wrong with the row, at its line
+    }
+  };
+}
+
+function fnv(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * Splits `file` into `count` parts in `dir`. One pass, streaming; memory: a 1 MiB buffer per part.
+ * The header (CSV) goes to every part; a last line without a newline stays last, without one.
+ */
+export async function partitionSnapshot(file: string, count: number, dir: string, reporter: Reporter, format: SnapshotFormat = snapshotFormatOf(file)): Promise<Part[]> {
+  const ext = format === 'csv' ? 'csv' : 'ndjson';
+  const writers = Array.from({ length: count }, (_, i) => new PartWriter({ file: join(dir, `part-${i}.${ext}`), lines: join(dir, `part-${i}.lines`) }));
+  let route: Router | undefined = format === 'ndjson' ? ndjsonRouter(count) : undefined;
+  let line = 0;
+  let rest = '';
+  let bytes = 0;
+  const total = statSync(file, { throwIfNoEntry: false })?.size;
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  stream.setEncoding('utf8');
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      let text = rest.length > 0 ? rest + chunk : chunk;
+      let start = line === 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
+      let nl: number;
+      while ((nl = text.indexOf('\n', start)) !== -1) {
+        line++;
+        if (nl - start > MAX_LINE_CHARS) throw lineTooLong(file, line);
+        if (!route) {
+          const header = text.slice(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
+          route = csvRouter(header, count);
+          for (const w of writers) w.add(header + '\n', undefined);
+        } else writers[route(text, start, nl)]!.add(text.slice(start, nl + 1), line);
+        start = nl + 1;
+      }
+      if (text.length - start > MAX_LINE_CHARS) throw lineTooLong(file, line + 1);
+      rest = text.slice(start);
+      text = '';
+      bytes += Buffer.byteLength(chunk);
+      reporter.progress('partition', bytes, total, 'bytes');
+    }
+    if (rest.length > 0) (route ? writers[route(rest, 0, rest.length)]! : writers[0]!).add(rest, line + 1);
+  } catch (err) {
+    stream.destroy();
+    if (err instanceof PorError) throw err;
+    throw porError('BAD_INPUT', `cannot read file: ${readFault(err)}`, { file }, err);
+  } finally {
+    for (const w of writers) w.close();
+  }
+  reporter.done('partition', `${line.toLocaleString('en-US')} lines into ${count} parts by user id`);
+  return writers.map((w) => w.part);
+}
+
+/** Reads one part as a snapshot; an error in it is reported at the original file's line. */
+export async function readPart(part: Part, original: string, registry: AssetRegistry, options: ReadOptions): Promise<Snapshot> {
+  try {
+    return await readSnapshot(part.file, registry, options);
+  } catch (err) {
+    if (!(err instanceof PorError) || err.info.file !== part.file) throw err;
+    const map = readFileSync(part.lines);
+    const local = err.info.line;
+    const line = local === undefined || local <= 1 ? local : map.readUInt32LE((local - 2) * 4);
+    throw new PorError(err.code, err.message, { ...err.info, file: original, ...(line !== undefined ? { line } : {}) }, { cause: err.cause });
+  }
+}

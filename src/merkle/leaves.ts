@@ -1,0 +1,218 @@
+// Step 1 of a build: read users, encode their sums into leaf records and hash them (salt, user
+// hash, leaf) in jobs of one chunk each. Node-only. docs/SPEC.md has the byte rules.
+import { porError } from '../core/errors/index.js';
+import { formatAmount } from '../core/money/index.js';
+import type { Reporter } from '../core/progress/index.js';
+import { AMOUNT_LEN, HASH_LEN, idBytes, MAX_ID_BYTES } from '../core/merkle/core.js';
+import type { LeafJob } from './compute.js';
+import type { Hashers, TreeShape } from './hashing.js';
+
+export type UserSource = Iterable<{ userId: string; net: readonly bigint[] }> | AsyncIterable<{ userId: string; net: readonly bigint[] }>;
+
+// Leaf records are held in chunks of 2^chunkBits users (one hashing job each) carved from slabs of
+// up to SLAB chunks. A chunk holds at most CHUNK_BYTES of records, so its user count shrinks as
+// assets grow (65,536 users at 5 assets, 512 at 1,000, 8 at 65,535), and a slab is only as many
+// chunks as the users still to come need: memory follows the users and assets actually present.
+const CHUNK_BYTES = 1 << 24;
+const MAX_CHUNK_BITS = 16;
+const SLAB = 16; // chunks per shared allocation, at most
+const utf8 = new TextEncoder();
+const M64 = (1n << 64n) - 1n;
+
+/** log2 of the users per leaf chunk for records of `recordBytes`: as many as fit CHUNK_BYTES, at most 2^16. */
+export function chunkBitsFor(recordBytes: number): number {
+  let bits = MAX_CHUNK_BITS;
+  while (bits > 0 && 2 ** bits * recordBytes > CHUNK_BYTES) bits--;
+  return bits;
+}
+
+/** Every user's leaf, hashed, in input order (index i lives in chunk i >>> chunkBits). */
+export interface LeafSet {
+  n: number;
+  chunkBits: number;
+  records: Uint8Array[];
+  userHashes: Uint8Array[];
+  /** Per chunk, when the caller asked to keep them (a shard writes them sorted). */
+  salts: Uint8Array[];
+  ids: { ids: Uint8Array; off: Uint32Array }[];
+  /** Byte offset of each user id in the concatenated ids (n + 1 entries). */
+  idOffsets: Float64Array;
+  /** FNV-1a of each user id, for the store's id index. */
+  lookupKeys: Uint32Array;
+}
+
+/** Where hashed chunks go, strictly in chunk order (the store writes leaves, salts and ids). */
+export type ChunkSink = (chunk: { records: Uint8Array; salts: Uint8Array; ids: Uint8Array; count: number }) => Promise<void>;
+
+/** One chunk being filled. */
+interface Chunk {
+  rec: Uint8Array;
+  dv: DataView;
+  uhs: Uint8Array;
+  salts: Uint8Array;
+  ids: Uint8Array;
+  idOff: Uint32Array;
+  count: number;
+  idLen: number;
+}
+
+export class LeafCollector {
+  readonly set: LeafSet;
+  private readonly CHUNK: number;
+  private cur!: Chunk;
+  private slab: { rec: Uint8Array; uh: Uint8Array; chunks: number; used: number } = { rec: new Uint8Array(0), uh: new Uint8Array(0), chunks: 0, used: 0 };
+  private idBytesTotal = 0;
+  private readonly pending: Promise<void>[] = [];
+  private writeChain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly shape: TreeShape,
+    private readonly hashers: Hashers,
+    private readonly reporter: Reporter,
+    private readonly sink: ChunkSink | undefined,
+    private readonly userCount: number | undefined,
+  ) {
+    const chunkBits = chunkBitsFor(shape.R);
+    this.CHUNK = 2 ** chunkBits;
+    this.set = { n: 0, chunkBits, records: [], userHashes: [], salts: [], ids: [], idOffsets: new Float64Array(1024), lookupKeys: new Uint32Array(1024) };
+    this.newChunk();
+  }
+
+  /** Reads every user from `source`, hashing chunk by chunk; resolves when all are hashed and sunk. */
+  async collect(source: UserSource): Promise<LeafSet> {
+    // A sync iterable (src/ingest's) is walked without a promise per user; awaits only per chunk.
+    if (Symbol.iterator in source) {
+      for (const u of source) if (this.add(u)) await this.flush();
+    } else {
+      for await (const u of source) if (this.add(u)) await this.flush();
+    }
+    await this.flush(false);
+    this.set.idOffsets[this.set.n] = this.idBytesTotal;
+    await Promise.all(this.pending);
+    return this.set;
+  }
+
+  private newChunk(): void {
+    const { R } = this.shape;
+    const CHUNK = this.CHUNK;
+    const s = this.slab;
+    // Chunks are views into slabs of SLAB chunks: few large shared buffers keep V8 from running a
+    // full GC for every external allocation once gigabytes are held.
+    if (s.used === s.chunks) {
+      // Only as many chunks as the users still to come need, when their number is known.
+      const left = this.userCount === undefined ? SLAB : Math.ceil((this.userCount - this.set.n) / CHUNK);
+      s.chunks = Math.max(1, Math.min(SLAB, left));
+      s.rec = new Uint8Array(new SharedArrayBuffer(s.chunks * CHUNK * R));
+      s.uh = new Uint8Array(new SharedArrayBuffer(s.chunks * CHUNK * HASH_LEN));
+      s.used = 0;
+    }
+    const rec = s.rec.subarray(s.used * CHUNK * R, (s.used + 1) * CHUNK * R);
+    const uhs = s.uh.subarray(s.used * CHUNK * HASH_LEN, (s.used + 1) * CHUNK * HASH_LEN);
+    s.used++;
+    this.cur = {
+      rec, uhs, dv: new DataView(rec.buffer, rec.byteOffset, rec.byteLength),
+      salts: new Uint8Array(new SharedArrayBuffer(CHUNK * HASH_LEN)),
+      ids: new Uint8Array(Math.max(CHUNK * 16, 4 * MAX_ID_BYTES)), idOff: new Uint32Array(CHUNK + 1), count: 0, idLen: 0,
+    };
+  }
+
+  /** Hands the full (or last) chunk to a hashing job and starts the next. */
+  private async flush(more = true): Promise<void> {
+    const c = this.cur;
+    if (c.count === 0) return;
+    const job: LeafJob = { count: c.count, ids: c.ids.slice(0, c.idLen), idOff: c.idOff.slice(0, c.count + 1), records: c.rec, salts: c.salts, userHashes: c.uhs };
+    const set = this.set;
+    set.records.push(c.rec);
+    set.userHashes.push(c.uhs);
+    set.ids.push({ ids: job.ids, off: job.idOff });
+    if (!this.sink) set.salts.push(c.salts);
+    const done = this.hashers.leaves(job);
+    const prev = this.writeChain;
+    const sink = this.sink;
+    // The sink sees chunks strictly in order, whichever worker finishes first.
+    this.writeChain = (async () => {
+      await done;
+      await prev;
+      if (sink) await sink({ records: c.rec.subarray(0, c.count * this.shape.R), salts: c.salts.subarray(0, c.count * HASH_LEN), ids: job.ids, count: c.count });
+    })();
+    this.pending.push(this.writeChain);
+    const t = this.hashers.threads;
+    if (this.hashers.pool && this.pending.length >= t * 2) await this.pending[this.pending.length - t * 2];
+    this.reporter.progress('merkle leaves', set.n, this.userCount, 'users');
+    if (more) this.newChunk();
+  }
+
+  /** Encodes one user into the current chunk; true when the chunk is full. */
+  private add(u: { userId: string; net: readonly bigint[] }): boolean {
+    const { A, maxUsers, height } = this.shape;
+    const set = this.set;
+    if (set.n >= maxUsers) throw porError('OVERFLOW', `more than ${maxUsers} users do not fit a tree of height ${height}; raise --height`, { field: 'height' });
+    if (u.net.length !== A) throw porError('INTERNAL', `user ${u.userId} has ${u.net.length} balances for ${A} assets`);
+    this.addId(u.userId);
+    this.encodeSums(u, this.cur.count * this.shape.R + HASH_LEN);
+    set.n++;
+    this.cur.count++;
+    return this.cur.count === this.CHUNK;
+  }
+
+  /** Appends the id's UTF-8 bytes to the chunk and its offset and FNV key to the store's indexes. */
+  private addId(userId: string): void {
+    const c = this.cur;
+    const set = this.set;
+    if (c.ids.length - c.idLen < MAX_ID_BYTES * 3 + 3) {
+      const bigger = new Uint8Array(Math.max(c.ids.length * 2, c.idLen + MAX_ID_BYTES * 3 + 3));
+      bigger.set(c.ids.subarray(0, c.idLen));
+      c.ids = bigger;
+    }
+    const w = utf8.encodeInto(userId, c.ids.subarray(c.idLen)).written;
+    if (w === 0 || w > MAX_ID_BYTES) idBytes(userId, 'user id'); // throws the located error
+    let fnv = 0x811c9dc5;
+    for (let i = c.idLen; i < c.idLen + w; i++) fnv = Math.imul(fnv ^ c.ids[i]!, 0x01000193);
+    const n = set.n;
+    if (n + 1 >= set.idOffsets.length) {
+      set.idOffsets = widen(set.idOffsets, set.idOffsets.length * 2);
+      set.lookupKeys = widen(set.lookupKeys, set.lookupKeys.length * 2);
+    }
+    set.lookupKeys[n] = fnv >>> 0;
+    set.idOffsets[n] = this.idBytesTotal;
+    this.idBytesTotal += w;
+    c.idOff[c.count] = c.idLen;
+    c.idLen += w;
+    c.idOff[c.count + 1] = c.idLen;
+  }
+
+  /** Per asset max(net, 0) and max(−net, 0) as 128-bit fields at `base`; refuses a value above the bound. */
+  private encodeSums(u: { userId: string; net: readonly bigint[] }, base: number): void {
+    const { A, bound, height, assets } = this.shape;
+    const dv = this.cur.dv;
+    for (let a = 0; a < A; a++) {
+      const v = u.net[a]!;
+      if (v === 0n) continue;
+      const abs = v > 0n ? v : -v;
+      const off = base + a * 2 * AMOUNT_LEN + (v > 0n ? 0 : AMOUNT_LEN);
+      // The bound is ≥ 2^64 − 1 (height ≤ 64), so values that fit 64 bits need no further check.
+      if (abs <= M64) {
+        dv.setBigUint64(off + 8, abs);
+        continue;
+      }
+      if (abs > bound) {
+        throw porError('OVERFLOW', `user ${u.userId}: ${assets[a]!.symbol} ${v > 0n ? 'balance' : 'debt'} ${formatAmount(abs, assets[a]!.decimals)} is above the leaf bound 2^${128 - height}−1 base units of a height-${height} tree (docs/SPEC.md, Bounds)`, { field: `${u.userId}.${assets[a]!.symbol}` });
+      }
+      dv.setBigUint64(off, abs >> 64n);
+      dv.setBigUint64(off + 8, abs & M64);
+    }
+  }
+}
+
+function widen<T extends Float64Array | Uint32Array>(a: T, cap: number): T {
+  const b = new (a.constructor as new (n: number) => T)(cap);
+  b.set(a as never);
+  return b;
+}
+
+/** The id of input index i, as text (for messages). */
+export function idText(set: LeafSet, i: number): string {
+  const c = set.ids[i >>> set.chunkBits]!;
+  const j = i & (2 ** set.chunkBits - 1);
+  return new TextDecoder().decode(c.ids.subarray(c.off[j], c.off[j + 1]));
+}

@@ -1,0 +1,95 @@
+// Writes the proof store's files (docs/FORMATS.md, Proof store) into a staged build folder.
+// Node-only. Used by the one-machine build (leaves in input order + order.bin) and by the combine
+// (leaves already in tree order, order.bin the identity).
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { toJson, writeAll, writeError, writeFileAtomic } from '../io/node.js';
+import type { StagedFolder } from '../io/staged.js';
+import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE, STORE_META } from './layout.js';
+import { STORE_FORMAT, STORE_VERSION, type MerkleRoot, type RootDocument, type StoreMeta } from '../core/merkle/types.js';
+
+export const APPEND_FILES = ['leaves.bin', 'salts.bin', 'ids.bin', 'levels.bin'] as const;
+export type AppendFile = (typeof APPEND_FILES)[number];
+const SECRET = { mode: 0o600 };
+
+export class StoreWriter {
+  private constructor(readonly dir: string, private readonly stage: StagedFolder, private readonly files: Map<AppendFile, FileHandle>) {}
+
+  /** Makes private/ (0700) and public/ in the staged folder and opens the files appended to. */
+  static async open(stage: StagedFolder): Promise<StoreWriter> {
+    const dir = join(stage.path, PRIVATE_DIR);
+    try {
+      await mkdir(dir, { mode: 0o700 });
+      await mkdir(join(stage.path, PUBLIC_DIR));
+    } catch (err) {
+      throw writeError(dir, err);
+    }
+    const files = new Map<AppendFile, FileHandle>();
+    const w = new StoreWriter(dir, stage, files);
+    try {
+      for (const name of APPEND_FILES) files.set(name, await open(join(dir, name), 'w', 0o600).catch((err: unknown) => Promise.reject(writeError(join(dir, name), err))));
+    } catch (err) {
+      await w.close();
+      throw err;
+    }
+    return w;
+  }
+
+  /** Appends to one of the store's files; a short write or a full disk names the file. */
+  put(name: AppendFile, data: Uint8Array): Promise<void> {
+    return writeAll(this.files.get(name)!, data, join(this.dir, name));
+  }
+
+  /** A whole file of the store, written at once. */
+  whole(name: string, data: Uint8Array): Promise<void> {
+    return writeFileAtomic(join(this.dir, name), data, SECRET);
+  }
+
+  /** Flushes the appended files, then writes store.json and public/root.json: the store is whole. */
+  async finish(meta: { recordSize: number; levelCounts: number[]; storedFrom: number; root: MerkleRoot }, root: RootDocument): Promise<void> {
+    for (const [name, f] of this.files) await f.sync().catch((err: unknown) => Promise.reject(writeError(join(this.dir, name), err)));
+    await this.close();
+    const doc: StoreMeta = { format: STORE_FORMAT, version: STORE_VERSION, ...meta };
+    await writeFileAtomic(join(this.dir, STORE_META), toJson(doc), SECRET);
+    await writeFileAtomic(join(this.stage.path, PUBLIC_DIR, ROOT_FILE), toJson(root));
+  }
+
+  async close(): Promise<void> {
+    for (const f of this.files.values()) await f.close().catch(() => {});
+    this.files.clear();
+  }
+}
+
+/** ids.off: n + 1 offsets as (low u32, high u32) pairs, little-endian. */
+export function idOffsetsFile(idOffsets: Float64Array, n: number): Uint8Array {
+  const offsets = new Uint32Array(2 * (n + 1));
+  for (let i = 0; i <= n; i++) {
+    offsets[2 * i] = idOffsets[i]! % 2 ** 32;
+    offsets[2 * i + 1] = Math.floor(idOffsets[i]! / 2 ** 32);
+  }
+  return new Uint8Array(offsets.buffer);
+}
+
+/** lookup.bin: (input index, FNV-1a of the id) pairs as u32 LE, sorted by key then index. */
+export function lookupFile(lookupKeys: Uint32Array, n: number): Uint8Array {
+  const lookup = new BigUint64Array(n);
+  const l32 = new Uint32Array(lookup.buffer);
+  for (let i = 0; i < n; i++) {
+    l32[2 * i] = i;
+    l32[2 * i + 1] = lookupKeys[i]!;
+  }
+  lookup.sort();
+  return new Uint8Array(lookup.buffer);
+}
+
+/** order.bin, position.bin, lookup.bin and ids.off of a build whose leaves are in input order. */
+export async function writeIndexes(w: StoreWriter, order: Uint32Array, lookupKeys: Uint32Array, idOffsets: Float64Array, n: number): Promise<void> {
+  const position = new Uint32Array(n);
+  for (let p = 0; p < n; p++) position[order[p]!] = p;
+  const lookup = lookupFile(lookupKeys, n);
+  const offsets = idOffsetsFile(idOffsets, n);
+  await w.whole('order.bin', Buffer.from(order.buffer, 0, 4 * n));
+  await w.whole('position.bin', new Uint8Array(position.buffer));
+  await w.whole('lookup.bin', lookup);
+  await w.whole('ids.off', offsets);
+}
