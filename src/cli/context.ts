@@ -22,6 +22,8 @@ export interface Context {
   print(text: string): void;
   /** The one machine-readable document (stdout) for --json. */
   printJson(doc: unknown): void;
+  /** One line of an NDJSON stream (stdout) under --json (`por watch`); nothing otherwise. */
+  printEvent(doc: unknown): void;
   /** Lines for humans that are not results (stderr). */
   note(text: string): void;
 }
@@ -85,6 +87,9 @@ function makeContext(args: GlobalArgs): Context {
     printJson(doc) {
       writeJson(doc);
     },
+    printEvent(doc) {
+      if (args.json) writeJsonLine(doc);
+    },
     note(text) {
       if (!args.quiet) writeText(process.stderr, text);
     },
@@ -101,6 +106,12 @@ export function writeText(stream: NodeJS.WriteStream, text: string): void {
 /** One JSON document on stdout, with characters a terminal would act on written as \u escapes. */
 export function writeJson(doc: unknown): void {
   process.stdout.write(safeJson(toJson(doc)));
+}
+
+/** One JSON value on one line of stdout (NDJSON), escaped like writeJson. */
+export function writeJsonLine(doc: unknown): void {
+  // JSON.stringify without indentation escapes every newline inside strings: one value, one line.
+  process.stdout.write(`${safeJson(JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)))}\n`);
 }
 
 /** The `por-error` envelope (src/core/documents/error.ts) every --json error output is. */

@@ -182,7 +182,7 @@ function asHex(v: unknown, what: string, chain: string): string {
 }
 
 /** A URL for messages without any credentials in it (API keys often ride in paths or queries). */
-function safeUrl(url: string): string {
+export function safeUrl(url: string): string {
   try {
     const u = new URL(url);
     return `${u.protocol}//${u.host}${u.pathname.length > 1 ? '/…' : ''}`;

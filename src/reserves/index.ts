@@ -50,6 +50,8 @@ export interface ReadReservesOptions {
   ownership?: boolean;
   /** Bitcoin signature checker; without it bitcoin ownership is "unchecked". */
   verifyBitcoin?: BitcoinVerifier;
+  /** Warn when a block is far from the snapshot time. Default true; live reads (`por watch`) are meant to be. */
+  warnSkew?: boolean;
 }
 
 /** Reads every chain of the manifest; per-chain and per-address failures are results, not throws. */
@@ -130,7 +132,7 @@ async function readChain(spec: ChainSpec, g: Grouped, opts: ReadReservesOptions,
   try {
     if (spec.kind === 'evm') await readEvmChain(spec, opts, reporter, pin, entries, rows, chainResult);
     else await readBitcoinChain(spec, opts, reporter, pin, entries, rows, chainResult);
-    warnIfFarFromSnapshot(chainResult, opts.wallets.snapshot.time, reporter);
+    if (opts.warnSkew !== false) warnIfFarFromSnapshot(chainResult, opts.wallets.snapshot.time, reporter);
   } catch (err) {
     if (!isPorError(err)) throw err;
     // The whole chain could not be read: every balance on it is an error, never a zero.
@@ -168,9 +170,12 @@ function markCounted(addresses: AddressResult[], includeUnproven: boolean): void
   }
 }
 
-/** Balances only, at the latest block (or `blocks`), no ownership checks: for `por watch`. */
-export function readCurrentBalances(opts: Omit<ReadReservesOptions, 'ownership' | 'includeUnproven'>): Promise<ReservesResult> {
-  return readReserves({ ...opts, ownership: false, includeUnproven: true });
+/**
+ * Balances only, at the latest block (or `blocks`), no ownership checks: for `por watch`. A live
+ * read is far from the snapshot by design, so no block-skew warning.
+ */
+export function readCurrentBalances(opts: Omit<ReadReservesOptions, 'ownership' | 'includeUnproven' | 'warnSkew'>): Promise<ReservesResult> {
+  return readReserves({ ...opts, ownership: false, includeUnproven: true, warnSkew: false });
 }
 
 function newResult(e: WalletEntry, assets: string[], registry: AssetRegistry, chain: string): AddressResult {

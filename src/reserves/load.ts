@@ -19,11 +19,24 @@ export function parseChainUrls(list: readonly string[] | undefined, flag = '--rp
     const chain = item.slice(0, eq).trim();
     const url = item.slice(eq + 1).trim();
     // A URL that cannot work is bad usage now, not four retries and a network error later.
-    if (!/^https?:\/\/[^/\s]/.test(url)) throw porError('BAD_USAGE', `${flag} ${chain}=${url}: the URL must start with http:// or https://`, { field, chain });
+    const problem = urlProblem(url);
+    if (problem !== undefined) throw porError('BAD_USAGE', `${flag} ${chain}=${url}: ${problem}`, { field, chain });
     if (out[chain] !== undefined) throw porError('BAD_USAGE', `${flag} gives chain ${chain} twice`, { field, chain });
     out[chain] = url;
   }
   return out;
+}
+
+/** Why a node URL cannot work (scheme http/https, a host), or undefined when it may. */
+export function urlProblem(url: string): string | undefined {
+  if (!/^https?:\/\//i.test(url)) return 'the URL must start with http:// or https://';
+  if (!/^https?:\/\/[^/\s?#:@]/i.test(url)) return 'the URL names no host (write e.g. http://127.0.0.1:8545)';
+  try {
+    new URL(url);
+  } catch {
+    return 'not a URL (write e.g. http://127.0.0.1:8545)';
+  }
+  return undefined;
 }
 
 /** `["ethereum=123"]` → `{ ethereum: 123n }`. */
