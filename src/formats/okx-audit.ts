@@ -11,21 +11,13 @@ import { verifyTronMessage } from '../signatures/tron.js';
 import type { SignatureResult } from '../signatures/bitcoin.js';
 import { addDec, cmpDec, formatDec, roundDec, truncDec, type Dec } from '../core/formats/okx-decimal.js';
 import type { OkxReserveFile, OkxReserveRow, OkxSummaryLine } from '../core/formats/okx-csv.js';
+import { okxNetworkFamily, okxStakingKind, type Family } from '../core/formats/okx-networks.js';
 
 export const OKX_AUDIT_FORMAT = 'por-okx-audit';
 export const OKX_AUDIT_VERSION = 1;
 
 export type Ownership = 'valid' | 'invalid' | 'unsupported';
-export type Family = 'evm' | 'okx-ecdsa' | 'bitcoin' | 'tron' | 'other';
-
-// OKX's network names for EVM chains (its validator's EVM list, plus the 2022 file's names).
-const EVM_NETWORKS = new Set([
-  'ETH', 'ETH-ARBITRUM', 'ETH-OPTIMISM', 'ARBITRUM', 'OPTIMISM', 'POLYGON', 'POLY', 'MATIC', 'AVAXC', 'BSC', 'BASE',
-  'ETH-LINEA', 'ETH_LINEA', 'LINEA', 'ZKSYNC2', 'XLAYER', 'X LAYER', 'ETC', 'ETHW', 'CORE', 'BERA', 'UNICHAIN', 'CFX_EVM',
-  'STORY', 'MERLIN_BTC', 'OKB-X1', 'FEVM', 'FIL-EVM', 'USDT-ERC20', 'USDT-POLY', 'USDT-AVAXC', 'USDT-ARBITRUM', 'USDT-OPTIMISM',
-]);
-const OKX_ECDSA_NETWORKS = new Set(['OKC', 'OKT', 'OKTC']);
-const TRON_NETWORKS = new Set(['TRON', 'TRX', 'USDT-TRC20', 'USDC-TRC']);
+export type { Family };
 
 /** Networks por does not verify, with the scheme OKX uses there (so the report can name it). */
 const OTHER_SCHEMES: [RegExp, string][] = [
@@ -38,12 +30,7 @@ const OTHER_SCHEMES: [RegExp, string][] = [
 ];
 
 export function familyOf(network: string): Family {
-  const n = network.toUpperCase();
-  if (EVM_NETWORKS.has(n)) return 'evm';
-  if (OKX_ECDSA_NETWORKS.has(n)) return 'okx-ecdsa';
-  if (TRON_NETWORKS.has(n)) return 'tron';
-  if (networkForCoin(n)) return 'bitcoin';
-  return 'other';
+  return okxNetworkFamily(network) ?? (networkForCoin(network.toUpperCase()) ? 'bitcoin' : 'other');
 }
 
 export interface ContractLink {
@@ -71,7 +58,10 @@ export interface OkxRowVerdict {
   ownership: Ownership;
   scheme: string;
   reason: string;
-  /** Contract-wallet rows (eoa1/eoa2): is the contract controlled by those EOAs? */
+  /** Staking rows (12-column layout): the address is a validator key, proven through EOA1. */
+  staking?: 'native' | 'eigenlayer';
+  /** Contract-wallet rows (eoa1/eoa2): is the contract controlled by those EOAs? For staking
+   *  rows: do the validator's withdrawal credentials point to them? (never checked by por) */
   contractLink?: ContractLink;
   /** With --rpc: the balance re-read at the row's snapshot height. */
   balance?: BalanceCheck;
@@ -95,7 +85,30 @@ function verdictFrom(row: OkxReserveRow, family: Family, r: SignatureResult): Ok
   return v;
 }
 
+/** A staking row: the address is a 48-byte BLS validator key, which signs nothing here; OKX
+ *  proves it through EOA1's signature (EOA2 too for native staking; for Eigenlayer EOA2 is the
+ *  EigenPod contract, which cannot sign, so OKX's tool skips it and so does por). */
+function stakingRow(row: OkxReserveRow, kind: 'native' | 'eigenlayer'): OkxRowVerdict {
+  const scheme = 'okx-eip191-keccak32 (staking, via EOA)';
+  if (!/^(0x)?[0-9a-fA-F]{96}$/.test(row.address)) return { ...verdictFrom(row, 'evm', { ok: false, scheme, reason: `a ${row.type} row's address must be a 48-byte validator key (96 hex digits)` }), staking: kind };
+  if (row.eoa1 === '' || row.sig1 === '') return { ...verdictFrom(row, 'evm', { ok: false, scheme, reason: `a ${row.type} row is proven only through EOA1 and its signature1; ${row.eoa1 === '' ? 'EOA1' : 'signature1'} is empty` }), staking: kind };
+  const pairs: [string, string, number][] = [[row.eoa1, row.sig1, 1]];
+  if (kind === 'native' && row.eoa2 !== '') pairs.push([row.eoa2, row.sig2, 2]);
+  const results = pairs.map(([eoa, sig, k]) => ({ k, r: sig === '' ? { ok: false, reason: `no signature${k}` } : verifyEvmOwnership(eoa, row.message, sig) }));
+  const parts = results.map(({ k, r }) => `eoa${k}: ${r.reason}`);
+  if (kind === 'eigenlayer' && row.eoa2 !== '') parts.push(`EOA2 ${row.eoa2} (the EigenPod contract) is not signature-checked, as in OKX's tool`);
+  const v = verdictFrom(row, 'evm', { ok: results.every(({ r }) => r.ok), scheme, reason: parts.join('; ') });
+  v.staking = kind;
+  v.contractLink = { status: 'unchecked', detail: `that validator ${row.address.slice(0, 12)}…'s withdrawal credentials point to ${kind === 'eigenlayer' ? 'the EigenPod of ' : ''}these EOAs is not checked (it needs a beacon-chain node); the staked amount is the file's word` };
+  return v;
+}
+
 function evmRow(row: OkxReserveRow): OkxRowVerdict {
+  const kind = okxStakingKind(row.type);
+  if (kind) return stakingRow(row, kind);
+  if (/staking/i.test(row.type ?? '') && !/^non[\s-]*staking$/i.test((row.type ?? '').trim())) {
+    return { ...verdictFrom(row, 'evm', { ok: false, scheme: `OKX ${row.type}`, reason: `Type "${row.type}": por does not know how OKX proves this kind of stake; not counted as verified` }), ownership: 'unsupported' };
+  }
   if (row.eoa1 === '' && row.eoa2 === '') {
     if (row.sig1 === '') return verdictFrom(row, 'evm', { ok: false, scheme: 'okx-eip191-keccak32', reason: 'no signature' });
     return verdictFrom(row, 'evm', verifyEvmOwnership(row.address, row.message, row.sig1));
@@ -339,8 +352,10 @@ function layoutWarnings(file: OkxReserveFile, rows: OkxRowVerdict[], counts: Okx
   if (file.layout === 'okx-2022-original') {
     out.push('original 2022 layout: amounts are integers in base units, read as whole coins with the decimals OKX\'s validator gives each coin name; rows carry no network (taken from the coin name) and no snapshot height (the summary\'s heights are its own claim, not tied to any row)');
   }
-  const linkUnchecked = rows.filter((r) => r.contractLink?.status === 'unchecked').length;
+  const linkUnchecked = rows.filter((r) => r.contractLink?.status === 'unchecked' && !r.staking).length;
   if (linkUnchecked) out.push(`${linkUnchecked} contract-wallet row(s): the EOA signatures are checked, the EOAs' control of the contract is not (give --rpc for the chain)`);
+  const staking = rows.filter((r) => r.staking).length;
+  if (staking) out.push(`${staking} staking row(s): the address is a validator key, which signs nothing; only the EOA signatures are checked, not that the validator's withdrawal credentials point to them, nor the stake itself (neither can be read without a beacon-chain node)`);
   if (counts.unsupported) out.push(`${counts.unsupported} row(s) use schemes por does not verify; they are counted as unsupported, never as verified`);
   return out;
 }

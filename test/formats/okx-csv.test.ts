@@ -116,6 +116,40 @@ describe('OKX reserve CSV, the original 2022 layout (7 columns, base units)', ()
   });
 });
 
+describe('OKX reserve CSV, the 12-column staking layout (Type)', () => {
+  const staking = () => read(path.join(okxDir, 'okx_por_staking_example.csv'));
+  it('the real file: staking rows proven through their EOAs, their validator link stated as unchecked', () => {
+    const { file, res } = audit(staking());
+    expect(file.layout).toBe('okx-2022-typed');
+    expect(res.rows.map((r) => [r.type, r.staking, r.ownership])).toEqual([
+      ['Non Staking', undefined, 'valid'], ['Native ETH Staking', 'native', 'valid'], ['Eigenlayer Staking', 'eigenlayer', 'valid'],
+    ]);
+    expect(res.rows[2]!.reason).toMatch(/EigenPod contract\) is not signature-checked/);
+    expect(res.rows[1]!.contractLink).toMatchObject({ status: 'unchecked', detail: expect.stringMatching(/withdrawal credentials/) });
+    // 0.058959708849230328 + 32 + 32, by hand; 64 of it rests on an unchecked validator link.
+    expect(res.coins[0]).toMatchObject({ amount: '64.058959708849230328', valid: '64.058959708849230328', validLinkUnchecked: '64' });
+    expect(res.ok).toBe(true);
+    expect(res.warnings.join('\n')).toMatch(/2 staking row\(s\).*beacon-chain/);
+  });
+  it('tampered: a staking row signed by another key, one without EOA1, or an EVM address as validator key, is invalid', () => {
+    const lines = staking().split('\n');
+    const swap = [...lines];
+    swap[5] = swap[5]!.replace(',0x0cdcdb19a857c2ac24818ca4fdfe38cce071483e,', ',0x16f01cfc16b0b8c3400fb8e5099b0974fcc9fc12,');
+    expect(audit(swap.join('\n')).res.rows[1]!.ownership).toBe('invalid');
+    const noEoa = [...lines];
+    noEoa[5] = noEoa[5]!.replace(',0x0cdcdb19a857c2ac24818ca4fdfe38cce071483e,', ',,');
+    expect(audit(noEoa.join('\n')).res.rows[1]).toMatchObject({ ownership: 'invalid', reason: expect.stringMatching(/EOA1 is empty/) });
+    const evmAddr = [...lines];
+    evmAddr[5] = evmAddr[5]!.replace(/0x(ab)+,/, '0x0cdcdb19a857c2ac24818ca4fdfe38cce071483e,');
+    expect(audit(evmAddr.join('\n')).res.rows[1]).toMatchObject({ ownership: 'invalid', reason: expect.stringMatching(/48-byte validator key/) });
+    expect(audit(evmAddr.join('\n')).res.ok).toBe(false);
+  });
+  it('an unknown staking Type is unsupported, never valid', () => {
+    const text = staking().replace('Native ETH Staking', 'Liquid Staking');
+    expect(audit(text).res.rows[1]).toMatchObject({ ownership: 'unsupported' });
+  });
+});
+
 describe('OKX reserve CSV, generated vectors', () => {
   it('the 12-column layout with Type after coin: each row gets its expected verdict', () => {
     const expected: { line: number; ownership: string }[] = JSON.parse(read(path.join(fixtures, 'typed-12col.expected.json')));
