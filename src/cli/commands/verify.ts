@@ -1,6 +1,9 @@
 // `por verify`: check an inclusion proof (por's own, or OKX's) against the published root.
 import { defineCommand, EXIT, type ExitCode } from '../context.js';
-import { readJsonFile } from '../../io/node.js';
+import { readJsonFile, readTextFile } from '../../io/node.js';
+import { parseJson } from '../../core/json/parse.js';
+import { looksLikeOkxTree, verifyOkxTree } from '../../core/formats/okx-tree.js';
+import { withPublishedRootHash } from '../../core/verify/any.js';
 import { isPorError, porError } from '../../core/errors/index.js';
 import { detectProofFormat, verifyAnyProof, PROOF_FORMATS, type ProofFormat, type Published } from '../../core/verify/any.js';
 import type { AssetAmount, Verdict } from '../../core/verify/types.js';
@@ -10,7 +13,31 @@ export interface VerifyArgs {
   proof: string;
   report?: string;
   root?: string;
-  format?: ProofFormat;
+  format?: ProofFormat | TextFormat;
+  tree?: string;
+}
+
+/** Formats published as text (whole trees), read beside or instead of a JSON proof. */
+const TEXT_FORMATS = ['okx-tree'] as const;
+type TextFormat = (typeof TEXT_FORMATS)[number];
+
+/** The whole published tree: recomputed, and the user's nodes looked for among its leaves. */
+async function verifyTree(args: VerifyArgs): Promise<Verdict> {
+  if (args.report !== undefined) throw porError('BAD_USAGE', '--report takes a por report; an OKX tree is checked against OKX\'s published root: give it with --root HEX', { field: 'report' });
+  const treeFile = args.tree ?? args.proof;
+  const treeText = await readTextFile(treeFile);
+  if (!looksLikeOkxTree(treeText)) throw porError('BAD_INPUT', 'not an OKX liabilities tree: its first line is not hash,height,{balances}', { file: treeFile, line: 1, column: 1 });
+  let user: unknown;
+  if (args.tree !== undefined) {
+    user = await readJsonFile(args.proof);
+    if (detectProofFormat(user) !== 'okx-user') throw porError('BAD_USAGE', '--tree goes with your OKX user_info_file.json (hash, nodes, totalBalances)', { file: args.proof, field: 'tree' });
+  }
+  try {
+    return withPublishedRootHash(verifyOkxTree(treeText, user, treeFile), args.root);
+  } catch (err) {
+    if (isPorError(err) && err.info.file === undefined) err.info.file = args.proof;
+    throw err;
+  }
 }
 
 export const verifyCommand = defineCommand<VerifyArgs>({
@@ -33,18 +60,27 @@ export const verifyCommand = defineCommand<VerifyArgs>({
       .positional('proof', { type: 'string', demandOption: true, describe: 'Your proof file (por-proof JSON, or an OKX proof)' })
       .option('report', { alias: 'r', type: 'string', describe: 'Published report.json or root.json' })
       .option('root', { type: 'string', describe: 'Published root hash (64 hex digits)' })
-      .option('format', { choices: PROOF_FORMATS, describe: 'Proof format (default: recognised from the file)' })
+      .option('format', { choices: [...PROOF_FORMATS, ...TEXT_FORMATS], describe: 'Proof format (default: recognised from the file)' })
+      .option('tree', { type: 'string', describe: "OKX's full liabilities tree (full-liabilities-merkle-tree.txt), with your user_info_file.json as PROOF" })
+      .example('por verify user_info_file.json --tree full-liabilities-merkle-tree.txt', "OKX's Merkle v2 period: every parent recomputed, your nodes found among the leaves")
       .example('por verify alice-proof.json --report report.json', '')
       .example('por verify alice-proof.json --root 3f…9a', '')
       .epilogue('Exit codes: 0 the proof is valid; 1 it is not, or the report contradicts itself (the failing check is named); 2 a file cannot be read, is not a proof, or is not a published root this por reads (por-root v1, SHA-256).') as never,
   run: async (args, ctx): Promise<ExitCode> => {
-    const json = await readJsonFile(args.proof);
+    const text = await readTextFile(args.proof);
+    if (args.tree !== undefined || args.format === 'okx-tree' || looksLikeOkxTree(text)) {
+      const verdict = await verifyTree(args);
+      if (ctx.json) ctx.printJson(verdict);
+      else ctx.print(renderVerdict(verdict));
+      return verdict.valid ? EXIT.OK : EXIT.CHECK_FAILED;
+    }
+    const json = parseJson(text, { file: args.proof });
     const detected = detectProofFormat(json);
     // A --format that contradicts what the file plainly is would only produce a confusing field error.
     if (args.format !== undefined && detected !== undefined && detected !== args.format) {
       throw porError('BAD_USAGE', `--format ${args.format} was given, but this file is recognised as ${detected}; leave --format out to use that`, { file: args.proof, field: 'format' });
     }
-    const format = args.format ?? detected;
+    const format = (args.format ?? detected) as ProofFormat | undefined;
     // A mistyped --root is a usage error for every format (for an OKX proof it would read as INVALID).
     if (args.root !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(args.root.trim())) {
       throw porError('BAD_USAGE', `--root takes the published root hash, 64 hex digits (0x optional); got "${args.root}"`, { field: 'root' });
@@ -97,12 +133,16 @@ export function renderVerdict(v: Verdict): string {
   const failed = v.checks.filter((c) => !c.ok);
   // The id is the exchange's text: on one line, so a line feed in it cannot start a fake verdict line.
   const id = v.user.id === undefined ? undefined : safeText(v.user.id, true);
-  const who = id === undefined ? 'this proof' : v.format === 'okx-user' ? `user hash ${id}` : `user "${id}"`;
+  const who = id === undefined ? 'this proof' : v.format === 'okx-user' || v.format === 'okx-tree' ? `user hash ${id}` : `user "${id}"`;
   const lines: string[] = [];
   // An OKX breakdown has no tree root: its root.hash is the user's own hash, so "included in root"
   // would claim what the file cannot show.
   if (v.valid && v.format === 'okx-user') {
     lines.push(`VALID: the OKX breakdown of user hash ${v.user.id ?? v.root.hash} is consistent (its nodes hash correctly and add up to its total); it is not checked against any published root: the file has none`);
+  } else if (v.valid && v.format === 'okx-tree') {
+    lines.push(id === undefined
+      ? `VALID: the OKX liabilities tree with root ${v.root.hash} is consistent: every parent recomputes from its children`
+      : `VALID: every node of ${who} is a leaf of the OKX liabilities tree with root ${v.root.hash}, and every parent recomputes`);
   } else if (v.valid) lines.push(`VALID: ${who} is included in root ${v.root.hash}${v.root.snapshotId ? ` (snapshot "${v.root.snapshotId}")` : ''}`);
   else lines.push(`INVALID: check "${failed[0]?.name ?? '?'}" failed: ${failed[0]?.detail ?? ''}`);
   if (v.user.balances.length) lines.push('', `Balances of ${who}:`, ...amounts(v.user.balances));

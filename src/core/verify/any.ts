@@ -36,7 +36,7 @@ export function verifyAnyProof(json: unknown, published: Published, format?: Pro
 
 // An OKX path proof carries its own root; when the user also has the root OKX published, the
 // proof only counts if the two are the same.
-function withPublishedRootHash(verdict: Verdict, rootHash: string | undefined): Verdict {
+export function withPublishedRootHash(verdict: Verdict, rootHash: string | undefined): Verdict {
   if (rootHash === undefined) return verdict;
   const want = rootHash.trim().toLowerCase().replace(/^0x/, '');
   const ok = verdict.root.hash.toLowerCase() === want;
