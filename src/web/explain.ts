@@ -49,6 +49,7 @@ export const FORMAT_NAMES: Record<string, string> = {
   por: 'por proof',
   'okx-v1': 'OKX Merkle path proof',
   'okx-user': 'OKX per-user breakdown',
+  'bybit-v1': 'Bybit Merkle path proof',
 };
 
 /** The message for a file put in the proof slot that is not a proof. */

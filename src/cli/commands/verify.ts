@@ -46,7 +46,7 @@ export const verifyCommand = defineCommand<VerifyArgs>({
   builder: (y) =>
     y
       .usage(
-        'por verify PROOF.json (--report report.json | --root HEX) [--format por|okx-v1|okx-user]\n\n' +
+        'por verify PROOF.json (--report report.json | --root HEX) [--format por|okx-v1|okx-user|bybit-v1|okx-tree]\n\n' +
           "Recomputes your leaf from your user id, salt and balances, walks the path to the root checking that every " +
           'sibling sum is non-negative, within its bound and never wraps, and compares the root hash and sums with the ' +
           'published ones. Prints a verdict, your balances per asset, the root totals and every check. Reads only the ' +
@@ -62,6 +62,7 @@ export const verifyCommand = defineCommand<VerifyArgs>({
       .option('root', { type: 'string', describe: 'Published root hash (64 hex digits)' })
       .option('format', { choices: [...PROOF_FORMATS, ...TEXT_FORMATS], describe: 'Proof format (default: recognised from the file)' })
       .option('tree', { type: 'string', describe: "OKX's full liabilities tree (full-liabilities-merkle-tree.txt), with your user_info_file.json as PROOF" })
+      .example('por verify mock_user_merkle_tree_path_40.json --root HEX', "Bybit's path proof: leaf and walk by Bybit's rules, balances in its asset list's order")
       .example('por verify user_info_file.json --tree full-liabilities-merkle-tree.txt', "OKX's Merkle v2 period: every parent recomputed, your nodes found among the leaves")
       .example('por verify alice-proof.json --report report.json', '')
       .example('por verify alice-proof.json --root 3f…9a', '')
@@ -116,8 +117,8 @@ export const verifyCommand = defineCommand<VerifyArgs>({
     }
     if (ctx.json) ctx.printJson(verdict);
     else ctx.print(renderVerdict(verdict));
-    if (format === 'okx-v1' && args.root === undefined && verdict.valid) {
-      ctx.note(`note: root ${verdict.root.hash} is the one the file states; only OKX's published root shows it is the real tree: compare it, or pass it with --root HEX`);
+    if ((format === 'okx-v1' || format === 'bybit-v1') && args.root === undefined && verdict.valid) {
+      ctx.note(`note: root ${verdict.root.hash} is the one the file states; only the exchange's published root shows it is the real tree: compare it, or pass it with --root HEX`);
     }
     return verdict.valid ? EXIT.OK : EXIT.CHECK_FAILED;
   },
@@ -133,7 +134,7 @@ export function renderVerdict(v: Verdict): string {
   const failed = v.checks.filter((c) => !c.ok);
   // The id is the exchange's text: on one line, so a line feed in it cannot start a fake verdict line.
   const id = v.user.id === undefined ? undefined : safeText(v.user.id, true);
-  const who = id === undefined ? 'this proof' : v.format === 'okx-user' || v.format === 'okx-tree' ? `user hash ${id}` : `user "${id}"`;
+  const who = id === undefined ? 'this proof' : ['okx-user', 'okx-tree', 'bybit-v1'].includes(v.format) ? `user hash ${id}` : `user "${id}"`;
   const lines: string[] = [];
   // An OKX breakdown has no tree root: its root.hash is the user's own hash, so "included in root"
   // would claim what the file cannot show.

@@ -5,16 +5,17 @@ import type { Verdict } from './types.js';
 import { verifyPorProof, type Published } from './por.js';
 import { verifyOkxV1Proof, verifyOkxUserProof } from '../formats/okx-proof.js';
 import { isObject } from '../json/index.js';
+import { verifyBybitProof } from '../formats/bybit.js';
 
 export type { Published } from './por.js';
-export const PROOF_FORMATS = ['por', 'okx-v1', 'okx-user'] as const;
+export const PROOF_FORMATS = ['por', 'okx-v1', 'okx-user', 'bybit-v1'] as const;
 export type ProofFormat = (typeof PROOF_FORMATS)[number];
 
 /** Recognises a proof file by its shape; undefined when it is none of the known formats. */
 export function detectProofFormat(json: unknown): ProofFormat | undefined {
   if (!isObject(json)) return undefined;
   if (typeof json.format === 'string' && json.format.startsWith('por-proof')) return 'por';
-  if (isObject(json.self) && Array.isArray(json.path)) return 'okx-v1';
+  if (isObject(json.self) && Array.isArray(json.path)) return isObject(json.self.balance) && typeof json.self.userHash === 'string' ? 'bybit-v1' : 'okx-v1';
   if (typeof json.hash === 'string' && Array.isArray(json.nodes) && isObject(json.totalBalances)) return 'okx-user';
   return undefined;
 }
@@ -22,7 +23,7 @@ export function detectProofFormat(json: unknown): ProofFormat | undefined {
 export function verifyAnyProof(json: unknown, published: Published, format?: ProofFormat): Verdict {
   const f = format ?? detectProofFormat(json);
   if (f === undefined) {
-    throw porError('BAD_INPUT', `not a proof file por knows; known formats: ${PROOF_FORMATS.join(', ')} (por proof JSON, OKX path proof with "self" and "path", OKX per-user breakdown with "hash", "nodes" and "totalBalances")`);
+    throw porError('BAD_INPUT', `not a proof file por knows; known formats: ${PROOF_FORMATS.join(', ')} (por proof JSON, OKX path proof with "self" and "path", OKX per-user breakdown with "hash", "nodes" and "totalBalances", Bybit path proof with "self.balance" and "self.userHash")`);
   }
   switch (f) {
     case 'por':
@@ -31,6 +32,8 @@ export function verifyAnyProof(json: unknown, published: Published, format?: Pro
       return withPublishedRootHash(verifyOkxV1Proof(json), published.rootHash);
     case 'okx-user':
       return verifyOkxUserProof(json);
+    case 'bybit-v1':
+      return withPublishedRootHash(verifyBybitProof(json), published.rootHash);
   }
 }
 
