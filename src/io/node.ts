@@ -107,8 +107,8 @@ export function readFault(err: unknown): string {
  * Reads and parses a JSON file with por's one JSON reader (src/core/json/parse.ts): syntax errors and
  * duplicate keys name the file, line, column and the path of the value.
  */
-export async function readJsonFile(file: string): Promise<unknown> {
-  return parseJson(await readTextFile(file), { file });
+export async function readJsonFile(file: string, options: { bigIntegers?: boolean } = {}): Promise<unknown> {
+  return parseJson(await readTextFile(file), { file, ...options });
 }
 
 /** Reads a text file (UTF-8); a read fault is a located BAD_INPUT naming the file. */

@@ -109,8 +109,10 @@ export class ProofStore {
     const loc = locateStore(dir);
     const metaFile = join(loc.storeDir, STORE_META);
     const meta = (await readJsonFile(metaFile)) as StoreMeta;
-    if (meta?.format !== STORE_FORMAT || meta.version !== STORE_VERSION) {
-      throw porError('BAD_INPUT', `not a ${STORE_FORMAT} version ${STORE_VERSION} file`, { file: metaFile });
+    if (meta?.format !== STORE_FORMAT) throw porError('BAD_INPUT', `not a ${STORE_FORMAT} file (format ${JSON.stringify(meta?.format)})`, { file: metaFile, field: 'format' });
+    if (meta.version !== STORE_VERSION) {
+      // Name the version found: a store written by another por is refused, never read as this one.
+      throw porError('BAD_INPUT', `${STORE_FORMAT} version ${JSON.stringify(meta.version)} is not one this por reads (it reads version ${STORE_VERSION})`, { file: metaFile, field: 'version' });
     }
     await checkBelongsTogether(loc, meta.root);
     try {

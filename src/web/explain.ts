@@ -6,6 +6,7 @@ import { detectProofFormat, type ProofFormat } from '../core/verify/any.js';
 import type { Check } from '../core/verify/types.js';
 import { isObject } from '../core/json/index.js';
 import { parseJson } from '../core/json/parse.js';
+import { isOkxSumProofData } from '../core/formats/okx-zk.js';
 
 export type ParsedFile = { ok: true; json: unknown } | { ok: false; message: string };
 
@@ -14,7 +15,8 @@ export function parseJsonText(text: string, fileName: string): ParsedFile {
   const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (t.trim() === '') return { ok: false, message: `“${fileName}” is empty. Pick the file again; it may not have finished downloading.` };
   try {
-    return { ok: true, json: parseJson(t) };
+    // Exact integers: OKX and Binance write 64-bit and larger amounts as bare JSON numbers.
+    return { ok: true, json: parseJson(t, { bigIntegers: true }) };
   } catch (err) {
     if (!(err instanceof PorError)) throw err;
     const { line, column } = err.info;
@@ -32,6 +34,7 @@ export type DocumentKind =
   | { kind: 'proof'; format: ProofFormat }
   | { kind: 'report' }
   | { kind: 'root' }
+  | { kind: 'okx-sum-proof' }
   | { kind: 'unknown' };
 
 /** What a parsed file is, by its shape: a user's proof, a published report, a root document. */
@@ -42,6 +45,7 @@ export function classifyDocument(json: unknown): DocumentKind {
   const tag = typeof json.format === 'string' ? json.format : '';
   if (tag.startsWith('por-root')) return { kind: 'root' };
   if (tag.startsWith('por-report') || 'merkleRoot' in json) return { kind: 'report' };
+  if (isOkxSumProofData(json)) return { kind: 'okx-sum-proof' };
   return { kind: 'unknown' };
 }
 
@@ -50,6 +54,8 @@ export const FORMAT_NAMES: Record<string, string> = {
   'okx-v1': 'OKX Merkle path proof',
   'okx-user': 'OKX per-user breakdown',
   'bybit-v1': 'Bybit Merkle path proof',
+  'okx-zk': 'OKX zk-STARK (Plonky2) inclusion proof',
+  'binance-zk': 'Binance-family zk proof (Binance, Gate, HTX)',
 };
 
 /** The message for a file put in the proof slot that is not a proof. */
@@ -59,6 +65,8 @@ export function notAProofMessage(kind: DocumentKind, fileName: string): string {
       return `“${fileName}” is the exchange's published report, not your personal proof. Put it in step 2, and put the proof file you downloaded from your account in step 1.`;
     case 'root':
       return `“${fileName}” is the exchange's published root, not your personal proof. Put it in step 2, and put the proof file you downloaded from your account in step 1.`;
+    case 'okx-sum-proof':
+      return `“${fileName}” is OKX's published sum_proof_data.json (the root and totals), not your personal proof. Put it in step 2, and put your *_inclusion_proof.json in step 1.`;
     default:
       return `“${fileName}” is JSON, but not a proof this page knows. It understands por proofs, OKX Merkle path proofs (with "self" and "path") and OKX per-user breakdowns (with "hash", "nodes" and "totalBalances").`;
   }
@@ -69,6 +77,7 @@ export function notPublishedMessage(kind: DocumentKind, fileName: string): strin
   switch (kind.kind) {
     case 'report':
     case 'root':
+    case 'okx-sum-proof':
       return undefined;
     case 'proof':
       return `“${fileName}” is a personal proof (${FORMAT_NAMES[kind.format] ?? kind.format}), not the exchange's published report. Put it in step 1; step 2 takes the report (report.json), the root file (root.json) or the root hash.`;
@@ -150,6 +159,15 @@ const EXACT: Record<string, string> = {
   'path-heights': 'The levels in the path are not numbered one after another from your entry to the top, so the path has gaps or repeats.',
   'node-hash': 'One of your sub-account entries does not match its balances: the file was changed after it was made.',
   'nodes-sum': 'Your sub-accounts do not add up to the total balances the file shows for you.',
+  // The zero-knowledge-era formats (src/core/formats/okx-zk.ts, binance-zk.ts).
+  'sums-within-field':
+    'Your balances add up to a number too large for the scheme’s arithmetic, so your entry in the tree records a wrapped-around total, not what you hold.',
+  'path-position':
+    'Your position number in the proof does not agree with where the path places you in the tree, so the proof does not describe one place in it.',
+  'root-sources-agree': 'The root hash you pasted is not the one in the sum_proof_data.json file you gave: they describe different trees.',
+  'proof-depth': 'The path from your entry to the top of the tree has the wrong number of steps for this scheme (28).',
+  'values-in-field':
+    'A value in the proof is too large for the scheme’s arithmetic; the exchange’s own checker would quietly wrap it around, which a genuine proof never needs.',
 };
 
 const PATTERNS: Array<[RegExp, string]> = [

@@ -101,7 +101,8 @@ async function loadPublished(file: File): Promise<void> {
     return;
   }
   state.published = { name: file.name, json: parsed.json };
-  setStatus('published-status', `Loaded “${file.name}” (${kind.kind === 'root' ? 'published root' : 'published report'}).`, 'good');
+  const what = kind.kind === 'root' ? 'published root' : kind.kind === 'okx-sum-proof' ? "OKX's sum_proof_data.json: root and totals" : 'published report';
+  setStatus('published-status', `Loaded “${file.name}” (${what}).`, 'good');
   check();
 }
 
@@ -120,7 +121,8 @@ function check(fromButton = false): void {
     if (fromButton) showError('Choose your proof file first (step 1).');
     return;
   }
-  const needsPublished = proof.format === 'por';
+  // OKX's zk-STARK inclusion proofs carry no root either: they need sum_proof_data.json or the hash.
+  const needsPublished = proof.format === 'por' || proof.format === 'okx-zk';
   if (needsPublished && !state.published && !root) {
     showResult(
       'waiting',
@@ -136,6 +138,13 @@ function check(fromButton = false): void {
     verdict = verifyAnyProof(proof.json, published, proof.format);
   } catch (err) {
     showError(explainError(err));
+    return;
+  }
+  // Another document or version than por-proof v1 was not checked at all: "could not check", as
+  // `por verify` exits 2 for it, never a verdict on the user's inclusion (docs/SPEC.md, "Verification").
+  const formatCheck = proof.format === 'por' ? verdict.checks.find((c) => c.name === 'format' && !c.ok) : undefined;
+  if (formatCheck) {
+    showError(`“${proof.name}” is not a por proof this page can check: ${formatCheck.detail}.`);
     return;
   }
   renderVerdict(verdict, root?.hash);
@@ -207,6 +216,9 @@ function renderVerdict(v: Verdict, pastedRoot: string | undefined): void {
   const failed = v.checks.filter((c) => !c.ok);
   const nodes: Node[] = [];
   const formatName = FORMAT_NAMES[v.format] ?? v.format;
+  // Which scheme the page read the file as, before the verdict (a Binance-family file names its variant).
+  const variant = v.checks.find((c) => c.name === 'scheme-variant' && c.detail.startsWith('recognised as '));
+  nodes.push(el('p', { class: 'hint', id: 'scheme' }, `Recognised: ${formatName}${variant ? ` (${variant.detail.slice('recognised as '.length).split(';')[0]})` : ''}.`));
   if (v.valid) {
     nodes.push(
       el(
@@ -257,7 +269,7 @@ function renderVerdict(v: Verdict, pastedRoot: string | undefined): void {
   if (v.root.snapshotId !== undefined) facts.append(el('dt', {}, 'Snapshot'), el('dd', { class: 'mono' }, v.root.snapshotId));
   if (v.root.height !== undefined) facts.append(el('dt', {}, 'Tree height'), el('dd', {}, String(v.root.height)));
   nodes.push(facts);
-  if (v.format !== 'por' && !ownHashOnly) {
+  if (v.format !== 'por' && v.format !== 'okx-zk' && !ownHashOnly) {
     const same = pastedRoot !== undefined ? sameHash(pastedRoot, v.root.hash) : undefined;
     nodes.push(
       el(
@@ -314,7 +326,7 @@ function wireDrop(zone: HTMLElement, onFile: (f: File) => void): void {
 async function routeDroppedFile(file: File): Promise<void> {
   const parsed = await readFile(file);
   const kind = parsed.ok ? classifyDocument(parsed.json).kind : 'unknown';
-  return kind === 'report' || kind === 'root' ? loadPublished(file) : loadProof(file);
+  return kind === 'report' || kind === 'root' || kind === 'okx-sum-proof' ? loadPublished(file) : loadProof(file);
 }
 
 function guard(fn: () => unknown): () => void {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { buildTree, ProofStore } from '../../src/merkle/index.js';
 import { verifyPorProof } from '../../src/core/verify/por.js';
 import { tmp } from './helpers.js';
+import { assetsHash, leafOf, levelsOf, ordered, padsOf, pathOf, type SpecNode, type SpecUser } from './spec-impl.js';
 
 const V = JSON.parse(readFileSync(new URL('../../docs/vectors/merkle-v1.json', import.meta.url), 'utf8'));
 const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
@@ -91,5 +92,95 @@ describe('SPEC.md test vectors, recomputed independently', () => {
     store.close();
     expect(proof.user.salt).toBe(V.users[1].salt);
     expect(verifyPorProof(proof, { rootHash: V.root.hash }).valid).toBe(true);
+  });
+});
+
+// docs/vectors/merkle-v1-h8.json and SPEC.md's "A larger tree" section, recomputed with
+// test/merkle/spec-impl.ts (node:crypto only). The users are rebuilt here from the formula SPEC.md
+// states, so the file's list is checked too, not only taken.
+describe('SPEC.md vector at height 8 (100 users, 3 assets), recomputed independently', () => {
+  const W = JSON.parse(readFileSync(new URL('../../docs/vectors/merkle-v1-h8.json', import.meta.url), 'utf8'));
+  const SPEC = readFileSync(new URL('../../docs/SPEC.md', import.meta.url), 'utf8');
+  const secret = Buffer.from(W.secretText, 'utf8');
+  const A = W.assets.length as number;
+  const hexOf = (n: SpecNode) => ({ hash: n.hash.toString('hex'), equity: n.equity.map(String), debt: n.debt.map(String) });
+  const users: SpecUser[] = Array.from({ length: 100 }, (_, i) => {
+    const I = BigInt(i);
+    return {
+      id: `user-${String(i).padStart(3, '0')}`,
+      net: [((I * 7919n) % 2000n - 300n) * 10n ** 5n, ((I * 104729n) % 5000n - 1000n) * 10n ** 15n, ((I * 31337n) % 100000n) * 10n ** 4n],
+    };
+  });
+  users[7]!.id = 'josé';
+  users[8]!.id = '用户 8';
+  users[9]!.id = 'L'.repeat(299) + '9';
+  users[10]!.net = [0n, 0n, 0n];
+  users[11]!.net = [-1n, -1n, 2n ** 120n - 1n];
+  const leaves = users.map((u) => leafOf(secret, W.snapshotId, W.assets, u));
+  const levels = levelsOf(leaves, W.height, A);
+  const order = ordered(leaves).map((l) => l.id);
+
+  it('the parameters are what SPEC.md says: height ≥ 8, > 64 users, debts, a 300-byte id, a value at the bound', () => {
+    expect(W.height).toBe(8);
+    expect(W.users.map((u: { id: string; net: string[] }) => [u.id, u.net])).toEqual(users.map((u) => [u.id, u.net.map(String)]));
+    expect(Buffer.byteLength(users[9]!.id)).toBe(300);
+    expect(users.some((u) => u.net.some((v) => v < 0n))).toBe(true);
+    expect(W.assetsHash).toBe(assetsHash(W.assets).toString('hex'));
+    padsOf(W.height, A).forEach((p, k) => expect(W.padding[k].hash, `pad[${k}]`).toBe(p.hash.toString('hex')));
+  });
+
+  it('salts, user hashes, leaves and positions', () => {
+    W.users.forEach((u: { id: string; salt: string; userHash: string; leafHash: string; position: number }, i: number) => {
+      expect(u.salt, u.id).toBe(leaves[i]!.salt.toString('hex'));
+      expect(u.userHash, u.id).toBe(leaves[i]!.userHash.toString('hex'));
+      expect(u.leafHash, u.id).toBe(leaves[i]!.hash.toString('hex'));
+      expect(u.position, u.id).toBe(order.indexOf(u.id));
+    });
+  });
+
+  it('every node of every level, the root and its sums', () => {
+    for (let k = 0; k <= W.height; k++) expect(W.levels[k], `level ${k}`).toEqual(levels[k]!.map(hexOf));
+    expect(W.root).toEqual(hexOf(levels[W.height]![0]!));
+    // Sums by hand from the users' nets: Σ max(net, 0) and Σ max(−net, 0) per asset.
+    for (let a = 0; a < A; a++) {
+      expect(W.root.equity[a]).toBe(String(users.reduce((s, u) => s + (u.net[a]! > 0n ? u.net[a]! : 0n), 0n)));
+      expect(W.root.debt[a]).toBe(String(users.reduce((s, u) => s + (u.net[a]! < 0n ? -u.net[a]! : 0n), 0n)));
+    }
+  });
+
+  it('the paths of positions 63 and 64', () => {
+    for (const p of W.proofs) {
+      expect(p.id).toBe(order[p.position]);
+      const steps = pathOf(levels, p.position, W.height, A).map((s) => ({ side: s.side, ...hexOf(s.node) }));
+      expect(p.path).toEqual(steps);
+    }
+  });
+
+  it('SPEC.md shows this vector: root, root sums and the table rows', () => {
+    const section = SPEC.slice(SPEC.indexOf('<!-- vector-h8'), SPEC.indexOf('<!-- /vector-h8 -->'));
+    const root = levels[W.height]![0]!;
+    expect(section).toContain(`root        ${root.hash.toString('hex')}`);
+    W.assets.forEach((a: { symbol: string }, i: number) => expect(section).toContain(`${a.symbol.padEnd(4)} equity ${root.equity[i]}, debt ${root.debt[i]}`));
+    const rows = section.split('\n').filter((l) => /^\| \d+ \|/.test(l));
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+    for (const r of rows) {
+      const [pos, , , , leaf] = r.split('|').slice(1).map((c) => c.trim().replace(/`/g, ''));
+      expect(leaf).toBe(levels[0]![Number(pos)]!.hash.toString('hex'));
+    }
+  });
+
+  it('the builder reproduces the root, and its proofs at 63 and 64 are the vector paths and verify', async () => {
+    const dir = tmp();
+    const snapshot = { registry: { assets: W.assets }, users: () => users.map((u) => ({ userId: u.id, net: u.net })) };
+    const res = await buildTree(snapshot, { secret, snapshotId: W.snapshotId, height: W.height, outDir: dir, threads: 2 });
+    expect(res.merkleRoot.hash).toBe(W.root.hash);
+    const store = await ProofStore.open(dir);
+    for (const p of W.proofs) {
+      const proof = store.proof(p.id)!;
+      expect(proof.leaf.position).toBe(p.position);
+      expect(proof.path).toEqual(p.path);
+      expect(verifyPorProof(proof, { rootHash: W.root.hash }).valid).toBe(true);
+    }
+    store.close();
   });
 });

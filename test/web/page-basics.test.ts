@@ -82,6 +82,18 @@ describe('wrong inputs get a plain message', () => {
     expect(v.text).toContain('is a personal proof (por proof), not the exchange\'s published report');
   });
 
+  it('a por proof of a version the page does not read: could not check (as por verify exits 2), not a failed verdict', async (ctx) => {
+    const p = await openPage(browser, html, ctx.task.name);
+    await p.page.setInputFiles('#proof-file', jsonFile('proof-v2.json', { format: 'por-proof', version: 2, hashFunction: 'sha256' }));
+    await p.page.fill('#root-hash', 'ab'.repeat(32));
+    await p.page.press('#root-hash', 'Enter');
+    const v = await verdictOf(p.page);
+    expect(v.state).toBe('error');
+    expect(v.text).toContain('Could not check');
+    expect(v.text).toContain('is not a por proof this page can check');
+    expect(v.text).toContain('got "por-proof", 2, "sha256"');
+  });
+
   it('a root hash that is not 64 hex characters', async (ctx) => {
     const p = await openPage(browser, html, ctx.task.name);
     await p.page.fill('#root-hash', 'abc123');

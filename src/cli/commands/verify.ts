@@ -8,6 +8,7 @@ import { isPorError, porError } from '../../core/errors/index.js';
 import { detectProofFormat, verifyAnyProof, PROOF_FORMATS, type ProofFormat, type Published } from '../../core/verify/any.js';
 import type { AssetAmount, Verdict } from '../../core/verify/types.js';
 import { safeText } from '../safe-text.js';
+import { parseOkxSumProofData } from '../../core/formats/okx-zk.js';
 
 export interface VerifyArgs {
   proof: string;
@@ -20,6 +21,23 @@ export interface VerifyArgs {
 /** Formats published as text (whole trees), read beside or instead of a JSON proof. */
 const TEXT_FORMATS = ['okx-tree'] as const;
 type TextFormat = (typeof TEXT_FORMATS)[number];
+
+/** The format to check PROOF as; options that contradict it, or would be ignored, are refused. */
+function proofFormatFor(args: VerifyArgs, detected: ProofFormat | undefined): ProofFormat | undefined {
+  // A --format that contradicts what the file plainly is would only produce a confusing field error.
+  if (args.format !== undefined && detected !== undefined && detected !== args.format) {
+    throw porError('BAD_USAGE', `--format ${args.format} was given, but this file is recognised as ${detected}; leave --format out to use that`, { file: args.proof, field: 'format' });
+  }
+  const format = (args.format ?? detected) as ProofFormat | undefined;
+  // An option that would be ignored must not look checked: say so instead.
+  if (format !== 'por' && format !== 'okx-zk' && args.report !== undefined) {
+    throw porError('BAD_USAGE', `--report takes a por report.json or root.json; an ${format} proof is not checked against it (give the exchange's published root hash with --root HEX)`, { field: 'report' });
+  }
+  if (format === 'okx-user' && args.root !== undefined) {
+    throw porError('BAD_USAGE', 'an OKX per-user breakdown holds no root to compare with --root; check a path proof (merkle_proof_file.json) against the published root instead', { field: 'root' });
+  }
+  return format;
+}
 
 /** The whole published tree: recomputed, and the user's nodes looked for among its leaves. */
 async function verifyTree(args: VerifyArgs): Promise<Verdict> {
@@ -46,7 +64,7 @@ export const verifyCommand = defineCommand<VerifyArgs>({
   builder: (y) =>
     y
       .usage(
-        'por verify PROOF.json (--report report.json | --root HEX) [--format por|okx-v1|okx-user|bybit-v1|okx-tree]\n\n' +
+        'por verify PROOF.json (--report report.json | --root HEX) [--format por|okx-v1|okx-user|okx-zk|binance-zk|bybit-v1|okx-tree]\n\n' +
           "Recomputes your leaf from your user id, salt and balances, walks the path to the root checking that every " +
           'sibling sum is non-negative, within its bound and never wraps, and compares the root hash and sums with the ' +
           'published ones. Prints a verdict, your balances per asset, the root totals and every check. Reads only the ' +
@@ -54,11 +72,14 @@ export const verifyCommand = defineCommand<VerifyArgs>({
           '--report takes the published report.json (its merkleRoot) or root.json, read strictly (docs/SPEC.md, "Published ' +
           'documents"); a report is first checked against its own root: its solvency table, snapshot id and decimals must ' +
           'agree with it, or the verdict is INVALID ("report inconsistent"). --root takes just the root hash: the ' +
-          'root sums then come from the proof, so compare them with the published totals yourself. OKX proof files carry ' +
-          'their root and need neither.',
+          'root sums then come from the proof, so compare them with the published totals yourself. OKX 2022 proof files carry ' +
+          'their root and need neither.\n\n' +
+          "Also read: OKX's zk-STARK inclusion proofs (*_inclusion_proof.json, checked against --report sum_proof_data.json or " +
+          '--root HEX; the STARK itself is not verified) and Binance, Gate and HTX zk user proofs (user_config.json: leaf and ' +
+          "28-level Poseidon path to the file's root, compared with --root when given; the Groth16 batch proofs are not verified).",
       )
       .positional('proof', { type: 'string', demandOption: true, describe: 'Your proof file (por-proof JSON, or an OKX proof)' })
-      .option('report', { alias: 'r', type: 'string', describe: 'Published report.json or root.json' })
+      .option('report', { alias: 'r', type: 'string', describe: "Published report.json or root.json (for an OKX zk-STARK proof: OKX's sum_proof_data.json)" })
       .option('root', { type: 'string', describe: 'Published root hash (64 hex digits)' })
       .option('format', { choices: [...PROOF_FORMATS, ...TEXT_FORMATS], describe: 'Proof format (default: recognised from the file)' })
       .option('tree', { type: 'string', describe: "OKX's full liabilities tree (full-liabilities-merkle-tree.txt), with your user_info_file.json as PROOF" })
@@ -66,8 +87,14 @@ export const verifyCommand = defineCommand<VerifyArgs>({
       .example('por verify user_info_file.json --tree full-liabilities-merkle-tree.txt', "OKX's Merkle v2 period: every parent recomputed, your nodes found among the leaves")
       .example('por verify alice-proof.json --report report.json', '')
       .example('por verify alice-proof.json --root 3f…9a', '')
+      .example('por verify 1234_inclusion_proof.json --report sum_proof_data.json', '')
+      .example('por verify user_config.json --root 2da4…ef0b', '')
       .epilogue('Exit codes: 0 the proof is valid; 1 it is not, or the report contradicts itself (the failing check is named); 2 a file cannot be read, is not a proof, or is not a published root this por reads (por-root v1, SHA-256).') as never,
   run: async (args, ctx): Promise<ExitCode> => {
+    // A mistyped --root is a usage error for every format (for an OKX proof it would read as INVALID).
+    if (args.root !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(args.root.trim())) {
+      throw porError('BAD_USAGE', `--root takes the published root hash, 64 hex digits (0x optional); got "${args.root}"`, { field: 'root' });
+    }
     const text = await readTextFile(args.proof);
     if (args.tree !== undefined || args.format === 'okx-tree' || looksLikeOkxTree(text)) {
       const verdict = await verifyTree(args);
@@ -75,26 +102,12 @@ export const verifyCommand = defineCommand<VerifyArgs>({
       else ctx.print(renderVerdict(verdict));
       return verdict.valid ? EXIT.OK : EXIT.CHECK_FAILED;
     }
-    const json = parseJson(text, { file: args.proof });
-    const detected = detectProofFormat(json);
-    // A --format that contradicts what the file plainly is would only produce a confusing field error.
-    if (args.format !== undefined && detected !== undefined && detected !== args.format) {
-      throw porError('BAD_USAGE', `--format ${args.format} was given, but this file is recognised as ${detected}; leave --format out to use that`, { file: args.proof, field: 'format' });
-    }
-    const format = (args.format ?? detected) as ProofFormat | undefined;
-    // A mistyped --root is a usage error for every format (for an OKX proof it would read as INVALID).
-    if (args.root !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(args.root.trim())) {
-      throw porError('BAD_USAGE', `--root takes the published root hash, 64 hex digits (0x optional); got "${args.root}"`, { field: 'root' });
-    }
-    // An option that would be ignored must not look checked: say so instead.
-    if (format !== 'por' && args.report !== undefined) {
-      throw porError('BAD_USAGE', `--report takes a por report.json or root.json; an ${format} proof is not checked against it (give OKX's published root hash with --root HEX)`, { field: 'report' });
-    }
-    if (format === 'okx-user' && args.root !== undefined) {
-      throw porError('BAD_USAGE', 'an OKX per-user breakdown holds no root to compare with --root; check a path proof (merkle_proof_file.json) against the published root instead', { field: 'root' });
-    }
+    // Exact integers: OKX and Binance write 64-bit and larger amounts as bare JSON numbers.
+    const json = parseJson(text, { file: args.proof, bigIntegers: true });
+    const format = proofFormatFor(args, detectProofFormat(json));
     const published: Published = {};
-    if (args.report !== undefined) published.report = await readJsonFile(args.report);
+    if (args.report !== undefined) published.report = await readJsonFile(args.report, { bigIntegers: format === 'okx-zk' });
+    if (format === 'okx-zk' && published.report !== undefined) readOkxPublished(published.report, args.report!);
     if (args.root !== undefined) published.rootHash = args.root;
     if (format === 'por' && published.report === undefined && published.rootHash === undefined) {
       throw porError('BAD_USAGE', 'a por proof is checked against the published root: give --report report.json (or root.json) or --root HEX');
@@ -117,12 +130,22 @@ export const verifyCommand = defineCommand<VerifyArgs>({
     }
     if (ctx.json) ctx.printJson(verdict);
     else ctx.print(renderVerdict(verdict));
-    if ((format === 'okx-v1' || format === 'bybit-v1') && args.root === undefined && verdict.valid) {
-      ctx.note(`note: root ${verdict.root.hash} is the one the file states; only the exchange's published root shows it is the real tree: compare it, or pass it with --root HEX`);
+    if ((format === 'okx-v1' || format === 'binance-zk' || format === 'bybit-v1') && args.root === undefined && verdict.valid) {
+      ctx.note(`note: root ${verdict.root.hash} is the one the file states; only ${format === 'okx-v1' ? "OKX's" : "the exchange's"} published root shows it is the real tree: compare it, or pass it with --root HEX`);
     }
     return verdict.valid ? EXIT.OK : EXIT.CHECK_FAILED;
   },
 });
+
+// A bad sum_proof_data.json is named as such, not as a fault of the user's proof.
+function readOkxPublished(json: unknown, file: string): void {
+  try {
+    parseOkxSumProofData(json);
+  } catch (err) {
+    if (isPorError(err)) err.info.file = file;
+    throw err;
+  }
+}
 
 function amounts(list: AssetAmount[]): string[] {
   const w = Math.max(5, ...list.map((a) => a.asset.length));

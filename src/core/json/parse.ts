@@ -12,6 +12,11 @@ export interface ParseJsonOptions {
   line?: number;
   start?: number;
   end?: number;
+  /**
+   * Integers beyond 2^53 (which JSON.parse would round) come back as bigint, exactly as written:
+   * for foreign proof files that write 64-bit and larger amounts as bare JSON numbers.
+   */
+  bigIntegers?: boolean;
 }
 
 /** Nesting deeper than this is refused (a located error) rather than overflowing the stack. */
@@ -154,7 +159,7 @@ class Parser {
     }
   }
 
-  private number(): number {
+  private number(): number | bigint {
     NUMBER.lastIndex = this.i;
     const m = NUMBER.exec(this.t);
     if (m === null || this.i + m[0].length > this.end) return this.fail(`bad number at ${this.what()}`);
@@ -165,7 +170,9 @@ class Parser {
       return this.fail(`bad number: ${this.what()} cannot follow "${m[0]}"`);
     }
     this.i += m[0].length;
-    return Number(m[0]);
+    const n = Number(m[0]);
+    if (this.o.bigIntegers && !Number.isSafeInteger(n) && /^-?[0-9]+$/.test(m[0])) return BigInt(m[0]);
+    return n;
   }
 
   string(): string {
