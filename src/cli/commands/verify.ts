@@ -3,6 +3,7 @@ import { defineCommand, EXIT, type ExitCode } from '../context.js';
 import { readJsonFile, readTextFile } from '../../io/node.js';
 import { parseJson } from '../../core/json/parse.js';
 import { looksLikeOkxTree, verifyOkxTree } from '../../core/formats/okx-tree.js';
+import { looksLikeBitmexTree, verifyBitmexTree } from '../../core/formats/bitmex.js';
 import { withPublishedRootHash } from '../../core/verify/any.js';
 import { isPorError, porError } from '../../core/errors/index.js';
 import { detectProofFormat, verifyAnyProof, PROOF_FORMATS, type ProofFormat, type Published } from '../../core/verify/any.js';
@@ -16,11 +17,21 @@ export interface VerifyArgs {
   root?: string;
   format?: ProofFormat | TextFormat;
   tree?: string;
+  account?: string;
+  nonce?: string;
 }
 
 /** Formats published as text (whole trees), read beside or instead of a JSON proof. */
-const TEXT_FORMATS = ['okx-tree'] as const;
+const TEXT_FORMATS = ['okx-tree', 'bitmex-tree'] as const;
 type TextFormat = (typeof TEXT_FORMATS)[number];
+
+/** BitMEX's published tree, with the user's account number and nonce when given. */
+function verifyBitmex(args: VerifyArgs, text: string): Verdict {
+  if (args.report !== undefined || args.root !== undefined || args.tree !== undefined) throw porError('BAD_USAGE', "a BitMEX liabilities file is checked whole: give --account N --nonce HEX (not --report, --root or --tree); compare the root it prints with BitMEX's published one", { field: args.report !== undefined ? 'report' : args.root !== undefined ? 'root' : 'tree' });
+  if ((args.account === undefined) !== (args.nonce === undefined)) throw porError('BAD_USAGE', '--account and --nonce go together: your BitMEX account number and the nonce BitMEX gave you', { field: args.account === undefined ? 'account' : 'nonce' });
+  if (args.account !== undefined && !/^\d{1,20}$/.test(args.account)) throw porError('BAD_USAGE', `--account takes your account number; got "${args.account}"`, { field: 'account' });
+  return verifyBitmexTree(text, args.account === undefined ? undefined : { account: BigInt(args.account), nonce: args.nonce!.replace(/^0x/i, '') }, args.proof);
+}
 
 /** The format to check PROOF as; options that contradict it, or would be ignored, are refused. */
 function proofFormatFor(args: VerifyArgs, detected: ProofFormat | undefined): ProofFormat | undefined {
@@ -82,8 +93,11 @@ export const verifyCommand = defineCommand<VerifyArgs>({
       .option('report', { alias: 'r', type: 'string', describe: "Published report.json or root.json (for an OKX zk-STARK proof: OKX's sum_proof_data.json)" })
       .option('root', { type: 'string', describe: 'Published root hash (64 hex digits)' })
       .option('format', { choices: [...PROOF_FORMATS, ...TEXT_FORMATS], describe: 'Proof format (default: recognised from the file)' })
+      .option('account', { type: 'string', describe: 'BitMEX: your account number (with --nonce), to find your leaves in the published liabilities file' })
+      .option('nonce', { type: 'string', describe: 'BitMEX: the account nonce BitMEX gave you (64 hex digits)' })
       .option('tree', { type: 'string', describe: "OKX's full liabilities tree (full-liabilities-merkle-tree.txt), with your user_info_file.json as PROOF" })
       .example('por verify mock_user_merkle_tree_path_40.json --root HEX', "Bybit's path proof: leaf and walk by Bybit's rules, balances in its asset list's order")
+      .example('por verify liabilities-100-proof.csv --account 1 --nonce 122e…400a', "BitMEX's full tree: every parent recomputed, your split leaves found and added up")
       .example('por verify user_info_file.json --tree full-liabilities-merkle-tree.txt', "OKX's Merkle v2 period: every parent recomputed, your nodes found among the leaves")
       .example('por verify alice-proof.json --report report.json', '')
       .example('por verify alice-proof.json --root 3f…9a', '')
@@ -96,12 +110,15 @@ export const verifyCommand = defineCommand<VerifyArgs>({
       throw porError('BAD_USAGE', `--root takes the published root hash, 64 hex digits (0x optional); got "${args.root}"`, { field: 'root' });
     }
     const text = await readTextFile(args.proof);
-    if (args.tree !== undefined || args.format === 'okx-tree' || looksLikeOkxTree(text)) {
-      const verdict = await verifyTree(args);
-      if (ctx.json) ctx.printJson(verdict);
-      else ctx.print(renderVerdict(verdict));
-      return verdict.valid ? EXIT.OK : EXIT.CHECK_FAILED;
+    const whole = args.format === 'bitmex-tree' || (args.format === undefined && looksLikeBitmexTree(text))
+      ? verifyBitmex(args, text)
+      : args.tree !== undefined || args.format === 'okx-tree' || looksLikeOkxTree(text) ? await verifyTree(args) : undefined;
+    if (whole) {
+      if (ctx.json) ctx.printJson(whole);
+      else ctx.print(renderVerdict(whole));
+      return whole.valid ? EXIT.OK : EXIT.CHECK_FAILED;
     }
+    if (args.account !== undefined || args.nonce !== undefined) throw porError('BAD_USAGE', '--account and --nonce are for a BitMEX liabilities file', { field: 'account' });
     // Exact integers: OKX and Binance write 64-bit and larger amounts as bare JSON numbers.
     const json = parseJson(text, { file: args.proof, bigIntegers: true });
     const format = proofFormatFor(args, detectProofFormat(json));
@@ -163,6 +180,10 @@ export function renderVerdict(v: Verdict): string {
   // would claim what the file cannot show.
   if (v.valid && v.format === 'okx-user') {
     lines.push(`VALID: the OKX breakdown of user hash ${v.user.id ?? v.root.hash} is consistent (its nodes hash correctly and add up to its total); it is not checked against any published root: the file has none`);
+  } else if (v.valid && v.format === 'bitmex-tree') {
+    lines.push(id === undefined
+      ? `VALID: the BitMEX liabilities tree with root ${v.root.hash} (${v.root.snapshotId}) is consistent: every parent recomputes from its children`
+      : `VALID: ${id} holds ${v.user.balances[0]?.amount ?? '?'} BTC in the BitMEX liabilities tree with root ${v.root.hash} (${v.root.snapshotId}), and every parent recomputes`);
   } else if (v.valid && v.format === 'okx-tree') {
     lines.push(id === undefined
       ? `VALID: the OKX liabilities tree with root ${v.root.hash} is consistent: every parent recomputes from its children`
