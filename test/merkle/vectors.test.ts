@@ -184,3 +184,12 @@ describe('SPEC.md vector at height 8 (100 users, 3 assets), recomputed independe
     store.close();
   });
 });
+
+describe('SPEC.md, "Shape": a tree with no users', () => {
+  it('has pad[h] as its root, with all sums zero', async () => {
+    const res = await buildTree({ registry: { assets: V.assets }, users: () => [] }, { secret: Buffer.from(V.secretText), snapshotId: 'empty', height: 3, outDir: tmp(), threads: 1 });
+    expect(res.merkleRoot.hash).toBe(padsOf(3, V.assets.length)[3]!.hash.toString('hex'));
+    expect(res.merkleRoot.leafCount).toBe(0);
+    for (const s of res.merkleRoot.sums) expect([s.equityUnits, s.debtUnits]).toEqual(['0', '0']);
+  });
+});
