@@ -4,6 +4,7 @@ import { readJsonFile, readTextFile } from '../../io/node.js';
 import { parseJson } from '../../core/json/parse.js';
 import { looksLikeOkxTree, verifyOkxTree } from '../../core/formats/okx-tree.js';
 import { looksLikeBitmexTree, verifyBitmexTree } from '../../core/formats/bitmex.js';
+import { looksLikeSummaCsv, verifySumma } from '../../core/formats/summa.js';
 import { withPublishedRootHash } from '../../core/verify/any.js';
 import { isPorError, porError } from '../../core/errors/index.js';
 import { detectProofFormat, verifyAnyProof, PROOF_FORMATS, type ProofFormat, type Published } from '../../core/verify/any.js';
@@ -22,7 +23,7 @@ export interface VerifyArgs {
 }
 
 /** Formats published as text (whole trees), read beside or instead of a JSON proof. */
-const TEXT_FORMATS = ['okx-tree', 'bitmex-tree'] as const;
+const TEXT_FORMATS = ['okx-tree', 'bitmex-tree', 'summa-v1'] as const;
 type TextFormat = (typeof TEXT_FORMATS)[number];
 
 /** BitMEX's published tree, with the user's account number and nonce when given. */
@@ -31,6 +32,20 @@ function verifyBitmex(args: VerifyArgs, text: string): Verdict {
   if ((args.account === undefined) !== (args.nonce === undefined)) throw porError('BAD_USAGE', '--account and --nonce go together: your BitMEX account number and the nonce BitMEX gave you', { field: args.account === undefined ? 'account' : 'nonce' });
   if (args.account !== undefined && !/^\d{1,20}$/.test(args.account)) throw porError('BAD_USAGE', `--account takes your account number; got "${args.account}"`, { field: 'account' });
   return verifyBitmexTree(text, args.account === undefined ? undefined : { account: BigInt(args.account), nonce: args.nonce!.replace(/^0x/i, '') }, args.proof);
+}
+
+/** Summa v1: the liabilities CSV against the commitment (--report) or a root hash (--root). */
+async function verifySummaCsv(args: VerifyArgs, text: string): Promise<Verdict> {
+  if (args.report === undefined && args.root === undefined) throw porError('BAD_USAGE', "a Summa liabilities CSV is checked against the published commitment: give --report commitment_solidity_calldata.json or --root HEX", { field: 'report' });
+  const published: { commitment?: unknown; rootHash?: string } = {};
+  if (args.report !== undefined) published.commitment = await readJsonFile(args.report);
+  if (args.root !== undefined) published.rootHash = args.root;
+  try {
+    return verifySumma(text, published, args.proof);
+  } catch (err) {
+    if (isPorError(err) && err.info.file === undefined) err.info.file = args.report ?? args.proof;
+    throw err;
+  }
 }
 
 /** The format to check PROOF as; options that contradict it, or would be ignored, are refused. */
@@ -98,6 +113,7 @@ export const verifyCommand = defineCommand<VerifyArgs>({
       .option('tree', { type: 'string', describe: "OKX's full liabilities tree (full-liabilities-merkle-tree.txt), with your user_info_file.json as PROOF" })
       .example('por verify mock_user_merkle_tree_path_40.json --root HEX', "Bybit's path proof: leaf and walk by Bybit's rules, balances in its asset list's order")
       .example('por verify liabilities-100-proof.csv --account 1 --nonce 122e…400a', "BitMEX's full tree: every parent recomputed, your split leaves found and added up")
+      .example('por verify entry_16.csv --report commitment_solidity_calldata.json', "Summa v1: the Merkle sum tree root recomputed from the liabilities CSV and compared with the commitment")
       .example('por verify user_info_file.json --tree full-liabilities-merkle-tree.txt', "OKX's Merkle v2 period: every parent recomputed, your nodes found among the leaves")
       .example('por verify alice-proof.json --report report.json', '')
       .example('por verify alice-proof.json --root 3f…9a', '')
@@ -112,6 +128,7 @@ export const verifyCommand = defineCommand<VerifyArgs>({
     const text = await readTextFile(args.proof);
     const whole = args.format === 'bitmex-tree' || (args.format === undefined && looksLikeBitmexTree(text))
       ? verifyBitmex(args, text)
+      : args.format === 'summa-v1' || (args.format === undefined && looksLikeSummaCsv(text)) ? await verifySummaCsv(args, text)
       : args.tree !== undefined || args.format === 'okx-tree' || looksLikeOkxTree(text) ? await verifyTree(args) : undefined;
     if (whole) {
       if (ctx.json) ctx.printJson(whole);
@@ -184,6 +201,8 @@ export function renderVerdict(v: Verdict): string {
     lines.push(id === undefined
       ? `VALID: the BitMEX liabilities tree with root ${v.root.hash} (${v.root.snapshotId}) is consistent: every parent recomputes from its children`
       : `VALID: ${id} holds ${v.user.balances[0]?.amount ?? '?'} BTC in the BitMEX liabilities tree with root ${v.root.hash} (${v.root.snapshotId}), and every parent recomputes`);
+  } else if (v.valid && v.format === 'summa-v1') {
+    lines.push(`VALID: the liabilities file recomputes to the committed Summa root ${v.root.hash}`);
   } else if (v.valid && v.format === 'okx-tree') {
     lines.push(id === undefined
       ? `VALID: the OKX liabilities tree with root ${v.root.hash} is consistent: every parent recomputes from its children`
