@@ -82,11 +82,6 @@ async function readText(file: File): Promise<{ ok: true; text: string } | { ok: 
   }
 }
 
-async function readFile(file: File): Promise<{ ok: true; json: unknown } | { ok: false; message: string }> {
-  const read = await readText(file);
-  return read.ok ? parseJsonText(read.text, file.name) : read;
-}
-
 /** Shows the BitMEX account fields only while a BitMEX tree is the file in step 1. */
 function showBitmexFields(show: boolean): void {
   byId('bitmex-fields').hidden = !show;
@@ -448,7 +443,11 @@ function wireDrop(zone: HTMLElement, onFile: (f: File) => void): void {
 
 /** A file dropped anywhere else goes where its shape says it belongs. */
 async function routeDroppedFile(file: File): Promise<void> {
-  const parsed = await readFile(file);
+  const read = await readText(file);
+  // OKX's tree is published data beside user_info_file.json; alone it is checked whole in step 1.
+  if (read.ok && detectTextFormat(read.text) === 'okx-tree') return state.proof?.format === 'okx-user' ? loadPublished(file) : loadProof(file);
+  const parsed = read.ok ? parseJsonText(read.text, file.name) : read;
+  if (parsed.ok && looksLikeSummaCommitment(parsed.json)) return loadPublished(file);
   const kind = parsed.ok ? classifyDocument(parsed.json).kind : 'unknown';
   return kind === 'report' || kind === 'root' || kind === 'okx-sum-proof' ? loadPublished(file) : loadProof(file);
 }
