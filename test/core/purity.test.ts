@@ -22,7 +22,8 @@ function sourceFiles(dir: string): string[] {
 /** Every module specifier a file names: static imports/exports and dynamic import(). */
 export function specifiers(text: string): string[] {
   const found: string[] = [];
-  const patterns = [/\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*\(\s*['"]([^'"]+)['"]/g, /(?:^|;)\s*import\s*['"]([^'"]+)['"]/gm, /\brequire\s*\(\s*['"]([^'"]+)['"]/g];
+  // Only statements that begin with import/export, so prose like `from "userHash"` in a string is not one.
+  const patterns = [/(?:^|;)\s*(?:import|export)\s[^'";]*?\bfrom\s*['"]([^'"]+)['"]/gm, /\bimport\s*\(\s*['"]([^'"]+)['"]/g, /(?:^|;)\s*import\s*['"]([^'"]+)['"]/gm, /\brequire\s*\(\s*['"]([^'"]+)['"]/g];
   for (const re of patterns) for (const m of text.matchAll(re)) found.push(m[1]!);
   return found;
 }
@@ -77,5 +78,6 @@ describe('the pure core (src/core) imports nothing Node-side', () => {
     expect(forbidden(f, '../merkle/core.js')).toBeNull();
     expect(forbidden(f, '@noble/hashes/sha2.js')).toBeNull();
     expect(specifiers("import a from 'x'; export * from \"y\"; await import('z'); import 'w';")).toEqual(['x', 'y', 'z', 'w']);
+    expect(specifiers("import {\n  a,\n  type B,\n} from '../m.js';\nconst t = 'starts from \"userHash\", which';")).toEqual(['../m.js']);
   });
 });
