@@ -7,13 +7,14 @@ import * as build from './build.js';
 import * as error from './error.js';
 import * as proof from './proof.js';
 import * as render from './render.js';
+import * as report from './report.js';
 import * as root from './root.js';
 import * as signature from './signature.js';
 import * as signatureCheck from './signature-check.js';
 import * as storeMeta from './store-meta.js';
 import * as verdict from './verdict.js';
 
-export { assets, build, error, proof, render, root, signature, signatureCheck, storeMeta, verdict };
+export { assets, build, error, proof, render, report, root, signature, signatureCheck, storeMeta, verdict };
 
 /** Every document module, for the FORMATS.md test and anyone listing what por reads and writes. */
-export const DOCUMENTS: readonly SomeDocumentModule[] = [assets, root, proof, storeMeta, signature, signatureCheck, render, build, verdict, error];
+export const DOCUMENTS: readonly SomeDocumentModule[] = [assets, root, proof, storeMeta, signature, signatureCheck, render, build, verdict, error, report];
