@@ -13,8 +13,9 @@ import * as signature from './signature.js';
 import * as signatureCheck from './signature-check.js';
 import * as storeMeta from './store-meta.js';
 import * as verdict from './verdict.js';
+import * as wallets from './wallets.js';
 
-export { assets, build, error, proof, render, report, root, signature, signatureCheck, storeMeta, verdict };
+export { assets, build, error, proof, render, report, root, signature, signatureCheck, storeMeta, verdict, wallets };
 
 /** Every document module, for the FORMATS.md test and anyone listing what por reads and writes. */
-export const DOCUMENTS: readonly SomeDocumentModule[] = [assets, root, proof, storeMeta, signature, signatureCheck, render, build, verdict, error, report];
+export const DOCUMENTS: readonly SomeDocumentModule[] = [assets, root, proof, storeMeta, signature, signatureCheck, render, build, verdict, error, report, wallets];
