@@ -14,7 +14,7 @@ import type { HaircutTable } from '../core/solvency/haircuts.js';
 
 export { parseStrictCsv, type CsvRow, type CsvTable } from '../core/solvency/csv.js';
 export { coverage, percentText, ratioText, RATIO_PRECISION, type Coverage, type Netting } from '../core/solvency/coverage.js';
-export { parseHaircutsDocument, parseHaircutTable, type HaircutTable, type HaircutTier } from '../core/solvency/haircuts.js';
+export { parseHaircutsDocument, type HaircutTable, type HaircutTier } from '../core/solvency/haircuts.js';
 
 /** Ratios carry 40 significant digits: far past any decimals an amount has, so nothing rounds that matters. */
 const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_DOWN });

@@ -5,6 +5,7 @@ import type { SomeDocumentModule } from '../json/read.js';
 import * as assets from './assets.js';
 import * as build from './build.js';
 import * as error from './error.js';
+import * as haircuts from './haircuts.js';
 import * as proof from './proof.js';
 import * as render from './render.js';
 import * as report from './report.js';
@@ -15,7 +16,7 @@ import * as storeMeta from './store-meta.js';
 import * as verdict from './verdict.js';
 import * as wallets from './wallets.js';
 
-export { assets, build, error, proof, render, report, root, signature, signatureCheck, storeMeta, verdict, wallets };
+export { assets, build, error, haircuts, proof, render, report, root, signature, signatureCheck, storeMeta, verdict, wallets };
 
 /** Every document module, for the FORMATS.md test and anyone listing what por reads and writes. */
-export const DOCUMENTS: readonly SomeDocumentModule[] = [assets, root, proof, storeMeta, signature, signatureCheck, render, build, verdict, error, report, wallets];
+export const DOCUMENTS: readonly SomeDocumentModule[] = [assets, root, proof, storeMeta, signature, signatureCheck, render, build, verdict, error, report, wallets, haircuts];

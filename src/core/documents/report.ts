@@ -7,7 +7,7 @@
 import { JsonAt, inOrder, readHeader, type Where } from '../json/read.js';
 import { CHAIN_IDENTITY } from '../reserves/identity.js';
 import { REPORT_FORMAT, REPORT_VERSION, type Report } from '../report/types.js';
-import { parseHaircutTable } from '../solvency/haircuts.js';
+import { readHaircutTable } from './haircuts.js';
 
 export const FORMAT = REPORT_FORMAT;
 export const VERSION = REPORT_VERSION;
@@ -155,7 +155,7 @@ function readNetting(n: JsonAt, symbols: readonly string[]): void {
   }
   const missing = symbols.filter((s) => !priced.has(s));
   if (missing.length) prices.fail(`no price for ${missing.join(', ')}`);
-  parseHaircutTable(n.get('haircuts').value, symbols, n.file ?? 'report.json', 'netting.haircuts');
+  readHaircutTable(n.get('haircuts'), symbols);
   for (const k of ['badDebt', 'uncollateralised']) {
     const users = n.get(k).get('users');
     if (typeof users.value !== 'number' || !Number.isSafeInteger(users.value) || users.value < 0) users.fail('must be a non-negative integer');
