@@ -9,6 +9,7 @@ import * as haircuts from './haircuts.js';
 import * as proof from './proof.js';
 import * as render from './render.js';
 import * as report from './report.js';
+import * as reserves from './reserves.js';
 import * as root from './root.js';
 import * as signature from './signature.js';
 import * as signatureCheck from './signature-check.js';
@@ -16,7 +17,7 @@ import * as storeMeta from './store-meta.js';
 import * as verdict from './verdict.js';
 import * as wallets from './wallets.js';
 
-export { assets, build, error, haircuts, proof, render, report, root, signature, signatureCheck, storeMeta, verdict, wallets };
+export { assets, build, error, haircuts, proof, render, report, reserves, root, signature, signatureCheck, storeMeta, verdict, wallets };
 
 /** Every document module, for the FORMATS.md test and anyone listing what por reads and writes. */
-export const DOCUMENTS: readonly SomeDocumentModule[] = [assets, root, proof, storeMeta, signature, signatureCheck, render, build, verdict, error, report, wallets, haircuts];
+export const DOCUMENTS: readonly SomeDocumentModule[] = [assets, root, proof, storeMeta, signature, signatureCheck, render, build, verdict, error, report, wallets, haircuts, reserves];
