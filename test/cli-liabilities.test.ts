@@ -79,7 +79,7 @@ describe('por liabilities', () => {
   it('a por file of another kind given as --assets says what it is', () => {
     const r = por('liabilities', `${FIX}/small.csv`, '--assets', 'samples/wallets.json');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/samples\/wallets\.json, field format: format must be "por-assets"; this file is "por-wallets"/);
+    expect(r.stderr).toMatch(/samples\/wallets\.json:2:13, field format: format must be "por-assets"; this file is "por-wallets"/);
   });
 
   it('exits 2 without --assets', () => {
