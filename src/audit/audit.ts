@@ -24,38 +24,8 @@ import { nettingChecks, type StatedNetting } from './netting.js';
 import { checkReportSignature, type ReportSignature } from '../report/signature.js';
 import type { Report, ReportAddress, ReportSolvencyRow } from '../core/report/types.js';
 
-/** unread: could not be read or checked (a node fault): decides nothing, blocks the verdict (exit 2). */
-export type Status = 'pass' | 'fail' | 'warn' | 'unread';
-
-export interface AuditCheck {
-  /** Stable name, e.g. "balance", "block-hash", "ownership-message" (see docs/FORMATS.md). */
-  name: string;
-  status: Status;
-  /** What was checked: an asset, "chain ethereum", "ethereum 0xAbc…". */
-  subject: string;
-  /** One plain sentence of evidence. */
-  detail: string;
-  evidence?: Record<string, string>;
-}
-
-export interface AuditResult {
-  format: 'por-audit';
-  /** v2: the `unread` status, summary count and verdict, and `unreadAssets`. */
-  version: 2;
-  report: { file: string; snapshotId: string; snapshotTime: string; exchange?: string; merkleRoot: string };
-  /** fail if any check failed; else unread if anything could not be read; else warn; else pass. */
-  verdict: Status;
-  summary: { pass: number; fail: number; warn: number; unread: number };
-  checks: AuditCheck[];
-  /** Per asset, from the balances this audit read itself (only addresses whose proof it verified);
-   *  assets with any balance or proof it could not read are left out (see unreadAssets). */
-  audited: ReportSolvencyRow[];
-  /** Assets whose coverage is not decided because something of theirs could not be read. */
-  unreadAssets: string[];
-  /** Chains re-read from the auditor's nodes, and those that could not be (no --rpc). */
-  chainsRead: string[];
-  chainsNotRead: string[];
-}
+export type { AuditCheck, AuditResult, Status } from '../core/documents/audit.js';
+import { FORMAT as AUDIT_FORMAT, VERSION as AUDIT_VERSION, type AuditCheck, type AuditResult, type Status } from '../core/documents/audit.js';
 
 export interface AuditOptions {
   report: Report;
@@ -376,8 +346,8 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
   const summary = { pass: 0, fail: 0, warn: 0, unread: 0 };
   for (const c of checks) summary[c.status]++;
   const result: AuditResult = {
-    format: 'por-audit',
-    version: 2,
+    format: AUDIT_FORMAT,
+    version: AUDIT_VERSION,
     report: { file: opts.reportFile, snapshotId: snapId, snapshotTime: report.snapshot.time, merkleRoot: root.hash },
     verdict: summary.fail > 0 ? 'fail' : summary.unread > 0 ? 'unread' : summary.warn > 0 ? 'warn' : 'pass',
     summary,

@@ -29,7 +29,7 @@ export function write(table: HaircutTable): Record<string, unknown> {
 }
 
 /** Reads a por-haircuts document (the input file). `symbols`: the asset registry's (without: any asset). */
-export function read(json: unknown, where: string | Where = 'haircuts.json', symbols?: readonly string[]): HaircutTable {
+export function read(json: unknown, where: string | Where = {}, symbols?: readonly string[]): HaircutTable {
   const doc = JsonAt.root(json, where);
   const o = doc.value as Record<string, unknown>;
   if (typeof o !== 'object' || o === null || Array.isArray(o)) return doc.fail('a haircut table must be a JSON object');

@@ -3,6 +3,7 @@
 // FIELDS. Pure; re-exports only.
 import type { SomeDocumentModule } from '../json/read.js';
 import * as assets from './assets.js';
+import * as audit from './audit.js';
 import * as build from './build.js';
 import * as error from './error.js';
 import * as haircuts from './haircuts.js';
@@ -17,7 +18,7 @@ import * as storeMeta from './store-meta.js';
 import * as verdict from './verdict.js';
 import * as wallets from './wallets.js';
 
-export { assets, build, error, haircuts, proof, render, report, reserves, root, signature, signatureCheck, storeMeta, verdict, wallets };
+export { assets, audit, build, error, haircuts, proof, render, report, reserves, root, signature, signatureCheck, storeMeta, verdict, wallets };
 
 /** Every document module, for the FORMATS.md test and anyone listing what por reads and writes. */
-export const DOCUMENTS: readonly SomeDocumentModule[] = [assets, root, proof, storeMeta, signature, signatureCheck, render, build, verdict, error, report, wallets, haircuts, reserves];
+export const DOCUMENTS: readonly SomeDocumentModule[] = [assets, root, proof, storeMeta, signature, signatureCheck, render, build, verdict, error, report, wallets, haircuts, reserves, audit];

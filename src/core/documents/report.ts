@@ -31,7 +31,7 @@ export function write(r: Report): Record<string, unknown> {
 }
 
 /** Checks every field the report's figures rest on; returns the document itself, typed. */
-export function read(json: unknown, where: string | Where = 'report.json'): Report {
+export function read(json: unknown, where: string | Where = {}): Report {
   const doc = JsonAt.root(json, where);
   doc.object();
   readHeader(doc, FORMAT, [VERSION], REFUSED, ' (is this a por report?)');

@@ -30,7 +30,7 @@ type Chains = Array<{ name?: unknown; error?: unknown }>;
  * The counted balances, in document order; with a registry, every asset must be in it. v1 and v2
  * mean the same per address (v2 marks unread addresses and drops incomplete totals).
  */
-export function read(json: unknown, where: string | Where = 'reserves.json', registry?: AssetRegistry): CountedBalance[] {
+export function read(json: unknown, where: string | Where = {}, registry?: AssetRegistry): CountedBalance[] {
   const doc = JsonAt.root(json, where);
   const d = (json ?? {}) as { format?: unknown; version?: unknown; chains?: unknown; addresses?: unknown; totals?: unknown };
   if (d.format !== FORMAT) doc.get('format').fail('expected a reserve balances CSV or a por-reserves document (reserves.json from `por reserves --out`)');

@@ -71,7 +71,7 @@ export function write(m: WalletManifest): Record<string, unknown> {
 }
 
 /** Parses and checks a manifest; with a registry, every asset must exist on the address's chain. */
-export function read(json: unknown, where: string | Where = 'wallets', checks: WalletChecks = {}): WalletManifest {
+export function read(json: unknown, where: string | Where = {}, checks: WalletChecks = {}): WalletManifest {
   const doc = JsonAt.root(json, where);
   const o = doc.value;
   if (typeof o !== 'object' || o === null || Array.isArray(o)) return doc.fail('wallet manifest must be a JSON object');
