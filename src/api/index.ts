@@ -44,5 +44,6 @@ export { parseReport } from '../core/report/parse.js';
 export type { Report } from '../core/report/types.js';
 
 // A journalist's audit.
-export { auditReport, type AuditOptions, type AuditResult, type AuditCheck } from '../audit/audit.js';
+export { auditReport, type AuditOptions, type AuditResult } from '../audit/audit.js';
+export type { AuditCheck } from '../core/checks/index.js';
 export { auditReportFile, type AuditFileOptions } from './audit.js';

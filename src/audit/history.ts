@@ -5,10 +5,12 @@ import { porError } from '../core/errors/index.js';
 import { formatAmount, rescale } from '../core/money/index.js';
 import type { Report } from '../core/report/types.js';
 import { percentText } from '../core/report/solvency.js';
+import { RatioDecimal } from '../core/solvency/coverage.js';
 import { escapeHtml, htmlPage } from '../report/html.js';
 import { lineChart } from '../report/chart.js';
 
-const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_DOWN });
+/** Ratio differences at the ratios' own precision (src/core/solvency/coverage.ts). */
+const D = RatioDecimal;
 
 export interface HistoryPoint {
   snapshotId: string;
@@ -38,6 +40,22 @@ export interface History {
   version: 1;
   reports: { file: string; snapshotId: string; time: string }[];
   assets: AssetHistory[];
+  verdict: HistoryVerdict;
+}
+
+/**
+ * The headline, in three honest parts. Every figure is the report's own claim: history does not
+ * re-read chains (that is `por audit`), so even "holds" means "the reports say so".
+ */
+export interface HistoryVerdict {
+  /** fails when any asset's coverage was below 100 % in any report; else holds. */
+  status: 'holds' | 'fails';
+  /** Per asset that went below 100 %: its lowest point (file, snapshot, ratio) and how many reports were under. */
+  fails: { asset: string; file: string; snapshotId: string; ratio: string; under: number; of: number }[];
+  /** Assets at or above 100 % in every report that lists them. */
+  holds: string[];
+  /** What the series cannot say: assets with nothing owed, assets missing from some reports. */
+  notChecked: { asset: string; why: string }[];
 }
 
 export function buildHistory(inputs: { file: string; report: Report }[]): History {
@@ -81,12 +99,43 @@ export function buildHistory(inputs: { file: string; report: Report }[]): Histor
     }
     assets.push({ asset, decimals: dec, points });
   }
-  return {
-    format: 'por-history',
-    version: 1,
-    reports: sorted.map(({ file, report }) => ({ file, snapshotId: report.snapshot.id, time: report.snapshot.time })),
-    assets,
-  };
+  const reports = sorted.map(({ file, report }) => ({ file, snapshotId: report.snapshot.id, time: report.snapshot.time }));
+  return { format: 'por-history', version: 1, reports, assets, verdict: historyVerdict(assets, reports) };
+}
+
+/** Which assets ever fell below 100 % (and where lowest), which never did, and what is not known. */
+export function historyVerdict(assets: readonly AssetHistory[], reports: readonly { file: string }[]): HistoryVerdict {
+  const v: HistoryVerdict = { status: 'holds', fails: [], holds: [], notChecked: [] };
+  for (const a of assets) {
+    const rated = a.points.filter((p) => p.ratio !== null);
+    const under = rated.filter((p) => new D(p.ratio!).lt(1));
+    if (under.length > 0) {
+      const low = under.reduce((m, p) => (new D(p.ratio!).lt(m.ratio!) ? p : m));
+      v.fails.push({ asset: a.asset, file: low.file, snapshotId: low.snapshotId, ratio: low.ratio!, under: under.length, of: rated.length });
+    } else if (rated.length > 0) v.holds.push(a.asset);
+    if (rated.length < a.points.length) v.notChecked.push({ asset: a.asset, why: `nothing owed in ${a.points.length - rated.length} report(s): no coverage to compare` });
+    const missing = reports.filter((r) => !a.points.some((p) => p.file === r.file)).map((r) => r.file);
+    if (missing.length > 0) v.notChecked.push({ asset: a.asset, why: `not in ${missing.join(', ')}` });
+  }
+  if (v.fails.length > 0) v.status = 'fails';
+  return v;
+}
+
+/** The headline a reader can quote, then the holds and what was not checked. */
+export function verdictText(h: History): string {
+  const v = h.verdict;
+  const n = h.reports.length;
+  const lines: string[] = [];
+  if (v.status === 'fails') {
+    const what = v.fails.map((f) => `${f.asset} coverage fell to ${percentText(f.ratio)} in ${f.file}${f.of > 1 ? ` (under 100 % in ${f.under} of ${f.of} reports)` : ''}`);
+    lines.push(`HISTORY FAILS: ${what.join('; ')}`);
+    if (v.holds.length > 0) lines.push(`  holds: ${v.holds.join(', ')} at or above 100 % in every report that lists them`);
+  } else {
+    lines.push(`HISTORY HOLDS: ${v.holds.length > 0 ? `${v.holds.join(', ')} at or above 100 %` : 'no asset below 100 %'} in all ${n} report${n === 1 ? '' : 's'}`);
+  }
+  for (const x of v.notChecked) lines.push(`  not checked: ${x.asset}: ${x.why}`);
+  lines.push(`  not checked: these are the reports' own figures, not re-read from the chains (run \`por audit\` on each)`);
+  return lines.join('\n');
 }
 
 function signed(s: string): string {
@@ -114,7 +163,7 @@ export function historyText(h: History): string {
   return lines.join('\n');
 }
 
-export async function historyChart(h: History): Promise<string> {
+async function historyChart(h: History): Promise<string> {
   const points = h.assets.flatMap((a) =>
     // Display only: the exact ratios are in the table.
     a.points.filter((p) => p.ratio !== null).map((p) => ({ time: p.time, series: a.asset, value: Number(p.ratio) * 100 })),
@@ -137,6 +186,7 @@ export async function historyHtml(h: History): Promise<string> {
     .join('\n');
   const body = `<h1>Proof of reserves over time</h1>
 <p class="sub">${h.reports.length} reports, ${escapeHtml(h.reports[0]!.time)} to ${escapeHtml(h.reports[h.reports.length - 1]!.time)}</p>
+<p class="verdict ${h.verdict.status}" id="verdict">${escapeHtml(verdictText(h).split('\n')[0]!)}</p>
 <div class="note">Reserves that rise just before a snapshot and fall right after are a warning sign (borrowed funds shown for the photo). Compare with <code>por watch</code> during a withdrawal pause.</div>
 <div class="chart" id="chart">${chart}</div>
 ${tables}`;

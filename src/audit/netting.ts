@@ -14,7 +14,7 @@ import { valuation, usdValue } from '../solvency/debtors.js';
 import { fractionDigits, scaled } from '../core/solvency/haircuts.js';
 import type { Netting } from '../core/solvency/coverage.js';
 import type { Report } from '../core/report/types.js';
-import type { AuditCheck } from './audit.js';
+import type { AuditCheck } from '../core/checks/index.js';
 
 /** One asset's figures: gross and debt from the Merkle root, netting as the report states it. */
 export interface StatedNetting {

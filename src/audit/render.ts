@@ -1,12 +1,13 @@
 // The audit as terminal text and as a self-contained page in the same style as report.html.
 import { escapeHtml, htmlPage, solvencyChart, solvencyTable } from '../report/html.js';
-import type { AuditCheck, AuditResult, Status } from './audit.js';
+import type { AuditResult } from './audit.js';
+import type { AuditCheck, Status } from '../core/checks/index.js';
 import { formatRatio } from '../solvency/index.js';
 
 const MARK: Record<Status, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', unread: 'COULD NOT READ' };
 const ORDER: Record<Status, number> = { fail: 0, unread: 1, warn: 2, pass: 3 };
 
-export function verdictLine(r: AuditResult): string {
+function verdictLine(r: AuditResult): string {
   const { pass, fail, warn, unread } = r.summary;
   const counts = `${pass} passed, ${fail} failed, ${warn} warning${warn === 1 ? '' : 's'}${unread ? `, ${unread} could not be read` : ''}`;
   if (r.verdict === 'fail') return `AUDIT FAILED: ${counts}`;
@@ -46,7 +47,7 @@ export function auditText(r: AuditResult, all = false): string {
 }
 
 /** Which coverage is under 100 %, gross (what users own) or netted, in one sentence. */
-export function coverageHeadline(r: AuditResult): string {
+function coverageHeadline(r: AuditResult): string {
   const under = r.audited.filter((a) => !a.covered).map((a) => a.asset);
   const grossUnder = r.audited.filter((a) => !a.grossCovered).map((a) => a.asset);
   if (under.length) return `Under 100 % after netting users' debt: ${under.join(', ')}${grossUnder.length ? `; under 100 % of what users own: ${grossUnder.join(', ')}` : ''}.${r.unreadAssets.length ? ` Not decided (could not read): ${r.unreadAssets.join(', ')}.` : ''}`;

@@ -22,6 +22,8 @@ export interface Context {
   print(text: string): void;
   /** The one machine-readable document (stdout) for --json. */
   printJson(doc: unknown): void;
+  /** One line of an NDJSON stream (stdout) under --json (`por watch`); nothing otherwise. */
+  printEvent(doc: unknown): void;
   /** Lines for humans that are not results (stderr). */
   note(text: string): void;
 }
@@ -34,7 +36,7 @@ export function formatEta(secs: number): string {
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
-export function stderrReporter(enabled: boolean): Reporter {
+function stderrReporter(enabled: boolean): Reporter {
   const tty = process.stderr.isTTY === true;
   const started = new Map<string, number>();
   let last = 0;
@@ -75,7 +77,7 @@ export function stderrReporter(enabled: boolean): Reporter {
   };
 }
 
-export function makeContext(args: GlobalArgs): Context {
+function makeContext(args: GlobalArgs): Context {
   return {
     json: args.json,
     reporter: stderrReporter(!args.quiet),
@@ -84,6 +86,9 @@ export function makeContext(args: GlobalArgs): Context {
     },
     printJson(doc) {
       writeJson(doc);
+    },
+    printEvent(doc) {
+      if (args.json) writeJsonLine(doc);
     },
     note(text) {
       if (!args.quiet) writeText(process.stderr, text);
@@ -103,13 +108,19 @@ export function writeJson(doc: unknown): void {
   process.stdout.write(safeJson(toJson(doc)));
 }
 
+/** One JSON value on one line of stdout (NDJSON), escaped like writeJson. */
+export function writeJsonLine(doc: unknown): void {
+  // JSON.stringify without indentation escapes every newline inside strings: one value, one line.
+  process.stdout.write(`${safeJson(JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)))}\n`);
+}
+
 /** The `por-error` envelope (src/core/documents/error.ts) every --json error output is. */
 export function errorDocument(err: unknown): ErrorDocument {
   return writeError(err);
 }
 
 /** Prints an error the way every command does, and returns the exit code for it. */
-export function reportError(command: string, err: unknown, json: boolean): ExitCode {
+function reportError(command: string, err: unknown, json: boolean): ExitCode {
   if (json) writeJson(errorDocument(err));
   if (err instanceof PorError) {
     writeText(process.stderr, `por ${command}: error: ${err.describe()}`);

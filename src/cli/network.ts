@@ -2,8 +2,11 @@
 // --wallets, build --wallets, audit, watch): one wording, one check, and the total time one call
 // may take stated in --help so "how long until it gives up" has an answer before it is asked.
 import type { Argv } from 'yargs';
-import { porError } from '../core/errors/index.js';
-import { DEFAULT_BACKOFF_MS, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, callBudgetMs } from '../reserves/rpc.js';
+import { isPorError, porError } from '../core/errors/index.js';
+import type { Reporter } from '../core/progress/index.js';
+import { EsploraClient } from '../reserves/esplora.js';
+import { safeUrl } from '../reserves/evm.js';
+import { DEFAULT_BACKOFF_MS, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, RpcClient, callBudgetMs } from '../reserves/rpc.js';
 
 export interface NetworkArgs {
   timeoutMs: number;
@@ -37,4 +40,59 @@ export function networkSettings(args: { timeoutMs?: number; retries?: number }):
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) throw porError('BAD_USAGE', '--timeout-ms must be a whole number of milliseconds ≥ 1', { field: 'timeout-ms' });
   if (!Number.isSafeInteger(retries) || retries < 0 || retries > 20) throw porError('BAD_USAGE', '--retries must be a whole number from 0 to 20', { field: 'retries' });
   return { timeoutMs, retries };
+}
+
+/** A node to ask one cheap question before any long work. */
+export interface NodeToCheck {
+  chain: string;
+  kind: 'evm' | 'bitcoin';
+  url: string;
+  /** EVM: the chain id the node must answer (when known). */
+  chainId?: number;
+}
+
+/**
+ * Asks every node one cheap question (an EVM node `eth_chainId`, an Esplora server its tip height)
+ * before anything long starts, so a mistyped or dead `--rpc` is exit 2 naming the flag and the
+ * value at once, not after a snapshot was hashed or an audit half-read. A node on another chain
+ * than the one the command will read is refused the same way.
+ */
+export async function checkNodes(nodes: readonly NodeToCheck[], net: { timeoutMs: number; retries: number }, opts: { flag?: string; signal?: AbortSignal; reporter?: Reporter } = {}): Promise<void> {
+  const flag = opts.flag ?? '--rpc';
+  const outcomes = await Promise.allSettled(nodes.map((n) => checkNode(n, net, opts)));
+  outcomes.forEach((o, i) => {
+    if (o.status === 'fulfilled') return;
+    const n = nodes[i]!;
+    const err = o.reason as unknown;
+    if (!isPorError(err)) throw err;
+    const code = err.code === 'NETWORK' ? 'NETWORK' : 'BAD_USAGE';
+    // The path may hold an API key: shown as …, as in every other node message.
+    throw porError(code, `${flag} ${n.chain}=${safeUrl(n.url)}: ${err.message}; check the URL and that the node is up (nothing was read)`, { chain: n.chain, field: flag.replace(/^--/, '') }, err);
+  });
+}
+
+async function checkNode(n: NodeToCheck, net: { timeoutMs: number; retries: number }, opts: { signal?: AbortSignal; reporter?: Reporter }): Promise<void> {
+  const common = { ...net, chain: n.chain, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.reporter ? { reporter: opts.reporter } : {}) };
+  if (n.kind === 'bitcoin') {
+    const tip = (await new EsploraClient(n.url, common).get('/blocks/tip/height')).trim();
+    if (!/^\d+$/.test(tip)) throw porError('NETWORK', `not an Esplora server: /blocks/tip/height answered "${tip.slice(0, 60)}"`);
+    return;
+  }
+  const id = await new RpcClient(n.url, common).call('eth_chainId', []);
+  if (typeof id !== 'string' || !/^0x[0-9a-f]+$/i.test(id)) throw porError('NETWORK', `not an EVM node: eth_chainId answered ${JSON.stringify(id)?.slice(0, 60)}`);
+  if (n.chainId !== undefined && BigInt(id) !== BigInt(n.chainId)) {
+    throw porError('BAD_USAGE', `the node is on chain id ${BigInt(id)}, not ${n.chainId} (${n.chain} in the input): a node of another chain`);
+  }
+}
+
+/** The nodes a report's chains will be read from: one per `--rpc` given, with the kind and chain id the report states. */
+export function reportNodes(chains: readonly { chain: string; kind: string; chainId?: string }[], rpc: Record<string, string>): NodeToCheck[] {
+  return chains.flatMap((c) => {
+    const url = rpc[c.chain];
+    if (url === undefined) return [];
+    const n: NodeToCheck = { chain: c.chain, kind: c.kind === 'bitcoin' ? 'bitcoin' : 'evm', url };
+    const id = c.kind === 'bitcoin' || c.chainId === undefined ? NaN : Number(c.chainId);
+    if (Number.isSafeInteger(id)) n.chainId = id;
+    return [n];
+  });
 }

@@ -8,24 +8,16 @@ import { decodeAddress } from '../signatures/bitcoin-address.js';
 import { verifyMultisigMessage } from '../signatures/multisig.js';
 import { verifyEvmOwnership, verifyOkxEcdsa } from '../signatures/okx-evm.js';
 import { verifyTronMessage } from '../signatures/tron.js';
-import type { SignatureResult } from '../signatures/bitcoin.js';
-import { addDec, cmpDec, formatDec, truncDec, type Dec } from '../core/formats/okx-decimal.js';
-import type { OkxReserveFile, OkxReserveRow } from '../core/formats/okx-csv.js';
+import type { SignatureResult } from '../signatures/result.js';
+import { addDec, cmpDec, formatDec, roundDec, truncDec, type Dec } from '../core/formats/okx-decimal.js';
+import type { OkxReserveFile, OkxReserveRow, OkxSummaryLine } from '../core/formats/okx-csv.js';
+import { okxNetworkFamily, okxStakingKind, type Family } from '../core/formats/okx-networks.js';
 
 export const OKX_AUDIT_FORMAT = 'por-okx-audit';
 export const OKX_AUDIT_VERSION = 1;
 
 export type Ownership = 'valid' | 'invalid' | 'unsupported';
-export type Family = 'evm' | 'okx-ecdsa' | 'bitcoin' | 'tron' | 'other';
-
-// OKX's network names for EVM chains (its validator's EVM list, plus the 2022 file's names).
-const EVM_NETWORKS = new Set([
-  'ETH', 'ETH-ARBITRUM', 'ETH-OPTIMISM', 'ARBITRUM', 'OPTIMISM', 'POLYGON', 'POLY', 'MATIC', 'AVAXC', 'BSC', 'BASE',
-  'ETH-LINEA', 'ETH_LINEA', 'LINEA', 'ZKSYNC2', 'XLAYER', 'X LAYER', 'ETC', 'ETHW', 'CORE', 'BERA', 'UNICHAIN', 'CFX_EVM',
-  'STORY', 'MERLIN_BTC', 'OKB-X1', 'FEVM', 'FIL-EVM', 'USDT-ERC20', 'USDT-POLY', 'USDT-AVAXC', 'USDT-ARBITRUM', 'USDT-OPTIMISM',
-]);
-const OKX_ECDSA_NETWORKS = new Set(['OKC', 'OKT', 'OKTC']);
-const TRON_NETWORKS = new Set(['TRON', 'TRX', 'USDT-TRC20', 'USDC-TRC']);
+export type { Family };
 
 /** Networks por does not verify, with the scheme OKX uses there (so the report can name it). */
 const OTHER_SCHEMES: [RegExp, string][] = [
@@ -38,12 +30,7 @@ const OTHER_SCHEMES: [RegExp, string][] = [
 ];
 
 export function familyOf(network: string): Family {
-  const n = network.toUpperCase();
-  if (EVM_NETWORKS.has(n)) return 'evm';
-  if (OKX_ECDSA_NETWORKS.has(n)) return 'okx-ecdsa';
-  if (TRON_NETWORKS.has(n)) return 'tron';
-  if (networkForCoin(n)) return 'bitcoin';
-  return 'other';
+  return okxNetworkFamily(network) ?? (networkForCoin(network.toUpperCase()) ? 'bitcoin' : 'other');
 }
 
 export interface ContractLink {
@@ -64,12 +51,17 @@ export interface OkxRowVerdict {
   network: string;
   address: string;
   amount?: string;
+  /** The original 2022 layout: the amount as written, in base units (`amount` is in whole coins). */
+  baseUnits?: string;
   height?: string;
   family: Family;
   ownership: Ownership;
   scheme: string;
   reason: string;
-  /** Contract-wallet rows (eoa1/eoa2): is the contract controlled by those EOAs? */
+  /** Staking rows (12-column layout): the address is a validator key, proven through EOA1. */
+  staking?: 'native' | 'eigenlayer';
+  /** Contract-wallet rows (eoa1/eoa2): is the contract controlled by those EOAs? For staking
+   *  rows: do the validator's withdrawal credentials point to them? (never checked by por) */
   contractLink?: ContractLink;
   /** With --rpc: the balance re-read at the row's snapshot height. */
   balance?: BalanceCheck;
@@ -88,11 +80,35 @@ function verdictFrom(row: OkxReserveRow, family: Family, r: SignatureResult): Ok
   };
   if (row.type !== undefined) v.type = row.type;
   if (row.amountText !== undefined) v.amount = row.amountText;
+  if (row.baseUnits !== undefined) v.baseUnits = row.baseUnits;
   if (row.height !== undefined) v.height = row.height.toString();
   return v;
 }
 
+/** A staking row: the address is a 48-byte BLS validator key, which signs nothing here; OKX
+ *  proves it through EOA1's signature (EOA2 too for native staking; for Eigenlayer EOA2 is the
+ *  EigenPod contract, which cannot sign, so OKX's tool skips it and so does por). */
+function stakingRow(row: OkxReserveRow, kind: 'native' | 'eigenlayer'): OkxRowVerdict {
+  const scheme = 'okx-eip191-keccak32 (staking, via EOA)';
+  if (!/^(0x)?[0-9a-fA-F]{96}$/.test(row.address)) return { ...verdictFrom(row, 'evm', { ok: false, scheme, reason: `a ${row.type} row's address must be a 48-byte validator key (96 hex digits)` }), staking: kind };
+  if (row.eoa1 === '' || row.sig1 === '') return { ...verdictFrom(row, 'evm', { ok: false, scheme, reason: `a ${row.type} row is proven only through EOA1 and its signature1; ${row.eoa1 === '' ? 'EOA1' : 'signature1'} is empty` }), staking: kind };
+  const pairs: [string, string, number][] = [[row.eoa1, row.sig1, 1]];
+  if (kind === 'native' && row.eoa2 !== '') pairs.push([row.eoa2, row.sig2, 2]);
+  const results = pairs.map(([eoa, sig, k]) => ({ k, r: sig === '' ? { ok: false, reason: `no signature${k}` } : verifyEvmOwnership(eoa, row.message, sig) }));
+  const parts = results.map(({ k, r }) => `eoa${k}: ${r.reason}`);
+  if (kind === 'eigenlayer' && row.eoa2 !== '') parts.push(`EOA2 ${row.eoa2} (the EigenPod contract) is not signature-checked, as in OKX's tool`);
+  const v = verdictFrom(row, 'evm', { ok: results.every(({ r }) => r.ok), scheme, reason: parts.join('; ') });
+  v.staking = kind;
+  v.contractLink = { status: 'unchecked', detail: `that validator ${row.address.slice(0, 12)}…'s withdrawal credentials point to ${kind === 'eigenlayer' ? 'the EigenPod of ' : ''}these EOAs is not checked (it needs a beacon-chain node); the staked amount is the file's word` };
+  return v;
+}
+
 function evmRow(row: OkxReserveRow): OkxRowVerdict {
+  const kind = okxStakingKind(row.type);
+  if (kind) return stakingRow(row, kind);
+  if (/staking/i.test(row.type ?? '') && !/^non[\s-]*staking$/i.test((row.type ?? '').trim())) {
+    return { ...verdictFrom(row, 'evm', { ok: false, scheme: `OKX ${row.type}`, reason: `Type "${row.type}": por does not know how OKX proves this kind of stake; not counted as verified` }), ownership: 'unsupported' };
+  }
   if (row.eoa1 === '' && row.eoa2 === '') {
     if (row.sig1 === '') return verdictFrom(row, 'evm', { ok: false, scheme: 'okx-eip191-keccak32', reason: 'no signature' });
     return verdictFrom(row, 'evm', verifyEvmOwnership(row.address, row.message, row.sig1));
@@ -208,11 +224,19 @@ function messageBindsSnapshot(message: string, height?: string): boolean {
   return new RegExp(`(^|\\D)${height}(\\D|$)`).test(message);
 }
 
-export function summarizeOkxAudit(fileName: string, file: OkxReserveFile, rows: OkxRowVerdict[]): OkxAuditResult {
-  const checks: AuditCheck[] = [];
-  const warnings: string[] = [];
-  const byCoin = new Map<string, { rows: number; amount: Dec; valid: Dec; invalid: Dec; unsupported: Dec; unchecked: Dec; heights: Set<string> }>();
-  const hasAmounts = file.rows.some((r) => r.amount !== undefined);
+interface Tally {
+  rows: number;
+  amount: Dec;
+  valid: Dec;
+  invalid: Dec;
+  unsupported: Dec;
+  unchecked: Dec;
+  heights: Set<string>;
+}
+
+/** Per coin: the rows' amounts, split by the ownership their proofs reached. */
+function tallyCoins(file: OkxReserveFile, rows: OkxRowVerdict[]): Map<string, Tally> {
+  const byCoin = new Map<string, Tally>();
   file.rows.forEach((row, i) => {
     const v = rows[i] as OkxRowVerdict;
     const t = byCoin.get(row.coin) ?? { rows: 0, amount: ZERO, valid: ZERO, invalid: ZERO, unsupported: ZERO, unchecked: ZERO, heights: new Set<string>() };
@@ -225,95 +249,128 @@ export function summarizeOkxAudit(fileName: string, file: OkxReserveFile, rows: 
     t[own] = addDec(t[own], amt);
     if (own === 'valid' && v.contractLink?.status === 'unchecked') t.unchecked = addDec(t.unchecked, amt);
   });
-  const coins: CoinTotals[] = [...byCoin].map(([coin, t]) => ({
+  return byCoin;
+}
+
+function coinTotals(byCoin: Map<string, Tally>, hasAmounts: boolean): CoinTotals[] {
+  const text = (d: Dec) => (hasAmounts ? formatDec(d) : '');
+  return [...byCoin].map(([coin, t]) => ({
     coin,
     rows: t.rows,
-    amount: hasAmounts ? formatDec(t.amount) : '',
-    valid: hasAmounts ? formatDec(t.valid) : '',
-    invalid: hasAmounts ? formatDec(t.invalid) : '',
-    unsupported: hasAmounts ? formatDec(t.unsupported) : '',
-    validLinkUnchecked: hasAmounts ? formatDec(t.unchecked) : '',
+    amount: text(t.amount),
+    valid: text(t.valid),
+    invalid: text(t.invalid),
+    unsupported: text(t.unsupported),
+    validLinkUnchecked: text(t.unchecked),
   }));
+}
 
-  // Signatures.
+function ownershipCheck(rows: OkxRowVerdict[]): { counts: OkxAuditResult['counts']; check: AuditCheck } {
   const counts = { rows: rows.length, valid: 0, invalid: 0, unsupported: 0 };
   for (const r of rows) counts[effectiveOwnership(r)]++;
   const bad = rows.filter((r) => effectiveOwnership(r) === 'invalid');
-  checks.push({
-    name: 'ownership',
-    ok: bad.length === 0,
-    detail: bad.length === 0
-      ? `${counts.valid} of ${counts.rows} rows proven; ${counts.unsupported} in schemes por does not verify`
-      : `${bad.length} row(s) fail: ${bad.map((r) => `line ${r.line} (${r.network} ${r.address})`).join(', ')}`,
-  });
+  const detail = bad.length === 0
+    ? `${counts.valid} of ${counts.rows} rows proven; ${counts.unsupported} in schemes por does not verify`
+    : `${bad.length} row(s) fail: ${bad.map((r) => `line ${r.line} (${r.network} ${r.address})`).join(', ')}`;
+  return { counts, check: { name: 'ownership', ok: bad.length === 0, detail } };
+}
+
+/** With --rpc: the balances re-read on-chain (absent when none was read). */
+function balancesCheck(rows: OkxRowVerdict[]): AuditCheck | undefined {
+  if (!rows.some((r) => r.balance && r.balance.status !== 'not-read')) return undefined;
   const differs = rows.filter((r) => r.balance && (r.balance.status === 'differs' || r.balance.status === 'error'));
-  if (rows.some((r) => r.balance && r.balance.status !== 'not-read')) {
-    checks.push({
-      name: 'balances',
-      ok: differs.length === 0,
-      detail: differs.length === 0
-        ? `${rows.filter((r) => r.balance?.status === 'matches').length} balance(s) re-read at their snapshot height match the file`
-        : differs.map((r) => `line ${r.line}: ${r.balance?.detail}`).join('; '),
-    });
-  }
+  return {
+    name: 'balances',
+    ok: differs.length === 0,
+    detail: differs.length === 0
+      ? `${rows.filter((r) => r.balance?.status === 'matches').length} balance(s) re-read at their snapshot height match the file`
+      : differs.map((r) => `line ${r.line}: ${r.balance?.detail}`).join('; '),
+  };
+}
 
-  // Summary block against the rows.
-  if (file.summary.length > 0) {
-    const plain = file.summary.filter((s) => !/\(ALL\)$/i.test(s.coin));
-    for (const s of file.summary) {
-      const all = /^(.*)\(ALL\)$/i.exec(s.coin);
-      if (all) {
-        // An (ALL) line totals the summary's own lines of that asset, written to fewer decimals.
-        const asset = (all[1] as string).toUpperCase();
-        const parts = plain.filter((p) => p.coin.toUpperCase() === asset || p.coin.toUpperCase().startsWith(`${asset}-`));
-        const sum = parts.reduce((acc, p) => addDec(acc, p.amount), ZERO);
-        const ok = cmpDec(truncDec(sum, s.amount.scale), s.amount) === 0;
-        checks.push({ name: 'summary-total', ok, detail: `line ${s.line}: ${s.coin} ${s.amountText}; its ${parts.length} lines (${parts.map((p) => p.coin).join(', ')}) add up to ${formatDec(sum)}${ok ? `, ${s.amountText} when cut to ${s.amount.scale} decimals` : ''}` });
-        continue;
-      }
-      const t = byCoin.get(s.coin);
-      if (!t) {
-        const zero = s.amount.units === 0n;
-        checks.push({ name: 'summary-rows', ok: zero, detail: zero ? `line ${s.line}: the summary claims 0 ${s.coin} and no row has that coin` : `line ${s.line}: the summary claims ${s.amountText} ${s.coin}, but no address row has coin ${s.coin}` });
-        continue;
-      }
-      // Rows carry more decimals than the summary: they agree when they differ by less than the
-      // summary's last digit.
-      const diff = addDec(t.amount, { units: -s.amount.units, scale: s.amount.scale });
-      const unit: Dec = { units: 1n, scale: s.amount.scale };
-      const abs: Dec = { units: diff.units < 0n ? -diff.units : diff.units, scale: diff.scale };
-      const ok = cmpDec(abs, unit) < 0;
-      checks.push({ name: 'summary-rows', ok, detail: `line ${s.line}: the summary says ${s.amountText} ${s.coin}; its ${t.rows} row(s) add up to ${formatDec(t.amount)}` });
-      if (s.height !== undefined && t.heights.size > 0) {
-        const hs = [...t.heights];
-        const hok = hs.length === 1 && hs[0] === s.height.toString();
-        checks.push({ name: 'summary-height', ok: hok, detail: `line ${s.line}: ${s.coin} summary at height ${s.height}, rows at ${hs.join(', ')}` });
-      }
-    }
-    const inSummary = new Set(plain.map((s) => s.coin));
-    const extra = [...byCoin.keys()].filter((c) => !inSummary.has(c));
-    if (extra.length) warnings.push(`coins with address rows but no summary line: ${extra.join(', ')}`);
-  } else if (hasAmounts) {
-    warnings.push('no summary block: the per-coin totals above are the rows\' own sums, with nothing published to compare them with');
-  } else {
-    warnings.push('this layout carries no amounts and no snapshot heights: it shows (at most) control of addresses, not how much they held, nor when');
-  }
+/** An (ALL) line totals the summary's own lines of that asset, cut to fewer decimals. */
+function summaryTotalCheck(s: OkxSummaryLine, asset: string, plain: OkxSummaryLine[]): AuditCheck {
+  const parts = plain.filter((p) => p.coin.toUpperCase() === asset || p.coin.toUpperCase().startsWith(`${asset}-`));
+  const sum = parts.reduce((acc, p) => addDec(acc, p.amount), ZERO);
+  const ok = cmpDec(truncDec(sum, s.amount.scale), s.amount) === 0;
+  return { name: 'summary-total', ok, detail: `line ${s.line}: ${s.coin} ${s.amountText}; its ${parts.length} lines (${parts.map((p) => p.coin).join(', ')}) add up to ${formatDec(sum)}${ok ? `, ${s.amountText} when cut to ${s.amount.scale} decimals` : ''}` };
+}
 
-  // Replay: a message that does not name the snapshot can be reused in any later report.
+/** A coin's summary line against its rows: the rows' sum, rounded or cut to the summary's decimals. */
+function summaryRowsChecks(s: OkxSummaryLine, t: Tally | undefined): AuditCheck[] {
+  if (!t) {
+    const zero = s.amount.units === 0n;
+    return [{ name: 'summary-rows', ok: zero, detail: zero ? `line ${s.line}: the summary claims 0 ${s.coin} and no row has that coin` : `line ${s.line}: the summary claims ${s.amountText} ${s.coin}, but no address row has coin ${s.coin}` }];
+  }
+  const rounded = cmpDec(roundDec(t.amount, s.amount.scale), s.amount) === 0;
+  const cut = cmpDec(truncDec(t.amount, s.amount.scale), s.amount) === 0;
+  const how = rounded ? `, ${s.amountText} when rounded to ${s.amount.scale} decimals` : cut ? `, ${s.amountText} when cut to ${s.amount.scale} decimals` : '';
+  const out: AuditCheck[] = [{ name: 'summary-rows', ok: rounded || cut, detail: `line ${s.line}: the summary says ${s.amountText} ${s.coin}; its ${t.rows} row(s) add up to ${formatDec(t.amount)}${how}` }];
+  if (s.height !== undefined && t.heights.size > 0) {
+    const hs = [...t.heights];
+    const ok = hs.length === 1 && hs[0] === s.height.toString();
+    out.push({ name: 'summary-height', ok, detail: `line ${s.line}: ${s.coin} summary at height ${s.height}, rows at ${hs.join(', ')}` });
+  }
+  return out;
+}
+
+/** The summary block against the rows; warnings when there is none, or it leaves coins out. */
+function summaryChecks(file: OkxReserveFile, byCoin: Map<string, Tally>, warnings: string[]): AuditCheck[] {
+  const hasAmounts = file.rows.some((r) => r.amount !== undefined);
+  if (file.summary.length === 0) {
+    warnings.push(hasAmounts
+      ? 'no summary block: the per-coin totals above are the rows\' own sums, with nothing published to compare them with'
+      : 'this layout carries no amounts and no snapshot heights: it shows (at most) control of addresses, not how much they held, nor when');
+    return [];
+  }
+  const plain = file.summary.filter((s) => !/\(ALL\)$/i.test(s.coin));
+  const checks = file.summary.flatMap((s) => {
+    const all = /^(.*)\(ALL\)$/i.exec(s.coin);
+    return all ? [summaryTotalCheck(s, (all[1] as string).toUpperCase(), plain)] : summaryRowsChecks(s, byCoin.get(s.coin));
+  });
+  const inSummary = new Set(plain.map((s) => s.coin));
+  const extra = [...byCoin.keys()].filter((c) => !inSummary.has(c));
+  if (extra.length) warnings.push(`coins with address rows but no summary line: ${extra.join(', ')}`);
+  return checks;
+}
+
+/** Replay: a message that does not name the snapshot can be reused in any later report. */
+function replayWarning(file: OkxReserveFile, rows: OkxRowVerdict[]): string | undefined {
   const unbound = new Map<string, number>();
   rows.forEach((r, i) => {
     if (r.ownership === 'unsupported') return;
     const row = file.rows[i] as OkxReserveRow;
     if (!messageBindsSnapshot(row.message, r.height)) unbound.set(row.message, (unbound.get(row.message) ?? 0) + 1);
   });
-  if (unbound.size) {
-    warnings.push(`signed messages do not name a snapshot (${[...unbound].map(([m, n]) => `"${m}" on ${n} row(s)`).join(', ')}): a signature made once can be replayed into any later report, so it shows the key existed, not that it was controlled at this snapshot`);
-  }
-  const linkUnchecked = rows.filter((r) => r.contractLink?.status === 'unchecked').length;
-  if (linkUnchecked) warnings.push(`${linkUnchecked} contract-wallet row(s): the EOA signatures are checked, the EOAs' control of the contract is not (give --rpc for the chain)`);
-  if (file.ignoredColumns.length) warnings.push(`columns not read: ${file.ignoredColumns.join(', ')}`);
-  if (counts.unsupported) warnings.push(`${counts.unsupported} row(s) use schemes por does not verify; they are counted as unsupported, never as verified`);
+  if (unbound.size === 0) return undefined;
+  return `signed messages do not name a snapshot (${[...unbound].map(([m, n]) => `"${m}" on ${n} row(s)`).join(', ')}): a signature made once can be replayed into any later report, so it shows the key existed, not that it was controlled at this snapshot`;
+}
 
+/** What the layout itself cannot show, and rows por could not check. */
+function layoutWarnings(file: OkxReserveFile, rows: OkxRowVerdict[], counts: OkxAuditResult['counts']): string[] {
+  const out: string[] = [];
+  if (file.layout === 'okx-2022-original') {
+    out.push('original 2022 layout: amounts are integers in base units, read as whole coins with the decimals OKX\'s validator gives each coin name; rows carry no network (taken from the coin name) and no snapshot height (the summary\'s heights are its own claim, not tied to any row)');
+  }
+  const linkUnchecked = rows.filter((r) => r.contractLink?.status === 'unchecked' && !r.staking).length;
+  if (linkUnchecked) out.push(`${linkUnchecked} contract-wallet row(s): the EOA signatures are checked, the EOAs' control of the contract is not (give --rpc for the chain)`);
+  const staking = rows.filter((r) => r.staking).length;
+  if (staking) out.push(`${staking} staking row(s): the address is a validator key, which signs nothing; only the EOA signatures are checked, not that the validator's withdrawal credentials point to them, nor the stake itself (neither can be read without a beacon-chain node)`);
+  if (counts.unsupported) out.push(`${counts.unsupported} row(s) use schemes por does not verify; they are counted as unsupported, never as verified`);
+  return out;
+}
+
+export function summarizeOkxAudit(fileName: string, file: OkxReserveFile, rows: OkxRowVerdict[]): OkxAuditResult {
+  const warnings: string[] = [];
+  const byCoin = tallyCoins(file, rows);
+  const { counts, check } = ownershipCheck(rows);
+  const checks: AuditCheck[] = [check];
+  const balances = balancesCheck(rows);
+  if (balances) checks.push(balances);
+  checks.push(...summaryChecks(file, byCoin, warnings));
+  const replay = replayWarning(file, rows);
+  if (replay) warnings.push(replay);
+  warnings.push(...layoutWarnings(file, rows, counts));
   return {
     format: OKX_AUDIT_FORMAT,
     version: OKX_AUDIT_VERSION,
@@ -322,7 +379,7 @@ export function summarizeOkxAudit(fileName: string, file: OkxReserveFile, rows: 
     ok: checks.every((c) => c.ok),
     counts,
     rows,
-    coins,
+    coins: coinTotals(byCoin, file.rows.some((r) => r.amount !== undefined)),
     checks,
     warnings,
   };

@@ -108,13 +108,16 @@ export function readFault(err: unknown): string {
  * duplicate keys name the file, line, column and the path of the value.
  */
 export async function readJsonFile(file: string, options: { bigIntegers?: boolean } = {}): Promise<unknown> {
-  let text: string;
+  return parseJson(await readTextFile(file), { file, ...options });
+}
+
+/** Reads a text file (UTF-8); a read fault is a located BAD_INPUT naming the file. */
+export async function readTextFile(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (err) {
     throw porError('BAD_INPUT', `cannot read file: ${readFault(err)}`, { file }, err);
   }
-  return parseJson(text, { file, ...options });
 }
 
 export interface WriteOptions {

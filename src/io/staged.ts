@@ -50,7 +50,7 @@ function leftovers(target: string): Leftover[] {
  * moving the new one in, the old folder is put back (the run never finished, so nothing changed);
  * every other leftover of a dead run is removed. Runs still alive are left alone.
  */
-export async function recoverInterrupted(target: string): Promise<void> {
+async function recoverInterrupted(target: string): Promise<void> {
   const dead = leftovers(target).filter((l) => !processAlive(l.pid));
   const old = dead.find((l) => l.kind === 'old');
   if (old && !existsSync(target)) await rename(old.path, target);

@@ -58,7 +58,7 @@ ${body}
 `;
 }
 
-export function percentNumber(ratio: string | null): number {
+function percentNumber(ratio: string | null): number {
   // Display only (bar length); the exact ratio is printed beside it.
   return ratio === null ? 100 : Number(ratio) * 100;
 }
@@ -128,7 +128,7 @@ ${body}
 }
 
 /** What the netted figure rests on, in plain words, with the prices and the haircut table. */
-export function nettingSection(report: Report): string {
+function nettingSection(report: Report): string {
   const n = report.netting;
   const head = `<h2 id="netting">What the netted figure assumes</h2>
 <p>"Owed to users (gross)" is the sum of every user's positive balance in that asset: the total the liabilities tree commits to, which each user checks their own proof against. The gross ratio uses nothing else but the on-chain reserves, so nothing the exchange states can move it.</p>`;
@@ -163,7 +163,7 @@ export async function solvencyChart(rows: readonly ReportSolvencyRow[], title?: 
 }
 
 /** Threats.md row 5 in plain words: the chance that left-out accounts are noticed, by share of users checking. */
-export function detectionSection(d: Detection | undefined): string {
+function detectionSection(d: Detection | undefined): string {
   if (!d || d.rows.length === 0) return '';
   const shares = [...new Set(d.rows.map((r) => r.share))];
   const ks = [...new Set(d.rows.map((r) => r.omitted))];

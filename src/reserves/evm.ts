@@ -2,7 +2,8 @@
 // decimals and ownership signatures (EIP-191 recovery, EIP-1271 for contract wallets) at it.
 import { AbiCoder, getAddress, hexlify } from 'ethers';
 import { porError } from '../core/errors/index.js';
-import { eip191Hash, recoverEip191, type SignatureCheck } from '../signatures/evm.js';
+import { eip191Hash, recoverEip191 } from '../signatures/evm.js';
+import type { SignatureResult } from '../signatures/result.js';
 import type { RpcCall, RpcClient, RpcOutcome } from './rpc.js';
 import type { BlockRef } from '../core/reserves/types.js';
 
@@ -80,7 +81,7 @@ export async function checkTokenDecimals(client: RpcClient, block: BlockRef, tok
 
 /** A signature check, plus the contract wallets whose "yes" was shown to mean nothing, and the
  *  checks a node fault left undecided (nodeError): neither proven nor failed. */
-export type OwnershipCheck = SignatureCheck & { acceptsAnything?: boolean; nodeError?: true };
+export type OwnershipCheck = SignatureResult & { acceptsAnything?: boolean; nodeError?: true };
 
 /**
  * Ownership of each address at `block`: an EIP-191 signature by the address's key, or, for an

@@ -2,10 +2,11 @@
 // each address's ownership proof checked. Used by `por reserves`, `por solvency --wallets`,
 // `por build`, `por audit` (re-reading published addresses at their blocks) and `por watch`.
 import { porError, isPorError } from '../core/errors/index.js';
-import { formatAmount, rescale } from '../core/money/index.js';
+import { rescale } from '../core/money/index.js';
 import type { AssetRegistry } from '../core/assets/index.js';
 import { silentReporter, type Reporter } from '../core/progress/index.js';
-import { verifyEip191, type SignatureCheck } from '../signatures/evm.js';
+import { verifyEip191 } from '../signatures/evm.js';
+import type { SignatureResult } from '../signatures/result.js';
 import { ownershipMessageProblem, type ChainSpec, type WalletEntry, type WalletManifest, type BitcoinNetwork } from './manifest.js';
 import { addressKey } from '../core/reserves/identity.js';
 import { RpcClient } from './rpc.js';
@@ -21,7 +22,7 @@ export { chainIdentity, normaliseAddress, addressKey, CHAIN_IDENTITY } from '../
 export { reservesDocument, RESERVES_FORMAT, RESERVES_VERSION } from '../core/reserves/document.js';
 
 /** Checks a Bitcoin message signature (BIP-322 simple / BIP-137); supplied by src/signatures. */
-export type BitcoinVerifier = (address: string, message: string, signatureBase64: string, network?: string) => SignatureCheck | Promise<SignatureCheck>;
+export type BitcoinVerifier = (address: string, message: string, signatureBase64: string, network?: string) => SignatureResult | Promise<SignatureResult>;
 
 export interface ReadReservesOptions {
   wallets: WalletManifest;
@@ -49,12 +50,28 @@ export interface ReadReservesOptions {
   ownership?: boolean;
   /** Bitcoin signature checker; without it bitcoin ownership is "unchecked". */
   verifyBitcoin?: BitcoinVerifier;
+  /** Warn when a block is far from the snapshot time. Default true; live reads (`por watch`) are meant to be. */
+  warnSkew?: boolean;
 }
 
 /** Reads every chain of the manifest; per-chain and per-address failures are results, not throws. */
 export async function readReserves(opts: ReadReservesOptions): Promise<ReservesResult> {
   const { wallets, registry } = opts;
   const reporter = opts.reporter ?? silentReporter;
+  checkReadOptions(opts, reporter);
+  const entries = groupDuplicates(wallets, reporter);
+  const results = new Map<number, AddressResult>();
+  const chains: ChainResult[] = [];
+  // Chains are independent (own node, own block): read them at the same time.
+  await Promise.all(wallets.chains.map((spec) => readChain(spec, entries, opts, reporter, chains, results)));
+  const addresses = wallets.addresses.map((e) => results.get(e.index) ?? duplicateResult(e, entries, results));
+  markCounted(addresses, opts.includeUnproven === true);
+  return { snapshot: wallets.snapshot, chains, addresses, totals: computeTotals(addresses, registry), includeUnproven: opts.includeUnproven === true };
+}
+
+/** Every chain used has a node; --rpc and --block name listed chains; no chain is listed under two names. */
+function checkReadOptions(opts: ReadReservesOptions, reporter: Reporter): void {
+  const { wallets } = opts;
   const chainsUsed = new Set(wallets.addresses.map((a) => a.chain));
   for (const name of chainsUsed) {
     if (!opts.rpc[name]) throw porError('BAD_USAGE', `no node URL for chain ${name}: give --rpc ${name}=URL`, { chain: name });
@@ -68,8 +85,20 @@ export async function readReserves(opts: ReadReservesOptions): Promise<ReservesR
   for (const name of Object.keys(opts.blocks ?? {})) {
     if (!wallets.chains.some((c) => c.name === name)) throw porError('BAD_USAGE', `--block names chain ${name}, which the manifest does not list`, { chain: name });
   }
+}
 
-  // Duplicates: the first entry is read (with the union of assets); later ones are flagged.
+/** The manifest's entries once each (by address key): the first is read, with the union of assets. */
+interface Grouped {
+  /** First entry per address key, in manifest order. */
+  firsts: WalletEntry[];
+  /** Entry index → assets to read (firsts only). */
+  assetsOf: Map<number, Set<string>>;
+  /** Entry index of a later duplicate → index of its first. */
+  duplicateOf: Map<number, number>;
+}
+
+/** Duplicates: the first entry is read (with the union of assets); later ones are flagged. */
+function groupDuplicates(wallets: WalletManifest, reporter: Reporter): Grouped {
   const firstByKey = new Map<string, WalletEntry>();
   const assetsOf = new Map<number, Set<string>>();
   const duplicateOf = new Map<number, number>();
@@ -86,53 +115,51 @@ export async function readReserves(opts: ReadReservesOptions): Promise<ReservesR
       assetsOf.set(e.index, new Set(e.assets));
     }
   }
+  return { firsts: [...firstByKey.values()], assetsOf, duplicateOf };
+}
 
-  const results = new Map<number, AddressResult>();
-  const chains: ChainResult[] = [];
-  // Chains are independent (own node, own block): read them at the same time.
-  const readChain = async (spec: ChainSpec): Promise<void> => {
-    const entries = [...firstByKey.values()].filter((e) => e.chain === spec.name);
-    const chainResult: ChainResult = { name: spec.name, kind: spec.kind, id: spec.id };
-    if (spec.chainId !== undefined) chainResult.chainId = spec.chainId;
-    if (spec.network !== undefined) chainResult.network = spec.network;
-    chains.push(chainResult);
-    if (entries.length === 0) return;
-    const conf = typeof opts.confirmations === 'number' ? opts.confirmations : opts.confirmations?.[spec.name] ?? 0;
-    const pin = { block: opts.blocks?.[spec.name], confirmations: conf };
-    const rows = entries.map((e) => newResult(e, [...assetsOf.get(e.index)!], registry, spec.name));
-    try {
-      if (spec.kind === 'evm') await readEvmChain(spec, opts, reporter, pin, entries, rows, chainResult);
-      else await readBitcoinChain(spec, opts, reporter, pin, entries, rows, chainResult);
-      warnIfFarFromSnapshot(chainResult, wallets.snapshot.time, reporter);
-    } catch (err) {
-      if (!isPorError(err)) throw err;
-      // The whole chain could not be read: every balance on it is an error, never a zero.
-      chainResult.error = err.message;
-      delete chainResult.block;
-      rows.forEach((r, i) => {
-        for (const b of r.balances) {
-          delete b.balance;
-          b.error = `chain ${spec.name} could not be read: ${err.message}`;
-        }
-        // Ownership read at a block that failed (or never read) is no verdict either way.
-        r.ownership = precheck(entries[i]!, wallets, spec) ?? { status: 'unchecked', nodeError: true, reason: `not checked: chain ${spec.name} could not be read: ${err.message}` };
-      });
-      reporter.warn(`chain ${spec.name}: ${err.message}`);
-    }
-    rows.forEach((r) => results.set(r.index, r));
-  };
-  await Promise.all(wallets.chains.map(readChain));
-
-  // Duplicates carry the first entry's outcome but are never counted again.
-  for (const e of wallets.addresses) {
-    const first = duplicateOf.get(e.index);
-    if (first === undefined) continue;
-    const orig = results.get(first)!;
-    results.set(e.index, { chain: e.chain, address: e.address, label: e.label, index: e.index, ownership: orig.ownership, duplicateOf: first, counted: false, balances: [] });
+/** One chain at its pinned block; a chain that cannot be read makes every balance on it an error, never a zero. */
+async function readChain(spec: ChainSpec, g: Grouped, opts: ReadReservesOptions, reporter: Reporter, chains: ChainResult[], results: Map<number, AddressResult>): Promise<void> {
+  const entries = g.firsts.filter((e) => e.chain === spec.name);
+  const chainResult: ChainResult = { name: spec.name, kind: spec.kind, id: spec.id };
+  if (spec.chainId !== undefined) chainResult.chainId = spec.chainId;
+  if (spec.network !== undefined) chainResult.network = spec.network;
+  chains.push(chainResult);
+  if (entries.length === 0) return;
+  const conf = typeof opts.confirmations === 'number' ? opts.confirmations : opts.confirmations?.[spec.name] ?? 0;
+  const pin = { block: opts.blocks?.[spec.name], confirmations: conf };
+  const rows = entries.map((e) => newResult(e, [...g.assetsOf.get(e.index)!], opts.registry, spec.name));
+  try {
+    if (spec.kind === 'evm') await readEvmChain(spec, opts, reporter, pin, entries, rows, chainResult);
+    else await readBitcoinChain(spec, opts, reporter, pin, entries, rows, chainResult);
+    if (opts.warnSkew !== false) warnIfFarFromSnapshot(chainResult, opts.wallets.snapshot.time, reporter);
+  } catch (err) {
+    if (!isPorError(err)) throw err;
+    // The whole chain could not be read: every balance on it is an error, never a zero.
+    chainResult.error = err.message;
+    delete chainResult.block;
+    rows.forEach((r, i) => {
+      for (const b of r.balances) {
+        delete b.balance;
+        b.error = `chain ${spec.name} could not be read: ${err.message}`;
+      }
+      // Ownership read at a block that failed (or never read) is no verdict either way.
+      r.ownership = precheck(entries[i]!, opts.wallets, spec) ?? { status: 'unchecked', nodeError: true, reason: `not checked: chain ${spec.name} could not be read: ${err.message}` };
+    });
+    reporter.warn(`chain ${spec.name}: ${err.message}`);
   }
+  rows.forEach((r) => results.set(r.index, r));
+}
 
-  const addresses = wallets.addresses.map((e) => results.get(e.index)!);
-  const includeUnproven = opts.includeUnproven === true;
+/** A later duplicate carries its first entry's outcome but is never counted again. */
+function duplicateResult(e: WalletEntry, g: Grouped, results: ReadonlyMap<number, AddressResult>): AddressResult {
+  const first = g.duplicateOf.get(e.index)!;
+  const orig = results.get(first)!;
+  return { chain: e.chain, address: e.address, label: e.label, index: e.index, ownership: orig.ownership, duplicateOf: first, counted: false, balances: [] };
+}
+
+/** Which addresses count: proven ones (all read ones with includeUnproven), never one with a node fault. */
+function markCounted(addresses: AddressResult[], includeUnproven: boolean): void {
   for (const a of addresses) {
     if (a.duplicateOf !== undefined) continue;
     // Unread (a balance, or for a node fault its ownership): never silently dropped — computeTotals
@@ -141,12 +168,14 @@ export async function readReserves(opts: ReadReservesOptions): Promise<ReservesR
     a.counted = !a.ownership.nodeError && (a.ownership.status === 'proven' || includeUnproven);
     if (a.counted && a.ownership.status !== 'proven') a.unprovenCounted = true;
   }
-  return { snapshot: wallets.snapshot, chains, addresses, totals: computeTotals(addresses, registry), includeUnproven };
 }
 
-/** Balances only, at the latest block (or `blocks`), no ownership checks: for `por watch`. */
-export function readCurrentBalances(opts: Omit<ReadReservesOptions, 'ownership' | 'includeUnproven'>): Promise<ReservesResult> {
-  return readReserves({ ...opts, ownership: false, includeUnproven: true });
+/**
+ * Balances only, at the latest block (or `blocks`), no ownership checks: for `por watch`. A live
+ * read is far from the snapshot by design, so no block-skew warning.
+ */
+export function readCurrentBalances(opts: Omit<ReadReservesOptions, 'ownership' | 'includeUnproven' | 'warnSkew'>): Promise<ReservesResult> {
+  return readReserves({ ...opts, ownership: false, includeUnproven: true, warnSkew: false });
 }
 
 function newResult(e: WalletEntry, assets: string[], registry: AssetRegistry, chain: string): AddressResult {
@@ -171,7 +200,7 @@ async function readEvmChain(spec: ChainSpec, opts: ReadReservesOptions, reporter
   const tokens = new Map<string, { contract: string; decimals: number; asset: string }>();
   for (const r of rows) for (const b of r.balances) if (b.contract !== undefined) tokens.set(b.contract.toLowerCase(), { contract: b.contract, decimals: b.decimals, asset: b.asset });
   const badTokens = await checkTokenDecimals(client, block, [...tokens.values()]);
-  for (const [contract, why] of badTokens) reporter.warn(`chain ${spec.name}, block ${block.number}: ${why}`);
+  for (const why of badTokens.values()) reporter.warn(`chain ${spec.name}, block ${block.number}: ${why}`);
 
   const reqs: EvmBalanceRequest[] = [];
   const slots: AddressBalance[] = [];
@@ -267,7 +296,7 @@ async function readBitcoinChain(spec: ChainSpec, opts: ReadReservesOptions, repo
 }
 
 /** Reserves and liabilities must be taken at the same time: say so when a block is far off. */
-export const BLOCK_SKEW_WARN_SECONDS = 6 * 3600;
+const BLOCK_SKEW_WARN_SECONDS = 6 * 3600;
 function warnIfFarFromSnapshot(c: ChainResult, snapshotTime: string, reporter: Reporter): void {
   if (!c.block) return;
   const skew = c.block.timestamp - Date.parse(snapshotTime) / 1000;
@@ -385,9 +414,4 @@ export async function checkOwnership(args: {
   const client = new RpcClient(args.rpc, { timeoutMs: args.timeoutMs, retries: args.retries, chain: args.chain.name });
   const [c] = await checkEvmOwnership(client, args.block, [{ address: args.address, message: args.message, signature: args.signature }]);
   return toOwnership(c!);
-}
-
-/** Human text for a balance, e.g. "1.5 ETH". */
-export function describeBalance(b: AddressBalance): string {
-  return b.balance === undefined ? `${b.asset}: error: ${b.error ?? '?'}` : `${formatAmount(b.balance, b.decimals, { trim: true })} ${b.asset}`;
 }

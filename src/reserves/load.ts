@@ -7,6 +7,7 @@ import type { AssetRegistry } from '../core/assets/index.js';
 import { parseWalletManifest, type WalletManifest } from './manifest.js';
 import { readReserves, type BitcoinVerifier, type ReadReservesOptions } from './index.js';
 import type { ReservesResult } from '../core/reserves/types.js';
+import type { SignatureResult } from '../signatures/result.js';
 
 /** `["ethereum=http://…", …]` → `{ ethereum: "http://…" }`; flag names the option in errors. */
 export function parseChainUrls(list: readonly string[] | undefined, flag = '--rpc'): Record<string, string> {
@@ -18,11 +19,24 @@ export function parseChainUrls(list: readonly string[] | undefined, flag = '--rp
     const chain = item.slice(0, eq).trim();
     const url = item.slice(eq + 1).trim();
     // A URL that cannot work is bad usage now, not four retries and a network error later.
-    if (!/^https?:\/\/[^/\s]/.test(url)) throw porError('BAD_USAGE', `${flag} ${chain}=${url}: the URL must start with http:// or https://`, { field, chain });
+    const problem = urlProblem(url);
+    if (problem !== undefined) throw porError('BAD_USAGE', `${flag} ${chain}=${url}: ${problem}`, { field, chain });
     if (out[chain] !== undefined) throw porError('BAD_USAGE', `${flag} gives chain ${chain} twice`, { field, chain });
     out[chain] = url;
   }
   return out;
+}
+
+/** Why a node URL cannot work (scheme http/https, a host), or undefined when it may. */
+export function urlProblem(url: string): string | undefined {
+  if (!/^https?:\/\//i.test(url)) return 'the URL must start with http:// or https://';
+  if (!/^https?:\/\/[^/\s?#:@]/i.test(url)) return 'the URL names no host (write e.g. http://127.0.0.1:8545)';
+  try {
+    new URL(url);
+  } catch {
+    return 'not a URL (write e.g. http://127.0.0.1:8545)';
+  }
+  return undefined;
 }
 
 /** `["ethereum=123"]` → `{ ethereum: 123n }`. */
@@ -50,7 +64,7 @@ export async function loadWalletManifest(file: string, registry?: AssetRegistry)
 export async function defaultBitcoinVerifier(): Promise<BitcoinVerifier | undefined> {
   try {
     const mod = (await import('../signatures/bitcoin.js')) as {
-      verifyBitcoinMessage?: (a: string, m: string, s: string, n?: 'bitcoin' | 'testnet') => { ok: boolean; scheme: string; reason: string };
+      verifyBitcoinMessage?: (a: string, m: string, s: string, n?: 'bitcoin' | 'testnet') => SignatureResult;
     };
     const verify = mod.verifyBitcoinMessage;
     if (!verify) return undefined;

@@ -47,29 +47,6 @@ export function decodeAddress(address: string, net: BitcoinNetwork): DecodedAddr
   }
 }
 
-function b58(version: number, hash: Uint8Array): string {
-  const out = new Uint8Array(21);
-  out[0] = version;
-  out.set(hash, 1);
-  return base58check.encode(out);
-}
-
-export function encodeAddress(a: DecodedAddress, net: BitcoinNetwork): string {
-  switch (a.type) {
-    case 'p2pkh':
-      return b58(net.pubKeyHash, a.hash);
-    case 'p2sh':
-      return b58(net.scriptHash, a.hash);
-    case 'p2wpkh':
-    case 'p2wsh':
-      if (!net.bech32) throw new Error(`${net.name} has no segwit addresses`);
-      return bech32.encode(net.bech32, [0, ...bech32.toWords(a.hash)]);
-    case 'p2tr':
-      if (!net.bech32) throw new Error(`${net.name} has no taproot addresses`);
-      return bech32m.encode(net.bech32, [1, ...bech32m.toWords(a.pubkey)]);
-  }
-}
-
 /** The output script (scriptPubKey) an address pays to. */
 export function outputScript(a: DecodedAddress): Uint8Array {
   switch (a.type) {

@@ -15,13 +15,13 @@ export interface BitcoinNetwork {
 }
 
 export const BITCOIN: BitcoinNetwork = { name: 'bitcoin', messagePrefix: 'Bitcoin Signed Message:\n', pubKeyHash: 0x00, scriptHash: 0x05, bech32: 'bc', wif: 0x80 };
-export const TESTNET: BitcoinNetwork = { name: 'testnet', messagePrefix: 'Bitcoin Signed Message:\n', pubKeyHash: 0x6f, scriptHash: 0xc4, bech32: 'tb', wif: 0xef };
+const TESTNET: BitcoinNetwork = { name: 'testnet', messagePrefix: 'Bitcoin Signed Message:\n', pubKeyHash: 0x6f, scriptHash: 0xc4, bech32: 'tb', wif: 0xef };
 export const LITECOIN: BitcoinNetwork = { name: 'litecoin', messagePrefix: 'Litecoin Signed Message:\n', pubKeyHash: 0x30, scriptHash: 0x32, scriptHashLegacy: 0x05, bech32: 'ltc', wif: 0xb0 };
 export const DOGECOIN: BitcoinNetwork = { name: 'dogecoin', messagePrefix: 'Dogecoin Signed Message:\n', pubKeyHash: 0x1e, scriptHash: 0x16, wif: 0x9e };
 
-export const REGTEST: BitcoinNetwork = { ...TESTNET, bech32: 'bcrt' };
+const REGTEST: BitcoinNetwork = { ...TESTNET, bech32: 'bcrt' };
 
-export const BITCOIN_NETWORKS = {
+const BITCOIN_NETWORKS = {
   bitcoin: BITCOIN,
   mainnet: BITCOIN,
   testnet: TESTNET,

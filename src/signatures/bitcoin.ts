@@ -9,14 +9,7 @@ import { Transaction } from '@scure/btc-signer';
 import { decodeAddress, hash160, outputScript, p2shP2wpkhHash, sameBytes, type DecodedAddress } from './bitcoin-address.js';
 import { resolveNetwork, type BitcoinNetwork, type BitcoinNetworkName } from './bitcoin-networks.js';
 import { checkMultisigSignatures, parseMultisigScript } from './multisig-script.js';
-
-export interface SignatureResult {
-  ok: boolean;
-  /** Which scheme the signature was read as: "bip137", "bip322-simple-p2wpkh", … */
-  scheme: string;
-  /** One plain sentence: why it holds or why not. */
-  reason: string;
-}
+import type { SignatureResult } from './result.js';
 
 const enc = new TextEncoder();
 

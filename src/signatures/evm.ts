@@ -6,14 +6,8 @@ import { getAddress, isAddress } from 'ethers/address';
 import { Signature } from 'ethers/crypto';
 import { hashMessage } from 'ethers/hash';
 import { recoverAddress } from 'ethers/transaction';
+import type { SignatureResult } from './result.js';
 
-export interface SignatureCheck {
-  ok: boolean;
-  /** Which scheme decided: "eip191" here; "eip1271" for contract wallets (src/reserves). */
-  scheme: string;
-  /** Why it failed, or what was proven, in words a reader of the report understands. */
-  reason: string;
-}
 
 /** The 32-byte digest an EIP-191 signer signs: keccak256("\x19Ethereum Signed Message:\n" + len + message). */
 export function eip191Hash(message: string): string {
@@ -24,7 +18,7 @@ export function eip191Hash(message: string): string {
  * Parses a 65-byte r‖s‖v signature (0x-hex; v 27/28 or 0/1; EIP-2098 64-byte compact also
  * accepted). Returns the reason instead of throwing: a malformed signature is a per-address result.
  */
-export function parseEvmSignature(signature: string): { sig: Signature } | { error: string } {
+function parseEvmSignature(signature: string): { sig: Signature } | { error: string } {
   if (typeof signature !== 'string' || !/^0x[0-9a-fA-F]*$/.test(signature)) return { error: 'signature is not 0x-prefixed hex' };
   const bytes = (signature.length - 2) / 2;
   if (bytes !== 65 && bytes !== 64) return { error: `signature is ${bytes} bytes; expected 65 (r, s, v) or 64 (EIP-2098)` };
@@ -47,7 +41,7 @@ export function recoverEip191(message: string, signature: string): { address: st
 }
 
 /** Did `address`'s key sign `message` (EIP-191)? Never throws for bad signatures. */
-export function verifyEip191(address: string, message: string, signature: string): SignatureCheck {
+export function verifyEip191(address: string, message: string, signature: string): SignatureResult {
   if (!isAddress(address)) return { ok: false, scheme: 'eip191', reason: `"${address}" is not an EVM address` };
   const rec = recoverEip191(message, signature);
   if ('error' in rec) return { ok: false, scheme: 'eip191', reason: rec.error };

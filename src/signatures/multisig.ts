@@ -5,7 +5,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { decodeAddress, hash160, sameBytes } from './bitcoin-address.js';
-import { recoverCompactKey, type SignatureResult } from './bitcoin.js';
+import { recoverCompactKey } from './bitcoin.js';
+import type { SignatureResult } from './result.js';
 import { resolveNetwork, type BitcoinNetwork, type BitcoinNetworkName } from './bitcoin-networks.js';
 import { keyHex, parseMultisigScript, type MultisigScript } from './multisig-script.js';
 
@@ -24,7 +25,7 @@ export interface MultisigResult extends SignatureResult {
 }
 
 /** Which script-hash form of `script` the address is, if any. */
-export function scriptMatchesAddress(address: string, script: Uint8Array, network?: BitcoinNetwork | BitcoinNetworkName): ScriptAddressType | undefined {
+function scriptMatchesAddress(address: string, script: Uint8Array, network?: BitcoinNetwork | BitcoinNetworkName): ScriptAddressType | undefined {
   let net: BitcoinNetwork;
   try {
     net = resolveNetwork(network);

@@ -9,7 +9,7 @@ import { keccak256 } from 'ethers/crypto';
 import { hashMessage } from 'ethers/hash';
 import { recoverAddress } from 'ethers/transaction';
 import { concat, getBytes, toUtf8Bytes } from 'ethers/utils';
-import type { SignatureResult } from './bitcoin.js';
+import type { SignatureResult } from './result.js';
 
 export const SCHEME_EIP191 = 'eip191';
 export const SCHEME_OKX_EVM = 'okx-eip191-keccak32';

@@ -8,7 +8,7 @@ import { createBase58check } from '@scure/base';
 import { keccak256 } from 'ethers/crypto';
 import { recoverAddress } from 'ethers/transaction';
 import { concat, getBytes, toUtf8Bytes } from 'ethers/utils';
-import type { SignatureResult } from './bitcoin.js';
+import type { SignatureResult } from './result.js';
 
 const base58check = createBase58check(sha256);
 

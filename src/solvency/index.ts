@@ -8,16 +8,17 @@ import type { AssetRegistry } from '../core/assets/index.js';
 import type { AssetLiability, ExchangeOwned } from '../ingest/aggregate.js';
 import type { UserBalances } from '../ingest/types.js';
 import { atField, parseStrictCsv } from '../core/solvency/csv.js';
-import { coverage, percentText } from '../core/solvency/coverage.js';
+import { coverage, percentText, RatioDecimal } from '../core/solvency/coverage.js';
 import { classifyDebtors, type DebtorClasses } from './debtors.js';
+import { addressKey } from '../core/reserves/identity.js';
 import type { HaircutTable } from '../core/solvency/haircuts.js';
 
 export { parseStrictCsv, type CsvRow, type CsvTable } from '../core/solvency/csv.js';
 export { coverage, percentText, ratioText, RATIO_PRECISION, type Coverage, type Netting } from '../core/solvency/coverage.js';
 export { parseHaircutsDocument, type HaircutTable, type HaircutTier } from '../core/solvency/haircuts.js';
 
-/** Ratios carry 40 significant digits: far past any decimals an amount has, so nothing rounds that matters. */
-const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_DOWN });
+/** USD figures at the ratios' precision (40 significant digits, rounded down: src/core/solvency/coverage.ts). */
+const D = RatioDecimal;
 
 // ---------------------------------------------------------------------------------------------
 // Reserve balances
@@ -30,7 +31,7 @@ export interface ReserveRow {
   balance: bigint;
 }
 
-export const RESERVE_COLUMNS = ['chain', 'address', 'asset', 'balance'] as const;
+const RESERVE_COLUMNS = ['chain', 'address', 'asset', 'balance'] as const;
 
 /**
  * Reads reserve balances CSV text (`chain,address,asset,balance`). A balance may carry the asset's
@@ -63,8 +64,9 @@ export function parseReserveBalances(text: string, registry: AssetRegistry, file
     } catch (err) {
       return atField(err, file, row, 'balance');
     }
-    // EVM addresses are case-insensitive (checksums are only a typing aid).
-    const key = `${chain}\u0000${/^0x[0-9a-fA-F]{40}$/.test(address) ? address.toLowerCase() : address}\u0000${symbol}`;
+    // One address, however it is spelt (EVM and bech32 are case-insensitive): the one key,
+    // src/core/reserves/identity.ts. The file names chains, so the key is by name here.
+    const key = `${addressKey(chain, address)}\u0000${symbol}`;
     const first = seen.get(key);
     if (first !== undefined) atField(porError('DUPLICATE', `duplicate row: ${symbol} at ${address} on ${chain} is already on line ${first}`), file, row, 'address');
     seen.set(key, row.line);
@@ -82,7 +84,7 @@ export interface Prices {
   usd: Map<string, string>;
 }
 
-export const PRICE_COLUMNS = ['asset', 'usd_price'] as const;
+const PRICE_COLUMNS = ['asset', 'usd_price'] as const;
 const PRICE = /^\d+(\.\d+)?$/;
 
 /** Reads prices CSV text (`asset,usd_price`, optional `time`): one non-negative price per registry asset. */

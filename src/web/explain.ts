@@ -53,6 +53,7 @@ export const FORMAT_NAMES: Record<string, string> = {
   por: 'por proof',
   'okx-v1': 'OKX Merkle path proof',
   'okx-user': 'OKX per-user breakdown',
+  'bybit-v1': 'Bybit Merkle path proof',
   'okx-zk': 'OKX zk-STARK (Plonky2) inclusion proof',
   'binance-zk': 'Binance-family zk proof (Binance, Gate, HTX)',
 };

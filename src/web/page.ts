@@ -213,15 +213,20 @@ function checksTable(checks: Check[]): HTMLElement {
   );
 }
 
+/** The verdict page: headline, what went wrong, limits, balances, root, then the detail boxes. */
 function renderVerdict(v: Verdict, pastedRoot: string | undefined): void {
-  const failed = v.checks.filter((c) => !c.ok);
-  const nodes: Node[] = [];
+  showResult(v.valid ? 'valid' : 'invalid', ...verdictHeadline(v), ...limitsSection(v), ...balancesSection(v), ...rootSection(v, pastedRoot), ...detailBoxes(v));
+}
+
+/** The one-line verdict and, when invalid, each failed check explained. */
+function verdictHeadline(v: Verdict): Node[] {
   const formatName = FORMAT_NAMES[v.format] ?? v.format;
   // Which scheme the page read the file as, before the verdict (a Binance-family file names its variant).
   const variant = v.checks.find((c) => c.name === 'scheme-variant' && c.detail.startsWith('recognised as '));
-  nodes.push(el('p', { class: 'hint', id: 'scheme' }, `Recognised: ${formatName}${variant ? ` (${variant.detail.slice('recognised as '.length).split(';')[0]})` : ''}.`));
+  const scheme = el('p', { class: 'hint', id: 'scheme' }, `Recognised: ${formatName}${variant ? ` (${variant.detail.slice('recognised as '.length).split(';')[0]})` : ''}.`);
   if (v.valid) {
-    nodes.push(
+    return [
+      scheme,
       el(
         'p',
         { class: 'verdict good', id: 'verdict', role: 'status' },
@@ -232,35 +237,47 @@ function renderVerdict(v: Verdict, pastedRoot: string | undefined): void {
           `All ${v.checks.length} checks passed: the balances below are part of the total committed to by the ${v.format === 'okx-user' ? 'hash' : 'root hash'} shown further down (${formatName})${v.warnings.length ? '. Read the limits of this kind of proof below' : ''}.`,
         ),
       ),
-    );
-  } else {
-    nodes.push(
+    ];
+  }
+  const failed = v.checks.filter((c) => !c.ok);
+  const list = el('ul', { class: 'failures', id: 'failures' });
+  for (const c of failed) {
+    list.append(el('li', { 'data-check': c.name }, explainCheck(c), el('span', { class: 'detail' }, `Technical detail (${c.name}): ${c.detail}`)));
+  }
+  return [
+    scheme,
+    el(
+      'p',
+      { class: 'verdict bad', id: 'verdict', role: 'alert' },
+      '✘ This proof does NOT check out',
       el(
-        'p',
-        { class: 'verdict bad', id: 'verdict', role: 'alert' },
-        '✘ This proof does NOT check out',
-        el(
-          'small',
-          { id: 'verdict-reason' },
-          `${failed.length} of ${v.checks.length} checks failed. Do not take it as evidence that your balance was counted; keep the files and ask the exchange to explain.`,
-        ),
+        'small',
+        { id: 'verdict-reason' },
+        `${failed.length} of ${v.checks.length} checks failed. Do not take it as evidence that your balance was counted; keep the files and ask the exchange to explain.`,
       ),
-    );
-    const list = el('ul', { class: 'failures', id: 'failures' });
-    for (const c of failed) {
-      list.append(el('li', { 'data-check': c.name }, explainCheck(c), el('span', { class: 'detail' }, `Technical detail (${c.name}): ${c.detail}`)));
-    }
-    nodes.push(el('h3', {}, 'What went wrong'), list);
-  }
-  if (v.warnings.length > 0) {
-    const list = el('ul', { class: 'warnings', id: 'warnings' });
-    for (const w of v.warnings) list.append(el('li', {}, w));
-    nodes.push(el('h3', {}, 'Limits you should know'), list);
-  }
+    ),
+    el('h3', {}, 'What went wrong'),
+    list,
+  ];
+}
 
-  nodes.push(el('h3', {}, v.user.id !== undefined ? `Your balances (user ${v.user.id})` : 'Your balances'));
-  nodes.push(v.user.balances.length ? amountTable('balances', 'Your balances per asset', v.user.balances) : el('p', {}, 'The proof lists no balances.'));
+function limitsSection(v: Verdict): Node[] {
+  if (v.warnings.length === 0) return [];
+  const list = el('ul', { class: 'warnings', id: 'warnings' });
+  for (const w of v.warnings) list.append(el('li', {}, w));
+  return [el('h3', {}, 'Limits you should know'), list];
+}
 
+function balancesSection(v: Verdict): Node[] {
+  return [
+    el('h3', {}, v.user.id !== undefined ? `Your balances (user ${v.user.id})` : 'Your balances'),
+    v.user.balances.length ? amountTable('balances', 'Your balances per asset', v.user.balances) : el('p', {}, 'The proof lists no balances.'),
+  ];
+}
+
+/** The root (or the user's own hash), compared with a pasted one where the proof carries its own, and its totals. */
+function rootSection(v: Verdict, pastedRoot: string | undefined): Node[] {
+  const nodes: Node[] = [];
   // An OKX per-user breakdown has no tree root: its "root" is the user's own hash.
   const ownHashOnly = v.format === 'okx-user';
   // Unconfirmed when a check failed: the hash shown may be the one the proof leads to, not the published one.
@@ -285,7 +302,12 @@ function renderVerdict(v: Verdict, pastedRoot: string | undefined): void {
     );
   }
   if (v.root.sums.length && !ownHashOnly) nodes.push(el('h3', {}, confirmed ? 'Totals committed to by the root' : 'Totals at that root (not confirmed)'), amountTable('root-sums', 'Root totals per asset', v.root.sums));
+  return nodes;
+}
 
+/** Collapsed boxes: the path, every check, and the verdict as JSON. */
+function detailBoxes(v: Verdict): Node[] {
+  const nodes: Node[] = [];
   if (v.path && v.path.length) {
     // Collapsed: two dozen rows of hashes would bury the verdict on a phone.
     nodes.push(el('details', { id: 'path-box' }, el('summary', {}, `Path from your entry to the root (${v.path.length} steps)`), pathTable(v.path)));
@@ -300,7 +322,7 @@ function renderVerdict(v: Verdict, pastedRoot: string | undefined): void {
       el('pre', { id: 'verdict-json', class: 'mono', tabindex: '0' }, JSON.stringify(writeVerdict(v), null, 2)),
     ),
   );
-  showResult(v.valid ? 'valid' : 'invalid', ...nodes);
+  return nodes;
 }
 
 function sameHash(a: string, b: string): boolean {

@@ -43,6 +43,22 @@ describe('por audit --format okx-csv (offline)', () => {
     expect(r.out).toMatch(/contract link unchecked/);
     expect(r.out).toMatch(/VERDICT: FAILED/);
   });
+  it('real original 2022 file (7 columns, base units): exit 0, every summary line holds', () => {
+    const r = por('audit', path.join(okxDir, 'okx_por_example_2022_original.csv'), '--format', 'okx-csv', '--json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc).toMatchObject({ layout: 'okx-2022-original', ok: true, counts: { rows: 33, valid: 33 } });
+    expect(doc.checks.filter((c: { name: string }) => c.name === 'summary-rows').every((c: { ok: boolean }) => c.ok)).toBe(true);
+  });
+  it('an unknown column: exit 2 naming the header, file:line:column', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'por-okx-'));
+    const f = path.join(dir, 'extra.csv');
+    writeFileSync(f, readFileSync(path.join(okxDir, 'okx_por_example_2022_original.csv'), 'utf8').replace('redeem script/ public key', 'redeem script/ public key,Memo'));
+    const r = por('audit', f, '--format', 'okx-csv');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${f}:15:`);
+    expect(r.err).toMatch(/unknown column "Memo"/);
+  });
   it('generated all-valid file: exit 0; generated tampered file: exit 1', () => {
     expect(por('audit', 'test/fixtures/okx/valid-2022.csv', '--format', 'okx-csv', '-q').code).toBe(0);
     expect(por('audit', 'test/fixtures/okx/typed-12col.csv', '--format', 'okx-csv', '-q').code).toBe(1);

@@ -59,6 +59,97 @@ describe('OKX reserve CSV, real files', () => {
   });
 });
 
+describe('OKX reserve CSV, the original 2022 layout (7 columns, base units)', () => {
+  const original = () => read(path.join(okxDir, 'okx_por_example_2022_original.csv'));
+  /** A second, simpler computation: per coin, the integer column summed as bigint. */
+  const baseSums = (text: string) => {
+    const sums = new Map<string, bigint>();
+    for (const l of text.split('\n').slice(15)) {
+      const c = l.split(',');
+      if (c.length < 3 || c[0] === '') continue;
+      sums.set(c[0]!, (sums.get(c[0]!) ?? 0n) + BigInt(c[2]!));
+    }
+    return sums;
+  };
+  it('the real file: amounts read in base units, every summary line holds, every signature verifies', () => {
+    const text = original();
+    const { file, res } = audit(text);
+    expect(file.layout).toBe('okx-2022-original');
+    expect(file.rows).toHaveLength(33);
+    // By hand from the integer column (coin decimals: BTC 8, ETH* 18, USDT* 6), rounded half-up
+    // to the summary's 4 decimals: BTC 449.51400581 → 449.5140; USDT-TRC20 5436.904358 → 5436.9044
+    // (cut would give 5436.9043, so the summary is rounded).
+    const sums = baseSums(text);
+    expect(sums.get('BTC')).toBe(44951400581n);
+    expect(sums.get('USDT-TRC20')).toBe(5436904358n);
+    expect(sums.get('USDT-OPTIMISM')).toBe(132513768n);
+    expect(sums.get('ETH')).toBe(5283448258302172760n);
+    expect(sums.get('ETH-ARBITRUM')).toBe(221400000000000000n);
+    expect(sums.get('ETH-OPTIMISM')).toBe(1397127149911950208n);
+    expect(res.coins.find((c) => c.coin === 'BTC')).toMatchObject({ rows: 9, amount: '449.51400581', valid: '449.51400581' });
+    expect(res.coins.find((c) => c.coin === 'ETH')).toMatchObject({ rows: 6, amount: '5.28344825830217276' });
+    expect(res.rows.find((r) => r.coin === 'USDT-TRC20')).toMatchObject({ baseUnits: '111000000', amount: '111', family: 'tron' });
+    expect(res.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(res.checks.filter((c) => c.name === 'summary-rows')).toHaveLength(10);
+    expect(res.counts).toEqual({ rows: 33, valid: 33, invalid: 0, unsupported: 0 });
+    expect(res.warnings.join('\n')).toMatch(/base units/);
+  });
+  it('a tampered amount (one BTC row + 1 BTC) fails its summary line; a swapped signature fails ownership', () => {
+    const more = original().replace(',17263933,', ',117263933,');
+    const { res } = audit(more);
+    expect(res.checks.filter((c) => !c.ok).map((c) => [c.name, c.detail.slice(0, 9)])).toEqual([['summary-rows', 'line 13: ']]);
+    const lines = original().split('\n');
+    const sig = (l: string) => l.split(',')[4]!;
+    lines[15] = lines[15]!.replace(sig(lines[15]!), sig(lines[16]!)); // TRC20 row gets the next row's signature
+    const { res: r2 } = audit(lines.join('\n'));
+    expect(r2.rows[0]!.ownership).toBe('invalid');
+    expect(r2.ok).toBe(false);
+  });
+  it('refused, located: a decimal amount, a coin whose base unit por does not know', () => {
+    const lines = original().split('\n');
+    const dec = [...lines];
+    dec[15] = dec[15]!.replace(',111000000,', ',111.5,');
+    expect(catchErr(() => parseOkxReserveCsv(dec.join('\n'), 'o.csv'))).toMatchObject({ code: 'BAD_INPUT', info: { file: 'o.csv', line: 16, column: 47, field: 'amount' } });
+    const coin = [...lines];
+    coin[15] = coin[15]!.replace('USDT-TRC20,', 'NEWCOIN,');
+    expect(catchErr(() => parseOkxReserveCsv(coin.join('\n'), 'o.csv'))).toMatchObject({ info: { line: 16, field: 'coin' }, message: expect.stringMatching(/NEWCOIN.*base unit/) });
+  });
+});
+
+describe('OKX reserve CSV, the 12-column staking layout (Type)', () => {
+  const staking = () => read(path.join(okxDir, 'okx_por_staking_example.csv'));
+  it('the real file: staking rows proven through their EOAs, their validator link stated as unchecked', () => {
+    const { file, res } = audit(staking());
+    expect(file.layout).toBe('okx-2022-typed');
+    expect(res.rows.map((r) => [r.type, r.staking, r.ownership])).toEqual([
+      ['Non Staking', undefined, 'valid'], ['Native ETH Staking', 'native', 'valid'], ['Eigenlayer Staking', 'eigenlayer', 'valid'],
+    ]);
+    expect(res.rows[2]!.reason).toMatch(/EigenPod contract\) is not signature-checked/);
+    expect(res.rows[1]!.contractLink).toMatchObject({ status: 'unchecked', detail: expect.stringMatching(/withdrawal credentials/) });
+    // 0.058959708849230328 + 32 + 32, by hand; 64 of it rests on an unchecked validator link.
+    expect(res.coins[0]).toMatchObject({ amount: '64.058959708849230328', valid: '64.058959708849230328', validLinkUnchecked: '64' });
+    expect(res.ok).toBe(true);
+    expect(res.warnings.join('\n')).toMatch(/2 staking row\(s\).*beacon-chain/);
+  });
+  it('tampered: a staking row signed by another key, one without EOA1, or an EVM address as validator key, is invalid', () => {
+    const lines = staking().split('\n');
+    const swap = [...lines];
+    swap[5] = swap[5]!.replace(',0x0cdcdb19a857c2ac24818ca4fdfe38cce071483e,', ',0x16f01cfc16b0b8c3400fb8e5099b0974fcc9fc12,');
+    expect(audit(swap.join('\n')).res.rows[1]!.ownership).toBe('invalid');
+    const noEoa = [...lines];
+    noEoa[5] = noEoa[5]!.replace(',0x0cdcdb19a857c2ac24818ca4fdfe38cce071483e,', ',,');
+    expect(audit(noEoa.join('\n')).res.rows[1]).toMatchObject({ ownership: 'invalid', reason: expect.stringMatching(/EOA1 is empty/) });
+    const evmAddr = [...lines];
+    evmAddr[5] = evmAddr[5]!.replace(/0x(ab)+,/, '0x0cdcdb19a857c2ac24818ca4fdfe38cce071483e,');
+    expect(audit(evmAddr.join('\n')).res.rows[1]).toMatchObject({ ownership: 'invalid', reason: expect.stringMatching(/48-byte validator key/) });
+    expect(audit(evmAddr.join('\n')).res.ok).toBe(false);
+  });
+  it('an unknown staking Type is unsupported, never valid', () => {
+    const text = staking().replace('Native ETH Staking', 'Liquid Staking');
+    expect(audit(text).res.rows[1]).toMatchObject({ ownership: 'unsupported' });
+  });
+});
+
 describe('OKX reserve CSV, generated vectors', () => {
   it('the 12-column layout with Type after coin: each row gets its expected verdict', () => {
     const expected: { line: number; ownership: string }[] = JSON.parse(read(path.join(fixtures, 'typed-12col.expected.json')));
@@ -117,6 +208,11 @@ describe('OKX reserve CSV, unreadable input names line and column', () => {
   it('a file without an address table, or with a header lacking a signature column', () => {
     expect(catchErr(() => parseOkxReserveCsv('coin,snapshot height,amount\nETH,1,2\n'))).toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/no address table/) });
     expect(catchErr(() => parseOkxReserveCsv('coin,network,address,message\nETH,ETH,0x1,m\n'))).toMatchObject({ message: expect.stringMatching(/signature/) });
+  });
+  it('an unknown column is refused, naming it (never silently skipped)', () => {
+    const e = catchErr(() => parseOkxReserveCsv(`${head},comment\nETH,ETH,1,0xabc,1,m,0x00,,,,,x\n`, 'u.csv'));
+    expect(e).toMatchObject({ code: 'BAD_INPUT', info: { file: 'u.csv', line: 1, column: 113, field: 'comment' }, message: expect.stringMatching(/unknown column "comment"/) });
+    expect(catchErr(() => parseOkxReserveCsv('coin,snapshot height,amount,note\nETH,1,2,x\n\n' + head + '\n'))).toMatchObject({ info: { line: 1, column: 29 }, message: expect.stringMatching(/"note"/) });
   });
   it('quoted fields and a BOM are read', () => {
     const text = `\ufeff${head}\n"ETH","ETH",100,"0x0fd2dC729356156c80Ac5f960eD9eDc41B44093a","1.5","a ""quoted"", message",0x00\n`;

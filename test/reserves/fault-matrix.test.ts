@@ -276,13 +276,15 @@ describe('every network wait is bounded', () => {
     ]);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/could not read reserves on chain bitcoin: no answer for \/block-height\/0 within 2000 ms/);
+    // audit asks each node one question before anything else (src/cli/network.ts checkNodes).
     expect(a.code).toBe(2);
-    expect(a.stdout).toMatch(/COULD NOT READ\s+block-hash\s+chain bitcoin: could not read chain bitcoin from your node: no answer for \/block-height\/0 within 2000 ms/);
+    expect(a.stderr).toMatch(/--rpc bitcoin=http:\/\/127\.0\.0\.1:\d+: no answer for \/blocks\/tip\/height within 2000 ms; check the URL and that the node is up \(nothing was read\)/);
   }, 300_000);
 
   it('watch --duration 2s --interval 1s against a hung node ends by itself (within an interval of the duration): exit 2, "could not read"', async () => {
     const { report } = await publish();
-    const hung = await faulty(chain.rpc.ethereum!, all({ kind: 'hang' }));
+    // It answers eth_chainId (the question asked before any poll, and each poll's first) and hangs on the rest.
+    const hung = await faulty(chain.rpc.ethereum!, (r) => (hasRpcMethod(r.body, 'eth_chainId') ? undefined : { kind: 'hang' }));
     // Default --timeout-ms/--retries: one call could wait 61 s; the watch must not.
     // Killed at 60 s: less than one call's default budget (61.4 s), so a watch that waits on the
     // node instead of stopping at --duration + --interval is killed (code null) and fails here.

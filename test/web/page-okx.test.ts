@@ -128,7 +128,7 @@ describe('OKX path proof (the real file)', () => {
     }
     expect(p.errors).toEqual([]);
     expect(p.requests).toEqual([p.url]);
-  });
+  }, 240_000); // one CLI run per tampering: a guard against a hang on a busy machine, not a timing
 
   it('a malformed amount is a plain message naming the field, not a stack trace', async (ctx) => {
     const p = await openPage(browser, html, ctx.task.name);

@@ -232,7 +232,7 @@ describe('tampered por proofs: rejected in the browser exactly as on the command
     }
     expect(p.errors).toEqual([]);
     expect(p.requests).toEqual([p.url]);
-  });
+  }, 240_000); // one CLI run per tampering: a guard against a hang on a busy machine, not a timing
 
   it('a published root that cannot be read is a plain message on both sides (CLI exit 2)', async (ctx) => {
     const p = await openPage(browser, html, ctx.task.name);

@@ -15,7 +15,7 @@ import { auditReport } from '../../audit/audit.js';
 import { parseChainUrls } from '../../reserves/load.js';
 import { auditHtml, auditText } from '../../audit/render.js';
 import { EXIT, type Context, type ExitCode } from '../context.js';
-import { networkSettings } from '../network.js';
+import { checkNodes, networkSettings, reportNodes } from '../network.js';
 
 export interface AuditArgs {
   file: string;
@@ -49,6 +49,8 @@ export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
     throw porError('BAD_USAGE', 'a .csv file is not a por report.json; for an OKX reserve file give --format okx-csv', { file: args.file, field: 'format' });
   }
   const report = parseReport(await readJsonFile(args.file), args.file);
+  // A node that does not answer is named now (exit 2), not as COULD NOT READ after the whole audit.
+  await checkNodes(reportNodes(report.chains, rpc), net, { reporter: ctx.reporter });
   const sigFile = args.signature ?? signaturePathFor(args.file);
   const signature = args.signature !== undefined || existsSync(sigFile) ? parseSignature(await readJsonFile(sigFile), sigFile) : null;
   const others = [];

@@ -55,7 +55,7 @@ export const compareCommand = defineCommand<CompareArgs>({
 const value = (c: NodeClaim) => `${c.hash} (${c.sums.map((s) => `${s.asset} ${s.amount}${s.debt !== undefined && /[1-9]/.test(s.debt) ? ` debt ${s.debt}` : ''}`).join(', ')})`;
 const how = (c: NodeClaim) => (c.role === 'sibling' ? 'states' : c.role === 'leaf' ? 'has as its leaf' : 'computes');
 
-export function describeConflict(c: Conflict): string[] {
+function describeConflict(c: Conflict): string[] {
   switch (c.kind) {
     case 'node':
       return [
@@ -74,7 +74,7 @@ export function describeConflict(c: Conflict): string[] {
   }
 }
 
-export function renderComparison(r: Comparison): string {
+function renderComparison(r: Comparison): string {
   const lines: string[] = [];
   if (r.consistent) {
     lines.push(`CONSISTENT: the proofs describe one tree (${r.sharedNodes} shared node positions compared, all equal)`);

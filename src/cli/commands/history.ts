@@ -2,7 +2,7 @@
 import { defineCommand, EXIT } from '../context.js';
 import { readJsonFile, writeFileAtomic } from '../../io/node.js';
 import { parseReport } from '../../core/report/parse.js';
-import { buildHistory, historyHtml, historyText } from '../../audit/history.js';
+import { buildHistory, historyHtml, historyText, verdictText } from '../../audit/history.js';
 
 export const historyCommand = defineCommand({
   command: 'history <reports..>',
@@ -11,8 +11,9 @@ export const historyCommand = defineCommand({
     y
       .positional('reports', { type: 'string', array: true, demandOption: true, describe: 'report.json files, in any order (two or more to see changes)' })
       .option('html', { type: 'string', describe: 'Also write a self-contained page with the table and a line chart' })
-      .example('$0 history 2026-10/report.json 2026-11/report.json --html history.html', '')
-      .epilogue('Reserves that jump only around a snapshot date, or liabilities that shrink while reserves do, show up here. The reports are not re-checked: run `por audit` on each for that.\nExit codes: 0 printed; 2 a report cannot be read (or two share a snapshot).'),
+      .example('$0 history 2026-10/report.json 2026-11/report.json --html history.html', 'first line: HISTORY HOLDS, or HISTORY FAILS naming each asset that fell below 100 %, its lowest coverage and the report')
+      .example('$0 history 2026-10/report.json 2026-11/report.json --json', 'one por-history document; `verdict` holds the headline')
+      .epilogue('Reserves that jump only around a snapshot date, or liabilities that shrink while reserves do, show up here. The figures are the reports\' own: they are not re-read from the chains (run `por audit` on each for that), and the headline says so.\nExit codes: 0 every asset\'s coverage was at or above 100 % in every report; 1 some asset\'s coverage was below 100 % in some report (the headline names it, the report and the percentage); 2 a report cannot be read (or two share a snapshot).'),
   run: async (args, ctx) => {
     const files = args.reports as string[];
     const inputs = [];
@@ -23,7 +24,7 @@ export const historyCommand = defineCommand({
       ctx.note(`wrote ${args.html}`);
     }
     if (ctx.json) ctx.printJson(h);
-    ctx.print(historyText(h));
-    return EXIT.OK;
+    ctx.print(`${verdictText(h)}\n\n${historyText(h)}`);
+    return h.verdict.status === 'fails' ? EXIT.CHECK_FAILED : EXIT.OK;
   },
 });

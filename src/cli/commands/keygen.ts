@@ -16,7 +16,7 @@ export const KEYGEN_FORMAT = 'por-keygen';
 export const KEYGEN_VERSION = 1;
 
 /** Bytes of randomness in a new tree secret (por build needs at least 32). */
-export const SECRET_BYTES = 32;
+const SECRET_BYTES = 32;
 
 export interface KeygenResult {
   format: typeof KEYGEN_FORMAT;
@@ -43,7 +43,7 @@ export function newTreeSecret(): string {
 }
 
 /** Creates `file` holding `text`, mode 0600, only if nothing is there (never replacing a key). */
-export async function writeNewPrivateFile(file: string, text: string): Promise<void> {
+async function writeNewPrivateFile(file: string, text: string): Promise<void> {
   try {
     await writeFileAtomic(file, text, { mode: 0o600, dirMode: 0o700, exclusive: true });
   } catch (err) {

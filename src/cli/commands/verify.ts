@@ -1,6 +1,11 @@
 // `por verify`: check an inclusion proof (por's own, or OKX's) against the published root.
 import { defineCommand, EXIT, type ExitCode } from '../context.js';
-import { readJsonFile } from '../../io/node.js';
+import { readJsonFile, readTextFile } from '../../io/node.js';
+import { parseJson } from '../../core/json/parse.js';
+import { looksLikeOkxTree, verifyOkxTree } from '../../core/formats/okx-tree.js';
+import { looksLikeBitmexTree, verifyBitmexTree } from '../../core/formats/bitmex.js';
+import { looksLikeSummaCsv, verifySumma } from '../../core/formats/summa.js';
+import { withPublishedRootHash } from '../../core/verify/any.js';
 import { isPorError, porError } from '../../core/errors/index.js';
 import { detectProofFormat, verifyAnyProof, PROOF_FORMATS, type ProofFormat, type Published } from '../../core/verify/any.js';
 import type { AssetAmount, Verdict } from '../../core/verify/types.js';
@@ -12,7 +17,72 @@ export interface VerifyArgs {
   proof: string;
   report?: string;
   root?: string;
-  format?: ProofFormat;
+  format?: ProofFormat | TextFormat;
+  tree?: string;
+  account?: string;
+  nonce?: string;
+}
+
+/** Formats published as text (whole trees), read beside or instead of a JSON proof. */
+const TEXT_FORMATS = ['okx-tree', 'bitmex-tree', 'summa-v1'] as const;
+type TextFormat = (typeof TEXT_FORMATS)[number];
+
+/** BitMEX's published tree, with the user's account number and nonce when given. */
+function verifyBitmex(args: VerifyArgs, text: string): Verdict {
+  if (args.report !== undefined || args.root !== undefined || args.tree !== undefined) throw porError('BAD_USAGE', "a BitMEX liabilities file is checked whole: give --account N --nonce HEX (not --report, --root or --tree); compare the root it prints with BitMEX's published one", { field: args.report !== undefined ? 'report' : args.root !== undefined ? 'root' : 'tree' });
+  if ((args.account === undefined) !== (args.nonce === undefined)) throw porError('BAD_USAGE', '--account and --nonce go together: your BitMEX account number and the nonce BitMEX gave you', { field: args.account === undefined ? 'account' : 'nonce' });
+  if (args.account !== undefined && !/^\d{1,20}$/.test(args.account)) throw porError('BAD_USAGE', `--account takes your account number; got "${args.account}"`, { field: 'account' });
+  return verifyBitmexTree(text, args.account === undefined ? undefined : { account: BigInt(args.account), nonce: args.nonce!.replace(/^0x/i, '') }, args.proof);
+}
+
+/** Summa v1: the liabilities CSV against the commitment (--report) or a root hash (--root). */
+async function verifySummaCsv(args: VerifyArgs, text: string): Promise<Verdict> {
+  if (args.report === undefined && args.root === undefined) throw porError('BAD_USAGE', "a Summa liabilities CSV is checked against the published commitment: give --report commitment_solidity_calldata.json or --root HEX", { field: 'report' });
+  const published: { commitment?: unknown; rootHash?: string } = {};
+  if (args.report !== undefined) published.commitment = await readJsonFile(args.report);
+  if (args.root !== undefined) published.rootHash = args.root;
+  try {
+    return verifySumma(text, published, args.proof);
+  } catch (err) {
+    if (isPorError(err) && err.info.file === undefined) err.info.file = args.report ?? args.proof;
+    throw err;
+  }
+}
+
+/** The format to check PROOF as; options that contradict it, or would be ignored, are refused. */
+function proofFormatFor(args: VerifyArgs, detected: ProofFormat | undefined): ProofFormat | undefined {
+  // A --format that contradicts what the file plainly is would only produce a confusing field error.
+  if (args.format !== undefined && detected !== undefined && detected !== args.format) {
+    throw porError('BAD_USAGE', `--format ${args.format} was given, but this file is recognised as ${detected}; leave --format out to use that`, { file: args.proof, field: 'format' });
+  }
+  const format = (args.format ?? detected) as ProofFormat | undefined;
+  // An option that would be ignored must not look checked: say so instead.
+  if (format !== 'por' && format !== 'okx-zk' && args.report !== undefined) {
+    throw porError('BAD_USAGE', `--report takes a por report.json or root.json; an ${format} proof is not checked against it (give the exchange's published root hash with --root HEX)`, { field: 'report' });
+  }
+  if (format === 'okx-user' && args.root !== undefined) {
+    throw porError('BAD_USAGE', 'an OKX per-user breakdown holds no root to compare with --root; check a path proof (merkle_proof_file.json) against the published root instead', { field: 'root' });
+  }
+  return format;
+}
+
+/** The whole published tree: recomputed, and the user's nodes looked for among its leaves. */
+async function verifyTree(args: VerifyArgs): Promise<Verdict> {
+  if (args.report !== undefined) throw porError('BAD_USAGE', '--report takes a por report; an OKX tree is checked against OKX\'s published root: give it with --root HEX', { field: 'report' });
+  const treeFile = args.tree ?? args.proof;
+  const treeText = await readTextFile(treeFile);
+  if (!looksLikeOkxTree(treeText)) throw porError('BAD_INPUT', 'not an OKX liabilities tree: its first line is not hash,height,{balances}', { file: treeFile, line: 1, column: 1 });
+  let user: unknown;
+  if (args.tree !== undefined) {
+    user = await readJsonFile(args.proof);
+    if (detectProofFormat(user) !== 'okx-user') throw porError('BAD_USAGE', '--tree goes with your OKX user_info_file.json (hash, nodes, totalBalances)', { file: args.proof, field: 'tree' });
+  }
+  try {
+    return withPublishedRootHash(verifyOkxTree(treeText, user, treeFile), args.root);
+  } catch (err) {
+    if (isPorError(err) && err.info.file === undefined) err.info.file = args.proof;
+    throw err;
+  }
 }
 
 export const verifyCommand = defineCommand<VerifyArgs>({
@@ -21,7 +91,7 @@ export const verifyCommand = defineCommand<VerifyArgs>({
   builder: (y) =>
     y
       .usage(
-        'por verify PROOF.json (--report report.json | --root HEX) [--format por|okx-v1|okx-user|okx-zk|binance-zk]\n\n' +
+        'por verify PROOF.json (--report report.json | --root HEX) [--format por|okx-v1|okx-user|okx-zk|binance-zk|bybit-v1|okx-tree]\n\n' +
           "Recomputes your leaf from your user id, salt and balances, walks the path to the root checking that every " +
           'sibling sum is non-negative, within its bound and never wraps, and compares the root hash and sums with the ' +
           'published ones. Prints a verdict, your balances per asset, the root totals and every check. Reads only the ' +
@@ -38,32 +108,38 @@ export const verifyCommand = defineCommand<VerifyArgs>({
       .positional('proof', { type: 'string', demandOption: true, describe: 'Your proof file (por-proof JSON, or an OKX proof)' })
       .option('report', { alias: 'r', type: 'string', describe: "Published report.json or root.json (for an OKX zk-STARK proof: OKX's sum_proof_data.json)" })
       .option('root', { type: 'string', describe: 'Published root hash (64 hex digits)' })
-      .option('format', { choices: PROOF_FORMATS, describe: 'Proof format (default: recognised from the file)' })
+      .option('format', { choices: [...PROOF_FORMATS, ...TEXT_FORMATS], describe: 'Proof format (default: recognised from the file)' })
+      .option('account', { type: 'string', describe: 'BitMEX: your account number (with --nonce), to find your leaves in the published liabilities file' })
+      .option('nonce', { type: 'string', describe: 'BitMEX: the account nonce BitMEX gave you (64 hex digits)' })
+      .option('tree', { type: 'string', describe: "OKX's full liabilities tree (full-liabilities-merkle-tree.txt), with your user_info_file.json as PROOF" })
+      .example('por verify mock_user_merkle_tree_path_40.json --root HEX', "Bybit's path proof: leaf and walk by Bybit's rules, balances in its asset list's order")
+      .example('por verify liabilities-100-proof.csv --account 1 --nonce 122e…400a', "BitMEX's full tree: every parent recomputed, your split leaves found and added up")
+      .example('por verify entry_16.csv --report commitment_solidity_calldata.json', "Summa v1: the Merkle sum tree root recomputed from the liabilities CSV and compared with the commitment")
+      .example('por verify user_info_file.json --tree full-liabilities-merkle-tree.txt', "OKX's Merkle v2 period: every parent recomputed, your nodes found among the leaves")
       .example('por verify alice-proof.json --report report.json', '')
       .example('por verify alice-proof.json --root 3f…9a', '')
       .example('por verify 1234_inclusion_proof.json --report sum_proof_data.json', '')
       .example('por verify user_config.json --root 2da4…ef0b', '')
       .epilogue('Exit codes: 0 the proof is valid; 1 it is not, or the report contradicts itself (the failing check is named); 2 a file cannot be read, is not a proof, or is not a published root this por reads (por-root v1, SHA-256).') as never,
   run: async (args, ctx): Promise<ExitCode> => {
-    // Exact integers: OKX and Binance write 64-bit and larger amounts as bare JSON numbers.
-    const json = await readJsonFile(args.proof, { bigIntegers: true });
-    const detected = detectProofFormat(json);
-    // A --format that contradicts what the file plainly is would only produce a confusing field error.
-    if (args.format !== undefined && detected !== undefined && detected !== args.format) {
-      throw porError('BAD_USAGE', `--format ${args.format} was given, but this file is recognised as ${detected}; leave --format out to use that`, { file: args.proof, field: 'format' });
-    }
-    const format = args.format ?? detected;
     // A mistyped --root is a usage error for every format (for an OKX proof it would read as INVALID).
     if (args.root !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(args.root.trim())) {
       throw porError('BAD_USAGE', `--root takes the published root hash, 64 hex digits (0x optional); got "${args.root}"`, { field: 'root' });
     }
-    // An option that would be ignored must not look checked: say so instead.
-    if (format !== 'por' && format !== 'okx-zk' && args.report !== undefined) {
-      throw porError('BAD_USAGE', `--report takes a por report.json or root.json; an ${format} proof is not checked against it (give OKX's published root hash with --root HEX)`, { field: 'report' });
+    const text = await readTextFile(args.proof);
+    const whole = args.format === 'bitmex-tree' || (args.format === undefined && looksLikeBitmexTree(text))
+      ? verifyBitmex(args, text)
+      : args.format === 'summa-v1' || (args.format === undefined && looksLikeSummaCsv(text)) ? await verifySummaCsv(args, text)
+      : args.tree !== undefined || args.format === 'okx-tree' || looksLikeOkxTree(text) ? await verifyTree(args) : undefined;
+    if (whole) {
+      if (ctx.json) ctx.printJson(whole);
+      else ctx.print(renderVerdict(whole));
+      return whole.valid ? EXIT.OK : EXIT.CHECK_FAILED;
     }
-    if (format === 'okx-user' && args.root !== undefined) {
-      throw porError('BAD_USAGE', 'an OKX per-user breakdown holds no root to compare with --root; check a path proof (merkle_proof_file.json) against the published root instead', { field: 'root' });
-    }
+    if (args.account !== undefined || args.nonce !== undefined) throw porError('BAD_USAGE', '--account and --nonce are for a BitMEX liabilities file', { field: 'account' });
+    // Exact integers: OKX and Binance write 64-bit and larger amounts as bare JSON numbers.
+    const json = parseJson(text, { file: args.proof, bigIntegers: true });
+    const format = proofFormatFor(args, detectProofFormat(json));
     const published: Published = {};
     if (args.report !== undefined) published.report = await readJsonFile(args.report, { bigIntegers: format === 'okx-zk' });
     if (format === 'okx-zk' && published.report !== undefined) readOkxPublished(published.report, args.report!);
@@ -89,7 +165,7 @@ export const verifyCommand = defineCommand<VerifyArgs>({
     }
     if (ctx.json) ctx.printJson(writeVerdict(verdict));
     else ctx.print(renderVerdict(verdict));
-    if ((format === 'okx-v1' || format === 'binance-zk') && args.root === undefined && verdict.valid) {
+    if ((format === 'okx-v1' || format === 'binance-zk' || format === 'bybit-v1') && args.root === undefined && verdict.valid) {
       ctx.note(`note: root ${verdict.root.hash} is the one the file states; only ${format === 'okx-v1' ? "OKX's" : "the exchange's"} published root shows it is the real tree: compare it, or pass it with --root HEX`);
     }
     return verdict.valid ? EXIT.OK : EXIT.CHECK_FAILED;
@@ -116,12 +192,22 @@ export function renderVerdict(v: Verdict): string {
   const failed = v.checks.filter((c) => !c.ok);
   // The id is the exchange's text: on one line, so a line feed in it cannot start a fake verdict line.
   const id = v.user.id === undefined ? undefined : safeText(v.user.id, true);
-  const who = id === undefined ? 'this proof' : v.format === 'okx-user' ? `user hash ${id}` : `user "${id}"`;
+  const who = id === undefined ? 'this proof' : ['okx-user', 'okx-tree', 'bybit-v1'].includes(v.format) ? `user hash ${id}` : `user "${id}"`;
   const lines: string[] = [];
   // An OKX breakdown has no tree root: its root.hash is the user's own hash, so "included in root"
   // would claim what the file cannot show.
   if (v.valid && v.format === 'okx-user') {
     lines.push(`VALID: the OKX breakdown of user hash ${v.user.id ?? v.root.hash} is consistent (its nodes hash correctly and add up to its total); it is not checked against any published root: the file has none`);
+  } else if (v.valid && v.format === 'bitmex-tree') {
+    lines.push(id === undefined
+      ? `VALID: the BitMEX liabilities tree with root ${v.root.hash} (${v.root.snapshotId}) is consistent: every parent recomputes from its children`
+      : `VALID: ${id} holds ${v.user.balances[0]?.amount ?? '?'} BTC in the BitMEX liabilities tree with root ${v.root.hash} (${v.root.snapshotId}), and every parent recomputes`);
+  } else if (v.valid && v.format === 'summa-v1') {
+    lines.push(`VALID: the liabilities file recomputes to the committed Summa root ${v.root.hash}`);
+  } else if (v.valid && v.format === 'okx-tree') {
+    lines.push(id === undefined
+      ? `VALID: the OKX liabilities tree with root ${v.root.hash} is consistent: every parent recomputes from its children`
+      : `VALID: every node of ${who} is a leaf of the OKX liabilities tree with root ${v.root.hash}, and every parent recomputes`);
   } else if (v.valid) lines.push(`VALID: ${who} is included in root ${v.root.hash}${v.root.snapshotId ? ` (snapshot "${v.root.snapshotId}")` : ''}`);
   else lines.push(`INVALID: check "${failed[0]?.name ?? '?'}" failed: ${failed[0]?.detail ?? ''}`);
   if (v.user.balances.length) lines.push('', `Balances of ${who}:`, ...amounts(v.user.balances));

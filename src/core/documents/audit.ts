@@ -3,26 +3,15 @@
 // newsroom's own tooling) reads it through the located reader. Pure.
 import { JsonAt, inOrder, readHeader, type Where } from '../json/read.js';
 import type { ReportSolvencyRow } from '../report/types.js';
+import type { AuditCheck, Status } from '../checks/index.js';
 
 export const FORMAT = 'por-audit';
 /** v2: the `unread` status, summary count and verdict, and `unreadAssets`. */
 export const VERSION = 2;
 export const FIELDS = ['format', 'version', 'report', 'verdict', 'summary', 'checks', 'audited', 'unreadAssets', 'chainsRead', 'chainsNotRead'] as const;
 
-/** unread: could not be read or checked (a node fault): decides nothing, blocks the verdict (exit 2). */
-export type Status = 'pass' | 'fail' | 'warn' | 'unread';
+export type { AuditCheck, Status } from '../checks/index.js';
 const STATUSES: readonly Status[] = ['pass', 'fail', 'warn', 'unread'];
-
-export interface AuditCheck {
-  /** Stable name, e.g. "balance", "block-hash", "ownership-message" (see docs/FORMATS.md). */
-  name: string;
-  status: Status;
-  /** What was checked: an asset, "chain ethereum", "ethereum 0xAbc…". */
-  subject: string;
-  /** One plain sentence of evidence. */
-  detail: string;
-  evidence?: Record<string, string>;
-}
 
 export interface AuditResult {
   format: typeof FORMAT;

@@ -5,7 +5,10 @@
 import { porError, type PorError } from '../errors/index.js';
 import type { AssetRegistry } from '../assets/index.js';
 import { JsonAt, inOrder, type Where } from '../json/read.js';
-import { RESERVES_FORMAT, RESERVES_VERSION, type ReservesDocument } from '../reserves/document.js';
+import { RESERVES_FORMAT, RESERVES_VERSION, type reservesDocument } from '../reserves/document.js';
+
+/** What reservesDocument makes of a reserves result. */
+export type ReservesDocument = ReturnType<typeof reservesDocument>;
 
 export const FORMAT = RESERVES_FORMAT;
 export const VERSION = RESERVES_VERSION;

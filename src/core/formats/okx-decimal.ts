@@ -56,3 +56,11 @@ export function formatDec(d: Dec): string {
 export function okxSum(a: string, b: string): string {
   return formatDec(truncDec(addDec(parseDec(a), parseDec(b)), OKX_SUM_DECIMALS));
 }
+
+/** Rounds a non-negative amount half-up to `decimals` places (how OKX's 2022 summary is written). */
+export function roundDec(d: Dec, decimals: number): Dec {
+  if (d.scale <= decimals) return d;
+  const f = 10n ** BigInt(d.scale - decimals);
+  const q = d.units / f;
+  return { units: d.units - q * f >= (f + 1n) / 2n ? q + 1n : q, scale: decimals };
+}

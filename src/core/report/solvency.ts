@@ -96,16 +96,6 @@ export function solvencyRows(
   });
 }
 
-/** The liabilities a report states, back as totals (for recomputing from other reserves). */
-export function liabilitiesOf(rows: readonly ReportSolvencyRow[]): LiabilityTotals[] {
-  return rows.map((s) => {
-    const l: LiabilityTotals = { asset: s.asset, gross: BigInt(s.grossLiabilitiesUnits), debt: BigInt(s.userDebtUnits) };
-    const n = nettingOf(s);
-    if (n) l.netting = n;
-    return l;
-  });
-}
-
 /** A row's stated netting figures as bigints (null when not assessed). */
 export function nettingOf(s: ReportSolvencyRow): Netting | null {
   if (!s.badDebt || !s.uncollateralisedDebt) return null;

@@ -60,5 +60,3 @@ export function reservesDocument(r: ReservesResult, generatedAt: Date = new Date
     })),
   };
 }
-
-export type ReservesDocument = ReturnType<typeof reservesDocument>;

@@ -41,14 +41,18 @@ export function chainIdentity(c: ChainFacts): string | undefined {
 }
 
 /**
- * An address as compared: EVM hex and bech32/bech32m (bc1…, tb1…, bcrt1…) are case-insensitive,
- * so lower-cased; base58 is case-sensitive and kept as written.
+ * An address as compared: EVM hex and bech32/bech32m (bc1…, tb1…, bcrt1…, either case, BIP-173
+ * allows all upper-case) are case-insensitive, so lower-cased; base58 is case-sensitive and kept as
+ * written.
  */
 export function normaliseAddress(address: string): string {
-  return /^0x[0-9a-fA-F]{40}$/.test(address) || /^(bc|tb|bcrt)1[0-9a-zA-Z]+$/.test(address) ? address.toLowerCase() : address;
+  return /^0x[0-9a-fA-F]{40}$/.test(address) || /^(bc|tb|bcrt)1[0-9a-z]+$/i.test(address) ? address.toLowerCase() : address;
 }
 
-/** The key under which two entries are the same address on the same chain, whatever their names. */
+/**
+ * The key under which two entries are the same address on the same chain, whatever their names:
+ * the only one (reserves, report, audit and the reserves CSV all compare addresses with it).
+ */
 export function addressKey(identity: string, address: string): string {
   return `${identity}\u0000${normaliseAddress(address)}`;
 }

@@ -5,7 +5,9 @@
 import { Decimal } from 'decimal.js';
 
 export const RATIO_PRECISION = 40;
-const RatioDecimal = Decimal.clone({ precision: RATIO_PRECISION, rounding: Decimal.ROUND_DOWN });
+/** Decimal at RATIO_PRECISION significant digits, rounded down: every figure derived from amounts (ratios, their
+ *  differences, USD values) is computed with this one setting. */
+export const RatioDecimal = Decimal.clone({ precision: RATIO_PRECISION, rounding: Decimal.ROUND_DOWN });
 
 /**
  * How users' debt in one asset was treated (src/solvency/debtors.ts decides per user). null when it

@@ -45,6 +45,30 @@ export interface Comparison {
 
 const HEX32_LC = /^[0-9a-f]{64}$/;
 
+/** What every step adds to: the checks and conflicts found so far, and how proofs are named. */
+interface Ctx {
+  name: (i: number) => string;
+  checks: Check[];
+  conflicts: Conflict[];
+}
+
+/** A proof that verified against its own root, with the node hashes its walk computed. */
+interface ValidProof {
+  i: number;
+  doc: ProofDocument;
+  computed: string[];
+}
+
+type NodeConflict = Extract<Conflict, { kind: 'node' | 'leaf-position' }>;
+
+/** Every node the comparable proofs fix, keyed "level:position" (first claim kept), and where they disagree. */
+interface NodeMap {
+  seen: Map<string, NodeClaim>;
+  /** Keys fixed by two or more proofs. */
+  shared: Set<string>;
+  nodeConflicts: NodeConflict[];
+}
+
 /**
  * Compares por inclusion proofs of one snapshot. Throws BAD_INPUT (field `proofs[i]`) for a file
  * that is not a well-formed por proof, BAD_USAGE for fewer than two proofs; everything else is a
@@ -52,12 +76,19 @@ const HEX32_LC = /^[0-9a-f]{64}$/;
  */
 export function compareProofs(proofs: unknown[], opts: { names?: string[] } = {}): Comparison {
   if (proofs.length < 2) throw porError('BAD_USAGE', `compare needs at least two proofs, got ${proofs.length}`);
-  const name = (i: number) => opts.names?.[i] ?? `proof ${i + 1}`;
-  const checks: Check[] = [];
-  const conflicts: Conflict[] = [];
+  const ctx: Ctx = { name: (i) => opts.names?.[i] ?? `proof ${i + 1}`, checks: [], conflicts: [] };
+  const valid = verifyEach(proofs, ctx);
+  const comparable = sameTreeShape(valid, ctx);
+  const nodes = mapNodes(comparable, ctx);
+  nodes.nodeConflicts.sort((x, y) => x.level - y.level || x.position - y.position);
+  ctx.conflicts.unshift(...nodes.nodeConflicts);
+  if (comparable.length > 1) agreementChecks(valid[0]!, nodes, ctx);
+  return { consistent: ctx.conflicts.length === 0, checks: ctx.checks, conflicts: ctx.conflicts, sharedNodes: nodes.shared.size };
+}
 
-  // 1. Each proof on its own, against the root it states. Shape faults are bad input (exit 2).
-  const valid: { i: number; doc: ProofDocument; computed: string[] }[] = [];
+/** 1. Each proof on its own, against the root it states. Shape faults are bad input (exit 2). */
+function verifyEach(proofs: unknown[], { name, checks, conflicts }: Ctx): ValidProof[] {
+  const valid: ValidProof[] = [];
   proofs.forEach((p, i) => {
     const stated = isObject(p) && isObject(p.root) && typeof p.root.hash === 'string' && HEX32_LC.test(p.root.hash) ? p.root.hash : '0'.repeat(64);
     const v = verifyPorProof(p, { rootHash: stated });
@@ -73,9 +104,14 @@ export function compareProofs(proofs: unknown[], opts: { names?: string[] } = {}
     valid.push({ i, doc: p as ProofDocument, computed: (v.path ?? []).map((s) => s.computed ?? '') });
   });
   if (valid.length === proofs.length) checks.push({ name: 'proof-valid', ok: true, detail: `all ${proofs.length} proofs verify against the roots they state` });
+  return valid;
+}
 
-  // 2. Same tree shape: snapshot, height, assets. A proof that differs is not compared node by node
-  // (its positions would mean something else), but the difference itself is reported.
+/**
+ * 2. Same tree shape: snapshot, height, assets. A proof that differs is not compared node by node
+ * (its positions would mean something else), but the difference itself is reported.
+ */
+function sameTreeShape(valid: ValidProof[], { name, checks, conflicts }: Ctx): ValidProof[] {
   const base = valid[0];
   const comparable = base ? [base] : [];
   for (const cur of valid.slice(1)) {
@@ -100,59 +136,68 @@ export function compareProofs(proofs: unknown[], opts: { names?: string[] } = {}
       detail: headerOk ? `all name snapshot ${JSON.stringify(base.doc.snapshotId)}, height ${base.doc.height}, assets ${base.doc.assets.map((a) => a.symbol).join(', ')}` : 'the proofs name different snapshots, heights or assets (listed below); those are not compared node by node',
     });
   }
+  return comparable;
+}
 
-  // 3. Every node each proof fixes, keyed by (level, position); the first claim is kept, later ones compared with it.
-  const seen = new Map<string, NodeClaim>();
+/** 3. Every node each proof fixes, keyed by (level, position); the first claim is kept, later ones compared with it. */
+function mapNodes(comparable: ValidProof[], ctx: Ctx): NodeMap {
+  const nodes: NodeMap = { seen: new Map(), shared: new Set(), nodeConflicts: [] };
   const leafOf = new Map<string, { proof: number; name: string; position: number }>();
-  const nodeConflicts: Extract<Conflict, { kind: 'node' | 'leaf-position' }>[] = [];
-  const shared = new Set<string>();
-  for (const { i, doc, computed } of comparable) {
-    const fmt = (eq: bigint[], dt: bigint[]): AssetAmount[] => doc.assets.map((a, k) => ({ asset: a.symbol, amount: formatAmount(eq[k]!, a.decimals), debt: formatAmount(dt[k]!, a.decimals) }));
-    const claim = (role: NodeClaim['role'], hash: string, eq: bigint[], dt: bigint[]): NodeClaim => ({ proof: i, name: name(i), user: doc.user.id, role, hash, sums: fmt(eq, dt) });
-    const put = (level: number, position: number, c: NodeClaim) => {
-      const key = `${level}:${position}`;
-      const prev = seen.get(key);
-      if (!prev) return void seen.set(key, c);
-      shared.add(key);
-      if (prev.role === 'leaf' && c.role === 'leaf' && prev.user !== c.user) {
-        nodeConflicts.push({ kind: 'leaf-position', level: 0, position, a: prev, b: c });
-      } else if (prev.hash !== c.hash || JSON.stringify(prev.sums) !== JSON.stringify(c.sums)) {
-        nodeConflicts.push({ kind: 'node', level, position, a: prev, b: c });
-      }
-    };
-    // The verifier has checked every field, so the unit strings are non-negative integers here.
-    let eq = doc.user.balances.map((b) => BigInt(b.equityUnits));
-    let dt = doc.user.balances.map((b) => BigInt(b.debtUnits));
+  for (const proof of comparable) {
+    const { i, doc } = proof;
     const pos = doc.leaf.position;
-    const leaf = claim('leaf', doc.leaf.hash, eq, dt);
-    put(0, pos, leaf);
     const other = leafOf.get(doc.user.id);
-    if (!other) leafOf.set(doc.user.id, { proof: i, name: name(i), position: pos });
-    else if (other.position !== pos) conflicts.push({ kind: 'user-position', user: doc.user.id, a: other, b: { proof: i, name: name(i), position: pos } });
-    for (let k = 0; k < doc.height; k++) {
-      const s = doc.path[k]!;
-      const sEq = s.equity.map((v) => BigInt(v));
-      const sDt = s.debt.map((v) => BigInt(v));
-      // Arithmetic, not `^ 1`: positions may exceed 2^31, where JS bit operators wrap.
-      const j = Math.floor(pos / 2 ** k);
-      put(k, j % 2 === 0 ? j + 1 : j - 1, claim('sibling', s.hash, sEq, sDt));
-      eq = eq.map((v, a) => v + sEq[a]!);
-      dt = dt.map((v, a) => v + sDt[a]!);
-      put(k + 1, Math.floor(pos / 2 ** (k + 1)), claim(k + 1 === doc.height ? 'root' : 'path', computed[k]!, eq, dt));
-    }
+    if (!other) leafOf.set(doc.user.id, { proof: i, name: ctx.name(i), position: pos });
+    else if (other.position !== pos) ctx.conflicts.push({ kind: 'user-position', user: doc.user.id, a: other, b: { proof: i, name: ctx.name(i), position: pos } });
+    for (const [level, position, claim] of claimsOf(proof, ctx.name(i))) putClaim(nodes, level, position, claim);
   }
-  nodeConflicts.sort((x, y) => x.level - y.level || x.position - y.position);
-  conflicts.unshift(...nodeConflicts);
+  return nodes;
+}
 
-  const rootKey = base ? `${base.doc.height}:0` : '';
-  const rootConflict = nodeConflicts.some((c) => `${c.level}:${c.position}` === rootKey);
-  if (comparable.length > 1) {
-    checks.push({ name: 'same-root', ok: !rootConflict, detail: rootConflict ? 'the proofs lead to different roots for the same snapshot: the exchange published more than one tree' : `all lead to root ${seen.get(rootKey)?.hash ?? '?'} with the same sums` });
-    const n = nodeConflicts.filter((c) => c.kind === 'node').length;
-    checks.push({ name: 'shared-nodes', ok: n === 0, detail: n === 0 ? `${shared.size} node positions are fixed by two or more proofs, and all agree` : `${n} of ${shared.size} shared node positions have two different values; the lowest is level ${nodeConflicts.find((c) => c.kind === 'node')!.level}` });
-    const lp = nodeConflicts.filter((c) => c.kind === 'leaf-position').length;
-    const up = conflicts.filter((c) => c.kind === 'user-position').length;
-    checks.push({ name: 'leaf-positions', ok: lp + up === 0, detail: lp + up === 0 ? 'no leaf position claimed by two users, no user at two positions' : `${lp} leaf position(s) claimed by two different users, ${up} user(s) at two positions` });
+/** The nodes one proof fixes, lowest first: its leaf, then per level its sibling (as stated) and its own node (as computed). */
+function claimsOf({ i, doc, computed }: ValidProof, name: string): [level: number, position: number, claim: NodeClaim][] {
+  const fmt = (eq: bigint[], dt: bigint[]): AssetAmount[] => doc.assets.map((a, k) => ({ asset: a.symbol, amount: formatAmount(eq[k]!, a.decimals), debt: formatAmount(dt[k]!, a.decimals) }));
+  const claim = (role: NodeClaim['role'], hash: string, eq: bigint[], dt: bigint[]): NodeClaim => ({ proof: i, name, user: doc.user.id, role, hash, sums: fmt(eq, dt) });
+  // The verifier has checked every field, so the unit strings are non-negative integers here.
+  let eq = doc.user.balances.map((b) => BigInt(b.equityUnits));
+  let dt = doc.user.balances.map((b) => BigInt(b.debtUnits));
+  const pos = doc.leaf.position;
+  const out: [number, number, NodeClaim][] = [[0, pos, claim('leaf', doc.leaf.hash, eq, dt)]];
+  for (let k = 0; k < doc.height; k++) {
+    const s = doc.path[k]!;
+    const sEq = s.equity.map((v) => BigInt(v));
+    const sDt = s.debt.map((v) => BigInt(v));
+    // Arithmetic, not `^ 1`: positions may exceed 2^31, where JS bit operators wrap.
+    const j = Math.floor(pos / 2 ** k);
+    out.push([k, j % 2 === 0 ? j + 1 : j - 1, claim('sibling', s.hash, sEq, sDt)]);
+    eq = eq.map((v, a) => v + sEq[a]!);
+    dt = dt.map((v, a) => v + sDt[a]!);
+    out.push([k + 1, Math.floor(pos / 2 ** (k + 1)), claim(k + 1 === doc.height ? 'root' : 'path', computed[k]!, eq, dt)]);
   }
-  return { consistent: conflicts.length === 0, checks, conflicts, sharedNodes: shared.size };
+  return out;
+}
+
+/** Records one claim; a second claim on the same node is compared with the first. */
+function putClaim(nodes: NodeMap, level: number, position: number, c: NodeClaim): void {
+  const key = `${level}:${position}`;
+  const prev = nodes.seen.get(key);
+  if (!prev) return void nodes.seen.set(key, c);
+  nodes.shared.add(key);
+  if (prev.role === 'leaf' && c.role === 'leaf' && prev.user !== c.user) {
+    nodes.nodeConflicts.push({ kind: 'leaf-position', level: 0, position, a: prev, b: c });
+  } else if (prev.hash !== c.hash || JSON.stringify(prev.sums) !== JSON.stringify(c.sums)) {
+    nodes.nodeConflicts.push({ kind: 'node', level, position, a: prev, b: c });
+  }
+}
+
+/** 4. What the shared nodes say together: one root, agreeing nodes, one position per user and per leaf. */
+function agreementChecks(base: ValidProof, { seen, shared, nodeConflicts }: NodeMap, { checks, conflicts }: Ctx): void {
+  const rootKey = `${base.doc.height}:0`;
+  const rootConflict = nodeConflicts.some((c) => `${c.level}:${c.position}` === rootKey);
+  checks.push({ name: 'same-root', ok: !rootConflict, detail: rootConflict ? 'the proofs lead to different roots for the same snapshot: the exchange published more than one tree' : `all lead to root ${seen.get(rootKey)?.hash ?? '?'} with the same sums` });
+  const n = nodeConflicts.filter((c) => c.kind === 'node').length;
+  checks.push({ name: 'shared-nodes', ok: n === 0, detail: n === 0 ? `${shared.size} node positions are fixed by two or more proofs, and all agree` : `${n} of ${shared.size} shared node positions have two different values; the lowest is level ${nodeConflicts.find((c) => c.kind === 'node')!.level}` });
+  const lp = nodeConflicts.filter((c) => c.kind === 'leaf-position').length;
+  const up = conflicts.filter((c) => c.kind === 'user-position').length;
+  checks.push({ name: 'leaf-positions', ok: lp + up === 0, detail: lp + up === 0 ? 'no leaf position claimed by two users, no user at two positions' : `${lp} leaf position(s) claimed by two different users, ${up} user(s) at two positions` });
 }

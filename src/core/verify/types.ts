@@ -1,13 +1,10 @@
 // The verdict every verifier returns (por's own proofs and foreign formats alike), so the CLI and
 // the web page print them the same way. Pure types.
 
-export interface Check {
-  /** Stable, machine-readable name, e.g. "leaf-hash", "root-sums", "sibling-sum-non-negative". */
-  name: string;
-  ok: boolean;
-  /** One plain sentence of evidence: what was compared with what. */
-  detail: string;
-}
+import type { Check } from '../checks/index.js';
+
+/** A verifier's check (the one check vocabulary: src/core/checks). */
+export type { Check } from '../checks/index.js';
 
 export interface AssetAmount {
   asset: string;
