@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../../src/core/json/parse.js';
 import { PorError } from '../../src/core/errors/index.js';
-import { audit, haircuts, report, reserves, wallets } from '../../src/core/documents/index.js';
+import { audit, haircuts, proofExport, report, reserves, wallets } from '../../src/core/documents/index.js';
 import { canonicalJson } from '../../src/report/assemble.js';
 
 const G = new URL('../fixtures/golden/', import.meta.url).pathname;
@@ -73,5 +73,14 @@ describe('document modules and the golden documents', () => {
     const e = caught(() => reserves.read({ format: 'por-reserves', version: 1, chains: [{ name: 'c', error: 'down' }], addresses: [{ chain: 'c', address: 'a', counted: false, balances: [] }] }, 'r.json'));
     expect(e.code).toBe('NETWORK');
     expect(e.info).toMatchObject({ file: 'r.json', field: 'addresses[0]', chain: 'c', address: 'a' });
+  });
+
+  it('por-proof-export: reads the golden export manifest, writes back its exact bytes, refuses an upper-case digest', () => {
+    const t = text('export/manifest.json');
+    expect(JSON.stringify(proofExport.write(proofExport.read(parseJson(t, { file: 'manifest.json' }))), null, 2) + '\n').toBe(t);
+    const m = /"sha256": "([0-9a-f]{64})"/.exec(t)!;
+    const bad = t.replace(m[0], `"sha256": "${m[1]!.toUpperCase()}"`);
+    const e = caught(() => proofExport.read(parseJson(bad, { file: 'manifest.json' })));
+    expect(e.info).toMatchObject({ file: 'manifest.json', field: 'files[0].sha256', ...at(bad, m[1]!.toUpperCase(), -1) });
   });
 });

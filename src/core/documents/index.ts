@@ -8,6 +8,7 @@ import * as build from './build.js';
 import * as error from './error.js';
 import * as haircuts from './haircuts.js';
 import * as proof from './proof.js';
+import * as proofExport from './proof-export.js';
 import * as render from './render.js';
 import * as report from './report.js';
 import * as reserves from './reserves.js';
@@ -18,7 +19,7 @@ import * as storeMeta from './store-meta.js';
 import * as verdict from './verdict.js';
 import * as wallets from './wallets.js';
 
-export { assets, audit, build, error, haircuts, proof, render, report, reserves, root, signature, signatureCheck, storeMeta, verdict, wallets };
+export { assets, audit, build, error, haircuts, proof, proofExport, render, report, reserves, root, signature, signatureCheck, storeMeta, verdict, wallets };
 
 /** Every document module, for the FORMATS.md test and anyone listing what por reads and writes. */
-export const DOCUMENTS: readonly SomeDocumentModule[] = [assets, root, proof, storeMeta, signature, signatureCheck, render, build, verdict, error, report, wallets, haircuts, reserves, audit];
+export const DOCUMENTS: readonly SomeDocumentModule[] = [assets, root, proof, storeMeta, signature, signatureCheck, render, build, verdict, error, report, wallets, haircuts, reserves, audit, proofExport];
