@@ -8,6 +8,7 @@ import { decodeAddress } from '../signatures/bitcoin-address.js';
 import { verifyMultisigMessage } from '../signatures/multisig.js';
 import { verifyEvmOwnership, verifyOkxEcdsa } from '../signatures/okx-evm.js';
 import { verifyTronMessage } from '../signatures/tron.js';
+import type { Check } from '../core/checks/index.js';
 import type { SignatureResult } from '../signatures/result.js';
 import { addDec, cmpDec, formatDec, roundDec, truncDec, type Dec } from '../core/formats/okx-decimal.js';
 import type { OkxReserveFile, OkxReserveRow, OkxSummaryLine } from '../core/formats/okx-csv.js';
@@ -192,12 +193,6 @@ export interface CoinTotals {
   validLinkUnchecked: string;
 }
 
-export interface AuditCheck {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
-
 export interface OkxAuditResult {
   format: typeof OKX_AUDIT_FORMAT;
   version: typeof OKX_AUDIT_VERSION;
@@ -207,7 +202,7 @@ export interface OkxAuditResult {
   counts: { rows: number; valid: number; invalid: number; unsupported: number };
   rows: OkxRowVerdict[];
   coins: CoinTotals[];
-  checks: AuditCheck[];
+  checks: Check[];
   warnings: string[];
 }
 
@@ -265,7 +260,7 @@ function coinTotals(byCoin: Map<string, Tally>, hasAmounts: boolean): CoinTotals
   }));
 }
 
-function ownershipCheck(rows: OkxRowVerdict[]): { counts: OkxAuditResult['counts']; check: AuditCheck } {
+function ownershipCheck(rows: OkxRowVerdict[]): { counts: OkxAuditResult['counts']; check: Check } {
   const counts = { rows: rows.length, valid: 0, invalid: 0, unsupported: 0 };
   for (const r of rows) counts[effectiveOwnership(r)]++;
   const bad = rows.filter((r) => effectiveOwnership(r) === 'invalid');
@@ -276,7 +271,7 @@ function ownershipCheck(rows: OkxRowVerdict[]): { counts: OkxAuditResult['counts
 }
 
 /** With --rpc: the balances re-read on-chain (absent when none was read). */
-function balancesCheck(rows: OkxRowVerdict[]): AuditCheck | undefined {
+function balancesCheck(rows: OkxRowVerdict[]): Check | undefined {
   if (!rows.some((r) => r.balance && r.balance.status !== 'not-read')) return undefined;
   const differs = rows.filter((r) => r.balance && (r.balance.status === 'differs' || r.balance.status === 'error'));
   return {
@@ -289,7 +284,7 @@ function balancesCheck(rows: OkxRowVerdict[]): AuditCheck | undefined {
 }
 
 /** An (ALL) line totals the summary's own lines of that asset, cut to fewer decimals. */
-function summaryTotalCheck(s: OkxSummaryLine, asset: string, plain: OkxSummaryLine[]): AuditCheck {
+function summaryTotalCheck(s: OkxSummaryLine, asset: string, plain: OkxSummaryLine[]): Check {
   const parts = plain.filter((p) => p.coin.toUpperCase() === asset || p.coin.toUpperCase().startsWith(`${asset}-`));
   const sum = parts.reduce((acc, p) => addDec(acc, p.amount), ZERO);
   const ok = cmpDec(truncDec(sum, s.amount.scale), s.amount) === 0;
@@ -297,7 +292,7 @@ function summaryTotalCheck(s: OkxSummaryLine, asset: string, plain: OkxSummaryLi
 }
 
 /** A coin's summary line against its rows: the rows' sum, rounded or cut to the summary's decimals. */
-function summaryRowsChecks(s: OkxSummaryLine, t: Tally | undefined): AuditCheck[] {
+function summaryRowsChecks(s: OkxSummaryLine, t: Tally | undefined): Check[] {
   if (!t) {
     const zero = s.amount.units === 0n;
     return [{ name: 'summary-rows', ok: zero, detail: zero ? `line ${s.line}: the summary claims 0 ${s.coin} and no row has that coin` : `line ${s.line}: the summary claims ${s.amountText} ${s.coin}, but no address row has coin ${s.coin}` }];
@@ -305,7 +300,7 @@ function summaryRowsChecks(s: OkxSummaryLine, t: Tally | undefined): AuditCheck[
   const rounded = cmpDec(roundDec(t.amount, s.amount.scale), s.amount) === 0;
   const cut = cmpDec(truncDec(t.amount, s.amount.scale), s.amount) === 0;
   const how = rounded ? `, ${s.amountText} when rounded to ${s.amount.scale} decimals` : cut ? `, ${s.amountText} when cut to ${s.amount.scale} decimals` : '';
-  const out: AuditCheck[] = [{ name: 'summary-rows', ok: rounded || cut, detail: `line ${s.line}: the summary says ${s.amountText} ${s.coin}; its ${t.rows} row(s) add up to ${formatDec(t.amount)}${how}` }];
+  const out: Check[] = [{ name: 'summary-rows', ok: rounded || cut, detail: `line ${s.line}: the summary says ${s.amountText} ${s.coin}; its ${t.rows} row(s) add up to ${formatDec(t.amount)}${how}` }];
   if (s.height !== undefined && t.heights.size > 0) {
     const hs = [...t.heights];
     const ok = hs.length === 1 && hs[0] === s.height.toString();
@@ -315,7 +310,7 @@ function summaryRowsChecks(s: OkxSummaryLine, t: Tally | undefined): AuditCheck[
 }
 
 /** The summary block against the rows; warnings when there is none, or it leaves coins out. */
-function summaryChecks(file: OkxReserveFile, byCoin: Map<string, Tally>, warnings: string[]): AuditCheck[] {
+function summaryChecks(file: OkxReserveFile, byCoin: Map<string, Tally>, warnings: string[]): Check[] {
   const hasAmounts = file.rows.some((r) => r.amount !== undefined);
   if (file.summary.length === 0) {
     warnings.push(hasAmounts
@@ -364,7 +359,7 @@ export function summarizeOkxAudit(fileName: string, file: OkxReserveFile, rows: 
   const warnings: string[] = [];
   const byCoin = tallyCoins(file, rows);
   const { counts, check } = ownershipCheck(rows);
-  const checks: AuditCheck[] = [check];
+  const checks: Check[] = [check];
   const balances = balancesCheck(rows);
   if (balances) checks.push(balances);
   checks.push(...summaryChecks(file, byCoin, warnings));

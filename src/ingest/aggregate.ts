@@ -5,7 +5,7 @@
 // mask per entry catches a duplicate (user, account, asset) row. A sum past int64 moves to an
 // exact bigint side table. Pure (no Node builtins): the readers in ./index.ts feed it rows and add
 // file/line/column to its errors.
-import { porError } from '../core/errors/index.js';
+import { porError, type PorError } from '../core/errors/index.js';
 import { formatAmount, parseAmount } from '../core/money/index.js';
 import type { AssetRegistry } from '../core/assets/index.js';
 import { ACCOUNT_MODES, ACCOUNT_TYPES, type AccountMode, type UserBalances } from './types.js';
@@ -199,31 +199,14 @@ export class Aggregator {
   add(text: string, idStart: number, idEnd: number, account: string, asset: string, balance: string, mode: string | undefined, line: number): void {
     this.rows++;
     if (idEnd === idStart) throw porError('BAD_INPUT', 'empty user_id', { field: 'user_id' });
-    const a = this.registry.index.get(asset);
-    if (a === undefined) {
-      throw porError('UNKNOWN_ASSET', `unknown asset "${asset}"; the asset registry lists ${[...this.registry.index.keys()].join(', ')}`, { field: 'asset', asset });
-    }
+    const a = this.assetIndex(asset);
     const acc = ACCOUNT_INDEX.get(account);
     if (acc === undefined) {
       if (account.startsWith(EXCHANGE_ACCOUNT_PREFIX)) return this.addExchange(text.slice(idStart, idEnd), account, a, balance, line);
-      throw porError(
-        'BAD_INPUT',
-        `unknown account "${account}"; allowed: ${ACCOUNT_TYPES.join(', ')}, or ${EXCHANGE_ACCOUNT_PREFIX}<label> for an exchange-owned account (e.g. ${EXCHANGE_ACCOUNT_PREFIX}insurance-fund)`,
-        { field: 'account' },
-      );
+      throw unknownAccount(account);
     }
-    let m = SIMPLE;
-    if (mode !== undefined) {
-      const mi = MODE_INDEX.get(mode);
-      if (mi === undefined) throw porError('BAD_INPUT', `unknown mode "${mode}"; allowed: ${ACCOUNT_MODES.join(', ')}`, { field: 'mode' });
-      m = mi;
-    }
-    let value: bigint;
-    try {
-      value = parseAmount(balance, this.decimals[a]!, { allowNegative: true });
-    } catch (err) {
-      throw porError('BAD_AMOUNT', (err as Error).message, { field: 'balance' }, err);
-    }
+    const m = mode === undefined ? SIMPLE : modeIndex(mode);
+    const value = this.parseBalance(balance, a);
     if (value < 0n && m === SIMPLE) {
       throw porError(
         'BAD_AMOUNT',
@@ -232,6 +215,32 @@ export class Aggregator {
       );
     }
     const u = this.intern(text, idStart, idEnd);
+    this.setMode(u, m);
+    let e = this.heads[u]!;
+    while (e !== -1 && this.eAsset[e] !== a) e = this.eNext[e]!;
+    if (e === -1) this.newEntry(u, a, acc, value);
+    else this.addToEntry(e, u, acc, value, account, asset);
+  }
+
+  private assetIndex(asset: string): number {
+    const a = this.registry.index.get(asset);
+    if (a === undefined) {
+      throw porError('UNKNOWN_ASSET', `unknown asset "${asset}"; the asset registry lists ${[...this.registry.index.keys()].join(', ')}`, { field: 'asset', asset });
+    }
+    return a;
+  }
+
+  /** A balance as base units of asset `a`; either sign is read, the caller decides what a debt means. */
+  private parseBalance(balance: string, a: number): bigint {
+    try {
+      return parseAmount(balance, this.decimals[a]!, { allowNegative: true });
+    } catch (err) {
+      throw porError('BAD_AMOUNT', (err as Error).message, { field: 'balance' }, err);
+    }
+  }
+
+  /** Records a new id's mode, or refuses a row whose mode differs from the id's earlier rows. */
+  private setMode(u: number, m: number): void {
     const had = this.modes[u]!;
     if (this.isNew) this.modes[u] = m;
     else if (had !== m) {
@@ -244,23 +253,27 @@ export class Aggregator {
         { field: 'mode' },
       );
     }
-    let e = this.heads[u]!;
-    while (e !== -1 && this.eAsset[e] !== a) e = this.eNext[e]!;
-    if (e === -1) {
-      e = this.eCount++;
-      if (e === this.eAsset.length) this.growEntries();
-      this.eAsset[e] = a;
-      this.eAccounts[e] = 1 << acc;
-      this.eUser[e] = u;
-      this.eNext[e] = this.heads[u]!;
-      this.heads[u] = e;
-      if (value > I64_MAX || value <= SPILLED) {
-        this.checkBound(value, a);
-        this.eNet[e] = SPILLED;
-        this.spilled.set(e, value);
-      } else this.eNet[e] = value;
-      return;
-    }
+  }
+
+  /** The user's first row in asset `a`: a new entry at the head of the user's chain. */
+  private newEntry(u: number, a: number, acc: number, value: bigint): void {
+    const e = this.eCount++;
+    if (e === this.eAsset.length) this.growEntries();
+    this.eAsset[e] = a;
+    this.eAccounts[e] = 1 << acc;
+    this.eUser[e] = u;
+    this.eNext[e] = this.heads[u]!;
+    this.heads[u] = e;
+    if (value > I64_MAX || value <= SPILLED) {
+      this.checkBound(value, a);
+      this.eNet[e] = SPILLED;
+      this.spilled.set(e, value);
+    } else this.eNet[e] = value;
+  }
+
+  /** A further account's row for entry `e`'s user and asset: refused if that account was seen, else summed. */
+  private addToEntry(e: number, u: number, acc: number, value: bigint, account: string, asset: string): void {
+    const a = this.eAsset[e]!;
     const bit = 1 << acc;
     if ((this.eAccounts[e]! & bit) !== 0) {
       throw porError('DUPLICATE', `duplicate row: user "${this.idOf(u)}" already has a ${account} row for ${asset}`, { field: 'user_id' });
@@ -302,12 +315,7 @@ export class Aggregator {
     if (!EXCHANGE_LABEL.test(label)) {
       throw porError('BAD_INPUT', `exchange-owned account "${account}" needs a label of lower-case letters, digits, "-" or "_" after "${EXCHANGE_ACCOUNT_PREFIX}"`, { field: 'account' });
     }
-    let value: bigint;
-    try {
-      value = parseAmount(balance, this.decimals[a]!, { allowNegative: true });
-    } catch (err) {
-      throw porError('BAD_AMOUNT', (err as Error).message, { field: 'balance' }, err);
-    }
+    const value = this.parseBalance(balance, a);
     const u = this.intern(userId, 0, userId.length);
     if (this.isNew) this.modes[u] = EXCHANGE_MODE;
     else if (this.modes[u] !== EXCHANGE_MODE) {
@@ -421,4 +429,19 @@ function widen<T extends Column>(a: T, cap: number): T {
   const b = new (a.constructor as new (n: number) => T)(cap);
   b.set(a as never);
   return b;
+}
+
+function unknownAccount(account: string): PorError {
+  return porError(
+    'BAD_INPUT',
+    `unknown account "${account}"; allowed: ${ACCOUNT_TYPES.join(', ')}, or ${EXCHANGE_ACCOUNT_PREFIX}<label> for an exchange-owned account (e.g. ${EXCHANGE_ACCOUNT_PREFIX}insurance-fund)`,
+    { field: 'account' },
+  );
+}
+
+/** A mode column's value as its 1..3 index. */
+function modeIndex(mode: string): number {
+  const mi = MODE_INDEX.get(mode);
+  if (mi === undefined) throw porError('BAD_INPUT', `unknown mode "${mode}"; allowed: ${ACCOUNT_MODES.join(', ')}`, { field: 'mode' });
+  return mi;
 }

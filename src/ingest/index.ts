@@ -188,34 +188,9 @@ function csvLines(file: string, agg: Aggregator): LineHandler {
   const starts: number[] = [];
   let quoteAt = -1;
   let prevStart = Infinity;
-  let lineStart = 0;
-
-  const fail = (e: unknown, line: number): never => {
-    if (e instanceof PorError) {
-      const field = e.info.field;
-      const idx = typeof field === 'string' ? columns.indexOf(field as Column) : -1;
-      const column = idx >= 0 ? starts[idx]! - lineStart + 1 : e.info.column;
-      throw new PorError(e.code, e.message, { ...e.info, file, line, column }, { cause: e.cause });
-    }
-    throw e;
-  };
 
   const header = (text: string, start: number, end: number, line: number): void => {
-    const names = text.slice(start, end).split(',');
-    const expected = `expected "${SNAPSHOT_COLUMNS.join(',')}" with an optional "mode" column`;
-    let col = 1;
-    for (const name of names) {
-      const at = { file, line, column: col, field: name };
-      if (!(SNAPSHOT_COLUMNS as readonly string[]).includes(name) && !(OPTIONAL_COLUMNS as readonly string[]).includes(name)) {
-        throw porError('BAD_INPUT', `bad header: unknown column "${name}"; ${expected}`, at);
-      }
-      if (columns.includes(name as Column)) throw porError('BAD_INPUT', `bad header: column "${name}" appears twice`, at);
-      columns.push(name as Column);
-      col += name.length + 1;
-    }
-    for (const name of SNAPSHOT_COLUMNS) {
-      if (!columns.includes(name)) throw porError('BAD_INPUT', `bad header: missing column "${name}"; ${expected}`, { file, line, column: 1 });
-    }
+    columns = csvHeader(file, text, start, end, line);
     n = columns.length;
     iUser = columns.indexOf('user_id');
     iAccount = columns.indexOf('account');
@@ -226,7 +201,6 @@ function csvLines(file: string, agg: Aggregator): LineHandler {
 
   return (text, start, end, line) => {
     if (line === 1) return header(text, start, end, line);
-    lineStart = start;
     // One search per chunk finds the next quote; a new chunk starts again at a low offset.
     if (start <= prevStart || (quoteAt !== -1 && quoteAt < start)) quoteAt = text.indexOf('"', start);
     prevStart = start;
@@ -259,9 +233,47 @@ function csvLines(file: string, agg: Aggregator): LineHandler {
     try {
       agg.add(text, starts[iUser]!, idEnd, fields[iAccount]!, fields[iAsset]!, fields[iBalance]!, iMode >= 0 ? fields[iMode] : undefined, line);
     } catch (e) {
-      fail(e, line);
+      locateRowError(e, { file, line, columns, starts, lineStart: start });
     }
   };
+}
+
+/** The CSV header's columns in order; refuses an unknown, repeated or missing column. */
+function csvHeader(file: string, text: string, start: number, end: number, line: number): Column[] {
+  const columns: Column[] = [];
+  const names = text.slice(start, end).split(',');
+  const expected = `expected "${SNAPSHOT_COLUMNS.join(',')}" with an optional "mode" column`;
+  let col = 1;
+  for (const name of names) {
+    const at = { file, line, column: col, field: name };
+    if (!(SNAPSHOT_COLUMNS as readonly string[]).includes(name) && !(OPTIONAL_COLUMNS as readonly string[]).includes(name)) {
+      throw porError('BAD_INPUT', `bad header: unknown column "${name}"; ${expected}`, at);
+    }
+    if (columns.includes(name as Column)) throw porError('BAD_INPUT', `bad header: column "${name}" appears twice`, at);
+    columns.push(name as Column);
+    col += name.length + 1;
+  }
+  for (const name of SNAPSHOT_COLUMNS) {
+    if (!columns.includes(name)) throw porError('BAD_INPUT', `bad header: missing column "${name}"; ${expected}`, { file, line, column: 1 });
+  }
+  return columns;
+}
+
+/**
+ * Rethrows the aggregator's error for one CSV row with file and line, and the column where the
+ * field it names starts in the row (else the error's own column). Only reached on a bad row.
+ */
+function locateRowError(
+  e: unknown,
+  row: { file: string; line: number; columns: readonly Column[]; starts: readonly number[]; lineStart: number },
+): never {
+  if (e instanceof PorError) {
+    const field = e.info.field;
+    const idx = typeof field === 'string' ? row.columns.indexOf(field as Column) : -1;
+    const column = idx >= 0 ? row.starts[idx]! - row.lineStart + 1 : e.info.column;
+    throw new PorError(e.code, e.message, { ...e.info, file: row.file, line: row.line, column }, { cause: e.cause });
+  }
+  throw e;
 }
 
 const NDJSON_KEYS = new Set<string>([...SNAPSHOT_COLUMNS, ...OPTIONAL_COLUMNS]);

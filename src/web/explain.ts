@@ -56,6 +56,9 @@ export const FORMAT_NAMES: Record<string, string> = {
   'bybit-v1': 'Bybit Merkle path proof',
   'okx-zk': 'OKX zk-STARK (Plonky2) inclusion proof',
   'binance-zk': 'Binance-family zk proof (Binance, Gate, HTX)',
+  'okx-tree': 'OKX full liabilities tree',
+  'bitmex-tree': 'BitMEX liabilities tree',
+  'summa-v1': 'Summa v1 liabilities CSV',
 };
 
 /** The message for a file put in the proof slot that is not a proof. */

@@ -14,13 +14,31 @@ import {
   notPublishedMessage,
   parseJsonText,
 } from './explain.js';
+import { bitmexAccount, detectTextFormat, looksLikeSummaCommitment, verifyBitmexText, verifyOkxTreeText, verifySummaText, type TextFormat } from './text-formats.js';
 
 interface Loaded {
   name: string;
   json: unknown;
 }
 
-const state: { proof?: Loaded & { format: ProofFormat }; published?: Loaded } = {};
+interface TextLoaded {
+  name: string;
+  text: string;
+}
+
+/** A JSON proof, or a text file `por verify` reads whole (BitMEX tree, Summa CSV, OKX tree); and what was published. */
+const state: {
+  proof?: Loaded & { format: ProofFormat };
+  textProof?: TextLoaded & { format: TextFormat };
+  published?: Loaded & { summa?: true };
+  tree?: TextLoaded;
+} = {};
+
+const TEXT_FORMAT_NAMES: Record<TextFormat, string> = {
+  'bitmex-tree': 'BitMEX liabilities tree',
+  'summa-v1': 'Summa v1 liabilities CSV',
+  'okx-tree': 'OKX full liabilities tree',
+};
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -56,19 +74,37 @@ function showError(message: string): void {
   showResult('error', el('p', { class: 'verdict error', role: 'alert', id: 'verdict' }, '⚠ Could not check', el('small', { id: 'verdict-reason' }, message)));
 }
 
-async function readFile(file: File): Promise<{ ok: true; json: unknown } | { ok: false; message: string }> {
-  let text: string;
+async function readText(file: File): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
   try {
-    text = await file.text();
+    return { ok: true, text: await file.text() };
   } catch {
     return { ok: false, message: `“${file.name}” could not be read. Pick it again.` };
   }
-  return parseJsonText(text, file.name);
+}
+
+/** Shows the BitMEX account fields only while a BitMEX tree is the file in step 1. */
+function showBitmexFields(show: boolean): void {
+  byId('bitmex-fields').hidden = !show;
+}
+
+/** A text file in step 1: recognised by its first line, as `por verify` does; false when it is not one. */
+function loadTextProof(file: File, text: string): boolean {
+  const format = detectTextFormat(text);
+  if (format === undefined) return false;
+  state.textProof = { name: file.name, text, format };
+  showBitmexFields(format === 'bitmex-tree');
+  setStatus('proof-status', `Loaded “${file.name}” (${TEXT_FORMAT_NAMES[format]}).`, 'good');
+  check();
+  return true;
 }
 
 async function loadProof(file: File): Promise<void> {
   delete state.proof;
-  const parsed = await readFile(file);
+  delete state.textProof;
+  showBitmexFields(false);
+  const read = await readText(file);
+  if (read.ok && loadTextProof(file, read.text)) return;
+  const parsed = read.ok ? parseJsonText(read.text, file.name) : read;
   if (!parsed.ok) {
     setStatus('proof-status', parsed.message, 'bad');
     showError(parsed.message);
@@ -88,7 +124,21 @@ async function loadProof(file: File): Promise<void> {
 
 async function loadPublished(file: File): Promise<void> {
   delete state.published;
-  const parsed = await readFile(file);
+  delete state.tree;
+  const read = await readText(file);
+  if (read.ok && detectTextFormat(read.text) === 'okx-tree') {
+    state.tree = { name: file.name, text: read.text };
+    setStatus('published-status', `Loaded “${file.name}” (OKX full liabilities tree).`, 'good');
+    check();
+    return;
+  }
+  const parsed = read.ok ? parseJsonText(read.text, file.name) : read;
+  if (parsed.ok && looksLikeSummaCommitment(parsed.json)) {
+    state.published = { name: file.name, json: parsed.json, summa: true };
+    setStatus('published-status', `Loaded “${file.name}” (Summa commitment: root hash and balances).`, 'good');
+    check();
+    return;
+  }
   if (!parsed.ok) {
     setStatus('published-status', parsed.message, 'bad');
     showError(parsed.message);
@@ -118,6 +168,7 @@ function check(fromButton = false): void {
     return;
   }
   setStatus('root-status', root ? 'Root hash entered.' : '');
+  if (state.textProof) return checkText(state.textProof, root?.hash, fromButton);
   if (!proof) {
     if (fromButton) showError('Choose your proof file first (step 1).');
     return;
@@ -131,12 +182,18 @@ function check(fromButton = false): void {
     );
     return;
   }
+  const mismatch = publishedMismatch(proof.format);
+  if (mismatch !== undefined) {
+    showError(mismatch);
+    return;
+  }
   let verdict: Verdict;
   try {
     const published: { report?: unknown; rootHash?: string } = {};
     if (state.published) published.report = state.published.json;
     if (root) published.rootHash = root.hash;
-    verdict = verifyAnyProof(proof.json, published, proof.format);
+    // OKX's user_info_file.json with the full tree: `por verify user_info_file.json --tree TREE`.
+    verdict = state.tree ? verifyOkxTreeText(state.tree.text, state.tree.name, proof.json, root?.hash) : verifyAnyProof(proof.json, published, proof.format);
   } catch (err) {
     showError(explainError(err));
     return;
@@ -148,9 +205,48 @@ function check(fromButton = false): void {
     showError(`“${proof.name}” is not a por proof this page can check: ${formatCheck.detail}.`);
     return;
   }
-  renderVerdict(verdict, root?.hash);
+  finish(verdict, root?.hash, fromButton);
+}
+
+function finish(verdict: Verdict, root: string | undefined, fromButton: boolean): void {
+  renderVerdict(verdict, root);
   if (fromButton) result().focus();
   else result().scrollIntoView({ block: 'start' });
+}
+
+/** A published file that does not go with this proof, as the CLI refuses --tree or a commitment for it. */
+function publishedMismatch(format: ProofFormat): string | undefined {
+  if (state.tree && format !== 'okx-user') return `“${state.tree.name}” is OKX's full liabilities tree: it goes with your OKX user_info_file.json in step 1, not with this proof.`;
+  if (state.published?.summa) return `“${state.published.name}” is a Summa commitment: it goes with a Summa liabilities CSV in step 1, not with this proof.`;
+  return undefined;
+}
+
+const WAIT_SUMMA = 'Now add what Summa published (step 2): commitment_solidity_calldata.json, or the root hash. The CSV is checked against it.';
+
+/** The text formats: the same core functions `por verify` calls for them (src/web/text-formats.ts). */
+function checkText(p: TextLoaded & { format: TextFormat }, root: string | undefined, fromButton: boolean): void {
+  if (state.tree) return showError(`“${state.tree.name}” (an OKX tree) goes with your OKX user_info_file.json in step 1, not with “${p.name}”.`);
+  if (state.published && !(p.format === 'summa-v1' && state.published.summa)) {
+    return showError(`“${state.published.name}” does not go with “${p.name}” (${TEXT_FORMAT_NAMES[p.format]}): ${p.format === 'summa-v1' ? 'step 2 takes commitment_solidity_calldata.json or the root hash' : 'this file is checked whole; compare the root hash shown with the published one'}.`);
+  }
+  let verdict: Verdict;
+  try {
+    if (p.format === 'bitmex-tree') {
+      const who = bitmexAccount(byId<HTMLInputElement>('bitmex-account').value, byId<HTMLInputElement>('bitmex-nonce').value);
+      if (who && 'message' in who) return showError(who.message);
+      verdict = verifyBitmexText(p.text, p.name, who);
+    } else if (p.format === 'summa-v1') {
+      if (!state.published && root === undefined) {
+        return showResult('waiting', el('p', { class: 'verdict error', id: 'verdict', role: 'status' }, 'One more step', el('small', { id: 'verdict-reason' }, WAIT_SUMMA)));
+      }
+      verdict = verifySummaText(p.text, p.name, state.published?.json, root);
+    } else {
+      verdict = verifyOkxTreeText(p.text, p.name, undefined, root);
+    }
+  } catch (err) {
+    return showError(explainError(err));
+  }
+  finish(verdict, root, fromButton);
 }
 
 function amountTable(id: string, caption: string, rows: AssetAmount[]): HTMLElement {
@@ -234,7 +330,7 @@ function verdictHeadline(v: Verdict): Node[] {
         el(
           'small',
           { id: 'verdict-reason' },
-          `All ${v.checks.length} checks passed: the balances below are part of the total committed to by the ${v.format === 'okx-user' ? 'hash' : 'root hash'} shown further down (${formatName})${v.warnings.length ? '. Read the limits of this kind of proof below' : ''}.`,
+          `All ${v.checks.length} checks passed: ${v.user.balances.length === 0 && v.format in TEXT_FORMAT_NAMES ? 'the published file recomputes, parent by parent, to the root hash' : `the balances below are part of the total committed to by the ${v.format === 'okx-user' ? 'hash' : 'root hash'}`} shown further down (${formatName})${v.warnings.length ? '. Read the limits of this kind of proof below' : ''}.`,
         ),
       ),
     ];
@@ -347,7 +443,11 @@ function wireDrop(zone: HTMLElement, onFile: (f: File) => void): void {
 
 /** A file dropped anywhere else goes where its shape says it belongs. */
 async function routeDroppedFile(file: File): Promise<void> {
-  const parsed = await readFile(file);
+  const read = await readText(file);
+  // OKX's tree is published data beside user_info_file.json; alone it is checked whole in step 1.
+  if (read.ok && detectTextFormat(read.text) === 'okx-tree') return state.proof?.format === 'okx-user' ? loadPublished(file) : loadProof(file);
+  const parsed = read.ok ? parseJsonText(read.text, file.name) : read;
+  if (parsed.ok && looksLikeSummaCommitment(parsed.json)) return loadPublished(file);
   const kind = parsed.ok ? classifyDocument(parsed.json).kind : 'unknown';
   return kind === 'report' || kind === 'root' || kind === 'okx-sum-proof' ? loadPublished(file) : loadProof(file);
 }
@@ -370,6 +470,7 @@ function start(): void {
   proofInput.addEventListener('change', guard(() => (proofInput.files?.[0] ? loadProof(proofInput.files[0]) : undefined)));
   publishedInput.addEventListener('change', guard(() => (publishedInput.files?.[0] ? loadPublished(publishedInput.files[0]) : undefined)));
   rootInput.addEventListener('change', guard(() => check()));
+  for (const id of ['bitmex-account', 'bitmex-nonce']) byId(id).addEventListener('change', guard(() => check()));
   byId('form').addEventListener('submit', (e) => {
     e.preventDefault();
     guard(() => check(true))();
@@ -377,6 +478,9 @@ function start(): void {
   byId('clear').addEventListener('click', () => {
     delete state.proof;
     delete state.published;
+    delete state.textProof;
+    delete state.tree;
+    showBitmexFields(false);
     (byId('form') as HTMLFormElement).reset();
     for (const id of ['proof-status', 'published-status', 'root-status']) setStatus(id, '');
     showResult('waiting');

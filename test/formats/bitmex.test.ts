@@ -96,7 +96,7 @@ describe('BitMEX liabilities tree, tampered and malformed', () => {
   it('CLI: exit 0 with the account; tampered exit 1; malformed exit 2 located; --account without --nonce exit 2', () => {
     const ok = por('verify', treeFile, '--account', '2', '--nonce', nonces['2']!, '--json');
     expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.out)).toMatchObject({ valid: true, format: 'bitmex-tree', user: { id: 'account 2', balances: [{ asset: 'BTC', amount: '0.00003000' }] } });
+    expect(JSON.parse(ok.out)).toMatchObject({ valid: true, format: 'por-verdict', proofFormat: 'bitmex-tree', user: { id: 'account 2', balances: [{ asset: 'BTC', amount: '0.00003000' }] } });
     const lines = tree().split('\n');
     const t = [...lines];
     t[30] = t[30]!.replace(/,(\d+)$/, (_, n) => `,${BigInt(n) + 1n}`);

@@ -93,7 +93,7 @@ describe('por verify with OKX\'s tree (CLI)', () => {
   it('user_info_file.json --tree: exit 0; the tree alone: exit 0; a wrong --root: exit 1', () => {
     const r = por('verify', userFile, '--tree', treeFile, '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ valid: true, format: 'okx-tree', user: { id: user().hash } });
+    expect(JSON.parse(r.out)).toMatchObject({ valid: true, format: 'por-verdict', proofFormat: 'okx-tree', user: { id: user().hash } });
     expect(por('verify', treeFile).code).toBe(0);
     expect(por('verify', treeFile, '--root', '0'.repeat(64)).code).toBe(1);
   });

@@ -17,9 +17,6 @@ const SRC = resolve(__dirname, '../../src');
  */
 const KNOWN: Record<string, number> = {
   'core/report/parse.ts#parseReport': 114,
-  'core/formats/okx-proof.ts#verifyOkxV1Proof': 92,
-  'ingest/aggregate.ts#add': 84,
-  'ingest/index.ts#csvLines': 83,
 };
 
 export interface Measured {

@@ -132,7 +132,8 @@ export const verifyCommand = defineCommand<VerifyArgs>({
       : args.format === 'summa-v1' || (args.format === undefined && looksLikeSummaCsv(text)) ? await verifySummaCsv(args, text)
       : args.tree !== undefined || args.format === 'okx-tree' || looksLikeOkxTree(text) ? await verifyTree(args) : undefined;
     if (whole) {
-      if (ctx.json) ctx.printJson(whole);
+      // The same por-verdict document as every other format (and as verify.html shows).
+      if (ctx.json) ctx.printJson(writeVerdict(whole));
       else ctx.print(renderVerdict(whole));
       return whole.valid ? EXIT.OK : EXIT.CHECK_FAILED;
     }

@@ -118,41 +118,57 @@ const check = (name: string, ok: boolean, detail: string): Check => ({ name, ok,
 
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Verifies an OKX 2022 path proof by OKX's published rules: the leaf hash; for each level, the
- * parent hash from left ‖ right ‖ sums ‖ height with `type` 1 = sibling on the left, 2 (and 4) = on
- * the right; and the last entry (the root): hash, sums and height. Adds por's own stricter checks
- * (no negative amount anywhere, padding entries that really are the node's own copy).
- */
-export function verifyOkxV1Proof(json: unknown): Verdict {
+interface V1Proof {
+  self: V1Node;
+  /** Every `path` entry, the root last. */
+  entries: V1Node[];
+  root: V1Node;
+  siblings: V1Node[];
+}
+
+function readV1Proof(json: unknown): V1Proof {
   if (!isObject(json)) throw porError('BAD_INPUT', 'an OKX path proof must be a JSON object with "self" and "path"');
   const self = readNode(json.self, 'self', true);
   if (!Array.isArray(json.path) || json.path.length < 2) bad('path', 'must list the siblings and, last, the root');
   const entries = json.path.map((p, i) => readNode(p, `path[${i}]`, false));
   const root = entries[entries.length - 1] as V1Node;
-  const siblings = entries.slice(0, -1);
-  const checks: Check[] = [];
+  return { self, entries, root, siblings: entries.slice(0, -1) };
+}
 
+function leafHashCheck(self: V1Node): Check {
   const leaf = okxLeafHash(self.nonce ?? '', self.balances);
-  checks.push(
-    check('leaf-hash', leaf === self.hash, leaf === self.hash
-      ? `SHA-256(nonce ‖ balances JSON) = ${leaf}, as in the file`
-      : `SHA-256(nonce ‖ balances JSON) = ${leaf}, but the file says ${self.hash}`),
-  );
+  return check('leaf-hash', leaf === self.hash, leaf === self.hash
+    ? `SHA-256(nonce ‖ balances JSON) = ${leaf}, as in the file`
+    : `SHA-256(nonce ‖ balances JSON) = ${leaf}, but the file says ${self.hash}`);
+}
 
-  // OKX's rules on types: the leaf is 1 (left) or 2 (right), its first sibling the other side;
-  // siblings are 1, 2 or 4 (4: the node paired with itself at an odd level).
+/**
+ * OKX's rules on types: the leaf is 1 (left) or 2 (right), its first sibling the other side;
+ * siblings are 1, 2 or 4 (4: the node paired with itself at an odd level).
+ */
+function nodeTypesCheck(self: V1Node, siblings: V1Node[]): Check {
   const typeProblems: string[] = [];
   if (self.type !== 1 && self.type !== 2) typeProblems.push(`self.type is ${self.type}, not 1 or 2`);
   if (siblings[0] && siblings[0].type === self.type) typeProblems.push(`self and path[0] are both type ${self.type}: both on the same side`);
   siblings.forEach((s, i) => {
     if (s.type !== 1 && s.type !== 2 && s.type !== 4) typeProblems.push(`path[${i}].type is ${s.type}; siblings are 1, 2 or 4`);
   });
-  checks.push(check('node-types', typeProblems.length === 0, typeProblems.length === 0
+  return check('node-types', typeProblems.length === 0, typeProblems.length === 0
     ? `leaf is the ${self.type === 1 ? 'left' : 'right'} child; ${siblings.length} siblings typed 1 (left), 2 (right) or 4 (self-copy)`
-    : typeProblems.join('; ')));
+    : typeProblems.join('; '));
+}
 
-  // The walk, exactly as OKX's validator does it.
+interface V1Walk {
+  hash: string;
+  sums: OkxBalances;
+  height: number;
+  path: PathStep[];
+  /** Type-4 entries that are not a zero-sum copy of the node they pair with. */
+  padding: string[];
+}
+
+/** The walk from the leaf to the root, exactly as OKX's validator does it. */
+function walkV1(self: V1Node, siblings: V1Node[]): V1Walk {
   let hash = self.hash;
   let sums = self.balances;
   let height = 1;
@@ -172,37 +188,66 @@ export function verifyOkxV1Proof(json: unknown): Verdict {
     hash = parent;
     sums = parentSums;
   });
+  return { hash, sums, height, path, padding };
+}
 
-  checks.push(check('root-hash', hash === root.hash, hash === root.hash
-    ? `the walk ends at ${hash}, the root in the file`
-    : `the walk ends at ${hash}, but the file's root is ${root.hash}`));
+/** The walk's end against the file's root: hash, sums, height. */
+function rootChecks(walk: V1Walk, root: V1Node): Check[] {
+  const { hash, sums, height } = walk;
   const sumDiffs = OKX_ASSETS.filter((a) => sums[a] !== root.balances[a]);
-  checks.push(check('root-sums', sumDiffs.length === 0, sumDiffs.length === 0
-    ? `computed root totals ${OKX_ASSETS.map((a) => `${a} ${sums[a]}`).join(', ')} match the file`
-    : sumDiffs.map((a) => `${a}: computed ${sums[a]}, file says ${root.balances[a]}`).join('; ')));
-  checks.push(check('root-height', height === root.height, height === root.height
-    ? `root height ${height} matches`
-    : `computed root height ${height}, file says ${root.height}`));
+  return [
+    check('root-hash', hash === root.hash, hash === root.hash
+      ? `the walk ends at ${hash}, the root in the file`
+      : `the walk ends at ${hash}, but the file's root is ${root.hash}`),
+    check('root-sums', sumDiffs.length === 0, sumDiffs.length === 0
+      ? `computed root totals ${OKX_ASSETS.map((a) => `${a} ${sums[a]}`).join(', ')} match the file`
+      : sumDiffs.map((a) => `${a}: computed ${sums[a]}, file says ${root.balances[a]}`).join('; ')),
+    check('root-height', height === root.height, height === root.height
+      ? `root height ${height} matches`
+      : `computed root height ${height}, file says ${root.height}`),
+  ];
+}
 
-  // por's stricter readings, which OKX's validator does not make.
+/** por's stricter readings, which OKX's validator does not make. */
+function strictV1Checks(proof: V1Proof, padding: string[]): Check[] {
+  const { self, entries, root, siblings } = proof;
   const neg: string[] = [];
   if (negatives(self.balances).length) neg.push(`self: ${negatives(self.balances).join(', ')}`);
   entries.forEach((e, i) => {
     const n = negatives(e.balances);
     if (n.length) neg.push(`path[${i}]: ${n.join(', ')}`);
   });
-  checks.push(check('balances-non-negative', neg.length === 0, neg.length === 0
-    ? 'no negative amount on the path'
-    : `negative amounts (a fake account cancelling real ones; OKX's validator accepts them): ${neg.join('; ')}`));
-  checks.push(check('padding-nodes', padding.length === 0, padding.length === 0
-    ? `${siblings.filter((s) => s.type === 4).length} type-4 entries, each a zero-sum copy of the node it pairs with`
-    : `${padding.join('; ')} (OKX's validator does not check this)`));
   const badHeights = siblings.map((s, i) => (s.height === i + 1 ? '' : `path[${i}].height is ${s.height}, expected ${i + 1}`)).filter(Boolean);
   if (self.height !== 1) badHeights.unshift(`self.height is ${self.height}, expected 1`);
-  checks.push(check('path-heights', badHeights.length === 0, badHeights.length === 0
-    ? `heights run 1 to ${root.height} without a gap`
-    : badHeights.join('; ')));
+  return [
+    check('balances-non-negative', neg.length === 0, neg.length === 0
+      ? 'no negative amount on the path'
+      : `negative amounts (a fake account cancelling real ones; OKX's validator accepts them): ${neg.join('; ')}`),
+    check('padding-nodes', padding.length === 0, padding.length === 0
+      ? `${siblings.filter((s) => s.type === 4).length} type-4 entries, each a zero-sum copy of the node it pairs with`
+      : `${padding.join('; ')} (OKX's validator does not check this)`),
+    check('path-heights', badHeights.length === 0, badHeights.length === 0
+      ? `heights run 1 to ${root.height} without a gap`
+      : badHeights.join('; ')),
+  ];
+}
 
+/**
+ * Verifies an OKX 2022 path proof by OKX's published rules: the leaf hash; for each level, the
+ * parent hash from left ‖ right ‖ sums ‖ height with `type` 1 = sibling on the left, 2 (and 4) = on
+ * the right; and the last entry (the root): hash, sums and height. Adds por's own stricter checks
+ * (no negative amount anywhere, padding entries that really are the node's own copy).
+ */
+export function verifyOkxV1Proof(json: unknown): Verdict {
+  const proof = readV1Proof(json);
+  const { self, root, siblings } = proof;
+  const walk = walkV1(self, siblings);
+  const checks: Check[] = [
+    leafHashCheck(self),
+    nodeTypesCheck(self, siblings),
+    ...rootChecks(walk, root),
+    ...strictV1Checks(proof, walk.padding),
+  ];
   const verdict: Verdict = {
     valid: checks.every((c) => c.ok),
     format: 'okx-v1',
@@ -210,7 +255,7 @@ export function verifyOkxV1Proof(json: unknown): Verdict {
     warnings: [OKX_TOTALS_ONLY_WARNING, okxDepthWarning(root.height)],
     user: { balances: amounts(self.balances) },
     root: { hash: root.hash, sums: amounts(root.balances), height: root.height },
-    path,
+    path: walk.path,
   };
   // auditId is the same on every entry: it names OKX's audit (snapshot), not the user.
   if (self.auditId !== undefined) verdict.root.snapshotId = self.auditId;
