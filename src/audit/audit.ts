@@ -13,28 +13,12 @@ import { solvencyRows, sumReserves, type LiabilityTotals } from '../core/report/
 import type { ReportSignature } from '../report/signature.js';
 import type { Report, ReportSolvencyRow } from '../core/report/types.js';
 import { tally, type AuditCheck, type Status } from '../core/checks/index.js';
+import { FORMAT as AUDIT_FORMAT, VERSION as AUDIT_VERSION, type AuditResult } from '../core/documents/audit.js';
 import { checkMerkleRoot, checkSignature, checkStatedArithmetic, type AddCheck } from './report-checks.js';
 import { checkAddressIdentities, manifestFromReport, UNIDENTIFIED } from './identity.js';
 import { checkAddresses, type AddressBalances } from './addresses.js';
 
-export interface AuditResult {
-  format: 'por-audit';
-  /** v2: the `unread` status, summary count and verdict, and `unreadAssets`. */
-  version: 2;
-  report: { file: string; snapshotId: string; snapshotTime: string; exchange?: string; merkleRoot: string };
-  /** fail if any check failed; else unread if anything could not be read; else warn; else pass. */
-  verdict: Status;
-  summary: { pass: number; fail: number; warn: number; unread: number };
-  checks: AuditCheck[];
-  /** Per asset, from the balances this audit read itself (only addresses whose proof it verified);
-   *  assets with any balance or proof it could not read are left out (see unreadAssets). */
-  audited: ReportSolvencyRow[];
-  /** Assets whose coverage is not decided because something of theirs could not be read. */
-  unreadAssets: string[];
-  /** Chains re-read from the auditor's nodes, and those that could not be (no --rpc). */
-  chainsRead: string[];
-  chainsNotRead: string[];
-}
+export type { AuditResult } from '../core/documents/audit.js';
 
 export interface AuditOptions {
   report: Report;
@@ -70,8 +54,8 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
 
   const { summary, verdict } = tally(checks);
   const result: AuditResult = {
-    format: 'por-audit',
-    version: 2,
+    format: AUDIT_FORMAT,
+    version: AUDIT_VERSION,
     report: { file: opts.reportFile, snapshotId: report.snapshot.id, snapshotTime: report.snapshot.time, merkleRoot: report.merkleRoot.hash },
     verdict,
     summary,

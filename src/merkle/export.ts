@@ -7,30 +7,16 @@ import { join } from 'node:path';
 import { porError } from '../core/errors/index.js';
 import { toJson, writeAllSync, writeError, writeFileAtomic } from '../io/node.js';
 import { StagedFolder } from '../io/staged.js';
-import type { MerkleRoot } from '../core/merkle/types.js';
+import { FORMAT, VERSION, write as writeExportManifest, type ExportedFile, type ExportManifest } from '../core/documents/proof-export.js';
 
-export const EXPORT_FORMAT = 'por-proof-export';
+export const EXPORT_FORMAT = FORMAT;
 /** 2: the manifest lists every file with its size and SHA-256; per-user files live under users/. */
-export const EXPORT_VERSION = 2;
+export const EXPORT_VERSION = VERSION;
 export const MANIFEST_FILE = 'manifest.json';
 /** With --layout files, proofs go here: no user id can name a file beside the manifest. */
 export const USERS_DIR = 'users';
 
-export interface ExportedFile {
-  /** Relative to the export folder, with "/" separators. */
-  path: string;
-  bytes: number;
-  sha256: string;
-}
-
-export interface ExportManifest {
-  format: typeof EXPORT_FORMAT;
-  version: typeof EXPORT_VERSION;
-  layout: 'ndjson' | 'files';
-  count: number;
-  root: MerkleRoot;
-  files: ExportedFile[];
-}
+export type { ExportedFile, ExportManifest } from '../core/documents/proof-export.js';
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/;
 const PLAIN = /^[a-z0-9_-][a-z0-9._-]{0,127}$/;
@@ -144,5 +130,5 @@ export class ExportWriter {
 
 /** The manifest, written last: its presence says the export is complete, its list says what is in it. */
 export async function writeManifest(dir: string, manifest: ExportManifest): Promise<void> {
-  await writeFileAtomic(join(dir, MANIFEST_FILE), toJson(manifest));
+  await writeFileAtomic(join(dir, MANIFEST_FILE), toJson(writeExportManifest(manifest)));
 }

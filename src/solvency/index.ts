@@ -15,7 +15,7 @@ import type { HaircutTable } from '../core/solvency/haircuts.js';
 
 export { parseStrictCsv, type CsvRow, type CsvTable } from '../core/solvency/csv.js';
 export { coverage, percentText, ratioText, RATIO_PRECISION, type Coverage, type Netting } from '../core/solvency/coverage.js';
-export { parseHaircutsDocument, parseHaircutTable, type HaircutTable, type HaircutTier } from '../core/solvency/haircuts.js';
+export { parseHaircutsDocument, type HaircutTable, type HaircutTier } from '../core/solvency/haircuts.js';
 
 /** USD figures at the ratios' precision (40 significant digits, rounded down: src/core/solvency/coverage.ts). */
 const D = RatioDecimal;

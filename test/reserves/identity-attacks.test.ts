@@ -55,7 +55,9 @@ describe('1. one chain under two names counts once, or not at all', () => {
     assets.assets.find((x: { symbol: string }) => x.symbol === 'ETH').onchain.push({ chain: 'ethereum-b', native: true, decimals: 18 });
     const r = build('twice', wallets, assets, [`ethereum=${f.url}`, `ethereum-b=${f.url}`, 'bitcoin=http://127.0.0.1:9']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`${r.w}, field chains[2].chainId: chain ethereum-b is the same chain as ethereum (chains[0]): both are eip155:31337`);
+    // Located: file, line:column of the field, and the field path.
+    expect(r.stderr).toContain(`${r.w}:1:`);
+    expect(r.stderr).toMatch(/:1:\d+, field chains\[2\]\.chainId: chain ethereum-b is the same chain as ethereum \(chains\[0\]\): both are eip155:31337/);
     expect(existsSync(join(r.out, 'public', 'root.json')) || existsSync(join(r.out, 'root.json'))).toBe(false);
   });
 

@@ -3,17 +3,23 @@
 // FIELDS. Pure; re-exports only.
 import type { SomeDocumentModule } from '../json/read.js';
 import * as assets from './assets.js';
+import * as audit from './audit.js';
 import * as build from './build.js';
 import * as error from './error.js';
+import * as haircuts from './haircuts.js';
 import * as proof from './proof.js';
+import * as proofExport from './proof-export.js';
 import * as render from './render.js';
+import * as report from './report.js';
+import * as reserves from './reserves.js';
 import * as root from './root.js';
 import * as signature from './signature.js';
 import * as signatureCheck from './signature-check.js';
 import * as storeMeta from './store-meta.js';
 import * as verdict from './verdict.js';
+import * as wallets from './wallets.js';
 
-export { assets, build, error, proof, render, root, signature, signatureCheck, storeMeta, verdict };
+export { assets, audit, build, error, haircuts, proof, proofExport, render, report, reserves, root, signature, signatureCheck, storeMeta, verdict, wallets };
 
 /** Every document module, for the FORMATS.md test and anyone listing what por reads and writes. */
-export const DOCUMENTS: readonly SomeDocumentModule[] = [assets, root, proof, storeMeta, signature, signatureCheck, render, build, verdict, error];
+export const DOCUMENTS: readonly SomeDocumentModule[] = [assets, root, proof, storeMeta, signature, signatureCheck, render, build, verdict, error, report, wallets, haircuts, reserves, audit, proofExport];

@@ -12,6 +12,7 @@ import { isObject } from '../json/index.js';
 import { ROOT_FORMAT } from '../merkle/types.js';
 import { JsonAt } from '../json/read.js';
 import { read as readRootDocument, readMerkleRoot, type ReadRoot } from '../documents/root.js';
+import { readSide, type ReportSide } from '../documents/report.js';
 import { formatAmount } from '../money/index.js';
 import { REPORT_FORMAT, REPORT_VERSION } from '../report/types.js';
 import type { Check } from './types.js';
@@ -42,10 +43,7 @@ export interface PublishedRoot {
   consistency?: Check;
 }
 
-const UNITS = /^(0|[1-9][0-9]*)$/;
 const HEX32 = /^[0-9a-fA-F]{64}$/;
-
-type Fail = (field: string, why: string) => never;
 
 export function parsePublished(published: Published): PublishedRoot {
   if (published.report !== undefined) {
@@ -124,14 +122,7 @@ export function reportConsistency(report: Record<string, unknown>, root: ReadRoo
   };
 }
 
-interface Row {
-  symbol: string;
-  decimals: number;
-  owed: string;
-  owedUnits: string;
-  debt: string;
-  debtUnits: string;
-}
+type Row = ReportSide['rows'][number];
 
 /** By symbol; a symbol given twice is a problem (two decimals, two figures for one asset). */
 function tally<T extends { symbol: string }>(list: T[], problems: string[], broken: Set<string>, where: string): Map<string, T> {
@@ -146,29 +137,7 @@ function tally<T extends { symbol: string }>(list: T[], problems: string[], brok
   return out;
 }
 
-/**
- * The fields of a report the consistency check reads, each of its type (else bad input, exit 2).
- * Solvency rows may carry more fields than these: later report versions add some.
- */
-function readReportSide(r: Record<string, unknown>): { snapshotId: string; assets: Asset[]; rows: Row[] } {
-  const fail: Fail = (field, why) => {
-    throw porError('BAD_INPUT', `report: ${why}`, { field });
-  };
-  const text = (v: unknown, field: string, re?: RegExp): string => (typeof v === 'string' && (!re || re.test(v)) ? v : fail(field, re ? 'must be a number as text' : 'must be text'));
-  const decimals = (v: unknown, field: string): number => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 36 ? v : fail(field, 'must be an integer from 0 to 36'));
-  const list = (v: unknown, field: string): Record<string, unknown>[] =>
-    Array.isArray(v) ? v.map((x: unknown, i) => (isObject(x) ? x : fail(`${field}[${i}]`, 'must be an object'))) : fail(field, 'must be an array');
-  const snapshot = isObject(r.snapshot) ? r.snapshot : fail('snapshot', 'must be an object');
-  const snapshotId = text(snapshot.id, 'snapshot.id');
-  const assets = list(r.assets, 'assets').map((a, i) => ({ symbol: text(a.symbol, `assets[${i}].symbol`), decimals: decimals(a.decimals, `assets[${i}].decimals`) }));
-  const DEC = /^(0|[1-9][0-9]*)(\.[0-9]+)?$/;
-  const rows = list(r.solvency, 'solvency').map((s, i): Row => ({
-    symbol: text(s.asset, `solvency[${i}].asset`),
-    decimals: decimals(s.decimals, `solvency[${i}].decimals`),
-    owed: text(s.grossLiabilities, `solvency[${i}].grossLiabilities`, DEC),
-    owedUnits: text(s.grossLiabilitiesUnits, `solvency[${i}].grossLiabilitiesUnits`, UNITS),
-    debt: text(s.userDebt, `solvency[${i}].userDebt`, DEC),
-    debtUnits: text(s.userDebtUnits, `solvency[${i}].userDebtUnits`, UNITS),
-  }));
-  return { snapshotId, assets, rows };
+/** The fields of a report the consistency check reads (the por-report module's `readSide`). */
+function readReportSide(r: Record<string, unknown>): ReportSide {
+  return readSide(r);
 }
