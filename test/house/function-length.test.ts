@@ -16,7 +16,6 @@ const SRC = resolve(__dirname, '../../src');
  * it cannot grow; an entry whose function is gone or back under the limit must be removed.
  */
 const KNOWN: Record<string, number> = {
-  'core/report/parse.ts#parseReport': 114,
 };
 
 export interface Measured {
