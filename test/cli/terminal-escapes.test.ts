@@ -71,19 +71,23 @@ describe('no command prints an input string raw', () => {
     expect(JSON.parse(json.stdout).report.exchange).toBe(exchange);
   });
 
-  it('por report verify-signature: the signature file\'s fields, text and --json (exit 1)', async () => {
+  it('por report verify-signature: the signature file\'s fields, text and --json (exit 2: not a digest)', async () => {
     const report = makeReport();
     report.exchange = exchange;
     const file = join(dir, 'sig-report.json');
     await writeFile(file, canonicalJson(report));
     const sig = { format: 'por-report-signature', version: 1, scheme: 'eip191', signer: '0x7564105E977516C53bE337314c7E53838967bDaC', signature: '0x' + '11'.repeat(65), reportSha256: `0x${PAINT('VALID')}`, snapshotId: PAINT('VALID') };
     await writeFile(join(dir, 'sig-report.sig.json'), JSON.stringify(sig));
+    // A reportSha256 that is not a digest is refused by the signature document's reader (exit 2);
+    // the error that quotes it must still reach the terminal escaped.
     const text = por('report', 'verify-signature', file, '--signature', join(dir, 'sig-report.sig.json'));
-    expect(text.status).toBe(1);
-    expectSafe(text, 'verify-signature');
+    expect(text.status).toBe(2);
+    expectSafe(text, 'verify-signature', false); // the refusal names the field, not the value
     const json = por('report', 'verify-signature', file, '--signature', join(dir, 'sig-report.sig.json'), '--json');
     expectSafe(json, 'verify-signature --json', false);
-    expect(JSON.parse(json.stdout).detail).toContain(sig.reportSha256);
+    const doc = JSON.parse(json.stdout);
+    expect(doc).toMatchObject({ format: 'por-error', version: 1 });
+    expect(JSON.stringify(doc.error)).toContain('reportSha256');
   });
 
   it('por history: snapshot ids and exchange names of two reports, text and --json', async () => {
