@@ -52,7 +52,7 @@ describe('did you mean', () => {
   it('under --json the usage error is the one JSON document, with the suggestion', () => {
     const r = por('verfy', '--json');
     expect(r.status).toBe(2);
-    expect(JSON.parse(r.stdout)).toEqual({ error: { code: 'BAD_USAGE', message: 'unknown command "verfy": did you mean `por verify`?', info: {} } });
+    expect(JSON.parse(r.stdout)).toEqual({ format: 'por-error', version: 1, error: { code: 'BAD_USAGE', message: 'unknown command "verfy": did you mean `por verify`?', info: {} } });
   });
 
   it('a word near no command is still called an unknown command', () => {
