@@ -17,8 +17,8 @@ import { buildShard, parseShardSpec } from '../../merkle/shard.js';
 import { porError } from '../../core/errors/index.js';
 import { EXIT, type Context, type ExitCode } from '../context.js';
 
-export interface ShardArgs {
-  snapshot: string;
+/** What every command that writes a tree folder takes: build, a shard of it, and combine. */
+export interface TreeArgs {
   assets: string;
   secretFile: string;
   snapshotId: string;
@@ -26,6 +26,10 @@ export interface ShardArgs {
   height: number;
   threads?: number;
   force: boolean;
+}
+
+export interface ShardArgs extends TreeArgs {
+  snapshot: string;
   shard: string;
   wallets?: string;
 }

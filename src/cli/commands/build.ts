@@ -9,33 +9,24 @@ import { readSecretFile } from '../../merkle/secret.js';
 import { DEFAULT_HEIGHT, MAX_HEIGHT } from '../../core/merkle/core.js';
 import { porError } from '../../core/errors/index.js';
 // --- publish (report.json, signature, report.html): see src/report/publish.ts ---
-import { publishFromBuild, TOOL_VERSION } from '../../report/publish.js';
+import { publishFromBuild, TOOL_VERSION, readSigningKey, checkExchangeName, REPORT_FILE, SIGNATURE_FILE, HTML_FILE } from '../../report/publish.js';
 import { reportVerdict } from '../../report/html.js';
 import { parseChainBlocks, parseChainUrls } from '../../reserves/load.js';
-import { readJsonFile } from '../../io/node.js';
 import { parseWalletManifest } from '../../reserves/index.js';
 import { readPrices, readHaircuts } from '../../solvency/load.js';
-import { readSigningKey, checkExchangeName, REPORT_FILE, SIGNATURE_FILE, HTML_FILE } from '../../report/publish.js';
-import { crashPoint, writeFileAtomic } from '../../io/node.js';
+import { crashPoint, readJsonFile, writeFileAtomic } from '../../io/node.js';
 import type { StagedFolder } from '../../io/staged.js';
 import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE, stageBuild } from '../../merkle/layout.js';
 import { readBuiltPage } from './verify-page.js';
-import { buildPartitioned, DEFAULT_MEMORY, parseMemory, partsFor, runShard } from './build-scale.js';
+import { buildPartitioned, DEFAULT_MEMORY, parseMemory, partsFor, runShard, type TreeArgs } from './build-scale.js';
 import { statSync } from 'node:fs';
 
 const VERIFY_PAGE = 'verify.html';
 import type { AssetRegistry } from '../../core/assets/index.js';
 import { networkOptions, networkSettings } from '../network.js';
 
-export interface BuildArgs {
+export interface BuildArgs extends TreeArgs {
   snapshot: string;
-  assets: string;
-  secretFile: string;
-  snapshotId: string;
-  out: string;
-  height: number;
-  threads?: number;
-  force: boolean;
   /** I/N: build one shard of a tree spread over machines (src/cli/commands/build-scale.ts). */
   shard?: string;
   /** Memory budget ("2G"); a snapshot that would not fit is partitioned to disk. */

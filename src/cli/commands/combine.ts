@@ -8,16 +8,10 @@ import { DEFAULT_HEIGHT, MAX_HEIGHT } from '../../core/merkle/core.js';
 import { combineShards } from '../../merkle/combine.js';
 import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE } from '../../merkle/layout.js';
 import { porError } from '../../core/errors/index.js';
+import type { TreeArgs } from './build-scale.js';
 
-interface CombineArgs {
+interface CombineArgs extends TreeArgs {
   shards: string[];
-  assets: string;
-  secretFile: string;
-  snapshotId: string;
-  out: string;
-  height: number;
-  threads?: number;
-  force: boolean;
 }
 
 export const combineCommand = defineCommand<CombineArgs>({
