@@ -6,22 +6,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../../src/core/json/parse.js';
-import { PorError } from '../../src/core/errors/index.js';
 import { audit, haircuts, proofExport, report, reserves, wallets } from '../../src/core/documents/index.js';
 import { canonicalJson } from '../../src/report/assemble.js';
+import { caught } from '../helpers/caught.js';
 
 const G = new URL('../fixtures/golden/', import.meta.url).pathname;
 const text = (f: string): string => readFileSync(join(G, f), 'utf8');
 
-function caught(fn: () => unknown): PorError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(PorError);
-    return err as PorError;
-  }
-  throw new Error('expected a PorError');
-}
 
 /** Line and column (1-based) of the first `needle` in `t`, plus `offset` characters. */
 function at(t: string, needle: string, offset: number): { line: number; column: number } {

@@ -7,20 +7,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTree, ProofStore } from '../../src/merkle/index.js';
 import { parseJson } from '../../src/core/json/parse.js';
-import { porError, PorError } from '../../src/core/errors/index.js';
+import { porError } from '../../src/core/errors/index.js';
 import { error, proof, root, signature, signatureCheck, storeMeta, verdict } from '../../src/core/documents/index.js';
 import { verifyPorProof } from '../../src/core/verify/por.js';
 import { randomUsers, SECRET, snapshotOf, tmp } from '../merkle/helpers.js';
+import { caught } from '../helpers/caught.js';
 
-function caught(fn: () => unknown): PorError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(PorError);
-    return err as PorError;
-  }
-  throw new Error('expected a PorError');
-}
 
 describe('por-proof and por-root against what por writes', () => {
   it('the store\'s proofs and root.json are exactly what the modules write of them', async () => {

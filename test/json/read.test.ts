@@ -4,16 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parseJson } from '../../src/core/json/parse.js';
 import { JsonAt, readHeader } from '../../src/core/json/read.js';
 import { PorError } from '../../src/core/errors/index.js';
+import { caught } from '../helpers/caught.js';
 
-function caught(fn: () => unknown): PorError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(PorError);
-    return err as PorError;
-  }
-  throw new Error('expected a PorError');
-}
 
 // Line 3, column 17 is where "-5" starts: `    { "amount": ` is 16 characters.
 const TEXT = '{\n  "balances": [\n    { "amount": "1" },\n    { "amount": -5 }\n  ]\n}\n';
