@@ -110,8 +110,8 @@ export function writeJson(doc: unknown): void {
 
 /** One JSON value on one line of stdout (NDJSON), escaped like writeJson. */
 export function writeJsonLine(doc: unknown): void {
-  // JSON.stringify without indentation escapes every newline inside strings: one value, one line.
-  process.stdout.write(`${safeJson(JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)))}\n`);
+  // Without indentation JSON escapes every newline inside strings: one value, one line.
+  process.stdout.write(safeJson(toJson(doc, 0)));
 }
 
 /** The `por-error` envelope (src/core/documents/error.ts) every --json error output is. */

@@ -184,6 +184,6 @@ async function removeDeadTemps(file: string): Promise<void> {
 }
 
 /** JSON for documents por writes: bigint as decimal strings, two-space indent, trailing newline. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n';
+export function toJson(value: unknown, indent = 2): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), indent) + '\n';
 }
