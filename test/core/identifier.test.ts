@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { idHtml, idParts, shortId } from '../../src/core/display/identifier.js';
+
+const HASH = '0x' + '0123456789abcdef'.repeat(4);
+
+describe('identifiers shortened for display', () => {
+  it('keeps 0x, four characters after it and the last four: 0x0123…cdef', () => {
+    expect(shortId(HASH)).toBe('0x0123…cdef');
+    expect(shortId('bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh')).toBe('bc1q…0wlh');
+  });
+
+  it('the parts put back together are the whole value', () => {
+    const p = idParts(HASH);
+    expect(p.head + p.middle + p.tail).toBe(HASH);
+    expect(p.middle).toHaveLength(66 - 6 - 4);
+  });
+
+  it('leaves a short identifier whole: shortening must save at least four characters', () => {
+    // 0x + 4 + 4 + 3 = 13 characters: "…" would hide only 3
+    expect(shortId('0x12345678abc')).toBe('0x12345678abc');
+    expect(idParts('0x12345678abc').middle).toBe('');
+    expect(shortId('0x12345678abcd')).toBe('0x1234…abcd');
+    expect(shortId('snap-1')).toBe('snap-1');
+  });
+
+  it('HTML: the whole value in the title and as the text, escaped', () => {
+    expect(idHtml(HASH)).toBe(`<span class="id" title="${HASH}">0x0123<span class="id-m">${HASH.slice(6, -4)}</span>cdef</span>`);
+    expect(idHtml('a"<b>&c')).toBe('<span class="id" title="a&quot;&lt;b&gt;&amp;c">a&quot;&lt;b&gt;&amp;c</span>');
+  });
+});
