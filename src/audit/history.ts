@@ -168,7 +168,7 @@ async function historyChart(h: History): Promise<string> {
     // Display only: the exact ratios are in the table.
     a.points.filter((p) => p.ratio !== null).map((p) => ({ time: p.time, series: a.asset, value: Number(p.ratio) * 100 })),
   );
-  return lineChart(points, { title: 'Reserve ratio over time', yTitle: 'reserves ÷ liabilities (%)', ruleAt: 100 });
+  return lineChart(points, { title: 'Reserve ratio over time', yTitle: 'reserves ÷ liabilities (%)' });
 }
 
 export async function historyHtml(h: History): Promise<string> {
