@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { idHtml, idParts, shortId } from '../../src/core/display/identifier.js';
+import { idHtml, idParts, shortId, textWithIds, timeHtml } from '../../src/core/display/identifier.js';
 
 const HASH = '0x' + '0123456789abcdef'.repeat(4);
 
@@ -26,5 +26,17 @@ describe('identifiers shortened for display', () => {
   it('HTML: the whole value in the title and as the text, escaped', () => {
     expect(idHtml(HASH)).toBe(`<span class="id" title="${HASH}">0x0123<span class="id-m">${HASH.slice(6, -4)}</span>cdef</span>`);
     expect(idHtml('a"<b>&c')).toBe('<span class="id" title="a&quot;&lt;b&gt;&amp;c">a&quot;&lt;b&gt;&amp;c</span>');
+  });
+
+  it('text: each long identifier in it shortened, the rest escaped, short hex left alone', () => {
+    const addr = '0x00000000000000000000000000000000000000a1';
+    expect(textWithIds(`ethereum ${addr} <cold>`)).toBe(`ethereum ${idHtml(addr)} &lt;cold&gt;`);
+    expect(textWithIds('block 0x1f at 12 deadbeef')).toBe('block 0x1f at 12 deadbeef');
+    const bc = 'bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh';
+    expect(textWithIds(`bitcoin ${bc}`)).toBe(`bitcoin ${idHtml(bc)}`);
+  });
+
+  it('a time is one unbreakable piece', () => {
+    expect(timeHtml('2026-11-24T00:00:05.000Z')).toBe('<time class="nw" datetime="2026-11-24T00:00:05.000Z">2026-11-24T00:00:05.000Z</time>');
   });
 });

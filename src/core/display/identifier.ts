@@ -48,12 +48,32 @@ export function idHtml(id: string, shape: IdShape = ID_SHAPE): string {
   return `<span class="id" title="${escape(id)}">${inner}</span>`;
 }
 
+// Hex of 16+ digits after 0x (hashes, EVM addresses), bare hex of 40+, and Bitcoin bech32 addresses.
+const IDS = /0x[0-9a-fA-F]{16,}|\b[0-9a-fA-F]{40,}\b|\b(?:bc1|tb1|bcrt1)[02-9ac-hj-np-z]{20,}\b/g;
+
+/** Plain text as HTML, with every long identifier in it shown by `idHtml`. */
+export function textWithIds(text: string): string {
+  let out = '';
+  let at = 0;
+  for (const m of text.matchAll(IDS)) {
+    out += escape(text.slice(at, m.index)) + idHtml(m[0]);
+    at = m.index! + m[0].length;
+  }
+  return out + escape(text.slice(at));
+}
+
+/** A time (ISO 8601) that never wraps mid-string. */
+export function timeHtml(iso: string): string {
+  return `<time class="nw" datetime="${escape(iso)}">${escape(iso)}</time>`;
+}
+
 /**
- * The CSS the pages share for identifiers. The middle is laid out in a box one character wide
- * whose overflow is clipped and marked with an ellipsis (text-overflow): it is still text, so it
- * is selected, copied and found by the browser's search, and the ellipsis, being no text, is never
- * copied: a copy is exactly the whole value.
+ * The CSS the pages share for identifiers. The middle is laid out in a box one character wide that
+ * clips it, its glyphs left unpainted, with an ellipsis drawn over the box: the middle is still
+ * text, so it is selected, copied and found by the browser's search, and the ellipsis (generated
+ * content) is not copied: a copy is exactly the whole value.
  */
 export const ID_CSS = `.id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9em; white-space: nowrap; user-select: all; -webkit-user-select: all; }
-.id-m { display: inline-block; width: 1ch; overflow: hidden; text-overflow: ellipsis; vertical-align: bottom; }
+.id-m { display: inline-block; position: relative; width: 1ch; overflow: hidden; vertical-align: bottom; -webkit-text-fill-color: transparent; }
+.id-m::after { content: "…"; position: absolute; left: 0; top: 0; -webkit-text-fill-color: currentColor; }
 `;
