@@ -1,7 +1,7 @@
 // report.html: one self-contained page (inline CSS and SVG, no script, no external resource) that a
 // reader without an engineering background can follow: a verdict, a table, a chart, then the detail.
 import { ratioBarChart } from './chart.js';
-import { ID_CSS, idHtml, timeHtml } from '../core/display/identifier.js';
+import { ID_CSS, fullIdHtml, idHtml, timeHtml } from '../core/display/identifier.js';
 import { percentText } from '../core/report/solvency.js';
 import { percentDown, percentUp } from '../core/report/detection.js';
 import type { Detection, Report, ReportSolvencyRow } from '../core/report/types.js';
@@ -68,7 +68,8 @@ pre { background: #263238; color: #eceff1; padding: 12px; overflow-x: auto; bord
   table.stack td:first-child { font-weight: 700; justify-content: flex-start; text-align: left; background: #f3f3f3; }
   table.stack tr.under td:first-child { background: #fde8e8; }
   table.stack td:first-child::before { content: none; }
-  td.ev { min-width: 0; }
+  table.stack td.ev { display: block; text-align: left; }
+  table.stack td.ev::before { display: block; }
 }
 `;
 
@@ -286,7 +287,7 @@ ${notes ? `<ul>${notes}</ul>` : ''}
 ${nettingSection(report)}
 <h2>Your own balance</h2>
 ${verifyLink}
-<p>The liabilities tree's root: <span id="root-hash">${idHtml(root.hash)}</span> (height ${escapeHtml(String(root.height))}).</p>
+<p>The liabilities tree's root: <span id="root-hash">${fullIdHtml(root.hash)}</span> (height ${escapeHtml(String(root.height))}).</p>
 ${detectionSection(report.detection)}
 <h2>Blocks the balances were read at</h2>
 ${stackTable('id="chains"', [{ head: 'Chain' }, { head: 'Block', num: true }, { head: 'Block hash' }, { head: 'Block time (UTC)' }], chains)}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { idHtml, idParts, shortId, textWithIds, timeHtml } from '../../src/core/display/identifier.js';
+import { readFileSync } from 'node:fs';
+import { ID_CSS, fullIdHtml, idGroups, idHtml, idParts, shortId, textWithIds, timeHtml } from '../../src/core/display/identifier.js';
 
 const HASH = '0x' + '0123456789abcdef'.repeat(4);
 
@@ -32,11 +33,25 @@ describe('identifiers shortened for display', () => {
     const addr = '0x00000000000000000000000000000000000000a1';
     expect(textWithIds(`ethereum ${addr} <cold>`)).toBe(`ethereum ${idHtml(addr)} &lt;cold&gt;`);
     expect(textWithIds('block 0x1f at 12 deadbeef')).toBe('block 0x1f at 12 deadbeef');
+    const ratio = 'ratio 0.6923076923076923076923076923076923076923 (gross)';
+    expect(textWithIds(ratio)).toBe(ratio);
     const bc = 'bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh';
     expect(textWithIds(`bitcoin ${bc}`)).toBe(`bitcoin ${idHtml(bc)}`);
   });
 
   it('a time is one unbreakable piece', () => {
     expect(timeHtml('2026-11-24T00:00:05.000Z')).toBe('<time class="nw" datetime="2026-11-24T00:00:05.000Z">2026-11-24T00:00:05.000Z</time>');
+  });
+
+  it('a root hash to compare is shown whole, in groups of 8 that wrap only between groups', () => {
+    expect(idGroups(HASH)).toEqual(['0x01234567', ...'89abcdef 01234567 89abcdef 01234567 89abcdef 01234567 89abcdef'.split(' ')]);
+    expect(idGroups(HASH).join('')).toBe(HASH);
+    expect(fullIdHtml('0xabcdef0123')).toBe('<span class="id-full" title="0xabcdef0123"><span>0xabcdef01</span><wbr><span>23</span></span>');
+  });
+
+  it('verify.html carries the same identifier CSS as the pages written in Node', () => {
+    // page.css is a plain file bundled by scripts/build-web.mjs; it cannot import ID_CSS.
+    const css = readFileSync(new URL('../../src/web/page.css', import.meta.url), 'utf8');
+    expect(css).toContain(ID_CSS.trim());
   });
 });

@@ -48,8 +48,28 @@ export function idHtml(id: string, shape: IdShape = ID_SHAPE): string {
   return `<span class="id" title="${escape(id)}">${inner}</span>`;
 }
 
-// Hex of 16+ digits after 0x (hashes, EVM addresses), bare hex of 40+, and Bitcoin bech32 addresses.
-const IDS = /0x[0-9a-fA-F]{16,}|\b[0-9a-fA-F]{40,}\b|\b(?:bc1|tb1|bcrt1)[02-9ac-hj-np-z]{20,}\b/g;
+/**
+ * A value the reader must compare character by character (a root hash) is shown whole instead, in
+ * groups of `size` characters (a `0x` prefix stays on the first) that wrap only between groups.
+ */
+export function idGroups(id: string, size = 8): string[] {
+  const prefix = /^0x/i.test(id) ? id.slice(0, 2) : '';
+  const rest = id.slice(prefix.length);
+  const groups: string[] = [];
+  for (let i = 0; i < rest.length; i += size) groups.push(rest.slice(i, i + size));
+  if (groups.length === 0) return [id];
+  groups[0] = prefix + groups[0];
+  return groups;
+}
+
+/** `idGroups` as HTML: `<span class="id-full" title="WHOLE"><span>0x12345678</span><wbr><span>…</span></span>`. */
+export function fullIdHtml(id: string): string {
+  return `<span class="id-full" title="${escape(id)}">${idGroups(id).map((g) => `<span>${escape(g)}</span>`).join('<wbr>')}</span>`;
+}
+
+// Hex of 16+ digits after 0x (hashes, EVM addresses), bare hex of 40+ (not the digits of a decimal
+// number), and Bitcoin bech32 addresses.
+const IDS = /0x[0-9a-fA-F]{16,}|(?<![\d.])\b[0-9a-fA-F]{40,}\b|\b(?:bc1|tb1|bcrt1)[02-9ac-hj-np-z]{20,}\b/g;
 
 /** Plain text as HTML, with every long identifier in it shown by `idHtml`. */
 export function textWithIds(text: string): string {
@@ -76,4 +96,7 @@ export function timeHtml(iso: string): string {
 export const ID_CSS = `.id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9em; white-space: nowrap; user-select: all; -webkit-user-select: all; }
 .id-m { display: inline-block; position: relative; width: 1ch; overflow: hidden; vertical-align: bottom; -webkit-text-fill-color: transparent; }
 .id-m::after { content: "…"; position: absolute; left: 0; top: 0; -webkit-text-fill-color: currentColor; }
+.id-full { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9em; user-select: all; -webkit-user-select: all; }
+.id-full > span { white-space: nowrap; }
+.id-full > span + span { margin-left: 0.5ch; }
 `;
