@@ -98,5 +98,5 @@ export const ID_CSS = `.id { font-family: ui-monospace, SFMono-Regular, Menlo, C
 .id-m::after { content: "…"; position: absolute; left: 0; top: 0; -webkit-text-fill-color: currentColor; }
 .id-full { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9em; user-select: all; -webkit-user-select: all; }
 .id-full > span { white-space: nowrap; }
-.id-full > span + span { margin-left: 0.5ch; }
+.id-full > wbr + span { margin-left: 0.5ch; }
 `;
