@@ -182,7 +182,7 @@ export function solvencyTable(rows: readonly ReportSolvencyRow[], headRatio = 'R
     { head: 'Status' },
   ];
   const body = rows.map((s) => {
-    const status = !s.covered ? '<span class="bad">under 100 %</span>' : s.grossCovered ? '<span class="ok">covered</span>' : '<span class="warnc">covered only after netting</span>';
+    const status = !s.covered ? '<span class="bad nw">under 100 %</span>' : s.grossCovered ? '<span class="ok">covered</span>' : '<span class="warnc">covered only after netting</span>';
     const name = s.exchangeToken ? `${escapeHtml(s.asset)} <small>(exchange's own token)</small>` : escapeHtml(s.asset);
     const hasBad = s.badDebt !== null && (BigInt(s.badDebt.grossUnits) > 0n || BigInt(s.badDebt.debtUnits) > 0n);
     const bad = hasBad ? `<small class="bd">bad debt: held ${s.badDebt!.gross} (not owed), owed ${s.badDebt!.debt} (not netted)</small>` : '';
