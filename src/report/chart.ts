@@ -97,8 +97,9 @@ function hundredLine(axis: 'x' | 'y'): Layers {
   const label = axis === 'x' ? { y: { value: 0 } } : { x: { value: 'width' } };
   const mark = axis === 'x' ? { baseline: 'bottom', dy: -3 } : { align: 'right', baseline: 'bottom', dy: -3 };
   return [
-    { mark: { type: 'rule', strokeDash: [4, 3], color: '#333', strokeWidth: 1.5 }, encoding: at },
-    { mark: { type: 'text', fontWeight: 'bold', color: '#333', ...mark }, encoding: { ...at, ...label, text: { value: '100 %' } } },
+    // One datum of its own: the chart's data would draw the line and its label once per row.
+    { data: { values: [{}] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#333', strokeWidth: 1.5 }, encoding: at },
+    { data: { values: [{}] }, mark: { type: 'text', fontWeight: 'bold', color: '#333', ...mark }, encoding: { ...at, ...label, text: { value: '100 %' } } },
   ] as Layers;
 }
 
