@@ -64,7 +64,7 @@ const KEY = 'green: at or over 100 % · red: under 100 %';
  * included; `labels` is the room a value's label needs beside a bar, as a share of the plot.
  */
 const SIZES = [
-  { cls: 'chart-wide', width: 880, labels: 0.09 },
+  { cls: 'chart-wide', width: 1000, labels: 0.08 },
   { cls: 'chart-narrow', width: 340, labels: 0.3 },
 ] as const;
 

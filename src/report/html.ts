@@ -17,7 +17,7 @@ const CSS = `
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
 body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; color: #1a1a1a; background: #fafafa; }
-main { max-width: 1120px; margin: 0 auto; padding: 24px 16px 64px; }
+main { max-width: 1200px; margin: 0 auto; padding: 24px 16px 64px; }
 main p, main ul, .note { max-width: 80ch; }
 h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 4px; }
 h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
@@ -40,6 +40,7 @@ div.tw { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 div.tw th:first-child, div.tw td:first-child { position: sticky; left: 0; background: #fff; }
 div.tw tr.under td:first-child { background: #fff5f5; }
 td.ev { overflow-wrap: anywhere; min-width: 14em; }
+#solvency { font-size: 0.92em; }
 small.bd { display: block; white-space: normal; color: #555; }
 .chart { background: #fff; padding: 8px; }
 .chart svg { display: block; width: 100%; height: auto; }
