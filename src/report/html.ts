@@ -78,7 +78,8 @@ export function reportVerdict(report: Report): HeadlineVerdict {
   if (under.length > 0) {
     return {
       level: 'fail',
-      title: `Not fully backed: ${names(under)} under 100 %${grossUnder.length ? `; under 100 % of what users own: ${grossUnder.map((s) => s.asset).join(', ')}` : ''}`,
+      // In words, with the figure (rounded down): "USDT reserves cover 82.61 % of what users are owed".
+      title: `Not fully backed: ${under.map((s) => `${s.asset} reserves cover ${percentText(s.ratio)} of what users are owed`).join('; ')}${grossUnder.length ? `; under 100 % of what users own: ${grossUnder.map((s) => s.asset).join(', ')}` : ''}`,
       detail: `For ${under.length === 1 ? 'this asset' : 'these assets'}${own(under)} the exchange showed less on-chain than it owes its users, even after netting what users owe it. One asset's surplus never makes up for another's shortfall.`,
     };
   }
