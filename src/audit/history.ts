@@ -1,5 +1,6 @@
 // `por history`: several published reports lined up by snapshot time, per asset, with the change
 // between consecutive reports (window dressing shows up as reserves that jump just for a snapshot).
+import { groupDigits } from '../core/money/display.js';
 import { Decimal } from 'decimal.js';
 import { porError } from '../core/errors/index.js';
 import { formatAmount, rescale } from '../core/money/index.js';
@@ -153,7 +154,7 @@ export function historyText(h: History): string {
   const lines: string[] = [];
   for (const a of h.assets) {
     lines.push(`${a.asset}`);
-    const rows = a.points.map((p) => [p.time, p.snapshotId, p.reserves, p.liabilities, percentText(p.ratio), p.change ? p.change.reserves : '', p.change ? pointsText(p.change.ratioPoints) : '']);
+    const rows = a.points.map((p) => [p.time, p.snapshotId, groupDigits(p.reserves), groupDigits(p.liabilities), percentText(p.ratio), p.change ? groupDigits(p.change.reserves) : '', p.change ? pointsText(p.change.ratioPoints) : '']);
     const head = ['snapshot time', 'snapshot', 'reserves', 'liabilities', 'ratio', 'Δ reserves', 'Δ ratio'];
     const widths = head.map((x, i) => Math.max(x.length, ...rows.map((r) => r[i]!.length)));
     const fmt = (r: string[]) => '  ' + r.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
@@ -178,7 +179,7 @@ export async function historyHtml(h: History): Promise<string> {
       const rows = a.points
         .map((p) => {
           const under = p.ratio !== null && new D(p.ratio).lt(1);
-          return `<tr${under ? ' class="under"' : ''}><td>${escapeHtml(p.time)}</td><td><code>${escapeHtml(p.snapshotId)}</code></td><td class="num">${p.reserves}</td><td class="num">${p.liabilities}</td><td class="num">${percentText(p.ratio)}</td><td class="num">${p.change?.reserves ?? ''}</td><td class="num">${p.change?.liabilities ?? ''}</td><td class="num">${p.change ? pointsText(p.change.ratioPoints) : ''}</td></tr>`;
+          return `<tr${under ? ' class="under"' : ''}><td>${escapeHtml(p.time)}</td><td><code>${escapeHtml(p.snapshotId)}</code></td><td class="num">${groupDigits(p.reserves)}</td><td class="num">${groupDigits(p.liabilities)}</td><td class="num">${percentText(p.ratio)}</td><td class="num">${groupDigits(p.change?.reserves ?? '')}</td><td class="num">${groupDigits(p.change?.liabilities ?? '')}</td><td class="num">${p.change ? pointsText(p.change.ratioPoints) : ''}</td></tr>`;
         })
         .join('\n');
       return `<h2>${escapeHtml(a.asset)}</h2><div class="tw"><table class="history" data-asset="${escapeHtml(a.asset)}"><thead><tr><th>Snapshot time</th><th>Snapshot</th><th class="num">Reserves</th><th class="num">Liabilities</th><th class="num">Ratio</th><th class="num">Δ reserves</th><th class="num">Δ liabilities</th><th class="num">Δ ratio</th></tr></thead><tbody>\n${rows}\n</tbody></table></div>`;

@@ -3,6 +3,7 @@
 import { ratioBarChart } from './chart.js';
 import { percentText } from '../core/report/solvency.js';
 import { percentDown, percentUp } from '../core/report/detection.js';
+import { groupDigits } from '../core/money/display.js';
 import type { Detection, Report, ReportSolvencyRow } from '../core/report/types.js';
 
 export function escapeHtml(s: string): string {
@@ -115,9 +116,10 @@ export function solvencyTable(rows: readonly ReportSolvencyRow[], headRatio = 'R
       const status = !s.covered ? '<span class="bad">under 100 %</span>' : s.grossCovered ? '<span class="ok">covered</span>' : '<span class="warnc">covered only after netting</span>';
       const name = s.exchangeToken ? `${escapeHtml(s.asset)} <small>(exchange's own token)</small>` : escapeHtml(s.asset);
       const hasBad = s.badDebt !== null && (BigInt(s.badDebt.grossUnits) > 0n || BigInt(s.badDebt.debtUnits) > 0n);
-      const bad = hasBad ? `<br><small class="bd">bad debt: held ${s.badDebt!.gross} (not owed), owed ${s.badDebt!.debt} (not netted)</small>` : '';
-      const unc = s.uncollateralisedDebt && BigInt(s.uncollateralisedDebt.debtUnits) > 0n ? `<br><small class="bd">not netted, short of collateral: ${s.uncollateralisedDebt.debt}</small>` : '';
-      return `<tr${cls}><td>${name}</td><td class="num">${s.reserves}</td><td class="num">${s.grossLiabilities}</td><td class="num">${percentText(s.grossRatio)}</td><td class="num">${s.userDebt}</td><td class="num">${s.nettedDebt}${bad}${unc}</td><td class="num">${s.liabilities}</td><td class="num">${s.surplus}</td><td class="num">${percentText(s.ratio)}</td><td>${status}</td></tr>`;
+      const bad = hasBad ? `<br><small class="bd">bad debt: held ${groupDigits(s.badDebt!.gross)} (not owed), owed ${groupDigits(s.badDebt!.debt)} (not netted)</small>` : '';
+      const unc = s.uncollateralisedDebt && BigInt(s.uncollateralisedDebt.debtUnits) > 0n ? `<br><small class="bd">not netted, short of collateral: ${groupDigits(s.uncollateralisedDebt.debt)}</small>` : '';
+      const g = groupDigits;
+      return `<tr${cls}><td>${name}</td><td class="num">${g(s.reserves)}</td><td class="num">${g(s.grossLiabilities)}</td><td class="num">${percentText(s.grossRatio)}</td><td class="num">${g(s.userDebt)}</td><td class="num">${g(s.nettedDebt)}${bad}${unc}</td><td class="num">${g(s.liabilities)}</td><td class="num">${g(s.surplus)}</td><td class="num">${percentText(s.ratio)}</td><td>${status}</td></tr>`;
     })
     .join('\n');
   return `<div class="tw"><table id="solvency">
@@ -199,7 +201,7 @@ export async function renderReportHtml(report: Report, opts: ReportPageOptions =
     .join('\n');
   const addresses = report.addresses
     .map((a) => {
-      const bal = a.balances.map((b) => `${escapeHtml(b.amount)} ${escapeHtml(b.asset)}`).join('<br>') || '—';
+      const bal = a.balances.map((b) => `${escapeHtml(groupDigits(b.amount))} ${escapeHtml(b.asset)}`).join('<br>') || '—';
       const own = a.ownership === null ? '<span class="bad">no proof</span>' : a.ownership.valid ? `<span class="ok">signed</span> (${escapeHtml(a.ownership.scheme)})` : `<span class="bad">invalid</span> ${escapeHtml(a.ownership.reason ?? '')}`;
       return `<tr><td>${escapeHtml(a.chain)}</td><td class="mono">${escapeHtml(a.address)}</td><td>${escapeHtml(a.label ?? '')}</td><td class="num">${bal}</td><td>${own}</td><td>${a.counted ? 'yes' : '<span class="bad">no</span>'}</td></tr>`;
     })
