@@ -14,6 +14,10 @@ describe('npm run demo', () => {
     expect(summary.match(/^ok {4}exit 0 /gm)).toHaveLength(10);
     expect(summary.match(/^ok {4}exit 1 /gm)).toHaveLength(2);
     expect(summary).not.toMatch(/FAIL/);
+    // The publishing build shows the per-asset table it published: BTC 680.5 held against 635.82815289
+    // to cover (1.0702… → 107.02 %) and 645.78094465 owned (1.0537… → 105.37 %), with its USD value.
+    expect(r.stdout).toMatch(/^asset\s+owed to users\s+reserves must cover\s+on-chain reserves\s+coverage\s+gross coverage\s+reserves \(USD\)\s+status$/m);
+    expect(r.stdout).toMatch(/^BTC\s+645\.78094465\s+635\.82815289\s+680\.50000000\s+107\.02 %\s+105\.37 %\s+[\d,]+\.\d\d\s+covered$/m);
     // What the demo calls publishable is exactly the published set: no key, no store, no proof.
     expect(readdirSync('out/demo/tree/public').sort()).toEqual(['report.html', 'report.json', 'report.sig.json', 'root.json', 'verify.html']);
     for (const f of ['audit.html', 'user/alice-proof.json', 'tree/private/store.json', 'keys/secret.key', 'keys/exchange.key']) {

@@ -6,7 +6,7 @@
 // addresses once (identity.ts), blocks, each address's ownership and balances (addresses.ts), coverage.
 import { parseAssetRegistry } from '../core/assets/index.js';
 import { porError } from '../core/errors/index.js';
-import { formatAmount } from '../core/money/index.js';
+import { amountText, groupDigits, percentDown } from '../core/money/display.js';
 import { silentReporter, type Reporter } from '../core/progress/index.js';
 import { readReserves, type BitcoinVerifier, type ChainResult, type ChainSpec, type ReservesResult, type WalletManifest } from '../reserves/index.js';
 import { solvencyRows, sumReserves, type LiabilityTotals } from '../core/report/solvency.js';
@@ -17,6 +17,7 @@ import { FORMAT as AUDIT_FORMAT, VERSION as AUDIT_VERSION, type AuditResult } fr
 import { checkMerkleRoot, checkSignature, checkStatedArithmetic, type AddCheck } from './report-checks.js';
 import { checkAddressIdentities, manifestFromReport, UNIDENTIFIED } from './identity.js';
 import { checkAddresses, type AddressBalances } from './addresses.js';
+import { verifiedSigner, type OtherReport } from './other.js';
 
 export type { AuditResult } from '../core/documents/audit.js';
 
@@ -30,9 +31,12 @@ export interface AuditOptions {
   /** The exchange key the auditor expects (from somewhere other than the signature file). */
   signer?: string;
   rpc: Record<string, string>;
-  others?: { file: string; report: Report }[];
+  /** Other reports (--other): another exchange's, or this exchange's of another snapshot (src/audit/other.ts). */
+  others?: OtherReport[];
   /** Warn when a block's time is further than this from the snapshot time. Default 3,600 s. */
   maxSkewSeconds?: number;
+  /** The auditor chose to audit without a node: a chain with no --rpc is a warning, not unchecked (exit 2). */
+  offline?: boolean;
   reporter?: Reporter;
   timeoutMs?: number;
   retries?: number;
@@ -46,7 +50,7 @@ export async function auditReport(opts: AuditOptions): Promise<AuditResult> {
   checkSignature(report, opts.reportBytes, opts.signature, opts.signer, add);
   const liabilities = checkMerkleRoot(report, add);
   checkStatedArithmetic(report, add);
-  const keyOf = checkAddressIdentities(report, opts.others ?? [], add);
+  const keyOf = checkAddressIdentities(report, opts.others ?? [], add, verifiedSigner(opts.reportBytes, opts.signature));
   const reread = await rereadChains(report, opts);
   checkBlocks(report, reread, opts, add);
   const balances = await checkAddresses(report, reread.manifest, reread.read, keyOf, opts.verifyBitcoin, add);
@@ -123,7 +127,10 @@ function checkBlocks(report: Report, reread: Reread, opts: AuditOptions, add: Ad
       evidence: { blockTime: c.block.time, snapshotTime: report.snapshot.time },
     });
     if (opts.rpc[c.chain] === undefined) {
-      add({ name: 'block-hash', status: 'warn', subject, detail: `not checked: no --rpc ${c.chain}=URL given, so this chain's balances are taken from the report unverified` });
+      // Not re-read decides nothing: unchecked (exit 2) unless the auditor asked for an offline audit.
+      add(opts.offline
+        ? { name: 'block-hash', status: 'warn', subject, detail: `not checked (--offline): this chain's block and balances are the report's own, not re-read on-chain` }
+        : { name: 'block-hash', status: 'unread', subject, detail: `not checked: no node given for ${c.chain} (--rpc ${c.chain}=URL), so its block and balances were not re-read on-chain; --offline audits the report's own arithmetic and signatures only` });
       continue;
     }
     checkBlockOnNode(c, reread.read?.chains.find((x) => x.name === c.chain), add);
@@ -186,15 +193,17 @@ function checkCoverage(report: Report, liabilities: readonly LiabilityTotals[], 
  */
 function coverageChecks(r: ReportSolvencyRow, w: ReportSolvencyRow | undefined, stated: ReportSolvencyRow | undefined, basis: string): AuditCheck[] {
   const undecided = !r.covered && w !== undefined && w.covered;
-  const more = undecided ? formatAmount(BigInt(w.reservesUnits) - BigInt(r.reservesUnits), r.decimals) : '';
+  // Figures for people: grouped, ratios as percentages rounded down; the exact ratio is in the evidence (--json).
+  const g = groupDigits;
+  const more = undecided ? amountText(BigInt(w.reservesUnits) - BigInt(r.reservesUnits), r.decimals) : '';
+  const notDecided = undecided ? `; not decided: ${more} ${r.asset} more is held at addresses whose ownership could not be checked here (give --rpc for their chain), and with it the asset would be covered` : '';
   const netted: AuditCheck = {
     name: 'coverage',
     status: r.covered ? 'pass' : undecided ? 'warn' : 'fail',
     subject: r.asset,
     detail: r.covered
-      ? `verified reserves ${r.reserves} cover the ${r.liabilities} owed after netting ${r.nettedDebt} of users' debt (${r.ratio === null ? 'nothing owed' : `ratio ${r.ratio}`})${basis}`
-      : `verified reserves ${r.reserves} are below the ${r.liabilities} owed after netting ${r.nettedDebt} of users' debt (ratio ${r.ratio ?? 'n/a'}; shortfall ${r.surplus.replace(/^-/, '')})${basis}` +
-        (undecided ? `; not decided: ${more} ${r.asset} more is held at addresses whose ownership could not be checked here (give --rpc for their chain), and with it the asset would be covered` : ''),
+      ? `verified reserves ${g(r.reserves)} cover the ${g(r.liabilities)} owed after netting ${g(r.nettedDebt)} of users' debt (${r.ratio === null ? 'nothing owed' : percentDown(r.ratio)})${basis}`
+      : `verified reserves ${g(r.reserves)} cover ${percentDown(r.ratio)} of the ${g(r.liabilities)} owed after netting ${g(r.nettedDebt)} of users' debt (shortfall ${g(r.surplus.replace(/^-/, ''))})${basis}${notDecided}`,
     evidence: { verifiedReserves: r.reservesUnits, statedReserves: stated?.reservesUnits ?? 'none', liabilities: r.liabilitiesUnits, ratio: r.ratio ?? 'null' },
   };
   const gross: AuditCheck = {
@@ -202,9 +211,9 @@ function coverageChecks(r: ReportSolvencyRow, w: ReportSolvencyRow | undefined, 
     status: r.grossCovered ? 'pass' : r.covered || undecided ? 'warn' : 'fail',
     subject: r.asset,
     detail: r.grossCovered
-      ? `verified reserves ${r.reserves} cover everything users own, ${r.grossLiabilities}, with nothing netted (${r.grossRatio === null ? 'nothing owed' : `ratio ${r.grossRatio}`})${basis}`
-      : `verified reserves ${r.reserves} are below what users own, ${r.grossLiabilities} (gross ratio ${r.grossRatio ?? 'n/a'})${basis}` +
-        (r.covered ? `: covered only by netting ${r.nettedDebt} ${r.asset} of users' debt, which rests on the exchange's own account of its users, prices and haircuts` : ''),
+      ? `verified reserves ${g(r.reserves)} cover everything users own, ${g(r.grossLiabilities)}, with nothing netted (${r.grossRatio === null ? 'nothing owed' : percentDown(r.grossRatio)})${basis}`
+      : `verified reserves ${g(r.reserves)} cover ${percentDown(r.grossRatio)} of what users own, ${g(r.grossLiabilities)}${basis}` +
+        (r.covered ? `: covered only by netting ${g(r.nettedDebt)} ${r.asset} of users' debt, which rests on the exchange's own account of its users, prices and haircuts` : notDecided),
     evidence: { verifiedReserves: r.reservesUnits, grossLiabilities: r.grossLiabilitiesUnits, grossRatio: r.grossRatio ?? 'null' },
   };
   return [gross, netted];

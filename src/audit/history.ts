@@ -1,5 +1,6 @@
 // `por history`: several published reports lined up by snapshot time, per asset, with the change
 // between consecutive reports (window dressing shows up as reserves that jump just for a snapshot).
+import { groupDigits } from '../core/money/display.js';
 import { Decimal } from 'decimal.js';
 import { porError } from '../core/errors/index.js';
 import { formatAmount, rescale } from '../core/money/index.js';
@@ -154,7 +155,7 @@ export function historyText(h: History): string {
   const lines: string[] = [];
   for (const a of h.assets) {
     lines.push(`${a.asset}`);
-    const rows = a.points.map((p) => [p.time, p.snapshotId, p.reserves, p.liabilities, percentText(p.ratio), p.change ? p.change.reserves : '', p.change ? pointsText(p.change.ratioPoints) : '']);
+    const rows = a.points.map((p) => [p.time, p.snapshotId, groupDigits(p.reserves), groupDigits(p.liabilities), percentText(p.ratio), p.change ? groupDigits(p.change.reserves) : '', p.change ? pointsText(p.change.ratioPoints) : '']);
     const head = ['snapshot time', 'snapshot', 'reserves', 'liabilities', 'ratio', 'Δ reserves', 'Δ ratio'];
     const widths = head.map((x, i) => Math.max(x.length, ...rows.map((r) => r[i]!.length)));
     const fmt = (r: string[]) => '  ' + r.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
@@ -185,7 +186,7 @@ function historyTable(a: AssetHistory): string {
   const change = (text: string | undefined) => (text === undefined ? '' : `<small class="bd">${text}</small>`);
   const rows = a.points.map((p) => ({
     attrs: p.ratio !== null && new D(p.ratio).lt(1) ? 'class="under"' : '',
-    cells: [timeHtml(p.time), `<code class="nw">${escapeHtml(p.snapshotId)}</code>`, `${p.reserves}${change(p.change?.reserves)}`, `${p.liabilities}${change(p.change?.liabilities)}`, `${percentText(p.ratio)}${change(p.change ? pointsText(p.change.ratioPoints) : undefined)}`],
+    cells: [timeHtml(p.time), `<code class="nw">${escapeHtml(p.snapshotId)}</code>`, `${groupDigits(p.reserves)}${change(p.change ? groupDigits(p.change.reserves) : undefined)}`, `${groupDigits(p.liabilities)}${change(p.change ? groupDigits(p.change.liabilities) : undefined)}`, `${percentText(p.ratio)}${change(p.change ? pointsText(p.change.ratioPoints) : undefined)}`],
   }));
   return `<h2>${escapeHtml(a.asset)}</h2>\n${stackTable(`class="history" data-asset="${escapeHtml(a.asset)}"`, HISTORY_COLS, rows)}`;
 }

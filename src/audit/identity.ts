@@ -7,6 +7,7 @@ import { addressKey, chainIdentity, CHAIN_IDENTITY, GENESIS, type BitcoinNetwork
 import type { ChainSpec, WalletManifest } from '../reserves/index.js';
 import type { Report, ReportAddress } from '../core/report/types.js';
 import type { AddCheck } from './report-checks.js';
+import { sameExchange, sameExchangeDetail, verifiedSigner, type OtherReport } from './other.js';
 
 /** Prefix of the placeholder identity of a report chain whose own fields contradict each other. */
 export const UNIDENTIFIED = 'unidentified:';
@@ -18,7 +19,7 @@ export type KeyOf = (a: ReportAddress) => string;
  * 4. Chain identities, then addresses unique here (by chain identity) and not claimed in another
  * report. Returns the key every later step counts an address by, so one listed twice counts once.
  */
-export function checkAddressIdentities(report: Report, others: readonly { file: string; report: Report }[], add: AddCheck): KeyOf {
+export function checkAddressIdentities(report: Report, others: readonly OtherReport[], add: AddCheck, signer?: string): KeyOf {
   const idOf = checkChainIdentities(report, add);
   const keyOf: KeyOf = (a) => addressKey(idOf.get(a.chain) ?? `unknown:${a.chain}`, a.address);
   const seen = new Map<string, number>();
@@ -28,19 +29,26 @@ export function checkAddressIdentities(report: Report, others: readonly { file: 
     if (prev !== undefined) add({ name: 'duplicate-address', status: 'fail', subject: `${a.chain} ${a.address}`, detail: `listed twice (entries ${prev} and ${i}): its balance would be counted twice` });
     else seen.set(k, i);
   });
-  for (const other of others) checkOtherReport(report, idOf, keyOf, other, add);
+  for (const other of others) checkOtherReport(report, idOf, keyOf, other, add, signer);
   return keyOf;
 }
 
-/** No address of this report appears in another exchange's report, under any chain name. */
-function checkOtherReport(report: Report, idOf: ReadonlyMap<string, string>, keyOf: KeyOf, other: { file: string; report: Report }, add: AddCheck): void {
+/**
+ * No address of this report appears in another exchange's report, under any chain name. The same
+ * exchange's report of another snapshot (other.ts) shares its wallets by nature: compared, not failed.
+ */
+function checkOtherReport(report: Report, idOf: ReadonlyMap<string, string>, keyOf: KeyOf, other: OtherReport, add: AddCheck, signer: string | undefined): void {
   const otherIds = checkChainIdentities(other.report, () => {});
   const keys = new Map(other.report.addresses.map((a) => [addressKey(otherIds.get(a.chain) ?? `unknown:${a.chain}`, a.address), a]));
-  let shared = 0;
-  for (const a of report.addresses) {
-    const o = keys.get(keyOf(a));
-    if (!o) continue;
-    shared++;
+  const sharedAddresses = report.addresses.filter((a) => keys.has(keyOf(a)));
+  const why = sameExchange({ report, signer }, { report: other.report, signer: verifiedSigner(other.bytes, other.signature) });
+  if (why !== null) {
+    const { ok, detail } = sameExchangeDetail(report, other, why, sharedAddresses.length);
+    add({ name: 'other-report', status: ok ? 'pass' : 'fail', subject: other.file, detail, evidence: { otherFile: other.file, otherSnapshot: other.report.snapshot.id, sameExchange: why } });
+    return;
+  }
+  for (const a of sharedAddresses) {
+    const o = keys.get(keyOf(a))!;
     add({
       name: 'other-report',
       status: 'fail',
@@ -49,7 +57,7 @@ function checkOtherReport(report: Report, idOf: ReadonlyMap<string, string>, key
       evidence: { otherFile: other.file, otherSnapshot: other.report.snapshot.id, chain: idOf.get(a.chain) ?? a.chain },
     });
   }
-  if (shared === 0) add({ name: 'other-report', status: 'pass', subject: other.file, detail: `no address of this report appears in ${other.file}` });
+  if (sharedAddresses.length === 0) add({ name: 'other-report', status: 'pass', subject: other.file, detail: `no address of this report appears in ${other.file}` });
 }
 
 /**

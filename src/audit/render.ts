@@ -3,19 +3,11 @@ import { escapeHtml, htmlPage, solvencyChart, solvencyTable, stackTable, type Ce
 import { textWithIds, timeHtml } from '../core/display/identifier.js';
 import type { AuditResult } from './audit.js';
 import type { AuditCheck, Status } from '../core/checks/index.js';
-import { formatRatio } from '../solvency/index.js';
+import { groupDigits, percentDown, textTable } from '../core/money/display.js';
+import { auditHeadline, headlineLines } from '../core/audit/headline.js';
 
 const MARK: Record<Status, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', unread: 'COULD NOT READ' };
 const ORDER: Record<Status, number> = { fail: 0, unread: 1, warn: 2, pass: 3 };
-
-function verdictLine(r: AuditResult): string {
-  const { pass, fail, warn, unread } = r.summary;
-  const counts = `${pass} passed, ${fail} failed, ${warn} warning${warn === 1 ? '' : 's'}${unread ? `, ${unread} could not be read` : ''}`;
-  if (r.verdict === 'fail') return `AUDIT FAILED: ${counts}`;
-  if (r.verdict === 'unread') return `AUDIT NOT DECIDED: could not read what it needs from your node${r.unreadAssets.length ? ` (${r.unreadAssets.join(', ')})` : ''}: ${counts}`;
-  if (r.verdict === 'warn') return `AUDIT PASSED WITH WARNINGS: ${counts}`;
-  return `AUDIT PASSED: ${counts}`;
-}
 
 /** Failures and warnings line by line; passes summarised per check name unless `all`. */
 export function auditText(r: AuditResult, all = false): string {
@@ -29,39 +21,52 @@ export function auditText(r: AuditResult, all = false): string {
       passes.set(c.name, (passes.get(c.name) ?? 0) + 1);
       continue;
     }
-    lines.push(`${MARK[c.status]}  ${c.name}  ${c.subject}: ${c.detail}`);
+    lines.push(`${mark(c)}  ${c.name}  ${c.subject}: ${c.detail}`);
   }
   for (const [name, n] of passes) lines.push(`PASS  ${name}  ×${n}`);
   lines.push('');
-  // Same ratio form as `por solvency` (percent, 2 decimals rounded down); --json keeps all digits.
-  const rows = r.audited.map((a) => [a.asset, a.reserves, a.grossLiabilities, formatRatio(a.grossRatio), a.liabilities, formatRatio(a.ratio), a.exchangeToken ? "(exchange's own token)" : ''] as const);
-  const head = ['asset', 'verified reserves', 'owned by users', 'gross ratio', 'to cover (netted)', 'ratio'] as const;
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: readonly string[]) => cells.slice(0, head.length).map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
-  lines.push(line(head));
-  for (const row of rows) lines.push(line(row) + (row[6] ? `  ${row[6]}` : ''));
-  for (const asset of r.unreadAssets) lines.push(`${asset.padEnd(w[0]!)}  could not read: no figure`);
+  lines.push(...assetTable(r));
   lines.push(coverageHeadline(r));
   lines.push('');
-  lines.push(verdictLine(r));
+  const h = auditHeadline(r);
+  lines.push(h.title, ...headlineLines(h));
   return lines.join('\n');
 }
 
-/** Which coverage is under 100 %, gross (what users own) or netted, in one sentence. */
+/** Per asset, aligned, amounts grouped, ratios in percent rounded down (as `por solvency`); --json keeps all digits. */
+function assetTable(r: AuditResult): string[] {
+  const g = groupDigits;
+  const rows = r.audited.map((a) => [a.asset, g(a.reserves), g(a.grossLiabilities), percentDown(a.grossRatio), g(a.liabilities), percentDown(a.ratio), a.exchangeToken ? "(exchange's own token)" : '']);
+  for (const asset of r.unreadAssets) rows.push([asset, 'could not read', '', '', '', 'no figure', '']);
+  return textTable(['asset', 'verified reserves', 'owned by users', 'gross ratio', 'to cover (netted)', 'ratio', ''], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'left']);
+}
+
+/** Which coverage is under 100 %, gross (what users own) or netted, and which is not decided, in one sentence. */
 function coverageHeadline(r: AuditResult): string {
-  const under = r.audited.filter((a) => !a.covered).map((a) => a.asset);
-  const grossUnder = r.audited.filter((a) => !a.grossCovered).map((a) => a.asset);
-  if (under.length) return `Under 100 % after netting users' debt: ${under.join(', ')}${grossUnder.length ? `; under 100 % of what users own: ${grossUnder.join(', ')}` : ''}.${r.unreadAssets.length ? ` Not decided (could not read): ${r.unreadAssets.join(', ')}.` : ''}`;
-  const unread = r.unreadAssets.length ? ` Not decided (could not read): ${r.unreadAssets.join(', ')}.` : '';
-  if (grossUnder.length) return `Under 100 % of what users own (gross): ${grossUnder.join(', ')} — covered only after netting users' debt, on the exchange's own account of it.${unread}`;
-  return unread ? `Every asset read: verified reserves cover everything users own, with nothing netted.${unread}` : 'Every asset: verified reserves cover everything users own, with nothing netted.';
+  const status = (name: string, asset: string) => r.checks.find((c) => c.name === name && c.subject === asset)?.status;
+  const undecided = r.audited.filter((a) => status('coverage', a.asset) === 'warn').map((a) => a.asset);
+  const under = r.audited.filter((a) => !a.covered && !undecided.includes(a.asset)).map((a) => a.asset);
+  const grossUnder = r.audited.filter((a) => !a.grossCovered && !undecided.includes(a.asset)).map((a) => a.asset);
+  const tail = [
+    undecided.length ? ` Not decided (part of the reserves at addresses whose ownership was not checked here): ${undecided.join(', ')}.` : '',
+    r.unreadAssets.length ? ` Not decided (could not read): ${r.unreadAssets.join(', ')}.` : '',
+  ].join('');
+  if (under.length) return `Under 100 % after netting users' debt: ${under.join(', ')}${grossUnder.length ? `; under 100 % of what users own: ${grossUnder.join(', ')}` : ''}.${tail}`;
+  if (grossUnder.length) return `Under 100 % of what users own (gross): ${grossUnder.join(', ')} — covered only after netting users' debt, on the exchange's own account of it.${tail}`;
+  const every = undecided.length || r.unreadAssets.length ? 'Every other asset' : 'Every asset';
+  return `${every}: verified reserves cover everything users own, with nothing netted.${tail}`;
+}
+
+/** COULD NOT READ for a fault, NOT CHECKED for what nobody asked a node for (no --rpc). */
+function mark(c: AuditCheck): string {
+  return c.status === 'unread' && /^not checked/.test(c.detail) ? 'NOT CHECKED' : MARK[c.status];
 }
 
 const CHECK_COLS: Column[] = [{ head: 'Result' }, { head: 'Check' }, { head: 'Subject' }, { head: 'Evidence' }];
 const MARK_CLASS: Record<Status, string> = { pass: 'ok', fail: 'bad', warn: 'warnc', unread: 'bad' };
 
 function checkCells(c: AuditCheck, withName: boolean): Cell[] {
-  const cells: Cell[] = [{ html: MARK[c.status], cls: `${MARK_CLASS[c.status]} nw` }, `<code class="nw">${escapeHtml(c.name)}</code>`, textWithIds(c.subject), { html: textWithIds(c.detail), cls: 'ev' }];
+  const cells: Cell[] = [{ html: mark(c), cls: `${MARK_CLASS[c.status]} nw` }, `<code class="nw">${escapeHtml(c.name)}</code>`, textWithIds(c.subject), { html: textWithIds(c.detail), cls: 'ev' }];
   return withName ? cells : [cells[2]!, cells[3]!];
 }
 
@@ -85,22 +90,15 @@ ${stackTable('class="checks"', CHECK_COLS.slice(2), cs.map((c) => ({ attrs: rowA
 }
 
 export async function auditHtml(r: AuditResult): Promise<string> {
-  const level = r.verdict === 'unread' ? 'warn' : r.verdict;
-  const title =
-    r.verdict === 'fail'
-      ? `The audit found problems: ${r.summary.fail} check${r.summary.fail === 1 ? '' : 's'} failed`
-      : r.verdict === 'unread'
-        ? `Not decided: the audit could not read ${r.summary.unread} item${r.summary.unread === 1 ? '' : 's'} from the node`
-      : level === 'warn'
-        ? 'The audit passed, with warnings to read'
-        : 'The audit passed: every check holds';
-  const failing = r.checks.filter((c) => c.status === 'fail');
-  const detail =
-    level === 'fail'
-      ? `Failed: ${[...new Set(failing.map((c) => c.name))].join(', ')}. Each is explained below.`
-      : r.verdict === 'unread'
-        ? `Could not read: ${[...new Set(r.checks.filter((c) => c.status === 'unread').map((c) => c.subject))].join(', ')}. No figure is computed without them${r.unreadAssets.length ? ` (${r.unreadAssets.join(', ')} not shown below)` : ''}.`
-        : `Balances were re-read from the auditor's own node${r.chainsRead.length === 1 ? '' : 's'} (${r.chainsRead.join(', ') || 'none'}) at the blocks the report names.`;
+  // The banner is the CLI's headline (core/audit/headline.ts): the same words, from the same document.
+  const h = auditHeadline(r);
+  const level = h.level === 'unchecked' ? 'warn' : h.level;
+  const title = h.title;
+  const detail = [
+    h.fails.length ? `Checked and fails: ${h.fails.join('; ')}.` : '',
+    h.notChecked.length ? `Not checked: ${h.notChecked.join('; ')}.` : '',
+    `Checked and holds: ${h.holds.join('; ')}.`,
+  ].filter(Boolean).join(' ');
   const chart = await solvencyChart(r.audited, 'Verified reserve ratio per asset');
   const body = `
 <h1>Independent audit of a proof of reserves</h1>

@@ -4,6 +4,7 @@ import { ratioBarChart } from './chart.js';
 import { ID_CSS, fullIdHtml, idHtml, timeHtml } from '../core/display/identifier.js';
 import { percentText } from '../core/report/solvency.js';
 import { percentDown, percentUp } from '../core/report/detection.js';
+import { groupDigits } from '../core/money/display.js';
 import type { Detection, Report, ReportSolvencyRow } from '../core/report/types.js';
 
 export function escapeHtml(s: string): string {
@@ -140,7 +141,8 @@ export function reportVerdict(report: Report): HeadlineVerdict {
   if (under.length > 0) {
     return {
       level: 'fail',
-      title: `Not fully backed: ${names(under)} under 100 %${grossUnder.length ? `; under 100 % of what users own: ${grossUnder.map((s) => s.asset).join(', ')}` : ''}`,
+      // In words, with the figure (rounded down): "USDT reserves cover 82.61 % of what users are owed".
+      title: `Not fully backed: ${under.map((s) => `${s.asset} reserves cover ${percentText(s.ratio)} of what users are owed`).join('; ')}${grossUnder.length ? `; under 100 % of what users own: ${grossUnder.map((s) => s.asset).join(', ')}` : ''}`,
       detail: `For ${under.length === 1 ? 'this asset' : 'these assets'}${own(under)} the exchange showed less on-chain than it owes its users, even after netting what users owe it. One asset's surplus never makes up for another's shortfall.`,
     };
   }
@@ -186,11 +188,12 @@ export function solvencyTable(rows: readonly ReportSolvencyRow[], headRatio = 'R
     const status = !s.covered ? '<span class="bad nw">under 100 %</span>' : s.grossCovered ? '<span class="ok">covered</span>' : '<span class="warnc">covered only after netting</span>';
     const name = s.exchangeToken ? `${escapeHtml(s.asset)} <small>(exchange's own token)</small>` : escapeHtml(s.asset);
     const hasBad = s.badDebt !== null && (BigInt(s.badDebt.grossUnits) > 0n || BigInt(s.badDebt.debtUnits) > 0n);
-    const bad = hasBad ? `<small class="bd">bad debt: held ${s.badDebt!.gross} (not owed), owed ${s.badDebt!.debt} (not netted)</small>` : '';
-    const unc = s.uncollateralisedDebt && BigInt(s.uncollateralisedDebt.debtUnits) > 0n ? `<small class="bd">not netted, short of collateral: ${s.uncollateralisedDebt.debt}</small>` : '';
+    const bad = hasBad ? `<small class="bd">bad debt: held ${groupDigits(s.badDebt!.gross)} (not owed), owed ${groupDigits(s.badDebt!.debt)} (not netted)</small>` : '';
+    const unc = s.uncollateralisedDebt && BigInt(s.uncollateralisedDebt.debtUnits) > 0n ? `<small class="bd">not netted, short of collateral: ${groupDigits(s.uncollateralisedDebt.debt)}</small>` : '';
+    const g = groupDigits;
     return {
       attrs: s.covered && s.grossCovered ? '' : 'class="under"',
-      cells: [name, s.reserves, s.grossLiabilities, percentText(s.grossRatio), s.userDebt, `${s.nettedDebt}${bad}${unc}`, s.liabilities, s.surplus, percentText(s.ratio), status],
+      cells: [name, g(s.reserves), g(s.grossLiabilities), percentText(s.grossRatio), g(s.userDebt), `${g(s.nettedDebt)}${bad}${unc}`, g(s.liabilities), g(s.surplus), percentText(s.ratio), status],
     };
   });
   return stackTable('id="solvency"', cols, body);
@@ -263,7 +266,7 @@ export async function renderReportHtml(report: Report, opts: ReportPageOptions =
   const chains = report.chains.map((c) => ({ cells: [escapeHtml(c.chain), escapeHtml(c.block.number), idHtml(c.block.hash), timeHtml(c.block.time)] }));
   const addresses = report.addresses
     .map((a) => {
-      const bal = a.balances.map((b) => `${escapeHtml(b.amount)} ${escapeHtml(b.asset)}`).join('<br>') || '—';
+      const bal = a.balances.map((b) => `${escapeHtml(groupDigits(b.amount))} ${escapeHtml(b.asset)}`).join('<br>') || '—';
       const own = a.ownership === null ? '<span class="bad">no proof</span>' : a.ownership.valid ? `<span class="ok">signed</span> (${escapeHtml(a.ownership.scheme)})` : `<span class="bad">invalid</span> ${escapeHtml(a.ownership.reason ?? '')}`;
       return { cells: [escapeHtml(a.chain), idHtml(a.address), escapeHtml(a.label ?? ''), bal, own, a.counted ? 'yes' : '<span class="bad">no</span>'] };
     });

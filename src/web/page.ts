@@ -5,6 +5,7 @@ import { verifyAnyProof, type ProofFormat } from '../core/verify/any.js';
 import type { AssetAmount, Check, PathStep, Verdict } from '../core/verify/types.js';
 import { write as writeVerdict } from '../core/documents/verdict.js';
 import { idGroups, idParts } from '../core/display/identifier.js';
+import { NOT_TIED_TITLE, notTiedToRoot } from '../core/verify/headline.js';
 import {
   classifyDocument,
   explainCheck,
@@ -83,7 +84,7 @@ function setStatus(id: string, text: string, kind: 'good' | 'bad' | '' = ''): vo
 
 const result = (): HTMLElement => byId('result');
 
-function showResult(verdict: 'valid' | 'invalid' | 'error' | 'waiting', ...nodes: Node[]): void {
+function showResult(verdict: 'valid' | 'invalid' | 'unchecked' | 'error' | 'waiting', ...nodes: Node[]): void {
   const r = result();
   r.replaceChildren(el('h2', { id: 'result-title', class: 'visually-hidden' }, 'Result'), ...nodes);
   r.dataset.verdict = verdict;
@@ -330,7 +331,7 @@ function checksTable(checks: Check[]): HTMLElement {
 
 /** The verdict page: headline, what went wrong, limits, balances, root, then the detail boxes. */
 function renderVerdict(v: Verdict, pastedRoot: string | undefined): void {
-  showResult(v.valid ? 'valid' : 'invalid', ...verdictHeadline(v), ...limitsSection(v), ...balancesSection(v), ...rootSection(v, pastedRoot), ...detailBoxes(v));
+  showResult(notTiedToRoot(v) !== null ? 'unchecked' : v.valid ? 'valid' : 'invalid', ...verdictHeadline(v), ...limitsSection(v), ...balancesSection(v), ...rootSection(v, pastedRoot), ...detailBoxes(v));
 }
 
 /** The one-line verdict and, when invalid, each failed check explained. */
@@ -339,6 +340,11 @@ function verdictHeadline(v: Verdict): Node[] {
   // Which scheme the page read the file as, before the verdict (a Binance-family file names its variant).
   const variant = v.checks.find((c) => c.name === 'scheme-variant' && c.detail.startsWith('recognised as '));
   const scheme = el('p', { class: 'hint', id: 'scheme' }, `Recognised: ${formatName}${variant ? ` (${variant.detail.slice('recognised as '.length).split(';')[0]})` : ''}.`);
+  // Consistent but tied to no published root: the CLI's words, not a green "checks out".
+  const untied = notTiedToRoot(v);
+  if (untied !== null) {
+    return [scheme, el('p', { class: 'verdict error unchecked', id: 'verdict', role: 'status' }, `⚠ ${NOT_TIED_TITLE[0]!.toUpperCase()}${NOT_TIED_TITLE.slice(1)}`, el('small', { id: 'verdict-reason' }, `${untied[0]!.toUpperCase()}${untied.slice(1)}.`))];
+  }
   if (v.valid) {
     return [
       scheme,

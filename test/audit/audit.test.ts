@@ -58,13 +58,19 @@ describe('por audit on an honest report', () => {
     const html = join(pub.dir, 'audit.html');
     const r = por('audit', pub.reportFile, '--rpc', `ethereum=${pub.url}`, '--signer', pub.signer, '--html', html);
     expect(r.status).toBe(0);
-    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^AUDIT PASSED: \d+ passed, 0 failed, 0 warnings$/);
+    // The headline, then what was checked and holds, checked and fails, not checked.
+    expect(r.stdout.trim().split('\n').slice(-4)).toEqual([
+      'AUDIT PASSED: every check holds, with balances re-read from your node',
+      expect.stringMatching(/^ {2}checked and holds: {2}\d+ checks; reserves cover what users are owed in ETH \(103\.84 %\), USDT \(104\.20 %\)$/),
+      '  checked and fails:  nothing',
+      '  not checked:        nothing',
+    ]);
     // The table gives the ratios as `por solvency` does: 6.75000001 / 6.5 = 1.03846154 → 103.84 %, gross and netted
     expect(r.stdout).toMatch(/^asset\s+verified reserves\s+owned by users\s+gross ratio\s+to cover \(netted\)\s+ratio$/m);
     expect(r.stdout).toMatch(/^ETH\s+6\.75000001\s+6\.50000000\s+103\.84 %\s+6\.50000000\s+103\.84 %$/m);
     expect(r.stdout).toMatch(/^Every asset: verified reserves cover everything users own, with nothing netted\.$/m);
     const { page, requests } = await openPage(browser, html);
-    expect(await page.locator('#verdict').innerText()).toMatch(/The audit passed: every check holds/);
+    expect(await page.locator('#verdict').innerText()).toMatch(/AUDIT PASSED: every check holds/);
     expect(await page.locator('#solvency tbody tr').count()).toBe(2);
     expect(await page.locator('#chart .chart-wide svg .mark-rect path').count()).toBe(2);
     expect(await page.locator('#checks tbody tr').count()).toBeGreaterThan(10);
@@ -189,14 +195,35 @@ describe('each tampering is caught by the right check', () => {
     expect(failed(doc)).toEqual(['report-signature']);
   });
 
-  it('without --rpc: balances are not re-read, the verdict says so (warn), arithmetic still checked', async () => {
-    const r = auditReport({ report: pub.report, reportFile: 'r.json', reportBytes: new Uint8Array(), signature: null, rpc: {} });
-    const res = await r;
+  it('without --rpc: balances are not re-read, so nothing passes: unread (exit 2), arithmetic still checked', async () => {
+    const res = await auditReport({ report: pub.report, reportFile: 'r.json', reportBytes: new Uint8Array(), signature: null, rpc: {} });
     expect(res.chainsNotRead).toEqual(['ethereum']);
     expect(res.checks.filter((c) => c.name === 'balance')).toHaveLength(0);
-    expect(res.checks.find((c) => c.name === 'block-hash')!.status).toBe('warn');
+    expect(res.checks.find((c) => c.name === 'block-hash')!.status).toBe('unread');
     expect(res.checks.filter((c) => c.name === 'ownership-signature' && c.status === 'pass')).toHaveLength(4);
+    expect(res.verdict).toBe('unread');
+  });
+
+  it('with --offline (asked for): the same audit is a warning, not unchecked', async () => {
+    const res = await auditReport({ report: pub.report, reportFile: 'r.json', reportBytes: new Uint8Array(), signature: null, rpc: {}, offline: true });
+    expect(res.checks.find((c) => c.name === 'block-hash')!.status).toBe('warn');
     expect(res.verdict).toBe('warn');
+  });
+
+  it('por audit with no node: headline NOT VERIFIED ON-CHAIN, exit 2; --offline: exit 0, the headline still says not re-read', () => {
+    const none = por('audit', pub.reportFile, '--signer', pub.signer);
+    expect(none.status).toBe(2);
+    const last = none.stdout.trim().split('\n').slice(-4);
+    expect(last[0]).toMatch(/^NOT VERIFIED ON-CHAIN: no node was given, so no balance or block was re-read/);
+    expect(last[2]).toBe('  checked and fails:  nothing');
+    expect(last[3]).toMatch(/^ {2}not checked: {8}balances and blocks on ethereum were not re-read on-chain/);
+    expect(none.stdout).toMatch(/^NOT CHECKED {2}block-hash {2}chain ethereum: not checked: no node given/m);
+    const offline = por('audit', pub.reportFile, '--signer', pub.signer, '--offline');
+    expect(offline.status).toBe(0);
+    expect(offline.stdout).toMatch(/^OFFLINE AUDIT: the report's signatures and arithmetic hold; balances on ethereum were NOT re-read on-chain$/m);
+    const both = por('audit', pub.reportFile, '--offline', '--rpc', `ethereum=${pub.url}`);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/--offline audits without any node/);
   });
 
   it('a node on another chain or unreachable is exit 2, never a pass', () => {

@@ -11,7 +11,9 @@ import { auditReport, type AuditResult } from '../../src/audit/audit.js';
 import { canonicalJson } from '../../src/report/assemble.js';
 import type { Report } from '../../src/core/report/types.js';
 import { deployAcceptAll } from '../helpers/accept-all-1271.js';
-import { publishOnAnvil, type Publication } from './published.js';
+import { EXCHANGE_KEY, keyOf, publishOnAnvil, type Publication } from './published.js';
+import { signReport, type ReportSignature } from '../../src/report/signature.js';
+import type { OtherReport } from '../../src/audit/other.js';
 
 let pub: Publication;
 let cheat: string;
@@ -99,6 +101,71 @@ describe('2. --other matches by chain identity, not by name', () => {
     o.chains[0]!.chainId = '1';
     const r = await audit(() => {}, { others: [o] });
     expect(r.checks.filter((c) => c.name === 'other-report').map((c) => c.status)).toEqual(['pass']);
+  });
+});
+
+describe('2b. --other: the same exchange\'s earlier report is compared, not a double claim', () => {
+  /** This exchange's report of an earlier snapshot: the same wallets, a month before, other reserves. */
+  const earlier = (): Report => {
+    const o = structuredClone(pub.report);
+    o.snapshot = { id: 'ident-2026-10-24', time: new Date(Date.parse(pub.report.snapshot.time) - 30 * 86_400_000).toISOString() };
+    o.merkleRoot = { ...o.merkleRoot, snapshotId: 'ident-2026-10-24', hash: 'ab'.repeat(32) };
+    return o;
+  };
+  const sign = async (r: Report, key: string) => {
+    const bytes = new TextEncoder().encode(canonicalJson(r));
+    return { bytes, signature: await signReport(bytes, key, r.snapshot.id) };
+  };
+  const auditWith = async (self: { bytes: Uint8Array; signature: ReportSignature | null }, other: OtherReport) =>
+    auditReport({ report: pub.report, reportFile: 'report.json', reportBytes: self.bytes, signature: self.signature, rpc: { ethereum: pub.url }, others: [other] });
+  const unsigned = () => ({ bytes: new TextEncoder().encode(canonicalJson(pub.report)), signature: null });
+
+  it('same exchange name (no signatures): one PASS naming it "same exchange, earlier snapshot", no FAIL', async () => {
+    const r = await auditWith(unsigned(), { file: 'prev.json', report: earlier() });
+    const other = r.checks.filter((c) => c.name === 'other-report');
+    expect(other.map((c) => c.status)).toEqual(['pass']);
+    expect(other[0]!.detail).toContain('is the same exchange (both name the exchange');
+    expect(other[0]!.detail).toContain('earlier snapshot ident-2026-10-24');
+    // Four wallets in both (published.ts lists four).
+    expect(other[0]!.detail).toContain('4 addresses in both');
+    expect(r.verdict).not.toBe('fail');
+  });
+
+  it('same signer, even under another name: the same exchange', async () => {
+    const prev = earlier();
+    prev.exchange = 'Renamed Exchange Ltd';
+    const r = await auditWith(await sign(pub.report, EXCHANGE_KEY), { file: 'prev.json', report: prev, ...(await sign(prev, EXCHANGE_KEY)) });
+    const other = r.checks.filter((c) => c.name === 'other-report');
+    expect(other.map((c) => c.status)).toEqual(['pass']);
+    expect(other[0]!.detail).toContain(`signed by the same key ${new Wallet(EXCHANGE_KEY).address.toLowerCase()}`);
+  });
+
+  it('attack: another exchange borrowing this one\'s name but signing with its own key still FAILs every shared address', async () => {
+    const copy = earlier();
+    const r = await auditWith(await sign(pub.report, EXCHANGE_KEY), { file: 'copy.json', report: copy, ...(await sign(copy, keyOf('another exchange'))) });
+    expect(r.checks.filter((c) => c.name === 'other-report' && c.status === 'fail')).toHaveLength(4);
+    expect(r.verdict).toBe('fail');
+  });
+
+  it('the same exchange with two different reports for one snapshot FAILs (two roots for one snapshot)', async () => {
+    const twin = structuredClone(pub.report);
+    twin.merkleRoot = { ...twin.merkleRoot, hash: 'cd'.repeat(32) };
+    const r = await auditWith(unsigned(), { file: 'twin.json', report: twin });
+    const hit = r.checks.filter((c) => c.name === 'other-report');
+    expect(hit.map((c) => c.status)).toEqual(['fail']);
+    expect(hit[0]!.detail).toContain('published two different reports for one snapshot');
+  });
+
+  it('por audit --other PREV.json (same exchange, signed): exit 0, "same exchange, earlier snapshot" in words', async () => {
+    const prev = earlier();
+    const file = join(pub.dir, 'prev-report.json');
+    const { bytes, signature } = await sign(prev, EXCHANGE_KEY);
+    await writeFile(file, bytes);
+    await writeFile(join(pub.dir, 'prev-report.sig.json'), JSON.stringify(signature));
+    const r = por('audit', pub.reportFile, '--rpc', `ethereum=${pub.url}`, '--signer', pub.signer, '--other', file, '--all');
+    expect(r.stdout).toMatch(/^PASS {2}other-report {2}.*is the same exchange \(signed by the same key .*\), earlier snapshot ident-2026-10-24/m);
+    expect(r.stdout).not.toContain('cannot back two exchanges');
+    expect(r.status, r.stdout + r.stderr).toBe(0);
   });
 });
 

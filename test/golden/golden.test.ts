@@ -104,10 +104,10 @@ describe('golden documents: still read, with their meaning', () => {
     expect(JSON.parse(r.stdout).messages.map((x: { signed: boolean }) => x.signed)).toEqual([true, true, false]);
   });
 
-  it('report (por-report v2) is audited offline with the golden audit (por-audit v2) as its result', () => {
+  it('report (por-report v2) is audited offline with the golden audit (por-audit v3) as its result', () => {
     const d = tmp();
     for (const f of ['report.json', 'report.sig.json']) cpSync(join(G, f), join(d, f));
-    const r = por(['audit', 'report.json', '--signer', SIGNER, '--json'], d);
+    const r = por(['audit', 'report.json', '--signer', SIGNER, '--offline', '--json'], d);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe(golden('audit.json').toString());
   });

@@ -11,6 +11,7 @@ import { buildTree, ProofStore } from '../../src/merkle/index.js';
 import type { ProofDocument } from '../../src/core/merkle/types.js';
 import { compareProofs, type Conflict } from '../../src/core/verify/compare.js';
 import { isPorError } from '../../src/core/errors/index.js';
+import { caught } from '../helpers/caught.js';
 import { SECRET, randomUsers, snapshotOf, tmp } from '../merkle/helpers.js';
 
 const H = 5; // 32 positions, 20 users
@@ -112,11 +113,20 @@ describe('equivocation: user A shown tree 1, user B shown tree 2 (one user left 
     expect(same.conflicts).toContainEqual(expect.objectContaining({ kind: 'user-position', user: a.user.id, a: expect.objectContaining({ position: 9 }), b: expect.objectContaining({ position: 8 }) }));
   });
 
-  it('a third, honest proof does not hide the conflict; proofs of another snapshot are a header conflict', () => {
+  it('a third, honest proof does not hide the conflict; proofs of another snapshot are bad usage, not a conflict', () => {
     const r = compareProofs([byPos1[4]!, byPos1[5]!, t2.get(byPos1[12]!.user.id)!]);
     expect(r.consistent).toBe(false);
-    const s = compareProofs([byPos1[4]!, other.get(byPos1[4]!.user.id)!]);
-    expect(s.conflicts).toEqual([expect.objectContaining({ kind: 'header', field: 'snapshotId' })]);
+    const mix = caught(() => compareProofs([byPos1[4]!, other.get(byPos1[4]!.user.id)!], { names: ['oct.json', 'nov.json'] }));
+    expect(isPorError(mix, 'BAD_USAGE')).toBe(true);
+    expect((mix as Error).message).toMatch(/^these proofs are of different snapshots \(oct\.json: "s", nov\.json: "t"\): .*comparing them shows nothing/);
+  });
+
+  it('a broken proof given with one of another snapshot is still a conflict (exit 1), not hidden by the mix', () => {
+    const bad = clone(byPos1[2]!);
+    bad.path[1]!.equity[0] = (BigInt(bad.path[1]!.equity[0]!) + 1n).toString();
+    const r = compareProofs([other.get(byPos1[4]!.user.id)!, bad]);
+    expect(r.consistent).toBe(false);
+    expect(r.conflicts).toContainEqual(expect.objectContaining({ kind: 'invalid', proof: 1 }));
   });
 
   it('a proof that does not verify against its own root is a conflict; a non-proof is bad input', () => {
@@ -162,6 +172,11 @@ describe('por compare (CLI)', () => {
     expect(doc.consistent).toBe(false);
     expect(doc).toMatchObject({ format: 'por-compare', version: 1 });
     expect(doc.conflicts[0]).toMatchObject({ kind: 'node', level: L - 1 });
+    // Two snapshots: a usage mistake said in a sentence (exit 2), not CONFLICT / exit 1.
+    const mix = por('compare', a, f('nov.json', other.get(byPos1[p]!.user.id)!));
+    expect(mix.status).toBe(2);
+    expect(mix.stdout).toBe('');
+    expect(mix.stderr).toMatch(/these proofs are of different snapshots .*comparing them shows nothing/);
     const junk = por('compare', a, f('junk.json', { format: 'something-else' }));
     expect(junk.status).toBe(2);
     expect(junk.stderr).toContain('junk.json');

@@ -144,15 +144,17 @@ describe('OKX path proof (the real file)', () => {
 });
 
 describe('OKX per-user breakdown (the real file)', () => {
-  it('verifies, showing the total balances from the file', async (ctx) => {
+  it('is consistent but not checked against any root: the CLI\'s words, not a green "checks out"; the total balances from the file', async (ctx) => {
     const p = await openPage(browser, html, ctx.task.name);
     await p.page.setInputFiles('#proof-file', join(okxDir, 'user_info_file.json'));
     const v = await verdictOf(p.page);
-    expect(v.state).toBe('valid');
+    expect(v.state).toBe('unchecked');
+    expect(await p.page.textContent('#verdict')).toMatch(/^⚠ Consistent; not checked against any published root/);
+    expect(v.text).not.toContain('checks out');
     expect(await rows(p.page, 'balances')).toEqual(['BTC', 'ETH', 'USDT'].map((a) => [a, breakdown.totalBalances[a]]));
     expect(await p.page.textContent('#root-hash-value')).toBe(breakdown.hash);
     const cli = await porAsync(['verify', join(okxDir, 'user_info_file.json'), '--json']);
-    expect(cli.status).toBe(0);
+    expect(cli.status).toBe(2);
     expect(await pageVerdictJson(p.page)).toEqual(JSON.parse(cli.stdout));
     expect(p.requests).toEqual([p.url]);
   });

@@ -1,6 +1,7 @@
 // `por audit REPORT.json` (format por): re-reads the report's addresses from the auditor's own nodes
 // and checks everything the report claims. Exit 0 when every check holds (warnings allowed),
-// 1 when any fails, 2 when the report, or anything on a node, cannot be read.
+// 1 when any fails, 2 when the report, or anything on a node, cannot be read, or a chain was not
+// re-read because no node was given for it (unless --offline asked for exactly that).
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -31,12 +32,15 @@ export interface AuditArgs {
   maxSkew?: number;
   /** Print passing checks one by one too. */
   all?: boolean;
+  /** Audit without any node, on purpose: the report's arithmetic and signatures only (exit 0/1, not 2). */
+  offline?: boolean;
   timeoutMs?: number;
   retries?: number;
 }
 
 export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Context): Promise<ExitCode> {
   const rpc = parseChainUrls(args.rpc);
+  if (args.offline === true && Object.keys(rpc).length > 0) throw porError('BAD_USAGE', '--offline audits without any node: drop --rpc, or give a node for every chain of the report', { field: 'offline' });
   const net = networkSettings(args);
   if (args.maxSkew !== undefined && !(Number.isFinite(args.maxSkew) && args.maxSkew >= 0)) throw porError('BAD_USAGE', '--max-skew must be a number of seconds, 0 or more', { field: 'max-skew' });
   let bytes: Uint8Array;
@@ -57,9 +61,12 @@ export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
   for (const f of args.other) {
     // The report itself as --other would flag every address as claimed twice.
     if (resolve(f) === resolve(args.file)) throw porError('BAD_USAGE', '--other names the report being audited; give another exchange\'s report', { file: f, field: 'other' });
-    others.push({ file: f, report: parseReport(await readJsonFile(f), f) });
+    // Its signature (beside it, when published) tells whether it is this exchange's own earlier report.
+    const otherSig = signaturePathFor(f);
+    const signature = existsSync(otherSig) ? parseSignature(await readJsonFile(otherSig), otherSig) : null;
+    others.push({ file: f, report: parseReport(await readJsonFile(f), f), bytes: new Uint8Array(await readFile(f)), signature });
   }
-  if (Object.keys(rpc).length === 0) ctx.note('note: no --rpc given: balances and blocks are not re-read, only the report\'s own arithmetic and signatures are checked');
+  if (Object.keys(rpc).length === 0) ctx.note(args.offline === true ? 'note: --offline: balances and blocks are not re-read, only the report\'s own arithmetic and signatures are checked' : 'note: no --rpc given: balances and blocks are not re-read on-chain, so the audit cannot pass (exit 2); give --rpc CHAIN=URL, or --offline for the report\'s own arithmetic and signatures only');
   const result = await auditReport({
     report,
     reportFile: args.file,
@@ -69,6 +76,7 @@ export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
     rpc,
     others,
     ...(args.maxSkew !== undefined ? { maxSkewSeconds: args.maxSkew } : {}),
+    ...(args.offline === true ? { offline: true } : {}),
     reporter: ctx.reporter,
     ...net,
     verifyBitcoin: (address, message, sig, network) => verifyBitcoinMessage(address, message, sig, network === 'mainnet' || network === undefined ? 'bitcoin' : 'testnet'),

@@ -1,4 +1,5 @@
 // `por build`: liabilities snapshot + asset registry + secret → Merkle sum tree root and proof store.
+import { solvencySummary } from '../../core/report/summary.js';
 import { write as writeBuild } from '../../core/documents/build.js';
 import { join } from 'node:path';
 import { defineCommand, EXIT, type Context, type ExitCode } from '../context.js';
@@ -126,7 +127,9 @@ export const buildCommand = defineCommand<BuildArgs>({
         ctx.printJson(writeBuild({ root: res.root, report: { file: files.report, signature: files.signature ?? null, html: files.html, signer: pub.signature?.signer ?? null, verdict: v.level, solvency: pub.report.solvency } }));
         return v.level === 'fail' ? EXIT.CHECK_FAILED : EXIT.OK;
       }
-      ctx.print(`${v.title}\nwrote ${files.report}${files.signature ? `, ${files.signature} (signer ${pub.signature!.signer})` : ' (unsigned: give --sign-key-file)'}, ${files.html} and ${files.page}`);
+      // The verdict, then the per-asset table just published (figures for people; exact ones in report.json).
+      ctx.print([v.title, '', ...solvencySummary(pub.report), ''].join('\n'));
+      ctx.print(`wrote ${files.report}${files.signature ? `, ${files.signature} (signer ${pub.signature!.signer})` : ' (unsigned: give --sign-key-file)'}, ${files.html} and ${files.page}`);
       // The tree summary follows as usual; the exit code says whether every asset is covered.
       if (v.level === 'fail') publishExit = EXIT.CHECK_FAILED;
     }

@@ -23,10 +23,10 @@ export const compareCommand = defineCommand<CompareArgs>({
           'Ask other users (friends, a forum, a journalist) for their proof files: proofs carry balances, so share ' +
           'them only with people you trust. Reads only the files given; nothing is sent anywhere.',
       )
-      .positional('proofs', { type: 'string', array: true, demandOption: true, describe: 'Two or more por proof files of the same snapshot' })
+      .positional('proofs', { type: 'string', array: true, demandOption: true, describe: 'Two or more por proof files of the same snapshot (proofs of different snapshots: exit 2)' })
       .example('por compare alice-proof.json bob-proof.json', '')
       .example('por compare proofs/*.json --json', '')
-      .epilogue('Exit codes: 0 the proofs are consistent (one tree); 1 a conflict (two values for one node, two users at one leaf, a proof that does not verify, different snapshots); 2 a file cannot be read or is not a por proof.') as never,
+      .epilogue('Exit codes: 0 the proofs are consistent (one tree); 1 a conflict within one snapshot (two values for one node, two users at one leaf, different heights or assets, a proof that does not verify); 2 a file cannot be read or is not a por proof, or the proofs are of different snapshots (a new tree is built for every snapshot, so there is nothing to compare).') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     const files = args.proofs;
     if (files.length < 2) throw porError('BAD_USAGE', `give at least two proof files to compare, got ${files.length}`);

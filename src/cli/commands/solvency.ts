@@ -1,11 +1,10 @@
 // `por solvency`: per-asset reserves against liabilities, exact, no netting across assets.
-import { Decimal } from 'decimal.js';
+import { amountText, usdText } from '../../core/money/display.js';
 import { defineCommand, EXIT, type ExitCode } from '../context.js';
 import { loadAssetRegistry } from '../../assets/load.js';
 import { readSnapshot, type SnapshotFormat } from '../../ingest/index.js';
 import { assessBadDebt, computeSolvency, formatRatio, solvencyDocument, type Solvency, type SolvencyInput } from '../../solvency/index.js';
 import { readHaircuts, readPrices, readReserveBalances } from '../../solvency/load.js';
-import { formatAmount } from '../../core/money/index.js';
 import { table } from './liabilities.js';
 import { readReservesFromFiles } from '../../reserves/load.js';
 import { toReserveRows } from '../../reserves/index.js';
@@ -29,11 +28,8 @@ export interface SolvencyArgs {
   retries: number;
 }
 
-/** USD for people: 2 decimals (rounded down), thousands grouped. JSON keeps the exact text. */
-const usd = (text: string) => {
-  const [int, frac] = new Decimal(text).toDecimalPlaces(2, Decimal.ROUND_DOWN).toFixed(2).split('.');
-  return `${int!.replace(/\B(?=(\d{3})+$)/g, ',')}.${frac}`;
-};
+/** USD for people: 2 decimals (rounded down), thousands grouped (core/money/display.ts). JSON keeps the exact text. */
+const usd = usdText;
 
 export const solvencyCommand = defineCommand<SolvencyArgs>({
   command: 'solvency',
@@ -107,7 +103,7 @@ export const solvencyCommand = defineCommand<SolvencyArgs>({
     out.push(`Solvency of ${snap.userCount.toLocaleString('en-US')} users' balances (${snap.file}) against ${reserves.length} reserve balances (${reservesSource})`);
     out.push('');
     out.push(...solvencyTableText(s));
-    const fund = s.assets.filter((a) => a.exchangeOwned !== 0n).map((a) => `${formatAmount(a.exchangeOwned, a.decimals)} ${a.asset}`);
+    const fund = s.assets.filter((a) => a.exchangeOwned !== 0n).map((a) => `${amountText(a.exchangeOwned, a.decimals)} ${a.asset}`);
     if (fund.length) out.push(`Exchange-owned (insurance fund etc.), not a liability: ${fund.join(', ')}`);
     if (s.usd) {
       out.push('');
@@ -129,7 +125,7 @@ function solvencyTableText(s: Solvency): string[] {
   const out: string[] = [];
   const head = ['asset', 'reserves', 'gross liab.', 'gross ratio', 'user debt', 'debt netted', 'to cover', 'surplus', 'ratio', ''];
   const rows = s.assets.map((a) => {
-    const f = (v: bigint) => formatAmount(v, a.decimals);
+    const f = (v: bigint) => amountText(v, a.decimals);
     return [
       a.asset + (a.exchangeToken ? ' *' : ''),
       f(a.reserves),

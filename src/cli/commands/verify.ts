@@ -10,6 +10,7 @@ import { isPorError, porError } from '../../core/errors/index.js';
 import { detectProofFormat, verifyAnyProof, PROOF_FORMATS, type ProofFormat, type Published } from '../../core/verify/any.js';
 import type { AssetAmount, Verdict } from '../../core/verify/types.js';
 import { safeText } from '../safe-text.js';
+import { notTiedToRoot } from '../../core/verify/headline.js';
 import { write as writeVerdict } from '../../core/documents/verdict.js';
 import { parseOkxSumProofData } from '../../core/formats/okx-zk.js';
 
@@ -120,7 +121,7 @@ export const verifyCommand = defineCommand<VerifyArgs>({
       .example('por verify alice-proof.json --root 3f…9a', '')
       .example('por verify 1234_inclusion_proof.json --report sum_proof_data.json', '')
       .example('por verify user_config.json --root 2da4…ef0b', '')
-      .epilogue('Exit codes: 0 the proof is valid; 1 it is not, or the report contradicts itself (the failing check is named); 2 a file cannot be read, is not a proof, or is not a published root this por reads (por-root v1, SHA-256).') as never,
+      .epilogue('Exit codes: 0 the proof is valid; 1 it is not, or the report contradicts itself (the failing check is named); 2 a file cannot be read, is not a proof, or is not a published root this por reads (por-root v1, SHA-256), or it ties to no published root (an OKX per-user breakdown alone: "consistent; not checked against any published root").') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     // A mistyped --root is a usage error for every format (for an OKX proof it would read as INVALID).
     if (args.root !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(args.root.trim())) {
@@ -166,6 +167,8 @@ export const verifyCommand = defineCommand<VerifyArgs>({
     }
     if (ctx.json) ctx.printJson(writeVerdict(verdict));
     else ctx.print(renderVerdict(verdict));
+    // Consistent but tied to no published root: not checked (exit 2), never exit 0 as if verified.
+    if (notTiedToRoot(verdict) !== null) return EXIT.BAD_INPUT;
     if ((format === 'okx-v1' || format === 'binance-zk' || format === 'bybit-v1') && args.root === undefined && verdict.valid) {
       ctx.note(`note: root ${verdict.root.hash} is the one the file states; only ${format === 'okx-v1' ? "OKX's" : "the exchange's"} published root shows it is the real tree: compare it, or pass it with --root HEX`);
     }
@@ -197,8 +200,9 @@ export function renderVerdict(v: Verdict): string {
   const lines: string[] = [];
   // An OKX breakdown has no tree root: its root.hash is the user's own hash, so "included in root"
   // would claim what the file cannot show.
-  if (v.valid && v.format === 'okx-user') {
-    lines.push(`VALID: the OKX breakdown of user hash ${v.user.id ?? v.root.hash} is consistent (its nodes hash correctly and add up to its total); it is not checked against any published root: the file has none`);
+  const untied = notTiedToRoot(v);
+  if (untied !== null) {
+    lines.push(`NOT CHECKED AGAINST A ROOT: ${untied}`);
   } else if (v.valid && v.format === 'bitmex-tree') {
     lines.push(id === undefined
       ? `VALID: the BitMEX liabilities tree with root ${v.root.hash} (${v.root.snapshotId}) is consistent: every parent recomputes from its children`

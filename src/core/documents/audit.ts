@@ -6,8 +6,12 @@ import type { ReportSolvencyRow } from '../report/types.js';
 import type { AuditCheck, Status } from '../checks/index.js';
 
 export const FORMAT = 'por-audit';
-/** v2: the `unread` status, summary count and verdict, and `unreadAssets`. */
-export const VERSION = 2;
+/** v2: the `unread` status, summary count and verdict, and `unreadAssets`. v3: a chain with no node
+ *  is `unread` (exit 2) unless the audit was asked to be offline; `other-report` passes the same
+ *  exchange's report of another snapshot (compared, not a double claim); evidence sentences give
+ *  ratios in percent (the exact ratio stays in `evidence`). v2 documents are still read: same fields. */
+export const VERSION = 3;
+const READ_VERSIONS = [2, 3] as const;
 export const FIELDS = ['format', 'version', 'report', 'verdict', 'summary', 'checks', 'audited', 'unreadAssets', 'chainsRead', 'chainsNotRead'] as const;
 
 export type { AuditCheck, Status } from '../checks/index.js';
@@ -15,7 +19,7 @@ const STATUSES: readonly Status[] = ['pass', 'fail', 'warn', 'unread'];
 
 export interface AuditResult {
   format: typeof FORMAT;
-  version: typeof VERSION;
+  version: typeof VERSION | 2;
   report: { file: string; snapshotId: string; snapshotTime: string; exchange?: string; merkleRoot: string };
   /** fail if any check failed; else unread if anything could not be read; else warn; else pass. */
   verdict: Status;
@@ -38,7 +42,7 @@ export function write(a: AuditResult): Record<string, unknown> {
 /** The audit's header, summary and checks read strictly; `audited` rows as objects (report.json's row shape). */
 export function read(json: unknown, where: string | Where = {}): AuditResult {
   const doc = JsonAt.root(json, where);
-  readHeader(doc, FORMAT, [VERSION]);
+  readHeader(doc, FORMAT, [...READ_VERSIONS]);
   doc.exact(FIELDS);
   const report = doc.get('report');
   report.exact(['file', 'snapshotId', 'snapshotTime', 'merkleRoot'], ['exchange']);

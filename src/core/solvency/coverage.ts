@@ -3,6 +3,7 @@
 // computes a ratio or "must cover". Pure and exact: bigint base units; the ratio with decimal.js at
 // RATIO_PRECISION significant digits, rounded down, so coverage is never overstated.
 import { Decimal } from 'decimal.js';
+import { percentDown } from '../money/display.js';
 
 export const RATIO_PRECISION = 40;
 /** Decimal at RATIO_PRECISION significant digits, rounded down: every figure derived from amounts (ratios, their
@@ -68,8 +69,6 @@ export function ratioText(reserves: bigint, owed: bigint): string | null {
   return new RatioDecimal(reserves.toString()).div(new RatioDecimal(owed.toString())).toFixed();
 }
 
-/** A ratio as a percentage with 2 decimals, rounded down so that 99.999 % never shows as 100.00 %. */
-export function percentText(ratio: string | null): string {
-  if (ratio === null) return 'n/a';
-  return `${new RatioDecimal(ratio).times(100).toDecimalPlaces(2, Decimal.ROUND_DOWN).toFixed(2)} %`;
-}
+/** A ratio as a percentage with 2 decimals, rounded down so that 99.999 % never shows as 100.00 %
+ *  (the one display rule: core/money/display.ts). */
+export const percentText = percentDown;

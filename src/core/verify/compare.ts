@@ -78,6 +78,7 @@ export function compareProofs(proofs: unknown[], opts: { names?: string[] } = {}
   if (proofs.length < 2) throw porError('BAD_USAGE', `compare needs at least two proofs, got ${proofs.length}`);
   const ctx: Ctx = { name: (i) => opts.names?.[i] ?? `proof ${i + 1}`, checks: [], conflicts: [] };
   const valid = verifyEach(proofs, ctx);
+  if (ctx.conflicts.length === 0) refuseSnapshotMix(valid, ctx.name);
   const comparable = sameTreeShape(valid, ctx);
   const nodes = mapNodes(comparable, ctx);
   nodes.nodeConflicts.sort((x, y) => x.level - y.level || x.position - y.position);
@@ -105,6 +106,24 @@ function verifyEach(proofs: unknown[], { name, checks, conflicts }: Ctx): ValidP
   });
   if (valid.length === proofs.length) checks.push({ name: 'proof-valid', ok: true, detail: `all ${proofs.length} proofs verify against the roots they state` });
   return valid;
+}
+
+/**
+ * 1b. Proofs of different snapshots are a usage mistake, not evidence: the tree is rebuilt for every
+ * snapshot, so their nodes differ for honest reasons (BAD_USAGE, exit 2). Checked only when every
+ * proof verified: a proof that does not is a conflict whatever else was given with it.
+ */
+function refuseSnapshotMix(valid: ValidProof[], name: (i: number) => string): void {
+  const first = valid[0];
+  const other = valid.find((v) => v.doc.snapshotId !== first?.doc.snapshotId);
+  if (!first || !other) return;
+  throw porError(
+    'BAD_USAGE',
+    `these proofs are of different snapshots (${name(first.i)}: "${first.doc.snapshotId}", ${name(other.i)}: "${other.doc.snapshotId}"): ` +
+      'the exchange builds a new tree for every snapshot, so proofs of two snapshots differ for honest reasons and comparing them shows nothing. ' +
+      'Compare proofs of one snapshot, and check each proof against the report published for its own snapshot (por verify PROOF --report REPORT)',
+    { field: 'proofs' },
+  );
 }
 
 /**
