@@ -6,7 +6,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { JsonAt } from '../json/read.js';
 import type { AssetAmount, Check, PathStep, Verdict } from '../verify/types.js';
-import { addDec, cmpDec, formatDec, okxSum, parseDec, type Dec } from './okx-decimal.js';
+import { addDec, cmpDec, decAt, formatDec, okxSum, parseDec, type Dec } from './okx-decimal.js';
 import { isObject } from '../json/index.js';
 
 /** The three assets of OKX's 2022 tree, in the order its hashes write them. */
@@ -57,14 +57,7 @@ function readBalances(at: JsonAt): OkxBalances {
   if (!isObject(at.value)) at.fail('must be an object with BTC, ETH and USDT');
   const out = {} as OkxBalances;
   for (const a of OKX_ASSETS) {
-    const v = at.get(a);
-    const t = v.string(undefined, 'decimal text in quotes');
-    try {
-      parseDec(t);
-    } catch (err) {
-      v.fail(err instanceof Error ? err.message : String(err), 'BAD_AMOUNT');
-    }
-    out[a] = t;
+    out[a] = decAt(at.get(a));
   }
   return out;
 }
