@@ -1,6 +1,7 @@
 // `por audit REPORT.json` (format por): re-reads the report's addresses from the auditor's own nodes
 // and checks everything the report claims. Exit 0 when every check holds (warnings allowed),
 // 1 when any fails, 2 when the report, or anything on a node, cannot be read.
+import { write as writeAudit } from '../../core/documents/audit.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -77,7 +78,7 @@ export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
     await writeFileAtomic(args.html, await auditHtml(result));
     ctx.note(`wrote ${args.html}`);
   }
-  if (ctx.json) ctx.printJson(result);
+  if (ctx.json) ctx.printJson(writeAudit(result));
   ctx.print(auditText(result, args.all === true));
   // Something that could not be read decides nothing: exit 2 unless a check failed outright.
   return result.verdict === 'fail' ? EXIT.CHECK_FAILED : result.verdict === 'unread' ? EXIT.BAD_INPUT : EXIT.OK;

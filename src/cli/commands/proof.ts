@@ -1,4 +1,5 @@
 // `por proof`: one user's inclusion proof from the store, or every proof, streaming.
+import { write as writeProof } from '../../core/documents/proof.js';
 import { write as writeProofWritten } from '../../core/documents/proof-written.js';
 import { write as writeExportRun } from '../../core/documents/proof-export-run.js';
 import { statSync } from 'node:fs';
@@ -51,7 +52,7 @@ export const proofCommand = defineCommand<ProofArgs>({
     try {
       if (args.user !== undefined) {
         const doc = store.proof(args.user);
-        const text = JSON.stringify(doc, null, 2) + '\n';
+        const text = JSON.stringify(writeProof(doc), null, 2) + '\n';
         if (args.out) {
           await writeFileAtomic(args.out, text);
           if (ctx.json) ctx.printJson(writeProofWritten({ user: args.user, file: args.out, root: doc.root.hash }));
