@@ -5,7 +5,7 @@
 // Prints build time, peak RSS, proof export rate, single-proof latency, and (with --merkletreejs)
 // how long merkletreejs takes to build a plain (sum-less) tree over the same leaf hashes.
 // Peak RSS is the process's high-water mark (getrusage maxrss), taken before merkletreejs runs.
-import { mkdtempSync, rmSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resourceUsage } from 'node:process';
@@ -24,6 +24,7 @@ if (typeof arg('export-only', undefined) === 'string') {
   const i = process.argv.indexOf('--export-only');
   const [storeDir, outDir, k] = process.argv.slice(i + 1, i + 4);
   const bulk = await ProofStore.open(storeDir, { bulk: true });
+  mkdirSync(outDir, { recursive: true }); // exportAll writes into an existing (staging) folder
   const t = performance.now();
   const c0 = process.cpuUsage();
   const ex = bulk.exportAll(outDir, { limit: Number(k) });

@@ -9,56 +9,13 @@ import { percentText } from '../core/report/solvency.js';
 import { RatioDecimal } from '../core/solvency/coverage.js';
 import { escapeHtml, htmlPage, stackTable, type Column } from '../report/html.js';
 import { timeHtml } from '../core/display/identifier.js';
+import type { AssetHistory, History, HistoryPoint, HistoryVerdict } from '../core/documents/history.js';
 import { lineChart } from '../report/chart.js';
 
 /** Ratio differences at the ratios' own precision (src/core/solvency/coverage.ts). */
 const D = RatioDecimal;
 
-export interface HistoryPoint {
-  snapshotId: string;
-  time: string;
-  file: string;
-  reserves: string;
-  /** What reserves must cover (see report.json's solvency rows). */
-  liabilities: string;
-  ratio: string | null;
-  /** Change since the previous report holding this asset (absent on the first). */
-  change?: {
-    reserves: string;
-    liabilities: string;
-    /** Ratio change in percentage points, full precision; null when either ratio is undefined. */
-    ratioPoints: string | null;
-  };
-}
-
-export interface AssetHistory {
-  asset: string;
-  decimals: number;
-  points: HistoryPoint[];
-}
-
-export interface History {
-  format: 'por-history';
-  version: 1;
-  reports: { file: string; snapshotId: string; time: string }[];
-  assets: AssetHistory[];
-  verdict: HistoryVerdict;
-}
-
-/**
- * The headline, in three honest parts. Every figure is the report's own claim: history does not
- * re-read chains (that is `por audit`), so even "holds" means "the reports say so".
- */
-export interface HistoryVerdict {
-  /** fails when any asset's coverage was below 100 % in any report; else holds. */
-  status: 'holds' | 'fails';
-  /** Per asset that went below 100 %: its lowest point (file, snapshot, ratio) and how many reports were under. */
-  fails: { asset: string; file: string; snapshotId: string; ratio: string; under: number; of: number }[];
-  /** Assets at or above 100 % in every report that lists them. */
-  holds: string[];
-  /** What the series cannot say: assets with nothing owed, assets missing from some reports. */
-  notChecked: { asset: string; why: string }[];
-}
+export type { AssetHistory, History, HistoryPoint, HistoryVerdict } from '../core/documents/history.js';
 
 export function buildHistory(inputs: { file: string; report: Report }[]): History {
   if (inputs.length === 0) throw porError('BAD_USAGE', 'give at least one report');

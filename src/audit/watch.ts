@@ -11,9 +11,9 @@ import { readCurrentBalances, type ReservesResult } from '../reserves/index.js';
 import { percentText, ratioText, sumReserves, type HeldBalance } from '../core/report/solvency.js';
 import type { Report } from '../core/report/types.js';
 import { manifestFromReport } from './identity.js';
+import { write as writeWatchEvent, type WatchEventName } from '../core/documents/watch-event.js';
 
-export const WATCH_EVENT_FORMAT = 'por-watch-event';
-export const WATCH_EVENT_VERSION = 1;
+export { FORMAT as WATCH_EVENT_FORMAT, VERSION as WATCH_EVENT_VERSION } from '../core/documents/watch-event.js';
 
 export interface WatchAsset {
   asset: string;
@@ -324,6 +324,6 @@ export function startText(file: string, report: Report, plan: WatchPlan, interva
 }
 
 /** One line of the `--json` stream (docs/FORMATS.md, por-watch-event v1). */
-export function watchEvent(event: string, fields: Record<string, unknown>): Record<string, unknown> {
-  return { format: WATCH_EVENT_FORMAT, version: WATCH_EVENT_VERSION, event, time: new Date().toISOString(), ...fields };
+export function watchEvent(event: WatchEventName, fields: Record<string, unknown>): Record<string, unknown> {
+  return writeWatchEvent({ event, time: new Date().toISOString(), ...fields });
 }

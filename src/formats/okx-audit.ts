@@ -13,11 +13,10 @@ import type { SignatureResult } from '../signatures/result.js';
 import { addDec, cmpDec, formatDec, roundDec, truncDec, type Dec } from '../core/formats/okx-decimal.js';
 import type { OkxReserveFile, OkxReserveRow, OkxSummaryLine } from '../core/formats/okx-csv.js';
 import { okxNetworkFamily, okxStakingKind, type Family } from '../core/formats/okx-networks.js';
+import { FORMAT, VERSION, type CoinTotals, type OkxAuditResult, type OkxRowVerdict, type Ownership } from '../core/documents/okx-audit.js';
 
-export const OKX_AUDIT_FORMAT = 'por-okx-audit';
-export const OKX_AUDIT_VERSION = 1;
-
-export type Ownership = 'valid' | 'invalid' | 'unsupported';
+export { FORMAT as OKX_AUDIT_FORMAT, VERSION as OKX_AUDIT_VERSION } from '../core/documents/okx-audit.js';
+export type { BalanceCheck, CoinTotals, ContractLink, OkxAuditResult, OkxRowVerdict, Ownership } from '../core/documents/okx-audit.js';
 export type { Family };
 
 /** Networks por does not verify, with the scheme OKX uses there (so the report can name it). */
@@ -32,40 +31,6 @@ const OTHER_SCHEMES: [RegExp, string][] = [
 
 export function familyOf(network: string): Family {
   return okxNetworkFamily(network) ?? (networkForCoin(network.toUpperCase()) ? 'bitcoin' : 'other');
-}
-
-export interface ContractLink {
-  status: 'unchecked' | 'owners' | 'not-owners' | 'error';
-  detail: string;
-}
-
-export interface BalanceCheck {
-  status: 'matches' | 'differs' | 'not-read' | 'error';
-  onchain?: string;
-  detail: string;
-}
-
-export interface OkxRowVerdict {
-  line: number;
-  coin: string;
-  type?: string;
-  network: string;
-  address: string;
-  amount?: string;
-  /** The original 2022 layout: the amount as written, in base units (`amount` is in whole coins). */
-  baseUnits?: string;
-  height?: string;
-  family: Family;
-  ownership: Ownership;
-  scheme: string;
-  reason: string;
-  /** Staking rows (12-column layout): the address is a validator key, proven through EOA1. */
-  staking?: 'native' | 'eigenlayer';
-  /** Contract-wallet rows (eoa1/eoa2): is the contract controlled by those EOAs? For staking
-   *  rows: do the validator's withdrawal credentials point to them? (never checked by por) */
-  contractLink?: ContractLink;
-  /** With --rpc: the balance re-read at the row's snapshot height. */
-  balance?: BalanceCheck;
 }
 
 function verdictFrom(row: OkxReserveRow, family: Family, r: SignatureResult): OkxRowVerdict {
@@ -181,30 +146,6 @@ export function auditOkxSignatures(file: OkxReserveFile, onProgress?: (done: num
 }
 
 // ---------------------------------------------------------------------------------------------
-
-export interface CoinTotals {
-  coin: string;
-  rows: number;
-  amount: string;
-  valid: string;
-  invalid: string;
-  unsupported: string;
-  /** Part of `valid` on contract wallets whose link to their EOAs was not checked. */
-  validLinkUnchecked: string;
-}
-
-export interface OkxAuditResult {
-  format: typeof OKX_AUDIT_FORMAT;
-  version: typeof OKX_AUDIT_VERSION;
-  file: string;
-  layout: OkxReserveFile['layout'];
-  ok: boolean;
-  counts: { rows: number; valid: number; invalid: number; unsupported: number };
-  rows: OkxRowVerdict[];
-  coins: CoinTotals[];
-  checks: Check[];
-  warnings: string[];
-}
 
 const ZERO: Dec = { units: 0n, scale: 0 };
 
@@ -367,8 +308,8 @@ export function summarizeOkxAudit(fileName: string, file: OkxReserveFile, rows: 
   if (replay) warnings.push(replay);
   warnings.push(...layoutWarnings(file, rows, counts));
   return {
-    format: OKX_AUDIT_FORMAT,
-    version: OKX_AUDIT_VERSION,
+    format: FORMAT,
+    version: VERSION,
     file: fileName,
     layout: file.layout,
     ok: checks.every((c) => c.ok),

@@ -15,7 +15,8 @@ import { Hashers, treeShape, checkSecret, type TreeShape } from './hashing.js';
 import { awaitBlocks, BLOCK_JOB, hashUpperLevels, lowerCounts, rootDocuments, startBlocks } from './levels.js';
 import { StoreWriter, idOffsetsFile, lookupFile } from './store-writer.js';
 import { withStage, type BuildResult } from './build.js';
-import { secretCheck, SHARD_FORMAT, SHARD_LEAVES, SHARD_META, SHARD_VERSION, type ShardMeta } from './shard.js';
+import { secretCheck, SHARD_LEAVES, SHARD_META } from './shard.js';
+import { read as readShardMeta, type ShardMeta } from '../core/documents/shard.js';
 import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE } from './layout.js';
 import { compareBytes } from './order.js';
 
@@ -83,20 +84,16 @@ export async function readShards(dirs: readonly string[], shape: TreeShape, chec
 }
 
 function checkShardMeta(doc: unknown, file: string, shape: TreeShape, check: string, count: number): ShardMeta {
-  const m = doc as ShardMeta;
-  const name = m?.shard ? `shard ${m.shard.index}/${m.shard.count}` : 'this shard';
+  const m = readShardMeta(doc, file);
+  const name = `shard ${m.shard.index}/${m.shard.count}`;
   const refuse = (field: string, why: string): never => {
     throw porError('BAD_INPUT', `${name}: ${why}; re-run this shard (por build --shard) with the same inputs as the others`, { file, field });
   };
-  if (m?.format !== SHARD_FORMAT || m.version !== SHARD_VERSION) refuse('format', `not a ${SHARD_FORMAT} version ${SHARD_VERSION} document`);
-  if (!Number.isInteger(m.shard?.index) || !Number.isInteger(m.shard?.count)) refuse('shard', 'no shard index and count');
   if (m.shard.count !== count) refuse('shard.count', `built as one of ${m.shard.count} shards, but ${count} shard folders are given`);
   if (m.snapshotId !== shape.snapshotId) refuse('snapshotId', `built for snapshot "${m.snapshotId}", not "${shape.snapshotId}"`);
   if (m.height !== shape.height) refuse('height', `built for height ${m.height}, not ${shape.height}`);
   if (JSON.stringify(m.assets) !== JSON.stringify(shape.assets)) refuse('assets', 'built with another asset registry (symbols, decimals or order differ)');
   if (m.secretCheck !== check) refuse('secretCheck', 'built with another secret');
-  if (!Number.isSafeInteger(m.userCount) || m.userCount < 0 || !Number.isSafeInteger(m.leavesBytes)) refuse('userCount', 'no user count');
-  if (!Array.isArray(m.totals) || m.totals.length !== shape.A) refuse('totals', 'no totals per asset');
   return m;
 }
 

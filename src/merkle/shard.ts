@@ -15,28 +15,11 @@ import { Hashers, checkSecret, treeShape, type TreeShape } from './hashing.js';
 import { LeafCollector, type LeafSet } from './leaves.js';
 import { sortByUserHash } from './order.js';
 import type { TreeInput } from './build.js';
+import { FORMAT, VERSION, write as writeShardMeta, type ShardMeta } from '../core/documents/shard.js';
 
-export const SHARD_FORMAT = 'por-shard';
-export const SHARD_VERSION = 1;
+export { FORMAT as SHARD_FORMAT, VERSION as SHARD_VERSION, type ShardMeta } from '../core/documents/shard.js';
 export const SHARD_META = 'shard.json';
 export const SHARD_LEAVES = 'leaves.bin';
-
-/** shard.json: what one shard task made, and for which tree (combine checks every field). */
-export interface ShardMeta {
-  format: typeof SHARD_FORMAT;
-  version: typeof SHARD_VERSION;
-  shard: { index: number; count: number };
-  snapshotId: string;
-  height: number;
-  assets: { symbol: string; decimals: number }[];
-  /** HMAC-SHA256(secret, "por-shard secret check" ‖ snapshot id), hex: same secret, same value; reveals nothing of it. */
-  secretCheck: string;
-  userCount: number;
-  /** Per asset, in registry order: Σ equity and Σ debt of this shard's users, base units. */
-  totals: { asset: string; equityUnits: string; debtUnits: string }[];
-  /** leaves.bin: userCount entries ascending by user hash, each userHash(32) ‖ record(R) ‖ salt(32) ‖ u16 id length ‖ id. */
-  leavesBytes: number;
-}
 
 export interface ShardOptions {
   secret: Uint8Array;
@@ -88,7 +71,7 @@ export async function buildShard(input: TreeInput, options: ShardOptions): Promi
     const order = sortByUserHash(set);
     const bytes = await writeSortedLeaves(join(stage.path, SHARD_LEAVES), set, order, shape, reporter);
     const meta = shardMeta(shape, options, set, bytes, input.totals);
-    await writeFileAtomic(join(stage.path, SHARD_META), toJson(meta), { mode: 0o600 });
+    await writeFileAtomic(join(stage.path, SHARD_META), toJson(writeShardMeta(meta)), { mode: 0o600 });
     await stage.commit();
     return meta;
   } catch (err) {
@@ -102,8 +85,8 @@ export async function buildShard(input: TreeInput, options: ShardOptions): Promi
 function shardMeta(shape: TreeShape, o: ShardOptions, set: LeafSet, bytes: number, totals: TreeInput['totals']): ShardMeta {
   if (!totals) throw porError('INTERNAL', 'a shard needs the snapshot totals');
   return {
-    format: SHARD_FORMAT,
-    version: SHARD_VERSION,
+    format: FORMAT,
+    version: VERSION,
     shard: { index: o.shard.index, count: o.shard.count },
     snapshotId: o.snapshotId,
     height: shape.height,

@@ -1,6 +1,8 @@
 // Writes the proof store's files (docs/FORMATS.md, Proof store) into a staged build folder.
 // Node-only. Used by the one-machine build (leaves in input order + order.bin) and by the combine
 // (leaves already in tree order, order.bin the identity).
+import { write as writeStoreMeta } from '../core/documents/store-meta.js';
+import { write as writeRoot } from '../core/documents/root.js';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toJson, writeAll, writeError, writeFileAtomic } from '../io/node.js';
@@ -50,8 +52,8 @@ export class StoreWriter {
     for (const [name, f] of this.files) await f.sync().catch((err: unknown) => Promise.reject(writeError(join(this.dir, name), err)));
     await this.close();
     const doc: StoreMeta = { format: STORE_FORMAT, version: STORE_VERSION, ...meta };
-    await writeFileAtomic(join(this.dir, STORE_META), toJson(doc), SECRET);
-    await writeFileAtomic(join(this.stage.path, PUBLIC_DIR, ROOT_FILE), toJson(root));
+    await writeFileAtomic(join(this.dir, STORE_META), toJson(writeStoreMeta(doc)), SECRET);
+    await writeFileAtomic(join(this.stage.path, PUBLIC_DIR, ROOT_FILE), toJson(writeRoot(root)));
   }
 
   async close(): Promise<void> {

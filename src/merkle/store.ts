@@ -1,5 +1,6 @@
 // The proof store written by buildTree: open it once, then a proof is ~height small reads.
 // Node-only. File layout: docs/FORMATS.md, "Proof store".
+import { read as readStoreMeta } from '../core/documents/store-meta.js';
 import { closeSync, fstatSync, openSync, readSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { porError } from '../core/errors/index.js';
@@ -11,7 +12,7 @@ import { ExportWriter, USERS_DIR, type ExportedFile } from './export.js';
 import { hash as hashOnce } from 'node:crypto';
 import { makeLevelHasher } from './compute.js';
 import { AMOUNT_LEN, HASH_LEN, SPEC_VERSION, TAG_USER, paddingRecords, nobleSha256 } from '../core/merkle/core.js';
-import { PROOF_FORMAT, PROOF_VERSION, STORE_FORMAT, STORE_VERSION, type ProofDocument, type StoreMeta } from '../core/merkle/types.js';
+import { PROOF_FORMAT, PROOF_VERSION, type ProofDocument, type StoreMeta } from '../core/merkle/types.js';
 
 /** A file read with positioned reads, or held in memory when asked to (bulk export). */
 class Blob {
@@ -108,12 +109,8 @@ export class ProofStore {
   static async open(dir: string, options: { bulk?: boolean } = {}): Promise<ProofStore> {
     const loc = locateStore(dir);
     const metaFile = join(loc.storeDir, STORE_META);
-    const meta = (await readJsonFile(metaFile)) as StoreMeta;
-    if (meta?.format !== STORE_FORMAT) throw porError('BAD_INPUT', `not a ${STORE_FORMAT} file (format ${JSON.stringify(meta?.format)})`, { file: metaFile, field: 'format' });
-    if (meta.version !== STORE_VERSION) {
-      // Name the version found: a store written by another por is refused, never read as this one.
-      throw porError('BAD_INPUT', `${STORE_FORMAT} version ${JSON.stringify(meta.version)} is not one this por reads (it reads version ${STORE_VERSION})`, { file: metaFile, field: 'version' });
-    }
+    // Another version (a store written by another por) is refused naming the version found.
+    const meta = readStoreMeta(await readJsonFile(metaFile), metaFile);
     await checkBelongsTogether(loc, meta.root);
     try {
       return new ProofStore(loc.storeDir, meta, options.bulk === true);

@@ -1,6 +1,7 @@
 // Writes what an exchange publishes: report.json (canonical bytes), report.sig.json (EIP-191 over
 // those bytes) and report.html. Each file is written atomically; the signature is made over the
 // very bytes written.
+import { write as writeReport } from '../core/documents/report.js';
 import { write as writeSignatureDocument } from '../core/documents/signature.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -51,7 +52,7 @@ export async function readSigningKey(file: string): Promise<string> {
 }
 
 export async function publishReport(dir: string, report: Report, opts: PublishOptions = {}): Promise<Published> {
-  const bytes = new TextEncoder().encode(canonicalJson(report));
+  const bytes = new TextEncoder().encode(canonicalJson(writeReport(report)));
   let signature: ReportSignature | undefined;
   if (opts.signKeyFile !== undefined) signature = await signReport(bytes, await readSigningKey(opts.signKeyFile), report.snapshot.id);
   const reportFile = join(dir, REPORT_FILE);

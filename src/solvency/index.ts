@@ -1,6 +1,7 @@
 // Per-asset solvency: reserves against what users are owed, asset by asset, exactly. Pure (no Node
 // builtins): the CLI and the report hand in parsed inputs. One asset's surplus never covers another's
 // shortfall; USD values are a summary shown apart and decide nothing.
+import { write as writeSolvency, type SolvencyDocument } from '../core/documents/solvency.js';
 import { Decimal } from 'decimal.js';
 import { porError } from '../core/errors/index.js';
 import { formatAmount, parseAmount, rescale } from '../core/money/index.js';
@@ -302,17 +303,13 @@ function usdSummary(assets: readonly AssetSolvency[], prices: Prices): NonNullab
 /** A ratio as a percentage with 2 decimals, rounded down (the one rule: src/core/solvency/coverage.ts). */
 export const formatRatio = percentText;
 
-export const SOLVENCY_FORMAT = 'por-solvency';
-/** v2: gross coverage beside the netted figure; netting only against haircut collateral. */
-export const SOLVENCY_VERSION = 2;
+export { FORMAT as SOLVENCY_FORMAT, VERSION as SOLVENCY_VERSION } from '../core/documents/solvency.js';
 
 /** The JSON document (`por-solvency` v2): amounts as exact decimal strings at ledger precision. */
-export function solvencyDocument(s: Solvency, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function solvencyDocument(s: Solvency, inputs: Pick<SolvencyDocument, 'liabilities' | 'reservesFile' | 'pricesFile' | 'haircutsFile'> = {}): Record<string, unknown> {
   const amt = (a: AssetSolvency, v: bigint) => formatAmount(v, a.decimals);
-  return {
-    format: SOLVENCY_FORMAT,
-    version: SOLVENCY_VERSION,
-    ...extra,
+  return writeSolvency({
+    ...inputs,
     solvent: s.solvent,
     shortfalls: s.shortfalls,
     grossShortfalls: s.grossShortfalls,
@@ -342,5 +339,5 @@ export function solvencyDocument(s: Solvency, extra: Record<string, unknown> = {
     badDebt: s.badDebt,
     haircuts: s.haircuts,
     usd: s.usd,
-  };
+  });
 }

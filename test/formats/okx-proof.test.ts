@@ -5,6 +5,8 @@ import path from 'node:path';
 import { verifyOkxUserProof, verifyOkxV1Proof } from '../../src/core/formats/okx-proof.js';
 import { detectProofFormat, verifyAnyProof } from '../../src/core/verify/any.js';
 import type { Verdict } from '../../src/core/verify/types.js';
+import { parseJson } from '../../src/core/json/parse.js';
+import type { PorError } from '../../src/core/errors/index.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const okxDir = path.resolve(repoRoot, 'test/fixtures/okx/upstream');
@@ -118,6 +120,20 @@ describe('OKX path proof (okx-v1), real file', () => {
     const badAmount = clone(base);
     badAmount.path[2].balances.ETH = '1e5';
     expect(() => verifyOkxV1Proof(badAmount)).toThrowError(expect.objectContaining({ code: 'BAD_AMOUNT', info: expect.objectContaining({ field: 'path[2].balances.ETH' }) }));
+  });
+
+  it('read from its text (as the CLI and the page read it), a malformed field is located: file, line, column', () => {
+    const text = readFileSync(path.join(okxDir, 'merkle_proof_file.json'), 'utf8');
+    // The first path entry's hash, cut short: its line and column found here by searching the text.
+    const first = JSON.parse(text).path[0].hash as string;
+    const bad = text.replace(first, first.slice(0, 10));
+    const i = bad.indexOf(`"${first.slice(0, 10)}"`);
+    const line = bad.slice(0, i).split('\n').length;
+    const column = i - bad.lastIndexOf('\n', i - 1);
+    const e = (() => { try { verifyOkxV1Proof(parseJson(bad, { file: 'proof.json' })); } catch (err) { return err as PorError; } throw new Error('accepted'); })();
+    expect(e.info).toEqual({ file: 'proof.json', line, column, field: 'path[0].hash' });
+    const user = parseJson('{"hash": "00", "nonce": "n", "totalBalances": {}, "nodes": []}', { file: 'user.json' });
+    expect(() => verifyOkxUserProof(user)).toThrowError(expect.objectContaining({ info: { file: 'user.json', line: 1, column: 10, field: 'hash' } }));
   });
 });
 

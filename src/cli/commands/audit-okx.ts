@@ -9,6 +9,7 @@ import { porError } from '../../core/errors/index.js';
 import { EXIT, type Context, type ExitCode } from '../context.js';
 import type { AuditArgs } from './audit-por.js';
 import { parseOkxReserveCsv, type OkxReserveFile } from '../../core/formats/okx-csv.js';
+import { write as writeOkxAudit } from '../../core/documents/okx-audit.js';
 import { auditOkxSignatures, effectiveOwnership, summarizeOkxAudit, type OkxAuditResult } from '../../formats/okx-audit.js';
 import { okxOnchainChecks, parseRpcOptions } from '../../formats/okx-onchain.js';
 import { networkSettings } from '../network.js';
@@ -74,7 +75,7 @@ export async function runOkxAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
   if (rpc.size && unused.length === rpc.size) ctx.reporter.warn(`no row is on the chains given with --rpc (${unused.join(', ')}); networks in the file: ${[...new Set(file.rows.map((r) => r.network.toUpperCase()))].join(', ')}`);
 
   const result = summarizeOkxAudit(args.file, file, verdicts);
-  if (ctx.json) ctx.printJson(result);
+  if (ctx.json) ctx.printJson(writeOkxAudit(result));
   else ctx.print(renderOkxAudit(result));
   if (result.counts.valid + result.counts.invalid === 0) {
     ctx.note('nothing could be checked: every row uses a scheme por does not verify');

@@ -2,6 +2,7 @@
 // and checks everything the report claims. Exit 0 when every check holds (warnings allowed),
 // 1 when any fails, 2 when the report, or anything on a node, cannot be read, or a chain was not
 // re-read because no node was given for it (unless --offline asked for exactly that).
+import { write as writeAudit } from '../../core/documents/audit.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -85,7 +86,7 @@ export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
     await writeFileAtomic(args.html, await auditHtml(result));
     ctx.note(`wrote ${args.html}`);
   }
-  if (ctx.json) ctx.printJson(result);
+  if (ctx.json) ctx.printJson(writeAudit(result));
   ctx.print(auditText(result, args.all === true));
   // Something that could not be read decides nothing: exit 2 unless a check failed outright.
   return result.verdict === 'fail' ? EXIT.CHECK_FAILED : result.verdict === 'unread' ? EXIT.BAD_INPUT : EXIT.OK;

@@ -1,6 +1,7 @@
 // The scale paths of `por build`: one shard of a build spread over machines (--shard I/N), and the
 // liabilities reading + tree building that partitions to disk when the snapshot would not fit the
 // memory budget (--memory, --tmp-dir). src/merkle/shard.ts, src/merkle/combine.ts, src/ingest/partition.ts.
+import { write as writeShardMeta } from '../../core/documents/shard.js';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -45,7 +46,7 @@ export async function runShard(args: ShardArgs, ctx: Context): Promise<ExitCode>
     secret, snapshotId: args.snapshotId, height: args.height, shard, outDir: args.out, overwrite: args.force, reporter: ctx.reporter,
     ...(args.threads !== undefined ? { threads: args.threads } : {}),
   });
-  if (ctx.json) ctx.printJson(meta);
+  if (ctx.json) ctx.printJson(writeShardMeta(meta));
   else ctx.print(`shard ${shard.index}/${shard.count} of snapshot "${args.snapshotId}": ${meta.userCount.toLocaleString('en-US')} users, written to ${args.out}\nnext: when all ${shard.count} shards are done, por combine SHARD_DIRS... --out DIR`);
   return EXIT.OK;
 }

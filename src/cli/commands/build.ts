@@ -1,5 +1,6 @@
 // `por build`: liabilities snapshot + asset registry + secret → Merkle sum tree root and proof store.
 import { solvencySummary } from '../../core/report/summary.js';
+import { write as writeRoot } from '../../core/documents/root.js';
 import { write as writeBuild } from '../../core/documents/build.js';
 import { join } from 'node:path';
 import { defineCommand, EXIT, type Context, type ExitCode } from '../context.js';
@@ -135,7 +136,7 @@ export const buildCommand = defineCommand<BuildArgs>({
     }
     // --- end publish block ---
     if (ctx.json) {
-      ctx.printJson(res.root);
+      ctx.printJson(writeRoot(res.root));
       return EXIT.OK;
     }
     const r = res.root;

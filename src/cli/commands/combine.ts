@@ -1,5 +1,6 @@
 // `por combine`: shard folders written by `por build --shard I/N` → one build folder (root.json and
 // the proof store), byte for byte the root a one-machine `por build` makes from the same rows.
+import { write as writeRoot } from '../../core/documents/root.js';
 import { join } from 'node:path';
 import { defineCommand, EXIT, type ExitCode } from '../context.js';
 import { loadAssetRegistry } from '../../assets/load.js';
@@ -49,7 +50,7 @@ export const combineCommand = defineCommand<CombineArgs>({
       ...(args.threads !== undefined ? { threads: args.threads } : {}),
     });
     if (ctx.json) {
-      ctx.printJson(res.root);
+      ctx.printJson(writeRoot(res.root));
       return EXIT.OK;
     }
     ctx.print(

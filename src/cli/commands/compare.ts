@@ -2,6 +2,7 @@
 import { defineCommand, EXIT, type ExitCode } from '../context.js';
 import { readJsonFile } from '../../io/node.js';
 import { isPorError, porError, PorError } from '../../core/errors/index.js';
+import { write as writeComparison } from '../../core/documents/compare.js';
 import { compareProofs, type Comparison, type Conflict, type NodeClaim } from '../../core/verify/compare.js';
 
 export interface CompareArgs {
@@ -46,7 +47,7 @@ export const compareCommand = defineCommand<CompareArgs>({
       }
       throw err;
     }
-    if (ctx.json) ctx.printJson({ format: 'por-compare', version: 1, ...result });
+    if (ctx.json) ctx.printJson(writeComparison(result));
     else ctx.print(renderComparison(result));
     return result.consistent ? EXIT.OK : EXIT.CHECK_FAILED;
   },

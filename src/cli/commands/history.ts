@@ -3,6 +3,7 @@ import { defineCommand, EXIT } from '../context.js';
 import { readJsonFile, writeFileAtomic } from '../../io/node.js';
 import { parseReport } from '../../core/report/parse.js';
 import { buildHistory, historyHtml, historyText, verdictText } from '../../audit/history.js';
+import { write as writeHistory } from '../../core/documents/history.js';
 
 export const historyCommand = defineCommand({
   command: 'history <reports..>',
@@ -23,7 +24,7 @@ export const historyCommand = defineCommand({
       await writeFileAtomic(args.html, await historyHtml(h));
       ctx.note(`wrote ${args.html}`);
     }
-    if (ctx.json) ctx.printJson(h);
+    if (ctx.json) ctx.printJson(writeHistory(h));
     ctx.print(`${verdictText(h)}\n\n${historyText(h)}`);
     return h.verdict.status === 'fails' ? EXIT.CHECK_FAILED : EXIT.OK;
   },

@@ -11,19 +11,12 @@ import { Wallet } from 'ethers';
 import { defineCommand, EXIT } from '../context.js';
 import { porError } from '../../core/errors/index.js';
 import { writeFileAtomic } from '../../io/node.js';
+import { FORMAT as KEYGEN_FORMAT, VERSION as KEYGEN_VERSION, write as writeKeygen, type KeygenResult } from '../../core/documents/keygen.js';
 
-export const KEYGEN_FORMAT = 'por-keygen';
-export const KEYGEN_VERSION = 1;
+export { FORMAT as KEYGEN_FORMAT, VERSION as KEYGEN_VERSION, type KeygenResult } from '../../core/documents/keygen.js';
 
 /** Bytes of randomness in a new tree secret (por build needs at least 32). */
 const SECRET_BYTES = 32;
-
-export interface KeygenResult {
-  format: typeof KEYGEN_FORMAT;
-  version: typeof KEYGEN_VERSION;
-  signingKey?: { file: string; address: string };
-  secret?: { file: string; bytes: number };
-}
 
 /** A new secp256k1 private key (0x + 64 hex digits) and its checksummed Ethereum address. */
 export function newSigningKey(): { privateKey: string; address: string } {
@@ -132,7 +125,7 @@ export const keygenCommand = defineCommand({
       ...(args.signKeyFile !== undefined ? { signKeyFile: args.signKeyFile } : {}),
       ...(args.secretFile !== undefined ? { secretFile: args.secretFile } : {}),
     });
-    if (ctx.json) ctx.printJson(result);
+    if (ctx.json) ctx.printJson(writeKeygen(result));
     else ctx.print(describe(result));
     return EXIT.OK;
   },

@@ -6,6 +6,7 @@ import { assessBadDebt, type BadDebt, type Prices } from '../../solvency/index.j
 import { readPrices } from '../../solvency/load.js';
 import { formatAmount } from '../../core/money/index.js';
 import type { AssetRegistry } from '../../core/assets/index.js';
+import { write as writeLiabilities } from '../../core/documents/liabilities.js';
 
 export interface LiabilitiesArgs {
   snapshot: string;
@@ -21,14 +22,11 @@ export function table(head: string[], rows: string[][]): string {
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-export const LIABILITIES_FORMAT = 'por-liabilities';
-export const LIABILITIES_VERSION = 1;
+export { FORMAT as LIABILITIES_FORMAT, VERSION as LIABILITIES_VERSION } from '../../core/documents/liabilities.js';
 
 export function liabilitiesDocument(s: Snapshot, registry: AssetRegistry, badDebt: BadDebt | undefined, prices: Prices | undefined): Record<string, unknown> {
   const f = (i: number, v: bigint) => formatAmount(v, registry.assets[i]!.decimals);
-  return {
-    format: LIABILITIES_FORMAT,
-    version: LIABILITIES_VERSION,
+  return writeLiabilities({
     snapshot: { file: s.file, format: s.format, rows: s.rows },
     users: s.userCount,
     modes: s.modes,
@@ -56,7 +54,7 @@ export function liabilitiesDocument(s: Snapshot, registry: AssetRegistry, badDeb
           assets: registry.assets.map((a, i) => ({ asset: a.symbol, holdings: f(i, badDebt.gross[i]!), debt: f(i, badDebt.debt[i]!) })),
         }
       : { assessed: false, reason: 'no --prices given: bad debt (users whose total equity is below zero) needs prices to assess' },
-  };
+  });
 }
 
 export const liabilitiesCommand = defineCommand<LiabilitiesArgs>({

@@ -1,4 +1,5 @@
 // `por ownership-message`: the exact message each reserve address must sign for this snapshot.
+import { write as writeMessages } from '../../core/documents/ownership-messages.js';
 import { defineCommand, EXIT, type ExitCode } from '../context.js';
 import { loadAssetRegistry } from '../../assets/load.js';
 import { porError } from '../../core/errors/index.js';
@@ -35,7 +36,7 @@ export const ownershipMessageCommand = defineCommand<OwnershipMessageArgs>({
     const signed = new Map(manifest.addresses.map((e) => [e.index, e.ownership?.message]));
     const rows = messages.map((m) => ({ ...m, signed: signed.get(m.index) === m.message }));
     if (ctx.json) {
-      ctx.printJson({ format: 'por-ownership-messages', version: 1, exchange: manifest.exchange, snapshot: manifest.snapshot, messages: rows });
+      ctx.printJson(writeMessages({ exchange: manifest.exchange, snapshot: manifest.snapshot, messages: rows }));
       return EXIT.OK;
     }
     const blocks = rows.map((r) => `── addresses[${r.index}] ${r.chain} (${r.chainId}) ${r.address}${r.label ? ` ${JSON.stringify(r.label)}` : ''}: ${r.signed ? 'the manifest holds this message' : 'to be signed'}\n${r.message}`);

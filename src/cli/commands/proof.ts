@@ -1,4 +1,7 @@
 // `por proof`: one user's inclusion proof from the store, or every proof, streaming.
+import { write as writeProof } from '../../core/documents/proof.js';
+import { write as writeProofWritten } from '../../core/documents/proof-written.js';
+import { write as writeExportRun } from '../../core/documents/proof-export-run.js';
 import { statSync } from 'node:fs';
 import { defineCommand, EXIT, writeJson, type ExitCode } from '../context.js';
 import { ProofStore } from '../../merkle/store.js';
@@ -49,10 +52,10 @@ export const proofCommand = defineCommand<ProofArgs>({
     try {
       if (args.user !== undefined) {
         const doc = store.proof(args.user);
-        const text = JSON.stringify(doc, null, 2) + '\n';
+        const text = JSON.stringify(writeProof(doc), null, 2) + '\n';
         if (args.out) {
           await writeFileAtomic(args.out, text);
-          if (ctx.json) ctx.printJson({ format: 'por-proof-written', version: 1, user: args.user, file: args.out, root: doc.root.hash });
+          if (ctx.json) ctx.printJson(writeProofWritten({ user: args.user, file: args.out, root: doc.root.hash }));
           else ctx.note(`wrote the proof of user "${args.user}" to ${args.out}`);
         } else {
           // The proof itself on stdout: the same JSON, terminal-safe like every document por prints.
@@ -63,7 +66,7 @@ export const proofCommand = defineCommand<ProofArgs>({
       const t0 = Date.now();
       const res = await exportAll(store, args.out!, args.layout, ctx.reporter);
       const secs = (Date.now() - t0) / 1000;
-      if (ctx.json) ctx.printJson({ format: 'por-proof-export-run', version: 1, count: res.count, files: res.files, layout: args.layout, out: args.out, seconds: secs });
+      if (ctx.json) ctx.printJson(writeExportRun({ count: res.count, files: res.files, layout: args.layout, out: args.out!, seconds: secs }));
       else ctx.print(`wrote ${res.count.toLocaleString('en-US')} proofs to ${args.out} (${res.files.toLocaleString('en-US')} files, ${args.layout}, listed in ${MANIFEST_FILE}) in ${secs.toFixed(1)} s`);
       return EXIT.OK;
     } finally {

@@ -1,4 +1,5 @@
 // `por reserves`: every exchange address read at one pinned block per chain, ownership checked.
+import { write as writeReserves } from '../../core/documents/reserves.js';
 import { defineCommand, EXIT, type ExitCode } from '../context.js';
 import { loadAssetRegistry } from '../../assets/load.js';
 import { writeFileAtomic, toJson } from '../../io/node.js';
@@ -59,7 +60,7 @@ export const reservesCommand = defineCommand<ReservesArgs>({
       reporter: ctx.reporter,
     });
     if (result.addresses.length === 0) throw porError('BAD_INPUT', 'the wallet manifest lists no addresses: nothing to read', { file: args.wallets });
-    const doc = reservesDocument(result);
+    const doc = writeReserves(reservesDocument(result));
     if (args.out) await writeFileAtomic(args.out, toJson(doc));
     if (ctx.json) ctx.printJson(doc);
     else ctx.print(describe(result, args.out));

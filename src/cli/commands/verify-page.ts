@@ -2,6 +2,7 @@
 // (scripts/build-web.mjs → dist/verify.html, next to dist/cli.mjs) and copied here, so the CLI needs
 // no bundler at run time and every copy of a given por version is byte-identical (the SHA-256 it
 // prints lets a user compare the page they were sent with one they built themselves).
+import { write as writeVerifyPage } from '../../core/documents/verify-page.js';
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -53,7 +54,7 @@ export const verifyPageCommand = defineCommand({
       throw err;
     }
     const sha256 = createHash('sha256').update(html).digest('hex');
-    if (ctx.json) ctx.printJson({ format: 'por-verify-page', version: 1, out, bytes: html.length, sha256 });
+    if (ctx.json) ctx.printJson(writeVerifyPage({ out, bytes: html.length, sha256 }));
     else {
       ctx.print(`wrote ${args.out} (${(html.length / 1024).toFixed(0)} KiB, sha256 ${sha256})`);
       ctx.note('Open it in any browser, online or off; it checks proofs on the device and sends nothing.');

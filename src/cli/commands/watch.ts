@@ -112,7 +112,7 @@ function showSample(ctx: Context, s: WatchSample, n: number, d: WatchDiff, first
       ctx.printEvent(watchEvent('change', { poll: n, time: s.time, blocks: s.blocks, assets: d.changed.map((c) => c.after), previous }));
     }
   }
-  const line = (event: string, asset: string) => {
+  const line = (event: 'alert' | 'alert-cleared', asset: string) => {
     const a = s.assets.find((x) => x.asset === asset)!;
     ctx.printEvent(watchEvent(event, { poll: n, time: s.time, asset, current: a.current, owed: a.owed, ratio: a.ratio }));
   };

@@ -1,7 +1,7 @@
 // `por build --json` when a report is published: `por-build` v1, the root and the files written.
 // (Without a report, `build --json` prints the root itself: a `por-root` document.) Pure.
 import { JsonAt, inOrder, readHeader, type Where } from '../json/read.js';
-import type { MerkleRoot } from '../merkle/types.js';
+import type { RootDocument } from '../merkle/types.js';
 import type { ReportSolvencyRow as SolvencyRow } from '../report/types.js';
 
 export const FORMAT = 'por-build';
@@ -10,7 +10,8 @@ export const FIELDS = ['format', 'version', 'root', 'report'] as const;
 export const REPORT_FIELDS = ['file', 'signature', 'html', 'signer', 'verdict', 'solvency'] as const;
 
 export interface BuildResult {
-  root: MerkleRoot;
+  /** The root document itself, as root.json (with its own format and version). */
+  root: RootDocument;
   report: {
     file: string;
     /** report.sig.json, or null when unsigned. */
@@ -34,7 +35,7 @@ export function read(json: unknown, where: string | Where = {}): BuildResult {
   const r = doc.get('report');
   r.exact(REPORT_FIELDS);
   return {
-    root: doc.get('root').object() as unknown as MerkleRoot,
+    root: doc.get('root').object() as unknown as RootDocument,
     report: {
       file: r.get('file').string(), signature: r.get('signature').nullable((a) => a.string()), html: r.get('html').string(),
       signer: r.get('signer').nullable((a) => a.string()), verdict: r.get('verdict').oneOf(['pass', 'warn', 'fail']),

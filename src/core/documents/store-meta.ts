@@ -1,6 +1,5 @@
 // The proof store's private/store.json: `por-proof-store` v1 (docs/FORMATS.md, "Proof store").
-// Pure. (src/merkle/store.ts still writes and checks it itself; it moves onto this module when the
-// store rewrite lands.)
+// src/merkle/store-writer.ts writes it through `write`, src/merkle/store.ts reads it through `read`. Pure.
 import { JsonAt, inOrder, readHeader, type Where } from '../json/read.js';
 import { STORE_FORMAT, STORE_VERSION, type StoreMeta } from '../merkle/types.js';
 import { readMerkleRoot, writeMerkleRoot } from './root.js';

@@ -3,6 +3,7 @@
 // moves that to `proofFormat` so `format` is the document's own, as in every por document. Pure.
 import { JsonAt, inOrder, readHeader, type Where } from '../json/read.js';
 import type { AssetAmount, Check, PathStep, Verdict } from '../verify/types.js';
+import { readCheck } from '../checks/read.js';
 
 export const FORMAT = 'por-verdict';
 export const VERSION = 1;
@@ -26,7 +27,8 @@ export function write(v: Verdict): Record<string, unknown> {
   return inOrder(FIELDS, { format: FORMAT, version: VERSION, proofFormat, ...rest });
 }
 
-function amounts(at: JsonAt): AssetAmount[] {
+/** A list of `{asset, amount, debt?}` (a verdict's balances and sums, a compared node's sums). */
+export function readAmounts(at: JsonAt): AssetAmount[] {
   return at.array().map((a) => {
     const o = a.exact(['asset', 'amount'], ['debt']);
     const out: AssetAmount = { asset: a.get('asset').string(), amount: a.get('amount').string() };
@@ -40,17 +42,14 @@ export function read(json: unknown, where: string | Where = {}): Verdict {
   const doc = JsonAt.root(json, where);
   readHeader(doc, FORMAT, [VERSION]);
   doc.exact(FIELDS.filter((f) => f !== 'path'), ['path']);
-  const checks = doc.get('checks').array().map((c) => {
-    c.exact(['name', 'ok', 'detail']);
-    return { name: c.get('name').string(), ok: c.get('ok').bool(), detail: c.get('detail').string() };
-  });
+  const checks = doc.get('checks').array().map(readCheck);
   const u = doc.get('user');
   u.exact(['balances'], ['id']);
-  const user: Verdict['user'] = { balances: amounts(u.get('balances')) };
+  const user: Verdict['user'] = { balances: readAmounts(u.get('balances')) };
   if (u.opt('id')) user.id = u.get('id').string();
   const r = doc.get('root');
   r.exact(['hash', 'sums'], ['height', 'snapshotId']);
-  const root: Verdict['root'] = { hash: r.get('hash').string(), sums: amounts(r.get('sums')) };
+  const root: Verdict['root'] = { hash: r.get('hash').string(), sums: readAmounts(r.get('sums')) };
   if (r.opt('height')) root.height = r.get('height').int();
   if (r.opt('snapshotId')) root.snapshotId = r.get('snapshotId').string();
   const v: Verdict = {

@@ -7,6 +7,7 @@
 import { base64 } from '@scure/base';
 import { porError } from '../errors/index.js';
 import { isObject } from '../json/index.js';
+import { JsonAt } from '../json/read.js';
 import type { AssetAmount, Check, PathStep, Verdict } from '../verify/types.js';
 import { BN254_R, bn254FromBytes, bn254ToHex, gnarkPoseidon } from '../crypto/poseidon-bn254.js';
 
@@ -82,68 +83,64 @@ export function binanceZkLayout(json: unknown): BinanceZkLayout | undefined {
   return undefined;
 }
 
-function bad(field: string, message: string): never {
-  throw porError('BAD_INPUT', message, { field });
-}
-
 /** An unsigned integer as these files write one: a JSON integer (exact) or decimal text. */
-function readUint(v: unknown, field: string, max?: bigint): bigint {
+function readUint(at: JsonAt, max?: bigint): bigint {
+  const v = at.value;
   let x: bigint | undefined;
   if (typeof v === 'bigint') x = v;
   else if (typeof v === 'number' && Number.isSafeInteger(v)) x = BigInt(v);
-  else if (typeof v === 'number' && Number.isInteger(v)) bad(field, `the integer ${v} was read inexactly (beyond 2^53); read the file with exact integers`);
+  else if (typeof v === 'number' && Number.isInteger(v)) at.fail(`the integer ${v} was read inexactly (beyond 2^53); read the file with exact integers`);
   else if (typeof v === 'string' && /^(0|[1-9][0-9]*)$/.test(v)) x = BigInt(v);
-  if (x === undefined || x < 0n) bad(field, 'must be a non-negative integer');
-  if (max !== undefined && x >= max) bad(field, `${x} does not fit: it must be below ${max}`);
+  if (x === undefined || x < 0n) return at.fail('must be a non-negative integer');
+  if (max !== undefined && x >= max) at.fail(`${x} does not fit: it must be below ${max}`);
   return x;
 }
 
-function readAssets(v: unknown, field: string): Asset[] {
-  if (!Array.isArray(v)) bad(field, 'must be an array of {Index, Equity, Debt}');
+function readAssets(list: JsonAt): Asset[] {
+  if (!Array.isArray(list.value)) list.fail('must be an array of {Index, Equity, Debt}');
   let last = -1;
-  return v.map((a, i) => {
-    const at = `${field}[${i}]`;
-    if (!isObject(a)) bad(at, 'must be an object with Index, Equity and Debt');
-    const index = Number(readUint(a.Index, `${at}.Index`, 65536n));
+  return list.array().map((a) => {
+    if (!isObject(a.value)) a.fail('must be an object with Index, Equity and Debt');
+    const index = Number(readUint(a.get('Index'), 65536n));
     // The exchanges' verifiers write asset i into slot Index: a repeated or unsorted Index would
     // silently replace another asset, so it is refused.
-    if (index <= last) bad(`${at}.Index`, `asset indexes must increase; ${index} follows ${last}`);
+    if (index <= last) a.get('Index').fail(`asset indexes must increase; ${index} follows ${last}`);
     last = index;
     // Packed three to a field element as a·2^128 + b·2^64 + c: each must be a uint64.
-    return { index, equity: readUint(a.Equity, `${at}.Equity`, 2n ** 64n), debt: readUint(a.Debt, `${at}.Debt`, 2n ** 64n) };
+    return { index, equity: readUint(a.get('Equity'), 2n ** 64n), debt: readUint(a.get('Debt'), 2n ** 64n) };
   });
 }
 
+const B64_HASH = /^[A-Za-z0-9+/]{43}=$/;
+
 /** The siblings: a list of base64 strings, or (Gate) one string holding "['…', '…']". */
-function readSiblings(v: unknown, field: string): string[] {
-  let list: unknown = v;
-  if (typeof v === 'string') {
-    const m = /^\s*\[(.*)\]\s*$/s.exec(v);
-    if (!m) bad(field, 'must be a list of base64 hashes, or a string holding one in brackets');
-    list = m[1]!.trim() === '' ? [] : m[1]!.split(',').map((s) => s.trim().replace(/^'(.*)'$/s, '$1'));
+function readSiblings(at: JsonAt): string[] {
+  if (typeof at.value === 'string') {
+    const m = /^\s*\[(.*)\]\s*$/s.exec(at.value);
+    if (!m) return at.fail('must be a list of base64 hashes, or a string holding one in brackets');
+    const list = m[1]!.trim() === '' ? [] : m[1]!.split(',').map((s) => s.trim().replace(/^'(.*)'$/s, '$1'));
+    list.forEach((s, i) => {
+      if (!B64_HASH.test(s)) at.fail(`[${i}] must be a 32-byte hash in base64 (44 characters)`);
+    });
+    return list;
   }
-  if (!Array.isArray(list)) bad(field, 'must be a list of base64 hashes');
-  return list.map((s, i) => {
-    if (typeof s !== 'string' || !/^[A-Za-z0-9+/]{43}=$/.test(s)) bad(`${field}[${i}]`, 'must be a 32-byte hash in base64 (44 characters)');
-    return s;
-  });
+  if (!Array.isArray(at.value)) at.fail('must be a list of base64 hashes');
+  return at.array().map((s) => s.string(B64_HASH, 'a 32-byte hash in base64 (44 characters)'));
 }
 
 export function parseBinanceZkProof(json: unknown): BinanceZkProof {
+  const doc = JsonAt.root(json);
   const layout = binanceZkLayout(json);
-  if (layout === undefined) bad('', 'not a Binance-family user proof: it needs AccountIdHash, Root and Proof (Binance, HTX) or UniqueIdentification, TreeRootHash and MerkleProofEncode (Gate)');
-  const o = json as Record<string, unknown>;
+  if (layout === undefined) return doc.fail('not a Binance-family user proof: it needs AccountIdHash, Root and Proof (Binance, HTX) or UniqueIdentification, TreeRootHash and MerkleProofEncode (Gate)');
   const f = FIELDS[layout];
-  const index = Number(readUint(o[f.index], f.index, 2n ** BigInt(BINANCE_ZK_DEPTH)));
-  const id = o[f.id];
-  if (typeof id !== 'string' || !/^[0-9a-fA-F]{64}$/.test(id)) bad(f.id, 'must be 64 hex digits (the hash of your account id)');
-  const root = o[f.root];
-  if (typeof root !== 'string' || !/^[0-9a-fA-F]{64}$/.test(root)) bad(f.root, 'must be 64 hex digits');
-  const proofB64 = readSiblings(o[f.proof], f.proof);
+  const index = Number(readUint(doc.get(f.index), 2n ** BigInt(BINANCE_ZK_DEPTH)));
+  const id = doc.get(f.id).string(/^[0-9a-fA-F]{64}$/, '64 hex digits (the hash of your account id)');
+  const root = doc.get(f.root).string(/^[0-9a-fA-F]{64}$/, '64 hex digits');
+  const proofB64 = readSiblings(doc.get(f.proof));
   return {
     layout, index, idHash: id.toLowerCase(), root: root.toLowerCase(), proofB64,
-    totalEquity: readUint(o[f.equity], f.equity), totalDebt: readUint(o[f.debt], f.debt),
-    assets: readAssets(o[f.assets], f.assets),
+    totalEquity: readUint(doc.get(f.equity)), totalDebt: readUint(doc.get(f.debt)),
+    assets: readAssets(doc.get(f.assets)),
     siblings: proofB64.map((s) => base64.decode(s)),
   };
 }

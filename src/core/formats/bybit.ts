@@ -7,11 +7,11 @@
 // VALID. Parents commit to totals only, as in OKX v1. Pure: the web page bundles it.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { porError, withInfo } from '../errors/index.js';
+import { JsonAt } from '../json/read.js';
 import { isObject } from '../json/index.js';
 import { formatAmount } from '../money/index.js';
 import type { AssetAmount, Check, PathStep, Verdict } from '../verify/types.js';
-import { addDec, parseDec, truncDec, type Dec } from './okx-decimal.js';
+import { addDec, decAt, parseDec, truncDec, type Dec } from './okx-decimal.js';
 
 // Bybit's validator at 3f0e2da6 (2026-07-23), `src/main/java/com/bybit/merkle/generic/Asset*.java`
 // and `merkle/Balance.java`, in enum order. `!` marks an asset that is off-line (read into the
@@ -58,31 +58,20 @@ interface Node {
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
-const bad = (field: string, message: string): never => {
-  throw porError('BAD_INPUT', message, { field });
-};
-
-function readBalance(v: unknown, field: string): Balances {
-  if (!isObject(v)) bad(field, 'must be an object of asset → decimal text');
-  const out: Balances = new Map();
-  for (const [k, t] of Object.entries(v as Record<string, unknown>)) {
-    if (typeof t !== 'string') bad(`${field}.${k}`, 'must be decimal text in quotes');
-    try {
-      parseDec(t as string);
-    } catch (err) {
-      withInfo(err, { field: `${field}.${k}` });
-    }
-    out.set(k, t as string);
-  }
-  return out;
+function readBalance(at: JsonAt): Balances {
+  if (!isObject(at.value)) at.fail('must be an object of asset → decimal text');
+  return new Map(Object.keys(at.value).map((k) => [k, decAt(at.get(k))]));
 }
 
-function readNode(v: unknown, field: string): Node {
-  if (!isObject(v)) bad(field, 'must be an object');
-  const o = v as Record<string, unknown>;
-  if (typeof o.hash !== 'string' || !HEX64.test(o.hash)) bad(`${field}.hash`, 'must be 64 lower-case hex digits');
-  for (const k of ['type', 'height'] as const) if (typeof o[k] !== 'number' || !Number.isSafeInteger(o[k])) bad(`${field}.${k}`, 'must be an integer');
-  return { hash: o.hash as string, type: o.type as number, height: o.height as number, balance: readBalance(o.balance, `${field}.balance`) };
+function readInt(at: JsonAt): number {
+  if (typeof at.value !== 'number' || !Number.isSafeInteger(at.value)) at.fail('must be an integer');
+  return at.value as number;
+}
+
+function readNode(at: JsonAt): Node {
+  at.object();
+  const hash = at.get('hash').string(HEX64, '64 lower-case hex digits');
+  return { hash, type: readInt(at.get('type')), height: readInt(at.get('height')), balance: readBalance(at.get('balance')) };
 }
 
 const sha256Hex = (text: string) => bytesToHex(sha256(utf8ToBytes(text)));
@@ -121,16 +110,18 @@ interface BybitFile {
 }
 
 function readBybit(json: unknown): BybitFile {
-  if (!isObject(json)) throw porError('BAD_INPUT', 'a Bybit proof must be a JSON object with "self" and "path"');
-  const self = readNode(json.self, 'self');
-  const s = json.self as Record<string, unknown>;
-  if (typeof s.userHash !== 'string' || s.userHash === '') bad('self.userHash', 'the leaf needs its userHash');
-  if (!Array.isArray(json.path) || json.path.length < 2) bad('path', 'must list the siblings and, last, the root');
-  const path = (json.path as unknown[]).map((p, i) => readNode(p, `path[${i}]`));
+  const doc = JsonAt.root(json);
+  if (!isObject(json)) doc.fail('a Bybit proof must be a JSON object with "self" and "path"');
+  const self = readNode(doc.get('self'));
+  const s = doc.get('self').value as Record<string, unknown>;
+  if (typeof s.userHash !== 'string' || s.userHash === '') doc.get('self').get('userHash').fail('the leaf needs its userHash');
+  const pathAt = doc.get('path');
+  if (!Array.isArray(pathAt.value) || pathAt.value.length < 2) pathAt.fail('must list the siblings and, last, the root');
+  const path = pathAt.array().map(readNode);
   const keys = [...self.balance.keys()];
   const list = bybitAssetList(keys);
   if (!list) {
-    throw porError('BAD_INPUT', `scheme variant not recognised: the assets (${keys.join(', ')}) match none of Bybit's ${VERSIONS.length} asset lists (${BYBIT_ASSET_LISTS.join(', ')}); por cannot tell the order they are hashed in`, { field: 'self.balance' });
+    return doc.get('self').get('balance').fail(`scheme variant not recognised: the assets (${keys.join(', ')}) match none of Bybit's ${VERSIONS.length} asset lists (${BYBIT_ASSET_LISTS.join(', ')}); por cannot tell the order they are hashed in`);
   }
   const out: BybitFile = { self: { ...self, userHash: s.userHash as string }, path, list };
   if (typeof s.auditId === 'string') out.self.auditId = s.auditId;

@@ -3,6 +3,7 @@
 // (shopspring/decimal `Add(...).RoundDown(8).String()`). Pure.
 import { porError } from '../errors/index.js';
 import { formatAmount, parseAmount } from '../money/index.js';
+import type { JsonAt } from '../json/read.js';
 
 /** OKX keeps 8 fractional digits in its Merkle sums. */
 export const OKX_SUM_DECIMALS = 8;
@@ -21,6 +22,13 @@ export function parseDec(text: string): Dec {
   const dot = text.indexOf('.');
   const scale = dot < 0 ? 0 : text.length - dot - 1;
   return { units: parseAmount(text, scale, { allowNegative: true }), scale };
+}
+
+/** A JSON value that must be amount text in quotes (OKX's and Bybit's files): the text, as written. */
+export function decAt(v: JsonAt): string {
+  const t = v.string(undefined, 'decimal text in quotes');
+  if (!GRAMMAR.test(t)) v.fail(`amount "${t}" is not plain decimal text`, 'BAD_AMOUNT');
+  return t;
 }
 
 function at(d: Dec, scale: number): bigint {

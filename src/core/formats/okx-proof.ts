@@ -4,9 +4,9 @@
 // Pure: no Node builtins, so the web page bundles this module.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { porError, withInfo } from '../errors/index.js';
+import { JsonAt } from '../json/read.js';
 import type { AssetAmount, Check, PathStep, Verdict } from '../verify/types.js';
-import { addDec, cmpDec, formatDec, okxSum, parseDec, type Dec } from './okx-decimal.js';
+import { addDec, cmpDec, decAt, formatDec, okxSum, parseDec, type Dec } from './okx-decimal.js';
 import { isObject } from '../json/index.js';
 
 /** The three assets of OKX's 2022 tree, in the order its hashes write them. */
@@ -53,34 +53,26 @@ export function okxAddBalances(a: OkxBalances, b: OkxBalances): OkxBalances {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-function bad(field: string, message: string): never {
-  throw porError('BAD_INPUT', message, { field });
-}
-
-function readBalances(v: unknown, field: string): OkxBalances {
-  if (!isObject(v)) bad(field, 'must be an object with BTC, ETH and USDT');
+function readBalances(at: JsonAt): OkxBalances {
+  if (!isObject(at.value)) at.fail('must be an object with BTC, ETH and USDT');
   const out = {} as OkxBalances;
   for (const a of OKX_ASSETS) {
-    const t = v[a];
-    if (typeof t !== 'string') bad(`${field}.${a}`, 'must be decimal text in quotes');
-    try {
-      parseDec(t);
-    } catch (err) {
-      withInfo(err, { field: `${field}.${a}` });
-    }
-    out[a] = t;
+    out[a] = decAt(at.get(a));
   }
   return out;
 }
 
-function readHash(v: unknown, field: string): string {
-  if (typeof v !== 'string' || !HEX64.test(v)) bad(field, 'must be 64 lower-case hex digits');
-  return v;
+const readHash = (at: JsonAt): string => at.string(HEX64, '64 lower-case hex digits');
+
+function readInt(at: JsonAt): number {
+  if (typeof at.value !== 'number' || !Number.isSafeInteger(at.value)) at.fail('must be an integer');
+  return at.value as number;
 }
 
-function readInt(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) bad(field, 'must be an integer');
-  return v;
+/** Non-empty text: a leaf's or a breakdown's nonce. */
+function readNonce(at: JsonAt, what: string): string {
+  if (typeof at.value !== 'string' || at.value === '') at.fail(`${what} needs its nonce`);
+  return at.value as string;
 }
 
 interface V1Node {
@@ -92,18 +84,10 @@ interface V1Node {
   auditId?: string;
 }
 
-function readNode(v: unknown, field: string, leaf: boolean): V1Node {
-  if (!isObject(v)) bad(field, 'must be an object');
-  const node: V1Node = {
-    hash: readHash(v.hash, `${field}.hash`),
-    balances: readBalances(v.balances, `${field}.balances`),
-    type: readInt(v.type, `${field}.type`),
-    height: readInt(v.height, `${field}.height`),
-  };
-  if (leaf) {
-    if (typeof v.nonce !== 'string' || v.nonce === '') bad(`${field}.nonce`, 'the leaf needs its nonce');
-    node.nonce = v.nonce;
-  }
+function readNode(at: JsonAt, leaf: boolean): V1Node {
+  const v = at.object();
+  const node: V1Node = { hash: readHash(at.get('hash')), balances: readBalances(at.get('balances')), type: readInt(at.get('type')), height: readInt(at.get('height')) };
+  if (leaf) node.nonce = readNonce(at.get('nonce'), 'the leaf');
   if (typeof v.auditId === 'string') node.auditId = v.auditId;
   return node;
 }
@@ -127,10 +111,12 @@ interface V1Proof {
 }
 
 function readV1Proof(json: unknown): V1Proof {
-  if (!isObject(json)) throw porError('BAD_INPUT', 'an OKX path proof must be a JSON object with "self" and "path"');
-  const self = readNode(json.self, 'self', true);
-  if (!Array.isArray(json.path) || json.path.length < 2) bad('path', 'must list the siblings and, last, the root');
-  const entries = json.path.map((p, i) => readNode(p, `path[${i}]`, false));
+  const doc = JsonAt.root(json);
+  if (!isObject(json)) doc.fail('an OKX path proof must be a JSON object with "self" and "path"');
+  const self = readNode(doc.get('self'), true);
+  const path = doc.get('path');
+  if (!Array.isArray(path.value) || path.value.length < 2) path.fail('must list the siblings and, last, the root');
+  const entries = path.array().map((p) => readNode(p, false));
   const root = entries[entries.length - 1] as V1Node;
   return { self, entries, root, siblings: entries.slice(0, -1) };
 }
@@ -267,15 +253,14 @@ export function verifyOkxV1Proof(json: unknown): Verdict {
  * hash = SHA-256(user hash ‖ BTC ‖ ETH ‖ USDT), and the nodes add up to totalBalances exactly.
  */
 export function verifyOkxUserProof(json: unknown): Verdict {
-  if (!isObject(json)) throw porError('BAD_INPUT', 'an OKX breakdown must be a JSON object with "hash", "nodes" and "totalBalances"');
-  const userHash = readHash(json.hash, 'hash');
-  if (typeof json.nonce !== 'string' || json.nonce === '') bad('nonce', 'the breakdown needs its nonce');
-  const nonce = json.nonce;
-  const total = readBalances(json.totalBalances, 'totalBalances');
-  if (!Array.isArray(json.nodes) || json.nodes.length === 0) bad('nodes', 'must be a non-empty array');
-  const nodes = json.nodes.map((n, i) => {
-    if (!isObject(n)) bad(`nodes[${i}]`, 'must be an object');
-    return { hash: readHash(n.hash, `nodes[${i}].hash`), balances: readBalances(n.balances, `nodes[${i}].balances`) };
+  const doc = JsonAt.root(json);
+  if (!isObject(json)) doc.fail('an OKX breakdown must be a JSON object with "hash", "nodes" and "totalBalances"');
+  const userHash = readHash(doc.get('hash'));
+  const nonce = readNonce(doc.get('nonce'), 'the breakdown');
+  const total = readBalances(doc.get('totalBalances'));
+  const nodes = doc.get('nodes').array({ min: 1 }).map((n) => {
+    n.object();
+    return { hash: readHash(n.get('hash')), balances: readBalances(n.get('balances')) };
   });
   const checks: Check[] = [];
   const computed = sha256Hex(nonce + okxBalancesJson(total));

@@ -5,6 +5,7 @@
 // Pure: no Node builtins, so the web page bundles this module.
 import { porError } from '../errors/index.js';
 import { isObject } from '../json/index.js';
+import { JsonAt } from '../json/read.js';
 import type { AssetAmount, Check, PathStep, Verdict } from '../verify/types.js';
 import {
   GOLDILOCKS_P, glHashFromHex, glHashNoPad, glHashToHex, type GlHash,
@@ -52,55 +53,54 @@ export interface OkxPublishedRoot {
   branchout?: number;
 }
 
-function bad(field: string, message: string): never {
-  throw porError('BAD_INPUT', message, { field });
-}
-
 /** A Goldilocks element as OKX writes one: decimal text (or a JSON integer), canonical (< p). */
-function readElement(v: unknown, field: string): bigint {
+function readElement(at: JsonAt): bigint {
+  const v = at.value;
   let x: bigint | undefined;
   if (typeof v === 'string' && /^(0|[1-9][0-9]{0,19})$/.test(v)) x = BigInt(v);
   else if (typeof v === 'bigint') x = v;
   else if (typeof v === 'number' && Number.isSafeInteger(v)) x = BigInt(v);
-  else if (typeof v === 'number') bad(field, `the integer ${v} was read inexactly (beyond 2^53); read the file with exact integers`);
-  if (x === undefined) bad(field, 'must be a non-negative integer (decimal text)');
-  if (x < 0n || x >= GOLDILOCKS_P) bad(field, `${x} is not a Goldilocks field element (0 ≤ x < 2^64 − 2^32 + 1)`);
+  else if (typeof v === 'number') at.fail(`the integer ${v} was read inexactly (beyond 2^53); read the file with exact integers`);
+  if (x === undefined) return at.fail('must be a non-negative integer (decimal text)');
+  if (x < 0n || x >= GOLDILOCKS_P) at.fail(`${x} is not a Goldilocks field element (0 ≤ x < 2^64 − 2^32 + 1)`);
   return x;
 }
 
-function readHash(v: unknown, field: string): GlHash {
-  const h = typeof v === 'string' ? glHashFromHex(v) : undefined;
-  if (h === undefined) bad(field, 'must be 64 hex digits: four canonical Goldilocks elements, little-endian');
+function readHash(at: JsonAt): GlHash {
+  const h = typeof at.value === 'string' ? glHashFromHex(at.value) : undefined;
+  if (h === undefined) return at.fail('must be 64 hex digits: four canonical Goldilocks elements, little-endian');
   return h;
 }
 
-function readHashes(v: unknown, field: string): GlHash[] {
-  if (!Array.isArray(v)) bad(field, 'must be an array of 64-hex-digit hashes');
-  return v.map((h, i) => readHash(h, `${field}[${i}]`));
+function readHashes(at: JsonAt): GlHash[] {
+  if (!Array.isArray(at.value)) at.fail('must be an array of 64-hex-digit hashes');
+  return at.array().map(readHash);
 }
 
-function readAmounts(v: unknown, field: string): bigint[] {
-  if (!Array.isArray(v) || v.length === 0) bad(field, 'must be a non-empty array of amounts, one per token');
-  return v.map((x, i) => readElement(x, `${field}[${i}]`));
+function readAmounts(at: JsonAt): bigint[] {
+  if (!Array.isArray(at.value) || at.value.length === 0) at.fail('must be a non-empty array of amounts, one per token');
+  return at.array().map(readElement);
 }
 
 export function parseOkxZkProof(json: unknown): OkxZkProof {
-  if (!isObject(json)) bad('', 'an OKX inclusion proof must be a JSON object with "account", "index", "sum_tree_siblings" and "recursive_tree_siblings"');
-  const a = json.account;
-  if (!isObject(a)) bad('account', 'must be an object with "id", "equity" and "debt"');
-  if (typeof a.id !== 'string' || !/^[0-9a-fA-F]{64}$/.test(a.id)) bad('account.id', 'must be 64 hex digits (OKX\'s hashed account id)');
-  const equity = readAmounts(a.equity, 'account.equity');
-  const debt = readAmounts(a.debt, 'account.debt');
-  if (equity.length !== debt.length) bad('account.debt', `lists ${debt.length} tokens, account.equity ${equity.length}`);
-  if (typeof json.index !== 'number' || !Number.isSafeInteger(json.index) || json.index < 0) bad('index', 'must be a non-negative integer');
+  const doc = JsonAt.root(json);
+  if (!isObject(json)) return doc.fail('an OKX inclusion proof must be a JSON object with "account", "index", "sum_tree_siblings" and "recursive_tree_siblings"');
+  const a = doc.get('account');
+  if (!isObject(a.value)) a.fail('must be an object with "id", "equity" and "debt"');
+  const id = a.get('id').string(/^[0-9a-fA-F]{64}$/, '64 hex digits (OKX\'s hashed account id)');
+  const equity = readAmounts(a.get('equity'));
+  const debt = readAmounts(a.get('debt'));
+  if (equity.length !== debt.length) a.get('debt').fail(`lists ${debt.length} tokens, account.equity ${equity.length}`);
+  if (typeof json.index !== 'number' || !Number.isSafeInteger(json.index) || json.index < 0) doc.get('index').fail('must be a non-negative integer');
   const sumSiblingHex = Array.isArray(json.sum_tree_siblings) ? json.sum_tree_siblings : [];
-  const sumSiblings = readHashes(json.sum_tree_siblings, 'sum_tree_siblings');
-  if (!Array.isArray(json.recursive_tree_siblings)) bad('recursive_tree_siblings', 'must be an array of {left_hashes, right_hashes}');
-  const recursive = json.recursive_tree_siblings.map((r, i) => {
-    if (!isObject(r)) bad(`recursive_tree_siblings[${i}]`, 'must be an object with "left_hashes" and "right_hashes"');
-    return { left: readHashes(r.left_hashes, `recursive_tree_siblings[${i}].left_hashes`), right: readHashes(r.right_hashes, `recursive_tree_siblings[${i}].right_hashes`) };
+  const sumSiblings = readHashes(doc.get('sum_tree_siblings'));
+  const rec = doc.get('recursive_tree_siblings');
+  if (!Array.isArray(rec.value)) rec.fail('must be an array of {left_hashes, right_hashes}');
+  const recursive = rec.array().map((r) => {
+    if (!isObject(r.value)) r.fail('must be an object with "left_hashes" and "right_hashes"');
+    return { left: readHashes(r.get('left_hashes')), right: readHashes(r.get('right_hashes')) };
   });
-  return { id: a.id, equity, debt, index: json.index, sumSiblings, sumSiblingHex: sumSiblingHex as string[], recursive };
+  return { id, equity, debt, index: json.index as number, sumSiblings, sumSiblingHex: sumSiblingHex as string[], recursive };
 }
 
 function readSmallInt(v: unknown): number | undefined {
@@ -109,11 +109,12 @@ function readSmallInt(v: unknown): number | undefined {
 
 /** Reads OKX's sum_proof_data.json: the root and totals are the public inputs of the Plonky2 proof. */
 export function parseOkxSumProofData(json: unknown): OkxPublishedRoot {
-  if (!isOkxSumProofData(json)) bad('proof.public_inputs', "not OKX's sum_proof_data.json: it needs \"general\" and \"proof\" with \"public_inputs\"");
+  const piAt = JsonAt.root(json).get('proof').get('public_inputs');
+  if (!isOkxSumProofData(json)) piAt.fail("not OKX's sum_proof_data.json: it needs \"general\" and \"proof\" with \"public_inputs\"");
   const doc = json as { general: Record<string, unknown>; proof: { public_inputs: unknown[] } };
   const pi = doc.proof.public_inputs;
-  if (pi.length < 6) bad('proof.public_inputs', `has ${pi.length} values; OKX's root proof has at least 6 (equity, debt, 4 root elements)`);
-  const el = (i: number) => readElement(pi[i], `proof.public_inputs[${i}]`);
+  if (pi.length < 6) piAt.fail(`has ${pi.length} values; OKX's root proof has at least 6 (equity, debt, 4 root elements)`);
+  const el = (i: number) => readElement(piAt.get(i));
   const out: OkxPublishedRoot = { equity: el(0), debt: el(1), root: [el(2), el(3), el(4), el(5)] };
   const g = doc.general;
   if (typeof g.round_num === 'number' || typeof g.round_num === 'bigint') out.round = String(g.round_num);

@@ -7,6 +7,7 @@
 // Pure: the web page can bundle it.
 import { porError } from '../errors/index.js';
 import { isObject } from '../json/index.js';
+import { JsonAt } from '../json/read.js';
 import { BN254_R, circomPermutation } from '../crypto/poseidon-bn254.js';
 import type { AssetAmount, Check, Verdict } from '../verify/types.js';
 
@@ -67,12 +68,10 @@ export function summaRoot(entries: Entry[]): { hash: bigint; balances: bigint[] 
 }
 
 function readCommitment(json: unknown): { hash: bigint; balances: bigint[] } {
-  const hex = (v: unknown, field: string): bigint => {
-    if (typeof v !== 'string' || !/^0x[0-9a-fA-F]{1,64}$/.test(v)) throw porError('BAD_INPUT', 'must be 0x-prefixed hex', { field });
-    return BigInt(v);
-  };
-  if (!isObject(json) || !Array.isArray(json.root_balances)) throw porError('BAD_INPUT', 'a Summa commitment has "root_hash" and "root_balances"', { field: 'root_balances' });
-  return { hash: hex(json.root_hash, 'root_hash'), balances: json.root_balances.map((b, i) => hex(b, `root_balances[${i}]`)) };
+  const hex = (at: JsonAt): bigint => BigInt(at.string(/^0x[0-9a-fA-F]{1,64}$/, '0x-prefixed hex'));
+  const doc = JsonAt.root(json);
+  if (!isObject(json) || !Array.isArray(json.root_balances)) doc.get('root_balances').fail('a Summa commitment has "root_hash" and "root_balances"');
+  return { hash: hex(doc.get('root_hash')), balances: doc.get('root_balances').array().map(hex) };
 }
 
 const hex64 = (x: bigint) => `0x${x.toString(16).padStart(64, '0')}`;
