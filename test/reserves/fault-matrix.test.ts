@@ -195,14 +195,14 @@ async function auditWith(rpc: Record<string, string>) {
 describe('a node fault is never a zero (consumers)', () => {
   it('por reserves exits 2 with BTC "could not read"; por solvency -r on its reserves.json exits 2 (not NOT SOLVENT)', async () => {
     const file = join(dir, 'reserves-btc-down.json');
-    const r = await por(['reserves', '--wallets', 'samples/wallets.json', '--assets', 'samples/assets.json', ...rpcArgs({ ethereum: chain.rpc.ethereum!, bitcoin: await deadUrl() }), ...blockArgs(), '--retries', '0', '--out', file, '--quiet']);
+    const r = await por(['reserves', 'samples/wallets.json', '--assets', 'samples/assets.json', ...rpcArgs({ ethereum: chain.rpc.ethereum!, bitcoin: await deadUrl() }), ...blockArgs(), '--retries', '0', '--out', file, '--quiet']);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/BTC\s+could not read\s+2 address\(es\) unread/);
     expect(r.stdout).not.toMatch(/BTC\s+0\.0+/);
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     expect(doc.version).toBe(2);
     expect(doc.totals.find((t: { asset: string }) => t.asset === 'BTC')).not.toHaveProperty('balance');
-    const s = await por(['solvency', '-l', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '-r', file, '--quiet']);
+    const s = await por(['solvency', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '-r', file, '--quiet']);
     expect(s.code).toBe(2);
     expect(s.stderr).toMatch(/could not read: chain bitcoin was not read/);
     expect(s.stdout).not.toMatch(/SOLVENT/);

@@ -56,7 +56,7 @@ export function renderOkxAudit(res: OkxAuditResult): string {
 
 export async function runOkxAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Context): Promise<ExitCode> {
   if (args.other.length) throw porError('BAD_USAGE', '--other is for por reports; OKX files are audited one at a time');
-  if (args.html) throw porError('BAD_USAGE', '--html is not available for OKX files yet; use --json');
+  if (args.out !== undefined) throw porError('BAD_USAGE', '--html is not available for OKX files yet; use --json');
   const rpc = parseRpcOptions(args.rpc);
   const net = networkSettings(args);
   let text: string;

@@ -21,7 +21,8 @@ export interface AuditArgs {
   file: string;
   rpc: string[];
   other: string[];
-  html?: string;
+  /** The HTML page to write (--out, -o or --html). */
+  out?: string;
   json: boolean;
   /** The exchange key expected to have signed the report. */
   signer?: string;
@@ -73,9 +74,9 @@ export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
     ...net,
     verifyBitcoin: (address, message, sig, network) => verifyBitcoinMessage(address, message, sig, network === 'mainnet' || network === undefined ? 'bitcoin' : 'testnet'),
   });
-  if (args.html !== undefined) {
-    await writeFileAtomic(args.html, await auditHtml(result));
-    ctx.note(`wrote ${args.html}`);
+  if (args.out !== undefined) {
+    await writeFileAtomic(args.out, await auditHtml(result));
+    ctx.note(`wrote ${args.out}`);
   }
   if (ctx.json) ctx.printJson(result);
   ctx.print(auditText(result, args.all === true));

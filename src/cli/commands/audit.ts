@@ -14,7 +14,7 @@ export const auditCommand = defineCommand({
       .option('format', { choices: ['por', 'okx-csv'] as const, default: 'por' as const, describe: 'What kind of file <file> is' })
       .option('rpc', { type: 'string', array: true, default: [] as string[], describe: 'CHAIN=URL of a node you trust (repeatable), e.g. ethereum=http://127.0.0.1:8545' })
       .option('other', { type: 'string', array: true, default: [] as string[], describe: "Another exchange's report: addresses claimed in both are flagged (repeatable)" })
-      .option('html', { type: 'string', describe: 'Also write the audit as a self-contained HTML page' })
+      .option('out', { alias: ['o', 'html'], type: 'string', describe: 'Also write the audit as a self-contained HTML page to this file (--html is the same option)' })
       .option('signer', { type: 'string', describe: "por reports: the exchange's signing address as announced elsewhere; the report's signature must be by it" })
       .option('signature', { type: 'string', describe: 'por reports: the signature file (default: report.sig.json beside the report)' })
       .option('max-skew', { type: 'number', describe: "por reports: warn when a block's time is more than this many seconds from the snapshot time (default 3600)" })

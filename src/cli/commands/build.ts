@@ -144,7 +144,7 @@ export const buildCommand = defineCommand<BuildArgs>({
         `root sums  (equals the snapshot totals)`,
         ...r.sums.map((s) => `  ${s.asset.padEnd(w)}  equity ${s.equity}   debt ${s.debt}`),
         `wrote ${join(args.out, PUBLIC_DIR)}/ (publish this folder: ${ROOT_FILE}${pub ? ', the report and its pages' : ''}) and ${join(args.out, PRIVATE_DIR)}/ (the proof store: private, never publish; ${res.threads} hashing thread${res.threads > 1 ? 's' : ''})`,
-        `next: por proof --store ${args.out} --user ID, or --all --out DIR`,
+        `next: por proof ${args.out} --user ID, or --all --out DIR`,
       ].join('\n'),
     );
     return publishExit;

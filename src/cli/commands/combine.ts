@@ -25,7 +25,7 @@ export const combineCommand = defineCommand<CombineArgs>({
           '`WHERE hash(user_id) % N = I`), run `por build PART_I --shard I/N --out SHARD_I ...` for each part (any ' +
           'batch engine: deploy/ has a Kubernetes Indexed Job and a Slurm array job), then this command on all N ' +
           'shard folders. root.json is byte for byte what `por build` makes from the whole snapshot with the same ' +
-          'secret, and `por proof --store DIR` answers from the combined store.\n\n' +
+          'secret, and `por proof DIR` answers from the combined store.\n\n' +
           'Refuses (exit 2), naming the shard, a shard folder that is missing or unfinished (its task died), or built ' +
           'for another snapshot id, secret, height, asset registry or shard count, a shard given twice, or a user in ' +
           'two shards; re-running that one shard is enough. DIR is written whole or not at all, as por build does.',
@@ -57,7 +57,7 @@ export const combineCommand = defineCommand<CombineArgs>({
         `Merkle sum tree for snapshot "${res.root.snapshotId}" from ${args.shards.length} shards: ${res.root.leafCount.toLocaleString('en-US')} users, height ${res.root.height}`,
         `root hash  ${res.root.hash}`,
         `wrote ${join(args.out, PUBLIC_DIR, ROOT_FILE)} (publish) and ${join(args.out, PRIVATE_DIR)}/ (the proof store: private)`,
-        `next: por proof --store ${args.out} --user ID, or --all --out DIR`,
+        `next: por proof ${args.out} --user ID, or --all --out DIR`,
       ].join('\n'),
     );
     return EXIT.OK;
