@@ -47,7 +47,7 @@ export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
     throw porError('BAD_INPUT', `cannot read file: ${readFault(err)}`, { file: args.file }, err);
   }
   if (/\.csv$/i.test(args.file)) {
-    throw porError('BAD_USAGE', 'a .csv file is not a por report.json; for an OKX reserve file give --format okx-csv', { file: args.file, field: 'format' });
+    throw porError('BAD_INPUT', 'a .csv file that is not an OKX reserve file (no header line names address, message and signature columns) and not a por report.json: por audit reads those two', { file: args.file });
   }
   const report = parseReport(await readJsonFile(args.file), args.file);
   // A node that does not answer is named now (exit 2), not as COULD NOT READ after the whole audit.
