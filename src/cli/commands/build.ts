@@ -23,7 +23,7 @@ import { statSync } from 'node:fs';
 
 const VERIFY_PAGE = 'verify.html';
 import type { AssetRegistry } from '../../core/assets/index.js';
-import { networkOptions, networkSettings } from '../network.js';
+import { checkNodes, manifestNodes, networkOptions, networkSettings } from '../network.js';
 
 export interface BuildArgs extends TreeArgs {
   snapshot: string;
@@ -156,7 +156,7 @@ export const buildCommand = defineCommand<BuildArgs>({
  * tree is built and the chains are read: a typo there must not cost the whole run, nor leave a
  * tree in --out that the next attempt has to --force over.
  */
-async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry): Promise<Buffer> {
+async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry, ctx: Context): Promise<Buffer> {
   const walletsFile = args.wallets as string;
   const wallets = parseWalletManifest(await readJsonFile(walletsFile), walletsFile, registry);
   if (wallets.snapshot.id !== args.snapshotId) {
@@ -171,6 +171,9 @@ async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry): Pro
   }
   if (args.prices !== undefined) await readPrices(args.prices, registry);
   if (args.haircuts !== undefined) await readHaircuts(args.haircuts, registry);
+  // Every node asked one question now: a mistyped or dead --rpc is exit 2 in a second, not after
+  // the whole snapshot was read and hashed.
+  await checkNodes(manifestNodes(wallets, parseChainUrls(args.rpc)), networkSettings(args), { reporter: ctx.reporter });
   if (args.signKeyFile !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(await readSigningKey(args.signKeyFile))) {
     throw porError('BAD_INPUT', 'the signing key is not a 32-byte hex private key (64 hex digits, 0x optional)', { file: args.signKeyFile, field: 'sign-key-file' });
   }
@@ -183,7 +186,7 @@ type Built = { res: Awaited<ReturnType<typeof buildTree>>; pub?: Awaited<ReturnT
 async function buildAndPublish(args: BuildArgs, ctx: Context, stage: StagedFolder): Promise<Built> {
   const secret = await readSecretFile(args.secretFile, ctx.reporter);
   const registry = await loadAssetRegistry(args.assets);
-  const page = args.wallets !== undefined ? await checkPublishInputs(args, registry) : undefined;
+  const page = args.wallets !== undefined ? await checkPublishInputs(args, registry, ctx) : undefined;
   // The tree's height bounds every balance: a row above it is refused at its line, before hashing.
   const parts = page === undefined ? (args.parts ?? partsFor(statSync(args.snapshot, { throwIfNoEntry: false })?.size ?? 0, args.memory !== undefined ? parseMemory(args.memory) : DEFAULT_MEMORY)) : 1;
   if (parts > 1) {
