@@ -120,3 +120,35 @@ describe('the main input is the first argument; the old named options still work
     expect(r.stderr).toMatch(/Unknown argument: -r \(did you mean --report\? -r means --reserves in every command now/);
   });
 });
+
+describe('arguments in the wrong order say what is wrong', () => {
+  const ROOT = 'test/fixtures/golden/build/public/root.json';
+  const PROOF = 'test/fixtures/golden/proof-jose.json';
+
+  it('por verify ROOT --report PROOF (swapped): names the root and where it goes, not "an undefined proof"', () => {
+    const r = por('verify', ROOT, '--report', PROOF);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${ROOT}, field format: this is the published root (por-root), not a proof: the proof goes first and this file after --report: por verify PROOF.json --report ${ROOT}`);
+    expect(r.stderr).not.toMatch(/undefined/);
+  });
+
+  it('por verify with the report alone, or another por document first: says which document it is', () => {
+    expect(por('verify', 'test/fixtures/golden/report.json').stderr).toMatch(/this is the published report \(por-report\), not a proof: the proof goes first/);
+    const w = por('verify', 'samples/wallets.json', '--report', ROOT);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toMatch(/samples\/wallets\.json, field format: this is a por-wallets document, not a proof: por verify takes your proof file/);
+  });
+
+  it('por verify on an OKX reserve CSV points to por audit (not "not valid JSON")', () => {
+    const r = por('verify', 'test/fixtures/okx/valid-2022.csv');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/this is an OKX reserve file \(address signatures\), not a proof: check it with `por audit FILE`/);
+  });
+
+  it('a JSON file that is no proof at all, with --report: "not a proof file por knows", never "undefined"', () => {
+    const r = por('verify', 'package.json', '--report', ROOT);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a proof file por knows/);
+    expect(r.stderr).not.toMatch(/undefined/);
+  });
+});

@@ -12,6 +12,7 @@ import type { AssetAmount, Verdict } from '../../core/verify/types.js';
 import { safeText } from '../safe-text.js';
 import { write as writeVerdict } from '../../core/documents/verdict.js';
 import { parseOkxSumProofData } from '../../core/formats/okx-zk.js';
+import { looksLikeOkxReserveCsv } from '../../core/formats/okx-csv.js';
 
 export interface VerifyArgs {
   proof: string;
@@ -50,20 +51,34 @@ async function verifySummaCsv(args: VerifyArgs, text: string): Promise<Verdict> 
 }
 
 /** The format to check PROOF as; options that contradict it, or would be ignored, are refused. */
-function proofFormatFor(args: VerifyArgs, detected: ProofFormat | undefined): ProofFormat | undefined {
+function proofFormatFor(args: VerifyArgs, detected: ProofFormat | undefined, json: unknown): ProofFormat | undefined {
   // A --format that contradicts what the file plainly is would only produce a confusing field error.
   if (args.format !== undefined && detected !== undefined && detected !== args.format) {
     throw porError('BAD_USAGE', `--format ${args.format} was given, but this file is recognised as ${detected}; leave --format out to use that`, { file: args.proof, field: 'format' });
   }
   const format = (args.format ?? detected) as ProofFormat | undefined;
+  if (format === undefined) notAProof(json, args.proof);
   // An option that would be ignored must not look checked: say so instead.
-  if (format !== 'por' && format !== 'okx-zk' && args.report !== undefined) {
+  if (format !== undefined && format !== 'por' && format !== 'okx-zk' && args.report !== undefined) {
     throw porError('BAD_USAGE', `--report takes a por report.json or root.json; an ${format} proof is not checked against it (give the exchange's published root hash with --root HEX)`, { field: 'report' });
   }
   if (format === 'okx-user' && args.root !== undefined) {
     throw porError('BAD_USAGE', 'an OKX per-user breakdown holds no root to compare with --root; check a path proof (merkle_proof_file.json) against the published root instead', { field: 'root' });
   }
   return format;
+}
+
+/**
+ * PROOF is another por document: most often the arguments in the wrong order (`por verify
+ * report.json --report proof.json`). Says which document it is and where it goes.
+ */
+function notAProof(json: unknown, file: string): void {
+  const format = typeof json === 'object' && json !== null && 'format' in json ? (json as { format: unknown }).format : undefined;
+  if (typeof format !== 'string' || !format.startsWith('por-')) return;
+  if (format === 'por-root' || format === 'por-report') {
+    throw porError('BAD_USAGE', `this is the published ${format === 'por-root' ? 'root' : 'report'} (${format}), not a proof: the proof goes first and this file after --report: por verify PROOF.json --report ${file}`, { file, field: 'format' });
+  }
+  throw porError('BAD_USAGE', `this is a ${format} document, not a proof: por verify takes your proof file (por-proof, from \`por proof\`) first: por verify PROOF.json --report report.json`, { file, field: 'format' });
 }
 
 /** The whole published tree: recomputed, and the user's nodes looked for among its leaves. */
@@ -127,6 +142,10 @@ export const verifyCommand = defineCommand<VerifyArgs>({
       throw porError('BAD_USAGE', `--root takes the published root hash, 64 hex digits (0x optional); got "${args.root}"`, { field: 'root' });
     }
     const text = await readTextFile(args.proof);
+    // Not JSON but an OKX reserve file: the wrong command, said as such (not "not valid JSON").
+    if (args.format === undefined && looksLikeOkxReserveCsv(text)) {
+      throw porError('BAD_USAGE', 'this is an OKX reserve file (address signatures), not a proof: check it with `por audit FILE`', { file: args.proof });
+    }
     const whole = args.format === 'bitmex-tree' || (args.format === undefined && looksLikeBitmexTree(text))
       ? verifyBitmex(args, text)
       : args.format === 'summa-v1' || (args.format === undefined && looksLikeSummaCsv(text)) ? await verifySummaCsv(args, text)
@@ -140,7 +159,7 @@ export const verifyCommand = defineCommand<VerifyArgs>({
     if (args.account !== undefined || args.nonce !== undefined) throw porError('BAD_USAGE', '--account and --nonce are for a BitMEX liabilities file', { field: 'account' });
     // Exact integers: OKX and Binance write 64-bit and larger amounts as bare JSON numbers.
     const json = parseJson(text, { file: args.proof, bigIntegers: true });
-    const format = proofFormatFor(args, detectProofFormat(json));
+    const format = proofFormatFor(args, detectProofFormat(json), json);
     const published: Published = {};
     if (args.report !== undefined) published.report = await readJsonFile(args.report, { bigIntegers: format === 'okx-zk' });
     if (format === 'okx-zk' && published.report !== undefined) readOkxPublished(published.report, args.report!);
