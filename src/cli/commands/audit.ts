@@ -23,8 +23,8 @@ export const auditCommand = defineCommand({
       .option('signature', { type: 'string', describe: 'por reports: the signature file (default: report.sig.json beside the report)' })
       .option('max-skew', { type: 'number', describe: "por reports: warn when a block's time is more than this many seconds from the snapshot time (default 3600)" })
       .option('all', { type: 'boolean', default: false, describe: 'Print every passing check too, not just a count per check' })
-      .example('$0 audit out/report.json --rpc ethereum=http://127.0.0.1:8545 --signer 0xAbC… --html audit.html', 'exit 0 pass, 1 a check failed, 2 unreadable input or node')
-      .example('$0 audit okx_por_example.csv --format okx-csv --rpc ethereum=URL --rpc bitcoin=ESPLORA_URL', "OKX's reserve file: every address signature, per-coin amounts behind valid/invalid/unsupported proofs, summary vs rows (docs/OKX.md)")
+      .example('$0 audit out/public/report.json --rpc ethereum=http://127.0.0.1:8545 --rpc bitcoin=http://127.0.0.1:3000 --signer 0xAbC… --html audit.html', 'exit 0 pass, 1 a check failed, 2 unreadable input or node')
+      .example('$0 audit okx_por_example.csv --html okx-audit.html', "OKX's reserve file, recognised by its header: every address signature, per-coin amounts behind valid/invalid/unsupported proofs, summary vs rows; add --rpc CHAIN=URL to re-read balances (docs/OKX.md). → exit 1: OKX's 2022 example's summary does not match its rows")
       .epilogue('Each check prints PASS, FAIL, WARN or COULD NOT READ with its evidence. Without --rpc, balances and block hashes are not re-read (a WARN says so). Check names: docs/FORMATS.md.\nExit codes: 0 every check passed; 1 a check failed; 2 the file, or anything on a node (a chain, a balance, an ownership check), could not be read — never counted as zero.'),
   run: async (args, ctx) => ((await auditFormat(args.file, args.format)) === 'okx-csv' ? runOkxAudit(args, ctx) : runPorAudit(args, ctx)),
 });

@@ -88,7 +88,8 @@ export const buildCommand = defineCommand<BuildArgs>({
       .option('haircuts', { type: 'string', describe: 'Publish, with --prices: haircut table (por-haircuts) valuing collateral; published in report.json; without it no debt is netted' })
       .option('sign-key-file', { type: 'string', describe: "Publish: file holding the exchange's hex private key; signs report.json (EIP-191) into report.sig.json" })
       .option('exchange', { type: 'string', describe: "Publish: the exchange's name; default and only allowed value: the wallet manifest's `exchange`" })
-      .example('por build samples/liabilities.csv --assets samples/assets.json --secret-file secret.key --snapshot-id 2026-11-24 --out tree/', '')
+      .example('por build samples/liabilities.csv --assets samples/assets.json --secret-file secret.key --snapshot-id 2026-11-24 --out tree/', 'the tree only: tree/public/root.json and the proof store tree/private/')
+      .example('por build samples/liabilities.csv --assets samples/assets.json --secret-file secret.key --snapshot-id demo-2026-11-24 --out out/ --wallets samples/wallets.json --rpc ethereum=http://127.0.0.1:8545 --rpc bitcoin=http://127.0.0.1:3000 --block ethereum=8 --block bitcoin=870000 --prices samples/prices.csv --haircuts samples/haircuts.json --sign-key-file exchange.key', 'and publish: out/public/report.json, report.sig.json, report.html and verify.html')
       .epilogue('Exit codes: 0 built; 1 built and published, but the report finds an asset not covered; 2 bad input (a duplicate user, a balance above the leaf bound, an unreadable file), an output that could not be written (disk full), or with --wallets a reserve balance, chain or ownership check that could not be read (a node fault): then DIR is left as it was, no report written or signed.') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     // Same bound as the tree's own check, but before minutes of reading the snapshot.

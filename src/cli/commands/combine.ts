@@ -38,7 +38,7 @@ export const combineCommand = defineCommand<CombineArgs>({
       .option('height', { type: 'number', default: DEFAULT_HEIGHT, describe: 'Tree height the shards were built with' })
       .option('threads', { type: 'number', describe: 'Hashing threads (default: 2, or 1 on a one-core machine)' })
       .option('force', { type: 'boolean', default: false, describe: 'Replace the build DIR already holds' })
-      .example('por combine shards/0 shards/1 shards/2 shards/3 --assets assets.json --secret-file secret.key --snapshot-id 2026-11-24 --out tree/', '') as never,
+      .example('por combine shards/0 shards/1 --assets samples/assets.json --secret-file secret.key --snapshot-id 2026-11-24 --out combined/', 'after `por build part-0.csv --shard 0/2 --out shards/0 …` and the same for part 1 (docs/SCALE.md)') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     if (!Number.isInteger(args.height) || args.height < 1 || args.height > MAX_HEIGHT) throw porError('BAD_USAGE', `--height must be an integer from 1 to ${MAX_HEIGHT}, got ${args.height}`, { field: 'height' });
     if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1 || args.threads > 64)) throw porError('BAD_USAGE', '--threads must be an integer from 1 to 64');

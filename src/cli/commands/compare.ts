@@ -24,8 +24,8 @@ export const compareCommand = defineCommand<CompareArgs>({
           'them only with people you trust. Reads only the files given; nothing is sent anywhere.',
       )
       .positional('proofs', { type: 'string', array: true, demandOption: true, describe: 'Two or more por proof files of the same snapshot' })
-      .example('por compare alice-proof.json bob-proof.json', '')
-      .example('por compare proofs/*.json --json', '')
+      .example('por compare proofs/users/alice.json proofs/users/bob.json', 'two users\' proofs (from `por proof DIR --all --layout files`)')
+      .example('por compare proofs/users/*.json --json', '')
       .epilogue('Exit codes: 0 the proofs are consistent (one tree); 1 a conflict (two values for one node, two users at one leaf, a proof that does not verify, different snapshots); 2 a file cannot be read or is not a por proof.') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     const files = args.proofs;

@@ -44,7 +44,7 @@ export const proofCommand = defineCommand<ProofArgs>({
       .option('out', { alias: 'o', type: 'string', describe: 'With --user: write the proof to this file instead of stdout. With --all: output folder' })
       .option('layout', { choices: ['ndjson', 'files'] as const, default: 'ndjson' as const, describe: 'With --all: NDJSON shards or one file per user' })
       .example('por proof tree/ --user alice --out alice-proof.json', '')
-      .example('por proof tree/ --all --out proofs/', '')
+      .example('por proof tree/ --all --out proofs/ --layout files', 'proofs/users/NAME.json for every user, and proofs/manifest.json')
       .epilogue('Exit codes: 0 written; 2 bad input (unknown user, no store).') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     if (args.all === (args.user !== undefined)) throw porError('BAD_USAGE', 'give either --user ID or --all');

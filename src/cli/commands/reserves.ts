@@ -47,7 +47,7 @@ export const reservesCommand = defineCommand<ReservesArgs>({
       .option('out', { alias: 'o', type: 'string', describe: 'Write reserves.json (format por-reserves) here' })
       .option('include-unproven', { type: 'boolean', default: false, describe: 'Count addresses whose ownership proof fails (they stay marked)' })
       .option('batch-size', { type: 'number', default: 1000, describe: 'JSON-RPC calls per HTTP request' })
-      .example('por reserves samples/wallets.json --assets samples/assets.json --rpc ethereum=http://127.0.0.1:8545 --block ethereum=6 --out reserves.json', '')
+      .example('por reserves samples/wallets.json --assets samples/assets.json --rpc ethereum=http://127.0.0.1:8545 --rpc bitcoin=http://127.0.0.1:3000 --block ethereum=8 --block bitcoin=870000 --out reserves.json', 'your nodes: an EVM JSON-RPC node, and an Esplora server (electrs) for bitcoin')
       .epilogue('Exit codes: 0 every balance read and every ownership proven; 1 some ownership proof failed (see the output);\n2 bad input, or some balance, chain or ownership check could not be read (a node fault): such an address is in no total, and the totals of its assets are "could not read".') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     if (!Number.isSafeInteger(args.confirmations) || args.confirmations < 0) throw porError('BAD_USAGE', '--confirmations must be a whole number ≥ 0');

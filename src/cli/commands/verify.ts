@@ -127,14 +127,14 @@ export const verifyCommand = defineCommand<VerifyArgs>({
       .option('account', { type: 'string', describe: 'BitMEX: your account number (with --nonce), to find your leaves in the published liabilities file' })
       .option('nonce', { type: 'string', describe: 'BitMEX: the account nonce BitMEX gave you (64 hex digits)' })
       .option('tree', { type: 'string', describe: "OKX's full liabilities tree (full-liabilities-merkle-tree.txt), with your user_info_file.json as PROOF" })
-      .example('por verify mock_user_merkle_tree_path_40.json --root HEX', "Bybit's path proof: leaf and walk by Bybit's rules, balances in its asset list's order")
-      .example('por verify liabilities-100-proof.csv --account 1 --nonce 122e…400a', "BitMEX's full tree: every parent recomputed, your split leaves found and added up")
+      .example('por verify mock_user_merkle_tree_path_40.json', "Bybit's path proof: leaf and walk by Bybit's rules, balances in its asset list's order (add --root HEX: Bybit's published root)")
+      .example('por verify liabilities-100-proof.csv --account 1 --nonce 122eb8f8470d83122b6651b5c8f865532eb608fac65f529eb50319bb07d1400a', "BitMEX's full tree: every parent recomputed, your split leaves found and added up")
       .example('por verify entry_16.csv --report commitment_solidity_calldata.json', "Summa v1: the Merkle sum tree root recomputed from the liabilities CSV and compared with the commitment")
       .example('por verify user_info_file.json --tree full-liabilities-merkle-tree.txt', "OKX's Merkle v2 period: every parent recomputed, your nodes found among the leaves")
-      .example('por verify alice-proof.json --report report.json', '')
-      .example('por verify alice-proof.json --root 3f…9a', '')
-      .example('por verify 1234_inclusion_proof.json --report sum_proof_data.json', '')
-      .example('por verify user_config.json --root 2da4…ef0b', '')
+      .example('por verify alice-proof.json --report tree/public/root.json', 'a por proof against the published root.json (or report.json)')
+      .example('por verify alice-proof.json --root $(jq -r .hash tree/public/root.json)', 'against a root hash given by hand')
+      .example('por verify 3_inclusion_proof.json --report sum_proof_data.json', "OKX's zk-STARK inclusion proof against its published sum_proof_data.json")
+      .example('por verify user_config.json', "Binance-family zk user proof (add --root HEX: the exchange's published root)")
       .epilogue('Exit codes: 0 the proof is valid; 1 it is not, or the report contradicts itself (the failing check is named); 2 a file cannot be read, is not a proof, or is not a published root this por reads (por-root v1, SHA-256).') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     // A mistyped --root is a usage error for every format (for an OKX proof it would read as INVALID).
