@@ -114,6 +114,15 @@ describe('the main input is the first argument; the old named options still work
     expect(old.stderr).toMatch(/^warning: --wallets is deprecated and will be removed: give WALLETS.json as the first argument/m);
   });
 
+  it('por proof --store DIR still reads the same store as por proof DIR (warning)', () => {
+    const now = por('proof', 'test/fixtures/golden/build', '--user', 'nobody-by-this-name');
+    const old = por('proof', '--store', 'test/fixtures/golden/build', '--user', 'nobody-by-this-name');
+    expect([now.code, old.code]).toEqual([2, 2]);
+    expect(now.stderr).toMatch(/nobody-by-this-name/);
+    expect(old.stderr).toContain(now.stderr.trim());
+    expect(old.stderr).toMatch(/^warning: --store is deprecated and will be removed: give DIR as the first argument \(por proof DIR --user ID/m);
+  });
+
   it('-r is --reserves, not --report: por verify PROOF -r FILE is an unknown option (exit 2)', () => {
     const r = por('verify', 'samples/reserves.csv', '-r', 'samples/reserves.csv');
     expect(r.code).toBe(2);
