@@ -376,7 +376,7 @@ if (isMain && process.argv[2] === '--serve-esplora') {
   // `node scripts/demo-chain.mjs`: start the demo chain and keep it running until Ctrl-C.
   const chain = await demoChain({ quiet: false });
   const flags = Object.keys(chain.rpc).flatMap((c) => ['--rpc', `${c}=${chain.rpc[c]}`, '--block', `${c}=${chain.blocks[c]}`]);
-  process.stdout.write(`try: node bin/por.mjs reserves --wallets samples/wallets.json --assets samples/assets.json ${flags.join(' ')}\n(Ctrl-C stops the chain)\n`);
+  process.stdout.write(`try: node bin/por.mjs reserves samples/wallets.json --assets samples/assets.json ${flags.join(' ')}\n(Ctrl-C stops the chain)\n`);
   for (const sig of ['SIGINT', 'SIGTERM']) {
     process.on(sig, async () => {
       await chain.stop();

@@ -50,8 +50,8 @@ try {
   const rpc = Object.entries(chain.rpc).flatMap(([name, url]) => ['--rpc', `${name}=${url}`]);
   const blocks = Object.entries(chain.blocks).flatMap(([name, n]) => ['--block', `${name}=${n}`]);
 
-  por('Exchange: reserves read at the pinned blocks, ownership checked', ['reserves', '--wallets', 'samples/wallets.json', ...assets, ...rpc, ...blocks, '--out', join(OUT, 'reserves.json')]);
-  por('Exchange: solvency, asset by asset', ['solvency', '-l', 'samples/liabilities.csv', ...assets, '-r', join(OUT, 'reserves.json'), '--prices', 'samples/prices.csv', '--haircuts', 'samples/haircuts.json']);
+  por('Exchange: reserves read at the pinned blocks, ownership checked', ['reserves', 'samples/wallets.json', ...assets, ...rpc, ...blocks, '--out', join(OUT, 'reserves.json')]);
+  por('Exchange: solvency, asset by asset', ['solvency', 'samples/liabilities.csv', ...assets, '-r', join(OUT, 'reserves.json'), '--prices', 'samples/prices.csv', '--haircuts', 'samples/haircuts.json']);
   por('Exchange: build the Merkle sum tree and publish the signed report, with the verifier page', [
     'build', 'samples/liabilities.csv', ...assets, '--secret-file', join(KEYS, 'secret.key'),
     '--snapshot-id', 'demo-2026-11-24', '--out', TREE, '--wallets', 'samples/wallets.json', ...rpc, ...blocks,
@@ -60,7 +60,7 @@ try {
   por('Exchange: the verifier page, as anyone can rebuild it to compare with the published one', ['verify-page', '--out', join(OUT, 'verify-check.html')]);
   por('Exchange: re-render report.html from report.json (as the published one)', ['report', 'render', join(PUB, 'report.json'), '--out', join(OUT, 'report-check.html'), '--verify-page', 'verify.html']);
 
-  por('User alice: fetch her proof', ['proof', '--store', TREE, '--user', 'alice', '--out', join(USER, 'alice-proof.json')]);
+  por('User alice: fetch her proof', ['proof', TREE, '--user', 'alice', '--out', join(USER, 'alice-proof.json')]);
   por('User alice: verify it against the published report', ['verify', join(USER, 'alice-proof.json'), '--report', join(PUB, 'report.json')]);
   // What a user sees if the exchange shows them a balance the tree does not hold.
   const proof = JSON.parse(readFileSync(join(USER, 'alice-proof.json'), 'utf8'));

@@ -131,7 +131,7 @@ describe('--help of every command', () => {
 });
 
 describe('por solvency', () => {
-  const small = ['solvency', '-l', `${FIX}/small.csv`, '--assets', ASSETS, '-r', 'test/fixtures/solvency/small-reserves.csv'];
+  const small = ['solvency', `${FIX}/small.csv`, '--assets', ASSETS, '-r', 'test/fixtures/solvency/small-reserves.csv'];
 
   it('exits 1 when one asset falls short, and names it', () => {
     const r = por(...small, '--prices', 'test/fixtures/solvency/small-prices.csv');
@@ -163,20 +163,20 @@ describe('por solvency', () => {
   });
 
   it('chain options without --wallets are bad usage, not silently ignored', () => {
-    const r = por('solvency', '-l', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '-r', 'samples/reserves.csv', '--rpc', 'ethereum=http://127.0.0.1:8545', '--json');
+    const r = por('solvency', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '-r', 'samples/reserves.csv', '--rpc', 'ethereum=http://127.0.0.1:8545', '--json');
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'BAD_USAGE', message: expect.stringMatching(/give --wallets/) });
   });
 
   it('--confirmations below 0 is bad usage (it would read above the head)', () => {
-    const r = por('solvency', '-l', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--wallets', 'samples/wallets.json', '--rpc', 'ethereum=http://127.0.0.1:9', '--confirmations', '-3');
+    const r = por('solvency', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--wallets', 'samples/wallets.json', '--rpc', 'ethereum=http://127.0.0.1:9', '--confirmations', '-3');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--confirmations must be a whole number ≥ 0/);
     expect(r.stderr).not.toMatch(/warning/); // refused before any node is asked
   });
 
   it('the samples are solvent: exit 0', () => {
-    const r = por('solvency', '-l', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '-r', 'samples/reserves.csv', '--prices', 'samples/prices.csv');
+    const r = por('solvency', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '-r', 'samples/reserves.csv', '--prices', 'samples/prices.csv');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/SOLVENT after netting: every asset/);
     expect(r.stdout).toMatch(/Gross coverage \(nothing netted\): every asset at 100 % or more/);
@@ -184,7 +184,7 @@ describe('por solvency', () => {
   });
 
   it('exits 2 on a bad reserves file, naming its line', () => {
-    const r = por('solvency', '-l', `${FIX}/small.csv`, '--assets', ASSETS, '-r', `${FIX}/small.csv`);
+    const r = por('solvency', `${FIX}/small.csv`, '--assets', ASSETS, '-r', `${FIX}/small.csv`);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/small\.csv:1:1, field user_id: bad header: unknown column "user_id"/);

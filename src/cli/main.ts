@@ -6,6 +6,7 @@ import { errorDocument, EXIT, writeJson, writeText, type GlobalArgs } from './co
 import { isPorError, porError } from '../core/errors/index.js';
 import { VERSION_LINE } from './version.js';
 import { suggestCommand, suggestFlags } from './suggest.js';
+import { globalOptions } from './program.js';
 
 const KNOWN = new Set(['liabilities', 'solvency', 'reserves', 'build', 'proof', 'verify', 'compare', 'report', 'audit', 'history', 'watch', 'verify-page', 'keygen', 'completion']);
 
@@ -23,14 +24,10 @@ if (raw[0] === 'completion' && raw[1] !== undefined && !raw[1].startsWith('-')) 
 }
 const REPORT_SUBS = new Set(['verify-signature', 'render']);
 
-const cli = yargs(args)
+const cli = globalOptions(yargs(args)
   .scriptName('por')
-  .usage('por — proof-of-reserves auditing toolkit\n\nUsage: $0 <command> [options]')
-  .option('json', { type: 'boolean', default: false, describe: 'Print one machine-readable JSON document on stdout and nothing else there' })
-  .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress or notes on stderr' })
+  .usage('por — proof-of-reserves auditing toolkit\n\nUsage: $0 <command> [options]'))
   .version(VERSION_LINE)
-  .help()
-  .alias('help', 'h')
   .strict()
   .recommendCommands()
   .demandCommand(1, 'Give a command; `por --help` lists them.')

@@ -85,6 +85,17 @@ async function checkNode(n: NodeToCheck, net: { timeoutMs: number; retries: numb
   }
 }
 
+/**
+ * The nodes a wallet manifest's chains will be read from (build --wallets, solvency --wallets):
+ * every chain holding an address needs one, asked for by name before anything is read.
+ */
+export function manifestNodes(m: { chains: readonly { name: string; kind: string; chainId?: number }[]; addresses: readonly { chain: string }[] }, rpc: Record<string, string>): NodeToCheck[] {
+  const used = m.chains.filter((c) => m.addresses.some((a) => a.chain === c.name));
+  const missing = used.find((c) => rpc[c.name] === undefined);
+  if (missing !== undefined) throw porError('BAD_USAGE', `no node for chain ${missing.name}, which holds addresses of the wallet manifest: give --rpc ${missing.name}=URL`, { chain: missing.name, field: 'rpc' });
+  return reportNodes(used.map((c) => ({ chain: c.name, kind: c.kind, ...(c.chainId !== undefined ? { chainId: String(c.chainId) } : {}) })), rpc);
+}
+
 /** The nodes a report's chains will be read from: one per `--rpc` given, with the kind and chain id the report states. */
 export function reportNodes(chains: readonly { chain: string; kind: string; chainId?: string }[], rpc: Record<string, string>): NodeToCheck[] {
   return chains.flatMap((c) => {

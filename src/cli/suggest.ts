@@ -27,6 +27,12 @@ export function nearest(word: string, known: Iterable<string>): string | undefin
   return best?.name;
 }
 
+/** Short flags that used to mean something else in some command (docs/CLI.md): where that long
+ *  option exists, the hint names it and says why the short one is gone. */
+const RETIRED_SHORT: Record<string, { was: string; why: string }> = {
+  r: { was: 'report', why: '-r means --reserves in every command now (por solvency)' },
+};
+
 /**
  * yargs' "Unknown argument(s): a, b" with "did you mean --x?" after each argument that was typed
  * as a flag and is near a known option; any other message is returned unchanged.
@@ -40,8 +46,11 @@ export function suggestFlags(msg: string, argv: readonly string[], options: read
   // yargs lists a mistyped --foo-bar twice (foo-bar, fooBar): once is enough.
   const parts = names.filter((n) => kebab(n) === n || !names.includes(kebab(n))).map((name) => {
     if (!given(name)) return name;
+    const flag = name.length === 1 ? `-${name}` : `--${name}`;
+    const retired = RETIRED_SHORT[name];
+    if (retired !== undefined && options.includes(retired.was)) return `${flag} (did you mean --${retired.was}? ${retired.why})`;
     const hit = nearest(name, options);
-    return hit === undefined ? `--${name}` : `--${name} (did you mean --${hit}?)`;
+    return hit === undefined ? flag : `${flag} (did you mean --${hit}?)`;
   });
   return `${parts.length === 1 ? 'Unknown argument' : 'Unknown arguments'}: ${parts.join(', ')}`;
 }

@@ -1,4 +1,4 @@
-// The offline half of `por audit --format okx-csv`: every ownership signature of an OKX reserve
+// The offline half of `por audit OKX.csv`: every ownership signature of an OKX reserve
 // file checked by the scheme its network uses, per-coin amounts behind valid / invalid /
 // unsupported proofs, and the summary block compared with the rows. Pure; on-chain checks
 // (balances, contract-wallet owners) are added by the CLI and folded in by `summarizeOkxAudit`.

@@ -1,4 +1,4 @@
-// The on-chain half of `por audit --format okx-csv --rpc CHAIN=URL`: native balances re-read at
+// The on-chain half of `por audit OKX.csv --rpc CHAIN=URL`: native balances re-read at
 // each row's snapshot height (EVM via JSON-RPC, Bitcoin via Esplora) and contract wallets' owners
 // (Safe getOwners / getThreshold) at that height, written into the row verdicts. A node that does
 // not answer stops the audit (NETWORK, exit 2); an answer that disproves a row is a row verdict.

@@ -63,7 +63,7 @@ describe('por (library) and por (CLI) agree', () => {
     const store = await openProofStore(apiTree);
     try {
       expect(store.userCount).toBe(4); // u1–u4; the insurance fund is not a user
-      const cli = por(['proof', '--store', cliTree, '--user', 'u3']);
+      const cli = por(['proof', cliTree, '--user', 'u3']);
       expect(cli.code).toBe(0);
       expect(JSON.parse(store.proofJson('u3')!)).toEqual(JSON.parse(cli.stdout));
       expect(store.proof('u3')).toEqual(JSON.parse(cli.stdout));

@@ -232,10 +232,13 @@ describe('each tampering is caught by the right check', () => {
     expect(r.stderr).toMatch(/chain ethereum/);
   });
 
-  it('an OKX CSV without --format okx-csv: exit 2, and the message says which --format to give', () => {
-    const r = por('audit', 'test/fixtures/okx/valid-2022.csv');
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/valid-2022\.csv.*give --format okx-csv/);
+  it('an OKX CSV is recognised by its header (no --format needed); another .csv is exit 2 saying what audit reads', () => {
+    const r = por('audit', 'test/fixtures/okx/valid-2022.csv', '--json');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ format: 'por-okx-audit', ok: true });
+    const other = por('audit', 'samples/reserves.csv');
+    expect(other.status).toBe(2);
+    expect(other.stderr).toMatch(/samples\/reserves\.csv: a \.csv file that is not an OKX reserve file .* and not a por report\.json/);
   });
 
   it('--html naming a folder: exit 2 with the path and why, not an internal error', () => {

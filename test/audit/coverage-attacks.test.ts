@@ -116,7 +116,7 @@ describe('threat 21: the own-token flag as an escape hatch (issue 11 item 7)', (
     ] }));
     writeFileSync(join(dir, 'l.csv'), 'user_id,account,asset,balance\nu1,spot,BTC,1\nu2,spot,USDT,1000\n');
     writeFileSync(join(dir, 'r.csv'), 'chain,address,asset,balance\nbitcoin,bc1qx,BTC,1\nethereum,0xab,USDT,600\n');
-    const r = spawnSync(process.execPath, ['bin/por.mjs', 'solvency', '-l', join(dir, 'l.csv'), '--assets', join(dir, 'assets.json'), '-r', join(dir, 'r.csv')], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['bin/por.mjs', 'solvency', join(dir, 'l.csv'), '--assets', join(dir, 'assets.json'), '-r', join(dir, 'r.csv')], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/USDT \*.*60\.00 %.*SHORT/);
     expect(r.stdout).toMatch(/NOT SOLVENT in USDT/);

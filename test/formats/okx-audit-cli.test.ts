@@ -1,4 +1,4 @@
-// `por audit --format okx-csv` end to end: the built CLI against the real files, the generated
+// `por audit FILE.csv` on OKX reserve files (recognised by their header) end to end: the built CLI against the real files, the generated
 // vectors, and --rpc against a private anvil (balances at the snapshot height, a Safe-like
 // contract's owners) and the Esplora fixture server. Build first (`npm test` does).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,22 +29,45 @@ const porAsync = (...args: string[]) =>
     });
   });
 
-describe('por audit --format okx-csv (offline)', () => {
+describe('por audit OKX.csv (offline)', () => {
+  it('--format okx-csv is still accepted; --format por on an OKX file is refused (exit 2), saying what the file is', () => {
+    expect(por('audit', 'test/fixtures/okx/valid-2022.csv', '--format', 'okx-csv', '-q').code).toBe(0);
+    const r = por('audit', 'test/fixtures/okx/valid-2022.csv', '--format', 'por');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--format por was given, but this file is an OKX reserve CSV .*; leave --format out/);
+  });
+  it('--html (or -o) writes a page in the style of por audit: headline, every check, no network request', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'por-okx-'));
+    const page = path.join(dir, 'okx-audit.html');
+    const r = por('audit', path.join(okxDir, 'okx_por_example.csv'), '--html', page, '-q');
+    expect(r.code).toBe(1);
+    const html = readFileSync(page, 'utf8');
+    expect(html).toMatch(/<div id="verdict" class="verdict fail"><strong>AUDIT FAILED: \d+ passed, [1-9]\d* failed/);
+    expect(html).toMatch(/<td class="bad">FAIL<\/td><td><code>summary-rows<\/code><\/td><td>line 5: the summary says 5\.2834 ETH/);
+    expect(html).not.toMatch(/(src|href)="https?:/);
+    const viaO = path.join(dir, 'o.html');
+    expect(por('audit', path.join(okxDir, 'okx_por_example.csv'), '-o', viaO, '-q').code).toBe(1);
+    expect(readFileSync(viaO, 'utf8')).toBe(html.replaceAll(page, viaO));
+  });
   it('real 2025 file: exit 0, every supported row valid', () => {
-    const r = por('audit', path.join(okxDir, 'okx_por_signatures_2025.csv'), '--format', 'okx-csv', '--json');
+    const r = por('audit', path.join(okxDir, 'okx_por_signatures_2025.csv'), '--json');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.out);
     expect(doc).toMatchObject({ format: 'por-okx-audit', version: 1, ok: true, counts: { rows: 9, valid: 5, invalid: 0, unsupported: 4 } });
   });
   it('real 2022 example: exit 1, its summary does not match its rows; human output names the checks', () => {
-    const r = por('audit', path.join(okxDir, 'okx_por_example.csv'), '--format', 'okx-csv');
+    const r = por('audit', path.join(okxDir, 'okx_por_example.csv'));
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/FAIL {2}summary-rows: line 5: the summary says 5\.2834 ETH/);
+    expect(r.out).toMatch(/^FAIL {2}summary-rows {2}line 5: the summary says 5\.2834 ETH/m);
+    expect(r.out).toMatch(/^PASS {2}ownership {2}/m);
+    expect(r.out).toMatch(/^WARN {2}caveat {2}balances NOT re-read \(no --rpc\)/m);
     expect(r.out).toMatch(/contract link unchecked/);
-    expect(r.out).toMatch(/VERDICT: FAILED/);
+    // por audit's headline, not OKX-only words (ok / VERDICT:)
+    expect(r.out).toMatch(/\nAUDIT FAILED: \d+ passed, [1-9]\d* failed, \d+ warnings?\n$/);
+    expect(r.out).not.toMatch(/VERDICT|^ok /m);
   });
   it('real original 2022 file (7 columns, base units): exit 0, every summary line holds', () => {
-    const r = por('audit', path.join(okxDir, 'okx_por_example_2022_original.csv'), '--format', 'okx-csv', '--json');
+    const r = por('audit', path.join(okxDir, 'okx_por_example_2022_original.csv'), '--json');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.out);
     expect(doc).toMatchObject({ layout: 'okx-2022-original', ok: true, counts: { rows: 33, valid: 33 } });
@@ -54,24 +77,24 @@ describe('por audit --format okx-csv (offline)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'por-okx-'));
     const f = path.join(dir, 'extra.csv');
     writeFileSync(f, readFileSync(path.join(okxDir, 'okx_por_example_2022_original.csv'), 'utf8').replace('redeem script/ public key', 'redeem script/ public key,Memo'));
-    const r = por('audit', f, '--format', 'okx-csv');
+    const r = por('audit', f);
     expect(r.code).toBe(2);
     expect(r.err).toContain(`${f}:15:`);
     expect(r.err).toMatch(/unknown column "Memo"/);
   });
   it('generated all-valid file: exit 0; generated tampered file: exit 1', () => {
-    expect(por('audit', 'test/fixtures/okx/valid-2022.csv', '--format', 'okx-csv', '-q').code).toBe(0);
-    expect(por('audit', 'test/fixtures/okx/typed-12col.csv', '--format', 'okx-csv', '-q').code).toBe(1);
+    expect(por('audit', 'test/fixtures/okx/valid-2022.csv', '-q').code).toBe(0);
+    expect(por('audit', 'test/fixtures/okx/typed-12col.csv', '-q').code).toBe(1);
   });
   it('an unreadable row: exit 2 with file:line:column', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'por-okx-'));
     const f = path.join(dir, 'bad.csv');
     writeFileSync(f, readFileSync(path.join(repoRoot, 'test/fixtures/okx/valid-2022.csv'), 'utf8').replace(',1.5,', ',1.5.1,'));
-    const r = por('audit', f, '--format', 'okx-csv');
+    const r = por('audit', f);
     expect(r.code).toBe(2);
     expect(r.err).toContain(`${f}:8:`);
     expect(r.err).toMatch(/amount/);
-    expect(por('audit', f, '--format', 'okx-csv', '--rpc', 'nonsense').code).toBe(2);
+    expect(por('audit', f, '--rpc', 'nonsense').code).toBe(2);
   });
 });
 
@@ -94,7 +117,7 @@ function safeStub(owners: string[], threshold: number): string {
   return `0x600035 60e01c 63e75235b8 14 601b 57 60${l} 6026 6000 39 60${l} 6000 f3 5b 60${t} 6000 52 6020 6000 f3`.replace(/ /g, '') + data;
 }
 
-describe('por audit --format okx-csv --rpc (anvil and Esplora)', () => {
+describe('por audit OKX.csv --rpc (anvil and Esplora)', () => {
   let anvil: { url: string; stop: () => Promise<void> };
   let esplora: { url: string; close: () => Promise<void> };
   let snapshot: bigint;
@@ -160,7 +183,7 @@ describe('por audit --format okx-csv --rpc (anvil and Esplora)', () => {
       // 0.5 BTC received at height 90; 7 sats more at 150, after the snapshot
       ['BTC', 'BTC', '100', btcAddr, '0.5', 'por okx snapshot 100', btcSig, '', '', '', ''],
     ]);
-    const r = await porAsync('audit', f, '--format', 'okx-csv', '--rpc', `ethereum=${anvil.url}`, '--rpc', `bitcoin=${esplora.url}`, '--json', '-q');
+    const r = await porAsync('audit', f, '--rpc', `ethereum=${anvil.url}`, '--rpc', `bitcoin=${esplora.url}`, '--json', '-q');
     const doc = JSON.parse(r.out);
     expect(doc.rows.map((x: any) => [x.ownership, x.balance?.status, x.contractLink?.status])).toEqual([
       ['valid', 'matches', undefined],
@@ -179,7 +202,7 @@ describe('por audit --format okx-csv --rpc (anvil and Esplora)', () => {
       ['ETH', 'ETH', h, w1.address, '1', msg(), okxSign(w1, msg()), '', '', '', ''],
       ['ETH', 'ETH', h, fake, '0', msg(), okxSign(o1, msg()), okxSign(o2, msg()), '', o1.address, o2.address],
     ]);
-    const r = await porAsync('audit', f, '--format', 'okx-csv', '--rpc', `ETH=${anvil.url}`, '--json', '-q');
+    const r = await porAsync('audit', f, '--rpc', `ETH=${anvil.url}`, '--json', '-q');
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.out);
     expect(doc.rows[0].balance).toMatchObject({ status: 'differs', onchain: '3.000000000000000123' });
@@ -191,10 +214,22 @@ describe('por audit --format okx-csv --rpc (anvil and Esplora)', () => {
   it('an unreachable node is exit 2 (nothing re-read), never a zero balance nor a FAILED verdict', () => {
     const h = snapshot.toString();
     const f = csv([['ETH', 'ETH', h, w2.address, '0.25', msg(), okxSign(w2, msg()), '', '', '', '']]);
-    const r = por('audit', f, '--format', 'okx-csv', '--rpc', 'ETH=http://127.0.0.1:9', '--json', '-q');
+    const r = por('audit', f, '--rpc', 'ETH=http://127.0.0.1:9', '--json', '-q');
     const doc = JSON.parse(r.out);
-    expect(doc.error).toMatchObject({ code: 'NETWORK', info: { chain: 'ETH' } });
+    expect(doc.error).toMatchObject({ code: 'NETWORK', info: { chain: 'ETH', field: 'rpc' } });
     expect(doc.rows).toBeUndefined();
     expect(r.code).toBe(2);
+  }, 60_000);
+
+  it('a bad --rpc is named before any signature is checked: unreachable loopback port, non-http scheme', () => {
+    // The generated file's rows are all checked offline first in the old order; "signatures:" on
+    // stderr is the reporter's line for that stage, so its absence shows the node was asked first.
+    for (const url of ['http://127.0.0.1:9', 'ftp://127.0.0.1:8545']) {
+      const r = por('audit', 'test/fixtures/okx/valid-2022.csv', '--rpc', `ethereum=${url}`, '--retries', '0');
+      expect([url, r.code]).toEqual([url, 2]);
+      expect(r.err).toMatch(url.startsWith('ftp') ? /--rpc ethereum=ftp:\/\/127\.0\.0\.1:8545: the URL must start with http:\/\/ or https:\/\// : /--rpc ethereum=http:\/\/127\.0\.0\.1:9\/?: .*check the URL and that the node is up \(nothing was read\)/);
+      expect(r.err).not.toMatch(/^signatures:/m);
+      expect(r.out).toBe('');
+    }
   }, 60_000);
 });

@@ -53,7 +53,7 @@ describe('golden documents: today’s code writes the same bytes', () => {
 describe('golden documents: still read, with their meaning', () => {
   it('store (por-proof-store v1, binary files): por proof serves the golden proof from it, byte for byte', () => {
     const out = join(tmp(), 'p.json');
-    const r = por(['proof', '--store', buildCopy(), '--user', 'josé', '--out', out, '--quiet']);
+    const r = por(['proof', buildCopy(), '--user', 'josé', '--out', out, '--quiet']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(readFileSync(out)).toEqual(golden('proof-jose.json'));
@@ -65,7 +65,7 @@ describe('golden documents: still read, with their meaning', () => {
     cpSync(join(G, 'build/public/root.json'), join(d, 'root.json'));
     cpSync(join(G, 'build/private'), join(d, 'store'), { recursive: true });
     const out = join(tmp(), 'p.json');
-    const r = por(['proof', '--store', d, '--user', 'josé', '--out', out, '--quiet']);
+    const r = por(['proof', d, '--user', 'josé', '--out', out, '--quiet']);
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(out)).toEqual(golden('proof-jose.json'));
   });
@@ -91,7 +91,7 @@ describe('golden documents: still read, with their meaning', () => {
     // Per address truncated to 8 ledger decimals: 2.000000000123456789 → 2.00000000, + 0.5 ETH; the
     // unproven wallet's 10 ETH left out. USDT: 2500.5.
     for (const file of ['reserves.json', 'old/reserves-v1.json']) {
-      const r = por(['solvency', '--liabilities', join(INPUTS, 'liabilities.csv'), '--assets', join(INPUTS, 'assets.json'), '--reserves', join(G, file), '--json']);
+      const r = por(['solvency', join(INPUTS, 'liabilities.csv'), '--assets', join(INPUTS, 'assets.json'), '--reserves', join(G, file), '--json']);
       expect(r.status, `${file}: ${r.stderr}`).toBe(0);
       const doc = JSON.parse(r.stdout);
       expect(doc.assets.map((a: { asset: string; reserves: string }) => [a.asset, a.reserves])).toEqual([['ETH', '2.50000000'], ['USDT', '2500.500000']]);
@@ -99,7 +99,7 @@ describe('golden documents: still read, with their meaning', () => {
   });
 
   it('wallet manifest (por-wallets v2): read, and its two signed messages are the exact ones', () => {
-    const r = por(['ownership-message', '--wallets', join(G, 'inputs-generated/wallets.json'), '--json']);
+    const r = por(['ownership-message', join(G, 'inputs-generated/wallets.json'), '--json']);
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).messages.map((x: { signed: boolean }) => x.signed)).toEqual([true, true, false]);
   });
@@ -127,7 +127,7 @@ describe('old versions no longer read are refused, naming the version', () => {
   });
 
   it('wallet manifest v1 is refused', () => {
-    const r = por(['ownership-message', '--wallets', join(G, 'old/wallets-v1.json'), '--json']);
+    const r = por(['ownership-message', join(G, 'old/wallets-v1.json'), '--json']);
     expect(r.status).toBe(2);
     expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'BAD_INPUT', info: { field: 'version' } });
     expect(JSON.parse(r.stdout).error.message).toMatch(/version 1 manifests are no longer read/);
@@ -145,13 +145,13 @@ describe('old versions no longer read are refused, naming the version', () => {
     const cases: [string, string[]][] = [
       ['root', ['verify', join(G, 'proof-jose.json'), '--report', bump('build/public/root.json', 'root.json')]],
       ['proof', ['verify', bump('proof-jose.json', 'p.json'), '--report', join(G, 'build/public/root.json')]],
-      ['reserves', ['solvency', '--liabilities', join(INPUTS, 'liabilities.csv'), '--assets', join(INPUTS, 'assets.json'), '--reserves', bump('reserves.json', 'r.json')]],
+      ['reserves', ['solvency', join(INPUTS, 'liabilities.csv'), '--assets', join(INPUTS, 'assets.json'), '--reserves', bump('reserves.json', 'r.json')]],
     ];
     // The store: its store.json says version 99.
     const store = buildCopy();
     const meta = JSON.parse(golden('build/private/store.json').toString());
     writeFileSync(join(store, 'private', 'store.json'), JSON.stringify({ ...meta, version: 99 }));
-    cases.push(['store', ['proof', '--store', store, '--user', 'josé']]);
+    cases.push(['store', ['proof', store, '--user', 'josé']]);
     // The signature, beside a copy of the report.
     const sig = bump('report.sig.json', 'report.sig.json');
     cpSync(join(G, 'report.json'), join(sig, '..', 'report.json'));

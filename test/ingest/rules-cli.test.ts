@@ -24,7 +24,7 @@ function snapshot(name: string, rows: string): string {
 
 const commands: Array<[string, (f: string, out: string) => string[]]> = [
   ['liabilities', (f) => ['liabilities', f, '--assets', ASSETS]],
-  ['solvency', (f) => ['solvency', '-l', f, '--assets', ASSETS, '-r', 'test/fixtures/solvency/small-reserves.csv']],
+  ['solvency', (f) => ['solvency', f, '--assets', ASSETS, '-r', 'test/fixtures/solvency/small-reserves.csv']],
   ['build', (f, out) => ['build', f, '--assets', ASSETS, '--secret-file', join(dir, 'secret.key'), '--snapshot-id', 's', '--out', out]],
 ];
 

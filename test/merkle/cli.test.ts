@@ -27,7 +27,7 @@ describe('por build / proof / verify', () => {
   });
 
   it('a user proof verifies against root.json (exit 0) and against the bare root hash', () => {
-    const p = por('proof', '--store', join(dir, 'tree'), '--user', 'alice', '--out', join(dir, 'alice.json'), '--quiet');
+    const p = por('proof', join(dir, 'tree'), '--user', 'alice', '--out', join(dir, 'alice.json'), '--quiet');
     expect(p.status).toBe(0);
     const v = por('verify', join(dir, 'alice.json'), '--report', join(dir, 'tree/public/root.json'));
     expect(v.status).toBe(0);
@@ -54,7 +54,7 @@ describe('por build / proof / verify', () => {
     const notProof = por('verify', join(dir, 'tree/public/root.json'), '--format', 'por', '--report', join(dir, 'tree/public/root.json'));
     expect(notProof.status).toBe(2);
     expect(notProof.stderr).toMatch(/root\.json, field format: not a por proof: expected format "por-proof"/);
-    expect(por('proof', '--store', join(dir, 'tree'), '--user', 'no-such-user').status).toBe(2);
+    expect(por('proof', join(dir, 'tree'), '--user', 'no-such-user').status).toBe(2);
   });
 
   it('build: --out naming a file, or a folder holding a tree, is bad usage (exit 2) before the snapshot is read', () => {
@@ -74,13 +74,13 @@ describe('por build / proof / verify', () => {
   });
 
   it('proof --all --out naming a file: exit 2 naming it, not an internal error', () => {
-    const r = por('proof', '--store', join(dir, 'tree'), '--all', '--out', join(dir, 'secret.key'));
+    const r = por('proof', join(dir, 'tree'), '--all', '--out', join(dir, 'secret.key'));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/secret\.key, field out: --out with --all must be a folder/);
   });
 
   it('--all exports every user, and each line is a proof that verifies', () => {
-    const e = por('proof', '--store', join(dir, 'tree'), '--all', '--out', join(dir, 'all'), '--quiet', '--json');
+    const e = por('proof', join(dir, 'tree'), '--all', '--out', join(dir, 'all'), '--quiet', '--json');
     expect(e.status).toBe(0);
     expect(JSON.parse(e.stdout)).toMatchObject({ format: 'por-proof-export-run', version: 1 });
     const root = JSON.parse(readFileSync(join(dir, 'tree/public/root.json'), 'utf8'));
@@ -90,7 +90,7 @@ describe('por build / proof / verify', () => {
     writeFileSync(join(dir, 'line.json'), lines[lines.length - 1]!);
     expect(por('verify', join(dir, 'line.json'), '--report', join(dir, 'tree/public/root.json'), '--quiet').status).toBe(0);
     expect(readdirSync(join(dir, 'all')).sort()).toEqual(['manifest.json', 'proofs-000000.ndjson']);
-    const f = por('proof', '--store', join(dir, 'tree'), '--all', '--layout', 'files', '--out', join(dir, 'files'), '--quiet');
+    const f = por('proof', join(dir, 'tree'), '--all', '--layout', 'files', '--out', join(dir, 'files'), '--quiet');
     expect(f.status).toBe(0);
     expect(readdirSync(join(dir, 'files', 'users'))).toContain('alice.json');
   });

@@ -83,7 +83,7 @@ describe('shards on Dask distributed (a real engine, on loopback)', () => {
     const oneMachine = readFileSync(join(FIX, 'root-3000.json'), 'utf8');
     expect(readFileSync(join(dir, 'tree/public/root.json'), 'utf8')).toBe(oneMachine);
     expect(JSON.parse(r.stdout)).toEqual(JSON.parse(oneMachine));
-    const p = spawnSync(process.execPath, [join(ROOT, 'bin/por.mjs'), 'proof', '--store', join(dir, 'tree'), '--user', 'f7b5d63100000000', '--quiet'], { encoding: 'utf8' });
+    const p = spawnSync(process.execPath, [join(ROOT, 'bin/por.mjs'), 'proof', join(dir, 'tree'), '--user', 'f7b5d63100000000', '--quiet'], { encoding: 'utf8' });
     expect(p.stdout).toBe(readFileSync(join(FIX, 'proof-f7b5d63100000000.json'), 'utf8'));
   }, 300_000);
 });

@@ -52,7 +52,7 @@ beforeAll(async () => {
   const res = await buildTree(snapshotOf(users), { secret: SECRET, snapshotId: 'names', height: 8, outDir: join(dir, 'tree'), threads: 1 });
   root = res.root;
   out = join(dir, 'export');
-  const r = por('proof', '--store', join(dir, 'tree'), '--all', '--layout', 'files', '--out', out, '--quiet');
+  const r = por('proof', join(dir, 'tree'), '--all', '--layout', 'files', '--out', out, '--quiet');
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
 });
@@ -127,7 +127,7 @@ describe('proof --all --layout files: every id gets its own file', () => {
 
   it('the NDJSON layout holds every id once too', () => {
     const nd = join(dir, 'ndjson');
-    expect(por('proof', '--store', join(dir, 'tree'), '--all', '--out', nd, '--quiet').status).toBe(0);
+    expect(por('proof', join(dir, 'tree'), '--all', '--out', nd, '--quiet').status).toBe(0);
     const ids = readFileSync(join(nd, 'proofs-000000.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).user.id as string);
     expect(ids.sort()).toEqual([...IDS].sort());
   });

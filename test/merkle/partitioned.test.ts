@@ -52,7 +52,7 @@ describe('por build --parts / --memory', () => {
     const k = spawnSync(process.execPath, [join(ROOT, 'bin/por.mjs'), 'build', ...VECTOR_ARGS, '--out', out, '--parts', '2', '--tmp-dir', t], { env: { ...process.env, POR_TEST_CRASH_AT: 'build:parts-written' } });
     expect(k.signal).toBe('SIGKILL');
     expect(readdirSync(t).filter((n) => n.startsWith('.por-build-tmp-'))).toHaveLength(1);
-    expect(por('proof', '--store', out, '--user', 'f7b5d63100000000').status).toBe(2);
+    expect(por('proof', out, '--user', 'f7b5d63100000000').status).toBe(2);
     const r = por('build', ...VECTOR_ARGS, '--out', out, '--parts', '2', '--tmp-dir', t);
     expect(r.status).toBe(0);
     expect(readdirSync(t)).toEqual([]);

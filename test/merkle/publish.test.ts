@@ -57,7 +57,7 @@ function copyOfBase(name: string): string {
 /** Serves alice's proof from `dir` and checks it against the root published in the same folder. */
 function servesConsistently(dir: string): { snapshotId: string } {
   const proofFile = join(work, `alice-${Math.random().toString(36).slice(2)}.json`);
-  const p = por(['proof', '--store', dir, '--user', 'alice', '--out', proofFile, '--quiet']);
+  const p = por(['proof', dir, '--user', 'alice', '--out', proofFile, '--quiet']);
   expect(p.stderr).toBe('');
   expect(p.status).toBe(0);
   expect(por(['verify', proofFile, '--report', join(dir, 'public/root.json'), '--quiet']).status).toBe(0);
@@ -109,7 +109,7 @@ describe('por build: the folder is the old set or the complete new one', () => {
     const r = build(dir, 's2', ['--force'], { POR_TEST_CRASH_AT: 'build:mid-switch' });
     expect(r.signal).toBe('SIGKILL');
     expect(existsSync(dir)).toBe(false);
-    const p = por(['proof', '--store', dir, '--user', 'alice']);
+    const p = por(['proof', dir, '--user', 'alice']);
     expect(p.status).toBe(2);
     expect(p.stderr).toMatch(/killed-mid: this folder is missing: a build was killed while switching it/);
     // The next run restores the old set before it decides anything: without --force it refuses,
@@ -144,7 +144,7 @@ describe('por build: the folder is the old set or the complete new one', () => {
     rmSync(join(work, `.leftovers.partial-${process.pid}`), { recursive: true });
     // A single file written atomically (proof --user --out) cleans its own dead temp files.
     writeFileSync(join(work, `one.json.partial-${dead}`), 'half');
-    expect(por(['proof', '--store', dir, '--user', 'alice', '--out', join(work, 'one.json'), '--quiet']).status).toBe(0);
+    expect(por(['proof', dir, '--user', 'alice', '--out', join(work, 'one.json'), '--quiet']).status).toBe(0);
     expect(existsSync(join(work, `one.json.partial-${dead}`))).toBe(false);
   });
 
@@ -175,7 +175,7 @@ describe('readers serve a proof only when root, store and report belong together
     expect(build(other, 's-other').status).toBe(0);
     cpSync(join(other, 'public/root.json'), join(dir, 'public/root.json'));
     for (const store of [dir, join(dir, 'private')]) {
-      const r = por(['proof', '--store', store, '--user', 'alice']);
+      const r = por(['proof', store, '--user', 'alice']);
       expect(r.status).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/mixed-root\/public\/root\.json, field hash: this published document is for another tree .* root, store and report do not belong together/);
@@ -187,7 +187,7 @@ describe('readers serve a proof only when root, store and report belong together
     const root = JSON.parse(readFileSync(join(dir, 'public/root.json'), 'utf8'));
     const { format: _f, version: _v, ...merkleRoot } = root;
     writeFileSync(join(dir, 'public/report.json'), JSON.stringify({ format: 'por-report', version: 1, merkleRoot: { ...merkleRoot, hash: 'ab'.repeat(32) } }));
-    const r = por(['proof', '--store', dir, '--user', 'alice']);
+    const r = por(['proof', dir, '--user', 'alice']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/mixed-report\/public\/report\.json, field hash: this published document is for another tree/);
     writeFileSync(join(dir, 'public/report.json'), JSON.stringify({ format: 'por-report', version: 1, merkleRoot }));
@@ -199,10 +199,10 @@ describe('readers serve a proof only when root, store and report belong together
     mkdirSync(dir);
     cpSync(join(base, 'private'), join(dir, 'store'), { recursive: true });
     cpSync(join(base, 'public/root.json'), join(dir, 'root.json'));
-    expect(por(['proof', '--store', dir, '--user', 'alice', '--quiet']).status).toBe(0);
+    expect(por(['proof', dir, '--user', 'alice', '--quiet']).status).toBe(0);
     const root = JSON.parse(readFileSync(join(dir, 'root.json'), 'utf8'));
     writeFileSync(join(dir, 'root.json'), JSON.stringify({ ...root, hash: 'cd'.repeat(32) }));
-    const r = por(['proof', '--store', dir, '--user', 'alice']);
+    const r = por(['proof', dir, '--user', 'alice']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/legacy\/root\.json, field hash: .*do not belong together/);
   }, 600_000);
@@ -225,20 +225,20 @@ function completeExport(dir: string): { count: number; layout: string } {
 describe('por proof --all: an export is complete or visibly not', () => {
   it('kill -9 before the manifest, and just before the switch, over an older export: the older export stays whole; into a new folder: no folder', () => {
     const out = join(work, 'export');
-    const first = por(['proof', '--store', base, '--all', '--out', out, '--quiet']);
+    const first = por(['proof', base, '--all', '--out', out, '--quiet']);
     expect(first.status).toBe(0);
     const before = tree(out);
     expect(completeExport(out)).toMatchObject({ count: 1005, layout: 'ndjson' });
     for (const point of ['export:before-manifest', 'export:before-switch']) {
-      const r = por(['proof', '--store', base, '--all', '--layout', 'files', '--out', out, '--quiet'], { POR_TEST_CRASH_AT: point });
+      const r = por(['proof', base, '--all', '--layout', 'files', '--out', out, '--quiet'], { POR_TEST_CRASH_AT: point });
       expect(r.signal, point).toBe('SIGKILL');
       expect(tree(out), point).toEqual(before);
       const fresh = join(work, `export-new-${point.replace(':', '-')}`);
-      const r2 = por(['proof', '--store', base, '--all', '--out', fresh, '--quiet'], { POR_TEST_CRASH_AT: point });
+      const r2 = por(['proof', base, '--all', '--out', fresh, '--quiet'], { POR_TEST_CRASH_AT: point });
       expect(r2.signal, point).toBe('SIGKILL');
       expect(existsSync(fresh), point).toBe(false);
     }
-    const again = por(['proof', '--store', base, '--all', '--layout', 'files', '--out', out, '--quiet']);
+    const again = por(['proof', base, '--all', '--layout', 'files', '--out', out, '--quiet']);
     expect(again.status).toBe(0);
     expect(completeExport(out)).toMatchObject({ count: 1005, layout: 'files' });
     expect(leftovers(out)).toEqual([]);
@@ -248,7 +248,7 @@ describe('por proof --all: an export is complete or visibly not', () => {
     const out = join(work, 'export');
     expect(statSync(out).mode & 0o777).toBe(0o700);
     expect(statSync(join(out, 'users/alice.json')).mode & 0o777).toBe(0o600);
-    const r = por(['proof', '--store', base, '--all', '--out', join(work, 'not-a-build')]);
+    const r = por(['proof', base, '--all', '--out', join(work, 'not-a-build')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/not-a-build, field out: this folder is not empty and does not hold a proof export/);
   });
@@ -288,7 +288,7 @@ describe('a full disk', () => {
   it('proof --all on a disk too small for the export: exit 2 naming the file; no folder, no manifest, no truncated shard', () => {
     const disk = smallDisk(1024);
     for (const layout of ['ndjson', 'files']) {
-      const r = por(['proof', '--store', base, '--all', '--layout', layout, '--out', join(disk.dir, 'export'), '--json'], {}, disk.wrap);
+      const r = por(['proof', base, '--all', '--layout', layout, '--out', join(disk.dir, 'export'), '--json'], {}, disk.wrap);
       expect(r.status, layout).toBe(2);
       expect(r.stderr, layout).toMatch(new RegExp(`^por proof: error: ${disk.dir}/\\.export\\.partial-\\d+/\\S+: cannot write file: (ENOSPC|EFBIG)`, 'm'));
       expect(JSON.parse(r.stdout).error, layout).toMatchObject({ code: 'CANNOT_WRITE' });

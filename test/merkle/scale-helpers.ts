@@ -26,11 +26,11 @@ export const VECTOR_ARGS = [join(FIX, 'snapshot-3000.csv'), ...vectorOptions()];
 /** root.json, one proof and the export's hash of the build in `out` equal the committed vector. */
 export function expectVector(out: string): void {
   expect(readFileSync(join(out, 'public/root.json'), 'utf8')).toBe(readFileSync(join(FIX, 'root-3000.json'), 'utf8'));
-  const p = por('proof', '--store', out, '--user', 'f7b5d63100000000', '--quiet');
+  const p = por('proof', out, '--user', 'f7b5d63100000000', '--quiet');
   expect(p.status).toBe(0);
   expect(p.stdout).toBe(readFileSync(join(FIX, 'proof-f7b5d63100000000.json'), 'utf8'));
   const ex = join(tmp('por-vec-export-'), 'e');
-  expect(por('proof', '--store', out, '--all', '--out', ex, '--quiet').status).toBe(0);
+  expect(por('proof', out, '--all', '--out', ex, '--quiet').status).toBe(0);
   expect(createHash('sha256').update(readFileSync(join(ex, 'proofs-000000.ndjson'))).digest('hex')).toBe(EXPORT_SHA256);
 }
 

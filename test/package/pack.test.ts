@@ -83,7 +83,7 @@ describe('the installed package', () => {
     expect(por('keygen', '--secret-file', 'keys/tree.secret').code).toBe(0);
     const b = por('build', 'liabilities.csv', '--assets', 'assets.json', '--secret-file', 'keys/tree.secret', '--snapshot-id', 'pack-test', '--height', '8', '--out', 'tree', '--json');
     expect(b.code, b.stderr).toBe(0);
-    const p = por('proof', '--store', 'tree', '--user', 'u2', '--out', 'u2-proof.json');
+    const p = por('proof', 'tree', '--user', 'u2', '--out', 'u2-proof.json');
     expect(p.code, p.stderr).toBe(0);
     const v = por('verify', 'u2-proof.json', '--report', 'tree/public/root.json', '--json');
     expect(v.code, v.stderr).toBe(0);

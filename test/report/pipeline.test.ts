@@ -109,7 +109,7 @@ describe('build → publish → verify → audit on the samples', () => {
   });
 
   it("a user's proof verifies against the published report", async () => {
-    const p = await por(['proof', '--store', join(dir, 'out'), '--user', 'alice', '--out', join(dir, 'alice.json')]);
+    const p = await por(['proof', join(dir, 'out'), '--user', 'alice', '--out', join(dir, 'alice.json')]);
     expect(p.status).toBe(0);
     const v = await por(['verify', join(dir, 'alice.json'), '--report', join(dir, 'out', 'public', 'report.json')]);
     expect(v.status).toBe(0);
@@ -143,7 +143,7 @@ describe('build → publish → verify → audit on the samples', () => {
     expect(r.stderr).not.toMatch(/internal error/);
     expect(await filesOf(out)).toEqual(before);
     expect(readdirSync(dir).filter((n) => n.startsWith('.out.'))).toEqual([]);
-    const p = await por(['proof', '--store', out, '--user', 'bob', '--out', join(dir, 'bob.json')]);
+    const p = await por(['proof', out, '--user', 'bob', '--out', join(dir, 'bob.json')]);
     expect(p.status).toBe(0);
     expect((await por(['verify', join(dir, 'bob.json'), '--report', join(out, 'public', 'report.json')])).status).toBe(0);
   });

@@ -50,7 +50,7 @@ const sumLedger = (k: 'eth' | 'tka' | 'tkb', ws = f.wallets.slice(0, 4), div = k
 
 describe('por reserves', () => {
   it('exit 0, reserves.json written, totals equal what was funded at the snapshot block', () => {
-    const r = por('reserves', '--wallets', file('good.json'), '--assets', file('assets.json'), '--rpc', `ethereum=${f.url}`, '--block', `ethereum=${f.snapshot}`, '--out', file('res.json'), '--quiet');
+    const r = por('reserves', file('good.json'), '--assets', file('assets.json'), '--rpc', `ethereum=${f.url}`, '--block', `ethereum=${f.snapshot}`, '--out', file('res.json'), '--quiet');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`ethereum: block ${f.snapshot} 0x[0-9a-f]{64}`));
@@ -67,34 +67,34 @@ describe('por reserves', () => {
   });
 
   it('--json prints the same document on stdout and nothing else', () => {
-    const r = por('reserves', '--wallets', file('good.json'), '--assets', file('assets.json'), '--rpc', `ethereum=${f.url}`, '--block', `ethereum=${f.snapshot}`, '--json');
+    const r = por('reserves', file('good.json'), '--assets', file('assets.json'), '--rpc', `ethereum=${f.url}`, '--block', `ethereum=${f.snapshot}`, '--json');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.totals[0].balance).toBe(sumLedger('eth').toString());
   });
 
   it('a failed ownership proof: exit 1, listed, left out unless --include-unproven', () => {
-    const r = por('reserves', '--wallets', file('bad.json'), '--assets', file('assets.json'), '--rpc', `ethereum=${f.url}`, '--block', `ethereum=${f.snapshot}`, '--json', '--quiet');
+    const r = por('reserves', file('bad.json'), '--assets', file('assets.json'), '--rpc', `ethereum=${f.url}`, '--block', `ethereum=${f.snapshot}`, '--json', '--quiet');
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(doc.addresses[2]).toMatchObject({ counted: false, ownership: { status: 'failed' } });
     const without2 = [0, 1, 3].map((i) => f.wallets[i]!);
     expect(doc.totals[0].balance).toBe(sumLedger('eth', without2).toString());
     expect(doc.totals[0].unprovenExcluded).toBe((BigInt(f.wallets[2]!.eth) / 10n ** 10n).toString());
-    const inc = por('reserves', '--wallets', file('bad.json'), '--assets', file('assets.json'), '--rpc', `ethereum=${f.url}`, '--block', `ethereum=${f.snapshot}`, '--include-unproven', '--quiet');
+    const inc = por('reserves', file('bad.json'), '--assets', file('assets.json'), '--rpc', `ethereum=${f.url}`, '--block', `ethereum=${f.snapshot}`, '--include-unproven', '--quiet');
     expect(inc.code).toBe(1);
     expect(inc.stdout).toMatch(/COUNTED: --include-unproven/);
     expect(inc.stdout).toMatch(/includes \d+\.\d{8} unproven/);
   });
 
   it('node down: exit 2 (nothing could be read), the chain named', async () => {
-    const r = por('reserves', '--wallets', file('good.json'), '--assets', file('assets.json'), '--rpc', `ethereum=${await deadUrl()}`, '--retries', '0', '--quiet');
+    const r = por('reserves', file('good.json'), '--assets', file('assets.json'), '--rpc', `ethereum=${await deadUrl()}`, '--retries', '0', '--quiet');
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/ethereum: could not read: node did not answer after 1 attempts: cannot reach node \(ECONNREFUSED\)/);
   });
 
   it('one chain down, another read: exit 2, the readable chain still reported, the unread one in no total', async () => {
-    const r = por('reserves', '--wallets', file('two.json'), '--assets', file('assets.json'), '--rpc', `ethereum=${f.url}`, '--rpc', `bitcoin=${await deadUrl()}`, '--retries', '0', '--json', '--quiet');
+    const r = por('reserves', file('two.json'), '--assets', file('assets.json'), '--rpc', `ethereum=${f.url}`, '--rpc', `bitcoin=${await deadUrl()}`, '--retries', '0', '--json', '--quiet');
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.stdout);
     expect(doc.chains[0].block.number).toBe(f.latest);
@@ -107,13 +107,13 @@ describe('por reserves', () => {
   });
 
   it('usage and input errors: exit 2 with the place named', () => {
-    const noRpc = por('reserves', '--wallets', file('good.json'), '--assets', file('assets.json'));
+    const noRpc = por('reserves', file('good.json'), '--assets', file('assets.json'));
     expect(noRpc.code).toBe(2);
     expect(noRpc.stderr).toMatch(/chain ethereum: no node URL for chain ethereum: give --rpc ethereum=URL/);
-    const broken = por('reserves', '--wallets', file('broken.json'), '--assets', file('assets.json'), '--rpc', `ethereum=${f.url}`);
+    const broken = por('reserves', file('broken.json'), '--assets', file('assets.json'), '--rpc', `ethereum=${f.url}`);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/broken\.json:3:\d+: not valid JSON/);
-    const badBlock = por('reserves', '--wallets', file('good.json'), '--assets', file('assets.json'), '--rpc', `ethereum=${f.url}`, '--block', 'ethereum=latest');
+    const badBlock = por('reserves', file('good.json'), '--assets', file('assets.json'), '--rpc', `ethereum=${f.url}`, '--block', 'ethereum=latest');
     expect(badBlock.code).toBe(2);
     expect(badBlock.stderr).toMatch(/--block takes CHAIN=NUMBER/);
   });

@@ -23,7 +23,7 @@ const AT_SNAPSHOT = { BTC: '680.50000000', ETH: '9500.37345678', USDT: '50000000
 
 describe('demo chain + sample wallets', () => {
   it('por reserves reads the funded figures at the snapshot blocks, exit 0', () => {
-    const r = por('reserves', '--wallets', 'samples/wallets.json', '--assets', 'samples/assets.json', ...flags(chain.blocks), '--json', '--quiet');
+    const r = por('reserves', 'samples/wallets.json', '--assets', 'samples/assets.json', ...flags(chain.blocks), '--json', '--quiet');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(Object.fromEntries(doc.totals.map((t: { asset: string; amount: string }) => [t.asset, t.amount]))).toEqual(AT_SNAPSHOT);
@@ -31,7 +31,7 @@ describe('demo chain + sample wallets', () => {
   });
 
   it('the faulty manifest: wrong keys, a replayed signature and a duplicate are caught, exit 1', () => {
-    const r = por('reserves', '--wallets', 'samples/wallets-faulty.json', '--assets', 'samples/assets.json', ...flags(chain.blocks), '--json', '--quiet');
+    const r = por('reserves', 'samples/wallets-faulty.json', '--assets', 'samples/assets.json', ...flags(chain.blocks), '--json', '--quiet');
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
     const byLabel = (l: string) => doc.addresses.find((a: { label: string }) => a.label.startsWith(l));
@@ -44,19 +44,19 @@ describe('demo chain + sample wallets', () => {
   });
 
   it('por solvency --wallets: solvent at the snapshot; after the post-snapshot outflows it is not', () => {
-    const snap = por('solvency', '-l', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--wallets', 'samples/wallets.json', ...flags(chain.blocks), '--json', '--quiet');
+    const snap = por('solvency', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--wallets', 'samples/wallets.json', ...flags(chain.blocks), '--json', '--quiet');
     expect(snap.stderr).toBe('');
     expect(snap.code).toBe(0);
     const doc = JSON.parse(snap.stdout);
     expect(JSON.stringify(doc)).toContain('"9500.37345678"');
-    const now = por('solvency', '-l', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--wallets', 'samples/wallets.json', ...flags(chain.latest), '--quiet');
+    const now = por('solvency', 'samples/liabilities.csv', '--assets', 'samples/assets.json', '--wallets', 'samples/wallets.json', ...flags(chain.latest), '--quiet');
     // 5,000 ETH and 550 BTC left after the snapshot: 4500.37… ETH and 130.4999 BTC no longer cover what users are owed.
     expect(now.code).toBe(1);
     expect(now.stdout).toMatch(/NOT SOLVENT in (BTC, ETH|ETH, BTC)/);
   });
 
   it('por solvency needs exactly one of --reserves and --wallets', () => {
-    const r = por('solvency', '-l', 'samples/liabilities.csv', '--assets', 'samples/assets.json');
+    const r = por('solvency', 'samples/liabilities.csv', '--assets', 'samples/assets.json');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/give either --reserves FILE or --wallets/);
   });

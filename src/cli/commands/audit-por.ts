@@ -23,7 +23,8 @@ export interface AuditArgs {
   file: string;
   rpc: string[];
   other: string[];
-  html?: string;
+  /** The HTML page to write (--out, -o or --html). */
+  out?: string;
   json: boolean;
   /** The exchange key expected to have signed the report. */
   signer?: string;
@@ -51,7 +52,7 @@ export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
     throw porError('BAD_INPUT', `cannot read file: ${readFault(err)}`, { file: args.file }, err);
   }
   if (/\.csv$/i.test(args.file)) {
-    throw porError('BAD_USAGE', 'a .csv file is not a por report.json; for an OKX reserve file give --format okx-csv', { file: args.file, field: 'format' });
+    throw porError('BAD_INPUT', 'a .csv file that is not an OKX reserve file (no header line names address, message and signature columns) and not a por report.json: por audit reads those two', { file: args.file });
   }
   const report = parseReport(await readJsonFile(args.file), args.file);
   // A node that does not answer is named now (exit 2), not as COULD NOT READ after the whole audit.
@@ -82,9 +83,9 @@ export async function runPorAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
     ...net,
     verifyBitcoin: (address, message, sig, network) => verifyBitcoinMessage(address, message, sig, network === 'mainnet' || network === undefined ? 'bitcoin' : 'testnet'),
   });
-  if (args.html !== undefined) {
-    await writeFileAtomic(args.html, await auditHtml(result));
-    ctx.note(`wrote ${args.html}`);
+  if (args.out !== undefined) {
+    await writeFileAtomic(args.out, await auditHtml(result));
+    ctx.note(`wrote ${args.out}`);
   }
   if (ctx.json) ctx.printJson(writeAudit(result));
   ctx.print(auditText(result, args.all === true));

@@ -25,7 +25,7 @@ import { statSync } from 'node:fs';
 
 const VERIFY_PAGE = 'verify.html';
 import type { AssetRegistry } from '../../core/assets/index.js';
-import { networkOptions, networkSettings } from '../network.js';
+import { checkNodes, manifestNodes, networkOptions, networkSettings } from '../network.js';
 
 export interface BuildArgs extends TreeArgs {
   snapshot: string;
@@ -90,7 +90,8 @@ export const buildCommand = defineCommand<BuildArgs>({
       .option('haircuts', { type: 'string', describe: 'Publish, with --prices: haircut table (por-haircuts) valuing collateral; published in report.json; without it no debt is netted' })
       .option('sign-key-file', { type: 'string', describe: "Publish: file holding the exchange's hex private key; signs report.json (EIP-191) into report.sig.json" })
       .option('exchange', { type: 'string', describe: "Publish: the exchange's name; default and only allowed value: the wallet manifest's `exchange`" })
-      .example('por build samples/liabilities.csv --assets samples/assets.json --secret-file secret.key --snapshot-id 2026-11-24 --out tree/', '')
+      .example('por build samples/liabilities.csv --assets samples/assets.json --secret-file secret.key --snapshot-id 2026-11-24 --out tree/', 'the tree only: tree/public/root.json and the proof store tree/private/')
+      .example('por build samples/liabilities.csv --assets samples/assets.json --secret-file secret.key --snapshot-id demo-2026-11-24 --out out/ --wallets samples/wallets.json --rpc ethereum=http://127.0.0.1:8545 --rpc bitcoin=http://127.0.0.1:3000 --block ethereum=8 --block bitcoin=870000 --prices samples/prices.csv --haircuts samples/haircuts.json --sign-key-file exchange.key', 'and publish: out/public/report.json, report.sig.json, report.html and verify.html')
       .epilogue('Exit codes: 0 built; 1 built and published, but the report finds an asset not covered; 2 bad input (a duplicate user, a balance above the leaf bound, an unreadable file), an output that could not be written (disk full), or with --wallets a reserve balance, chain or ownership check that could not be read (a node fault): then DIR is left as it was, no report written or signed.') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     // Same bound as the tree's own check, but before minutes of reading the snapshot.
@@ -148,7 +149,7 @@ export const buildCommand = defineCommand<BuildArgs>({
         `root sums  (equals the snapshot totals)`,
         ...r.sums.map((s) => `  ${s.asset.padEnd(w)}  equity ${s.equity}   debt ${s.debt}`),
         `wrote ${join(args.out, PUBLIC_DIR)}/ (publish this folder: ${ROOT_FILE}${pub ? ', the report and its pages' : ''}) and ${join(args.out, PRIVATE_DIR)}/ (the proof store: private, never publish; ${res.threads} hashing thread${res.threads > 1 ? 's' : ''})`,
-        `next: por proof --store ${args.out} --user ID, or --all --out DIR`,
+        `next: por proof ${args.out} --user ID, or --all --out DIR`,
       ].join('\n'),
     );
     return publishExit;
@@ -160,7 +161,7 @@ export const buildCommand = defineCommand<BuildArgs>({
  * tree is built and the chains are read: a typo there must not cost the whole run, nor leave a
  * tree in --out that the next attempt has to --force over.
  */
-async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry): Promise<Buffer> {
+async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry, ctx: Context): Promise<Buffer> {
   const walletsFile = args.wallets as string;
   const wallets = parseWalletManifest(await readJsonFile(walletsFile), walletsFile, registry);
   if (wallets.snapshot.id !== args.snapshotId) {
@@ -175,6 +176,9 @@ async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry): Pro
   }
   if (args.prices !== undefined) await readPrices(args.prices, registry);
   if (args.haircuts !== undefined) await readHaircuts(args.haircuts, registry);
+  // Every node asked one question now: a mistyped or dead --rpc is exit 2 in a second, not after
+  // the whole snapshot was read and hashed.
+  await checkNodes(manifestNodes(wallets, parseChainUrls(args.rpc)), networkSettings(args), { reporter: ctx.reporter });
   if (args.signKeyFile !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(await readSigningKey(args.signKeyFile))) {
     throw porError('BAD_INPUT', 'the signing key is not a 32-byte hex private key (64 hex digits, 0x optional)', { file: args.signKeyFile, field: 'sign-key-file' });
   }
@@ -187,7 +191,7 @@ type Built = { res: Awaited<ReturnType<typeof buildTree>>; pub?: Awaited<ReturnT
 async function buildAndPublish(args: BuildArgs, ctx: Context, stage: StagedFolder): Promise<Built> {
   const secret = await readSecretFile(args.secretFile, ctx.reporter);
   const registry = await loadAssetRegistry(args.assets);
-  const page = args.wallets !== undefined ? await checkPublishInputs(args, registry) : undefined;
+  const page = args.wallets !== undefined ? await checkPublishInputs(args, registry, ctx) : undefined;
   // The tree's height bounds every balance: a row above it is refused at its line, before hashing.
   const parts = page === undefined ? (args.parts ?? partsFor(statSync(args.snapshot, { throwIfNoEntry: false })?.size ?? 0, args.memory !== undefined ? parseMemory(args.memory) : DEFAULT_MEMORY)) : 1;
   if (parts > 1) {

@@ -26,7 +26,7 @@ export const combineCommand = defineCommand<CombineArgs>({
           '`WHERE hash(user_id) % N = I`), run `por build PART_I --shard I/N --out SHARD_I ...` for each part (any ' +
           'batch engine: deploy/ has a Kubernetes Indexed Job and a Slurm array job), then this command on all N ' +
           'shard folders. root.json is byte for byte what `por build` makes from the whole snapshot with the same ' +
-          'secret, and `por proof --store DIR` answers from the combined store.\n\n' +
+          'secret, and `por proof DIR` answers from the combined store.\n\n' +
           'Refuses (exit 2), naming the shard, a shard folder that is missing or unfinished (its task died), or built ' +
           'for another snapshot id, secret, height, asset registry or shard count, a shard given twice, or a user in ' +
           'two shards; re-running that one shard is enough. DIR is written whole or not at all, as por build does.',
@@ -39,7 +39,7 @@ export const combineCommand = defineCommand<CombineArgs>({
       .option('height', { type: 'number', default: DEFAULT_HEIGHT, describe: 'Tree height the shards were built with' })
       .option('threads', { type: 'number', describe: 'Hashing threads (default: 2, or 1 on a one-core machine)' })
       .option('force', { type: 'boolean', default: false, describe: 'Replace the build DIR already holds' })
-      .example('por combine shards/0 shards/1 shards/2 shards/3 --assets assets.json --secret-file secret.key --snapshot-id 2026-11-24 --out tree/', '') as never,
+      .example('por combine shards/0 shards/1 --assets samples/assets.json --secret-file secret.key --snapshot-id 2026-11-24 --out combined/', 'after `por build part-0.csv --shard 0/2 --out shards/0 …` and the same for part 1 (docs/SCALE.md)') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     if (!Number.isInteger(args.height) || args.height < 1 || args.height > MAX_HEIGHT) throw porError('BAD_USAGE', `--height must be an integer from 1 to ${MAX_HEIGHT}, got ${args.height}`, { field: 'height' });
     if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1 || args.threads > 64)) throw porError('BAD_USAGE', '--threads must be an integer from 1 to 64');
@@ -58,7 +58,7 @@ export const combineCommand = defineCommand<CombineArgs>({
         `Merkle sum tree for snapshot "${res.root.snapshotId}" from ${args.shards.length} shards: ${res.root.leafCount.toLocaleString('en-US')} users, height ${res.root.height}`,
         `root hash  ${res.root.hash}`,
         `wrote ${join(args.out, PUBLIC_DIR, ROOT_FILE)} (publish) and ${join(args.out, PRIVATE_DIR)}/ (the proof store: private)`,
-        `next: por proof --store ${args.out} --user ID, or --all --out DIR`,
+        `next: por proof ${args.out} --user ID, or --all --out DIR`,
       ].join('\n'),
     );
     return EXIT.OK;

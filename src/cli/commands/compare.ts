@@ -25,8 +25,8 @@ export const compareCommand = defineCommand<CompareArgs>({
           'them only with people you trust. Reads only the files given; nothing is sent anywhere.',
       )
       .positional('proofs', { type: 'string', array: true, demandOption: true, describe: 'Two or more por proof files of the same snapshot (proofs of different snapshots: exit 2)' })
-      .example('por compare alice-proof.json bob-proof.json', '')
-      .example('por compare proofs/*.json --json', '')
+      .example('por compare proofs/users/alice.json proofs/users/bob.json', 'two users\' proofs (from `por proof DIR --all --layout files`)')
+      .example('por compare proofs/users/*.json --json', '')
       .epilogue('Exit codes: 0 the proofs are consistent (one tree); 1 a conflict within one snapshot (two values for one node, two users at one leaf, different heights or assets, a proof that does not verify); 2 a file cannot be read or is not a por proof, or the proofs are of different snapshots (a new tree is built for every snapshot, so there is nothing to compare).') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     const files = args.proofs;

@@ -11,18 +11,18 @@ export const historyCommand = defineCommand({
   builder: (y) =>
     y
       .positional('reports', { type: 'string', array: true, demandOption: true, describe: 'report.json files, in any order (two or more to see changes)' })
-      .option('html', { type: 'string', describe: 'Also write a self-contained page with the table and a line chart' })
-      .example('$0 history 2026-10/report.json 2026-11/report.json --html history.html', 'first line: HISTORY HOLDS, or HISTORY FAILS naming each asset that fell below 100 %, its lowest coverage and the report')
-      .example('$0 history 2026-10/report.json 2026-11/report.json --json', 'one por-history document; `verdict` holds the headline')
+      .option('out', { alias: ['o', 'html'], type: 'string', describe: 'Also write a self-contained HTML page with the table and a line chart to this file (--html is the same option)' })
+      .example('$0 history out/public/report.json --html history.html', 'give every report.json (any order); first line: HISTORY HOLDS, or HISTORY FAILS naming each asset that fell below 100 %, its lowest coverage and the report')
+      .example('$0 history out/public/report.json --json', 'one por-history document; `verdict` holds the headline')
       .epilogue('Reserves that jump only around a snapshot date, or liabilities that shrink while reserves do, show up here. The figures are the reports\' own: they are not re-read from the chains (run `por audit` on each for that), and the headline says so.\nExit codes: 0 every asset\'s coverage was at or above 100 % in every report; 1 some asset\'s coverage was below 100 % in some report (the headline names it, the report and the percentage); 2 a report cannot be read (or two share a snapshot).'),
   run: async (args, ctx) => {
     const files = args.reports as string[];
     const inputs = [];
     for (const file of files) inputs.push({ file, report: parseReport(await readJsonFile(file), file) });
     const h = buildHistory(inputs);
-    if (args.html !== undefined) {
-      await writeFileAtomic(args.html, await historyHtml(h));
-      ctx.note(`wrote ${args.html}`);
+    if (args.out !== undefined) {
+      await writeFileAtomic(args.out, await historyHtml(h));
+      ctx.note(`wrote ${args.out}`);
     }
     if (ctx.json) ctx.printJson(writeHistory(h));
     ctx.print(`${verdictText(h)}\n\n${historyText(h)}`);

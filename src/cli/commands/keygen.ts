@@ -115,7 +115,7 @@ export const keygenCommand = defineCommand({
       .option('sign-key-file', { type: 'string', describe: 'Create this file holding a new secp256k1 private key (hex); the signer address is printed' })
       .option('secret-file', { type: 'string', describe: 'Create this file holding a new tree secret (32 random bytes as hex)' })
       .example('$0 keygen --sign-key-file keys/sign.key --secret-file keys/tree.secret', 'Both, in a private folder (created mode 700)')
-      .example('$0 keygen --sign-key-file keys/sign.key --json', 'Just a signing key; the address as JSON (format por-keygen)')
+      .example('$0 keygen --sign-key-file sign.key --json', 'Just a signing key; the address as JSON (format por-keygen)')
       .epilogue(
         'Keep both files out of anything you publish. The key itself is never printed. An existing file is never ' +
           'replaced: keygen refuses and writes nothing.\nExit codes: 0 written; 2 bad usage (a file exists, nothing asked for, cannot write).',

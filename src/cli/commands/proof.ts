@@ -4,6 +4,7 @@ import { write as writeProofWritten } from '../../core/documents/proof-written.j
 import { write as writeExportRun } from '../../core/documents/proof-export-run.js';
 import { statSync } from 'node:fs';
 import { defineCommand, EXIT, writeJson, type ExitCode } from '../context.js';
+import { inputArgument } from '../inputs.js';
 import { ProofStore } from '../../merkle/store.js';
 import { crashPoint, writeFileAtomic } from '../../io/node.js';
 import { MANIFEST_FILE, stageExport, writeManifest, EXPORT_FORMAT, EXPORT_VERSION } from '../../merkle/export.js';
@@ -11,7 +12,8 @@ import type { Reporter } from '../../core/progress/index.js';
 import { porError } from '../../core/errors/index.js';
 
 export interface ProofArgs {
-  store: string;
+  /** The build folder: the first argument (or the deprecated --store). */
+  dir: string;
   user?: string;
   all: boolean;
   out?: string;
@@ -19,12 +21,18 @@ export interface ProofArgs {
 }
 
 export const proofCommand = defineCommand<ProofArgs>({
-  command: 'proof',
+  command: 'proof [dir]',
   describe: "Export a user's inclusion proof (or every user's) from the store `por build` wrote",
   builder: (y) =>
-    y
+    inputArgument(y, {
+      key: 'dir',
+      label: 'DIR',
+      describe: 'Folder `por build --out` wrote (or its private/ store folder); its public/root.json and report.json must be for the same tree',
+      usage: 'por proof DIR --user ID [--out FILE]',
+      old: { name: 'store' },
+    })
       .usage(
-        'por proof --store DIR --user ID [--out FILE]\npor proof --store DIR --all --out DIR2 [--layout ndjson|files]\n\n' +
+        'por proof DIR --user ID [--out FILE]\npor proof DIR --all --out DIR2 [--layout ndjson|files]\n\n' +
           "A proof (format por-proof) holds the user's id, salt and balances, the sibling hash and sums at every level, " +
           'and the root: the user checks it with `por verify PROOF --report report.json` or the offline web page. ' +
           'Give each user only their own proof: it contains their salt.\n\n' +
@@ -34,13 +42,12 @@ export const proofCommand = defineCommand<ProofArgs>({
           'The export is written beside DIR2 and switched in whole when complete; manifest.json, written last, lists every file ' +
           'with its size and SHA-256. A previous export in DIR2 is replaced; any other non-empty folder is refused.',
       )
-      .option('store', { type: 'string', demandOption: true, describe: 'Folder `por build --out` wrote (or its private/ store folder); its public/root.json and report.json must be for the same tree' })
       .option('user', { alias: 'u', type: 'string', describe: 'User id, exactly as in the snapshot' })
       .option('all', { type: 'boolean', default: false, describe: 'Export every proof (needs --out DIR)' })
       .option('out', { alias: 'o', type: 'string', describe: 'With --user: write the proof to this file instead of stdout. With --all: output folder' })
       .option('layout', { choices: ['ndjson', 'files'] as const, default: 'ndjson' as const, describe: 'With --all: NDJSON shards or one file per user' })
-      .example('por proof --store tree/ --user alice --out alice-proof.json', '')
-      .example('por proof --store tree/ --all --out proofs/', '')
+      .example('por proof tree/ --user alice --out alice-proof.json', '')
+      .example('por proof tree/ --all --out proofs/ --layout files', 'proofs/users/NAME.json for every user, and proofs/manifest.json')
       .epilogue('Exit codes: 0 written; 2 bad input (unknown user, no store).') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     if (args.all === (args.user !== undefined)) throw porError('BAD_USAGE', 'give either --user ID or --all');
@@ -48,7 +55,7 @@ export const proofCommand = defineCommand<ProofArgs>({
     if (args.all && statSync(args.out!, { throwIfNoEntry: false })?.isDirectory() === false) {
       throw porError('BAD_USAGE', '--out with --all must be a folder, but this is a file', { file: args.out!, field: 'out' });
     }
-    const store = await ProofStore.open(args.store, { bulk: args.all });
+    const store = await ProofStore.open(args.dir, { bulk: args.all });
     try {
       if (args.user !== undefined) {
         const doc = store.proof(args.user);

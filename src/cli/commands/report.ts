@@ -30,7 +30,7 @@ const verifySignature = defineCommand({
       .positional('report', { type: 'string', demandOption: true, describe: 'The published report.json' })
       .option('signer', { type: 'string', describe: "The exchange's signing address, as announced somewhere you trust (not from the signature file)" })
       .option('signature', { type: 'string', describe: 'The signature file (default: report.sig.json beside the report)' })
-      .example('$0 report verify-signature out/report.json --signer 0xAbC…', 'exit 0 when that key signed these exact bytes')
+      .example('$0 report verify-signature out/public/report.json --signer 0xAbC…', 'exit 0 when that key signed these exact bytes')
       .epilogue('Exit codes: 0 the signature is valid (and by --signer, if given); 1 it is not; 2 a file cannot be read or is not what it should be.'),
   run: async (args, ctx) => {
     const sigFile = args.signature ?? signaturePathFor(args.report);
@@ -51,9 +51,9 @@ const render = defineCommand({
   builder: (y) =>
     y
       .positional('report', { type: 'string', demandOption: true, describe: 'The report.json' })
-      .option('out', { type: 'string', demandOption: true, describe: 'The HTML file to write' })
+      .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'The HTML file to write' })
       .option('verify-page', { type: 'string', describe: 'Relative link to the offline proof checker (e.g. verify.html)' })
-      .example('$0 report render out/report.json --out out/report.html --verify-page verify.html', '')
+      .example('$0 report render out/public/report.json -o report-check.html --verify-page verify.html', '')
       .epilogue('The page names the signature (report.sig.json beside the report) only if it signs these exact bytes.\nExit codes: 0 written; 2 the report cannot be read or the page cannot be written.'),
   run: async (args, ctx) => {
     const report = parseReport(await readJsonFile(args.report), args.report);
@@ -75,6 +75,9 @@ const render = defineCommand({
     return EXIT.OK;
   },
 });
+
+/** `por report`'s sub-commands (the grammar test reads their options too). */
+export const reportSubcommands = [verifySignature, render] as unknown as CommandModule<GlobalArgs, never>[];
 
 export const reportCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'report',

@@ -7,10 +7,12 @@ import { formatAmount } from '../../core/money/index.js';
 import { porError } from '../../core/errors/index.js';
 import { reservesDocument, type ReservesResult } from '../../reserves/index.js';
 import { readReservesFromFiles } from '../../reserves/load.js';
+import { inputArgument } from '../inputs.js';
 import { networkOptions, networkSettings } from '../network.js';
 
 export interface ReservesArgs {
-  wallets: string;
+  /** The wallet manifest: the first argument (or the deprecated --wallets). */
+  manifest: string;
   assets: string;
   rpc: string[];
   block: string[];
@@ -23,17 +25,22 @@ export interface ReservesArgs {
 }
 
 export const reservesCommand = defineCommand<ReservesArgs>({
-  command: 'reserves',
+  command: 'reserves [manifest]',
   describe: 'Read every exchange address at a pinned block per chain and check its ownership signature',
   builder: (y) =>
-    networkOptions(y)
+    inputArgument(networkOptions(y), {
+      key: 'manifest',
+      label: 'WALLETS.json',
+      describe: 'Wallet manifest (format por-wallets, see docs/FORMATS.md)',
+      usage: 'por reserves WALLETS.json --assets ASSETS.json --rpc CHAIN=URL',
+      old: { name: 'wallets' },
+    })
       .usage(
-        'por reserves --wallets WALLETS.json --assets ASSETS.json --rpc CHAIN=URL [--rpc …] [--block CHAIN=N] [--out reserves.json]\n\n' +
+        'por reserves WALLETS.json --assets ASSETS.json --rpc CHAIN=URL [--rpc …] [--block CHAIN=N] [--out reserves.json]\n\n' +
           "Reads each address in the wallet manifest (its native coin and tokens named through the asset registry) at one block per chain: the --block given, or the node's latest block minus --confirmations. Records that block's number, hash and time.\n\n" +
           "Checks each address's ownership proof. The signed message must name the manifest's snapshot id. EVM: an EIP-191 signature by the address, or EIP-1271 isValidSignature for contract wallets, called at the pinned block. Bitcoin: BIP-322 (simple) or BIP-137. Addresses whose proof fails are listed but left out of the totals unless --include-unproven.\n\n" +
           'Bitcoin balances come from an Esplora HTTP API (--rpc bitcoin=URL, e.g. https://mempool.space/api). A balance that cannot be read is an error for that address (or chain), never a zero.',
       )
-      .option('wallets', { type: 'string', demandOption: true, describe: 'Wallet manifest (format por-wallets, see docs/FORMATS.md)' })
       .option('assets', { type: 'string', demandOption: true, describe: 'Asset registry (format por-assets): symbols, token contracts, decimals' })
       .option('rpc', { type: 'string', array: true, default: [] as string[], describe: 'CHAIN=URL of a node for each chain (repeatable): EVM JSON-RPC, or an Esplora base URL for bitcoin' })
       .option('block', { type: 'string', array: true, default: [] as string[], describe: 'CHAIN=NUMBER: read that chain at this block (height) (repeatable)' })
@@ -41,7 +48,7 @@ export const reservesCommand = defineCommand<ReservesArgs>({
       .option('out', { alias: 'o', type: 'string', describe: 'Write reserves.json (format por-reserves) here' })
       .option('include-unproven', { type: 'boolean', default: false, describe: 'Count addresses whose ownership proof fails (they stay marked)' })
       .option('batch-size', { type: 'number', default: 1000, describe: 'JSON-RPC calls per HTTP request' })
-      .example('por reserves --wallets samples/wallets.json --assets samples/assets.json --rpc ethereum=http://127.0.0.1:8545 --block ethereum=6 --out reserves.json', '')
+      .example('por reserves samples/wallets.json --assets samples/assets.json --rpc ethereum=http://127.0.0.1:8545 --rpc bitcoin=http://127.0.0.1:3000 --block ethereum=8 --block bitcoin=870000 --out reserves.json', 'your nodes: an EVM JSON-RPC node, and an Esplora server (electrs) for bitcoin')
       .epilogue('Exit codes: 0 every balance read and every ownership proven; 1 some ownership proof failed (see the output);\n2 bad input, or some balance, chain or ownership check could not be read (a node fault): such an address is in no total, and the totals of its assets are "could not read".') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     if (!Number.isSafeInteger(args.confirmations) || args.confirmations < 0) throw porError('BAD_USAGE', '--confirmations must be a whole number ≥ 0');
@@ -49,7 +56,7 @@ export const reservesCommand = defineCommand<ReservesArgs>({
     if (!Number.isSafeInteger(args.batchSize) || args.batchSize < 1) throw porError('BAD_USAGE', '--batch-size must be a whole number ≥ 1');
     const registry = await loadAssetRegistry(args.assets);
     const result = await readReservesFromFiles({
-      walletsFile: args.wallets,
+      walletsFile: args.manifest,
       registry,
       rpcArgs: args.rpc,
       blockArgs: args.block,
@@ -59,7 +66,7 @@ export const reservesCommand = defineCommand<ReservesArgs>({
       batchSize: args.batchSize,
       reporter: ctx.reporter,
     });
-    if (result.addresses.length === 0) throw porError('BAD_INPUT', 'the wallet manifest lists no addresses: nothing to read', { file: args.wallets });
+    if (result.addresses.length === 0) throw porError('BAD_INPUT', 'the wallet manifest lists no addresses: nothing to read', { file: args.manifest });
     const doc = writeReserves(reservesDocument(result));
     if (args.out) await writeFileAtomic(args.out, toJson(doc));
     if (ctx.json) ctx.printJson(doc);

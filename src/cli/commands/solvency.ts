@@ -10,9 +10,11 @@ import { readReservesFromFiles } from '../../reserves/load.js';
 import { toReserveRows } from '../../reserves/index.js';
 import { porError } from '../../core/errors/index.js';
 import { networkOptions, networkSettings } from '../network.js';
+import { inputArgument } from '../inputs.js';
 
 export interface SolvencyArgs {
-  liabilities: string;
+  /** The liabilities snapshot: the first argument (or the deprecated -l/--liabilities). */
+  snapshot: string;
   assets: string;
   reserves?: string;
   /** Instead of --reserves: read the wallet manifest's addresses from the chains (src/reserves). */
@@ -32,13 +34,19 @@ export interface SolvencyArgs {
 const usd = usdText;
 
 export const solvencyCommand = defineCommand<SolvencyArgs>({
-  command: 'solvency',
+  command: 'solvency [snapshot]',
   describe: 'Per-asset solvency: reserves against what users are owed, exactly, one asset at a time',
   builder: (y) =>
-    networkOptions(y, 'With --wallets: ')
+    inputArgument(networkOptions(y, 'With --wallets: '), {
+      key: 'snapshot',
+      label: 'SNAPSHOT',
+      describe: 'Liabilities snapshot: .csv, or .ndjson/.jsonl (as for `por liabilities`)',
+      usage: 'por solvency SNAPSHOT --assets ASSETS.json --reserves BALANCES.csv',
+      old: { name: 'liabilities', short: 'l' },
+    })
       .usage(
-        'por solvency --liabilities SNAPSHOT --assets ASSETS.json --reserves BALANCES.csv [--prices PRICES.csv [--haircuts HAIRCUTS.json]] [--json]\n' +
-          '   or: por solvency … --wallets WALLETS.json --rpc CHAIN=URL [--rpc …] [--block CHAIN=N]   (reserves read from the chains, as `por reserves` does)\n\n' +
+        'por solvency SNAPSHOT --assets ASSETS.json --reserves BALANCES.csv [--prices PRICES.csv [--haircuts HAIRCUTS.json]] [--json]\n' +
+          '   or: por solvency SNAPSHOT … --wallets WALLETS.json --rpc CHAIN=URL [--rpc …] [--block CHAIN=N]   (reserves read from the chains, as `por reserves` does)\n\n' +
           'For each asset: reserves (Σ of BALANCES.csv `chain,address,asset,balance`), gross liabilities (what users own), ' +
           'the gross ratio = reserves / gross (nothing netted: no stated figure moves it), user debt, and what reserves must cover ' +
           'after netting:\n' +
@@ -50,7 +58,6 @@ export const solvencyCommand = defineCommand<SolvencyArgs>({
           "One asset's surplus never covers another's shortfall; the exchange's own token (marked *) is checked like any asset. " +
           "With --prices a USD summary follows, apart (own-token reserves apart again); it decides nothing.",
       )
-      .option('liabilities', { alias: 'l', type: 'string', demandOption: true, describe: 'Liabilities snapshot: .csv, or .ndjson/.jsonl (as for `por liabilities`)' })
       .option('assets', { type: 'string', demandOption: true, describe: 'Asset registry (format por-assets)' })
       .option('reserves', { alias: 'r', type: 'string', describe: 'Reserve balances CSV `chain,address,asset,balance` (on-chain precision allowed; truncated to the ledger\'s), or reserves.json from `por reserves`' })
       .option('wallets', { type: 'string', describe: 'Instead of --reserves: a wallet manifest (por-wallets) read from the chains at pinned blocks (needs --rpc); only addresses with proven ownership count' })
@@ -61,7 +68,7 @@ export const solvencyCommand = defineCommand<SolvencyArgs>({
       .option('prices', { type: 'string', describe: 'Prices CSV `asset,usd_price[,time]`: assess bad debt and add a USD summary' })
       .option('haircuts', { type: 'string', describe: 'With --prices: haircut table (por-haircuts, see docs/FORMATS.md) valuing collateral; without it no debt is netted' })
       .option('format', { choices: ['csv', 'ndjson'] as const, describe: 'Snapshot format (default: from the extension)' })
-      .example('por solvency -l samples/liabilities.csv --assets samples/assets.json -r samples/reserves.csv --prices samples/prices.csv --haircuts samples/haircuts.json', '')
+      .example('por solvency samples/liabilities.csv --assets samples/assets.json -r samples/reserves.csv --prices samples/prices.csv --haircuts samples/haircuts.json', '')
       .epilogue('Exit codes: 0 every asset (the exchange\'s own token included) has reserves ≥ what they must cover after netting; 1 at least one falls short; 2 bad usage or input, or a reserve balance (or an ownership check) could not be read — never counted as zero. The last line says which assets are under 100 % of what users own (gross).') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     const registry = await loadAssetRegistry(args.assets);
@@ -86,7 +93,7 @@ export const solvencyCommand = defineCommand<SolvencyArgs>({
     const haircuts = args.haircuts !== undefined ? await readHaircuts(args.haircuts, registry) : undefined;
     const opts: Parameters<typeof readSnapshot>[2] = { reporter: ctx.reporter };
     if (args.format !== undefined) opts.format = args.format;
-    const snap = await readSnapshot(args.liabilities, registry, opts);
+    const snap = await readSnapshot(args.snapshot, registry, opts);
     const input: SolvencyInput = { registry, totals: snap.totals, reserves, exchangeOwned: snap.exchangeOwned };
     if (prices) {
       input.prices = prices;

@@ -13,6 +13,7 @@ import { safeText } from '../safe-text.js';
 import { notTiedToRoot } from '../../core/verify/headline.js';
 import { write as writeVerdict } from '../../core/documents/verdict.js';
 import { parseOkxSumProofData } from '../../core/formats/okx-zk.js';
+import { looksLikeOkxReserveCsv } from '../../core/formats/okx-csv.js';
 
 export interface VerifyArgs {
   proof: string;
@@ -51,20 +52,34 @@ async function verifySummaCsv(args: VerifyArgs, text: string): Promise<Verdict> 
 }
 
 /** The format to check PROOF as; options that contradict it, or would be ignored, are refused. */
-function proofFormatFor(args: VerifyArgs, detected: ProofFormat | undefined): ProofFormat | undefined {
+function proofFormatFor(args: VerifyArgs, detected: ProofFormat | undefined, json: unknown): ProofFormat | undefined {
   // A --format that contradicts what the file plainly is would only produce a confusing field error.
   if (args.format !== undefined && detected !== undefined && detected !== args.format) {
     throw porError('BAD_USAGE', `--format ${args.format} was given, but this file is recognised as ${detected}; leave --format out to use that`, { file: args.proof, field: 'format' });
   }
   const format = (args.format ?? detected) as ProofFormat | undefined;
+  if (format === undefined) notAProof(json, args.proof);
   // An option that would be ignored must not look checked: say so instead.
-  if (format !== 'por' && format !== 'okx-zk' && args.report !== undefined) {
+  if (format !== undefined && format !== 'por' && format !== 'okx-zk' && args.report !== undefined) {
     throw porError('BAD_USAGE', `--report takes a por report.json or root.json; an ${format} proof is not checked against it (give the exchange's published root hash with --root HEX)`, { field: 'report' });
   }
   if (format === 'okx-user' && args.root !== undefined) {
     throw porError('BAD_USAGE', 'an OKX per-user breakdown holds no root to compare with --root; check a path proof (merkle_proof_file.json) against the published root instead', { field: 'root' });
   }
   return format;
+}
+
+/**
+ * PROOF is another por document: most often the arguments in the wrong order (`por verify
+ * report.json --report proof.json`). Says which document it is and where it goes.
+ */
+function notAProof(json: unknown, file: string): void {
+  const format = typeof json === 'object' && json !== null && 'format' in json ? (json as { format: unknown }).format : undefined;
+  if (typeof format !== 'string' || !format.startsWith('por-')) return;
+  if (format === 'por-root' || format === 'por-report') {
+    throw porError('BAD_USAGE', `this is the published ${format === 'por-root' ? 'root' : 'report'} (${format}), not a proof: the proof goes first and this file after --report: por verify PROOF.json --report ${file}`, { file, field: 'format' });
+  }
+  throw porError('BAD_USAGE', `this is a ${format} document, not a proof: por verify takes your proof file (por-proof, from \`por proof\`) first: por verify PROOF.json --report report.json`, { file, field: 'format' });
 }
 
 /** The whole published tree: recomputed, and the user's nodes looked for among its leaves. */
@@ -107,20 +122,20 @@ export const verifyCommand = defineCommand<VerifyArgs>({
           "28-level Poseidon path to the file's root, compared with --root when given; the Groth16 batch proofs are not verified).",
       )
       .positional('proof', { type: 'string', demandOption: true, describe: 'Your proof file (por-proof JSON, or an OKX proof)' })
-      .option('report', { alias: 'r', type: 'string', describe: "Published report.json or root.json (for an OKX zk-STARK proof: OKX's sum_proof_data.json)" })
+      .option('report', { type: 'string', describe: "Published report.json or root.json (for an OKX zk-STARK proof: OKX's sum_proof_data.json)" })
       .option('root', { type: 'string', describe: 'Published root hash (64 hex digits)' })
       .option('format', { choices: [...PROOF_FORMATS, ...TEXT_FORMATS], describe: 'Proof format (default: recognised from the file)' })
       .option('account', { type: 'string', describe: 'BitMEX: your account number (with --nonce), to find your leaves in the published liabilities file' })
       .option('nonce', { type: 'string', describe: 'BitMEX: the account nonce BitMEX gave you (64 hex digits)' })
       .option('tree', { type: 'string', describe: "OKX's full liabilities tree (full-liabilities-merkle-tree.txt), with your user_info_file.json as PROOF" })
-      .example('por verify mock_user_merkle_tree_path_40.json --root HEX', "Bybit's path proof: leaf and walk by Bybit's rules, balances in its asset list's order")
-      .example('por verify liabilities-100-proof.csv --account 1 --nonce 122e…400a', "BitMEX's full tree: every parent recomputed, your split leaves found and added up")
+      .example('por verify mock_user_merkle_tree_path_40.json', "Bybit's path proof: leaf and walk by Bybit's rules, balances in its asset list's order (add --root HEX: Bybit's published root)")
+      .example('por verify liabilities-100-proof.csv --account 1 --nonce 122eb8f8470d83122b6651b5c8f865532eb608fac65f529eb50319bb07d1400a', "BitMEX's full tree: every parent recomputed, your split leaves found and added up")
       .example('por verify entry_16.csv --report commitment_solidity_calldata.json', "Summa v1: the Merkle sum tree root recomputed from the liabilities CSV and compared with the commitment")
       .example('por verify user_info_file.json --tree full-liabilities-merkle-tree.txt', "OKX's Merkle v2 period: every parent recomputed, your nodes found among the leaves")
-      .example('por verify alice-proof.json --report report.json', '')
-      .example('por verify alice-proof.json --root 3f…9a', '')
-      .example('por verify 1234_inclusion_proof.json --report sum_proof_data.json', '')
-      .example('por verify user_config.json --root 2da4…ef0b', '')
+      .example('por verify alice-proof.json --report tree/public/root.json', 'a por proof against the published root.json (or report.json)')
+      .example('por verify alice-proof.json --root $(jq -r .hash tree/public/root.json)', 'against a root hash given by hand')
+      .example('por verify 3_inclusion_proof.json --report sum_proof_data.json', "OKX's zk-STARK inclusion proof against its published sum_proof_data.json")
+      .example('por verify user_config.json', "Binance-family zk user proof (add --root HEX: the exchange's published root)")
       .epilogue('Exit codes: 0 the proof is valid; 1 it is not, or the report contradicts itself (the failing check is named); 2 a file cannot be read, is not a proof, or is not a published root this por reads (por-root v1, SHA-256), or it ties to no published root (an OKX per-user breakdown alone: "consistent; not checked against any published root").') as never,
   run: async (args, ctx): Promise<ExitCode> => {
     // A mistyped --root is a usage error for every format (for an OKX proof it would read as INVALID).
@@ -128,6 +143,10 @@ export const verifyCommand = defineCommand<VerifyArgs>({
       throw porError('BAD_USAGE', `--root takes the published root hash, 64 hex digits (0x optional); got "${args.root}"`, { field: 'root' });
     }
     const text = await readTextFile(args.proof);
+    // Not JSON but an OKX reserve file: the wrong command, said as such (not "not valid JSON").
+    if (args.format === undefined && looksLikeOkxReserveCsv(text)) {
+      throw porError('BAD_USAGE', 'this is an OKX reserve file (address signatures), not a proof: check it with `por audit FILE`', { file: args.proof });
+    }
     const whole = args.format === 'bitmex-tree' || (args.format === undefined && looksLikeBitmexTree(text))
       ? verifyBitmex(args, text)
       : args.format === 'summa-v1' || (args.format === undefined && looksLikeSummaCsv(text)) ? await verifySummaCsv(args, text)
@@ -141,7 +160,7 @@ export const verifyCommand = defineCommand<VerifyArgs>({
     if (args.account !== undefined || args.nonce !== undefined) throw porError('BAD_USAGE', '--account and --nonce are for a BitMEX liabilities file', { field: 'account' });
     // Exact integers: OKX and Binance write 64-bit and larger amounts as bare JSON numbers.
     const json = parseJson(text, { file: args.proof, bigIntegers: true });
-    const format = proofFormatFor(args, detectProofFormat(json));
+    const format = proofFormatFor(args, detectProofFormat(json), json);
     const published: Published = {};
     if (args.report !== undefined) published.report = await readJsonFile(args.report, { bigIntegers: format === 'okx-zk' });
     if (format === 'okx-zk' && published.report !== undefined) readOkxPublished(published.report, args.report!);

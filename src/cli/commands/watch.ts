@@ -27,8 +27,8 @@ export const watchCommand = defineCommand({
       .option('rpc', { type: 'string', array: true, default: [] as string[], describe: 'CHAIN=URL of a node you trust (repeatable); a chain with no node is not watched and its assets are "not checked"' })
       .option('interval', { type: 'string', default: '60s', describe: 'Time between polls (e.g. 30s, 5m)' })
       .option('duration', { type: 'string', default: '1h', describe: 'Stop after this long (e.g. 10m, 1h); Ctrl-C stops earlier with the same summary' })
-      .example('$0 watch report.json --rpc ethereum=http://127.0.0.1:8545 --interval 60s --duration 1h', 'exit 0: coverage stayed ≥ 100 %; 1: an alert was raised; 2: some poll could not read, or a chain was not watched')
-      .example('$0 watch report.json --rpc ethereum=http://127.0.0.1:8545 --json | jq -c "select(.event == \\"alert\\")"', 'one JSON event per line (por-watch-event v1): start, sample, change, alert, alert-cleared, poll-failed, summary')
+      .example('$0 watch out/public/report.json --rpc ethereum=http://127.0.0.1:8545 --rpc bitcoin=http://127.0.0.1:3000 --interval 60s --duration 1h', 'exit 0 coverage stayed ≥ 100 %, 1 an alert was raised, 2 some poll could not read or a chain was not watched (→ exit 1 on the demo chain: funds left after the snapshot)')
+      .example('$0 watch out/public/report.json --rpc ethereum=http://127.0.0.1:8545 --rpc bitcoin=http://127.0.0.1:3000 --duration 10m --json', 'one JSON event per line (por-watch-event v1): start, sample, change, alert, alert-cleared, poll-failed, summary; e.g. | jq -c \'select(.event == "alert")\' (→ exit 1 on the demo chain)')
       .epilogue(
         'Each poll reads the current balances of every published address and compares them with the liabilities the report published at its snapshot (what users are owed now is not known). The first poll prints the whole table; later polls print only what changed. ' +
           'Nodes are asked one question first (eth_chainId, or an Esplora server\'s tip): a URL that does not answer is exit 2 before anything is read. ' +

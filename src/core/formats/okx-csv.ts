@@ -302,3 +302,23 @@ export function parseOkxReserveCsv(text: string, file?: string): OkxReserveFile 
   const rows = table.lines.slice(1).map((l, k) => readRow(l, table.start + 1 + k, header, file));
   return { layout: header.layout, columns: header.columns, summary, rows };
 }
+
+/**
+ * Whether `text` is an OKX reserve file: one of its first blocks has a header line naming an
+ * address, a message and a signature column (the columns `parseOkxReserveCsv` needs). By shape, as
+ * `por verify` recognises proof files; no JSON document passes (its first line is not a CSV header).
+ * `por audit` uses it to tell an OKX CSV from a por report.json.
+ */
+export function looksLikeOkxReserveCsv(text: string): boolean {
+  const lines = text.split(/\r?\n/, 200);
+  return lines.some((l, i) => {
+    if (l.trim() === '' || (i > 0 && lines[i - 1]!.trim() !== '')) return false;
+    let fields: Set<OkxField | undefined>;
+    try {
+      fields = new Set(splitLine(l, i + 1).map((c) => HEADERS[norm(c.text)]));
+    } catch {
+      return false;
+    }
+    return fields.has('address') && fields.has('message') && fields.has('sig1');
+  });
+}
