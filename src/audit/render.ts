@@ -103,7 +103,7 @@ export async function auditHtml(r: AuditResult): Promise<string> {
   const body = `
 <h1>Independent audit of a proof of reserves</h1>
 <p class="sub">${r.report.exchange ? `${escapeHtml(r.report.exchange)} · ` : ''}report <code class="nw">${escapeHtml(r.report.file)}</code> · snapshot <code class="nw">${escapeHtml(r.report.snapshotId)}</code> (${timeHtml(r.report.snapshotTime)})</p>
-<div id="verdict" class="verdict ${level}"><strong>${escapeHtml(title)}</strong>${escapeHtml(detail)}</div>
+<div id="verdict" class="verdict ${level}"><strong>${escapeHtml(title)}</strong>${textWithIds(detail)}</div>
 ${r.chainsNotRead.length ? `<p class="warnc">Not re-read (no node given): ${escapeHtml(r.chainsNotRead.join(', '))}. Figures on those chains are the exchange's own.</p>` : ''}
 <h2>Per asset, from the audit's own readings</h2>
 ${solvencyTable(r.audited, 'Verified ratio')}
