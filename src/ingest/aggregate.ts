@@ -48,6 +48,9 @@ const SIMPLE = 1;
 const I64_MAX = (1n << 63n) - 1n;
 // Marks an entry whose net lives in the bigint side table (as does the value −2^63 itself).
 const SPILLED = -(1n << 63n);
+// The high word of SPILLED (its low word is 0), as an Int32Array sees it.
+const SPILLED_HI = -0x80000000;
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 const EXCHANGE_MODE = 4; // marks an interned id that is an exchange-owned account, not a user
 
 export class Aggregator {
@@ -136,26 +139,38 @@ export class Aggregator {
     const u = this.count++;
     if (u === this.capacity) this.grow();
     const len = end - start;
-    let wide = this.arena instanceof Uint16Array;
-    if (!wide) {
-      for (let i = start; i < end; i++) if (text.charCodeAt(i) > 0xff) wide = true;
+    let wide = false;
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 0xff) wide = true;
+      if (c > 0x7f) this.ascii = false;
     }
-    if (this.arenaLen + len > this.arena.length || wide !== this.arena instanceof Uint16Array) {
-      let size = this.arena.length;
-      while (size < this.arenaLen + len) size *= 2;
-      if (size > 2 ** 32) throw porError('OVERFLOW', 'user ids take more than 4 Gi characters in total');
-      const next = wide ? new Uint16Array(size) : new Uint8Array(size);
-      next.set(this.arena.subarray(0, this.arenaLen));
-      this.arena = next;
-    }
+    this.reserveArena(len, wide);
     for (let i = 0; i < len; i++) this.arena[this.arenaLen + i] = text.charCodeAt(start + i);
+    this.placeId(u, len, h, slot);
+    return u;
+  }
+
+  /** Room for `len` more characters in the arena, 16 bits wide from the first id that needs it. */
+  private reserveArena(len: number, wide: boolean): void {
+    wide ||= this.arena instanceof Uint16Array;
+    if (this.arenaLen + len <= this.arena.length && wide === this.arena instanceof Uint16Array) return;
+    let size = this.arena.length;
+    while (size < this.arenaLen + len) size *= 2;
+    if (size > 2 ** 32) throw porError('OVERFLOW', 'user ids take more than 4 Gi characters in total');
+    const next = wide ? new Uint16Array(size) : new Uint8Array(size);
+    next.set(this.arena.subarray(0, this.arenaLen));
+    this.arena = next;
+  }
+
+  /** Records id u, whose `len` characters were just appended to the arena, in table slot `slot`. */
+  private placeId(u: number, len: number, h: number, slot: number): void {
     this.arenaLen += len;
     this.offsets[u + 1] = this.arenaLen;
     this.hashes[u] = h;
     this.table[slot] = u;
     // Keep the load factor at or below 1/2 so probes stay short.
     if (this.count * 2 > this.table.length) this.rehash();
-    return u;
   }
 
   private rehash(): void {
@@ -178,6 +193,46 @@ export class Aggregator {
     return s;
   }
 
+  /** find() for an id given as bytes, buf[start..end) (the CSV fast path: ASCII only). */
+  private findBytes(buf: Uint8Array, start: number, end: number, h: number): number {
+    const mask = this.table.length - 1;
+    const len = end - start;
+    let slot = h & mask;
+    for (;;) {
+      const u = this.table[slot]!;
+      if (u === -1) return -1 - slot;
+      if (this.hashes[u] === h) {
+        const off = this.offsets[u]!;
+        if (this.offsets[u + 1]! - off === len) {
+          let i = 0;
+          while (i < len && this.arena[off + i] === buf[start + i]) i++;
+          if (i === len) return u;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** intern() for an ASCII id given as bytes: the same index, hash and arena text as its string. */
+  private internBytes(buf: Uint8Array, start: number, end: number): number {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    h = avalanche(h);
+    const found = this.findBytes(buf, start, end, h);
+    if (found >= 0) {
+      this.isNew = false;
+      return found;
+    }
+    this.isNew = true;
+    const u = this.count++;
+    if (u === this.capacity) this.grow();
+    const len = end - start;
+    this.reserveArena(len, false);
+    this.arena.set(buf.subarray(start, end), this.arenaLen);
+    this.placeId(u, len, h, -1 - found);
+    return u;
+  }
+
   /** Index of the id text[start..end), interning it if new; `isNew` tells which. */
   private intern(text: string, start: number, end: number): number {
     const h = hashChars(text, start, end);
@@ -190,6 +245,8 @@ export class Aggregator {
     return this.insert(text, start, end, h, -1 - found);
   }
   private isNew = false;
+  /** Every id so far is ASCII: arena bytes are then the ids' UTF-8. */
+  private ascii = true;
 
   /**
    * Adds one row. The user id is text[idStart..idEnd) (no substring is made for it). `mode` is
@@ -220,6 +277,21 @@ export class Aggregator {
     while (e !== -1 && this.eAsset[e] !== a) e = this.eNext[e]!;
     if (e === -1) this.newEntry(u, a, acc, value);
     else this.addToEntry(e, u, acc, value, account, asset);
+  }
+
+  /**
+   * add() for a row the CSV fast path read as bytes (./csv-bytes.ts): an ASCII id buf[idStart..idEnd)
+   * that user-id.ts accepts, a known account `acc` and asset `a`, mode index `m` (1..3), and the
+   * balance in base units, never negative in simple mode. Same state afterwards as add().
+   */
+  addPlain(buf: Uint8Array, idStart: number, idEnd: number, acc: number, a: number, value: bigint, m: number): void {
+    this.rows++;
+    const u = this.internBytes(buf, idStart, idEnd);
+    this.setMode(u, m);
+    let e = this.heads[u]!;
+    while (e !== -1 && this.eAsset[e] !== a) e = this.eNext[e]!;
+    if (e === -1) this.newEntry(u, a, acc, value);
+    else this.addToEntry(e, u, acc, value, ACCOUNT_TYPES[acc]!, this.registry.assets[a]!.symbol);
   }
 
   private assetIndex(asset: string): number {
@@ -393,6 +465,40 @@ export class Aggregator {
     return { userId: this.idOf(u), mode: ACCOUNT_MODES[this.modes[u]! - 1]!, net };
   }
 
+  /**
+   * User u written straight into a leaf chunk (src/merkle/leaves.ts): its UTF-8 id at ids[at..] and
+   * each non-zero net as a 128-bit big-endian equity or debt field (asset a's pair at base + 32a,
+   * zeroed by the caller). Returns the id's byte length, or −1 when the user must go through user()
+   * instead: an id that is not ASCII, or a net kept as a bigint (past int64).
+   */
+  encodeUser(u: number, ids: Uint8Array, at: number, dv: DataView, base: number): number {
+    const net = this.net32;
+    if (!this.ascii || net === undefined) return -1;
+    for (let e = this.heads[u]!; e !== -1; e = this.eNext[e]!) {
+      let lo = net[2 * e]!;
+      let hi = net[2 * e + 1]!;
+      if (lo === 0 && (hi === 0 || hi === SPILLED_HI)) {
+        if (hi === 0) continue;
+        return -1;
+      }
+      let field = base + this.eAsset[e]! * 32;
+      if (hi < 0) {
+        // two's complement negation of (hi, lo): the debt as a positive 64-bit value
+        lo = (~lo + 1) >>> 0;
+        hi = ~hi + (lo === 0 ? 1 : 0);
+        field += 16;
+      }
+      dv.setUint32(field + 8, hi >>> 0);
+      dv.setUint32(field + 12, lo >>> 0);
+    }
+    const off = this.offsets[u]!;
+    const len = this.offsets[u + 1]! - off;
+    for (let i = 0; i < len; i++) ids[at + i] = this.arena[off + i]!;
+    return len;
+  }
+  /** eNet as (lo, hi) 32-bit words, once reading is over (little-endian machines only). */
+  private net32: Int32Array | undefined;
+
   exchangeOwned(): ExchangeOwned {
     const totals = this.registry.assets.map(() => 0n);
     const accounts: ExchangeOwnedAccount[] = [];
@@ -409,6 +515,7 @@ export class Aggregator {
     this.table = new Int32Array(0);
     this.hashes = new Uint32Array(0);
     this.exchangeRows.clear();
+    if (LITTLE_ENDIAN) this.net32 = new Int32Array(this.eNet.buffer, this.eNet.byteOffset, this.eNet.length * 2);
   }
 }
 
@@ -416,6 +523,10 @@ export class Aggregator {
 function hashChars(text: string, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return avalanche(h);
+}
+
+function avalanche(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -83,7 +83,7 @@ export async function buildShard(input: TreeInput, options: ShardOptions): Promi
   const stage = await stageShard(options.outDir, options.overwrite === true);
   const hashers = await Hashers.start(shape, options.secret, options.threads, options.workerUrl, reporter);
   try {
-    const set = await new LeafCollector(shape, hashers, reporter, undefined, input.userCount).collect(input.users());
+    const set = await new LeafCollector(shape, hashers, reporter, undefined, input.userCount).collect(input);
     reporter.done('merkle leaves', `${set.n.toLocaleString('en-US')} users hashed`);
     const order = sortByUserHash(set);
     const bytes = await writeSortedLeaves(join(stage.path, SHARD_LEAVES), set, order, shape, reporter);
