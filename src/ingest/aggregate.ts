@@ -97,8 +97,34 @@ export class Aggregator {
     this.decimals = registry.assets.map((a) => a.decimals);
   }
 
+  /**
+   * Room for about `rows` rows whose ids take `idBytes` bytes each, made once (the CSV reader's
+   * estimate from the file size): growing by doubling copied every table several times and, at
+   * 10^7 users, held the old and the new copy at once. Users are taken as half the rows (≈2 rows
+   * each in the snapshots seen); more still grow as before.
+   */
+  reserve(rows: number, idBytes: number): void {
+    const users = Math.ceil(rows / 2);
+    if (users > this.capacity) {
+      this.modes = widen(this.modes, users);
+      this.heads = widen(this.heads, users).fill(-1, this.capacity);
+      this.offsets = widen(this.offsets, users + 1);
+      this.hashes = widen(this.hashes, users);
+      this.capacity = users;
+      if (this.table.length < 2 * users) this.rehashTo(2 ** Math.ceil(Math.log2(2 * users)));
+    }
+    const entries = Math.ceil(rows * 1.02);
+    if (entries > this.eAsset.length) this.growEntries(entries);
+    const chars = Math.ceil(users * idBytes * 1.05);
+    if (chars > this.arena.length && this.arena instanceof Uint8Array) {
+      const next = new Uint8Array(chars);
+      next.set(this.arena.subarray(0, this.arenaLen));
+      this.arena = next;
+    }
+  }
+
   private grow(): void {
-    const cap = this.capacity * 2;
+    const cap = Math.max(this.capacity * 2, 1024);
     this.modes = widen(this.modes, cap);
     this.heads = widen(this.heads, cap).fill(-1, this.capacity);
     this.offsets = widen(this.offsets, cap + 1);
@@ -106,8 +132,7 @@ export class Aggregator {
     this.capacity = cap;
   }
 
-  private growEntries(): void {
-    const cap = this.eAsset.length * 2;
+  private growEntries(cap = this.eAsset.length * 2): void {
     this.eAsset = widen(this.eAsset, cap);
     this.eAccounts = widen(this.eAccounts, cap);
     this.eNet = widen(this.eNet, cap);
@@ -174,7 +199,11 @@ export class Aggregator {
   }
 
   private rehash(): void {
-    const table = new Int32Array(this.table.length * 2).fill(-1);
+    this.rehashTo(this.table.length * 2);
+  }
+
+  private rehashTo(size: number): void {
+    const table = new Int32Array(size).fill(-1);
     const mask = table.length - 1;
     for (let u = 0; u < this.count; u++) {
       let slot = this.hashes[u]! & mask;

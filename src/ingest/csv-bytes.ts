@@ -146,6 +146,8 @@ export async function readCsvBytes(file: string, registry: AssetRegistry, agg: A
     let have = 0; // bytes in buf
     let line = 0;
     let L: Layout | undefined;
+    let first = true;
+    const size = (await fh.stat()).size;
     const starts = new Int32Array(8);
     const ends = new Int32Array(8);
     const textLine = (s: number, e: number) => {
@@ -167,6 +169,10 @@ export async function readCsvBytes(file: string, registry: AssetRegistry, agg: A
         if (L === undefined || !plainRow(buf, start, end, L, N, agg, starts, ends)) textLine(start, end);
         start = nl + 1;
       }
+      if (first) {
+        first = false;
+        reserveFor(agg, buf, start, line, size);
+      }
       if (have - start > MAX_CARRY) throw new FastPathRefused('line too long');
       buf.copy(buf, 0, start, have);
       have -= start;
@@ -177,6 +183,18 @@ export async function readCsvBytes(file: string, registry: AssetRegistry, agg: A
   } finally {
     await fh.close();
   }
+}
+
+/** Sizes the aggregator once for the whole file, from the rows of the first chunk (buf[0..end), `lines` lines). */
+function reserveFor(agg: Aggregator, buf: Buffer, end: number, lines: number, fileSize: number): void {
+  if (lines < 2 || end === 0 || fileSize <= end) return;
+  let idBytes = 0;
+  for (let i = buf.indexOf(10) + 1; i < end; i = buf.indexOf(10, i) + 1) {
+    const comma = buf.indexOf(44, i);
+    if (comma === -1 || comma >= end) break;
+    idBytes += comma - i; // the first column's width: the id's, in the usual column order
+  }
+  agg.reserve(Math.ceil((fileSize / end) * lines), Math.max(1, idBytes / (lines - 1)));
 }
 
 function grow(buf: Buffer, have: number): Buffer {

@@ -8,6 +8,7 @@ import { PorError, porError } from '../core/errors/index.js';
 import { readFault } from '../io/node.js';
 import type { Reporter } from '../core/progress/index.js';
 import type { AssetRegistry } from '../core/assets/index.js';
+import { partitionCsvBytes } from './partition-bytes.js';
 import { lineTooLong, MAX_LINE_CHARS, readSnapshot, snapshotFormatOf, type ReadOptions, type Snapshot, type SnapshotFormat } from './index.js';
 
 export interface Part {
@@ -91,10 +92,13 @@ function fnv(text: string, start: number, end: number): number {
 /**
  * Splits `file` into `count` parts in `dir`. One pass, streaming; memory: a 1 MiB buffer per part.
  * The header (CSV) goes to every part; a last line without a newline stays last, without one.
+ * A CSV is split as bytes (./partition-bytes.ts), an NDJSON file as text.
  */
 export async function partitionSnapshot(file: string, count: number, dir: string, reporter: Reporter, format: SnapshotFormat = snapshotFormatOf(file)): Promise<Part[]> {
   const ext = format === 'csv' ? 'csv' : 'ndjson';
-  const writers = Array.from({ length: count }, (_, i) => new PartWriter({ file: join(dir, `part-${i}.${ext}`), lines: join(dir, `part-${i}.lines`) }));
+  const parts = Array.from({ length: count }, (_, i) => ({ file: join(dir, `part-${i}.${ext}`), lines: join(dir, `part-${i}.lines`) }));
+  if (format === 'csv') return partitionCsvBytes(file, parts, reporter);
+  const writers = parts.map((p) => new PartWriter(p));
   let route: Router | undefined = format === 'ndjson' ? ndjsonRouter(count) : undefined;
   let line = 0;
   let rest = '';
