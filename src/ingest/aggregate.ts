@@ -66,6 +66,7 @@ export class Aggregator {
   private offsets = new Uint32Array(1025); // id u is arena[offsets[u] .. offsets[u + 1])
   private hashes = new Uint32Array(1024);
   private modes = new Uint8Array(1024);
+  private firstRows = new Uint32Array(1024); // line of each id's first row
   private heads = new Int32Array(1024).fill(-1); // first entry of each id, −1 for none
   private capacity = 1024;
   // Entries: one per (user, asset).
@@ -107,6 +108,7 @@ export class Aggregator {
     const users = Math.ceil(rows / 2);
     if (users > this.capacity) {
       this.modes = widen(this.modes, users);
+      this.firstRows = widen(this.firstRows, users);
       this.heads = widen(this.heads, users).fill(-1, this.capacity);
       this.offsets = widen(this.offsets, users + 1);
       this.hashes = widen(this.hashes, users);
@@ -126,6 +128,7 @@ export class Aggregator {
   private grow(): void {
     const cap = Math.max(this.capacity * 2, 1024);
     this.modes = widen(this.modes, cap);
+    this.firstRows = widen(this.firstRows, cap);
     this.heads = widen(this.heads, cap).fill(-1, this.capacity);
     this.offsets = widen(this.offsets, cap + 1);
     this.hashes = widen(this.hashes, cap);
@@ -301,6 +304,7 @@ export class Aggregator {
       );
     }
     const u = this.intern(text, idStart, idEnd);
+    if (this.isNew) this.firstRows[u] = line;
     this.setMode(u, m);
     let e = this.heads[u]!;
     while (e !== -1 && this.eAsset[e] !== a) e = this.eNext[e]!;
@@ -313,9 +317,10 @@ export class Aggregator {
    * that user-id.ts accepts, a known account `acc` and asset `a`, mode index `m` (1..3), and the
    * balance in base units, never negative in simple mode. Same state afterwards as add().
    */
-  addPlain(buf: Uint8Array, idStart: number, idEnd: number, acc: number, a: number, value: bigint, m: number): void {
+  addPlain(buf: Uint8Array, idStart: number, idEnd: number, acc: number, a: number, value: bigint, m: number, line: number): void {
     this.rows++;
     const u = this.internBytes(buf, idStart, idEnd);
+    if (this.isNew) this.firstRows[u] = line;
     this.setMode(u, m);
     let e = this.heads[u]!;
     while (e !== -1 && this.eAsset[e] !== a) e = this.eNext[e]!;
@@ -418,6 +423,7 @@ export class Aggregator {
     }
     const value = this.parseBalance(balance, a);
     const u = this.intern(userId, 0, userId.length);
+    if (this.isNew) this.firstRows[u] = line;
     if (this.isNew) this.modes[u] = EXCHANGE_MODE;
     else if (this.modes[u] !== EXCHANGE_MODE) {
       throw porError('BAD_INPUT', `user_id "${userId}" already holds user accounts; an exchange-owned account needs an id of its own`, { field: 'user_id' });
@@ -527,6 +533,16 @@ export class Aggregator {
   }
   /** eNet as (lo, hi) 32-bit words, once reading is over (little-endian machines only). */
   private net32: Int32Array | undefined;
+
+  /** The line of id u's first row in the file read. */
+  firstLine(u: number): number {
+    return this.firstRows[u]!;
+  }
+
+  /** The line of each exchange-owned account's first row, in exchangeOwned().accounts order. */
+  exchangeLines(): number[] {
+    return [...this.exchange.values()].map((e) => e.firstLine);
+  }
 
   exchangeOwned(): ExchangeOwned {
     const totals = this.registry.assets.map(() => 0n);

@@ -100,7 +100,7 @@ const SIMPLE = 0; // ACCOUNT_MODES[0]
  * the row is not plain and must be read as text. Throws (PorError from the aggregator) on a row it
  * read that the aggregator refuses.
  */
-function plainRow(buf: Uint8Array, s: number, e: number, L: Layout, N: Names, agg: Aggregator, starts: Int32Array, ends: Int32Array): boolean {
+function plainRow(buf: Uint8Array, s: number, e: number, L: Layout, N: Names, agg: Aggregator, line: number, starts: Int32Array, ends: Int32Array): boolean {
   let f = 0;
   starts[0] = s;
   for (let i = s; i < e; i++) {
@@ -122,7 +122,7 @@ function plainRow(buf: Uint8Array, s: number, e: number, L: Layout, N: Names, ag
   if (acc < 0 || a < 0 || m < 0) return false;
   const v = plainAmount(buf, starts[L.balance]!, ends[L.balance]!, N.decimals[a]!);
   if (v === NOT_PLAIN || (v < 0 && m === SIMPLE)) return false;
-  agg.addPlain(buf, idS, idE, acc, a, BigInt(v), m + 1);
+  agg.addPlain(buf, idS, idE, acc, a, BigInt(v), m + 1, line);
   return true;
 }
 
@@ -166,7 +166,7 @@ export async function readCsvBytes(file: string, registry: AssetRegistry, agg: A
       while ((nl = buf.indexOf(10, start)) !== -1 && nl < have) {
         line++;
         const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
-        if (L === undefined || !plainRow(buf, start, end, L, N, agg, starts, ends)) textLine(start, end);
+        if (L === undefined || !plainRow(buf, start, end, L, N, agg, line, starts, ends)) textLine(start, end);
         start = nl + 1;
       }
       if (first) {

@@ -42,7 +42,14 @@ export interface Snapshot {
   debtors(): Iterable<UserBalances>;
   /** The same users as users(), by index, written straight into leaf records (src/merkle/leaves.ts). */
   encoder: UserEncoder;
+  /** The line of each debtor's first row, in debtors() order (a read in parts orders them by it). */
+  debtorLines(): Uint32Array;
+  /** The line of each exchange-owned account's first row, in exchangeOwned.accounts order. */
+  exchangeLines(): number[];
 }
+
+/** What `por liabilities` and `por solvency` need: a snapshot read in parts gives this, not every user. */
+export type SnapshotSummary = Pick<Snapshot, 'registry' | 'file' | 'format' | 'rows' | 'userCount' | 'modes' | 'totals' | 'exchangeOwned' | 'debtors'>;
 
 export interface ReadOptions {
   reporter?: Reporter;
@@ -99,6 +106,8 @@ export async function readSnapshot(file: string, registry: AssetRegistry, option
       encode: (i, ids, at, dv, base) => agg.encodeUser(users[i]!, ids, at, dv, base),
       user: (i) => agg.user(users[i]!),
     },
+    debtorLines: () => debtors.map((u) => agg.firstLine(u)),
+    exchangeLines: () => agg.exchangeLines(),
   };
 }
 

@@ -2,7 +2,8 @@
 import { Decimal } from 'decimal.js';
 import { defineCommand, EXIT, type ExitCode } from '../context.js';
 import { loadAssetRegistry } from '../../assets/load.js';
-import { readSnapshot, type SnapshotFormat } from '../../ingest/index.js';
+import type { SnapshotFormat } from '../../ingest/index.js';
+import { boundedReadOptions, readSnapshotBounded, type BoundedReadArgs } from './build-scale.js';
 import { assessBadDebt, computeSolvency, formatRatio, solvencyDocument, type Solvency, type SolvencyInput } from '../../solvency/index.js';
 import { readHaircuts, readPrices, readReserveBalances } from '../../solvency/load.js';
 import { formatAmount } from '../../core/money/index.js';
@@ -12,7 +13,7 @@ import { toReserveRows } from '../../reserves/index.js';
 import { porError } from '../../core/errors/index.js';
 import { networkOptions, networkSettings } from '../network.js';
 
-export interface SolvencyArgs {
+export interface SolvencyArgs extends BoundedReadArgs {
   liabilities: string;
   assets: string;
   reserves?: string;
@@ -39,7 +40,7 @@ export const solvencyCommand = defineCommand<SolvencyArgs>({
   command: 'solvency',
   describe: 'Per-asset solvency: reserves against what users are owed, exactly, one asset at a time',
   builder: (y) =>
-    networkOptions(y, 'With --wallets: ')
+    boundedReadOptions(networkOptions(y, 'With --wallets: '))
       .usage(
         'por solvency --liabilities SNAPSHOT --assets ASSETS.json --reserves BALANCES.csv [--prices PRICES.csv [--haircuts HAIRCUTS.json]] [--json]\n' +
           '   or: por solvency … --wallets WALLETS.json --rpc CHAIN=URL [--rpc …] [--block CHAIN=N]   (reserves read from the chains, as `por reserves` does)\n\n' +
@@ -88,9 +89,7 @@ export const solvencyCommand = defineCommand<SolvencyArgs>({
     if (args.haircuts !== undefined && args.prices === undefined) throw porError('BAD_USAGE', '--haircuts values collateral at prices: give --prices PRICES.csv too', { field: 'haircuts' });
     const prices = args.prices !== undefined ? await readPrices(args.prices, registry) : undefined;
     const haircuts = args.haircuts !== undefined ? await readHaircuts(args.haircuts, registry) : undefined;
-    const opts: Parameters<typeof readSnapshot>[2] = { reporter: ctx.reporter };
-    if (args.format !== undefined) opts.format = args.format;
-    const snap = await readSnapshot(args.liabilities, registry, opts);
+    const snap = await readSnapshotBounded(args.liabilities, registry, args, ctx);
     const input: SolvencyInput = { registry, totals: snap.totals, reserves, exchangeOwned: snap.exchangeOwned };
     if (prices) {
       input.prices = prices;
