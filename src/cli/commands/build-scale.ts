@@ -140,7 +140,7 @@ export async function buildPartitioned(args: PartitionedArgs, ctx: Context, stag
       const snapshot = await readPart(files[i]!, args.snapshot, registry, { reporter: ctx.reporter, height: args.height });
       await rm(files[i]!.file, { force: true });
       shards.push(join(tmp, `shard-${i}`));
-      await buildShard(snapshot, { secret, snapshotId: args.snapshotId, height: args.height, shard: { index: i, count: parts }, outDir: shards[i]!, reporter: ctx.reporter, ...(args.threads !== undefined ? { threads: args.threads } : {}) });
+      await buildShard(snapshot, { secret, snapshotId: args.snapshotId, height: args.height, shard: { index: i, count: parts }, outDir: shards[i]!, reporter: ctx.reporter, durable: false, ...(args.threads !== undefined ? { threads: args.threads } : {}) });
       ctx.reporter.done('build parts', `part ${i + 1}/${parts}: ${snapshot.userCount.toLocaleString('en-US')} users`);
     }
     return combineShards(shards, { secret, snapshotId: args.snapshotId, height: args.height, assets: registry.assets, outDir: args.out, stage, reporter: ctx.reporter, ...(args.threads !== undefined ? { threads: args.threads } : {}) });
