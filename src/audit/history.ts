@@ -6,7 +6,8 @@ import { formatAmount, rescale } from '../core/money/index.js';
 import type { Report } from '../core/report/types.js';
 import { percentText } from '../core/report/solvency.js';
 import { RatioDecimal } from '../core/solvency/coverage.js';
-import { escapeHtml, htmlPage } from '../report/html.js';
+import { escapeHtml, htmlPage, stackTable, type Column } from '../report/html.js';
+import { timeHtml } from '../core/display/identifier.js';
 import { lineChart } from '../report/chart.js';
 
 /** Ratio differences at the ratios' own precision (src/core/solvency/coverage.ts). */
@@ -168,27 +169,35 @@ async function historyChart(h: History): Promise<string> {
     // Display only: the exact ratios are in the table.
     a.points.filter((p) => p.ratio !== null).map((p) => ({ time: p.time, series: a.asset, value: Number(p.ratio) * 100 })),
   );
-  return lineChart(points, { title: 'Reserve ratio over time', yTitle: 'reserves ÷ liabilities (%)', ruleAt: 100 });
+  return lineChart(points, { title: 'Reserve ratio over time', yTitle: 'reserves ÷ liabilities (%)' });
+}
+
+const HISTORY_COLS: Column[] = [
+  { head: 'Snapshot time (UTC)' },
+  { head: 'Snapshot' },
+  { head: 'Reserves <small>(change)</small>', num: true },
+  { head: 'Liabilities <small>(change)</small>', num: true },
+  { head: 'Ratio <small>(change)</small>', num: true },
+];
+
+/** One asset's reports, a row each; each change since the previous report sits under its figure. */
+function historyTable(a: AssetHistory): string {
+  const change = (text: string | undefined) => (text === undefined ? '' : `<small class="bd">${text}</small>`);
+  const rows = a.points.map((p) => ({
+    attrs: p.ratio !== null && new D(p.ratio).lt(1) ? 'class="under"' : '',
+    cells: [timeHtml(p.time), `<code class="nw">${escapeHtml(p.snapshotId)}</code>`, `${p.reserves}${change(p.change?.reserves)}`, `${p.liabilities}${change(p.change?.liabilities)}`, `${percentText(p.ratio)}${change(p.change ? pointsText(p.change.ratioPoints) : undefined)}`],
+  }));
+  return `<h2>${escapeHtml(a.asset)}</h2>\n${stackTable(`class="history" data-asset="${escapeHtml(a.asset)}"`, HISTORY_COLS, rows)}`;
 }
 
 export async function historyHtml(h: History): Promise<string> {
   const chart = await historyChart(h);
-  const tables = h.assets
-    .map((a) => {
-      const rows = a.points
-        .map((p) => {
-          const under = p.ratio !== null && new D(p.ratio).lt(1);
-          return `<tr${under ? ' class="under"' : ''}><td>${escapeHtml(p.time)}</td><td><code>${escapeHtml(p.snapshotId)}</code></td><td class="num">${p.reserves}</td><td class="num">${p.liabilities}</td><td class="num">${percentText(p.ratio)}</td><td class="num">${p.change?.reserves ?? ''}</td><td class="num">${p.change?.liabilities ?? ''}</td><td class="num">${p.change ? pointsText(p.change.ratioPoints) : ''}</td></tr>`;
-        })
-        .join('\n');
-      return `<h2>${escapeHtml(a.asset)}</h2><div class="tw"><table class="history" data-asset="${escapeHtml(a.asset)}"><thead><tr><th>Snapshot time</th><th>Snapshot</th><th class="num">Reserves</th><th class="num">Liabilities</th><th class="num">Ratio</th><th class="num">Δ reserves</th><th class="num">Δ liabilities</th><th class="num">Δ ratio</th></tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
-    })
-    .join('\n');
+  const level = h.verdict.status === 'fails' ? 'fail' : 'pass';
   const body = `<h1>Proof of reserves over time</h1>
-<p class="sub">${h.reports.length} reports, ${escapeHtml(h.reports[0]!.time)} to ${escapeHtml(h.reports[h.reports.length - 1]!.time)}</p>
-<p class="verdict ${h.verdict.status}" id="verdict">${escapeHtml(verdictText(h).split('\n')[0]!)}</p>
+<p class="sub">${h.reports.length} reports, ${timeHtml(h.reports[0]!.time)} to ${timeHtml(h.reports[h.reports.length - 1]!.time)}</p>
+<p class="verdict ${level}" id="verdict">${escapeHtml(verdictText(h).split('\n')[0]!)}</p>
 <div class="note">Reserves that rise just before a snapshot and fall right after are a warning sign (borrowed funds shown for the photo). Compare with <code>por watch</code> during a withdrawal pause.</div>
 <div class="chart" id="chart">${chart}</div>
-${tables}`;
+${h.assets.map(historyTable).join('\n')}`;
   return htmlPage('Proof of reserves over time', body);
 }

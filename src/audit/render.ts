@@ -1,5 +1,6 @@
 // The audit as terminal text and as a self-contained page in the same style as report.html.
-import { escapeHtml, htmlPage, solvencyChart, solvencyTable } from '../report/html.js';
+import { escapeHtml, htmlPage, solvencyChart, solvencyTable, stackTable, type Cell, type Column } from '../report/html.js';
+import { textWithIds, timeHtml } from '../core/display/identifier.js';
 import type { AuditResult } from './audit.js';
 import type { AuditCheck, Status } from '../core/checks/index.js';
 import { formatRatio } from '../solvency/index.js';
@@ -56,9 +57,31 @@ function coverageHeadline(r: AuditResult): string {
   return unread ? `Every asset read: verified reserves cover everything users own, with nothing netted.${unread}` : 'Every asset: verified reserves cover everything users own, with nothing netted.';
 }
 
-function checkRow(c: AuditCheck): string {
-  const cls = c.status === 'pass' ? 'ok' : c.status === 'warn' ? 'warnc' : 'bad';
-  return `<tr class="check-${c.status}" data-check="${escapeHtml(c.name)}"><td class="${cls}">${MARK[c.status]}</td><td><code>${escapeHtml(c.name)}</code></td><td class="mono">${escapeHtml(c.subject)}</td><td>${escapeHtml(c.detail)}</td></tr>`;
+const CHECK_COLS: Column[] = [{ head: 'Result' }, { head: 'Check' }, { head: 'Subject' }, { head: 'Evidence' }];
+const MARK_CLASS: Record<Status, string> = { pass: 'ok', fail: 'bad', warn: 'warnc', unread: 'bad' };
+
+function checkCells(c: AuditCheck, withName: boolean): Cell[] {
+  const cells: Cell[] = [{ html: MARK[c.status], cls: `${MARK_CLASS[c.status]} nw` }, `<code class="nw">${escapeHtml(c.name)}</code>`, textWithIds(c.subject), { html: textWithIds(c.detail), cls: 'ev' }];
+  return withName ? cells : [cells[2]!, cells[3]!];
+}
+
+const rowAttrs = (c: AuditCheck, withStatus: boolean) => `${withStatus ? `data-status="${c.status}" ` : ''}data-check="${escapeHtml(c.name)}" data-subject="${escapeHtml(c.subject)}"`;
+
+/**
+ * Every check: what failed, could not be read or warns first, one row each; then the passes,
+ * one expandable line per check name with its count (×N), its rows inside.
+ */
+function checksSection(checks: readonly AuditCheck[]): string {
+  const sorted = [...checks].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
+  const notPass = sorted.filter((c) => c.status !== 'pass');
+  const groups = new Map<string, AuditCheck[]>();
+  for (const c of sorted) if (c.status === 'pass') groups.set(c.name, [...(groups.get(c.name) ?? []), c]);
+  const table = notPass.length ? stackTable('class="checks"', CHECK_COLS, notPass.map((c) => ({ attrs: rowAttrs(c, true), cells: checkCells(c, true) }))) : '';
+  const passes = [...groups].map(
+    ([name, cs]) => `<details class="passes" data-status="pass" data-check="${escapeHtml(name)}"><summary><span class="ok">PASS</span> <code class="nw">${escapeHtml(name)}</code> <span class="nw">×${cs.length}</span></summary>
+${stackTable('class="checks"', CHECK_COLS.slice(2), cs.map((c) => ({ attrs: rowAttrs(c, false), cells: checkCells(c, false) })))}</details>`,
+  );
+  return `<div id="checks">\n${table}\n${passes.join('\n')}\n</div>`;
 }
 
 export async function auditHtml(r: AuditResult): Promise<string> {
@@ -78,11 +101,10 @@ export async function auditHtml(r: AuditResult): Promise<string> {
       : r.verdict === 'unread'
         ? `Could not read: ${[...new Set(r.checks.filter((c) => c.status === 'unread').map((c) => c.subject))].join(', ')}. No figure is computed without them${r.unreadAssets.length ? ` (${r.unreadAssets.join(', ')} not shown below)` : ''}.`
         : `Balances were re-read from the auditor's own node${r.chainsRead.length === 1 ? '' : 's'} (${r.chainsRead.join(', ') || 'none'}) at the blocks the report names.`;
-  const sorted = [...r.checks].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
   const chart = await solvencyChart(r.audited, 'Verified reserve ratio per asset');
   const body = `
 <h1>Independent audit of a proof of reserves</h1>
-<p class="sub">${r.report.exchange ? `${escapeHtml(r.report.exchange)} · ` : ''}report <code>${escapeHtml(r.report.file)}</code> · snapshot <code>${escapeHtml(r.report.snapshotId)}</code> (${escapeHtml(r.report.snapshotTime)})</p>
+<p class="sub">${r.report.exchange ? `${escapeHtml(r.report.exchange)} · ` : ''}report <code class="nw">${escapeHtml(r.report.file)}</code> · snapshot <code class="nw">${escapeHtml(r.report.snapshotId)}</code> (${timeHtml(r.report.snapshotTime)})</p>
 <div id="verdict" class="verdict ${level}"><strong>${escapeHtml(title)}</strong>${escapeHtml(detail)}</div>
 ${r.chainsNotRead.length ? `<p class="warnc">Not re-read (no node given): ${escapeHtml(r.chainsNotRead.join(', '))}. Figures on those chains are the exchange's own.</p>` : ''}
 <h2>Per asset, from the audit's own readings</h2>
@@ -91,9 +113,7 @@ ${solvencyTable(r.audited, 'Verified ratio')}
 <p>${escapeHtml(coverageHeadline(r))}</p>
 <p>Only addresses whose ownership proof this audit verified are counted. "Owed to users" and "owed by users" are the totals the liabilities tree's root commits to — the ones each user checks their own proof against, so the gross ratio rests on nothing the exchange states. Which debt was netted (bad debt, collateral short) is the exchange's word: the audit checks that those figures are possible (bad-debt-bounds, bad-debt-value, netting-collateral), not that they are true.</p>
 <h2>Every check (${r.checks.length})</h2>
-<div class="tw"><table id="checks"><thead><tr><th>Result</th><th>Check</th><th>Subject</th><th>Evidence</th></tr></thead><tbody>
-${sorted.map(checkRow).join('\n')}
-</tbody></table></div>
+${checksSection(r.checks)}
 <p class="sub">Re-run it yourself: <code>por audit ${escapeHtml(r.report.file)} --rpc CHAIN=URL</code></p>
 `;
   return htmlPage(`Audit — ${r.report.snapshotId}`, body);

@@ -4,6 +4,7 @@
 import { verifyAnyProof, type ProofFormat } from '../core/verify/any.js';
 import type { AssetAmount, Check, PathStep, Verdict } from '../core/verify/types.js';
 import { write as writeVerdict } from '../core/documents/verdict.js';
+import { idGroups, idParts } from '../core/display/identifier.js';
 import {
   classifyDocument,
   explainCheck,
@@ -47,6 +48,24 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
     else e.setAttribute(k, v);
   }
   for (const c of children) e.append(typeof c === 'string' ? document.createTextNode(c) : c);
+  return e;
+}
+
+/** A hash or address shown as 0x1234…abcd: the whole value is the text (copied, searched) and the title. */
+function idEl(id: string): HTMLElement {
+  const p = idParts(id);
+  const e = el('span', { class: 'id', title: id }, p.head);
+  if (p.middle !== '') e.append(el('span', { class: 'id-m' }, p.middle), p.tail);
+  return e;
+}
+
+/** A hash the user compares character by character: whole, in groups of 8 that wrap only between groups. */
+function fullIdEl(id: string, attrs: Record<string, string> = {}): HTMLElement {
+  const e = el('span', { ...attrs, class: 'id-full', title: id });
+  idGroups(id).forEach((g, i) => {
+    if (i > 0) e.append(el('wbr'));
+    e.append(el('span', {}, g));
+  });
   return e;
 }
 
@@ -286,10 +305,10 @@ function pathTable(path: PathStep[]): HTMLElement {
       {},
       el('td', {}, String(p.level)),
       el('td', {}, p.side),
-      el('td', { class: 'hash mono' }, p.hash),
+      el('td', {}, idEl(p.hash)),
       el('td', { class: 'mono sums' }, sumsText(p.sums)),
     );
-    if (hasComputed) tr.append(el('td', { class: 'hash mono' }, p.computed ?? '—'));
+    if (hasComputed) tr.append(el('td', {}, p.computed === undefined ? '—' : idEl(p.computed)));
     body.append(tr);
   }
   return el('div', { class: 'table-wrap' }, el('table', { id: 'path' }, el('caption', { class: 'visually-hidden' }, 'Path from your entry to the root'), el('thead', {}, head), body));
@@ -299,7 +318,7 @@ function checksTable(checks: Check[]): HTMLElement {
   const body = el('tbody');
   for (const c of checks) {
     body.append(
-      el('tr', { 'data-check': c.name }, el('td', { class: 'mono' }, c.name), el('td', { class: c.ok ? 'ok' : 'fail' }, c.ok ? 'passed' : 'FAILED'), el('td', {}, c.detail)),
+      el('tr', { 'data-check': c.name }, el('td', {}, el('code', { class: 'nw' }, c.name)), el('td', { class: c.ok ? 'ok' : 'fail' }, c.ok ? 'passed' : 'FAILED'), el('td', {}, c.detail)),
     );
   }
   return el(
@@ -379,7 +398,7 @@ function rootSection(v: Verdict, pastedRoot: string | undefined): Node[] {
   // Unconfirmed when a check failed: the hash shown may be the one the proof leads to, not the published one.
   const confirmed = v.valid;
   nodes.push(el('h3', {}, ownHashOnly ? 'Your entry' : confirmed ? 'Published root' : 'Root (not confirmed: see what went wrong above)'));
-  const facts = el('dl', { class: 'facts', id: 'root-facts' }, el('dt', {}, ownHashOnly ? 'Your hash' : 'Root hash'), el('dd', { class: 'hash mono', id: 'root-hash-value' }, v.root.hash));
+  const facts = el('dl', { class: 'facts', id: 'root-facts' }, el('dt', {}, ownHashOnly ? 'Your hash' : 'Root hash'), el('dd', {}, fullIdEl(v.root.hash, { id: 'root-hash-value' })));
   if (v.root.snapshotId !== undefined) facts.append(el('dt', {}, 'Snapshot'), el('dd', { class: 'mono' }, v.root.snapshotId));
   if (v.root.height !== undefined) facts.append(el('dt', {}, 'Tree height'), el('dd', {}, String(v.root.height)));
   nodes.push(facts);

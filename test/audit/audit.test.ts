@@ -66,7 +66,7 @@ describe('por audit on an honest report', () => {
     const { page, requests } = await openPage(browser, html);
     expect(await page.locator('#verdict').innerText()).toMatch(/The audit passed: every check holds/);
     expect(await page.locator('#solvency tbody tr').count()).toBe(2);
-    expect(await page.locator('#chart svg .mark-rect path').count()).toBe(2);
+    expect(await page.locator('#chart .chart-wide svg .mark-rect path').count()).toBe(2);
     expect(await page.locator('#checks tbody tr').count()).toBeGreaterThan(10);
     expect(requests).toEqual([]);
   });
@@ -75,7 +75,7 @@ describe('por audit on an honest report', () => {
     const { page, requests } = await openPage(browser, join(pub.dir, 'report.html'));
     expect(await page.locator('#verdict').innerText()).toMatch(/^Fully backed/);
     expect(await page.locator('#solvency tbody tr').count()).toBe(2);
-    expect(await page.locator('#chart svg .mark-rect path').count()).toBe(2);
+    expect(await page.locator('#chart .chart-wide svg .mark-rect path').count()).toBe(2);
     expect(requests).toEqual([]);
   });
 });

@@ -74,7 +74,7 @@ describe('por history', () => {
     const { page, requests } = await openPage(browser, join(dir, 'h.html'));
     expect(await page.locator('table.history[data-asset="ETH"] tbody tr').count()).toBe(3);
     // one line per asset (ETH, USDT, XT)
-    expect(await page.locator('#chart svg .mark-line path').count()).toBe(3);
+    expect(await page.locator('#chart .chart-wide svg .mark-line path').count()).toBe(3);
     expect(requests).toEqual([]);
   });
 

@@ -34,7 +34,7 @@ describe('report.html in Chromium', () => {
     expect(rows[0]).toContain('1.83333333');
     expect(rows[0]).toContain('91.66 %');
     expect(rows[1]).toContain('111.11 %');
-    expect(await page.locator('#chart svg .mark-rect path').count()).toBe(3);
+    expect(await page.locator('#chart .chart-wide svg .mark-rect path').count()).toBe(3);
     expect(await page.locator('a[href="verify.html"]').count()).toBe(1);
     expect(requests).toEqual([]);
     await page.close();
