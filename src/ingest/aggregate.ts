@@ -48,6 +48,9 @@ const SIMPLE = 1;
 const I64_MAX = (1n << 63n) - 1n;
 // Marks an entry whose net lives in the bigint side table (as does the value −2^63 itself).
 const SPILLED = -(1n << 63n);
+// The high word of SPILLED (its low word is 0), as an Int32Array sees it.
+const SPILLED_HI = -0x80000000;
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 const EXCHANGE_MODE = 4; // marks an interned id that is an exchange-owned account, not a user
 
 export class Aggregator {
@@ -63,6 +66,7 @@ export class Aggregator {
   private offsets = new Uint32Array(1025); // id u is arena[offsets[u] .. offsets[u + 1])
   private hashes = new Uint32Array(1024);
   private modes = new Uint8Array(1024);
+  private firstRows = new Uint32Array(1024); // line of each id's first row
   private heads = new Int32Array(1024).fill(-1); // first entry of each id, −1 for none
   private capacity = 1024;
   // Entries: one per (user, asset).
@@ -94,17 +98,44 @@ export class Aggregator {
     this.decimals = registry.assets.map((a) => a.decimals);
   }
 
+  /**
+   * Room for about `rows` rows whose ids take `idBytes` bytes each, made once (the CSV reader's
+   * estimate from the file size): growing by doubling copied every table several times and, at
+   * 10^7 users, held the old and the new copy at once. Users are taken as half the rows (≈2 rows
+   * each in the snapshots seen); more still grow as before.
+   */
+  reserve(rows: number, idBytes: number): void {
+    const users = Math.ceil(rows / 2);
+    if (users > this.capacity) {
+      this.modes = widen(this.modes, users);
+      this.firstRows = widen(this.firstRows, users);
+      this.heads = widen(this.heads, users).fill(-1, this.capacity);
+      this.offsets = widen(this.offsets, users + 1);
+      this.hashes = widen(this.hashes, users);
+      this.capacity = users;
+      if (this.table.length < 2 * users) this.rehashTo(2 ** Math.ceil(Math.log2(2 * users)));
+    }
+    const entries = Math.ceil(rows * 1.02);
+    if (entries > this.eAsset.length) this.growEntries(entries);
+    const chars = Math.ceil(users * idBytes * 1.05);
+    if (chars > this.arena.length && this.arena instanceof Uint8Array) {
+      const next = new Uint8Array(chars);
+      next.set(this.arena.subarray(0, this.arenaLen));
+      this.arena = next;
+    }
+  }
+
   private grow(): void {
-    const cap = this.capacity * 2;
+    const cap = Math.max(this.capacity * 2, 1024);
     this.modes = widen(this.modes, cap);
+    this.firstRows = widen(this.firstRows, cap);
     this.heads = widen(this.heads, cap).fill(-1, this.capacity);
     this.offsets = widen(this.offsets, cap + 1);
     this.hashes = widen(this.hashes, cap);
     this.capacity = cap;
   }
 
-  private growEntries(): void {
-    const cap = this.eAsset.length * 2;
+  private growEntries(cap = this.eAsset.length * 2): void {
     this.eAsset = widen(this.eAsset, cap);
     this.eAccounts = widen(this.eAccounts, cap);
     this.eNet = widen(this.eNet, cap);
@@ -136,30 +167,46 @@ export class Aggregator {
     const u = this.count++;
     if (u === this.capacity) this.grow();
     const len = end - start;
-    let wide = this.arena instanceof Uint16Array;
-    if (!wide) {
-      for (let i = start; i < end; i++) if (text.charCodeAt(i) > 0xff) wide = true;
+    let wide = false;
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 0xff) wide = true;
+      if (c > 0x7f) this.ascii = false;
     }
-    if (this.arenaLen + len > this.arena.length || wide !== this.arena instanceof Uint16Array) {
-      let size = this.arena.length;
-      while (size < this.arenaLen + len) size *= 2;
-      if (size > 2 ** 32) throw porError('OVERFLOW', 'user ids take more than 4 Gi characters in total');
-      const next = wide ? new Uint16Array(size) : new Uint8Array(size);
-      next.set(this.arena.subarray(0, this.arenaLen));
-      this.arena = next;
-    }
+    this.reserveArena(len, wide);
     for (let i = 0; i < len; i++) this.arena[this.arenaLen + i] = text.charCodeAt(start + i);
+    this.placeId(u, len, h, slot);
+    return u;
+  }
+
+  /** Room for `len` more characters in the arena, 16 bits wide from the first id that needs it. */
+  private reserveArena(len: number, wide: boolean): void {
+    wide ||= this.arena instanceof Uint16Array;
+    if (this.arenaLen + len <= this.arena.length && wide === this.arena instanceof Uint16Array) return;
+    let size = this.arena.length;
+    while (size < this.arenaLen + len) size *= 2;
+    if (size > 2 ** 32) throw porError('OVERFLOW', 'user ids take more than 4 Gi characters in total');
+    const next = wide ? new Uint16Array(size) : new Uint8Array(size);
+    next.set(this.arena.subarray(0, this.arenaLen));
+    this.arena = next;
+  }
+
+  /** Records id u, whose `len` characters were just appended to the arena, in table slot `slot`. */
+  private placeId(u: number, len: number, h: number, slot: number): void {
     this.arenaLen += len;
     this.offsets[u + 1] = this.arenaLen;
     this.hashes[u] = h;
     this.table[slot] = u;
     // Keep the load factor at or below 1/2 so probes stay short.
     if (this.count * 2 > this.table.length) this.rehash();
-    return u;
   }
 
   private rehash(): void {
-    const table = new Int32Array(this.table.length * 2).fill(-1);
+    this.rehashTo(this.table.length * 2);
+  }
+
+  private rehashTo(size: number): void {
+    const table = new Int32Array(size).fill(-1);
     const mask = table.length - 1;
     for (let u = 0; u < this.count; u++) {
       let slot = this.hashes[u]! & mask;
@@ -178,6 +225,46 @@ export class Aggregator {
     return s;
   }
 
+  /** find() for an id given as bytes, buf[start..end) (the CSV fast path: ASCII only). */
+  private findBytes(buf: Uint8Array, start: number, end: number, h: number): number {
+    const mask = this.table.length - 1;
+    const len = end - start;
+    let slot = h & mask;
+    for (;;) {
+      const u = this.table[slot]!;
+      if (u === -1) return -1 - slot;
+      if (this.hashes[u] === h) {
+        const off = this.offsets[u]!;
+        if (this.offsets[u + 1]! - off === len) {
+          let i = 0;
+          while (i < len && this.arena[off + i] === buf[start + i]) i++;
+          if (i === len) return u;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** intern() for an ASCII id given as bytes: the same index, hash and arena text as its string. */
+  private internBytes(buf: Uint8Array, start: number, end: number): number {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    h = avalanche(h);
+    const found = this.findBytes(buf, start, end, h);
+    if (found >= 0) {
+      this.isNew = false;
+      return found;
+    }
+    this.isNew = true;
+    const u = this.count++;
+    if (u === this.capacity) this.grow();
+    const len = end - start;
+    this.reserveArena(len, false);
+    this.arena.set(buf.subarray(start, end), this.arenaLen);
+    this.placeId(u, len, h, -1 - found);
+    return u;
+  }
+
   /** Index of the id text[start..end), interning it if new; `isNew` tells which. */
   private intern(text: string, start: number, end: number): number {
     const h = hashChars(text, start, end);
@@ -190,6 +277,8 @@ export class Aggregator {
     return this.insert(text, start, end, h, -1 - found);
   }
   private isNew = false;
+  /** Every id so far is ASCII: arena bytes are then the ids' UTF-8. */
+  private ascii = true;
 
   /**
    * Adds one row. The user id is text[idStart..idEnd) (no substring is made for it). `mode` is
@@ -215,11 +304,28 @@ export class Aggregator {
       );
     }
     const u = this.intern(text, idStart, idEnd);
+    if (this.isNew) this.firstRows[u] = line;
     this.setMode(u, m);
     let e = this.heads[u]!;
     while (e !== -1 && this.eAsset[e] !== a) e = this.eNext[e]!;
     if (e === -1) this.newEntry(u, a, acc, value);
     else this.addToEntry(e, u, acc, value, account, asset);
+  }
+
+  /**
+   * add() for a row the CSV fast path read as bytes (./csv-bytes.ts): an ASCII id buf[idStart..idEnd)
+   * that user-id.ts accepts, a known account `acc` and asset `a`, mode index `m` (1..3), and the
+   * balance in base units, never negative in simple mode. Same state afterwards as add().
+   */
+  addPlain(buf: Uint8Array, idStart: number, idEnd: number, acc: number, a: number, value: bigint, m: number, line: number): void {
+    this.rows++;
+    const u = this.internBytes(buf, idStart, idEnd);
+    if (this.isNew) this.firstRows[u] = line;
+    this.setMode(u, m);
+    let e = this.heads[u]!;
+    while (e !== -1 && this.eAsset[e] !== a) e = this.eNext[e]!;
+    if (e === -1) this.newEntry(u, a, acc, value);
+    else this.addToEntry(e, u, acc, value, ACCOUNT_TYPES[acc]!, this.registry.assets[a]!.symbol);
   }
 
   private assetIndex(asset: string): number {
@@ -317,6 +423,7 @@ export class Aggregator {
     }
     const value = this.parseBalance(balance, a);
     const u = this.intern(userId, 0, userId.length);
+    if (this.isNew) this.firstRows[u] = line;
     if (this.isNew) this.modes[u] = EXCHANGE_MODE;
     else if (this.modes[u] !== EXCHANGE_MODE) {
       throw porError('BAD_INPUT', `user_id "${userId}" already holds user accounts; an exchange-owned account needs an id of its own`, { field: 'user_id' });
@@ -393,6 +500,50 @@ export class Aggregator {
     return { userId: this.idOf(u), mode: ACCOUNT_MODES[this.modes[u]! - 1]!, net };
   }
 
+  /**
+   * User u written straight into a leaf chunk (src/merkle/leaves.ts): its UTF-8 id at ids[at..] and
+   * each non-zero net as a 128-bit big-endian equity or debt field (asset a's pair at base + 32a,
+   * zeroed by the caller). Returns the id's byte length, or −1 when the user must go through user()
+   * instead: an id that is not ASCII, or a net kept as a bigint (past int64).
+   */
+  encodeUser(u: number, ids: Uint8Array, at: number, dv: DataView, base: number): number {
+    const net = this.net32;
+    if (!this.ascii || net === undefined) return -1;
+    for (let e = this.heads[u]!; e !== -1; e = this.eNext[e]!) {
+      let lo = net[2 * e]!;
+      let hi = net[2 * e + 1]!;
+      if (lo === 0 && (hi === 0 || hi === SPILLED_HI)) {
+        if (hi === 0) continue;
+        return -1;
+      }
+      let field = base + this.eAsset[e]! * 32;
+      if (hi < 0) {
+        // two's complement negation of (hi, lo): the debt as a positive 64-bit value
+        lo = (~lo + 1) >>> 0;
+        hi = ~hi + (lo === 0 ? 1 : 0);
+        field += 16;
+      }
+      dv.setUint32(field + 8, hi >>> 0);
+      dv.setUint32(field + 12, lo >>> 0);
+    }
+    const off = this.offsets[u]!;
+    const len = this.offsets[u + 1]! - off;
+    for (let i = 0; i < len; i++) ids[at + i] = this.arena[off + i]!;
+    return len;
+  }
+  /** eNet as (lo, hi) 32-bit words, once reading is over (little-endian machines only). */
+  private net32: Int32Array | undefined;
+
+  /** The line of id u's first row in the file read. */
+  firstLine(u: number): number {
+    return this.firstRows[u]!;
+  }
+
+  /** The line of each exchange-owned account's first row, in exchangeOwned().accounts order. */
+  exchangeLines(): number[] {
+    return [...this.exchange.values()].map((e) => e.firstLine);
+  }
+
   exchangeOwned(): ExchangeOwned {
     const totals = this.registry.assets.map(() => 0n);
     const accounts: ExchangeOwnedAccount[] = [];
@@ -409,6 +560,7 @@ export class Aggregator {
     this.table = new Int32Array(0);
     this.hashes = new Uint32Array(0);
     this.exchangeRows.clear();
+    if (LITTLE_ENDIAN) this.net32 = new Int32Array(this.eNet.buffer, this.eNet.byteOffset, this.eNet.length * 2);
   }
 }
 
@@ -416,6 +568,10 @@ export class Aggregator {
 function hashChars(text: string, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return avalanche(h);
+}
+
+function avalanche(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

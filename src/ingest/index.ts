@@ -10,10 +10,11 @@ import type { AssetRegistry } from '../core/assets/index.js';
 import { silentReporter, type Reporter } from '../core/progress/index.js';
 import { Aggregator, type AssetLiability, type ExchangeOwned } from './aggregate.js';
 import { userIdFault } from './user-id.js';
+import { readCsvBytes } from './csv-bytes.js';
 import { leafBound, MIN_HEIGHT } from '../core/merkle/bounds.js';
-import type { AccountMode, UserBalances } from './types.js';
+import type { AccountMode, UserBalances, UserEncoder } from './types.js';
 
-export { ACCOUNT_MODES, ACCOUNT_TYPES, type AccountMode, type AccountType, type UserBalances } from './types.js';
+export { ACCOUNT_MODES, ACCOUNT_TYPES, type AccountMode, type AccountType, type UserBalances, type UserEncoder } from './types.js';
 export { EXCHANGE_ACCOUNT_PREFIX, type AssetLiability, type ExchangeOwned, type ExchangeOwnedAccount } from './aggregate.js';
 
 export type SnapshotFormat = 'csv' | 'ndjson';
@@ -39,7 +40,16 @@ export interface Snapshot {
   users(): Iterable<UserBalances>;
   /** The users with a negative net in at least one asset: the only ones that can be bad debt. */
   debtors(): Iterable<UserBalances>;
+  /** The same users as users(), by index, written straight into leaf records (src/merkle/leaves.ts). */
+  encoder: UserEncoder;
+  /** The line of each debtor's first row, in debtors() order (a read in parts orders them by it). */
+  debtorLines(): Uint32Array;
+  /** The line of each exchange-owned account's first row, in exchangeOwned.accounts order. */
+  exchangeLines(): number[];
 }
+
+/** What `por liabilities` and `por solvency` need: a snapshot read in parts gives this, not every user. */
+export type SnapshotSummary = Pick<Snapshot, 'registry' | 'file' | 'format' | 'rows' | 'userCount' | 'modes' | 'totals' | 'exchangeOwned' | 'debtors'>;
 
 export interface ReadOptions {
   reporter?: Reporter;
@@ -71,14 +81,8 @@ export function snapshotFormatOf(file: string): SnapshotFormat {
 export async function readSnapshot(file: string, registry: AssetRegistry, options: ReadOptions = {}): Promise<Snapshot> {
   const reporter = options.reporter ?? silentReporter;
   const format = options.format ?? snapshotFormatOf(file);
-  const agg = new Aggregator(registry, leafBound(options.height ?? MIN_HEIGHT), options.height);
   const stage = 'liabilities';
-  const lineReader = format === 'csv' ? csvLines(file, agg) : ndjsonLines(file, agg);
-  // Progress from the second 1 MiB chunk on: small files finish before a rate means anything.
-  let chunks = 0;
-  await readLines(file, lineReader, () => {
-    if (++chunks > 1) reporter.progress(stage, agg.rows, undefined, 'rows');
-  });
+  const agg = await readRows(file, format, registry, options.height, reporter);
   agg.releaseReadState();
   const { totals, modes, users, debtors } = agg.summarize();
   reporter.done(stage, `${agg.rows.toLocaleString('en-US')} rows, ${users.length.toLocaleString('en-US')} users`);
@@ -97,7 +101,43 @@ export async function readSnapshot(file: string, registry: AssetRegistry, option
     *debtors() {
       for (let i = 0; i < debtors.length; i++) yield agg.user(debtors[i]!);
     },
+    encoder: {
+      count: users.length,
+      encode: (i, ids, at, dv, base) => agg.encodeUser(users[i]!, ids, at, dv, base),
+      user: (i) => agg.user(users[i]!),
+    },
+    debtorLines: () => debtors.map((u) => agg.firstLine(u)),
+    exchangeLines: () => agg.exchangeLines(),
   };
+}
+
+/**
+ * Every row of the file into an Aggregator. A CSV is read as bytes first (./csv-bytes.ts); if that
+ * stops for any reason (a bad row, bytes that are not UTF-8, a cut last line), the file is read again
+ * from the start as text, and that reading's error is the one reported: one wording of every
+ * error, with its file, line and column, whichever path met it first.
+ */
+async function readRows(file: string, format: SnapshotFormat, registry: AssetRegistry, height: number | undefined, reporter: Reporter): Promise<Aggregator> {
+  const fresh = () => new Aggregator(registry, leafBound(height ?? MIN_HEIGHT), height);
+  // Progress from the second chunk on: small files finish before a rate means anything.
+  const progress = (agg: Aggregator) => {
+    let chunks = 0;
+    return () => {
+      if (++chunks > 1) reporter.progress('liabilities', agg.rows, undefined, 'rows');
+    };
+  };
+  if (format === 'csv') {
+    const agg = fresh();
+    try {
+      await readCsvBytes(file, registry, agg, csvLines(file, agg), progress(agg));
+      return agg;
+    } catch {
+      // read again as text below: its error (or, should the two ever differ, its result) counts
+    }
+  }
+  const agg = fresh();
+  await readLines(file, format === 'csv' ? csvLines(file, agg) : ndjsonLines(file, agg), progress(agg));
+  return agg;
 }
 
 /** Handles one line of text (without its line ending); throws PorError with a located message. */

@@ -8,7 +8,11 @@ import { PorError, porError } from '../core/errors/index.js';
 import { readFault } from '../io/node.js';
 import type { Reporter } from '../core/progress/index.js';
 import type { AssetRegistry } from '../core/assets/index.js';
-import { lineTooLong, MAX_LINE_CHARS, readSnapshot, snapshotFormatOf, type ReadOptions, type Snapshot, type SnapshotFormat } from './index.js';
+import { partitionCsvBytes } from './partition-bytes.js';
+import { lineTooLong, MAX_LINE_CHARS, readSnapshot, snapshotFormatOf, type ReadOptions, type Snapshot, type SnapshotFormat, type SnapshotSummary } from './index.js';
+import type { AssetLiability, ExchangeOwnedAccount } from './aggregate.js';
+import type { AccountMode, UserBalances } from './types.js';
+import { rm } from 'node:fs/promises';
 
 export interface Part {
   /** The part's rows (the original header first), as a snapshot file of the same format. */
@@ -91,10 +95,13 @@ function fnv(text: string, start: number, end: number): number {
 /**
  * Splits `file` into `count` parts in `dir`. One pass, streaming; memory: a 1 MiB buffer per part.
  * The header (CSV) goes to every part; a last line without a newline stays last, without one.
+ * A CSV is split as bytes (./partition-bytes.ts), an NDJSON file as text.
  */
 export async function partitionSnapshot(file: string, count: number, dir: string, reporter: Reporter, format: SnapshotFormat = snapshotFormatOf(file)): Promise<Part[]> {
   const ext = format === 'csv' ? 'csv' : 'ndjson';
-  const writers = Array.from({ length: count }, (_, i) => new PartWriter({ file: join(dir, `part-${i}.${ext}`), lines: join(dir, `part-${i}.lines`) }));
+  const parts = Array.from({ length: count }, (_, i) => ({ file: join(dir, `part-${i}.${ext}`), lines: join(dir, `part-${i}.lines`) }));
+  if (format === 'csv') return partitionCsvBytes(file, parts, reporter);
+  const writers = parts.map((p) => new PartWriter(p));
   let route: Router | undefined = format === 'ndjson' ? ndjsonRouter(count) : undefined;
   let line = 0;
   let rest = '';
@@ -145,5 +152,64 @@ export async function readPart(part: Part, original: string, registry: AssetRegi
     const local = err.info.line;
     const line = local === undefined || local <= 1 ? local : map.readUInt32LE((local - 2) * 4);
     throw new PorError(err.code, err.message, { ...err.info, file: original, ...(line !== undefined ? { line } : {}) }, { cause: err.cause });
+  }
+}
+
+/**
+ * The snapshot's totals, modes, exchange-owned accounts and debtors, read in `count` parts (files in
+ * `dir`): memory is one part's users plus the debtors. The same figures as readSnapshot, and the
+ * debtors and exchange-owned accounts in the same order (by the line of their first row), so
+ * `por liabilities` and `por solvency` print the same bytes either way.
+ */
+export async function readSnapshotInParts(file: string, registry: AssetRegistry, count: number, dir: string, options: ReadOptions & { reporter: Reporter }): Promise<SnapshotSummary> {
+  const format = options.format ?? snapshotFormatOf(file);
+  const parts = await partitionSnapshot(file, count, dir, options.reporter, format);
+  const sum = new Summary(registry);
+  for (const part of parts) {
+    const s = await readPart(part, file, registry, { ...options, format });
+    const map = readFileSync(part.lines);
+    const original = (local: number) => (local <= 1 ? local : map.readUInt32LE((local - 2) * 4));
+    sum.add(s, original);
+    await rm(part.file, { force: true });
+    await rm(part.lines, { force: true });
+  }
+  return sum.result(file, format);
+}
+
+/** Running sums over parts; debtors and exchange-owned accounts kept with their first line. */
+class Summary {
+  rows = 0;
+  userCount = 0;
+  readonly modes = new Map<AccountMode, number>();
+  readonly totals: AssetLiability[];
+  readonly debtors: { line: number; user: UserBalances }[] = [];
+  readonly exchange: { line: number; account: ExchangeOwnedAccount }[] = [];
+  constructor(private readonly registry: AssetRegistry) {
+    this.totals = registry.assets.map((a) => ({ asset: a.symbol, gross: 0n, debt: 0n, net: 0n, users: 0 }));
+  }
+  add(s: Snapshot, original: (local: number) => number): void {
+    this.rows += s.rows;
+    this.userCount += s.userCount;
+    for (const [m, n] of Object.entries(s.modes) as [AccountMode, number][]) this.modes.set(m, (this.modes.get(m) ?? 0) + n);
+    s.totals.forEach((t, a) => {
+      const x = this.totals[a]!;
+      x.gross += t.gross;
+      x.debt += t.debt;
+      x.net += t.net;
+      x.users += t.users;
+    });
+    const lines = s.debtorLines();
+    let k = 0;
+    for (const user of s.debtors()) this.debtors.push({ line: original(lines[k++]!), user });
+    const ex = s.exchangeLines();
+    s.exchangeOwned.accounts.forEach((account, i) => this.exchange.push({ line: original(ex[i]!), account }));
+  }
+  result(file: string, format: SnapshotFormat): SnapshotSummary {
+    const byLine = (a: { line: number }, b: { line: number }) => a.line - b.line;
+    const debtors = this.debtors.sort(byLine).map((d) => d.user);
+    const accounts = this.exchange.sort(byLine).map((e) => e.account);
+    const totals = this.registry.assets.map((_, a) => accounts.reduce((t, x) => t + x.balances[a]!, 0n));
+    const modes = Object.fromEntries([...this.modes]) as Record<AccountMode, number>;
+    return { registry: this.registry, file, format, rows: this.rows, userCount: this.userCount, modes, totals: this.totals, exchangeOwned: { accounts, totals }, debtors: () => debtors };
   }
 }

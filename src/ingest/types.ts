@@ -17,3 +17,15 @@ export interface UserBalances {
    */
   net: bigint[];
 }
+
+/**
+ * Users by index (0 … count − 1, first-seen order), for the tree builder's fast path: `encode`
+ * writes user i's UTF-8 id at ids[at..] and its sums into a zeroed leaf record at `base` (layout of
+ * docs/SPEC.md, Leaves) and returns the id's byte length, or −1 when that user must be read through
+ * `user(i)` instead (a non-ASCII id, a net past int64).
+ */
+export interface UserEncoder {
+  count: number;
+  encode(i: number, ids: Uint8Array, at: number, dv: DataView, base: number): number;
+  user(i: number): UserBalances;
+}

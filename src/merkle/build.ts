@@ -13,6 +13,7 @@ import { sortByUserHash } from './order.js';
 import { awaitBlocks, hashUpperLevels, lowerCounts, rootDocuments, startBlocks } from './levels.js';
 import { StoreWriter, writeIndexes } from './store-writer.js';
 import type { MerkleRoot, RootDocument } from '../core/merkle/types.js';
+import type { UserEncoder } from '../ingest/types.js';
 
 export { chunkBitsFor } from './leaves.js';
 export { STORED_FROM } from './hashing.js';
@@ -25,6 +26,8 @@ export interface TreeInput {
   /** Per asset Σ max(net,0) and Σ max(−net,0); when given, the root sums are asserted equal. */
   totals?: readonly { gross: bigint; debt: bigint }[];
   users(): Iterable<{ userId: string; net: readonly bigint[] }> | AsyncIterable<{ userId: string; net: readonly bigint[] }>;
+  /** The same users by index, written straight into leaf records (src/ingest's Snapshot has it). */
+  encoder?: UserEncoder;
 }
 
 export interface BuildOptions {
@@ -99,7 +102,7 @@ async function buildInto(w: StoreWriter, h: Hashers, input: TreeInput, reporter:
     await w.put('leaves.bin', c.records);
     await w.put('salts.bin', c.salts);
   };
-  const set = await new LeafCollector(shape, h, reporter, sink, input.userCount).collect(input.users());
+  const set = await new LeafCollector(shape, h, reporter, sink, input.userCount).collect(input);
   reporter.done('merkle leaves', `${set.n.toLocaleString('en-US')} users hashed`);
   const order = sortByUserHash(set);
   set.userHashes.length = 0;

@@ -37,6 +37,11 @@ const shaInto = (b: Uint8Array, dst: Buffer, off: number): void => {
   dst.write(nodeHashOnce('sha256', b, 'binary'), off, 'binary'); // 'binary' is node's name for latin1
 };
 
+/** 32-bit words over the same memory, when it is 4-byte aligned (else null: copy bytes instead). */
+function wordsOf(a: Uint8Array): Uint32Array | null {
+  return a.byteOffset % 4 === 0 && a.byteLength % 4 === 0 ? new Uint32Array(a.buffer, a.byteOffset, a.byteLength >>> 2) : null;
+}
+
 /** A Buffer over the same memory (shared or not): Buffer.copy moves bytes without a view per copy. */
 export function asBuffer(a: Uint8Array): Buffer {
   return Buffer.isBuffer(a) ? a : Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -64,11 +69,17 @@ export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
   saltHead.copy(saltBuf, 64);
   const userBuf = Buffer.alloc(userHead.length + 2 + MAX_ID_BYTES + HASH_LEN);
   userHead.copy(userBuf, 0);
-  const leafBuf = Buffer.alloc(leafHead.length + 2 * HASH_LEN + sumsLen);
-  leafHead.copy(leafBuf, 0);
-  leafBuf.set(p.assetsHash, leafHead.length);
   const uhAt = leafHead.length + HASH_LEN;
   const sumsAt = uhAt + HASH_LEN;
+  // The leaf message starts `pad` bytes into its memory so that its sums are 4-byte aligned: they
+  // are copied in as 32-bit words (a Buffer.copy makes a view per call, which cost more).
+  const pad = (4 - (sumsAt % 4)) % 4;
+  const leafMem = new ArrayBuffer(pad + sumsAt + sumsLen);
+  const leafBuf = Buffer.from(leafMem, pad, sumsAt + sumsLen);
+  const leafWords = new Uint32Array(leafMem);
+  const sumsWord = (pad + sumsAt) / 4;
+  leafHead.copy(leafBuf, 0);
+  leafBuf.set(p.assetsHash, leafHead.length);
   // Views of the message buffers per id length, made once: two fewer allocations per user.
   const saltViews: Buffer[] = [];
   const userViews: Buffer[] = [];
@@ -83,6 +94,7 @@ export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
     const records = asBuffer(job.records);
     const salts = asBuffer(job.salts);
     const userHashes = asBuffer(job.userHashes);
+    const recWords = wordsOf(job.records);
     for (let i = 0; i < job.count; i++) {
       const a = idOff[i]!;
       const n = idOff[i + 1]! - a;
@@ -100,7 +112,8 @@ export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
       shaInto(userViews[n]!, leafBuf, uhAt);
       for (let k = 0, d = i * HASH_LEN; k < HASH_LEN; k++) userHashes[d + k] = leafBuf[uhAt + k]!;
       const r = i * R;
-      records.copy(leafBuf, sumsAt, r + HASH_LEN, r + R);
+      if (recWords) for (let k = 0, w = (r + HASH_LEN) >>> 2; k < sumsLen >>> 2; k++) leafWords[sumsWord + k] = recWords[w + k]!;
+      else records.copy(leafBuf, sumsAt, r + HASH_LEN, r + R);
       shaInto(leafBuf, records, r);
     }
   };
@@ -129,7 +142,7 @@ export class SumOverflow extends Error {
 
 export function makeLevelHasher(assetCount: number): (job: LevelJob) => void {
   const run = levelRunner(assetCount);
-  return (job) => run(job.chunks.map(asBuffer), job.chunkBits, job.order, 0, job.srcCount, job.pad, job.from, job.to, job.out);
+  return (job) => run(job.chunks.map(asBuffer), job.chunks.map(wordsOf), job.chunkBits, job.order, 0, job.srcCount, job.pad, job.from, job.to, job.out);
 }
 
 /**
@@ -139,25 +152,31 @@ export function makeLevelHasher(assetCount: number): (job: LevelJob) => void {
 function levelRunner(assetCount: number) {
   const R = HASH_LEN + assetCount * 2 * AMOUNT_LEN;
   const words = (R - HASH_LEN) / 4;
-  const scratch = Buffer.alloc(9 + 2 * R);
+  // The node message starts 3 bytes into its memory, so the children (after the 9-byte tag and
+  // version) are 4-byte aligned and copied as 32-bit words: no view per copy, as Buffer.copy makes.
+  const mem = new ArrayBuffer(3 + 9 + 2 * R);
+  const scratch = Buffer.from(mem, 3, 9 + 2 * R);
+  const sw = new Uint32Array(mem);
   scratch.set(TAG_NODE, 0);
   scratch[8] = SPEC_VERSION;
-  const sv = new DataView(scratch.buffer, scratch.byteOffset, scratch.byteLength);
-  return (chunks: Buffer[], chunkBits: number, order: Uint32Array | null, orderBase: number, srcCount: number, pad: Uint8Array, from: number, to: number, out: Uint8Array): void => {
+  const sv = new DataView(mem, 3, 9 + 2 * R);
+  const copy = (chunk: Buffer, cw: Uint32Array | null, off: number, at: number) => {
+    if (cw === null) chunk.copy(scratch, 9 + at, off, off + R);
+    else for (let k = 0, w = off >>> 2, d = 3 + (at >>> 2); k < R >>> 2; k++) sw[d + k] = cw[w + k]!;
+  };
+  return (chunks: Buffer[], cws: (Uint32Array | null)[], chunkBits: number, order: Uint32Array | null, orderBase: number, srcCount: number, pad: Uint8Array, from: number, to: number, out: Uint8Array): void => {
     const mask = chunkBits >= 32 ? 0xffffffff : (1 << chunkBits) - 1;
     const ov = new DataView(out.buffer, out.byteOffset, out.byteLength);
     const outBuf = asBuffer(out);
     for (let j = from; j < to; j++) {
       const lc = 2 * j;
       const li = order ? order[orderBase + lc]! : lc;
-      const lChunk = chunkBits >= 32 ? chunks[0]! : chunks[li >>> chunkBits]!;
-      const lOff = (chunkBits >= 32 ? li : li & mask) * R;
-      lChunk.copy(scratch, 9, lOff, lOff + R);
+      const lk = chunkBits >= 32 ? 0 : li >>> chunkBits;
+      copy(chunks[lk]!, cws[lk]!, (chunkBits >= 32 ? li : li & mask) * R, 0);
       if (lc + 1 < srcCount) {
         const ri = order ? order[orderBase + lc + 1]! : lc + 1;
-        const rChunk = chunkBits >= 32 ? chunks[0]! : chunks[ri >>> chunkBits]!;
-        const rOff = (chunkBits >= 32 ? ri : ri & mask) * R;
-        rChunk.copy(scratch, 9 + R, rOff, rOff + R);
+        const rk = chunkBits >= 32 ? 0 : ri >>> chunkBits;
+        copy(chunks[rk]!, cws[rk]!, (chunkBits >= 32 ? ri : ri & mask) * R, R);
       } else {
         scratch.set(pad, 9 + R);
       }
@@ -210,9 +229,12 @@ export function makeBlockHasher(assetCount: number): (job: BlockJob) => void {
   return (job) => {
     const size = 2 ** job.levels;
     const chunks = job.chunks.map(asBuffer);
+    const cws = job.chunks.map(wordsOf);
     const mask = (1 << job.chunkBits) - 1;
     const scratch: Buffer[] = [];
     for (let k = 1; k <= job.levels; k++) scratch.push(Buffer.alloc(Math.max(1, size >>> k) * R));
+    const scratchWords = scratch.map((b) => [wordsOf(b)]);
+    const scratchLists = scratch.map((b) => [b]);
     for (let b = job.from; b < job.to; b++) {
       const first = b * size;
       let cnt = Math.min(size, job.srcCount - first);
@@ -222,11 +244,11 @@ export function makeBlockHasher(assetCount: number): (job: BlockJob) => void {
         continue;
       }
       let next = Math.ceil(cnt / 2);
-      run(chunks, job.chunkBits, job.order, first, cnt, job.pads[0]!, 0, next, scratch[0]!);
+      run(chunks, cws, job.chunkBits, job.order, first, cnt, job.pads[0]!, 0, next, scratch[0]!);
       cnt = next;
       for (let k = 2; k <= job.levels; k++) {
         next = Math.ceil(cnt / 2);
-        run([scratch[k - 2]!], 32, null, 0, cnt, job.pads[k - 1]!, 0, next, scratch[k - 1]!);
+        run(scratchLists[k - 2]!, scratchWords[k - 2]!, 32, null, 0, cnt, job.pads[k - 1]!, 0, next, scratch[k - 1]!);
         cnt = next;
       }
       job.out.set(scratch[job.levels - 1]!.subarray(0, R), (b - job.from) * R);

@@ -6,6 +6,7 @@ import type { Reporter } from '../core/progress/index.js';
 import { AMOUNT_LEN, HASH_LEN, idBytes, MAX_ID_BYTES } from '../core/merkle/core.js';
 import type { LeafJob } from './compute.js';
 import type { Hashers, TreeShape } from './hashing.js';
+import type { UserEncoder } from '../ingest/types.js';
 
 export type UserSource = Iterable<{ userId: string; net: readonly bigint[] }> | AsyncIterable<{ userId: string; net: readonly bigint[] }>;
 
@@ -78,13 +79,22 @@ export class LeafCollector {
     this.newChunk();
   }
 
-  /** Reads every user from `source`, hashing chunk by chunk; resolves when all are hashed and sunk. */
-  async collect(source: UserSource): Promise<LeafSet> {
-    // A sync iterable (src/ingest's) is walked without a promise per user; awaits only per chunk.
-    if (Symbol.iterator in source) {
-      for (const u of source) if (this.add(u)) await this.flush();
+  /**
+   * Reads every user from `input` (through its encoder when it has one), hashing chunk by chunk;
+   * resolves when all are hashed and sunk.
+   */
+  async collect(input: { users(): UserSource; encoder?: UserEncoder }): Promise<LeafSet> {
+    const enc = input.encoder;
+    if (enc !== undefined) {
+      for (let i = 0; i < enc.count; i++) if (this.addEncoded(enc, i)) await this.flush();
     } else {
-      for await (const u of source) if (this.add(u)) await this.flush();
+      const source = input.users();
+      // A sync iterable is walked without a promise per user; awaits only per chunk.
+      if (Symbol.iterator in source) {
+        for (const u of source) if (this.add(u)) await this.flush();
+      } else {
+        for await (const u of source) if (this.add(u)) await this.flush();
+      }
     }
     await this.flush(false);
     this.set.idOffsets[this.set.n] = this.idBytesTotal;
@@ -155,17 +165,52 @@ export class LeafCollector {
     return this.cur.count === this.CHUNK;
   }
 
-  /** Appends the id's UTF-8 bytes to the chunk and its offset and FNV key to the store's indexes. */
-  private addId(userId: string): void {
-    const c = this.cur;
+  /**
+   * User i of `enc` written in place (id bytes and sums, no object or bigint); users the encoder
+   * cannot write (−1) go through add(). True when the chunk is full.
+   */
+  private addEncoded(enc: UserEncoder, i: number): boolean {
+    const { maxUsers, height, R } = this.shape;
     const set = this.set;
+    if (set.n >= maxUsers) throw porError('OVERFLOW', `more than ${maxUsers} users do not fit a tree of height ${height}; raise --height`, { field: 'height' });
+    this.idRoom();
+    const c = this.cur;
+    const w = enc.encode(i, c.ids, c.idLen, c.dv, c.count * R + HASH_LEN);
+    if (w < 0) {
+      // The encoder may have written some sums before it stopped: clear the record first.
+      c.rec.fill(0, c.count * R, (c.count + 1) * R);
+      return this.add(enc.user(i));
+    }
+    if (w === 0 || w > MAX_ID_BYTES) throw porError('INTERNAL', `user ${i}: an id of ${w} bytes reached the tree`);
+    this.recordId(w);
+    set.n++;
+    c.count++;
+    return c.count === this.CHUNK;
+  }
+
+  /** Room in the chunk's id buffer for one more id of the longest kind. */
+  private idRoom(): void {
+    const c = this.cur;
     if (c.ids.length - c.idLen < MAX_ID_BYTES * 3 + 3) {
       const bigger = new Uint8Array(Math.max(c.ids.length * 2, c.idLen + MAX_ID_BYTES * 3 + 3));
       bigger.set(c.ids.subarray(0, c.idLen));
       c.ids = bigger;
     }
+  }
+
+  /** Appends the id's UTF-8 bytes to the chunk and its offset and FNV key to the store's indexes. */
+  private addId(userId: string): void {
+    this.idRoom();
+    const c = this.cur;
     const w = utf8.encodeInto(userId, c.ids.subarray(c.idLen)).written;
     if (w === 0 || w > MAX_ID_BYTES) idBytes(userId, 'user id'); // throws the located error
+    this.recordId(w);
+  }
+
+  /** The id of `w` bytes just written at the chunk's idLen: its offset and FNV key for the store's indexes. */
+  private recordId(w: number): void {
+    const c = this.cur;
+    const set = this.set;
     let fnv = 0x811c9dc5;
     for (let i = c.idLen; i < c.idLen + w; i++) fnv = Math.imul(fnv ^ c.ids[i]!, 0x01000193);
     const n = set.n;

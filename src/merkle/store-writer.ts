@@ -65,23 +65,38 @@ export class StoreWriter {
 /** ids.off: n + 1 offsets as (low u32, high u32) pairs, little-endian. */
 export function idOffsetsFile(idOffsets: Float64Array, n: number): Uint8Array {
   const offsets = new Uint32Array(2 * (n + 1));
-  for (let i = 0; i <= n; i++) {
+  // Offsets only grow: while they fit 32 bits the high words stay 0 (no float division per id).
+  let i = 0;
+  for (; i <= n && idOffsets[i]! < 2 ** 32; i++) offsets[2 * i] = idOffsets[i]!;
+  for (; i <= n; i++) {
     offsets[2 * i] = idOffsets[i]! % 2 ** 32;
     offsets[2 * i + 1] = Math.floor(idOffsets[i]! / 2 ** 32);
   }
   return new Uint8Array(offsets.buffer);
 }
 
-/** lookup.bin: (input index, FNV-1a of the id) pairs as u32 LE, sorted by key then index. */
+/**
+ * lookup.bin: (input index, FNV-1a of the id) pairs as u32 LE, sorted by key then index. An LSD
+ * radix sort on the key (2 × 16 bits, stable over indexes already ascending): the same bytes as
+ * sorting the pairs as u64, at a tenth of BigUint64Array.sort's time for 10^6 keys.
+ */
 export function lookupFile(lookupKeys: Uint32Array, n: number): Uint8Array {
-  const lookup = new BigUint64Array(n);
-  const l32 = new Uint32Array(lookup.buffer);
-  for (let i = 0; i < n; i++) {
-    l32[2 * i] = i;
-    l32[2 * i + 1] = lookupKeys[i]!;
+  const tmp = new Uint32Array(n);
+  const out = new Uint32Array(2 * n);
+  const cnt = new Uint32Array(65537);
+  for (let i = 0; i < n; i++) cnt[(lookupKeys[i]! & 0xffff) + 1]!++;
+  for (let d = 0; d < 65536; d++) cnt[d + 1]! += cnt[d]!;
+  for (let i = 0; i < n; i++) tmp[cnt[lookupKeys[i]! & 0xffff]!++] = i;
+  cnt.fill(0);
+  for (let i = 0; i < n; i++) cnt[(lookupKeys[i]! >>> 16) + 1]!++;
+  for (let d = 0; d < 65536; d++) cnt[d + 1]! += cnt[d]!;
+  for (let k = 0; k < n; k++) {
+    const i = tmp[k]!;
+    const at = cnt[lookupKeys[i]! >>> 16]!++;
+    out[2 * at] = i;
+    out[2 * at + 1] = lookupKeys[i]!;
   }
-  lookup.sort();
-  return new Uint8Array(lookup.buffer);
+  return new Uint8Array(out.buffer);
 }
 
 /** order.bin, position.bin, lookup.bin and ids.off of a build whose leaves are in input order. */

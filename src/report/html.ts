@@ -191,15 +191,9 @@ export function solvencyTable(rows: readonly ReportSolvencyRow[], headRatio = 'R
     const hasBad = s.badDebt !== null && (BigInt(s.badDebt.grossUnits) > 0n || BigInt(s.badDebt.debtUnits) > 0n);
     const bad = hasBad ? `<small class="bd">bad debt: held ${groupDigits(s.badDebt!.gross)} (not owed), owed ${groupDigits(s.badDebt!.debt)} (not netted)</small>` : '';
     const unc = s.uncollateralisedDebt && BigInt(s.uncollateralisedDebt.debtUnits) > 0n ? `<small class="bd">not netted, short of collateral: ${groupDigits(s.uncollateralisedDebt.debt)}</small>` : '';
-<<<<<<< HEAD
-    const g = groupDigits;
-    return {
-      attrs: s.covered && s.grossCovered ? '' : 'class="under"',
-=======
     return {
       attrs: s.covered && s.grossCovered ? '' : 'class="under"',
       // Amounts grouped for people (core/money/display.ts); report.json keeps the exact text.
->>>>>>> verdicts16
       cells: [name, g(s.reserves), g(s.grossLiabilities), percentText(s.grossRatio), g(s.userDebt), `${g(s.nettedDebt)}${bad}${unc}`, g(s.liabilities), g(s.surplus), percentText(s.ratio), status],
     };
   });

@@ -2,8 +2,8 @@
 // hashed as a shard, then combined. Same bytes as the in-memory build (the committed scale vector),
 // the same located errors, and no temporary file left behind.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmp } from './helpers.js';
 import { expectVector, FIX, por, ROOT, VECTOR_ARGS, vectorOptions } from './scale-helpers.js';
@@ -57,6 +57,32 @@ describe('por build --parts / --memory', () => {
     expect(r.status).toBe(0);
     expect(readdirSync(t)).toEqual([]);
     expect(readFileSync(join(out, 'public/root.json'), 'utf8')).toBe(readFileSync(join(FIX, 'root-3000.json'), 'utf8'));
+  }, 300_000);
+
+  it('SIGINT mid-build (--parts 4): the process ends by the signal, the temporary folder is gone, --out holds no tree', async () => {
+    const snap = join(dir, 'sigint.csv');
+    expect(spawnSync(process.execPath, [join(ROOT, 'scripts/gen-snapshot.mjs'), '--users', '100000', '--out', snap]).status).toBe(0);
+    const t = join(dir, 'tmp-sigint');
+    const out = join(dir, 'interrupted');
+    const args = [join(ROOT, 'bin/por.mjs'), 'build', snap, ...vectorOptions(), '--out', out, '--parts', '4', '--tmp-dir', t];
+    const child = spawn(process.execPath, args, { stdio: 'ignore' });
+    const ended = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    // Mid-build: the parts are written and the first shard is done; three shards and the combine remain.
+    const midBuild = () => existsSync(t) && readdirSync(t).some((d) => d.startsWith('.por-build-tmp-') && existsSync(join(t, d, 'shard-0', 'shard.json')));
+    while (!midBuild()) {
+      expect(child.exitCode).toBeNull(); // still running
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGINT');
+    const end = await ended;
+    expect(end).toEqual({ code: null, signal: 'SIGINT' }); // as Ctrl-C ends it: a shell reports 130
+    expect(readdirSync(t)).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+    expect(por('proof', '--store', out, '--user', 'f7b5d63100000000').status).toBe(2);
+    // The staged folder it left (.interrupted.partial-PID) is not a tree, and the next build clears it.
+    const r = por('build', ...VECTOR_ARGS, '--out', out, '--parts', '2', '--tmp-dir', t);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync(dir).filter((n) => n.startsWith('.interrupted.partial-'))).toEqual([]);
   }, 300_000);
 
   it('--memory and --parts are checked before any work', () => {

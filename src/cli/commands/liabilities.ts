@@ -1,14 +1,15 @@
 // `por liabilities`: what the exchange owes its users, per asset, from a liabilities snapshot.
 import { defineCommand, EXIT, type ExitCode } from '../context.js';
 import { loadAssetRegistry } from '../../assets/load.js';
-import { readSnapshot, ACCOUNT_MODES, ACCOUNT_TYPES, EXCHANGE_ACCOUNT_PREFIX, type Snapshot, type SnapshotFormat } from '../../ingest/index.js';
+import { ACCOUNT_MODES, ACCOUNT_TYPES, EXCHANGE_ACCOUNT_PREFIX, type SnapshotSummary, type SnapshotFormat } from '../../ingest/index.js';
+import { boundedReadOptions, readSnapshotBounded, type BoundedReadArgs } from './build-scale.js';
 import { assessBadDebt, type BadDebt, type Prices } from '../../solvency/index.js';
 import { readPrices } from '../../solvency/load.js';
 import { formatAmount } from '../../core/money/index.js';
 import type { AssetRegistry } from '../../core/assets/index.js';
 import { write as writeLiabilities } from '../../core/documents/liabilities.js';
 
-export interface LiabilitiesArgs {
+export interface LiabilitiesArgs extends BoundedReadArgs {
   snapshot: string;
   assets: string;
   format?: SnapshotFormat;
@@ -24,7 +25,7 @@ export function table(head: string[], rows: string[][]): string {
 
 export { FORMAT as LIABILITIES_FORMAT, VERSION as LIABILITIES_VERSION } from '../../core/documents/liabilities.js';
 
-export function liabilitiesDocument(s: Snapshot, registry: AssetRegistry, badDebt: BadDebt | undefined, prices: Prices | undefined): Record<string, unknown> {
+export function liabilitiesDocument(s: SnapshotSummary, registry: AssetRegistry, badDebt: BadDebt | undefined, prices: Prices | undefined): Record<string, unknown> {
   const f = (i: number, v: bigint) => formatAmount(v, registry.assets[i]!.decimals);
   return writeLiabilities({
     snapshot: { file: s.file, format: s.format, rows: s.rows },
@@ -61,7 +62,7 @@ export const liabilitiesCommand = defineCommand<LiabilitiesArgs>({
   command: 'liabilities <snapshot>',
   describe: 'Per-asset totals of what the exchange owes its users, from a liabilities snapshot',
   builder: (y) =>
-    y
+    boundedReadOptions(y)
       .usage(
         'por liabilities SNAPSHOT --assets ASSETS.json [--prices PRICES.csv] [--json]\n\n' +
           'Reads a liabilities snapshot (CSV `user_id,account,asset,balance[,mode]`, or NDJSON with the same keys), ' +
@@ -84,9 +85,7 @@ export const liabilitiesCommand = defineCommand<LiabilitiesArgs>({
   run: async (args, ctx): Promise<ExitCode> => {
     const registry = await loadAssetRegistry(args.assets);
     const prices = args.prices !== undefined ? await readPrices(args.prices, registry) : undefined;
-    const opts: Parameters<typeof readSnapshot>[2] = { reporter: ctx.reporter };
-    if (args.format !== undefined) opts.format = args.format;
-    const s = await readSnapshot(args.snapshot, registry, opts);
+    const s = await readSnapshotBounded(args.snapshot, registry, args, ctx);
     const badDebt = prices ? assessBadDebt(s.debtors(), registry, prices) : undefined;
     if (ctx.json) {
       ctx.printJson(liabilitiesDocument(s, registry, badDebt, prices));

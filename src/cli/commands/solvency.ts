@@ -2,7 +2,8 @@
 import { amountText, usdText } from '../../core/money/display.js';
 import { defineCommand, EXIT, type ExitCode } from '../context.js';
 import { loadAssetRegistry } from '../../assets/load.js';
-import { readSnapshot, type SnapshotFormat } from '../../ingest/index.js';
+import type { SnapshotFormat } from '../../ingest/index.js';
+import { boundedReadOptions, readSnapshotBounded, type BoundedReadArgs } from './build-scale.js';
 import { assessBadDebt, computeSolvency, formatRatio, solvencyDocument, type Solvency, type SolvencyInput } from '../../solvency/index.js';
 import { readHaircuts, readPrices, readReserveBalances } from '../../solvency/load.js';
 import { table } from './liabilities.js';
@@ -12,7 +13,7 @@ import { porError } from '../../core/errors/index.js';
 import { networkOptions, networkSettings } from '../network.js';
 import { inputArgument } from '../inputs.js';
 
-export interface SolvencyArgs {
+export interface SolvencyArgs extends BoundedReadArgs {
   /** The liabilities snapshot: the first argument (or the deprecated -l/--liabilities). */
   snapshot: string;
   assets: string;
@@ -37,7 +38,7 @@ export const solvencyCommand = defineCommand<SolvencyArgs>({
   command: 'solvency [snapshot]',
   describe: 'Per-asset solvency: reserves against what users are owed, exactly, one asset at a time',
   builder: (y) =>
-    inputArgument(networkOptions(y, 'With --wallets: '), {
+    inputArgument(boundedReadOptions(networkOptions(y, 'With --wallets: ')), {
       key: 'snapshot',
       label: 'SNAPSHOT',
       describe: 'Liabilities snapshot: .csv, or .ndjson/.jsonl (as for `por liabilities`)',
@@ -91,9 +92,7 @@ export const solvencyCommand = defineCommand<SolvencyArgs>({
     if (args.haircuts !== undefined && args.prices === undefined) throw porError('BAD_USAGE', '--haircuts values collateral at prices: give --prices PRICES.csv too', { field: 'haircuts' });
     const prices = args.prices !== undefined ? await readPrices(args.prices, registry) : undefined;
     const haircuts = args.haircuts !== undefined ? await readHaircuts(args.haircuts, registry) : undefined;
-    const opts: Parameters<typeof readSnapshot>[2] = { reporter: ctx.reporter };
-    if (args.format !== undefined) opts.format = args.format;
-    const snap = await readSnapshot(args.snapshot, registry, opts);
+    const snap = await readSnapshotBounded(args.snapshot, registry, args, ctx);
     const input: SolvencyInput = { registry, totals: snap.totals, reserves, exchangeOwned: snap.exchangeOwned };
     if (prices) {
       input.prices = prices;
