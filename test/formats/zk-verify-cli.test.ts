@@ -87,6 +87,8 @@ describe('por verify on Binance-family zk proofs', () => {
     expect(r.out).toContain('1000000000000000000000000');
     expect(r.out).toMatch(/Groth16 batch proofs .* out of scope/);
     expect(r.err).toMatch(/root .* is the one the file states/);
+    // The headline itself says the root was not compared with a published one (issue 16).
+    expect(r.out.split('\n')[0]).toMatch(/NOT yet compared with the exchange's published root/);
   });
 
   it('a tampered sibling: exit 1; another --root: exit 1', () => {

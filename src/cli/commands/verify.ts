@@ -184,11 +184,13 @@ export const verifyCommand = defineCommand<VerifyArgs>({
     if (format === 'por' && formatCheck !== undefined && !formatCheck.ok) {
       throw porError('BAD_INPUT', `not a por proof: ${formatCheck.detail}`, { file: args.proof, field: 'format' });
     }
+    // Checked against the root the file itself states, not a published one: the headline says so.
+    const rootOfFile = (format === 'okx-v1' || format === 'binance-zk' || format === 'bybit-v1') && args.root === undefined;
     if (ctx.json) ctx.printJson(writeVerdict(verdict));
-    else ctx.print(renderVerdict(verdict));
+    else ctx.print(renderVerdict(verdict, rootOfFile));
     // Consistent but tied to no published root: not checked (exit 2), never exit 0 as if verified.
     if (notTiedToRoot(verdict) !== null) return EXIT.BAD_INPUT;
-    if ((format === 'okx-v1' || format === 'binance-zk' || format === 'bybit-v1') && args.root === undefined && verdict.valid) {
+    if (rootOfFile && verdict.valid) {
       ctx.note(`note: root ${verdict.root.hash} is the one the file states; only ${format === 'okx-v1' ? "OKX's" : "the exchange's"} published root shows it is the real tree: compare it, or pass it with --root HEX`);
     }
     return verdict.valid ? EXIT.OK : EXIT.CHECK_FAILED;
@@ -211,7 +213,7 @@ function amounts(list: AssetAmount[]): string[] {
   return list.map((a) => `  ${a.asset.padEnd(w)}  ${a.amount.padStart(aw)}${a.debt !== undefined ? `   debt ${a.debt}` : ''}`);
 }
 
-export function renderVerdict(v: Verdict): string {
+export function renderVerdict(v: Verdict, rootOfFile = false): string {
   const failed = v.checks.filter((c) => !c.ok);
   // The id is the exchange's text: on one line, so a line feed in it cannot start a fake verdict line.
   const id = v.user.id === undefined ? undefined : safeText(v.user.id, true);
@@ -232,7 +234,7 @@ export function renderVerdict(v: Verdict): string {
     lines.push(id === undefined
       ? `VALID: the OKX liabilities tree with root ${v.root.hash} is consistent: every parent recomputes from its children`
       : `VALID: every node of ${who} is a leaf of the OKX liabilities tree with root ${v.root.hash}, and every parent recomputes`);
-  } else if (v.valid) lines.push(`VALID: ${who} is included in root ${v.root.hash}${v.root.snapshotId ? ` (snapshot "${v.root.snapshotId}")` : ''}`);
+  } else if (v.valid) lines.push(`VALID: ${who} is included in root ${v.root.hash}${v.root.snapshotId ? ` (snapshot "${v.root.snapshotId}")` : ''}${rootOfFile ? ' — the root this file states, NOT yet compared with the exchange\'s published root (pass it with --root HEX)' : ''}`);
   else lines.push(`INVALID: check "${failed[0]?.name ?? '?'}" failed: ${failed[0]?.detail ?? ''}`);
   if (v.user.balances.length) lines.push('', `Balances of ${who}:`, ...amounts(v.user.balances));
   if (v.root.sums.length) lines.push('', `Root totals (all users${v.root.height !== undefined ? `, tree height ${v.root.height}` : ''}):`, ...amounts(v.root.sums));
