@@ -1,6 +1,6 @@
 // `por history`: several published reports lined up by snapshot time, per asset, with the change
 // between consecutive reports (window dressing shows up as reserves that jump just for a snapshot).
-import { groupDigits } from '../core/money/display.js';
+import { groupDigits, textTable } from '../core/money/display.js';
 import { Decimal } from 'decimal.js';
 import { porError } from '../core/errors/index.js';
 import { formatAmount, rescale } from '../core/money/index.js';
@@ -114,10 +114,7 @@ export function historyText(h: History): string {
     lines.push(`${a.asset}`);
     const rows = a.points.map((p) => [p.time, p.snapshotId, groupDigits(p.reserves), groupDigits(p.liabilities), percentText(p.ratio), p.change ? groupDigits(p.change.reserves) : '', p.change ? pointsText(p.change.ratioPoints) : '']);
     const head = ['snapshot time', 'snapshot', 'reserves', 'liabilities', 'ratio', 'Δ reserves', 'Δ ratio'];
-    const widths = head.map((x, i) => Math.max(x.length, ...rows.map((r) => r[i]!.length)));
-    const fmt = (r: string[]) => '  ' + r.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
-    lines.push(fmt(head));
-    for (const r of rows) lines.push(fmt(r));
+    lines.push(...textTable(head, rows, ['left', 'left']).map((l) => `  ${l}`));
   }
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@
 // of por's own audit (src/audit/render.ts): each check PASS / FAIL / WARN / COULD NOT READ with its
 // evidence, and one headline AUDIT PASSED / PASSED WITH WARNINGS / FAILED / NOT DECIDED with counts.
 import { escapeHtml, htmlPage } from '../report/html.js';
+import { textTable } from '../core/money/display.js';
 import { tally, type AuditCheck, type Status, type Tally } from '../core/checks/index.js';
 import { effectiveOwnership, type OkxAuditResult } from '../formats/okx-audit.js';
 
@@ -31,14 +32,8 @@ export function okxHeadline(t: Tally): string {
   return `AUDIT PASSED: ${counts}`;
 }
 
-function pad(s: string, n: number): string {
-  return s.length >= n ? s : s + ' '.repeat(n - s.length);
-}
-
-function table(head: string[], body: string[][]): string {
-  const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
-  return [head, ...body].map((r) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, w[i]!))).join('  ')).join('\n');
-}
+/** Left-aligned columns, as this report always printed them (core/money/display.ts's table). */
+const table = (head: string[], body: string[][]): string => textTable(head, body, head.map(() => 'left')).join('\n');
 
 /** The rows, each row's reasons, and per coin what stands behind the published amount. */
 function okxBody(res: OkxAuditResult): string[] {

@@ -13,17 +13,40 @@ import type { Part } from './partition.js';
 const CHUNK = 4 << 20;
 const MAX_CARRY = 3 * MAX_LINE_CHARS + 3; // bytes: past this a line is over MAX_LINE_CHARS characters too
 
+/** A part's line map, buffered: u32 LE per row, its line in the original file. */
+export class LineMapWriter {
+  private readonly lines = new Uint32Array(1 << 16);
+  private n = 0;
+  private readonly fd: number;
+  constructor(file: string) {
+    this.fd = openSync(file, 'w', 0o600);
+  }
+  add(line: number): void {
+    this.lines[this.n++] = line;
+    if (this.n === this.lines.length) this.flush();
+  }
+  private flush(): void {
+    writeSync(this.fd, this.lines, 0, this.n * 4);
+    this.n = 0;
+  }
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+}
+
 /** Buffered appends of raw rows to one part: its bytes and its line map. */
 class BytePart {
   private readonly buf = Buffer.allocUnsafe(1 << 20);
   private used = 0;
-  private readonly lines = new Uint32Array(1 << 16);
-  private nLines = 0;
   private readonly fd: number;
-  private readonly linesFd: number;
+  private readonly lines: LineMapWriter;
   constructor(readonly part: Part) {
     this.fd = openSync(part.file, 'w', 0o600);
-    this.linesFd = openSync(part.lines, 'w', 0o600);
+    this.lines = new LineMapWriter(part.lines);
   }
   /** Appends src[start..end) (a row with its line ending) read at `line` of the original (0: the header). */
   add(src: Buffer, start: number, end: number, line: number): void {
@@ -35,26 +58,18 @@ class BytePart {
       for (let i = 0; i < len; i++) this.buf[this.used + i] = src[start + i]!;
       this.used += len;
     } else this.used += src.copy(this.buf, this.used, start, end);
-    if (line > 0) {
-      this.lines[this.nLines++] = line;
-      if (this.nLines === this.lines.length) this.flushLines();
-    }
+    if (line > 0) this.lines.add(line);
   }
   private flush(): void {
     if (this.used > 0) writeSync(this.fd, this.buf, 0, this.used);
     this.used = 0;
   }
-  private flushLines(): void {
-    writeSync(this.linesFd, this.lines, 0, this.nLines * 4);
-    this.nLines = 0;
-  }
   close(): void {
     try {
       this.flush();
-      this.flushLines();
     } finally {
       closeSync(this.fd);
-      closeSync(this.linesFd);
+      this.lines.close();
     }
   }
 }

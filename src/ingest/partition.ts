@@ -8,7 +8,7 @@ import { PorError, porError } from '../core/errors/index.js';
 import { readFault } from '../io/node.js';
 import type { Reporter } from '../core/progress/index.js';
 import type { AssetRegistry } from '../core/assets/index.js';
-import { partitionCsvBytes } from './partition-bytes.js';
+import { LineMapWriter, partitionCsvBytes } from './partition-bytes.js';
 import { lineTooLong, MAX_LINE_CHARS, readSnapshot, snapshotFormatOf, type ReadOptions, type Snapshot, type SnapshotFormat, type SnapshotSummary } from './index.js';
 import type { AssetLiability, ExchangeOwnedAccount } from './aggregate.js';
 import type { AccountMode, UserBalances } from './types.js';
@@ -24,56 +24,33 @@ export interface Part {
 /** Buffered appends to one part: its text and its line map. */
 class PartWriter {
   private text = '';
-  private readonly lines = new Uint32Array(1 << 16);
-  private nLines = 0;
   private readonly fd: number;
-  private readonly linesFd: number;
+  private readonly lines: LineMapWriter;
   constructor(readonly part: Part) {
     this.fd = openSync(part.file, 'w', 0o600);
-    this.linesFd = openSync(part.lines, 'w', 0o600);
+    this.lines = new LineMapWriter(part.lines);
   }
-  add(text: string, line: number | undefined): void {
+  add(text: string, line: number): void {
     this.text += text;
-    if (line !== undefined) {
-      this.lines[this.nLines++] = line;
-      if (this.nLines === this.lines.length) this.flushLines();
-    }
+    this.lines.add(line);
     if (this.text.length > 1 << 20) this.flushText();
   }
   private flushText(): void {
     writeSync(this.fd, this.text);
     this.text = '';
   }
-  private flushLines(): void {
-    writeSync(this.linesFd, this.lines, 0, this.nLines * 4);
-    this.nLines = 0;
-  }
   close(): void {
-    this.flushText();
-    this.flushLines();
-    closeSync(this.fd);
-    closeSync(this.linesFd);
+    try {
+      this.flushText();
+    } finally {
+      closeSync(this.fd);
+      this.lines.close();
+    }
   }
 }
 
 /** Which part a row goes to: FNV-1a of its user id (the reader checks the id; here it only routes). */
 type Router = (text: string, start: number, end: number) => number;
-
-function csvRouter(header: string, parts: number): Router {
-  const col = header.split(',').indexOf('user_id');
-  return (text, start, end) => {
-    if (col < 0) return 0; // the reader refuses the header
-    let s = start;
-    for (let i = 0; i < col; i++) {
-      const c = text.indexOf(',', s);
-      if (c === -1 || c >= end) return 0; // too few fields: the reader says which
-      s = c + 1;
-    }
-    let e = text.indexOf(',', s);
-    if (e === -1 || e > end) e = end;
-    return fnv(text, s, e) % parts;
-  };
-}
 
 function ndjsonRouter(parts: number): Router {
   return (text, start, end) => {
@@ -95,14 +72,15 @@ function fnv(text: string, start: number, end: number): number {
 /**
  * Splits `file` into `count` parts in `dir`. One pass, streaming; memory: a 1 MiB buffer per part.
  * The header (CSV) goes to every part; a last line without a newline stays last, without one.
- * A CSV is split as bytes (./partition-bytes.ts), an NDJSON file as text.
+ * A CSV is split as bytes (./partition-bytes.ts, which copies its header to every part), an NDJSON
+ * file as text here.
  */
 export async function partitionSnapshot(file: string, count: number, dir: string, reporter: Reporter, format: SnapshotFormat = snapshotFormatOf(file)): Promise<Part[]> {
   const ext = format === 'csv' ? 'csv' : 'ndjson';
   const parts = Array.from({ length: count }, (_, i) => ({ file: join(dir, `part-${i}.${ext}`), lines: join(dir, `part-${i}.lines`) }));
   if (format === 'csv') return partitionCsvBytes(file, parts, reporter);
   const writers = parts.map((p) => new PartWriter(p));
-  let route: Router | undefined = format === 'ndjson' ? ndjsonRouter(count) : undefined;
+  const route = ndjsonRouter(count);
   let line = 0;
   let rest = '';
   let bytes = 0;
@@ -117,11 +95,7 @@ export async function partitionSnapshot(file: string, count: number, dir: string
       while ((nl = text.indexOf('\n', start)) !== -1) {
         line++;
         if (nl - start > MAX_LINE_CHARS) throw lineTooLong(file, line);
-        if (!route) {
-          const header = text.slice(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
-          route = csvRouter(header, count);
-          for (const w of writers) w.add(header + '\n', undefined);
-        } else writers[route(text, start, nl)]!.add(text.slice(start, nl + 1), line);
+        writers[route(text, start, nl)]!.add(text.slice(start, nl + 1), line);
         start = nl + 1;
       }
       if (text.length - start > MAX_LINE_CHARS) throw lineTooLong(file, line + 1);
@@ -130,7 +104,7 @@ export async function partitionSnapshot(file: string, count: number, dir: string
       bytes += Buffer.byteLength(chunk);
       reporter.progress('partition', bytes, total, 'bytes');
     }
-    if (rest.length > 0) (route ? writers[route(rest, 0, rest.length)]! : writers[0]!).add(rest, line + 1);
+    if (rest.length > 0) writers[route(rest, 0, rest.length)]!.add(rest, line + 1);
   } catch (err) {
     stream.destroy();
     if (err instanceof PorError) throw err;

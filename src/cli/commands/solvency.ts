@@ -31,8 +31,6 @@ export interface SolvencyArgs extends BoundedReadArgs {
   retries: number;
 }
 
-/** USD for people: 2 decimals (rounded down), thousands grouped (core/money/display.ts). JSON keeps the exact text. */
-const usd = usdText;
 
 export const solvencyCommand = defineCommand<SolvencyArgs>({
   command: 'solvency [snapshot]',
@@ -114,10 +112,10 @@ export const solvencyCommand = defineCommand<SolvencyArgs>({
     if (s.usd) {
       out.push('');
       out.push(`USD summary${s.usd.time ? ` at ${s.usd.time}` : ''} (informational: solvency is decided per asset above):`);
-      out.push(`  reserves            ${usd(s.usd.reserves)} USD (excluding the exchange's own token)`);
-      out.push(`  own-token reserves  ${usd(s.usd.exchangeTokenReserves)} USD (reported apart)`);
-      out.push(`  to cover            ${usd(s.usd.liabilities)} USD`);
-      out.push(`  exchange-owned      ${usd(s.usd.exchangeOwned)} USD`);
+      out.push(`  reserves            ${usdText(s.usd.reserves)} USD (excluding the exchange's own token)`);
+      out.push(`  own-token reserves  ${usdText(s.usd.exchangeTokenReserves)} USD (reported apart)`);
+      out.push(`  to cover            ${usdText(s.usd.liabilities)} USD`);
+      out.push(`  exchange-owned      ${usdText(s.usd.exchangeOwned)} USD`);
     }
     out.push('');
     out.push(headline(s));
@@ -153,7 +151,7 @@ function solvencyTableText(s: Solvency): string[] {
     out.push(
       b.users === 0
         ? "Bad debt: none (every user's total equity at the given prices is ≥ 0)"
-        : `Bad debt: ${b.users} user${b.users === 1 ? '' : 's'} with total equity below zero, ${usd(b.usd)} USD short (e.g. ${b.sample.slice(0, 5).join(', ')}); ` +
+        : `Bad debt: ${b.users} user${b.users === 1 ? '' : 's'} with total equity below zero, ${usdText(b.usd)} USD short (e.g. ${b.sample.slice(0, 5).join(', ')}); ` +
             'their holdings count as nothing owed and their debt is not netted',
     );
     const u = b.uncollateralised;
