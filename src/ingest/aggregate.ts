@@ -531,6 +531,30 @@ export class Aggregator {
     for (let i = 0; i < len; i++) ids[at + i] = this.arena[off + i]!;
     return len;
   }
+  /** No net spilled past int64: every net can be handed on as an int64 (encodeNets). */
+  get narrow(): boolean {
+    return this.spilled.size === 0 && this.net32 !== undefined;
+  }
+
+  /**
+   * User u's id at ids[at..] and each net as an int64 at words[word + 2a] (low word, then high),
+   * for the tree builder's compact leaf records (src/merkle/leaves.ts). Returns the id's byte
+   * length, or −1 for a non-ASCII id (the caller then goes through user()). Only when `narrow`.
+   */
+  encodeNets(u: number, ids: Uint8Array, at: number, words: Int32Array, word: number): number {
+    const net = this.net32!;
+    if (!this.ascii) return -1;
+    for (let e = this.heads[u]!; e !== -1; e = this.eNext[e]!) {
+      const w = word + 2 * this.eAsset[e]!;
+      words[w] = net[2 * e]!;
+      words[w + 1] = net[2 * e + 1]!;
+    }
+    const off = this.offsets[u]!;
+    const len = this.offsets[u + 1]! - off;
+    for (let i = 0; i < len; i++) ids[at + i] = this.arena[off + i]!;
+    return len;
+  }
+
   /** eNet as (lo, hi) 32-bit words, once reading is over (little-endian machines only). */
   private net32: Int32Array | undefined;
 

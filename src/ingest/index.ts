@@ -105,6 +105,8 @@ export async function readSnapshot(file: string, registry: AssetRegistry, option
       count: users.length,
       encode: (i, ids, at, dv, base) => agg.encodeUser(users[i]!, ids, at, dv, base),
       user: (i) => agg.user(users[i]!),
+      narrow: agg.narrow,
+      encodeNets: (i, ids, at, words, word) => agg.encodeNets(users[i]!, ids, at, words, word),
     },
     debtorLines: () => debtors.map((u) => agg.firstLine(u)),
     exchangeLines: () => agg.exchangeLines(),

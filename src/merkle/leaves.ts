@@ -19,6 +19,13 @@ const MAX_CHUNK_BITS = 16;
 const SLAB = 16; // chunks per shared allocation, at most
 const utf8 = new TextEncoder();
 const M64 = (1n << 64n) - 1n;
+const I64_MAX = (1n << 63n) - 1n;
+const I64_MIN = -(1n << 63n);
+
+/** Bytes of a compact leaf record: the hash and one int64 net per asset. */
+export function compactRecordSize(assetCount: number): number {
+  return HASH_LEN + 8 * assetCount;
+}
 
 /** log2 of the users per leaf chunk for records of `recordBytes`: as many as fit CHUNK_BYTES, at most 2^16. */
 export function chunkBitsFor(recordBytes: number): number {
@@ -31,6 +38,13 @@ export function chunkBitsFor(recordBytes: number): number {
 export interface LeafSet {
   n: number;
   chunkBits: number;
+  /**
+   * Compact records (hash ‖ per asset the net as int64, low word first: 32 + 8·assets bytes) when
+   * every net fits int64, else full records (hash ‖ 128-bit equity ‖ debt per asset, as stored).
+   */
+  compact: boolean;
+  /** Bytes per record in `records`. */
+  stride: number;
   records: Uint8Array[];
   userHashes: Uint8Array[];
   /** Per chunk, when the caller asked to keep them (a shard writes them sorted). */
@@ -48,7 +62,10 @@ export type ChunkSink = (chunk: { records: Uint8Array; salts: Uint8Array; ids: U
 /** One chunk being filled. */
 interface Chunk {
   rec: Uint8Array;
+  /** Compact only: the full records the leaf job writes for the sink. */
+  full?: Uint8Array;
   dv: DataView;
+  words: Int32Array;
   uhs: Uint8Array;
   salts: Uint8Array;
   ids: Uint8Array;
@@ -60,6 +77,10 @@ interface Chunk {
 export class LeafCollector {
   readonly set: LeafSet;
   private readonly CHUNK: number;
+  /** Bytes per record held: shape.R, or 32 + 8·assets when compact. */
+  private readonly stride: number;
+  /** Full records and salts the leaf jobs write for the sink (compact only), reused once written. */
+  private readonly spare: { full: Uint8Array; salts: Uint8Array }[] = [];
   private cur!: Chunk;
   private slab: { rec: Uint8Array; uh: Uint8Array; chunks: number; used: number } = { rec: new Uint8Array(0), uh: new Uint8Array(0), chunks: 0, used: 0 };
   private idBytesTotal = 0;
@@ -72,10 +93,16 @@ export class LeafCollector {
     private readonly reporter: Reporter,
     private readonly sink: ChunkSink | undefined,
     private readonly userCount: number | undefined,
+    /** Hold compact records (every net fits int64; the input's encoder has encodeNets; a sink takes the full ones). */
+    compact = false,
   ) {
     const chunkBits = chunkBitsFor(shape.R);
     this.CHUNK = 2 ** chunkBits;
-    this.set = { n: 0, chunkBits, records: [], userHashes: [], salts: [], ids: [], idOffsets: new Float64Array(1024), lookupKeys: new Uint32Array(1024) };
+    if (compact && sink === undefined) throw porError('INTERNAL', 'compact leaf records need a sink for the full ones');
+    this.stride = compact ? compactRecordSize(shape.A) : shape.R;
+    // Sized once when the user count is known: doubling held the old and new copy at once.
+    const cap = (userCount ?? 1023) + 1;
+    this.set = { n: 0, chunkBits, compact, stride: this.stride, records: [], userHashes: [], salts: [], ids: [], idOffsets: new Float64Array(cap), lookupKeys: new Uint32Array(cap) };
     this.newChunk();
   }
 
@@ -85,7 +112,9 @@ export class LeafCollector {
    */
   async collect(input: { users(): UserSource; encoder?: UserEncoder }): Promise<LeafSet> {
     const enc = input.encoder;
-    if (enc !== undefined) {
+    if (enc !== undefined && this.set.compact) {
+      for (let i = 0; i < enc.count; i++) if (this.addNets(enc, i)) await this.flush();
+    } else if (enc !== undefined) {
       for (let i = 0; i < enc.count; i++) if (this.addEncoded(enc, i)) await this.flush();
     } else {
       const source = input.users();
@@ -103,7 +132,7 @@ export class LeafCollector {
   }
 
   private newChunk(): void {
-    const { R } = this.shape;
+    const R = this.stride;
     const CHUNK = this.CHUNK;
     const s = this.slab;
     // Chunks are views into slabs of SLAB chunks: few large shared buffers keep V8 from running a
@@ -120,17 +149,24 @@ export class LeafCollector {
     const uhs = s.uh.subarray(s.used * CHUNK * HASH_LEN, (s.used + 1) * CHUNK * HASH_LEN);
     s.used++;
     this.cur = {
-      rec, uhs, dv: new DataView(rec.buffer, rec.byteOffset, rec.byteLength),
-      salts: new Uint8Array(new SharedArrayBuffer(CHUNK * HASH_LEN)),
+      rec, uhs, dv: new DataView(rec.buffer, rec.byteOffset, rec.byteLength), words: new Int32Array(rec.buffer, rec.byteOffset, rec.byteLength >>> 2),
+      ...this.sinkBuffers(),
       ids: new Uint8Array(Math.max(CHUNK * 16, 4 * MAX_ID_BYTES)), idOff: new Uint32Array(CHUNK + 1), count: 0, idLen: 0,
     };
+  }
+
+  /** A chunk's salts, and its full records when compact: reused from chunks already written. */
+  private sinkBuffers(): { salts: Uint8Array; full?: Uint8Array } {
+    const CHUNK = this.CHUNK;
+    if (!this.set.compact) return { salts: new Uint8Array(new SharedArrayBuffer(CHUNK * HASH_LEN)) };
+    return this.spare.pop() ?? { full: new Uint8Array(new SharedArrayBuffer(CHUNK * this.shape.R)), salts: new Uint8Array(new SharedArrayBuffer(CHUNK * HASH_LEN)) };
   }
 
   /** Hands the full (or last) chunk to a hashing job and starts the next. */
   private async flush(more = true): Promise<void> {
     const c = this.cur;
     if (c.count === 0) return;
-    const job: LeafJob = { count: c.count, ids: c.ids.slice(0, c.idLen), idOff: c.idOff.slice(0, c.count + 1), records: c.rec, salts: c.salts, userHashes: c.uhs };
+    const job: LeafJob = { count: c.count, ids: c.ids.slice(0, c.idLen), idOff: c.idOff.slice(0, c.count + 1), records: c.rec, salts: c.salts, userHashes: c.uhs, ...(c.full ? { full: c.full } : {}) };
     const set = this.set;
     set.records.push(c.rec);
     set.userHashes.push(c.uhs);
@@ -143,7 +179,8 @@ export class LeafCollector {
     this.writeChain = (async () => {
       await done;
       await prev;
-      if (sink) await sink({ records: c.rec.subarray(0, c.count * this.shape.R), salts: c.salts.subarray(0, c.count * HASH_LEN), ids: job.ids, count: c.count });
+      if (sink) await sink({ records: (c.full ?? c.rec).subarray(0, c.count * this.shape.R), salts: c.salts.subarray(0, c.count * HASH_LEN), ids: job.ids, count: c.count });
+      if (c.full) this.spare.push({ full: c.full, salts: c.salts });
     })();
     this.pending.push(this.writeChain);
     const t = this.hashers.threads;
@@ -159,7 +196,8 @@ export class LeafCollector {
     if (set.n >= maxUsers) throw porError('OVERFLOW', `more than ${maxUsers} users do not fit a tree of height ${height}; raise --height`, { field: 'height' });
     if (u.net.length !== A) throw porError('INTERNAL', `user ${u.userId} has ${u.net.length} balances for ${A} assets`);
     this.addId(u.userId);
-    this.encodeSums(u, this.cur.count * this.shape.R + HASH_LEN);
+    if (this.set.compact) this.encodeNets(u, this.cur.count * this.stride + HASH_LEN);
+    else this.encodeSums(u, this.cur.count * this.shape.R + HASH_LEN);
     set.n++;
     this.cur.count++;
     return this.cur.count === this.CHUNK;
@@ -179,6 +217,28 @@ export class LeafCollector {
     if (w < 0) {
       // The encoder may have written some sums before it stopped: clear the record first.
       c.rec.fill(0, c.count * R, (c.count + 1) * R);
+      return this.add(enc.user(i));
+    }
+    if (w === 0 || w > MAX_ID_BYTES) throw porError('INTERNAL', `user ${i}: an id of ${w} bytes reached the tree`);
+    this.recordId(w);
+    set.n++;
+    c.count++;
+    return c.count === this.CHUNK;
+  }
+
+  /**
+   * addEncoded() for compact records: user i's id and its nets as int64 words. A user the encoder
+   * cannot write (a non-ASCII id) goes through add(). True when the chunk is full.
+   */
+  private addNets(enc: UserEncoder, i: number): boolean {
+    const { maxUsers, height } = this.shape;
+    const set = this.set;
+    if (set.n >= maxUsers) throw porError('OVERFLOW', `more than ${maxUsers} users do not fit a tree of height ${height}; raise --height`, { field: 'height' });
+    this.idRoom();
+    const c = this.cur;
+    const w = enc.encodeNets!(i, c.ids, c.idLen, c.words, (c.count * this.stride + HASH_LEN) >>> 2);
+    if (w < 0) {
+      c.rec.fill(0, c.count * this.stride, (c.count + 1) * this.stride);
       return this.add(enc.user(i));
     }
     if (w === 0 || w > MAX_ID_BYTES) throw porError('INTERNAL', `user ${i}: an id of ${w} bytes reached the tree`);
@@ -224,6 +284,15 @@ export class LeafCollector {
     c.idOff[c.count] = c.idLen;
     c.idLen += w;
     c.idOff[c.count + 1] = c.idLen;
+  }
+
+  /** Per asset the net as a little-endian int64 at `base` (compact records: every net fits, or the build is wrong). */
+  private encodeNets(u: { userId: string; net: readonly bigint[] }, base: number): void {
+    for (let a = 0; a < this.shape.A; a++) {
+      const v = u.net[a]!;
+      if (v < I64_MIN || v > I64_MAX) throw porError('INTERNAL', `user ${u.userId}: a net past int64 reached compact leaf records`);
+      this.cur.dv.setBigInt64(base + 8 * a, v, true);
+    }
   }
 
   /** Per asset max(net, 0) and max(−net, 0) as 128-bit fields at `base`; refuses a value above the bound. */
