@@ -46,6 +46,8 @@ export interface Snapshot {
   debtorLines(): Uint32Array;
   /** The line of each exchange-owned account's first row, in exchangeOwned.accounts order. */
   exchangeLines(): number[];
+  /** Drops every per-user table once nothing reads a user again (a tree build without publishing): users(), debtors() and encoder stop working. */
+  release?(): void;
 }
 
 /** What `por liabilities` and `por solvency` need: a snapshot read in parts gives this, not every user. */
@@ -110,6 +112,7 @@ export async function readSnapshot(file: string, registry: AssetRegistry, option
     },
     debtorLines: () => debtors.map((u) => agg.firstLine(u)),
     exchangeLines: () => agg.exchangeLines(),
+    release: () => agg.releaseUsers(),
   };
 }
 

@@ -22,8 +22,10 @@ export interface LeafJob {
   records: Uint8Array;
   /** count × 32: salts (filled here). */
   salts: Uint8Array;
-  /** count × 32: H(user id ‖ salt) (filled here): the secret-derived sort key. */
+  /** count × uhBytes: H(user id ‖ salt) (filled here), or its first uhBytes bytes: the secret-derived sort key. */
   userHashes: Uint8Array;
+  /** Bytes of each user hash kept in userHashes (default 32). */
+  uhBytes?: number;
   /**
    * When present, `records` are compact (hash ‖ per asset the net as int64, low word first) and the
    * full records (hash ‖ 128-bit equity ‖ debt per asset, as stored) are written here as well.
@@ -104,6 +106,7 @@ export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
     const full = job.full ? asBuffer(job.full) : null;
     const fullWords = job.full ? wordsOf(job.full) : null;
     const stride = full ? HASH_LEN + p.assetCount * 8 : R;
+    const uhBytes = job.uhBytes ?? HASH_LEN;
     for (let i = 0; i < job.count; i++) {
       const a = idOff[i]!;
       const n = idOff[i + 1]! - a;
@@ -119,7 +122,7 @@ export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
       shaInto(outerBuf, userBuf, u + n); // the salt, in place in the user-hash message
       for (let k = 0, d = i * HASH_LEN; k < HASH_LEN; k++) salts[d + k] = userBuf[u + n + k]!;
       shaInto(userViews[n]!, leafBuf, uhAt);
-      for (let k = 0, d = i * HASH_LEN; k < HASH_LEN; k++) userHashes[d + k] = leafBuf[uhAt + k]!;
+      for (let k = 0, d = i * uhBytes; k < uhBytes; k++) userHashes[d + k] = leafBuf[uhAt + k]!;
       const r = i * stride;
       if (full) {
         // Compact: the nets become the SPEC's equity and debt fields in the message, which is

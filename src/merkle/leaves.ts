@@ -20,6 +20,11 @@ const SLAB = 16; // chunks per shared allocation, at most
 const utf8 = new TextEncoder();
 const M64 = (1n << 64n) - 1n;
 const I64_MAX = (1n << 63n) - 1n;
+/**
+ * Bytes of each user hash kept for the sort with compact records: two users share 64 leading bits
+ * about once in 10^6 builds of 10^7 users, and such a tie is settled by the whole hash, recomputed.
+ */
+export const UH_PREFIX = 8;
 const I64_MIN = -(1n << 63n);
 
 /** Bytes of a compact leaf record: the hash and one int64 net per asset. */
@@ -46,9 +51,17 @@ export interface LeafSet {
   /** Bytes per record in `records`. */
   stride: number;
   records: Uint8Array[];
+  /** Per chunk, each user hash's first uhBytes bytes (the sort key). */
   userHashes: Uint8Array[];
+  /** 32, or UH_PREFIX with compact records: ties in the prefix are settled by fullUserHash. */
+  uhBytes: number;
+  /** The whole user hash of input index i (given by the builder when uhBytes < 32). */
+  fullUserHash?: (i: number) => Uint8Array;
+  /** The id of input index i, when `ids` is not kept (compact records: the ids went to the sink). */
+  idOf?: (i: number) => string;
   /** Per chunk, when the caller asked to keep them (a shard writes them sorted). */
   salts: Uint8Array[];
+  /** Per chunk, except with compact records (see idOf). */
   ids: { ids: Uint8Array; off: Uint32Array }[];
   /** Byte offset of each user id in the concatenated ids (n + 1 entries). */
   idOffsets: Float64Array;
@@ -102,7 +115,7 @@ export class LeafCollector {
     this.stride = compact ? compactRecordSize(shape.A) : shape.R;
     // Sized once when the user count is known: doubling held the old and new copy at once.
     const cap = (userCount ?? 1023) + 1;
-    this.set = { n: 0, chunkBits, compact, stride: this.stride, records: [], userHashes: [], salts: [], ids: [], idOffsets: new Float64Array(cap), lookupKeys: new Uint32Array(cap) };
+    this.set = { n: 0, chunkBits, compact, stride: this.stride, uhBytes: compact ? UH_PREFIX : HASH_LEN, records: [], userHashes: [], salts: [], ids: [], idOffsets: new Float64Array(cap), lookupKeys: new Uint32Array(cap) };
     this.newChunk();
   }
 
@@ -142,11 +155,11 @@ export class LeafCollector {
       const left = this.userCount === undefined ? SLAB : Math.ceil((this.userCount - this.set.n) / CHUNK);
       s.chunks = Math.max(1, Math.min(SLAB, left));
       s.rec = new Uint8Array(new SharedArrayBuffer(s.chunks * CHUNK * R));
-      s.uh = new Uint8Array(new SharedArrayBuffer(s.chunks * CHUNK * HASH_LEN));
+      s.uh = new Uint8Array(new SharedArrayBuffer(s.chunks * CHUNK * this.set.uhBytes));
       s.used = 0;
     }
     const rec = s.rec.subarray(s.used * CHUNK * R, (s.used + 1) * CHUNK * R);
-    const uhs = s.uh.subarray(s.used * CHUNK * HASH_LEN, (s.used + 1) * CHUNK * HASH_LEN);
+    const uhs = s.uh.subarray(s.used * CHUNK * this.set.uhBytes, (s.used + 1) * CHUNK * this.set.uhBytes);
     s.used++;
     this.cur = {
       rec, uhs, dv: new DataView(rec.buffer, rec.byteOffset, rec.byteLength), words: new Int32Array(rec.buffer, rec.byteOffset, rec.byteLength >>> 2),
@@ -166,11 +179,11 @@ export class LeafCollector {
   private async flush(more = true): Promise<void> {
     const c = this.cur;
     if (c.count === 0) return;
-    const job: LeafJob = { count: c.count, ids: c.ids.slice(0, c.idLen), idOff: c.idOff.slice(0, c.count + 1), records: c.rec, salts: c.salts, userHashes: c.uhs, ...(c.full ? { full: c.full } : {}) };
+    const job: LeafJob = { count: c.count, ids: c.ids.slice(0, c.idLen), idOff: c.idOff.slice(0, c.count + 1), records: c.rec, salts: c.salts, userHashes: c.uhs, uhBytes: this.set.uhBytes, ...(c.full ? { full: c.full } : {}) };
     const set = this.set;
     set.records.push(c.rec);
     set.userHashes.push(c.uhs);
-    set.ids.push({ ids: job.ids, off: job.idOff });
+    if (!set.compact) set.ids.push({ ids: job.ids, off: job.idOff });
     if (!this.sink) set.salts.push(c.salts);
     const done = this.hashers.leaves(job);
     const prev = this.writeChain;
@@ -326,7 +339,8 @@ function widen<T extends Float64Array | Uint32Array>(a: T, cap: number): T {
 
 /** The id of input index i, as text (for messages). */
 export function idText(set: LeafSet, i: number): string {
-  const c = set.ids[i >>> set.chunkBits]!;
+  const c = set.ids[i >>> set.chunkBits];
+  if (c === undefined) return set.idOf ? set.idOf(i) : `#${i + 1}`;
   const j = i & (2 ** set.chunkBits - 1);
   return new TextDecoder().decode(c.ids.subarray(c.off[j], c.off[j + 1]));
 }
