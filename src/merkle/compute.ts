@@ -54,18 +54,13 @@ export function asBuffer(a: Uint8Array): Buffer {
   return Buffer.isBuffer(a) ? a : Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
 
-export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
-  const R = HASH_LEN + p.assetCount * 4 * 8;
-  const sumsLen = R - HASH_LEN;
-  const sid = p.snapshotId;
-  const secret = Buffer.from(p.secret);
-  // Fixed prefixes, built once; only the tails change per user.
-  const saltHead = Buffer.concat([TAG_SALT, Uint8Array.of(SPEC_VERSION, sid.length >>> 8, sid.length & 0xff), sid]);
-  const leafHead = Buffer.concat([TAG_LEAF, Uint8Array.of(SPEC_VERSION, sid.length >>> 8, sid.length & 0xff), sid]);
-  const userHead = Buffer.concat([TAG_USER, Uint8Array.of(SPEC_VERSION)]);
-  // HMAC-SHA256 (RFC 2104) spelt out as two one-shot hashes over pre-padded keys:
-  // H((K⊕opad) ‖ H((K⊕ipad) ‖ m)). Same bytes as createHmac, ~20 % less time per user (no Hmac
-  // object and its key schedule per call). A key longer than the 64-byte block is hashed first.
+/**
+ * HMAC-SHA256 (RFC 2104) spelt out as two one-shot hashes over pre-padded keys:
+ * H((K⊕opad) ‖ H((K⊕ipad) ‖ m)). Same bytes as createHmac, ~20 % less time per user (no Hmac
+ * object and its key schedule per call). A key longer than the 64-byte block is hashed first.
+ * saltBuf is K⊕ipad ‖ saltHead ‖ room for the id; outerBuf is K⊕opad ‖ room for the inner hash.
+ */
+function hmacPads(secret: Buffer, saltHead: Buffer): { saltBuf: Buffer; outerBuf: Buffer } {
   const key = secret.length > 64 ? sha(secret) : secret;
   const saltBuf = Buffer.alloc(64 + saltHead.length + 2 + MAX_ID_BYTES, 0x36);
   const outerBuf = Buffer.alloc(64 + HASH_LEN, 0x5c);
@@ -74,6 +69,18 @@ export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
     outerBuf[i] = outerBuf[i]! ^ key[i]!;
   }
   saltHead.copy(saltBuf, 64);
+  return { saltBuf, outerBuf };
+}
+
+export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
+  const R = HASH_LEN + p.assetCount * 4 * 8;
+  const sumsLen = R - HASH_LEN;
+  const sid = p.snapshotId;
+  // Fixed prefixes, built once; only the tails change per user.
+  const saltHead = Buffer.concat([TAG_SALT, Uint8Array.of(SPEC_VERSION, sid.length >>> 8, sid.length & 0xff), sid]);
+  const leafHead = Buffer.concat([TAG_LEAF, Uint8Array.of(SPEC_VERSION, sid.length >>> 8, sid.length & 0xff), sid]);
+  const userHead = Buffer.concat([TAG_USER, Uint8Array.of(SPEC_VERSION)]);
+  const { saltBuf, outerBuf } = hmacPads(Buffer.from(p.secret), saltHead);
   const userBuf = Buffer.alloc(userHead.length + 2 + MAX_ID_BYTES + HASH_LEN);
   userHead.copy(userBuf, 0);
   const uhAt = leafHead.length + HASH_LEN;
