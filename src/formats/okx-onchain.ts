@@ -1,8 +1,10 @@
 // The on-chain half of `por audit OKX.csv --rpc CHAIN=URL`: native balances re-read at
 // each row's snapshot height (EVM via JSON-RPC, Bitcoin via Esplora) and contract wallets' owners
 // (Safe getOwners / getThreshold) at that height, written into the row verdicts. A node that does
-// not answer stops the audit (NETWORK, exit 2); an answer that disproves a row is a row verdict.
-import { porError, isPorError } from '../core/errors/index.js';
+// not answer at all was named before (checkNodes, exit 2); a read that fails later, on one row, makes
+// that row's balance or contract link `unread` (COULD NOT READ: neither confirmed nor failed, it
+// blocks the verdict), never a zero and never a failure; an answer that disproves a row fails it.
+import { isPorError } from '../core/errors/index.js';
 import { formatAmount } from '../core/money/index.js';
 import { okxIsNative, okxNetworksForChain } from '../core/formats/okx-networks.js';
 import type { OkxReserveFile, OkxReserveRow } from '../core/formats/okx-csv.js';
@@ -33,18 +35,18 @@ function fileUnits(row: OkxReserveRow, decimals: number): bigint | undefined {
 
 type Block = { number: bigint; hash: string; timestamp: number };
 
+const why = (err: unknown): string => (isPorError(err) || err instanceof Error ? err.message : String(err));
+
 /** Each snapshot height of the rows, read once; a string says why a block could not be read. */
-async function readBlocks(client: RpcClient, rows: OkxReserveRow[], network: string): Promise<Map<bigint, Block | string>> {
+async function readBlocks(client: RpcClient, rows: OkxReserveRow[]): Promise<Map<bigint, Block | string>> {
   const blocks = new Map<bigint, Block | string>();
   for (const h of new Set(rows.map((r) => r.height).filter((h): h is bigint => h !== undefined))) {
     try {
       const b = (await client.call('eth_getBlockByNumber', [`0x${h.toString(16)}`, false])) as { hash?: string; timestamp?: string } | null;
       blocks.set(h, b && typeof b.hash === 'string' ? { number: h, hash: b.hash, timestamp: Number(BigInt(b.timestamp ?? '0x0')) } : `the node has no block ${h}`);
     } catch (err) {
-      // A node that does not answer (after the client's retries) checked nothing: exit 2, as
-      // `por audit` does for por reports, rather than a FAILED verdict about OKX.
-      if (isPorError(err, 'NETWORK')) throw porError('NETWORK', `could not read ${network} from your node: ${err.message}`, { chain: network, field: 'rpc' }, err);
-      blocks.set(h, isPorError(err) ? err.message : String(err));
+      // Its rows are unread (exit 2 unless something else fails), not a FAILED verdict about OKX.
+      blocks.set(h, `the node could not give block ${h}: ${why(err)}`);
     }
   }
   return blocks;
@@ -52,8 +54,13 @@ async function readBlocks(client: RpcClient, rows: OkxReserveRow[], network: str
 
 async function evmBalance(client: RpcClient, row: OkxReserveRow, network: string, block: Block): Promise<BalanceCheck> {
   if (!okxIsNative(row.coin, network)) return { status: 'not-read', detail: `${row.coin} on ${network} is a token; the file names no contract to read` };
-  const [out] = await readEvmBalances(client, block, [{ address: row.address }]);
-  if (!out || !out.ok) return { status: 'error', detail: `balance not read: ${out && !out.ok ? out.error : 'no answer'}` };
+  let out;
+  try {
+    [out] = await readEvmBalances(client, block, [{ address: row.address }]);
+  } catch (err) {
+    return { status: 'unread', detail: `eth_getBalance at block ${row.height} failed: ${why(err)}` };
+  }
+  if (!out || !out.ok) return { status: 'unread', detail: `eth_getBalance at block ${row.height} failed: ${out && !out.ok ? out.error : 'no answer'}` };
   const onchain = formatAmount(out.balance, 18, { trim: true });
   return fileUnits(row, 18) === out.balance
     ? { status: 'matches', onchain, detail: `${onchain} at block ${row.height} (${block.hash.slice(0, 12)}…), as in the file` }
@@ -71,15 +78,16 @@ async function contractLink(client: RpcClient, row: OkxReserveRow, height: bigin
     if (missing.length === 0 && enough) return { status: 'owners', detail: `at block ${height} the contract's owners (${owners.length}${threshold !== undefined ? `, threshold ${threshold}` : ''}) include the ${eoas.length} signing EOAs` };
     return { status: 'not-owners', detail: missing.length ? `at block ${height}, ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not among the contract's owners (${owners.join(', ')})` : `the ${eoas.length} signing EOAs are owners but the threshold is ${threshold}` };
   } catch (err) {
-    if (isPorError(err, 'NETWORK')) throw err;
-    return { status: 'error', detail: `getOwners() at block ${height} failed (not a Safe, or the node cannot read that block): ${isPorError(err) ? err.message : String(err)}` };
+    // A node fault, or a contract with no getOwners() (not a Safe): either way the link is not
+    // read, so the row is neither proven nor disproven.
+    return { status: 'unread', detail: `getOwners() at block ${height} failed (the node could not answer, or the contract is not a Safe): ${why(err)}` };
   }
 }
 
 async function evmChecks(rows: OkxReserveRow[], verdicts: OkxRowVerdict[], network: string, url: string, reporter: Reporter, net: Net): Promise<void> {
   const client = new RpcClient(url, { reporter, chain: network, ...net });
   const idx = rows.map((r, i) => (r.network.toUpperCase() === network ? i : -1)).filter((i) => i >= 0);
-  const blocks = await readBlocks(client, idx.map((i) => rows[i]!), network);
+  const blocks = await readBlocks(client, idx.map((i) => rows[i]!));
   for (const i of idx) {
     const row = rows[i]!;
     const v = verdicts[i]!;
@@ -93,9 +101,9 @@ async function evmChecks(rows: OkxReserveRow[], verdicts: OkxRowVerdict[], netwo
     }
     const block = blocks.get(row.height)!;
     if (typeof block === 'string') {
-      v.balance = { status: 'error', detail: `cannot read at the snapshot: ${block}` };
-      // Not read is not disproven: the row's ownership must not turn invalid for want of a block.
-      if (v.contractLink) v.contractLink = { status: 'unchecked', detail: `owners not read at the snapshot: ${block}` };
+      // Not read is not disproven: neither the balance nor the owners fail for want of a block.
+      v.balance = { status: 'unread', detail: `cannot read at the snapshot: ${block}` };
+      if (v.contractLink) v.contractLink = { status: 'unread', detail: `owners not read at the snapshot: ${block}` };
       continue;
     }
     v.balance = await evmBalance(client, row, network, block);
@@ -120,7 +128,7 @@ async function bitcoinChecks(rows: OkxReserveRow[], verdicts: OkxRowVerdict[], u
         ? { status: 'matches', onchain, detail: `${onchain} BTC at height ${row.height}, as in the file` }
         : { status: 'differs', onchain, detail: `${onchain} BTC at height ${row.height}, the file says ${row.amountText ?? '(no amount)'}` };
     } catch (err) {
-      v.balance = { status: 'error', detail: `balance not read: ${isPorError(err) ? err.message : String(err)}` };
+      v.balance = { status: 'unread', detail: `balance at height ${row.height} not read: ${why(err)}` };
     }
   }
 }
