@@ -317,7 +317,7 @@ function layoutWarnings(file: OkxReserveFile, rows: OkxRowVerdict[], counts: Okx
   const staking = rows.filter((r) => r.staking).length;
   if (staking) out.push(`${staking} staking row(s): the address is a validator key, which signs nothing; only the EOA signatures are checked, not that the validator's withdrawal credentials point to them, nor the stake itself (neither can be read without a beacon-chain node)`);
   if (counts.unsupported) out.push(`${counts.unsupported} row(s) use schemes por does not verify; they are counted as unsupported, never as verified`);
-  const notRead = rows.filter((r) => r.balance?.status === 'not-read');
+  const notRead = rows.filter((r) => r.balance?.status === 'not-read' && !r.staking);
   if (notRead.length) out.push(`${notRead.length} row(s)' balances not re-read, by their kind: ${notRead.map((r) => `line ${r.line}: ${r.balance?.detail}`).join('; ')}`);
   return out;
 }

@@ -52,14 +52,11 @@ async function readBlocks(client: RpcClient, rows: OkxReserveRow[]): Promise<Map
   return blocks;
 }
 
+/** Throws when the node gave up on the whole request (after its retries); an error answer for
+ *  this one call is the row's `unread`. */
 async function evmBalance(client: RpcClient, row: OkxReserveRow, network: string, block: Block): Promise<BalanceCheck> {
   if (!okxIsNative(row.coin, network)) return { status: 'not-read', detail: `${row.coin} on ${network} is a token; the file names no contract to read` };
-  let out;
-  try {
-    [out] = await readEvmBalances(client, block, [{ address: row.address }]);
-  } catch (err) {
-    return { status: 'unread', detail: `eth_getBalance at block ${row.height} failed: ${why(err)}` };
-  }
+  const [out] = await readEvmBalances(client, block, [{ address: row.address }]);
   if (!out || !out.ok) return { status: 'unread', detail: `eth_getBalance at block ${row.height} failed: ${out && !out.ok ? out.error : 'no answer'}` };
   const onchain = formatAmount(out.balance, 18, { trim: true });
   return fileUnits(row, 18) === out.balance
@@ -84,30 +81,43 @@ async function contractLink(client: RpcClient, row: OkxReserveRow, height: bigin
   }
 }
 
+/** Where the node stopped answering whole requests: later rows on that network are not asked
+ *  (each would wait out every retry), and are unread too. */
+type Down = { line: number; why: string };
+
+/** Neither the balance nor the owners fail for want of an answer: both are unread. */
+function notRead(v: OkxRowVerdict, why: string): void {
+  v.balance = { status: 'unread', detail: why };
+  if (v.contractLink) v.contractLink = { status: 'unread', detail: `owners not read: ${why}` };
+}
+
+/** One row at its snapshot block; returns where the node went down, if it did. */
+async function evmRow(client: RpcClient, row: OkxReserveRow, v: OkxRowVerdict, network: string, block: Block | string, down: Down | undefined): Promise<Down | undefined> {
+  if (typeof block === 'string' || down) {
+    notRead(v, typeof block === 'string' ? `cannot read at the snapshot: ${block}` : `not asked: the node stopped answering at line ${down!.line} (${down!.why})`);
+    return down;
+  }
+  try {
+    v.balance = await evmBalance(client, row, network, block);
+  } catch (err) {
+    notRead(v, `eth_getBalance at block ${row.height} failed: ${why(err)}`);
+    return { line: row.line, why: why(err) };
+  }
+  if (v.contractLink) v.contractLink = await contractLink(client, row, block.number);
+  return undefined;
+}
+
 async function evmChecks(rows: OkxReserveRow[], verdicts: OkxRowVerdict[], network: string, url: string, reporter: Reporter, net: Net): Promise<void> {
   const client = new RpcClient(url, { reporter, chain: network, ...net });
   const idx = rows.map((r, i) => (r.network.toUpperCase() === network ? i : -1)).filter((i) => i >= 0);
   const blocks = await readBlocks(client, idx.map((i) => rows[i]!));
+  let down: Down | undefined;
   for (const i of idx) {
     const row = rows[i]!;
     const v = verdicts[i]!;
-    if (v.staking) {
-      v.balance = { status: 'not-read', detail: 'a validator\'s stake is on the beacon chain, not an execution-layer balance' };
-      continue;
-    }
-    if (row.height === undefined) {
-      v.balance = { status: 'not-read', detail: 'the file gives no snapshot height for this row' };
-      continue;
-    }
-    const block = blocks.get(row.height)!;
-    if (typeof block === 'string') {
-      // Not read is not disproven: neither the balance nor the owners fail for want of a block.
-      v.balance = { status: 'unread', detail: `cannot read at the snapshot: ${block}` };
-      if (v.contractLink) v.contractLink = { status: 'unread', detail: `owners not read at the snapshot: ${block}` };
-      continue;
-    }
-    v.balance = await evmBalance(client, row, network, block);
-    if (v.contractLink) v.contractLink = await contractLink(client, row, row.height);
+    if (v.staking) v.balance = { status: 'not-read', detail: 'a validator\'s stake is on the beacon chain, not an execution-layer balance' };
+    else if (row.height === undefined) v.balance = { status: 'not-read', detail: 'the file gives no snapshot height for this row' };
+    else down = await evmRow(client, row, v, network, blocks.get(row.height)!, down);
   }
 }
 

@@ -300,11 +300,20 @@ describe('por audit OKX.csv --rpc (anvil and Esplora)', () => {
       const f = csv([
         ['ETH', 'ETH', h, w1.address, '1', msg(), okxSign(w1, msg()), '', '', '', ''], // holds 3.000000000000000123 at the snapshot
         ['ETH', 'ETH', h, w2.address, '0.25', msg(), okxSign(w2, msg()), '', '', '', ''],
+        // after a whole request failed, the node is not asked again: this row is unread too, never read as 0
+        ['ETH', 'ETH', h, safe, '10', msg(), okxSign(o1, msg()), okxSign(o2, msg()), '', o1.address, o2.address],
       ]);
+      const j = await porAsync('audit', f, '--rpc', `ETH=${proxy.url}`, '--retries', '0', '--json', '-q');
+      const doc = JSON.parse(j.out);
+      expect(doc.rows.map((x: any) => [x.balance.status, x.contractLink?.status])).toEqual([['differs', undefined], ['unread', undefined], ['unread', 'unread']]);
+      expect(doc.rows[2].balance.detail).toMatch(/^not asked: the node stopped answering at line 3 \(.*502/);
+      expect(proxy.hits()).toBe(1);
+      expect(doc.verdict).toBe('fail');
+      expect(j.code).toBe(1);
       const r = await porAsync('audit', f, '--rpc', `ETH=${proxy.url}`, '--retries', '0', '-q');
       expect(r.out).toMatch(/^FAIL {2}balances {2}line 2: 3\.000000000000000123 ETH at block \d+, the file says 1$/m);
       expect(r.out).toMatch(new RegExp(`^COULD NOT READ {2}balance {2}line 3 \\(ETH ${w2.address}\\): .*502`, 'm'));
-      expect(r.out).toMatch(new RegExp(`\\nAUDIT FAILED: \\d+ passed, 1 failed, .*1 could not be checked; NOT CHECKED \\(could not read\\): line 3 \\(ETH ${w2.address}\\) balance: `));
+      expect(r.out).toMatch(new RegExp(`\\nAUDIT FAILED: \\d+ passed, 1 failed, .*3 could not be checked; NOT CHECKED \\(could not read\\): line 3 \\(ETH ${w2.address}\\) balance: `));
       expect(r.out).not.toMatch(/FAIL {2}balances {2}.*line 3/);
       expect(r.code).toBe(1);
     } finally {
