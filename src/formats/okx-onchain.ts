@@ -76,9 +76,21 @@ async function contractLink(client: RpcClient, row: OkxReserveRow, height: bigin
     return { status: 'not-owners', detail: missing.length ? `at block ${height}, ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not among the contract's owners (${owners.join(', ')})` : `the ${eoas.length} signing EOAs are owners but the threshold is ${threshold}` };
   } catch (err) {
     // A node fault, or a contract with no getOwners() (not a Safe): either way the link is not
-    // read, so the row is neither proven nor disproven.
-    return { status: 'unread', detail: `getOwners() at block ${height} failed (the node could not answer, or the contract is not a Safe): ${why(err)}` };
+    // read, so the row is neither proven nor disproven — unless there is no contract at all.
+    return (await noContract(client, row.address, height)) ?? { status: 'unread', detail: `getOwners() at block ${height} failed (the node could not answer, or the contract is not a Safe): ${why(err)}` };
   }
+}
+
+/** An address with no code at the block is no contract wallet: the EOAs cannot control it through
+ *  one (checked, and fails). Undefined when it holds code, or the node cannot say. */
+async function noContract(client: RpcClient, address: string, height: bigint): Promise<ContractLink | undefined> {
+  try {
+    const code = await client.call('eth_getCode', [address, `0x${height.toString(16)}`]);
+    if (code === '0x') return { status: 'not-owners', detail: `at block ${height}, ${address} holds no code: it is no contract wallet, so the signing EOAs cannot control it through one` };
+  } catch {
+    // The node cannot say either: the link stays unread.
+  }
+  return undefined;
 }
 
 /** Where the node stopped answering whole requests: later rows on that network are not asked

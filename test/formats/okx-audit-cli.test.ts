@@ -208,6 +208,8 @@ describe('por audit OKX.csv --rpc (anvil and Esplora)', () => {
       // the post-snapshot balance (1 ETH) is not what the snapshot holds
       ['ETH', 'ETH', h, w1.address, '1', msg(), okxSign(w1, msg()), '', '', '', ''],
       ['ETH', 'ETH', h, fake, '0', msg(), okxSign(o1, msg()), okxSign(o2, msg()), '', o1.address, o2.address],
+      // a "contract wallet" with no code at the snapshot: no contract the EOAs could control (fails, never unread)
+      ['ETH', 'ETH', h, w2.address, '0.25', msg(), okxSign(o1, msg()), okxSign(o2, msg()), '', o1.address, o2.address],
     ]);
     const r = await porAsync('audit', f, '--rpc', `ETH=${anvil.url}`, '--json', '-q');
     expect(r.code).toBe(1);
@@ -215,7 +217,8 @@ describe('por audit OKX.csv --rpc (anvil and Esplora)', () => {
     expect(doc.rows[0].balance).toMatchObject({ status: 'differs', onchain: '3.000000000000000123' });
     expect(doc.rows[1].contractLink.status).toBe('not-owners');
     expect(doc.rows[1].ownership).toBe('valid'); // the signatures themselves hold…
-    expect(doc.counts.invalid).toBe(1); // …but the row counts as invalid
+    expect(doc.rows[2].contractLink).toMatchObject({ status: 'not-owners', detail: expect.stringMatching(/holds no code/) });
+    expect(doc.counts).toMatchObject({ invalid: 2, unread: 0 }); // …but those rows count as invalid
   });
 
   it('an unreachable node is exit 2 (nothing re-read), never a zero balance nor a FAILED verdict', () => {
