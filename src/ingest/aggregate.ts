@@ -495,6 +495,7 @@ export class Aggregator {
   }
 
   user(u: number): UserBalances {
+    if (this.released) throw porError('INTERNAL', 'the users were read after their memory was released (releaseUsers)');
     const net = new Array<bigint>(this.assetCount).fill(0n);
     for (let e = this.heads[u]!; e !== -1; e = this.eNext[e]!) net[this.eAsset[e]!] = this.netOf(e);
     return { userId: this.idOf(u), mode: ACCOUNT_MODES[this.modes[u]! - 1]!, net };
@@ -531,6 +532,51 @@ export class Aggregator {
     for (let i = 0; i < len; i++) ids[at + i] = this.arena[off + i]!;
     return len;
   }
+  /** No net spilled past int64: every net can be handed on as an int64 (encodeNets). */
+  get narrow(): boolean {
+    return this.spilled.size === 0 && this.net32 !== undefined;
+  }
+
+  /**
+   * User u's id at ids[at..] and each net as an int64 at words[word + 2a] (low word, then high),
+   * for the tree builder's compact leaf records (src/merkle/leaves.ts). Returns the id's byte
+   * length, or −1 for a non-ASCII id (the caller then goes through user()). Only when `narrow`.
+   */
+  encodeNets(u: number, ids: Uint8Array, at: number, words: Int32Array, word: number): number {
+    const net = this.net32;
+    if (!this.ascii || net === undefined) return -1;
+    for (let e = this.heads[u]!; e !== -1; e = this.eNext[e]!) {
+      const w = word + 2 * this.eAsset[e]!;
+      words[w] = net[2 * e]!;
+      words[w + 1] = net[2 * e + 1]!;
+    }
+    const off = this.offsets[u]!;
+    const len = this.offsets[u + 1]! - off;
+    for (let i = 0; i < len; i++) ids[at + i] = this.arena[off + i]!;
+    return len;
+  }
+
+  /**
+   * Lets every per-user table go (ids, entries, modes, first lines): a tree build that has hashed
+   * every leaf and whose caller reads no user again (por build without --wallets). Totals,
+   * exchange-owned accounts and the counts stay; user(), encodeUser and encodeNets stop working.
+   */
+  releaseUsers(): void {
+    this.released = true;
+    this.net32 = undefined;
+    this.arena = new Uint8Array(0);
+    this.offsets = new Uint32Array(0);
+    this.modes = new Uint8Array(0);
+    this.firstRows = new Uint32Array(0);
+    this.heads = new Int32Array(0);
+    this.eAsset = new Uint16Array(0);
+    this.eNet = new BigInt64Array(0);
+    this.eUser = new Uint32Array(0);
+    this.eNext = new Int32Array(0);
+    this.spilled.clear();
+  }
+  private released = false;
+
   /** eNet as (lo, hi) 32-bit words, once reading is over (little-endian machines only). */
   private net32: Int32Array | undefined;
 

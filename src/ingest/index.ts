@@ -46,6 +46,8 @@ export interface Snapshot {
   debtorLines(): Uint32Array;
   /** The line of each exchange-owned account's first row, in exchangeOwned.accounts order. */
   exchangeLines(): number[];
+  /** Drops every per-user table once nothing reads a user again (a tree build without publishing): users(), debtors() and encoder stop working. */
+  release?(): void;
 }
 
 /** What `por liabilities` and `por solvency` need: a snapshot read in parts gives this, not every user. */
@@ -105,9 +107,12 @@ export async function readSnapshot(file: string, registry: AssetRegistry, option
       count: users.length,
       encode: (i, ids, at, dv, base) => agg.encodeUser(users[i]!, ids, at, dv, base),
       user: (i) => agg.user(users[i]!),
+      narrow: agg.narrow,
+      encodeNets: (i, ids, at, words, word) => agg.encodeNets(users[i]!, ids, at, words, word),
     },
     debtorLines: () => debtors.map((u) => agg.firstLine(u)),
     exchangeLines: () => agg.exchangeLines(),
+    release: () => agg.releaseUsers(),
   };
 }
 

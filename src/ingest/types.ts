@@ -28,4 +28,12 @@ export interface UserEncoder {
   count: number;
   encode(i: number, ids: Uint8Array, at: number, dv: DataView, base: number): number;
   user(i: number): UserBalances;
+  /** Every user net fits int64 (none spilled to the exact table): `encodeNets` may be used. */
+  narrow?: boolean;
+  /**
+   * The compact form of `encode` (src/merkle/leaves.ts): user i's id at ids[at..] and asset a's net
+   * as an int64 in words[word + 2a] (low) and words[word + 2a + 1] (high), zeroed by the caller.
+   * Same return value; only when `narrow`.
+   */
+  encodeNets?(i: number, ids: Uint8Array, at: number, words: Int32Array, word: number): number;
 }

@@ -3,6 +3,7 @@
 // level above; levels go to disk as they are made. docs/SPEC.md has the byte rules. The steps:
 // leaves (./leaves.ts), order (./order.ts), levels and root (./levels.ts), store (./store-writer.ts).
 // For inputs larger than memory, and for builds spread over machines, see ./shard.ts.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentReporter, type Reporter } from '../core/progress/index.js';
 import type { StagedFolder } from '../io/staged.js';
@@ -28,6 +29,11 @@ export interface TreeInput {
   users(): Iterable<{ userId: string; net: readonly bigint[] }> | AsyncIterable<{ userId: string; net: readonly bigint[] }>;
   /** The same users by index, written straight into leaf records (src/ingest's Snapshot has it). */
   encoder?: UserEncoder;
+  /**
+   * Lets the input's per-user memory go once every leaf is hashed (src/ingest's Snapshot: the
+   * aggregator's tables); called only with BuildOptions.releaseInput. users() is unusable after.
+   */
+  release?(): void;
 }
 
 export interface BuildOptions {
@@ -49,6 +55,8 @@ export interface BuildOptions {
   overwrite?: boolean;
   /** Where the bundled worker lives; default next to this module, then ../../dist. */
   workerUrl?: URL;
+  /** The caller reads no user from the input after the build: its memory may go once the leaves are hashed. */
+  releaseInput?: boolean;
 }
 
 export interface BuildResult {
@@ -71,7 +79,7 @@ export async function buildTree(input: TreeInput, options: BuildOptions): Promis
     let w: StoreWriter | undefined;
     try {
       w = await StoreWriter.open(stage);
-      const docs = await buildInto(w, hashers, input, reporter);
+      const docs = await buildInto(w, hashers, input, reporter, options.releaseInput === true);
       return { ...docs, rootFile: join(stage.target, PUBLIC_DIR, ROOT_FILE), storeDir: join(stage.target, PRIVATE_DIR), threads: hashers.threads };
     } finally {
       await w?.close();
@@ -94,7 +102,7 @@ export async function withStage<T>(options: { stage?: StagedFolder; outDir: stri
 }
 
 /** Leaves → order → levels → store, for users held in memory. */
-async function buildInto(w: StoreWriter, h: Hashers, input: TreeInput, reporter: Reporter): Promise<{ merkleRoot: MerkleRoot; root: RootDocument }> {
+async function buildInto(w: StoreWriter, h: Hashers, input: TreeInput, reporter: Reporter, releaseInput: boolean): Promise<{ merkleRoot: MerkleRoot; root: RootDocument }> {
   const { shape } = h;
   // Leaves go to disk in input order as they are hashed, rather than after the sort.
   const sink = async (c: { records: Uint8Array; salts: Uint8Array; ids: Uint8Array }) => {
@@ -102,15 +110,43 @@ async function buildInto(w: StoreWriter, h: Hashers, input: TreeInput, reporter:
     await w.put('leaves.bin', c.records);
     await w.put('salts.bin', c.salts);
   };
-  const set = await new LeafCollector(shape, h, reporter, sink, input.userCount).collect(input);
+  // Compact records (int64 nets, 72 bytes a user at 5 assets instead of 192) when every net fits.
+  const compact = input.encoder?.narrow === true && input.encoder.encodeNets !== undefined;
+  const set = await new LeafCollector(shape, h, reporter, sink, input.userCount, compact).collect(input);
   reporter.done('merkle leaves', `${set.n.toLocaleString('en-US')} users hashed`);
-  const order = sortByUserHash(set);
+  if (releaseInput) input.release?.();
+  const ids = set.compact ? idsOnDisk(join(w.dir, 'ids.bin'), set.idOffsets) : undefined;
+  if (ids) {
+    set.idOf = (i) => new TextDecoder().decode(ids(i));
+    set.fullUserHash = (i) => h.userHash(ids(i));
+  }
+  let order: Uint32Array;
+  try {
+    order = sortByUserHash(set);
+  } finally {
+    ids?.close();
+  }
   set.userHashes.length = 0;
   const level = await lowerLevels(w, h, set, order);
   const upper = await hashUpperLevels(h, level, Math.ceil(set.n / 2 ** shape.storedFrom), (l) => w.put('levels.bin', l), reporter);
   const docs = rootDocuments(shape, set.n, upper.root, input.totals);
   await w.finish({ recordSize: shape.R, levelCounts: [...lowerCounts(set.n, shape.storedFrom), ...upper.counts], storedFrom: shape.storedFrom, root: docs.merkleRoot }, docs.root);
   return docs;
+}
+
+/**
+ * Input index i's id bytes, read back from ids.bin (compact records keep no ids in memory; only a
+ * tie in the kept user-hash prefix, or a message, needs one).
+ */
+function idsOnDisk(file: string, idOffsets: Float64Array): ((i: number) => Uint8Array) & { close(): void } {
+  let fd: number | undefined;
+  const read = (i: number) => {
+    fd ??= openSync(file, 'r');
+    const b = new Uint8Array(idOffsets[i + 1]! - idOffsets[i]!);
+    readSync(fd, b, 0, b.length, idOffsets[i]!);
+    return b;
+  };
+  return Object.assign(read, { close: () => fd !== undefined && closeSync(fd) });
 }
 
 /**
@@ -122,7 +158,7 @@ async function lowerLevels(w: StoreWriter, h: Hashers, set: LeafSet, order: Uint
   const { R, storedFrom } = h.shape;
   const count = Math.ceil(set.n / 2 ** storedFrom);
   const out = new Uint8Array(new SharedArrayBuffer(Math.max(1, count) * R));
-  const busy = set.n > 0 ? startBlocks(h, { chunks: set.records, chunkBits: set.chunkBits, order, count: set.n }, out) : [];
+  const busy = set.n > 0 ? startBlocks(h, { chunks: set.records, chunkBits: set.chunkBits, order, count: set.n, compact: set.compact }, out) : [];
   const indexes = writeIndexes(w, order, set.lookupKeys, set.idOffsets, set.n);
   indexes.catch(() => {});
   await awaitBlocks(busy, indexes);

@@ -22,8 +22,15 @@ export interface LeafJob {
   records: Uint8Array;
   /** count × 32: salts (filled here). */
   salts: Uint8Array;
-  /** count × 32: H(user id ‖ salt) (filled here): the secret-derived sort key. */
+  /** count × uhBytes: H(user id ‖ salt) (filled here), or its first uhBytes bytes: the secret-derived sort key. */
   userHashes: Uint8Array;
+  /** Bytes of each user hash kept in userHashes (default 32). */
+  uhBytes?: number;
+  /**
+   * When present, `records` are compact (hash ‖ per asset the net as int64, low word first) and the
+   * full records (hash ‖ 128-bit equity ‖ debt per asset, as stored) are written here as well.
+   */
+  full?: Uint8Array;
 }
 
 const sha = (b: Uint8Array): Buffer => nodeHashOnce('sha256', b, 'buffer');
@@ -47,18 +54,13 @@ export function asBuffer(a: Uint8Array): Buffer {
   return Buffer.isBuffer(a) ? a : Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
 
-export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
-  const R = HASH_LEN + p.assetCount * 4 * 8;
-  const sumsLen = R - HASH_LEN;
-  const sid = p.snapshotId;
-  const secret = Buffer.from(p.secret);
-  // Fixed prefixes, built once; only the tails change per user.
-  const saltHead = Buffer.concat([TAG_SALT, Uint8Array.of(SPEC_VERSION, sid.length >>> 8, sid.length & 0xff), sid]);
-  const leafHead = Buffer.concat([TAG_LEAF, Uint8Array.of(SPEC_VERSION, sid.length >>> 8, sid.length & 0xff), sid]);
-  const userHead = Buffer.concat([TAG_USER, Uint8Array.of(SPEC_VERSION)]);
-  // HMAC-SHA256 (RFC 2104) spelt out as two one-shot hashes over pre-padded keys:
-  // H((K⊕opad) ‖ H((K⊕ipad) ‖ m)). Same bytes as createHmac, ~20 % less time per user (no Hmac
-  // object and its key schedule per call). A key longer than the 64-byte block is hashed first.
+/**
+ * HMAC-SHA256 (RFC 2104) spelt out as two one-shot hashes over pre-padded keys:
+ * H((K⊕opad) ‖ H((K⊕ipad) ‖ m)). Same bytes as createHmac, ~20 % less time per user (no Hmac
+ * object and its key schedule per call). A key longer than the 64-byte block is hashed first.
+ * saltBuf is K⊕ipad ‖ saltHead ‖ room for the id; outerBuf is K⊕opad ‖ room for the inner hash.
+ */
+function hmacPads(secret: Buffer, saltHead: Buffer): { saltBuf: Buffer; outerBuf: Buffer } {
   const key = secret.length > 64 ? sha(secret) : secret;
   const saltBuf = Buffer.alloc(64 + saltHead.length + 2 + MAX_ID_BYTES, 0x36);
   const outerBuf = Buffer.alloc(64 + HASH_LEN, 0x5c);
@@ -67,6 +69,18 @@ export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
     outerBuf[i] = outerBuf[i]! ^ key[i]!;
   }
   saltHead.copy(saltBuf, 64);
+  return { saltBuf, outerBuf };
+}
+
+export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
+  const R = HASH_LEN + p.assetCount * 4 * 8;
+  const sumsLen = R - HASH_LEN;
+  const sid = p.snapshotId;
+  // Fixed prefixes, built once; only the tails change per user.
+  const saltHead = Buffer.concat([TAG_SALT, Uint8Array.of(SPEC_VERSION, sid.length >>> 8, sid.length & 0xff), sid]);
+  const leafHead = Buffer.concat([TAG_LEAF, Uint8Array.of(SPEC_VERSION, sid.length >>> 8, sid.length & 0xff), sid]);
+  const userHead = Buffer.concat([TAG_USER, Uint8Array.of(SPEC_VERSION)]);
+  const { saltBuf, outerBuf } = hmacPads(Buffer.from(p.secret), saltHead);
   const userBuf = Buffer.alloc(userHead.length + 2 + MAX_ID_BYTES + HASH_LEN);
   userHead.copy(userBuf, 0);
   const uhAt = leafHead.length + HASH_LEN;
@@ -78,6 +92,7 @@ export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
   const leafBuf = Buffer.from(leafMem, pad, sumsAt + sumsLen);
   const leafWords = new Uint32Array(leafMem);
   const sumsWord = (pad + sumsAt) / 4;
+  const expand = netExpander(p.assetCount, leafWords, new DataView(leafMem));
   leafHead.copy(leafBuf, 0);
   leafBuf.set(p.assetsHash, leafHead.length);
   // Views of the message buffers per id length, made once: two fewer allocations per user.
@@ -95,6 +110,10 @@ export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
     const salts = asBuffer(job.salts);
     const userHashes = asBuffer(job.userHashes);
     const recWords = wordsOf(job.records);
+    const full = job.full ? asBuffer(job.full) : null;
+    const fullWords = job.full ? wordsOf(job.full) : null;
+    const stride = full ? HASH_LEN + p.assetCount * 8 : R;
+    const uhBytes = job.uhBytes ?? HASH_LEN;
     for (let i = 0; i < job.count; i++) {
       const a = idOff[i]!;
       const n = idOff[i + 1]! - a;
@@ -110,11 +129,47 @@ export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
       shaInto(outerBuf, userBuf, u + n); // the salt, in place in the user-hash message
       for (let k = 0, d = i * HASH_LEN; k < HASH_LEN; k++) salts[d + k] = userBuf[u + n + k]!;
       shaInto(userViews[n]!, leafBuf, uhAt);
-      for (let k = 0, d = i * HASH_LEN; k < HASH_LEN; k++) userHashes[d + k] = leafBuf[uhAt + k]!;
-      const r = i * R;
+      for (let k = 0, d = i * uhBytes; k < uhBytes; k++) userHashes[d + k] = leafBuf[uhAt + k]!;
+      const r = i * stride;
+      if (full) {
+        // Compact: the nets become the SPEC's equity and debt fields in the message, which is
+        // then also the full record's tail.
+        expand(recWords!, (r + HASH_LEN) >>> 2, sumsWord);
+        const f = i * R;
+        shaInto(leafBuf, full, f);
+        for (let k = 0; k < HASH_LEN; k++) records[r + k] = full[f + k]!;
+        for (let k = 0, w = (f + HASH_LEN) >>> 2; k < sumsLen >>> 2; k++) fullWords![w + k] = leafWords[sumsWord + k]!;
+        continue;
+      }
       if (recWords) for (let k = 0, w = (r + HASH_LEN) >>> 2; k < sumsLen >>> 2; k++) leafWords[sumsWord + k] = recWords[w + k]!;
       else records.copy(leafBuf, sumsAt, r + HASH_LEN, r + R);
       shaInto(leafBuf, records, r);
+    }
+  };
+}
+
+/**
+ * Writes compact nets (per asset an int64 as two 32-bit words, low first, at src[from + 2a]) as the
+ * SPEC's sums into `dst`'s memory at word `at`: per asset a 128-bit big-endian equity max(net, 0)
+ * then debt max(−net, 0). `dst` and `dv` view the same 4-byte-aligned memory.
+ */
+export function netExpander(assetCount: number, dst: Uint32Array, dv: DataView): (src: Uint32Array | Int32Array, from: number, at: number) => void {
+  return (src, from, at) => {
+    for (let a = 0; a < assetCount; a++) {
+      const d = at + 8 * a;
+      for (let k = 0; k < 8; k++) dst[d + k] = 0;
+      let lo = src[from + 2 * a]! >>> 0;
+      let hi = src[from + 2 * a + 1]! | 0;
+      if (lo === 0 && hi === 0) continue;
+      let field = d * 4 + 8; // the low 64 bits of the equity field
+      if (hi < 0) {
+        // two's complement negation of (hi, lo): the debt as a positive 64-bit value
+        lo = (~lo + 1) >>> 0;
+        hi = ~hi + (lo === 0 ? 1 : 0);
+        field += 16;
+      }
+      dv.setUint32(field, hi >>> 0);
+      dv.setUint32(field + 4, lo);
     }
   };
 }
@@ -160,11 +215,22 @@ function levelRunner(assetCount: number) {
   scratch.set(TAG_NODE, 0);
   scratch[8] = SPEC_VERSION;
   const sv = new DataView(mem, 3, 9 + 2 * R);
-  const copy = (chunk: Buffer, cw: Uint32Array | null, off: number, at: number) => {
+  const expand = netExpander(assetCount, sw, new DataView(mem));
+  const copyFull = (chunk: Buffer, cw: Uint32Array | null, off: number, at: number) => {
     if (cw === null) chunk.copy(scratch, 9 + at, off, off + R);
     else for (let k = 0, w = off >>> 2, d = 3 + (at >>> 2); k < R >>> 2; k++) sw[d + k] = cw[w + k]!;
   };
-  return (chunks: Buffer[], cws: (Uint32Array | null)[], chunkBits: number, order: Uint32Array | null, orderBase: number, srcCount: number, pad: Uint8Array, from: number, to: number, out: Uint8Array): void => {
+  // A compact child (hash ‖ int64 nets, always 4-byte aligned) is written out as a full record.
+  const copyCompact = (_chunk: Buffer, cw: Uint32Array | null, off: number, at: number) => {
+    const w = off >>> 2;
+    const d = 3 + (at >>> 2);
+    for (let k = 0; k < HASH_LEN >>> 2; k++) sw[d + k] = cw![w + k]!;
+    expand(cw!, w + (HASH_LEN >>> 2), d + (HASH_LEN >>> 2));
+  };
+  const compactR = HASH_LEN + assetCount * 8;
+  return (chunks: Buffer[], cws: (Uint32Array | null)[], chunkBits: number, order: Uint32Array | null, orderBase: number, srcCount: number, pad: Uint8Array, from: number, to: number, out: Uint8Array, compact = false): void => {
+    const copy = compact ? copyCompact : copyFull;
+    const stride = compact ? compactR : R;
     const mask = chunkBits >= 32 ? 0xffffffff : (1 << chunkBits) - 1;
     const ov = new DataView(out.buffer, out.byteOffset, out.byteLength);
     const outBuf = asBuffer(out);
@@ -172,11 +238,11 @@ function levelRunner(assetCount: number) {
       const lc = 2 * j;
       const li = order ? order[orderBase + lc]! : lc;
       const lk = chunkBits >= 32 ? 0 : li >>> chunkBits;
-      copy(chunks[lk]!, cws[lk]!, (chunkBits >= 32 ? li : li & mask) * R, 0);
+      copy(chunks[lk]!, cws[lk]!, (chunkBits >= 32 ? li : li & mask) * stride, 0);
       if (lc + 1 < srcCount) {
         const ri = order ? order[orderBase + lc + 1]! : lc + 1;
         const rk = chunkBits >= 32 ? 0 : ri >>> chunkBits;
-        copy(chunks[rk]!, cws[rk]!, (chunkBits >= 32 ? ri : ri & mask) * R, R);
+        copy(chunks[rk]!, cws[rk]!, (chunkBits >= 32 ? ri : ri & mask) * stride, R);
       } else {
         scratch.set(pad, 9 + R);
       }
@@ -221,6 +287,8 @@ export interface BlockJob {
   to: number;
   /** Block roots are written at (b − from) · R. */
   out: Uint8Array;
+  /** The leaves are compact records (LeafJob.full): hash ‖ int64 nets. */
+  compact?: boolean;
 }
 
 export function makeBlockHasher(assetCount: number): (job: BlockJob) => void {
@@ -239,12 +307,14 @@ export function makeBlockHasher(assetCount: number): (job: BlockJob) => void {
       const first = b * size;
       let cnt = Math.min(size, job.srcCount - first);
       if (job.levels === 0) {
+        // A height-0 tree is one leaf; with compact leaves, the one-leaf level hashes nothing.
+        if (job.compact) throw new Error('compact leaves need a block of at least one level');
         const i = job.order[first]!;
         job.out.set(chunks[i >>> job.chunkBits]!.subarray((i & mask) * R, ((i & mask) + 1) * R), (b - job.from) * R);
         continue;
       }
       let next = Math.ceil(cnt / 2);
-      run(chunks, cws, job.chunkBits, job.order, first, cnt, job.pads[0]!, 0, next, scratch[0]!);
+      run(chunks, cws, job.chunkBits, job.order, first, cnt, job.pads[0]!, 0, next, scratch[0]!, job.compact === true);
       cnt = next;
       for (let k = 2; k <= job.levels; k++) {
         next = Math.ceil(cnt / 2);

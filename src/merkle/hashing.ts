@@ -3,7 +3,7 @@
 import { cpus } from 'node:os';
 import { porError, PorError } from '../core/errors/index.js';
 import type { Reporter } from '../core/progress/index.js';
-import { assetsHash, checkHeight, DEFAULT_HEIGHT, idBytes, leafBound, MIN_SECRET_BYTES, nobleSha256, paddingRecords, recordSize } from '../core/merkle/core.js';
+import { assetsHash, checkHeight, HASH_LEN, DEFAULT_HEIGHT, idBytes, leafBound, MIN_SECRET_BYTES, nobleSha256, paddingRecords, recordSize } from '../core/merkle/core.js';
 import { makeBlockHasher, makeLeafHasher, makeLevelHasher, type BlockJob, type LeafJob, type LevelJob, type TreeParams } from './compute.js';
 import { WorkerPool, type WorkerJob } from './pool.js';
 
@@ -65,6 +65,13 @@ export class Hashers {
     const threads = Math.max(1, Math.floor(threadsWanted ?? Math.min(2, cpus().length)));
     const pool = threads > 1 ? await WorkerPool.start(threads, params, workerUrl, reporter) : undefined;
     return new Hashers(shape, pool, pool ? threads : 1, params);
+  }
+
+  /** The whole user hash of one id, hashed here (a tie in the kept prefix of the user hashes: rare). */
+  userHash(id: Uint8Array): Uint8Array {
+    const userHashes = new Uint8Array(HASH_LEN);
+    this.inlineLeaves({ count: 1, ids: id, idOff: Uint32Array.of(0, id.length), records: new Uint8Array(this.shape.R), salts: new Uint8Array(HASH_LEN), userHashes });
+    return userHashes;
   }
 
   leaves(job: LeafJob): Promise<void> {

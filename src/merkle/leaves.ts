@@ -19,6 +19,18 @@ const MAX_CHUNK_BITS = 16;
 const SLAB = 16; // chunks per shared allocation, at most
 const utf8 = new TextEncoder();
 const M64 = (1n << 64n) - 1n;
+const I64_MAX = (1n << 63n) - 1n;
+/**
+ * Bytes of each user hash kept for the sort with compact records: two users share 64 leading bits
+ * about once in 10^6 builds of 10^7 users, and such a tie is settled by the whole hash, recomputed.
+ */
+export const UH_PREFIX = 8;
+const I64_MIN = -(1n << 63n);
+
+/** Bytes of a compact leaf record: the hash and one int64 net per asset. */
+export function compactRecordSize(assetCount: number): number {
+  return HASH_LEN + 8 * assetCount;
+}
 
 /** log2 of the users per leaf chunk for records of `recordBytes`: as many as fit CHUNK_BYTES, at most 2^16. */
 export function chunkBitsFor(recordBytes: number): number {
@@ -31,10 +43,25 @@ export function chunkBitsFor(recordBytes: number): number {
 export interface LeafSet {
   n: number;
   chunkBits: number;
+  /**
+   * Compact records (hash ‖ per asset the net as int64, low word first: 32 + 8·assets bytes) when
+   * every net fits int64, else full records (hash ‖ 128-bit equity ‖ debt per asset, as stored).
+   */
+  compact: boolean;
+  /** Bytes per record in `records`. */
+  stride: number;
   records: Uint8Array[];
+  /** Per chunk, each user hash's first uhBytes bytes (the sort key). */
   userHashes: Uint8Array[];
+  /** 32, or UH_PREFIX with compact records: ties in the prefix are settled by fullUserHash. */
+  uhBytes: number;
+  /** The whole user hash of input index i (given by the builder when uhBytes < 32). */
+  fullUserHash?: (i: number) => Uint8Array;
+  /** The id of input index i, when `ids` is not kept (compact records: the ids went to the sink). */
+  idOf?: (i: number) => string;
   /** Per chunk, when the caller asked to keep them (a shard writes them sorted). */
   salts: Uint8Array[];
+  /** Per chunk, except with compact records (see idOf). */
   ids: { ids: Uint8Array; off: Uint32Array }[];
   /** Byte offset of each user id in the concatenated ids (n + 1 entries). */
   idOffsets: Float64Array;
@@ -48,7 +75,10 @@ export type ChunkSink = (chunk: { records: Uint8Array; salts: Uint8Array; ids: U
 /** One chunk being filled. */
 interface Chunk {
   rec: Uint8Array;
+  /** Compact only: the full records the leaf job writes for the sink. */
+  full?: Uint8Array;
   dv: DataView;
+  words: Int32Array;
   uhs: Uint8Array;
   salts: Uint8Array;
   ids: Uint8Array;
@@ -60,6 +90,10 @@ interface Chunk {
 export class LeafCollector {
   readonly set: LeafSet;
   private readonly CHUNK: number;
+  /** Bytes per record held: shape.R, or 32 + 8·assets when compact. */
+  private readonly stride: number;
+  /** Full records and salts the leaf jobs write for the sink (compact only), reused once written. */
+  private readonly spare: { full: Uint8Array; salts: Uint8Array }[] = [];
   private cur!: Chunk;
   private slab: { rec: Uint8Array; uh: Uint8Array; chunks: number; used: number } = { rec: new Uint8Array(0), uh: new Uint8Array(0), chunks: 0, used: 0 };
   private idBytesTotal = 0;
@@ -72,10 +106,16 @@ export class LeafCollector {
     private readonly reporter: Reporter,
     private readonly sink: ChunkSink | undefined,
     private readonly userCount: number | undefined,
+    /** Hold compact records (every net fits int64; the input's encoder has encodeNets; a sink takes the full ones). */
+    compact = false,
   ) {
     const chunkBits = chunkBitsFor(shape.R);
     this.CHUNK = 2 ** chunkBits;
-    this.set = { n: 0, chunkBits, records: [], userHashes: [], salts: [], ids: [], idOffsets: new Float64Array(1024), lookupKeys: new Uint32Array(1024) };
+    if (compact && sink === undefined) throw porError('INTERNAL', 'compact leaf records need a sink for the full ones');
+    this.stride = compact ? compactRecordSize(shape.A) : shape.R;
+    // Sized once when the user count is known: doubling held the old and new copy at once.
+    const cap = (userCount ?? 1023) + 1;
+    this.set = { n: 0, chunkBits, compact, stride: this.stride, uhBytes: compact ? UH_PREFIX : HASH_LEN, records: [], userHashes: [], salts: [], ids: [], idOffsets: new Float64Array(cap), lookupKeys: new Uint32Array(cap) };
     this.newChunk();
   }
 
@@ -85,7 +125,9 @@ export class LeafCollector {
    */
   async collect(input: { users(): UserSource; encoder?: UserEncoder }): Promise<LeafSet> {
     const enc = input.encoder;
-    if (enc !== undefined) {
+    if (enc !== undefined && this.set.compact) {
+      for (let i = 0; i < enc.count; i++) if (this.addNets(enc, i)) await this.flush();
+    } else if (enc !== undefined) {
       for (let i = 0; i < enc.count; i++) if (this.addEncoded(enc, i)) await this.flush();
     } else {
       const source = input.users();
@@ -103,7 +145,7 @@ export class LeafCollector {
   }
 
   private newChunk(): void {
-    const { R } = this.shape;
+    const R = this.stride;
     const CHUNK = this.CHUNK;
     const s = this.slab;
     // Chunks are views into slabs of SLAB chunks: few large shared buffers keep V8 from running a
@@ -113,28 +155,35 @@ export class LeafCollector {
       const left = this.userCount === undefined ? SLAB : Math.ceil((this.userCount - this.set.n) / CHUNK);
       s.chunks = Math.max(1, Math.min(SLAB, left));
       s.rec = new Uint8Array(new SharedArrayBuffer(s.chunks * CHUNK * R));
-      s.uh = new Uint8Array(new SharedArrayBuffer(s.chunks * CHUNK * HASH_LEN));
+      s.uh = new Uint8Array(new SharedArrayBuffer(s.chunks * CHUNK * this.set.uhBytes));
       s.used = 0;
     }
     const rec = s.rec.subarray(s.used * CHUNK * R, (s.used + 1) * CHUNK * R);
-    const uhs = s.uh.subarray(s.used * CHUNK * HASH_LEN, (s.used + 1) * CHUNK * HASH_LEN);
+    const uhs = s.uh.subarray(s.used * CHUNK * this.set.uhBytes, (s.used + 1) * CHUNK * this.set.uhBytes);
     s.used++;
     this.cur = {
-      rec, uhs, dv: new DataView(rec.buffer, rec.byteOffset, rec.byteLength),
-      salts: new Uint8Array(new SharedArrayBuffer(CHUNK * HASH_LEN)),
+      rec, uhs, dv: new DataView(rec.buffer, rec.byteOffset, rec.byteLength), words: new Int32Array(rec.buffer, rec.byteOffset, rec.byteLength >>> 2),
+      ...this.sinkBuffers(),
       ids: new Uint8Array(Math.max(CHUNK * 16, 4 * MAX_ID_BYTES)), idOff: new Uint32Array(CHUNK + 1), count: 0, idLen: 0,
     };
+  }
+
+  /** A chunk's salts, and its full records when compact: reused from chunks already written. */
+  private sinkBuffers(): { salts: Uint8Array; full?: Uint8Array } {
+    const CHUNK = this.CHUNK;
+    if (!this.set.compact) return { salts: new Uint8Array(new SharedArrayBuffer(CHUNK * HASH_LEN)) };
+    return this.spare.pop() ?? { full: new Uint8Array(new SharedArrayBuffer(CHUNK * this.shape.R)), salts: new Uint8Array(new SharedArrayBuffer(CHUNK * HASH_LEN)) };
   }
 
   /** Hands the full (or last) chunk to a hashing job and starts the next. */
   private async flush(more = true): Promise<void> {
     const c = this.cur;
     if (c.count === 0) return;
-    const job: LeafJob = { count: c.count, ids: c.ids.slice(0, c.idLen), idOff: c.idOff.slice(0, c.count + 1), records: c.rec, salts: c.salts, userHashes: c.uhs };
+    const job: LeafJob = { count: c.count, ids: c.ids.slice(0, c.idLen), idOff: c.idOff.slice(0, c.count + 1), records: c.rec, salts: c.salts, userHashes: c.uhs, uhBytes: this.set.uhBytes, ...(c.full ? { full: c.full } : {}) };
     const set = this.set;
     set.records.push(c.rec);
     set.userHashes.push(c.uhs);
-    set.ids.push({ ids: job.ids, off: job.idOff });
+    if (!set.compact) set.ids.push({ ids: job.ids, off: job.idOff });
     if (!this.sink) set.salts.push(c.salts);
     const done = this.hashers.leaves(job);
     const prev = this.writeChain;
@@ -143,7 +192,8 @@ export class LeafCollector {
     this.writeChain = (async () => {
       await done;
       await prev;
-      if (sink) await sink({ records: c.rec.subarray(0, c.count * this.shape.R), salts: c.salts.subarray(0, c.count * HASH_LEN), ids: job.ids, count: c.count });
+      if (sink) await sink({ records: (c.full ?? c.rec).subarray(0, c.count * this.shape.R), salts: c.salts.subarray(0, c.count * HASH_LEN), ids: job.ids, count: c.count });
+      if (c.full) this.spare.push({ full: c.full, salts: c.salts });
     })();
     this.pending.push(this.writeChain);
     const t = this.hashers.threads;
@@ -159,7 +209,8 @@ export class LeafCollector {
     if (set.n >= maxUsers) throw porError('OVERFLOW', `more than ${maxUsers} users do not fit a tree of height ${height}; raise --height`, { field: 'height' });
     if (u.net.length !== A) throw porError('INTERNAL', `user ${u.userId} has ${u.net.length} balances for ${A} assets`);
     this.addId(u.userId);
-    this.encodeSums(u, this.cur.count * this.shape.R + HASH_LEN);
+    if (this.set.compact) this.encodeNets(u, this.cur.count * this.stride + HASH_LEN);
+    else this.encodeSums(u, this.cur.count * this.shape.R + HASH_LEN);
     set.n++;
     this.cur.count++;
     return this.cur.count === this.CHUNK;
@@ -179,6 +230,28 @@ export class LeafCollector {
     if (w < 0) {
       // The encoder may have written some sums before it stopped: clear the record first.
       c.rec.fill(0, c.count * R, (c.count + 1) * R);
+      return this.add(enc.user(i));
+    }
+    if (w === 0 || w > MAX_ID_BYTES) throw porError('INTERNAL', `user ${i}: an id of ${w} bytes reached the tree`);
+    this.recordId(w);
+    set.n++;
+    c.count++;
+    return c.count === this.CHUNK;
+  }
+
+  /**
+   * addEncoded() for compact records: user i's id and its nets as int64 words. A user the encoder
+   * cannot write (a non-ASCII id) goes through add(). True when the chunk is full.
+   */
+  private addNets(enc: UserEncoder, i: number): boolean {
+    const { maxUsers, height } = this.shape;
+    const set = this.set;
+    if (set.n >= maxUsers) throw porError('OVERFLOW', `more than ${maxUsers} users do not fit a tree of height ${height}; raise --height`, { field: 'height' });
+    this.idRoom();
+    const c = this.cur;
+    const w = enc.encodeNets!(i, c.ids, c.idLen, c.words, (c.count * this.stride + HASH_LEN) >>> 2);
+    if (w < 0) {
+      c.rec.fill(0, c.count * this.stride, (c.count + 1) * this.stride);
       return this.add(enc.user(i));
     }
     if (w === 0 || w > MAX_ID_BYTES) throw porError('INTERNAL', `user ${i}: an id of ${w} bytes reached the tree`);
@@ -226,6 +299,15 @@ export class LeafCollector {
     c.idOff[c.count + 1] = c.idLen;
   }
 
+  /** Per asset the net as a little-endian int64 at `base` (compact records: every net fits, or the build is wrong). */
+  private encodeNets(u: { userId: string; net: readonly bigint[] }, base: number): void {
+    for (let a = 0; a < this.shape.A; a++) {
+      const v = u.net[a]!;
+      if (v < I64_MIN || v > I64_MAX) throw porError('INTERNAL', `user ${u.userId}: a net past int64 reached compact leaf records`);
+      this.cur.dv.setBigInt64(base + 8 * a, v, true);
+    }
+  }
+
   /** Per asset max(net, 0) and max(−net, 0) as 128-bit fields at `base`; refuses a value above the bound. */
   private encodeSums(u: { userId: string; net: readonly bigint[] }, base: number): void {
     const { A, bound, height, assets } = this.shape;
@@ -257,7 +339,8 @@ function widen<T extends Float64Array | Uint32Array>(a: T, cap: number): T {
 
 /** The id of input index i, as text (for messages). */
 export function idText(set: LeafSet, i: number): string {
-  const c = set.ids[i >>> set.chunkBits]!;
+  const c = set.ids[i >>> set.chunkBits];
+  if (c === undefined) return set.idOf ? set.idOf(i) : `#${i + 1}`;
   const j = i & (2 ** set.chunkBits - 1);
   return new TextDecoder().decode(c.ids.subarray(c.off[j], c.off[j + 1]));
 }

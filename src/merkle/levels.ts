@@ -19,6 +19,8 @@ export interface LeafView {
   order: Uint32Array;
   /** Leaves in this view. */
   count: number;
+  /** The chunks hold compact records (src/merkle/leaves.ts, LeafSet.compact). */
+  compact?: boolean;
 }
 
 /**
@@ -33,7 +35,7 @@ export function startBlocks(h: Hashers, view: LeafView, out: Uint8Array): Promis
   for (let p = 0; p < view.count; p += BLOCK_JOB) {
     const from = p / size;
     const to = from + Math.ceil(Math.min(BLOCK_JOB, view.count - p) / size);
-    const job: BlockJob = { chunks: view.chunks, chunkBits: view.chunkBits, order: view.order, srcCount: view.count, levels: storedFrom, pads, from, to, out: out.subarray(from * R, to * R) };
+    const job: BlockJob = { chunks: view.chunks, chunkBits: view.chunkBits, order: view.order, srcCount: view.count, levels: storedFrom, pads, from, to, out: out.subarray(from * R, to * R), compact: view.compact === true };
     busy.push(h.blocks(job));
   }
   return busy;

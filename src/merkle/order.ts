@@ -23,7 +23,7 @@ function topKeys(set: LeafSet): Uint32Array {
   const hi = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     const c = set.userHashes[i >>> set.chunkBits]!;
-    const o = (i & (CHUNK - 1)) * HASH_LEN;
+    const o = (i & (CHUNK - 1)) * set.uhBytes;
     hi[i] = ((c[o]! << 24) | (c[o + 1]! << 16) | (c[o + 2]! << 8) | c[o + 3]!) >>> 0;
   }
   return hi;
@@ -53,11 +53,22 @@ function radixSortTop32(set: LeafSet, order: Uint32Array): Uint32Array {
   return hi; // hi[p] is now the key at tree position p
 }
 
-/** Orders each run of equal top keys by the whole user hash; equal hashes are one id twice. */
+/**
+ * Orders each run of equal top keys by the whole user hash; equal hashes are one id twice. When
+ * only a prefix of each hash is kept, a tie in it is settled by the whole hashes (set.fullUserHash).
+ */
 function fixTies(set: LeafSet, order: Uint32Array, hi: Uint32Array): void {
   const n = set.n;
   const CHUNK = 2 ** set.chunkBits;
-  const uhOf = (i: number) => set.userHashes[i >>> set.chunkBits]!.subarray((i & (CHUNK - 1)) * HASH_LEN, ((i & (CHUNK - 1)) + 1) * HASH_LEN);
+  const u = set.uhBytes;
+  const prefixOf = (i: number) => set.userHashes[i >>> set.chunkBits]!.subarray((i & (CHUNK - 1)) * u, ((i & (CHUNK - 1)) + 1) * u);
+  const whole = new Map<number, Uint8Array>();
+  const wholeOf = (i: number) => {
+    if (!whole.has(i)) whole.set(i, set.fullUserHash!(i));
+    return whole.get(i)!;
+  };
+  const cmp = (x: number, y: number) => compareBytes(prefixOf(x), prefixOf(y)) || (u < HASH_LEN ? compareBytes(wholeOf(x), wholeOf(y)) : 0);
+  if (u < HASH_LEN && set.fullUserHash === undefined) throw new Error('user hash prefixes need fullUserHash');
   for (let p = 1; p < n; ) {
     if (hi[p] !== hi[p - 1]) {
       p++;
@@ -65,9 +76,9 @@ function fixTies(set: LeafSet, order: Uint32Array, hi: Uint32Array): void {
     }
     let e = p + 1;
     while (e < n && hi[e] === hi[p - 1]) e++;
-    const run = Array.from(order.subarray(p - 1, e)).sort((x, y) => compareBytes(uhOf(x), uhOf(y)) || x - y);
+    const run = Array.from(order.subarray(p - 1, e)).sort((x, y) => cmp(x, y) || x - y);
     for (let q = 1; q < run.length; q++) {
-      if (compareBytes(uhOf(run[q - 1]!), uhOf(run[q]!)) === 0) {
+      if (cmp(run[q - 1]!, run[q]!) === 0) {
         throw porError('DUPLICATE', `user id "${idText(set, run[q]!)}" appears twice in the snapshot (users ${run[q - 1]! + 1} and ${run[q]! + 1}); every user must be one leaf`, { field: 'user_id' });
       }
     }

@@ -65,16 +65,27 @@ export function parseMemory(text: string): number {
 /** Default memory budget of por build: what issue 17 asks at 10^7 users. */
 export const DEFAULT_MEMORY = 2 * 2 ** 30;
 /**
- * Peak memory of the in-memory build per byte of snapshot file, measured: 3.8 GB for the 1.07 GB
- * 10M-user CSV of scripts/gen-snapshot.mjs (ids, per-user balances, leaf records, indexes), rounded up.
+ * Peak RSS of the in-memory build, measured (por build, 2 hashing threads, no --wallets, compact
+ * leaf records): 0.39 GB for the 0.10 GB 1M-user CSV of scripts/gen-snapshot.mjs and 1.94 GB for
+ * the 1.0 GB 10M-user one, i.e. about 0.22 GB (node, the workers, buffers) plus 1.72 bytes per
+ * byte of file (the aggregator's tables, then per user a 72-byte compact record, an 8-byte sort
+ * key and the id indexes), rounded up to 0.25 GiB + 1.75 per byte. A snapshot with a user net past
+ * int64 (seen only once read) holds full records: 120 bytes more per user at 5 assets.
  */
-const BYTES_PER_FILE_BYTE = 4;
+const BUILD_FIXED_BYTES = 2 ** 28;
+const BUILD_BYTES_PER_FILE_BYTE = 1.75;
+
+/**
+ * A part is built as a shard, which holds full records and whole user hashes and ids: 3.8 GB for
+ * the 1.0 GB file's 10M users (measured before compact records), rounded up.
+ */
+const SHARD_BYTES_PER_FILE_BYTE = 4;
 
 /** Parts needed so that one part's build (and the combine) stays within `budget`; 1 = in memory. */
 export function partsFor(fileBytes: number, budget: number): number {
-  const need = fileBytes * BYTES_PER_FILE_BYTE;
+  if (BUILD_FIXED_BYTES + fileBytes * BUILD_BYTES_PER_FILE_BYTE <= budget) return 1;
   // Half the budget per part: the rest is node itself, the worker threads and the combine's index.
-  return need <= budget * 0.6 ? 1 : Math.ceil(need / (budget * 0.5));
+  return Math.max(2, Math.ceil((fileBytes * SHARD_BYTES_PER_FILE_BYTE) / (budget * 0.5)));
 }
 
 /**

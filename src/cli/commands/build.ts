@@ -202,6 +202,8 @@ async function buildAndPublish(args: BuildArgs, ctx: Context, stage: StagedFolde
   const snapshot = await readSnapshot(args.snapshot, registry, { reporter: ctx.reporter, height: args.height });
   const opts: Parameters<typeof buildTree>[1] = { secret, snapshotId: args.snapshotId, height: args.height, outDir: args.out, stage, reporter: ctx.reporter, overwrite: args.force };
   if (args.threads !== undefined) opts.threads = args.threads;
+  // Without --wallets nothing reads a user after the tree: its memory goes once the leaves are hashed.
+  if (args.wallets === undefined) opts.releaseInput = true;
   const res = await buildTree(snapshot, opts);
   crashPoint('build:tree-written');
   if (args.wallets === undefined || page === undefined) return { res };
