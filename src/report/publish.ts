@@ -10,7 +10,7 @@ import { readJsonFile, writeFileAtomic, toJson, readFault } from '../io/node.js'
 import { porError } from '../core/errors/index.js';
 import type { AssetRegistry } from '../core/assets/index.js';
 import type { Reporter } from '../core/progress/index.js';
-import type { Snapshot } from '../ingest/index.js';
+import type { SnapshotSummary } from '../ingest/index.js';
 import { parseWalletManifest, readReserves, toReserveRows } from '../reserves/index.js';
 import { assessBadDebt } from '../solvency/index.js';
 import { readHaircuts, readPrices } from '../solvency/load.js';
@@ -82,7 +82,8 @@ export function signaturePathFor(reportFile: string): string {
 export interface PublishFromBuildOptions {
   outDir: string;
   registry: AssetRegistry;
-  snapshot: Snapshot;
+  /** The snapshot's figures: totals, exchange-owned accounts, debtors (a read in parts gives these, not every user). */
+  snapshot: SnapshotSummary;
   snapshotId: string;
   /** DIR/root.json's content, as the Merkle stage returned it. */
   root: Record<string, unknown>;

@@ -5,8 +5,9 @@ import { write as writeBuild } from '../../core/documents/build.js';
 import { join } from 'node:path';
 import { defineCommand, EXIT, type Context, type ExitCode } from '../context.js';
 import { loadAssetRegistry } from '../../assets/load.js';
-import { readSnapshot } from '../../ingest/index.js';
-import { buildTree } from '../../merkle/build.js';
+import { readSnapshot, snapshotFormatOf, type SnapshotSummary } from '../../ingest/index.js';
+import { buildTree, type BuildResult } from '../../merkle/build.js';
+import { PartSums } from '../../solvency/part-sums.js';
 import { readSecretFile } from '../../merkle/secret.js';
 import { DEFAULT_HEIGHT, MAX_HEIGHT } from '../../core/merkle/core.js';
 import { porError } from '../../core/errors/index.js';
@@ -100,7 +101,6 @@ export const buildCommand = defineCommand<BuildArgs>({
     if (args.shard !== undefined) return runShard({ ...args, shard: args.shard }, ctx);
     if (args.parts !== undefined && (!Number.isInteger(args.parts) || args.parts < 1 || args.parts > 4096)) throw porError('BAD_USAGE', '--parts must be an integer from 1 to 4096', { field: 'parts' });
     if (args.memory !== undefined) parseMemory(args.memory);
-    if (args.parts !== undefined && args.parts > 1 && args.wallets !== undefined) throw porError('BAD_USAGE', '--parts with --wallets: publishing reads the snapshot in memory; build in parts without --wallets, then por report', { field: 'parts' });
     // --- publish usage, checked before any work (owned by the report stage) ---
     if (args.wallets === undefined && (args.rpc.length || args.block.length || args.prices !== undefined || args.haircuts !== undefined || args.signKeyFile !== undefined)) {
       throw porError('BAD_USAGE', '--rpc, --block, --prices, --haircuts and --sign-key-file publish a report: give --wallets too');
@@ -185,36 +185,51 @@ async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry, ctx:
   return (await readBuiltPage()).html;
 }
 
-type Built = { res: Awaited<ReturnType<typeof buildTree>>; pub?: Awaited<ReturnType<typeof publishFromBuild>> };
+type Built = { res: BuildResult; pub?: Awaited<ReturnType<typeof publishFromBuild>> };
 
 /** Reads the inputs, builds the tree into the staged folder and, with --wallets, publishes beside it. */
 async function buildAndPublish(args: BuildArgs, ctx: Context, stage: StagedFolder): Promise<Built> {
   const secret = await readSecretFile(args.secretFile, ctx.reporter);
   const registry = await loadAssetRegistry(args.assets);
   const page = args.wallets !== undefined ? await checkPublishInputs(args, registry, ctx) : undefined;
-  // The tree's height bounds every balance: a row above it is refused at its line, before hashing.
-  const parts = page === undefined ? (args.parts ?? partsFor(statSync(args.snapshot, { throwIfNoEntry: false })?.size ?? 0, args.memory !== undefined ? parseMemory(args.memory) : DEFAULT_MEMORY)) : 1;
+  const { res, liabilities } = await buildWithinBudget(args, ctx, stage, secret, registry, page !== undefined);
+  crashPoint('build:tree-written');
+  if (page === undefined || liabilities === undefined) return { res };
+  return { res, pub: await publish(args, ctx, stage, registry, page, liabilities, res) };
+}
+
+/**
+ * The tree, in memory or in parts by user id as --memory (or --parts) says; with `summarise`, also
+ * the liabilities figures publishing needs, from the same reading of the snapshot: in parts, each
+ * part is summed (src/solvency/part-sums.ts) just before it is hashed, so the snapshot is split and
+ * read once, and memory holds one part's users plus the debtors.
+ */
+async function buildWithinBudget(args: BuildArgs, ctx: Context, stage: StagedFolder, secret: Uint8Array, registry: AssetRegistry, summarise: boolean): Promise<{ res: BuildResult; liabilities?: SnapshotSummary }> {
+  const parts = args.parts ?? partsFor(statSync(args.snapshot, { throwIfNoEntry: false })?.size ?? 0, args.memory !== undefined ? parseMemory(args.memory) : DEFAULT_MEMORY);
   if (parts > 1) {
-    const res = await buildPartitioned(args, ctx, stage, secret, registry, parts);
-    crashPoint('build:tree-written');
-    return { res };
+    const sums = summarise ? new PartSums(registry) : undefined;
+    const res = await buildPartitioned(args, ctx, stage, secret, registry, parts, sums && ((part, original) => sums.add(part, original)));
+    return sums ? { res, liabilities: sums.result(args.snapshot, snapshotFormatOf(args.snapshot)) } : { res };
   }
+  // The tree's height bounds every balance: a row above it is refused at its line, before hashing.
   const snapshot = await readSnapshot(args.snapshot, registry, { reporter: ctx.reporter, height: args.height });
   const opts: Parameters<typeof buildTree>[1] = { secret, snapshotId: args.snapshotId, height: args.height, outDir: args.out, stage, reporter: ctx.reporter, overwrite: args.force };
   if (args.threads !== undefined) opts.threads = args.threads;
-  const res = await buildTree(snapshot, opts);
-  crashPoint('build:tree-written');
-  if (args.wallets === undefined || page === undefined) return { res };
+  return { res: await buildTree(snapshot, opts), liabilities: snapshot };
+}
+
+/** report.json, its signature, report.html and verify.html into the staged public folder, beside root.json. */
+async function publish(args: BuildArgs, ctx: Context, stage: StagedFolder, registry: AssetRegistry, page: Buffer, liabilities: SnapshotSummary, res: BuildResult): Promise<Awaited<ReturnType<typeof publishFromBuild>>> {
   const publicDir = join(stage.path, PUBLIC_DIR);
   // The verifier page goes in first, so report.html links to it.
   await writeFileAtomic(join(publicDir, VERIFY_PAGE), page);
-  const pub = await publishFromBuild({
+  return publishFromBuild({
     outDir: publicDir,
     registry,
-    snapshot,
+    snapshot: liabilities,
     snapshotId: args.snapshotId,
     root: res.root as unknown as Record<string, unknown>,
-    walletsFile: args.wallets,
+    walletsFile: args.wallets as string,
     rpc: parseChainUrls(args.rpc),
     blocks: parseChainBlocks(args.block),
     ...(args.confirmations !== undefined ? { confirmations: args.confirmations } : {}),
@@ -226,7 +241,6 @@ async function buildAndPublish(args: BuildArgs, ctx: Context, stage: StagedFolde
     reporter: ctx.reporter,
     ...networkSettings(args),
   });
-  return { res, pub };
 }
 
 /** Where the published files are once the build folder is switched in (not the staging paths). */
