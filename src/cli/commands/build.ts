@@ -78,7 +78,7 @@ export const buildCommand = defineCommand<BuildArgs>({
       .option('height', { type: 'number', default: DEFAULT_HEIGHT, describe: 'Tree height: room for 2^height users; every proof has this many steps' })
       .option('threads', { type: 'number', describe: 'Hashing threads (default: 2, or 1 on a one-core machine); the root is the same for any number' })
       .option('force', { type: 'boolean', default: false, describe: 'Replace the build DIR already holds (all at once, only when the new one is complete)' })
-      .option('memory', { type: 'string', describe: 'Memory budget (default 2G): a snapshot whose build would not fit is read in parts by user id, through temporary files; same root and proofs' })
+      .option('memory', { type: 'string', describe: 'Memory budget (default 2G): a snapshot whose build would not fit is read in parts by user id, through temporary files; same root, proofs and report' })
       .option('tmp-dir', { type: 'string', describe: "Folder for the parts' temporary files (default: the folder holding --out); removed afterwards, also on error or Ctrl-C" })
       .option('parts', { type: 'number', describe: 'Read the snapshot in this many parts (default: as --memory needs; 1 = all in memory)' })
       .option('shard', { type: 'string', describe: 'I/N: SNAPSHOT is part I of N (every row of a user in one part); write a shard folder to --out for `por combine` (docs/SCALE.md)' })
