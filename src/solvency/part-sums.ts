@@ -4,9 +4,12 @@
 // plus two lists put back in the order of their first row in the ORIGINAL file, as the in-memory
 // reader gives them: the debtors (the only users bad debt and uncollateralised debt look at) and the
 // exchange-owned accounts. `por build --wallets` in parts adds each part here while the same part
-// is hashed, so the snapshot is partitioned and read once for both the tree and the report.
-// Memory: the debtors and the exchange-owned accounts, never every user.
+// is hashed, so the snapshot is partitioned and read once for both the tree and the report, and
+// hands the debtors to a sorter as they come (src/solvency/debtors.ts, DebtorSorter) instead of
+// keeping them. Memory: the exchange-owned accounts (and the debtors, unless handed on), never
+// every user.
 import type { AssetRegistry } from '../core/assets/index.js';
+import { porError } from '../core/errors/index.js';
 import type { AssetLiability, ExchangeOwnedAccount, Snapshot, SnapshotFormat, SnapshotSummary } from '../ingest/index.js';
 import type { AccountMode, UserBalances } from '../ingest/types.js';
 
@@ -28,7 +31,14 @@ export class PartSums {
   private readonly debtors: { line: number; user: UserBalances }[] = [];
   private readonly exchange: { line: number; account: ExchangeOwnedAccount }[] = [];
 
-  constructor(private readonly registry: AssetRegistry) {
+  /**
+   * `onDebtor`: where each debtor goes, with the line of its first row, instead of being kept (a
+   * DebtorSorter's add, or nowhere when nothing looks at debtors); then the result has no debtors().
+   */
+  constructor(
+    private readonly registry: AssetRegistry,
+    private readonly onDebtor?: (user: UserBalances, line: number) => void,
+  ) {
     this.totals = registry.assets.map((a) => ({ asset: a.symbol, gross: 0n, debt: 0n, net: 0n, users: 0 }));
   }
 
@@ -46,7 +56,8 @@ export class PartSums {
     });
     const lines = part.debtorLines();
     let k = 0;
-    for (const user of part.debtors()) this.debtors.push({ line: original(lines[k++]!), user });
+    const keep = this.onDebtor ?? ((user: UserBalances, line: number) => this.debtors.push({ line, user }));
+    for (const user of part.debtors()) keep(user, original(lines[k++]!));
     const ex = part.exchangeLines();
     part.exchangeOwned.accounts.forEach((account, i) => this.exchange.push({ line: original(ex[i]!), account }));
   }
@@ -58,6 +69,9 @@ export class PartSums {
     const accounts = this.exchange.sort(byLine).map((e) => e.account);
     const totals = this.registry.assets.map((_, a) => accounts.reduce((t, x) => t + x.balances[a]!, 0n));
     const modes = Object.fromEntries([...this.modes]) as Record<AccountMode, number>;
-    return { registry: this.registry, file, format, rows: this.rows, userCount: this.userCount, modes, totals: this.totals, exchangeOwned: { accounts, totals }, debtors: () => debtors };
+    const handedOn = () => {
+      throw porError('INTERNAL', 'the debtors of this snapshot were handed on as its parts were read, not kept');
+    };
+    return { registry: this.registry, file, format, rows: this.rows, userCount: this.userCount, modes, totals: this.totals, exchangeOwned: { accounts, totals }, debtors: this.onDebtor ? handedOn : () => debtors };
   }
 }

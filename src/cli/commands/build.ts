@@ -8,6 +8,7 @@ import { loadAssetRegistry } from '../../assets/load.js';
 import { readSnapshot, snapshotFormatOf, type SnapshotSummary } from '../../ingest/index.js';
 import { buildTree, type BuildResult } from '../../merkle/build.js';
 import { PartSums } from '../../solvency/part-sums.js';
+import { badDebtSorter, type BadDebt, type HaircutTable, type Prices } from '../../solvency/index.js';
 import { readSecretFile } from '../../merkle/secret.js';
 import { DEFAULT_HEIGHT, MAX_HEIGHT } from '../../core/merkle/core.js';
 import { porError } from '../../core/errors/index.js';
@@ -161,7 +162,7 @@ export const buildCommand = defineCommand<BuildArgs>({
  * tree is built and the chains are read: a typo there must not cost the whole run, nor leave a
  * tree in --out that the next attempt has to --force over.
  */
-async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry, ctx: Context): Promise<Buffer> {
+async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry, ctx: Context): Promise<PublishInputs> {
   const walletsFile = args.wallets as string;
   const wallets = parseWalletManifest(await readJsonFile(walletsFile), walletsFile, registry);
   if (wallets.snapshot.id !== args.snapshotId) {
@@ -174,15 +175,27 @@ async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry, ctx:
   if (args.confirmations !== undefined && (!Number.isSafeInteger(args.confirmations) || args.confirmations < 0)) {
     throw porError('BAD_USAGE', '--confirmations must be a whole number ≥ 0', { field: 'confirmations' });
   }
-  if (args.prices !== undefined) await readPrices(args.prices, registry);
-  if (args.haircuts !== undefined) await readHaircuts(args.haircuts, registry);
+  // Read once: the debtors are sorted at these (in parts, as each part is read) and the report states them.
+  const pricing = args.prices !== undefined ? { prices: await readPrices(args.prices, registry), haircuts: args.haircuts !== undefined ? await readHaircuts(args.haircuts, registry) : [] } : undefined;
   // Every node asked one question now: a mistyped or dead --rpc is exit 2 in a second, not after
   // the whole snapshot was read and hashed.
   await checkNodes(manifestNodes(wallets, parseChainUrls(args.rpc)), networkSettings(args), { reporter: ctx.reporter });
   if (args.signKeyFile !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(await readSigningKey(args.signKeyFile))) {
     throw porError('BAD_INPUT', 'the signing key is not a 32-byte hex private key (64 hex digits, 0x optional)', { file: args.signKeyFile, field: 'sign-key-file' });
   }
-  return (await readBuiltPage()).html;
+  return { page: (await readBuiltPage()).html, ...(pricing !== undefined ? { pricing } : {}) };
+}
+
+/** What publishing takes from its inputs, read and checked before the tree: the verifier page, prices and haircuts. */
+interface PublishInputs {
+  page: Buffer;
+  pricing?: { prices: Prices; haircuts: HaircutTable };
+}
+
+/** What the tree's reading of the snapshot gives publishing: its figures, and in parts the debtors already sorted. */
+interface ReadForPublish {
+  liabilities?: SnapshotSummary;
+  badDebt?: BadDebt;
 }
 
 type Built = { res: BuildResult; pub?: Awaited<ReturnType<typeof publishFromBuild>> };
@@ -191,25 +204,30 @@ type Built = { res: BuildResult; pub?: Awaited<ReturnType<typeof publishFromBuil
 async function buildAndPublish(args: BuildArgs, ctx: Context, stage: StagedFolder): Promise<Built> {
   const secret = await readSecretFile(args.secretFile, ctx.reporter);
   const registry = await loadAssetRegistry(args.assets);
-  const page = args.wallets !== undefined ? await checkPublishInputs(args, registry, ctx) : undefined;
-  const { res, liabilities } = await buildWithinBudget(args, ctx, stage, secret, registry, page !== undefined);
+  const inputs = args.wallets !== undefined ? await checkPublishInputs(args, registry, ctx) : undefined;
+  const { res, ...read } = await buildWithinBudget(args, ctx, stage, secret, registry, inputs);
   crashPoint('build:tree-written');
-  if (page === undefined || liabilities === undefined) return { res };
-  return { res, pub: await publish(args, ctx, stage, registry, page, liabilities, res) };
+  if (inputs === undefined) return { res };
+  return { res, pub: await publish(args, ctx, stage, registry, inputs, read, res) };
 }
 
 /**
- * The tree, in memory or in parts by user id as --memory (or --parts) says; with `summarise`, also
- * the liabilities figures publishing needs, from the same reading of the snapshot: in parts, each
- * part is summed (src/solvency/part-sums.ts) just before it is hashed, so the snapshot is split and
- * read once, and memory holds one part's users plus the debtors.
+ * The tree, in memory or in parts by user id as --memory (or --parts) says; when publishing, also
+ * the liabilities figures the report needs, from the same reading of the snapshot: in parts, each
+ * part is summed (src/solvency/part-sums.ts) and its debtors sorted at the prices (DebtorSorter)
+ * just before it is hashed, so the snapshot is split and read once, and memory holds one part's
+ * users, never the debtors of all.
  */
-async function buildWithinBudget(args: BuildArgs, ctx: Context, stage: StagedFolder, secret: Uint8Array, registry: AssetRegistry, summarise: boolean): Promise<{ res: BuildResult; liabilities?: SnapshotSummary }> {
+async function buildWithinBudget(args: BuildArgs, ctx: Context, stage: StagedFolder, secret: Uint8Array, registry: AssetRegistry, publishing?: PublishInputs): Promise<{ res: BuildResult } & ReadForPublish> {
   const parts = args.parts ?? partsFor(statSync(args.snapshot, { throwIfNoEntry: false })?.size ?? 0, args.memory !== undefined ? parseMemory(args.memory) : DEFAULT_MEMORY);
+  if (parts > 1 && publishing === undefined) return { res: await buildPartitioned(args, ctx, stage, secret, registry, parts) };
   if (parts > 1) {
-    const sums = summarise ? new PartSums(registry) : undefined;
-    const res = await buildPartitioned(args, ctx, stage, secret, registry, parts, sums && ((part, original) => sums.add(part, original)));
-    return sums ? { res, liabilities: sums.result(args.snapshot, snapshotFormatOf(args.snapshot)) } : { res };
+    const p = publishing?.pricing;
+    const sorter = p && badDebtSorter(registry, p.prices, p.haircuts);
+    // Without prices no debtor is looked at (nothing is netted): none is kept.
+    const sums = new PartSums(registry, sorter ? (user, line) => sorter.add(user, line) : () => undefined);
+    const res = await buildPartitioned(args, ctx, stage, secret, registry, parts, (part, original) => sums.add(part, original));
+    return { res, liabilities: sums.result(args.snapshot, snapshotFormatOf(args.snapshot)), ...(sorter ? { badDebt: sorter.result() } : {}) };
   }
   // The tree's height bounds every balance: a row above it is refused at its line, before hashing.
   const snapshot = await readSnapshot(args.snapshot, registry, { reporter: ctx.reporter, height: args.height });
@@ -219,22 +237,23 @@ async function buildWithinBudget(args: BuildArgs, ctx: Context, stage: StagedFol
 }
 
 /** report.json, its signature, report.html and verify.html into the staged public folder, beside root.json. */
-async function publish(args: BuildArgs, ctx: Context, stage: StagedFolder, registry: AssetRegistry, page: Buffer, liabilities: SnapshotSummary, res: BuildResult): Promise<Awaited<ReturnType<typeof publishFromBuild>>> {
+async function publish(args: BuildArgs, ctx: Context, stage: StagedFolder, registry: AssetRegistry, inputs: PublishInputs, read: ReadForPublish, res: BuildResult): Promise<Awaited<ReturnType<typeof publishFromBuild>>> {
+  if (read.liabilities === undefined) throw porError('INTERNAL', 'the snapshot was not summed for publishing');
   const publicDir = join(stage.path, PUBLIC_DIR);
   // The verifier page goes in first, so report.html links to it.
-  await writeFileAtomic(join(publicDir, VERIFY_PAGE), page);
+  await writeFileAtomic(join(publicDir, VERIFY_PAGE), inputs.page);
+  const { pricing } = inputs;
   return publishFromBuild({
     outDir: publicDir,
     registry,
-    snapshot: liabilities,
+    snapshot: read.liabilities,
     snapshotId: args.snapshotId,
     root: res.root as unknown as Record<string, unknown>,
     walletsFile: args.wallets as string,
     rpc: parseChainUrls(args.rpc),
     blocks: parseChainBlocks(args.block),
     ...(args.confirmations !== undefined ? { confirmations: args.confirmations } : {}),
-    ...(args.prices !== undefined ? { pricesFile: args.prices } : {}),
-    ...(args.haircuts !== undefined ? { haircutsFile: args.haircuts } : {}),
+    ...(pricing !== undefined ? { pricing: { ...pricing, ...(read.badDebt !== undefined ? { badDebt: read.badDebt } : {}) } } : {}),
     ...(args.signKeyFile !== undefined ? { signKeyFile: args.signKeyFile } : {}),
     ...(args.exchange !== undefined ? { exchange: args.exchange } : {}),
     toolVersion: TOOL_VERSION,
