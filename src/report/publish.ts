@@ -10,10 +10,9 @@ import { readJsonFile, writeFileAtomic, toJson, readFault } from '../io/node.js'
 import { porError } from '../core/errors/index.js';
 import type { AssetRegistry } from '../core/assets/index.js';
 import type { Reporter } from '../core/progress/index.js';
-import type { Snapshot } from '../ingest/index.js';
+import type { SnapshotSummary } from '../ingest/index.js';
 import { parseWalletManifest, readReserves, toReserveRows } from '../reserves/index.js';
-import { assessBadDebt } from '../solvency/index.js';
-import { readHaircuts, readPrices } from '../solvency/load.js';
+import { assessBadDebt, type BadDebt, type HaircutTable, type Prices } from '../solvency/index.js';
 import { verifyBitcoinMessage } from '../signatures/bitcoin.js';
 import { assembleReport, canonicalJson } from './assemble.js';
 import { addressesFromReserves, chainsFromReserves } from './from-reserves.js';
@@ -82,7 +81,8 @@ export function signaturePathFor(reportFile: string): string {
 export interface PublishFromBuildOptions {
   outDir: string;
   registry: AssetRegistry;
-  snapshot: Snapshot;
+  /** The snapshot's figures: totals, exchange-owned accounts, debtors (a read in parts gives these, not every user). */
+  snapshot: SnapshotSummary;
   snapshotId: string;
   /** DIR/root.json's content, as the Merkle stage returned it. */
   root: Record<string, unknown>;
@@ -90,9 +90,13 @@ export interface PublishFromBuildOptions {
   rpc: Record<string, string>;
   blocks?: Record<string, bigint>;
   confirmations?: number;
-  pricesFile?: string;
-  /** Haircut table (por-haircuts) valuing collateral; without it nothing counts and no debt is netted. */
-  haircutsFile?: string;
+  /**
+   * Prices and the haircut table valuing collateral (an empty table: nothing counts, no debt is
+   * netted), read once by the caller; `badDebt` when the debtors were already sorted at them as the
+   * snapshot was read in parts (badDebtSorter), else they are sorted here from `snapshot.debtors()`.
+   * Without `pricing` no debt is netted.
+   */
+  pricing?: { prices: Prices; haircuts: HaircutTable; badDebt?: BadDebt };
   signKeyFile?: string;
   exchange?: string;
   toolVersion: string;
@@ -130,7 +134,7 @@ export async function publishFromBuild(o: PublishFromBuildOptions): Promise<Publ
   const chains = chainsFromReserves(reserves);
   const addresses = addressesFromReserves(reserves, wallets);
   const notes: string[] = [];
-  const { liabilities, netting } = await assessNetting(o, notes);
+  const { liabilities, netting } = assessNetting(o, notes);
   if (o.snapshot.exchangeOwned.accounts.length) {
     const n = o.snapshot.exchangeOwned.accounts.length;
     notes.push(`${n} exchange-owned account${n === 1 ? ' (insurance fund or the like) was' : 's (insurance fund and the like) were'} left out of user liabilities.`);
@@ -165,14 +169,13 @@ export function checkExchangeName(manifest: string, flag: string | undefined, wa
  * liabilities with their netting, the report's `netting` section and a note in plain words.
  * Without prices nothing is netted.
  */
-async function assessNetting(o: PublishFromBuildOptions, notes: string[]): Promise<{ liabilities: LiabilityTotals[]; netting?: ReportNetting }> {
-  if (o.pricesFile === undefined) {
+function assessNetting(o: PublishFromBuildOptions, notes: string[]): { liabilities: LiabilityTotals[]; netting?: ReportNetting } {
+  if (o.pricing === undefined) {
     notes.push('Bad debt was not assessed (no prices given): no user debt was netted, so reserves must cover gross liabilities.');
     return { liabilities: o.snapshot.totals.map((t) => ({ asset: t.asset, gross: t.gross, debt: t.debt })) };
   }
-  const prices = await readPrices(o.pricesFile, o.registry);
-  const haircuts = o.haircutsFile !== undefined ? await readHaircuts(o.haircutsFile, o.registry) : [];
-  const bad = assessBadDebt(o.snapshot.debtors(), o.registry, prices, haircuts);
+  const { prices, haircuts } = o.pricing;
+  const bad = o.pricing.badDebt ?? assessBadDebt(o.snapshot.debtors(), o.registry, prices, haircuts);
   const un = bad.uncollateralised.users;
   notes.push(
     (bad.users

@@ -114,29 +114,72 @@ export interface DebtorClasses {
 
 /** Sorts every debtor into bad debt, uncollateralised or healthy (see the top of this file). */
 export function classifyDebtors(debtors: Iterable<UserBalances>, assets: readonly PricedAsset[], price: (symbol: string) => string, table: HaircutTable): DebtorClasses {
-  const v = valuation(assets, price);
-  const model = new CollateralModel(assets, v, table);
-  const n = assets.length;
-  const out: DebtorClasses = { users: 0, usd: '0', gross: new Array<bigint>(n).fill(0n), debt: new Array<bigint>(n).fill(0n), sample: [], uncollateralised: { users: 0, debt: new Array<bigint>(n).fill(0n), sample: [] } };
-  let short = 0n;
-  for (const u of debtors) {
-    const equity = usdValue(v, u.net);
+  const sorter = new DebtorSorter(assets, price, table);
+  let order = 0;
+  for (const u of debtors) sorter.add(u, order++);
+  return sorter.result();
+}
+
+const SAMPLE = 20;
+
+/** The first SAMPLE ids by `order`, whatever order they are offered in. */
+class Sample {
+  private readonly kept: { order: number; id: string }[] = [];
+  offer(order: number, id: string): void {
+    const k = this.kept;
+    if (k.length === SAMPLE && order >= k[SAMPLE - 1]!.order) return;
+    let i = k.length;
+    while (i > 0 && k[i - 1]!.order > order) i--;
+    k.splice(i, 0, { order, id });
+    if (k.length > SAMPLE) k.pop();
+  }
+  ids(): string[] {
+    return this.kept.map((x) => x.id);
+  }
+}
+
+/**
+ * Sorts debtors one at a time, keeping only the sums and the two samples: a snapshot read in parts
+ * (src/solvency/part-sums.ts) hands each part's debtors here as it is read, so memory does not grow
+ * with the debtors. `order` (the line of the user's first row) picks the samples: the first 20 in
+ * the file, as classifyDebtors gives them from the debtors in file order.
+ */
+export class DebtorSorter {
+  private readonly v: Valuation;
+  private readonly model: CollateralModel;
+  private readonly out: DebtorClasses;
+  private short = 0n;
+  private readonly bad = new Sample();
+  private readonly un = new Sample();
+
+  constructor(assets: readonly PricedAsset[], price: (symbol: string) => string, table: HaircutTable) {
+    this.v = valuation(assets, price);
+    this.model = new CollateralModel(assets, this.v, table);
+    const zeros = () => new Array<bigint>(assets.length).fill(0n);
+    this.out = { users: 0, usd: '0', gross: zeros(), debt: zeros(), sample: [], uncollateralised: { users: 0, debt: zeros(), sample: [] } };
+  }
+
+  add(u: UserBalances, order: number): void {
+    const out = this.out;
+    const equity = usdValue(this.v, u.net);
     if (equity < 0n) {
       out.users++;
-      short -= equity;
-      if (out.sample.length < 20) out.sample.push(u.userId);
+      this.short -= equity;
+      this.bad.offer(order, u.userId);
       addSplit(u.net, out.gross, out.debt);
-      continue;
+      return;
     }
-    const owed = model.debt(u.net);
-    if (owed !== null && model.collateral(u.net) >= owed) continue;
-    const un = out.uncollateralised;
-    un.users++;
-    if (un.sample.length < 20) un.sample.push(u.userId);
-    addSplit(u.net, null, un.debt);
+    const owed = this.model.debt(u.net);
+    if (owed !== null && this.model.collateral(u.net) >= owed) return;
+    out.uncollateralised.users++;
+    this.un.offer(order, u.userId);
+    addSplit(u.net, null, out.uncollateralised.debt);
   }
-  out.usd = formatAmount(short, v.scale, { trim: true });
-  return out;
+
+  result(): DebtorClasses {
+    const { out } = this;
+    return { ...out, usd: formatAmount(this.short, this.v.scale, { trim: true }), sample: this.bad.ids(), uncollateralised: { ...out.uncollateralised, sample: this.un.ids() } };
+  }
 }
 
 function addSplit(net: readonly bigint[], gross: bigint[] | null, debt: bigint[]): void {

@@ -10,7 +10,7 @@ import type { AssetLiability, ExchangeOwned } from '../ingest/aggregate.js';
 import type { UserBalances } from '../ingest/types.js';
 import { atField, parseStrictCsv } from '../core/solvency/csv.js';
 import { coverage, percentText, RatioDecimal } from '../core/solvency/coverage.js';
-import { classifyDebtors, type DebtorClasses } from './debtors.js';
+import { classifyDebtors, DebtorSorter, type DebtorClasses } from './debtors.js';
 import { addressKey } from '../core/reserves/identity.js';
 import type { HaircutTable } from '../core/solvency/haircuts.js';
 
@@ -129,11 +129,20 @@ export type BadDebt = DebtorClasses;
  * counts as collateral, so no debt is netted.
  */
 export function assessBadDebt(debtors: Iterable<UserBalances>, registry: AssetRegistry, prices: Prices, haircuts: HaircutTable = []): BadDebt {
-  return classifyDebtors(debtors, registry.assets, (s) => {
+  return classifyDebtors(debtors, registry.assets, priceOf(prices), haircuts);
+}
+
+/** The same sorting, one debtor at a time (`add(user, line of its first row)`), for a snapshot read in parts. */
+export function badDebtSorter(registry: AssetRegistry, prices: Prices, haircuts: HaircutTable = []): DebtorSorter {
+  return new DebtorSorter(registry.assets, priceOf(prices), haircuts);
+}
+
+function priceOf(prices: Prices): (symbol: string) => string {
+  return (s) => {
     const p = prices.usd.get(s);
     if (p === undefined) throw porError('BAD_INPUT', `no price for ${s}`);
     return p;
-  }, haircuts);
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // liabilities reading + tree building that partitions to disk when the snapshot would not fit the
 // memory budget (--memory, --tmp-dir). src/merkle/shard.ts, src/merkle/combine.ts, src/ingest/partition.ts.
 import { write as writeShardMeta } from '../../core/documents/shard.js';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { loadAssetRegistry } from '../../assets/load.js';
@@ -14,7 +14,8 @@ import { combineShards } from '../../merkle/combine.js';
 import type { BuildResult } from '../../merkle/build.js';
 import type { StagedFolder } from '../../io/staged.js';
 import { crashPoint, processAlive, readFault } from '../../io/node.js';
-import { readSnapshot, type SnapshotFormat, type SnapshotSummary } from '../../ingest/index.js';
+import { readSnapshot, type Snapshot, type SnapshotFormat, type SnapshotSummary } from '../../ingest/index.js';
+import { originalLines } from '../../solvency/part-sums.js';
 import { readSecretFile } from '../../merkle/secret.js';
 import { buildShard, parseShardSpec } from '../../merkle/shard.js';
 import { porError } from '../../core/errors/index.js';
@@ -139,11 +140,17 @@ export interface PartitionedArgs {
 }
 
 /**
+ * Each part as it is read, before it is hashed, with the map from its line numbers to the original
+ * file's: `por build --wallets` sums the liabilities here (src/solvency/part-sums.ts).
+ */
+export type PartSink = (part: Snapshot, original: (local: number) => number) => void;
+
+/**
  * The snapshot in `parts` parts by user id (temporary files in --tmp-dir, removed afterwards, also
  * on error, SIGINT or SIGTERM), each read and hashed as a shard, then combined into `stage`: the same
- * root and proofs as the in-memory build, in memory bounded by one part.
+ * root and proofs as the in-memory build, in memory bounded by one part. `sink` sees every part once.
  */
-export async function buildPartitioned(args: PartitionedArgs, ctx: Context, stage: StagedFolder, secret: Uint8Array, registry: AssetRegistry, parts: number): Promise<BuildResult> {
+export async function buildPartitioned(args: PartitionedArgs, ctx: Context, stage: StagedFolder, secret: Uint8Array, registry: AssetRegistry, parts: number, sink?: PartSink): Promise<BuildResult> {
   return withTmpDir(args.tmpDir ?? dirname(resolve(args.out)), async (tmp) => {
     ctx.note(`the snapshot is read in ${parts} parts to stay within the memory budget (temporary files in ${tmp}, removed afterwards)`);
     const files = await partitionSnapshot(args.snapshot, parts, tmp, ctx.reporter);
@@ -151,7 +158,9 @@ export async function buildPartitioned(args: PartitionedArgs, ctx: Context, stag
     const shards: string[] = [];
     for (let i = 0; i < parts; i++) {
       const snapshot = await readPart(files[i]!, args.snapshot, registry, { reporter: ctx.reporter, height: args.height });
+      if (sink !== undefined) sink(snapshot, originalLines(readFileSync(files[i]!.lines)));
       await rm(files[i]!.file, { force: true });
+      await rm(files[i]!.lines, { force: true });
       shards.push(join(tmp, `shard-${i}`));
       await buildShard(snapshot, { secret, snapshotId: args.snapshotId, height: args.height, shard: { index: i, count: parts }, outDir: shards[i]!, reporter: ctx.reporter, durable: false, ...(args.threads !== undefined ? { threads: args.threads } : {}) });
       ctx.reporter.done('build parts', `part ${i + 1}/${parts}: ${snapshot.userCount.toLocaleString('en-US')} users`);

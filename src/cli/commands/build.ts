@@ -5,8 +5,10 @@ import { write as writeBuild } from '../../core/documents/build.js';
 import { join } from 'node:path';
 import { defineCommand, EXIT, type Context, type ExitCode } from '../context.js';
 import { loadAssetRegistry } from '../../assets/load.js';
-import { readSnapshot } from '../../ingest/index.js';
-import { buildTree } from '../../merkle/build.js';
+import { readSnapshot, snapshotFormatOf, type SnapshotSummary } from '../../ingest/index.js';
+import { buildTree, type BuildResult } from '../../merkle/build.js';
+import { PartSums } from '../../solvency/part-sums.js';
+import { badDebtSorter, type BadDebt, type HaircutTable, type Prices } from '../../solvency/index.js';
 import { readSecretFile } from '../../merkle/secret.js';
 import { DEFAULT_HEIGHT, MAX_HEIGHT } from '../../core/merkle/core.js';
 import { porError } from '../../core/errors/index.js';
@@ -77,7 +79,7 @@ export const buildCommand = defineCommand<BuildArgs>({
       .option('height', { type: 'number', default: DEFAULT_HEIGHT, describe: 'Tree height: room for 2^height users; every proof has this many steps' })
       .option('threads', { type: 'number', describe: 'Hashing threads (default: 2, or 1 on a one-core machine); the root is the same for any number' })
       .option('force', { type: 'boolean', default: false, describe: 'Replace the build DIR already holds (all at once, only when the new one is complete)' })
-      .option('memory', { type: 'string', describe: 'Memory budget (default 2G): a snapshot whose build would not fit is read in parts by user id, through temporary files; same root and proofs' })
+      .option('memory', { type: 'string', describe: 'Memory budget (default 2G): a snapshot whose build would not fit is read in parts by user id, through temporary files; same root, proofs and report' })
       .option('tmp-dir', { type: 'string', describe: "Folder for the parts' temporary files (default: the folder holding --out); removed afterwards, also on error or Ctrl-C" })
       .option('parts', { type: 'number', describe: 'Read the snapshot in this many parts (default: as --memory needs; 1 = all in memory)' })
       .option('shard', { type: 'string', describe: 'I/N: SNAPSHOT is part I of N (every row of a user in one part); write a shard folder to --out for `por combine` (docs/SCALE.md)' })
@@ -100,7 +102,6 @@ export const buildCommand = defineCommand<BuildArgs>({
     if (args.shard !== undefined) return runShard({ ...args, shard: args.shard }, ctx);
     if (args.parts !== undefined && (!Number.isInteger(args.parts) || args.parts < 1 || args.parts > 4096)) throw porError('BAD_USAGE', '--parts must be an integer from 1 to 4096', { field: 'parts' });
     if (args.memory !== undefined) parseMemory(args.memory);
-    if (args.parts !== undefined && args.parts > 1 && args.wallets !== undefined) throw porError('BAD_USAGE', '--parts with --wallets: publishing reads the snapshot in memory; build in parts without --wallets, then por report', { field: 'parts' });
     // --- publish usage, checked before any work (owned by the report stage) ---
     if (args.wallets === undefined && (args.rpc.length || args.block.length || args.prices !== undefined || args.haircuts !== undefined || args.signKeyFile !== undefined)) {
       throw porError('BAD_USAGE', '--rpc, --block, --prices, --haircuts and --sign-key-file publish a report: give --wallets too');
@@ -161,7 +162,7 @@ export const buildCommand = defineCommand<BuildArgs>({
  * tree is built and the chains are read: a typo there must not cost the whole run, nor leave a
  * tree in --out that the next attempt has to --force over.
  */
-async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry, ctx: Context): Promise<Buffer> {
+async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry, ctx: Context): Promise<PublishInputs> {
   const walletsFile = args.wallets as string;
   const wallets = parseWalletManifest(await readJsonFile(walletsFile), walletsFile, registry);
   if (wallets.snapshot.id !== args.snapshotId) {
@@ -174,61 +175,94 @@ async function checkPublishInputs(args: BuildArgs, registry: AssetRegistry, ctx:
   if (args.confirmations !== undefined && (!Number.isSafeInteger(args.confirmations) || args.confirmations < 0)) {
     throw porError('BAD_USAGE', '--confirmations must be a whole number ≥ 0', { field: 'confirmations' });
   }
-  if (args.prices !== undefined) await readPrices(args.prices, registry);
-  if (args.haircuts !== undefined) await readHaircuts(args.haircuts, registry);
+  // Read once: the debtors are sorted at these (in parts, as each part is read) and the report states them.
+  const pricing = args.prices !== undefined ? { prices: await readPrices(args.prices, registry), haircuts: args.haircuts !== undefined ? await readHaircuts(args.haircuts, registry) : [] } : undefined;
   // Every node asked one question now: a mistyped or dead --rpc is exit 2 in a second, not after
   // the whole snapshot was read and hashed.
   await checkNodes(manifestNodes(wallets, parseChainUrls(args.rpc)), networkSettings(args), { reporter: ctx.reporter });
   if (args.signKeyFile !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(await readSigningKey(args.signKeyFile))) {
     throw porError('BAD_INPUT', 'the signing key is not a 32-byte hex private key (64 hex digits, 0x optional)', { file: args.signKeyFile, field: 'sign-key-file' });
   }
-  return (await readBuiltPage()).html;
+  return { page: (await readBuiltPage()).html, ...(pricing !== undefined ? { pricing } : {}) };
 }
 
-type Built = { res: Awaited<ReturnType<typeof buildTree>>; pub?: Awaited<ReturnType<typeof publishFromBuild>> };
+/** What publishing takes from its inputs, read and checked before the tree: the verifier page, prices and haircuts. */
+interface PublishInputs {
+  page: Buffer;
+  pricing?: { prices: Prices; haircuts: HaircutTable };
+}
+
+/** What the tree's reading of the snapshot gives publishing: its figures, and in parts the debtors already sorted. */
+interface ReadForPublish {
+  liabilities?: SnapshotSummary;
+  badDebt?: BadDebt;
+}
+
+type Built = { res: BuildResult; pub?: Awaited<ReturnType<typeof publishFromBuild>> };
 
 /** Reads the inputs, builds the tree into the staged folder and, with --wallets, publishes beside it. */
 async function buildAndPublish(args: BuildArgs, ctx: Context, stage: StagedFolder): Promise<Built> {
   const secret = await readSecretFile(args.secretFile, ctx.reporter);
   const registry = await loadAssetRegistry(args.assets);
-  const page = args.wallets !== undefined ? await checkPublishInputs(args, registry, ctx) : undefined;
-  // The tree's height bounds every balance: a row above it is refused at its line, before hashing.
-  const parts = page === undefined ? (args.parts ?? partsFor(statSync(args.snapshot, { throwIfNoEntry: false })?.size ?? 0, args.memory !== undefined ? parseMemory(args.memory) : DEFAULT_MEMORY)) : 1;
+  const inputs = args.wallets !== undefined ? await checkPublishInputs(args, registry, ctx) : undefined;
+  const { res, ...read } = await buildWithinBudget(args, ctx, stage, secret, registry, inputs);
+  crashPoint('build:tree-written');
+  if (inputs === undefined) return { res };
+  return { res, pub: await publish(args, ctx, stage, registry, inputs, read, res) };
+}
+
+/**
+ * The tree, in memory or in parts by user id as --memory (or --parts) says; when publishing, also
+ * the liabilities figures the report needs, from the same reading of the snapshot: in parts, each
+ * part is summed (src/solvency/part-sums.ts) and its debtors sorted at the prices (DebtorSorter)
+ * just before it is hashed, so the snapshot is split and read once, and memory holds one part's
+ * users, never the debtors of all.
+ */
+async function buildWithinBudget(args: BuildArgs, ctx: Context, stage: StagedFolder, secret: Uint8Array, registry: AssetRegistry, publishing?: PublishInputs): Promise<{ res: BuildResult } & ReadForPublish> {
+  const parts = args.parts ?? partsFor(statSync(args.snapshot, { throwIfNoEntry: false })?.size ?? 0, args.memory !== undefined ? parseMemory(args.memory) : DEFAULT_MEMORY);
+  if (parts > 1 && publishing === undefined) return { res: await buildPartitioned(args, ctx, stage, secret, registry, parts) };
   if (parts > 1) {
-    const res = await buildPartitioned(args, ctx, stage, secret, registry, parts);
-    crashPoint('build:tree-written');
-    return { res };
+    const p = publishing?.pricing;
+    const sorter = p && badDebtSorter(registry, p.prices, p.haircuts);
+    // Without prices no debtor is looked at (nothing is netted): none is kept.
+    const sums = new PartSums(registry, sorter ? (user, line) => sorter.add(user, line) : () => undefined);
+    const res = await buildPartitioned(args, ctx, stage, secret, registry, parts, (part, original) => sums.add(part, original));
+    return { res, liabilities: sums.result(args.snapshot, snapshotFormatOf(args.snapshot)), ...(sorter ? { badDebt: sorter.result() } : {}) };
   }
+  // The tree's height bounds every balance: a row above it is refused at its line, before hashing.
   const snapshot = await readSnapshot(args.snapshot, registry, { reporter: ctx.reporter, height: args.height });
   const opts: Parameters<typeof buildTree>[1] = { secret, snapshotId: args.snapshotId, height: args.height, outDir: args.out, stage, reporter: ctx.reporter, overwrite: args.force };
   if (args.threads !== undefined) opts.threads = args.threads;
   // Without --wallets nothing reads a user after the tree: its memory goes once the leaves are hashed.
-  if (args.wallets === undefined) opts.releaseInput = true;
+  if (publishing === undefined) opts.releaseInput = true;
   const res = await buildTree(snapshot, opts);
-  crashPoint('build:tree-written');
-  if (args.wallets === undefined || page === undefined) return { res };
+  return publishing === undefined ? { res } : { res, liabilities: snapshot };
+}
+
+/** report.json, its signature, report.html and verify.html into the staged public folder, beside root.json. */
+async function publish(args: BuildArgs, ctx: Context, stage: StagedFolder, registry: AssetRegistry, inputs: PublishInputs, read: ReadForPublish, res: BuildResult): Promise<Awaited<ReturnType<typeof publishFromBuild>>> {
+  if (read.liabilities === undefined) throw porError('INTERNAL', 'the snapshot was not summed for publishing');
   const publicDir = join(stage.path, PUBLIC_DIR);
   // The verifier page goes in first, so report.html links to it.
-  await writeFileAtomic(join(publicDir, VERIFY_PAGE), page);
-  const pub = await publishFromBuild({
+  await writeFileAtomic(join(publicDir, VERIFY_PAGE), inputs.page);
+  const { pricing } = inputs;
+  return publishFromBuild({
     outDir: publicDir,
     registry,
-    snapshot,
+    snapshot: read.liabilities,
     snapshotId: args.snapshotId,
     root: res.root as unknown as Record<string, unknown>,
-    walletsFile: args.wallets,
+    walletsFile: args.wallets as string,
     rpc: parseChainUrls(args.rpc),
     blocks: parseChainBlocks(args.block),
     ...(args.confirmations !== undefined ? { confirmations: args.confirmations } : {}),
-    ...(args.prices !== undefined ? { pricesFile: args.prices } : {}),
-    ...(args.haircuts !== undefined ? { haircutsFile: args.haircuts } : {}),
+    ...(pricing !== undefined ? { pricing: { ...pricing, ...(read.badDebt !== undefined ? { badDebt: read.badDebt } : {}) } } : {}),
     ...(args.signKeyFile !== undefined ? { signKeyFile: args.signKeyFile } : {}),
     ...(args.exchange !== undefined ? { exchange: args.exchange } : {}),
     toolVersion: TOOL_VERSION,
     reporter: ctx.reporter,
     ...networkSettings(args),
   });
-  return { res, pub };
 }
 
 /** Where the published files are once the build folder is switched in (not the staging paths). */
