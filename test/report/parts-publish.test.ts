@@ -109,13 +109,14 @@ describe('por build --wallets in parts publishes the in-memory bytes', () => {
     // The samples (1 user in bad debt, 1 exchange-owned account), then users with 1,000-byte ids
     // until the file is past what --memory 256M builds in memory (the rule is partsFor's, however
     // its estimate per byte is tuned), with 40 more users in bad debt (1 BTC owed against 1 USDT)
-    // and 3 more exchange-owned accounts among them, spread over the parts by their ids.
+    // and 3 more exchange-owned accounts among them (at least 20,000 rows, so all 40 are there),
+    // spread over the parts by their ids.
     let size = 1 << 20;
     while (partsFor(size, MEMORY) === 1) size += 1 << 20;
     const file = join(dir, 'big.csv');
     const rows = [readFileSync('samples/liabilities.csv', 'utf8').trimEnd()];
     let bytes = rows[0]!.length;
-    for (let i = 0; bytes < size; i++) {
+    for (let i = 0; bytes < size || i < 20_000; i++) {
       const row = `${String(i).padStart(8, '0')}${'x'.repeat(992)},spot,USDT,0.000001,simple`;
       if (i % 500 === 1 && i < 20_000) rows.push(`bd${i},margin,BTC,-1,multi-currency-margin`, `bd${i},spot,USDT,1,multi-currency-margin`);
       if (i % 5000 === 2 && i < 15_000) rows.push(`fund${i},exchange:fund-${i},USDT,${i},simple`);
