@@ -52,6 +52,14 @@ const SPILLED = -(1n << 63n);
 const SPILLED_HI = -0x80000000;
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 const EXCHANGE_MODE = 4; // marks an interned id that is an exchange-owned account, not a user
+// Table slot word 3: length, mode, first entry's asset.
+const LEN_MAX = 0x7ff; // this length or more: the id's length is read from offsets[]
+const MODE_SHIFT = 11;
+const ASSET_SHIFT = 14;
+const INFO_KEEP = (1 << ASSET_SHIFT) - 1; // length and mode
+const TWO_32 = 2 ** 32;
+// A plain sum stays a number while |net| < 2^53: the high word is then within ±2^21.
+const SAFE_HI = 1 << 21;
 
 export class Aggregator {
   readonly registry: AssetRegistry;
@@ -59,20 +67,31 @@ export class Aggregator {
   private readonly decimals: number[];
   // Interned ids (users and exchange-owned accounts): open addressing over a character arena that
   // is one byte per character until an id needs more. A Map of 10M strings measured 41 s and
-  // 2.9 GB for a 10M-user snapshot; this table about half the time and memory.
-  private table = new Int32Array(1 << 12).fill(-1);
+  // 2.9 GB for a 10M-user snapshot; this table about half the time and memory. Each slot is 4
+  // words holding all a row needs of its id, so a row costs one cache miss in the table and one in
+  // the arena (at 10^7 ids, each per-id array read was a miss of its own):
+  //   [0] the hash's bits above the slot mask | (u + 1); 0 for an empty slot
+  //   [1] the id's arena offset      [2] its first entry + 1 (0: none yet)
+  //   [3] its length (LEN_MAX: read offsets) | mode << 11 | the first entry's asset << 14
+  // modes[] and heads[] are only written while reading (for summarize, user(), encodeUser).
+  private table = new Int32Array(4 << 12);
+  private mask = (1 << 12) - 1; // slots − 1
   private arena: Uint8Array | Uint16Array = new Uint8Array(1 << 16);
   private arenaLen = 0;
   private offsets = new Uint32Array(1025); // id u is arena[offsets[u] .. offsets[u + 1])
-  private hashes = new Uint32Array(1024);
   private modes = new Uint8Array(1024);
   private firstRows = new Uint32Array(1024); // line of each id's first row
   private heads = new Int32Array(1024).fill(-1); // first entry of each id, −1 for none
+  // The slot of the last id addPlain() met, and where its bytes are: rows grouped by user skip the table.
+  private lastSlot = -1;
+  private lastOff = 0;
+  private lastLen = -1;
   private capacity = 1024;
   // Entries: one per (user, asset).
   private eAsset = new Uint16Array(4096);
   private eAccounts = new Uint8Array(4096);
   private eNet = new BigInt64Array(4096);
+  private eNetWords = new Int32Array(this.eNet.buffer); // eNet as (lo, hi) words, little-endian machines
   private eUser = new Uint32Array(4096);
   private eNext = new Int32Array(4096);
   private eCount = 0;
@@ -111,9 +130,9 @@ export class Aggregator {
       this.firstRows = widen(this.firstRows, users);
       this.heads = widen(this.heads, users).fill(-1, this.capacity);
       this.offsets = widen(this.offsets, users + 1);
-      this.hashes = widen(this.hashes, users);
       this.capacity = users;
-      if (this.table.length < 2 * users) this.rehashTo(2 ** Math.ceil(Math.log2(2 * users)));
+      const slots = 2 ** Math.ceil(Math.log2((users * 4) / 3));
+      if (slots > this.mask + 1) this.rehashTo(slots);
     }
     const entries = Math.ceil(rows * 1.02);
     if (entries > this.eAsset.length) this.growEntries(entries);
@@ -131,7 +150,6 @@ export class Aggregator {
     this.firstRows = widen(this.firstRows, cap);
     this.heads = widen(this.heads, cap).fill(-1, this.capacity);
     this.offsets = widen(this.offsets, cap + 1);
-    this.hashes = widen(this.hashes, cap);
     this.capacity = cap;
   }
 
@@ -139,33 +157,46 @@ export class Aggregator {
     this.eAsset = widen(this.eAsset, cap);
     this.eAccounts = widen(this.eAccounts, cap);
     this.eNet = widen(this.eNet, cap);
+    this.eNetWords = new Int32Array(this.eNet.buffer);
     this.eUser = widen(this.eUser, cap);
     this.eNext = widen(this.eNext, cap);
   }
 
-  /** Index of the id text[start..end), or −1 − (its table slot) when it is not interned yet. */
+  /** Slot of the id text[start..end) (hash h), or −1 − the empty slot where it would go. */
   private find(text: string, start: number, end: number, h: number): number {
-    const mask = this.table.length - 1;
+    const t = this.table;
+    const mask = this.mask;
     const len = end - start;
-    let slot = h & mask;
-    for (;;) {
-      const u = this.table[slot]!;
-      if (u === -1) return -1 - slot;
-      if (this.hashes[u] === h) {
-        const off = this.offsets[u]!;
-        if (this.offsets[u + 1]! - off === len) {
-          let i = 0;
-          while (i < len && this.arena[off + i] === text.charCodeAt(start + i)) i++;
-          if (i === len) return u;
-        }
-      }
-      slot = (slot + 1) & mask;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const key = t[4 * slot]!;
+      if (key === 0) return -1 - slot;
+      if (((key ^ h) & ~mask) !== 0 || !this.hasLength(slot, len)) continue;
+      const off = t[4 * slot + 1]! >>> 0;
+      let i = 0;
+      while (i < len && this.arena[off + i] === text.charCodeAt(start + i)) i++;
+      if (i === len) return slot;
     }
   }
 
-  private insert(text: string, start: number, end: number, h: number, slot: number): number {
-    const u = this.count++;
-    if (u === this.capacity) this.grow();
+  /** Whether the id in `slot` is `len` characters long. */
+  private hasLength(slot: number, len: number): boolean {
+    const stored = this.table[4 * slot + 3]! & LEN_MAX;
+    if (stored < LEN_MAX) return stored === len;
+    const u = this.idAt(slot);
+    return len >= LEN_MAX && this.offsets[u + 1]! - this.offsets[u]! === len;
+  }
+
+  /** The id index held in `slot`. */
+  private idAt(slot: number): number {
+    return (this.table[4 * slot]! & this.mask) - 1;
+  }
+
+  /** The mode (1..3, or EXCHANGE_MODE) of the id in `slot`; 0 before its first row is taken. */
+  private modeAt(slot: number): number {
+    return (this.table[4 * slot + 3]! >>> MODE_SHIFT) & 7;
+  }
+
+  private insert(text: string, start: number, end: number, h: number, slot: number): void {
     const len = end - start;
     let wide = false;
     for (let i = start; i < end; i++) {
@@ -175,8 +206,7 @@ export class Aggregator {
     }
     this.reserveArena(len, wide);
     for (let i = 0; i < len; i++) this.arena[this.arenaLen + i] = text.charCodeAt(start + i);
-    this.placeId(u, len, h, slot);
-    return u;
+    this.placeId(len, h, slot);
   }
 
   /** Room for `len` more characters in the arena, 16 bits wide from the first id that needs it. */
@@ -191,29 +221,45 @@ export class Aggregator {
     this.arena = next;
   }
 
-  /** Records id u, whose `len` characters were just appended to the arena, in table slot `slot`. */
-  private placeId(u: number, len: number, h: number, slot: number): void {
+  /** Records a new id, whose `len` characters were just appended to the arena, in the empty `slot`. */
+  private placeId(len: number, h: number, slot: number): void {
+    const u = this.count++;
+    if (u === this.capacity) this.grow();
+    const t = this.table;
+    t[4 * slot] = (h & ~this.mask) | (u + 1);
+    t[4 * slot + 1] = this.arenaLen;
+    t[4 * slot + 2] = 0;
+    t[4 * slot + 3] = Math.min(len, LEN_MAX);
     this.arenaLen += len;
     this.offsets[u + 1] = this.arenaLen;
-    this.hashes[u] = h;
-    this.table[slot] = u;
-    // Keep the load factor at or below 1/2 so probes stay short.
-    if (this.count * 2 > this.table.length) this.rehash();
   }
 
-  private rehash(): void {
-    this.rehashTo(this.table.length * 2);
+  /** Before an id is looked up: keeps the load factor at or below 3/4 once it is added. */
+  private roomForOne(): void {
+    if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.rehashTo((this.mask + 1) * 2);
   }
 
-  private rehashTo(size: number): void {
-    const table = new Int32Array(size).fill(-1);
-    const mask = table.length - 1;
-    for (let u = 0; u < this.count; u++) {
-      let slot = this.hashes[u]! & mask;
-      while (table[slot] !== -1) slot = (slot + 1) & mask;
-      table[slot] = u;
+  /** The table moved to `slots` slots: every id placed again by its hash, read back from the arena. */
+  private rehashTo(slots: number): void {
+    if (slots > 2 ** 28) throw porError('OVERFLOW', 'more than 2^27 distinct user ids in one snapshot; partition it (--parts)');
+    const old = this.table;
+    const oldMask = this.mask;
+    const t = new Int32Array(4 * slots);
+    const mask = slots - 1;
+    for (let i = 0; i < old.length; i += 4) {
+      if (old[i] === 0) continue;
+      const u = (old[i]! & oldMask) - 1;
+      const h = hashArena(this.arena, this.offsets[u]!, this.offsets[u + 1]!);
+      let slot = h & mask;
+      while (t[4 * slot] !== 0) slot = (slot + 1) & mask;
+      t[4 * slot] = (h & ~mask) | (u + 1);
+      t[4 * slot + 1] = old[i + 1]!;
+      t[4 * slot + 2] = old[i + 2]!;
+      t[4 * slot + 3] = old[i + 3]!;
     }
-    this.table = table;
+    this.table = t;
+    this.mask = mask;
+    this.lastLen = -1; // lastSlot moved
   }
 
   private idOf(u: number): string {
@@ -227,54 +273,65 @@ export class Aggregator {
 
   /** find() for an id given as bytes, buf[start..end) (the CSV fast path: ASCII only). */
   private findBytes(buf: Uint8Array, start: number, end: number, h: number): number {
-    const mask = this.table.length - 1;
+    const t = this.table;
+    const mask = this.mask;
     const len = end - start;
-    let slot = h & mask;
-    for (;;) {
-      const u = this.table[slot]!;
-      if (u === -1) return -1 - slot;
-      if (this.hashes[u] === h) {
-        const off = this.offsets[u]!;
-        if (this.offsets[u + 1]! - off === len) {
-          let i = 0;
-          while (i < len && this.arena[off + i] === buf[start + i]) i++;
-          if (i === len) return u;
-        }
-      }
-      slot = (slot + 1) & mask;
+    const arena = this.arena;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const key = t[4 * slot]!;
+      if (key === 0) return -1 - slot;
+      if (((key ^ h) & ~mask) !== 0 || !this.hasLength(slot, len)) continue;
+      const off = t[4 * slot + 1]! >>> 0;
+      let i = 0;
+      while (i < len && arena[off + i] === buf[start + i]) i++;
+      if (i === len) return slot;
     }
   }
 
-  /** intern() for an ASCII id given as bytes: the same index, hash and arena text as its string. */
+  /** intern() for an ASCII id given as bytes: the same slot, hash and arena text as its string. */
   private internBytes(buf: Uint8Array, start: number, end: number): number {
+    const len = end - start;
+    if (len === this.lastLen && this.isLast(buf, start, len)) {
+      this.isNew = false;
+      return this.lastSlot;
+    }
     let h = 0x811c9dc5;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
     h = avalanche(h);
-    const found = this.findBytes(buf, start, end, h);
-    if (found >= 0) {
-      this.isNew = false;
-      return found;
+    this.roomForOne();
+    let slot = this.findBytes(buf, start, end, h);
+    this.isNew = slot < 0;
+    if (slot < 0) {
+      slot = -1 - slot;
+      this.reserveArena(len, false);
+      const arena = this.arena;
+      const at = this.arenaLen;
+      for (let i = 0; i < len; i++) arena[at + i] = buf[start + i]!;
+      this.placeId(len, h, slot);
     }
-    this.isNew = true;
-    const u = this.count++;
-    if (u === this.capacity) this.grow();
-    const len = end - start;
-    this.reserveArena(len, false);
-    this.arena.set(buf.subarray(start, end), this.arenaLen);
-    this.placeId(u, len, h, -1 - found);
-    return u;
+    this.lastSlot = slot;
+    this.lastOff = this.table[4 * slot + 1]! >>> 0;
+    this.lastLen = len;
+    return slot;
   }
 
-  /** Index of the id text[start..end), interning it if new; `isNew` tells which. */
+  /** Whether buf[start..start + len) is the id addPlain() met last. */
+  private isLast(buf: Uint8Array, start: number, len: number): boolean {
+    const arena = this.arena;
+    const off = this.lastOff;
+    for (let i = 0; i < len; i++) if (arena[off + i] !== buf[start + i]) return false;
+    return true;
+  }
+
+  /** Slot of the id text[start..end), interning it if new; `isNew` tells which. */
   private intern(text: string, start: number, end: number): number {
     const h = hashChars(text, start, end);
+    this.roomForOne();
     const found = this.find(text, start, end, h);
-    if (found >= 0) {
-      this.isNew = false;
-      return found;
-    }
-    this.isNew = true;
-    return this.insert(text, start, end, h, -1 - found);
+    this.isNew = found < 0;
+    if (found >= 0) return found;
+    this.insert(text, start, end, h, -1 - found);
+    return -1 - found;
   }
   private isNew = false;
   /** Every id so far is ASCII: arena bytes are then the ids' UTF-8. */
@@ -303,29 +360,35 @@ export class Aggregator {
         { field: 'balance' },
       );
     }
-    const u = this.intern(text, idStart, idEnd);
+    const slot = this.intern(text, idStart, idEnd);
+    const u = this.idAt(slot);
     if (this.isNew) this.firstRows[u] = line;
-    this.setMode(u, m);
-    let e = this.heads[u]!;
-    while (e !== -1 && this.eAsset[e] !== a) e = this.eNext[e]!;
-    if (e === -1) this.newEntry(u, a, acc, value);
-    else this.addToEntry(e, u, acc, value, account, asset);
+    this.setMode(slot, u, m);
+    const e = this.entryOf(slot, a);
+    if (e === -1) this.setNet(this.newEntry(slot, u, a, acc), a, value);
+    else this.addToEntry(e, u, acc, value);
   }
 
   /**
    * add() for a row the CSV fast path read as bytes (./csv-bytes.ts): an ASCII id buf[idStart..idEnd)
    * that user-id.ts accepts, a known account `acc` and asset `a`, mode index `m` (1..3), and the
-   * balance in base units, never negative in simple mode. Same state afterwards as add().
+   * balance in base units as a number (|value| < 2^53), never negative in simple mode. Same state
+   * afterwards as add().
    */
-  addPlain(buf: Uint8Array, idStart: number, idEnd: number, acc: number, a: number, value: bigint, m: number, line: number): void {
+  addPlain(buf: Uint8Array, idStart: number, idEnd: number, acc: number, a: number, value: number, m: number, line: number): void {
     this.rows++;
-    const u = this.internBytes(buf, idStart, idEnd);
+    const slot = this.internBytes(buf, idStart, idEnd);
+    const u = this.idAt(slot);
     if (this.isNew) this.firstRows[u] = line;
-    this.setMode(u, m);
-    let e = this.heads[u]!;
-    while (e !== -1 && this.eAsset[e] !== a) e = this.eNext[e]!;
-    if (e === -1) this.newEntry(u, a, acc, value);
-    else this.addToEntry(e, u, acc, value, ACCOUNT_TYPES[acc]!, this.registry.assets[a]!.symbol);
+    this.setMode(slot, u, m);
+    const e = this.entryOf(slot, a);
+    if (e === -1) {
+      const f = this.newEntry(slot, u, a, acc);
+      if (LITTLE_ENDIAN) {
+        this.eNetWords[2 * f] = value;
+        this.eNetWords[2 * f + 1] = Math.floor(value / TWO_32);
+      } else this.eNet[f] = BigInt(value);
+    } else this.addNumber(e, u, acc, value);
   }
 
   private assetIndex(asset: string): number {
@@ -346,30 +409,51 @@ export class Aggregator {
   }
 
   /** Records a new id's mode, or refuses a row whose mode differs from the id's earlier rows. */
-  private setMode(u: number, m: number): void {
-    const had = this.modes[u]!;
-    if (this.isNew) this.modes[u] = m;
-    else if (had !== m) {
-      if (had === EXCHANGE_MODE) {
-        throw porError('BAD_INPUT', `user_id "${this.idOf(u)}" is an exchange-owned account (line ${this.exchange.get(u)!.firstLine}); it cannot also hold user accounts`, { field: 'user_id' });
-      }
-      throw porError(
-        'BAD_INPUT',
-        `user "${this.idOf(u)}" has mode ${ACCOUNT_MODES[m - 1]} here but ${ACCOUNT_MODES[had - 1]} on an earlier row; a user has one mode`,
-        { field: 'mode' },
-      );
+  private setMode(slot: number, u: number, m: number): void {
+    if (this.isNew) {
+      this.modes[u] = m;
+      this.table[4 * slot + 3] = this.table[4 * slot + 3]! | (m << MODE_SHIFT);
+      return;
     }
+    const had = this.modeAt(slot);
+    if (had === m) return;
+    if (had === EXCHANGE_MODE) {
+      throw porError('BAD_INPUT', `user_id "${this.idOf(u)}" is an exchange-owned account (line ${this.exchange.get(u)!.firstLine}); it cannot also hold user accounts`, { field: 'user_id' });
+    }
+    throw porError(
+      'BAD_INPUT',
+      `user "${this.idOf(u)}" has mode ${ACCOUNT_MODES[m - 1]} here but ${ACCOUNT_MODES[had - 1]} on an earlier row; a user has one mode`,
+      { field: 'mode' },
+    );
   }
 
-  /** The user's first row in asset `a`: a new entry at the head of the user's chain. */
-  private newEntry(u: number, a: number, acc: number, value: bigint): void {
+  /** The entry of the id in `slot` for asset `a`, or −1: its first entry's asset is in the slot. */
+  private entryOf(slot: number, a: number): number {
+    const t = this.table;
+    const head = t[4 * slot + 2]! - 1;
+    if (head === -1 || t[4 * slot + 3]! >>> ASSET_SHIFT === a) return head;
+    let e = this.eNext[head]!;
+    while (e !== -1 && this.eAsset[e] !== a) e = this.eNext[e]!;
+    return e;
+  }
+
+  /** The user's first row in asset `a`: a new entry at the head of the user's chain (its net set by the caller). */
+  private newEntry(slot: number, u: number, a: number, acc: number): number {
     const e = this.eCount++;
     if (e === this.eAsset.length) this.growEntries();
+    const t = this.table;
     this.eAsset[e] = a;
     this.eAccounts[e] = 1 << acc;
     this.eUser[e] = u;
-    this.eNext[e] = this.heads[u]!;
+    this.eNext[e] = t[4 * slot + 2]! - 1;
     this.heads[u] = e;
+    t[4 * slot + 2] = e + 1;
+    t[4 * slot + 3] = (t[4 * slot + 3]! & INFO_KEEP) | (a << ASSET_SHIFT);
+    return e;
+  }
+
+  /** A new entry's net: in eNet, or the bigint side table past int64. */
+  private setNet(e: number, a: number, value: bigint): void {
     if (value > I64_MAX || value <= SPILLED) {
       this.checkBound(value, a);
       this.eNet[e] = SPILLED;
@@ -377,14 +461,41 @@ export class Aggregator {
     } else this.eNet[e] = value;
   }
 
-  /** A further account's row for entry `e`'s user and asset: refused if that account was seen, else summed. */
-  private addToEntry(e: number, u: number, acc: number, value: bigint, account: string, asset: string): void {
-    const a = this.eAsset[e]!;
+  /** Marks account `acc` seen for entry `e`, refusing a second row of the same (user, account, asset). */
+  private takeAccount(e: number, u: number, acc: number): void {
     const bit = 1 << acc;
     if ((this.eAccounts[e]! & bit) !== 0) {
-      throw porError('DUPLICATE', `duplicate row: user "${this.idOf(u)}" already has a ${account} row for ${asset}`, { field: 'user_id' });
+      const asset = this.registry.assets[this.eAsset[e]!]!.symbol;
+      throw porError('DUPLICATE', `duplicate row: user "${this.idOf(u)}" already has a ${ACCOUNT_TYPES[acc]} row for ${asset}`, { field: 'user_id' });
     }
     this.eAccounts[e] = this.eAccounts[e]! | bit;
+  }
+
+  /** addToEntry() for a plain number (|value| < 2^53): summed as numbers while the net stays under 2^53. */
+  private addNumber(e: number, u: number, acc: number, value: number): void {
+    this.takeAccount(e, u, acc);
+    const w = this.eNetWords;
+    const hi = w[2 * e + 1]!;
+    if (LITTLE_ENDIAN && hi >= -SAFE_HI && hi < SAFE_HI) {
+      const sum = hi * TWO_32 + (w[2 * e]! >>> 0) + value;
+      if (sum <= Number.MAX_SAFE_INTEGER && sum >= -Number.MAX_SAFE_INTEGER) {
+        w[2 * e] = sum;
+        w[2 * e + 1] = Math.floor(sum / TWO_32);
+        return;
+      }
+    }
+    this.sumInto(e, BigInt(value));
+  }
+
+  /** A further account's row for entry `e`'s user and asset: refused if that account was seen, else summed. */
+  private addToEntry(e: number, u: number, acc: number, value: bigint): void {
+    this.takeAccount(e, u, acc);
+    this.sumInto(e, value);
+  }
+
+  /** eNet[e] += value, moving to the bigint side table past int64. */
+  private sumInto(e: number, value: bigint): void {
+    const a = this.eAsset[e]!;
     const cur = this.eNet[e]!;
     if (cur === SPILLED) {
       const next = this.spilled.get(e)! + value;
@@ -422,10 +533,13 @@ export class Aggregator {
       throw porError('BAD_INPUT', `exchange-owned account "${account}" needs a label of lower-case letters, digits, "-" or "_" after "${EXCHANGE_ACCOUNT_PREFIX}"`, { field: 'account' });
     }
     const value = this.parseBalance(balance, a);
-    const u = this.intern(userId, 0, userId.length);
-    if (this.isNew) this.firstRows[u] = line;
-    if (this.isNew) this.modes[u] = EXCHANGE_MODE;
-    else if (this.modes[u] !== EXCHANGE_MODE) {
+    const slot = this.intern(userId, 0, userId.length);
+    const u = this.idAt(slot);
+    if (this.isNew) {
+      this.firstRows[u] = line;
+      this.modes[u] = EXCHANGE_MODE;
+      this.table[4 * slot + 3] = this.table[4 * slot + 3]! | (EXCHANGE_MODE << MODE_SHIFT);
+    } else if (this.modeAt(slot) !== EXCHANGE_MODE) {
       throw porError('BAD_INPUT', `user_id "${userId}" already holds user accounts; an exchange-owned account needs an id of its own`, { field: 'user_id' });
     }
     const key = `${u}/${account}/${a}`;
@@ -558,7 +672,8 @@ export class Aggregator {
   releaseReadState(): void {
     this.eAccounts = new Uint8Array(0);
     this.table = new Int32Array(0);
-    this.hashes = new Uint32Array(0);
+    this.lastSlot = -1;
+    this.lastLen = -1;
     this.exchangeRows.clear();
     if (LITTLE_ENDIAN) this.net32 = new Int32Array(this.eNet.buffer, this.eNet.byteOffset, this.eNet.length * 2);
   }
@@ -600,4 +715,11 @@ function modeIndex(mode: string): number {
   const mi = MODE_INDEX.get(mode);
   if (mi === undefined) throw porError('BAD_INPUT', `unknown mode "${mode}"; allowed: ${ACCOUNT_MODES.join(', ')}`, { field: 'mode' });
   return mi;
+}
+
+/** hashChars() of the id stored at arena[start..end). */
+function hashArena(arena: Uint8Array | Uint16Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ arena[i]!, 0x01000193);
+  return avalanche(h);
 }

@@ -122,7 +122,7 @@ function plainRow(buf: Uint8Array, s: number, e: number, L: Layout, N: Names, ag
   if (acc < 0 || a < 0 || m < 0) return false;
   const v = plainAmount(buf, starts[L.balance]!, ends[L.balance]!, N.decimals[a]!);
   if (v === NOT_PLAIN || (v < 0 && m === SIMPLE)) return false;
-  agg.addPlain(buf, idS, idE, acc, a, BigInt(v), m + 1, line);
+  agg.addPlain(buf, idS, idE, acc, a, v, m + 1, line);
   return true;
 }
 
