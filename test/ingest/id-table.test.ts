@@ -26,22 +26,23 @@ function fnv1a(s: string, h = 0x811c9dc5): number {
 
 /**
  * Pairs of distinct ids `prefix + suffix` with the same FNV-1a hash (so the same slot and tag at
- * every table size): the first pair of equal length and the first of different lengths.
+ * every table size), found once by a brute-force search over base-36 suffixes (a birthday search
+ * over ~10^5 of them); the test checks that each pair does collide before relying on it.
  */
-function collisions(prefix: string): { sameLength: [string, string]; otherLength: [string, string] } {
-  const seen = new Map<number, string>();
-  const start = fnv1a(prefix);
-  let sameLength: [string, string] | undefined;
-  let otherLength: [string, string] | undefined;
-  for (let i = 0; sameLength === undefined || otherLength === undefined; i++) {
-    const suffix = i.toString(36);
-    const h = fnv1a(suffix, start);
-    const other = seen.get(h);
-    if (other === undefined) seen.set(h, suffix);
-    else if (other.length === suffix.length) sameLength ??= [prefix + other, prefix + suffix];
-    else otherLength ??= [prefix + other, prefix + suffix];
-  }
-  return { sameLength, otherLength };
+const COLLIDING: Record<string, { sameLength: [string, string]; otherLength: [string, string] }> = {
+  c: { sameLength: ['2ya8', 'zki6'], otherLength: ['atfs', '20f20'] },
+  ü: { sameLength: ['72vu', 'euea'], otherLength: ['sgzw', '13q40'] },
+  L2100: { sameLength: ['1rnw', 'ipba'], otherLength: ['nu5a', '2fa11'] },
+};
+
+function collisions(prefix: string, key = prefix): { sameLength: [string, string]; otherLength: [string, string] } {
+  const { sameLength, otherLength } = COLLIDING[key]!;
+  const pair = ([a, b]: [string, string]): [string, string] => {
+    expect(fnv1a(prefix + a)).toBe(fnv1a(prefix + b));
+    return [prefix + a, prefix + b];
+  };
+  expect(sameLength[0].length === sameLength[1].length && otherLength[0].length !== otherLength[1].length).toBe(true);
+  return { sameLength: pair(sameLength), otherLength: pair(otherLength) };
 }
 
 /** Base units of a decimal text, by hand. */
@@ -149,7 +150,7 @@ describe('the id table', () => {
 
   it('tells apart ids longer than the slot keeps a length for, by their full length', () => {
     const agg = new Aggregator(registry);
-    const { sameLength, otherLength } = collisions('L'.repeat(2100)); // the same hash, so only length and bytes differ
+    const { sameLength, otherLength } = collisions('L'.repeat(2100), 'L2100'); // the same hash, so only length and bytes differ
     const ids = [...sameLength, ...otherLength, 'L'.repeat(2047), 'L'.repeat(2046), otherLength[0]];
     ids.forEach((id, i) => agg.add(id, 0, id.length, i === ids.length - 1 ? 'earn' : 'spot', 'ETH', `${i + 1}`, undefined, i + 2));
     agg.releaseReadState();
