@@ -52,11 +52,6 @@ const SPILLED = -(1n << 63n);
 const SPILLED_HI = -0x80000000;
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 const EXCHANGE_MODE = 4; // marks an interned id that is an exchange-owned account, not a user
-// Table slot word 3: length, mode, first entry's asset.
-const LEN_MAX = 0x7ff; // this length or more: the id's length is read from offsets[]
-const MODE_SHIFT = 11;
-const ASSET_SHIFT = 14;
-const INFO_KEEP = (1 << ASSET_SHIFT) - 1; // length and mode
 const TWO_32 = 2 ** 32;
 // A plain sum stays a number while |net| < 2^53: the high word is then within ±2^21.
 const SAFE_HI = 1 << 21;
@@ -67,14 +62,10 @@ export class Aggregator {
   private readonly decimals: number[];
   // Interned ids (users and exchange-owned accounts): open addressing over a character arena that
   // is one byte per character until an id needs more. A Map of 10M strings measured 41 s and
-  // 2.9 GB for a 10M-user snapshot; this table about half the time and memory. Each slot is 4
-  // words holding all a row needs of its id, so a row costs one cache miss in the table and one in
-  // the arena (at 10^7 ids, each per-id array read was a miss of its own):
-  //   [0] the hash's bits above the slot mask | (u + 1); 0 for an empty slot
-  //   [1] the id's arena offset      [2] its first entry + 1 (0: none yet)
-  //   [3] its length (LEN_MAX: read offsets) | mode << 11 | the first entry's asset << 14
-  // modes[] and heads[] are only written while reading (for summarize, user(), encodeUser).
-  private table = new Int32Array(4 << 12);
+  // 2.9 GB for a 10M-user snapshot; this table about half the time and memory. A slot holds
+  // u + 1 (0: empty) under the id's hash bits above the slot mask, so a probe compares hashes
+  // without reading a per-id array.
+  private table = new Int32Array(1 << 12);
   private mask = (1 << 12) - 1; // slots − 1
   private arena: Uint8Array | Uint16Array = new Uint8Array(1 << 16);
   private arenaLen = 0;
@@ -82,8 +73,8 @@ export class Aggregator {
   private modes = new Uint8Array(1024);
   private firstRows = new Uint32Array(1024); // line of each id's first row
   private heads = new Int32Array(1024).fill(-1); // first entry of each id, −1 for none
-  // The slot of the last id addPlain() met, and where its bytes are: rows grouped by user skip the table.
-  private lastSlot = -1;
+  // The last id the byte path met, and where its bytes are: rows grouped by user skip the table.
+  private lastId = -1;
   private lastOff = 0;
   private lastLen = -1;
   private capacity = 1024;
@@ -162,41 +153,25 @@ export class Aggregator {
     this.eNext = widen(this.eNext, cap);
   }
 
-  /** Slot of the id text[start..end) (hash h), or −1 − the empty slot where it would go. */
+  /** Index of the id text[start..end) (hash h), or −1 − the empty slot where it would go. */
   private find(text: string, start: number, end: number, h: number): number {
     const t = this.table;
     const mask = this.mask;
     const len = end - start;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const key = t[4 * slot]!;
+      const key = t[slot]!;
       if (key === 0) return -1 - slot;
-      if (((key ^ h) & ~mask) !== 0 || !this.hasLength(slot, len)) continue;
-      const off = t[4 * slot + 1]! >>> 0;
+      if (((key ^ h) & ~mask) !== 0) continue; // another hash
+      const u = (key & mask) - 1;
+      const off = this.offsets[u]!;
+      if (this.offsets[u + 1]! - off !== len) continue;
       let i = 0;
       while (i < len && this.arena[off + i] === text.charCodeAt(start + i)) i++;
-      if (i === len) return slot;
+      if (i === len) return u;
     }
   }
 
-  /** Whether the id in `slot` is `len` characters long. */
-  private hasLength(slot: number, len: number): boolean {
-    const stored = this.table[4 * slot + 3]! & LEN_MAX;
-    if (stored < LEN_MAX) return stored === len;
-    const u = this.idAt(slot);
-    return len >= LEN_MAX && this.offsets[u + 1]! - this.offsets[u]! === len;
-  }
-
-  /** The id index held in `slot`. */
-  private idAt(slot: number): number {
-    return (this.table[4 * slot]! & this.mask) - 1;
-  }
-
-  /** The mode (1..3, or EXCHANGE_MODE) of the id in `slot`; 0 before its first row is taken. */
-  private modeAt(slot: number): number {
-    return (this.table[4 * slot + 3]! >>> MODE_SHIFT) & 7;
-  }
-
-  private insert(text: string, start: number, end: number, h: number, slot: number): void {
+  private insert(text: string, start: number, end: number, h: number, slot: number): number {
     const len = end - start;
     let wide = false;
     for (let i = start; i < end; i++) {
@@ -206,7 +181,7 @@ export class Aggregator {
     }
     this.reserveArena(len, wide);
     for (let i = 0; i < len; i++) this.arena[this.arenaLen + i] = text.charCodeAt(start + i);
-    this.placeId(len, h, slot);
+    return this.placeId(len, h, slot);
   }
 
   /** Room for `len` more characters in the arena, 16 bits wide from the first id that needs it. */
@@ -222,16 +197,13 @@ export class Aggregator {
   }
 
   /** Records a new id, whose `len` characters were just appended to the arena, in the empty `slot`. */
-  private placeId(len: number, h: number, slot: number): void {
+  private placeId(len: number, h: number, slot: number): number {
     const u = this.count++;
     if (u === this.capacity) this.grow();
-    const t = this.table;
-    t[4 * slot] = (h & ~this.mask) | (u + 1);
-    t[4 * slot + 1] = this.arenaLen;
-    t[4 * slot + 2] = 0;
-    t[4 * slot + 3] = Math.min(len, LEN_MAX);
+    this.table[slot] = (h & ~this.mask) | (u + 1);
     this.arenaLen += len;
     this.offsets[u + 1] = this.arenaLen;
+    return u;
   }
 
   /** Before an id is looked up: keeps the load factor at or below 3/4 once it is added. */
@@ -241,25 +213,17 @@ export class Aggregator {
 
   /** The table moved to `slots` slots: every id placed again by its hash, read back from the arena. */
   private rehashTo(slots: number): void {
-    if (slots > 2 ** 28) throw porError('OVERFLOW', 'more than 2^27 distinct user ids in one snapshot; partition it (--parts)');
-    const old = this.table;
-    const oldMask = this.mask;
-    const t = new Int32Array(4 * slots);
+    if (slots > 2 ** 30) throw porError('OVERFLOW', 'more than 800 million distinct user ids in one snapshot; partition it (--parts)');
+    const t = new Int32Array(slots);
     const mask = slots - 1;
-    for (let i = 0; i < old.length; i += 4) {
-      if (old[i] === 0) continue;
-      const u = (old[i]! & oldMask) - 1;
+    for (let u = 0; u < this.count; u++) {
       const h = hashArena(this.arena, this.offsets[u]!, this.offsets[u + 1]!);
       let slot = h & mask;
-      while (t[4 * slot] !== 0) slot = (slot + 1) & mask;
-      t[4 * slot] = (h & ~mask) | (u + 1);
-      t[4 * slot + 1] = old[i + 1]!;
-      t[4 * slot + 2] = old[i + 2]!;
-      t[4 * slot + 3] = old[i + 3]!;
+      while (t[slot] !== 0) slot = (slot + 1) & mask;
+      t[slot] = (h & ~mask) | (u + 1);
     }
     this.table = t;
     this.mask = mask;
-    this.lastLen = -1; // lastSlot moved
   }
 
   private idOf(u: number): string {
@@ -277,39 +241,41 @@ export class Aggregator {
     const mask = this.mask;
     const len = end - start;
     const arena = this.arena;
+    const offsets = this.offsets;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const key = t[4 * slot]!;
+      const key = t[slot]!;
       if (key === 0) return -1 - slot;
-      if (((key ^ h) & ~mask) !== 0 || !this.hasLength(slot, len)) continue;
-      const off = t[4 * slot + 1]! >>> 0;
+      if (((key ^ h) & ~mask) !== 0) continue; // another hash
+      const u = (key & mask) - 1;
+      const off = offsets[u]!;
+      if (offsets[u + 1]! - off !== len) continue;
       let i = 0;
       while (i < len && arena[off + i] === buf[start + i]) i++;
-      if (i === len) return slot;
+      if (i === len) return u;
     }
   }
 
-  /** intern() for an ASCII id given as bytes: the same slot, hash and arena text as its string. */
+  /** intern() for an ASCII id given as bytes, hash h: the same index, hash and arena text as its string. */
   private internBytes(buf: Uint8Array, start: number, end: number, h: number): number {
     const len = end - start;
     if (len === this.lastLen && this.isLast(buf, start, len)) {
       this.isNew = false;
-      return this.lastSlot;
+      return this.lastId;
     }
     this.roomForOne();
-    let slot = this.findBytes(buf, start, end, h);
-    this.isNew = slot < 0;
-    if (slot < 0) {
-      slot = -1 - slot;
+    let u = this.findBytes(buf, start, end, h);
+    this.isNew = u < 0;
+    if (u < 0) {
       this.reserveArena(len, false);
       const arena = this.arena;
       const at = this.arenaLen;
       for (let i = 0; i < len; i++) arena[at + i] = buf[start + i]!;
-      this.placeId(len, h, slot);
+      u = this.placeId(len, h, -1 - u);
     }
-    this.lastSlot = slot;
-    this.lastOff = this.table[4 * slot + 1]! >>> 0;
+    this.lastId = u;
+    this.lastOff = this.offsets[u]!;
     this.lastLen = len;
-    return slot;
+    return u;
   }
 
   /** Whether buf[start..start + len) is the id addPlain() met last. */
@@ -320,15 +286,14 @@ export class Aggregator {
     return true;
   }
 
-  /** Slot of the id text[start..end), interning it if new; `isNew` tells which. */
+  /** Index of the id text[start..end), interning it if new; `isNew` tells which. */
   private intern(text: string, start: number, end: number): number {
     const h = hashChars(text, start, end);
     this.roomForOne();
     const found = this.find(text, start, end, h);
     this.isNew = found < 0;
     if (found >= 0) return found;
-    this.insert(text, start, end, h, -1 - found);
-    return -1 - found;
+    return this.insert(text, start, end, h, -1 - found);
   }
   private isNew = false;
   /** Every id so far is ASCII: arena bytes are then the ids' UTF-8. */
@@ -357,12 +322,11 @@ export class Aggregator {
         { field: 'balance' },
       );
     }
-    const slot = this.intern(text, idStart, idEnd);
-    const u = this.idAt(slot);
+    const u = this.intern(text, idStart, idEnd);
     if (this.isNew) this.firstRows[u] = line;
-    this.setMode(slot, u, m);
-    const e = this.entryOf(slot, a);
-    if (e === -1) this.setNet(this.newEntry(slot, u, a, acc), a, value);
+    this.setMode(u, m);
+    const e = this.entryOf(u, a);
+    if (e === -1) this.setNet(this.newEntry(u, a, acc), a, value);
     else this.addToEntry(e, u, acc, value);
   }
 
@@ -381,26 +345,31 @@ export class Aggregator {
   }
 
   /**
-   * Reads, for every row of a batch, its id's home slot, then that id's bytes and the entry the row
-   * will read or the user's head it will write: loads that do not wait on one another, so the
-   * processor has many cache misses in flight at once, where one row at a time waits for each in
-   * turn (at 10^7 ids nearly every one is a miss). Only a hint: what it reads is not used.
+   * Reads what the rows of a batch will read, in three sweeps: each id's home slot; then the index
+   * found there's offset, mode and first entry; then its bytes and that entry. The loads of one
+   * sweep do not wait on one another, so the processor keeps many cache misses in flight, where
+   * one row at a time waits for each in turn (at 10^7 ids nearly every one is a miss). Only a
+   * hint: nothing read here is used.
    */
   private touch(b: PlainBatch, n: number): void {
     const t = this.table;
     const mask = this.mask;
     const hash = b.hash;
+    const ids = b.user;
     let sink = 0;
-    for (let i = 0; i < n; i++) sink ^= t[4 * (hash[i]! & mask)]!;
+    for (let i = 0; i < n; i++) sink ^= t[hash[i]! & mask]!;
     for (let i = 0; i < n; i++) {
-      const s = 4 * (hash[i]! & mask);
-      const key = t[s]!;
-      if (key === 0 || ((key ^ hash[i]!) & ~mask) !== 0) continue;
-      const head = t[s + 2]! - 1;
-      sink ^= this.arena[t[s + 1]! >>> 0]!;
-      if (head < 0) continue;
-      if (t[s + 3]! >>> ASSET_SHIFT === b.asset[i]) sink ^= this.eNetWords[2 * head]! ^ this.eAccounts[head]!;
-      else sink ^= this.eNext[head]! ^ this.heads[(key & mask) - 1]!;
+      const key = t[hash[i]! & mask]!;
+      const u = key === 0 || ((key ^ hash[i]!) & ~mask) !== 0 ? -1 : (key & mask) - 1;
+      ids[i] = u;
+      if (u >= 0) sink ^= this.offsets[u]! ^ this.heads[u]! ^ this.modes[u]!;
+    }
+    for (let i = 0; i < n; i++) {
+      const u = ids[i]!;
+      if (u < 0) continue;
+      const head = this.heads[u]!;
+      sink ^= this.arena[this.offsets[u]!]!;
+      if (head >= 0) sink ^= this.eAsset[head]! ^ this.eNext[head]! ^ this.eAccounts[head]! ^ this.eNetWords[2 * head]!;
     }
     this.sink = sink;
   }
@@ -409,13 +378,12 @@ export class Aggregator {
   /** One row of addPlainBatch(); `h` is its id's hash. */
   private addPlain(buf: Uint8Array, idStart: number, idEnd: number, h: number, acc: number, a: number, value: number, m: number, line: number): void {
     this.rows++;
-    const slot = this.internBytes(buf, idStart, idEnd, h);
-    const u = this.idAt(slot);
+    const u = this.internBytes(buf, idStart, idEnd, h);
     if (this.isNew) this.firstRows[u] = line;
-    this.setMode(slot, u, m);
-    const e = this.entryOf(slot, a);
+    this.setMode(u, m);
+    const e = this.entryOf(u, a);
     if (e === -1) {
-      const f = this.newEntry(slot, u, a, acc);
+      const f = this.newEntry(u, a, acc);
       if (LITTLE_ENDIAN) {
         this.eNetWords[2 * f] = value;
         this.eNetWords[2 * f + 1] = Math.floor(value / TWO_32);
@@ -441,46 +409,37 @@ export class Aggregator {
   }
 
   /** Records a new id's mode, or refuses a row whose mode differs from the id's earlier rows. */
-  private setMode(slot: number, u: number, m: number): void {
-    if (this.isNew) {
-      this.modes[u] = m;
-      this.table[4 * slot + 3] = this.table[4 * slot + 3]! | (m << MODE_SHIFT);
-      return;
+  private setMode(u: number, m: number): void {
+    const had = this.modes[u]!;
+    if (this.isNew) this.modes[u] = m;
+    else if (had !== m) {
+      if (had === EXCHANGE_MODE) {
+        throw porError('BAD_INPUT', `user_id "${this.idOf(u)}" is an exchange-owned account (line ${this.exchange.get(u)!.firstLine}); it cannot also hold user accounts`, { field: 'user_id' });
+      }
+      throw porError(
+        'BAD_INPUT',
+        `user "${this.idOf(u)}" has mode ${ACCOUNT_MODES[m - 1]} here but ${ACCOUNT_MODES[had - 1]} on an earlier row; a user has one mode`,
+        { field: 'mode' },
+      );
     }
-    const had = this.modeAt(slot);
-    if (had === m) return;
-    if (had === EXCHANGE_MODE) {
-      throw porError('BAD_INPUT', `user_id "${this.idOf(u)}" is an exchange-owned account (line ${this.exchange.get(u)!.firstLine}); it cannot also hold user accounts`, { field: 'user_id' });
-    }
-    throw porError(
-      'BAD_INPUT',
-      `user "${this.idOf(u)}" has mode ${ACCOUNT_MODES[m - 1]} here but ${ACCOUNT_MODES[had - 1]} on an earlier row; a user has one mode`,
-      { field: 'mode' },
-    );
   }
 
-  /** The entry of the id in `slot` for asset `a`, or −1: its first entry's asset is in the slot. */
-  private entryOf(slot: number, a: number): number {
-    const t = this.table;
-    const head = t[4 * slot + 2]! - 1;
-    if (head === -1 || t[4 * slot + 3]! >>> ASSET_SHIFT === a) return head;
-    let e = this.eNext[head]!;
+  /** User u's entry for asset `a`, or −1. */
+  private entryOf(u: number, a: number): number {
+    let e = this.heads[u]!;
     while (e !== -1 && this.eAsset[e] !== a) e = this.eNext[e]!;
     return e;
   }
 
   /** The user's first row in asset `a`: a new entry at the head of the user's chain (its net set by the caller). */
-  private newEntry(slot: number, u: number, a: number, acc: number): number {
+  private newEntry(u: number, a: number, acc: number): number {
     const e = this.eCount++;
     if (e === this.eAsset.length) this.growEntries();
-    const t = this.table;
     this.eAsset[e] = a;
     this.eAccounts[e] = 1 << acc;
     this.eUser[e] = u;
-    this.eNext[e] = t[4 * slot + 2]! - 1;
+    this.eNext[e] = this.heads[u]!;
     this.heads[u] = e;
-    t[4 * slot + 2] = e + 1;
-    t[4 * slot + 3] = (t[4 * slot + 3]! & INFO_KEEP) | (a << ASSET_SHIFT);
     return e;
   }
 
@@ -565,13 +524,11 @@ export class Aggregator {
       throw porError('BAD_INPUT', `exchange-owned account "${account}" needs a label of lower-case letters, digits, "-" or "_" after "${EXCHANGE_ACCOUNT_PREFIX}"`, { field: 'account' });
     }
     const value = this.parseBalance(balance, a);
-    const slot = this.intern(userId, 0, userId.length);
-    const u = this.idAt(slot);
+    const u = this.intern(userId, 0, userId.length);
     if (this.isNew) {
       this.firstRows[u] = line;
       this.modes[u] = EXCHANGE_MODE;
-      this.table[4 * slot + 3] = this.table[4 * slot + 3]! | (EXCHANGE_MODE << MODE_SHIFT);
-    } else if (this.modeAt(slot) !== EXCHANGE_MODE) {
+    } else if (this.modes[u] !== EXCHANGE_MODE) {
       throw porError('BAD_INPUT', `user_id "${userId}" already holds user accounts; an exchange-owned account needs an id of its own`, { field: 'user_id' });
     }
     const key = `${u}/${account}/${a}`;
@@ -704,7 +661,6 @@ export class Aggregator {
   releaseReadState(): void {
     this.eAccounts = new Uint8Array(0);
     this.table = new Int32Array(0);
-    this.lastSlot = -1;
     this.lastLen = -1;
     this.exchangeRows.clear();
     if (LITTLE_ENDIAN) this.net32 = new Int32Array(this.eNet.buffer, this.eNet.byteOffset, this.eNet.length * 2);
@@ -770,6 +726,7 @@ export class PlainBatch {
   readonly idStart = new Int32Array(PlainBatch.SIZE);
   readonly idEnd = new Int32Array(PlainBatch.SIZE);
   readonly hash = new Int32Array(PlainBatch.SIZE);
+  readonly user = new Int32Array(PlainBatch.SIZE); // the id found at the home slot, or −1 (a hint)
   readonly account = new Uint8Array(PlainBatch.SIZE);
   readonly asset = new Uint16Array(PlainBatch.SIZE);
   readonly mode = new Uint8Array(PlainBatch.SIZE);
