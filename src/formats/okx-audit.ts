@@ -8,15 +8,15 @@ import { decodeAddress } from '../signatures/bitcoin-address.js';
 import { verifyMultisigMessage } from '../signatures/multisig.js';
 import { verifyEvmOwnership, verifyOkxEcdsa } from '../signatures/okx-evm.js';
 import { verifyTronMessage } from '../signatures/tron.js';
-import type { Check } from '../core/checks/index.js';
+import { tally, type AuditCheck, type Check } from '../core/checks/index.js';
 import type { SignatureResult } from '../signatures/result.js';
 import { addDec, cmpDec, formatDec, roundDec, truncDec, type Dec } from '../core/formats/okx-decimal.js';
 import type { OkxReserveFile, OkxReserveRow, OkxSummaryLine } from '../core/formats/okx-csv.js';
 import { okxNetworkFamily, okxStakingKind, type Family } from '../core/formats/okx-networks.js';
-import { FORMAT, VERSION, type CoinTotals, type OkxAuditResult, type OkxRowVerdict, type Ownership } from '../core/documents/okx-audit.js';
+import { FORMAT, VERSION, type CoinTotals, type OkxAuditResult, type OkxRowVerdict, type Standing } from '../core/documents/okx-audit.js';
 
 export { FORMAT as OKX_AUDIT_FORMAT, VERSION as OKX_AUDIT_VERSION } from '../core/documents/okx-audit.js';
-export type { BalanceCheck, CoinTotals, ContractLink, OkxAuditResult, OkxRowVerdict, Ownership } from '../core/documents/okx-audit.js';
+export type { BalanceCheck, CoinTotals, ContractLink, OkxAuditResult, OkxRowVerdict, Ownership, Standing } from '../core/documents/okx-audit.js';
 export type { Family };
 
 /** Networks por does not verify, with the scheme OKX uses there (so the report can name it). */
@@ -149,10 +149,18 @@ export function auditOkxSignatures(file: OkxReserveFile, onProgress?: (done: num
 
 const ZERO: Dec = { units: 0n, scale: 0 };
 
-/** A row only counts as valid when its contract link, where checked, holds too. */
-export function effectiveOwnership(r: OkxRowVerdict): Ownership {
-  if (r.ownership === 'valid' && r.contractLink && (r.contractLink.status === 'not-owners' || r.contractLink.status === 'error')) return 'invalid';
+/** A row only counts as valid when its contract link, where checked, holds too: a link found not to
+ *  hold makes it invalid; a link the node could not read leaves it unread (neither proven nor failed). */
+export function effectiveOwnership(r: OkxRowVerdict): Standing {
+  if (r.ownership !== 'valid' || !r.contractLink) return r.ownership;
+  if (r.contractLink.status === 'not-owners') return 'invalid';
+  if (r.contractLink.status === 'unread') return 'unread';
   return r.ownership;
+}
+
+/** "line 7 (ETH 0xAb…)": where a row is, as a check's subject and in the headline. */
+export function rowSubject(r: OkxRowVerdict): string {
+  return `line ${r.line} (${r.network} ${r.address})`;
 }
 
 function messageBindsSnapshot(message: string, height?: string): boolean {
@@ -166,6 +174,7 @@ interface Tally {
   valid: Dec;
   invalid: Dec;
   unsupported: Dec;
+  unread: Dec;
   unchecked: Dec;
   heights: Set<string>;
 }
@@ -175,7 +184,7 @@ function tallyCoins(file: OkxReserveFile, rows: OkxRowVerdict[]): Map<string, Ta
   const byCoin = new Map<string, Tally>();
   file.rows.forEach((row, i) => {
     const v = rows[i] as OkxRowVerdict;
-    const t = byCoin.get(row.coin) ?? { rows: 0, amount: ZERO, valid: ZERO, invalid: ZERO, unsupported: ZERO, unchecked: ZERO, heights: new Set<string>() };
+    const t = byCoin.get(row.coin) ?? { rows: 0, amount: ZERO, valid: ZERO, invalid: ZERO, unsupported: ZERO, unread: ZERO, unchecked: ZERO, heights: new Set<string>() };
     byCoin.set(row.coin, t);
     t.rows++;
     if (row.height !== undefined) t.heights.add(row.height.toString());
@@ -197,31 +206,46 @@ function coinTotals(byCoin: Map<string, Tally>, hasAmounts: boolean): CoinTotals
     valid: text(t.valid),
     invalid: text(t.invalid),
     unsupported: text(t.unsupported),
+    unread: text(t.unread),
     validLinkUnchecked: text(t.unchecked),
   }));
 }
 
-function ownershipCheck(rows: OkxRowVerdict[]): { counts: OkxAuditResult['counts']; check: Check } {
-  const counts = { rows: rows.length, valid: 0, invalid: 0, unsupported: 0 };
-  for (const r of rows) counts[effectiveOwnership(r)]++;
-  const bad = rows.filter((r) => effectiveOwnership(r) === 'invalid');
-  const detail = bad.length === 0
-    ? `${counts.valid} of ${counts.rows} rows proven; ${counts.unsupported} in schemes por does not verify`
-    : `${bad.length} row(s) fail: ${bad.map((r) => `line ${r.line} (${r.network} ${r.address})`).join(', ')}`;
-  return { counts, check: { name: 'ownership', ok: bad.length === 0, detail } };
+/** A file-level check (the subject is the file), its fields in the document's order. */
+function fileCheck(file: string, name: string, ok: boolean, detail: string): AuditCheck {
+  return { name, status: ok ? 'pass' : 'fail', subject: file, detail };
 }
 
-/** With --rpc: the balances re-read on-chain (absent when none was read). */
-function balancesCheck(rows: OkxRowVerdict[]): Check | undefined {
-  if (!rows.some((r) => r.balance && r.balance.status !== 'not-read')) return undefined;
-  const differs = rows.filter((r) => r.balance && (r.balance.status === 'differs' || r.balance.status === 'error'));
-  return {
-    name: 'balances',
-    ok: differs.length === 0,
-    detail: differs.length === 0
-      ? `${rows.filter((r) => r.balance?.status === 'matches').length} balance(s) re-read at their snapshot height match the file`
-      : differs.map((r) => `line ${r.line}: ${r.balance?.detail}`).join('; '),
-  };
+function ownershipCheck(file: string, rows: OkxRowVerdict[]): { counts: OkxAuditResult['counts']; check: AuditCheck } {
+  const counts = { rows: rows.length, valid: 0, invalid: 0, unsupported: 0, unread: 0 };
+  for (const r of rows) counts[effectiveOwnership(r)]++;
+  const bad = rows.filter((r) => effectiveOwnership(r) === 'invalid');
+  const unread = counts.unread ? `; ${counts.unread} contract link(s) could not be read (not counted as proven)` : '';
+  const detail = bad.length === 0
+    ? `${counts.valid} of ${counts.rows} rows proven; ${counts.unsupported} in schemes por does not verify${unread}`
+    : `${bad.length} row(s) fail: ${bad.map((r) => `line ${r.line} (${r.network} ${r.address})`).join(', ')}`;
+  return { counts, check: fileCheck(file, 'ownership', bad.length === 0, detail) };
+}
+
+/** With --rpc: the balances re-read on-chain against the file (absent when none was read). A
+ *  balance the node could not give is not here: it is its own `unread` check (rowsUnread). */
+function balancesCheck(file: string, rows: OkxRowVerdict[]): AuditCheck | undefined {
+  const read = rows.filter((r) => r.balance?.status === 'matches' || r.balance?.status === 'differs');
+  if (read.length === 0) return undefined;
+  const differs = read.filter((r) => r.balance?.status === 'differs');
+  return fileCheck(file, 'balances', differs.length === 0, differs.length === 0
+    ? `${read.length} balance(s) re-read at their snapshot height match the file`
+    : differs.map((r) => `line ${r.line}: ${r.balance?.detail}`).join('; '));
+}
+
+/** Each balance and contract link the node could not give: COULD NOT READ, blocking the verdict. */
+function rowsUnread(rows: OkxRowVerdict[]): AuditCheck[] {
+  const out: AuditCheck[] = [];
+  for (const r of rows) {
+    if (r.contractLink?.status === 'unread' && r.ownership === 'valid') out.push({ name: 'contract-link', status: 'unread', subject: rowSubject(r), detail: `owners not read from your node (the row is neither proven nor failed): ${r.contractLink.detail}` });
+    if (r.balance?.status === 'unread') out.push({ name: 'balance', status: 'unread', subject: rowSubject(r), detail: `not read from your node (neither confirmed nor contradicted): ${r.balance.detail}` });
+  }
+  return out;
 }
 
 /** An (ALL) line totals the summary's own lines of that asset, cut to fewer decimals. */
@@ -293,26 +317,45 @@ function layoutWarnings(file: OkxReserveFile, rows: OkxRowVerdict[], counts: Okx
   const staking = rows.filter((r) => r.staking).length;
   if (staking) out.push(`${staking} staking row(s): the address is a validator key, which signs nothing; only the EOA signatures are checked, not that the validator's withdrawal credentials point to them, nor the stake itself (neither can be read without a beacon-chain node)`);
   if (counts.unsupported) out.push(`${counts.unsupported} row(s) use schemes por does not verify; they are counted as unsupported, never as verified`);
+  const notRead = rows.filter((r) => r.balance?.status === 'not-read' && !r.staking);
+  if (notRead.length) out.push(`${notRead.length} row(s)' balances not re-read, by their kind: ${notRead.map((r) => `line ${r.line}: ${r.balance?.detail}`).join('; ')}`);
   return out;
 }
 
-export function summarizeOkxAudit(fileName: string, file: OkxReserveFile, rows: OkxRowVerdict[]): OkxAuditResult {
+/** With every caveat as a `warn`, and an `unread` when no row was in a scheme por verifies: the
+ *  list the verdict, the summary, the text and the page are made from. */
+export function okxAllChecks(r: Pick<OkxAuditResult, 'file' | 'checks' | 'warnings'>): AuditCheck[] {
+  return [...r.checks, ...r.warnings.map((w): AuditCheck => ({ name: 'caveat', status: 'warn', subject: r.file, detail: w }))];
+}
+
+/** Nothing could be checked: every row is in a scheme por does not verify. */
+function nothingChecked(file: string, counts: OkxAuditResult['counts']): AuditCheck[] {
+  if (counts.valid + counts.invalid + counts.unread > 0) return [];
+  return [{ name: 'ownership', status: 'unread', subject: file, detail: 'every row uses a scheme por does not verify: nothing could be checked' }];
+}
+
+/** `rpc`: whether any --rpc was given (without it, the balances are the file's word: a caveat). */
+export function summarizeOkxAudit(fileName: string, file: OkxReserveFile, rows: OkxRowVerdict[], opts: { rpc?: boolean } = {}): OkxAuditResult {
   const warnings: string[] = [];
+  if (!opts.rpc) warnings.push('balances NOT re-read (no --rpc): the amounts are the file\'s own claim; give --rpc CHAIN=URL of your own node to re-read them');
   const byCoin = tallyCoins(file, rows);
-  const { counts, check } = ownershipCheck(rows);
-  const checks: Check[] = [check];
-  const balances = balancesCheck(rows);
+  const { counts, check } = ownershipCheck(fileName, rows);
+  const checks: AuditCheck[] = [check];
+  const balances = balancesCheck(fileName, rows);
   if (balances) checks.push(balances);
-  checks.push(...summaryChecks(file, byCoin, warnings));
+  checks.push(...summaryChecks(file, byCoin, warnings).map((c) => fileCheck(fileName, c.name, c.ok, c.detail)));
+  checks.push(...rowsUnread(rows), ...nothingChecked(fileName, counts));
   const replay = replayWarning(file, rows);
   if (replay) warnings.push(replay);
   warnings.push(...layoutWarnings(file, rows, counts));
+  const t = tally(okxAllChecks({ file: fileName, checks, warnings }));
   return {
     format: FORMAT,
     version: VERSION,
     file: fileName,
     layout: file.layout,
-    ok: checks.every((c) => c.ok),
+    verdict: t.verdict,
+    summary: t.summary,
     counts,
     rows,
     coins: coinTotals(byCoin, file.rows.some((r) => r.amount !== undefined)),

@@ -235,7 +235,7 @@ describe('each tampering is caught by the right check', () => {
   it('an OKX CSV is recognised by its header (no --format needed); another .csv is exit 2 saying what audit reads', () => {
     const r = por('audit', 'test/fixtures/okx/valid-2022.csv', '--json');
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ format: 'por-okx-audit', ok: true });
+    expect(JSON.parse(r.stdout)).toMatchObject({ format: 'por-okx-audit', version: 2, verdict: 'warn' });
     const other = por('audit', 'samples/reserves.csv');
     expect(other.status).toBe(2);
     expect(other.stderr).toMatch(/samples\/reserves\.csv: a \.csv file that is not an OKX reserve file .* and not a por report\.json/);

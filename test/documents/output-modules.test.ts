@@ -113,6 +113,14 @@ describe('nested values are refused where they stand', () => {
     const o = JSON.parse(JSON.stringify(CASES.find((c) => c.m === okxAudit)!.doc));
     o.rows[0].ownership = 'probably';
     expect(caught(() => okxAudit.read(o)).info.field).toBe('rows[0].ownership');
+    // v1 counted a balance its node could not read as a failure: refused, naming the version.
+    const v1 = { ...JSON.parse(JSON.stringify(CASES.find((x) => x.m === okxAudit)!.doc)), version: 1 };
+    const e = caught(() => okxAudit.read(v1));
+    expect(e.info.field).toBe('version');
+    expect(e.message).toMatch(/por-okx-audit version 1 is no longer read: .*could not read as a failure/);
+    const unread = JSON.parse(JSON.stringify(CASES.find((x) => x.m === okxAudit)!.doc));
+    unread.checks[0].status = 'error';
+    expect(caught(() => okxAudit.read(unread)).info.field).toBe('checks[0].status');
     const c = JSON.parse(JSON.stringify(CASES.find((x) => x.m === compare)!.doc));
     c.conflicts[0].kind = 'shrug';
     expect(caught(() => compare.read(c)).info.field).toBe('conflicts[0].kind');

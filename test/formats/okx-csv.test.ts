@@ -36,12 +36,12 @@ describe('OKX reserve CSV, real files', () => {
     expect(res.coins.find((c) => c.coin === 'ETH')).toMatchObject({ rows: 3, amount: '0.356881257500858402', valid: '0.356881257500858402', validLinkUnchecked: '0.148960774325814037' });
     expect(res.coins.find((c) => c.coin === 'APTOS')).toMatchObject({ unsupported: '1.5', valid: '0' });
     // The example's summary does not describe its rows: ETH 5.2834 at height 16005122 vs rows at 20914735.
-    const failed = res.checks.filter((c) => !c.ok);
+    const failed = res.checks.filter((c) => c.status === 'fail');
     expect(failed.some((c) => c.name === 'summary-rows' && /5\.2834 ETH/.test(c.detail))).toBe(true);
     expect(failed.some((c) => c.name === 'summary-height')).toBe(true);
     // The (ALL) lines: ETH 5.2834 + 0.2214 + 1.3971 = 6.9019 → "6"; USDT 5436.9044 + 132.5138 = 5569.4182 → "5569"
-    expect(res.checks.filter((c) => c.name === 'summary-total').every((c) => c.ok)).toBe(true);
-    expect(res.ok).toBe(false);
+    expect(res.checks.filter((c) => c.name === 'summary-total').every((c) => c.status === 'pass')).toBe(true);
+    expect(res.verdict).toBe('fail');
     expect(res.warnings.join('\n')).toMatch(/"I am an OKX address" on 3 row\(s\).*replayed/);
   });
 
@@ -54,7 +54,7 @@ describe('OKX reserve CSV, real files', () => {
     expect(res.rows.find((r) => r.network === 'BTC')!.reason).toMatch(/P2WSH 2-of-3/);
     expect(res.rows.find((r) => r.network === 'DOGE')!.reason).toMatch(/P2SH 2-of-3/);
     expect(res.rows.find((r) => r.network === 'TRON')!.scheme).toBe('tron-tip191');
-    expect(res.ok).toBe(true);
+    expect(res.verdict).toBe('warn');
     expect(res.warnings.join('\n')).toMatch(/no amounts/);
   });
 });
@@ -89,21 +89,21 @@ describe('OKX reserve CSV, the original 2022 layout (7 columns, base units)', ()
     expect(res.coins.find((c) => c.coin === 'BTC')).toMatchObject({ rows: 9, amount: '449.51400581', valid: '449.51400581' });
     expect(res.coins.find((c) => c.coin === 'ETH')).toMatchObject({ rows: 6, amount: '5.28344825830217276' });
     expect(res.rows.find((r) => r.coin === 'USDT-TRC20')).toMatchObject({ baseUnits: '111000000', amount: '111', family: 'tron' });
-    expect(res.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(res.checks.filter((c) => c.status === 'fail')).toEqual([]);
     expect(res.checks.filter((c) => c.name === 'summary-rows')).toHaveLength(10);
-    expect(res.counts).toEqual({ rows: 33, valid: 33, invalid: 0, unsupported: 0 });
+    expect(res.counts).toEqual({ rows: 33, valid: 33, invalid: 0, unsupported: 0, unread: 0 });
     expect(res.warnings.join('\n')).toMatch(/base units/);
   });
   it('a tampered amount (one BTC row + 1 BTC) fails its summary line; a swapped signature fails ownership', () => {
     const more = original().replace(',17263933,', ',117263933,');
     const { res } = audit(more);
-    expect(res.checks.filter((c) => !c.ok).map((c) => [c.name, c.detail.slice(0, 9)])).toEqual([['summary-rows', 'line 13: ']]);
+    expect(res.checks.filter((c) => c.status === 'fail').map((c) => [c.name, c.detail.slice(0, 9)])).toEqual([['summary-rows', 'line 13: ']]);
     const lines = original().split('\n');
     const sig = (l: string) => l.split(',')[4]!;
     lines[15] = lines[15]!.replace(sig(lines[15]!), sig(lines[16]!)); // TRC20 row gets the next row's signature
     const { res: r2 } = audit(lines.join('\n'));
     expect(r2.rows[0]!.ownership).toBe('invalid');
-    expect(r2.ok).toBe(false);
+    expect(r2.verdict).toBe('fail');
   });
   it('refused, located: a decimal amount, a coin whose base unit por does not know', () => {
     const lines = original().split('\n');
@@ -128,7 +128,7 @@ describe('OKX reserve CSV, the 12-column staking layout (Type)', () => {
     expect(res.rows[1]!.contractLink).toMatchObject({ status: 'unchecked', detail: expect.stringMatching(/withdrawal credentials/) });
     // 0.058959708849230328 + 32 + 32, by hand; 64 of it rests on an unchecked validator link.
     expect(res.coins[0]).toMatchObject({ amount: '64.058959708849230328', valid: '64.058959708849230328', validLinkUnchecked: '64' });
-    expect(res.ok).toBe(true);
+    expect(res.verdict).toBe('warn');
     expect(res.warnings.join('\n')).toMatch(/2 staking row\(s\).*beacon-chain/);
   });
   it('tampered: a staking row signed by another key, one without EOA1, or an EVM address as validator key, is invalid', () => {
@@ -142,7 +142,7 @@ describe('OKX reserve CSV, the 12-column staking layout (Type)', () => {
     const evmAddr = [...lines];
     evmAddr[5] = evmAddr[5]!.replace(/0x(ab)+,/, '0x0cdcdb19a857c2ac24818ca4fdfe38cce071483e,');
     expect(audit(evmAddr.join('\n')).res.rows[1]).toMatchObject({ ownership: 'invalid', reason: expect.stringMatching(/48-byte validator key/) });
-    expect(audit(evmAddr.join('\n')).res.ok).toBe(false);
+    expect(audit(evmAddr.join('\n')).res.verdict).toBe('fail');
   });
   it('an unknown staking Type is unsupported, never valid', () => {
     const text = staking().replace('Native ETH Staking', 'Liquid Staking');
@@ -165,7 +165,7 @@ describe('OKX reserve CSV, generated vectors', () => {
     expect(res.rows.find((r) => r.line === 3)!.scheme).toBe('eip191'); // plain EIP-191 named as such
     expect(res.rows.find((r) => r.line === 2)!.scheme).toBe('okx-eip191-keccak32');
     expect(res.warnings.join('\n')).not.toMatch(/do not name a snapshot/); // messages carry the height
-    expect(res.ok).toBe(false);
+    expect(res.verdict).toBe('fail');
     // Per coin, by hand: ETH valid 1.5 + 0.25 + 10 (contract, link unchecked), invalid 2.
     expect(res.coins.find((c) => c.coin === 'ETH')).toMatchObject({ amount: '13.75', valid: '11.75', invalid: '2', validLinkUnchecked: '10' });
     // BTC valid 3.00000001 + 0.5, invalid 1 + 1 + 1
@@ -174,14 +174,14 @@ describe('OKX reserve CSV, generated vectors', () => {
 
   it('an all-valid file whose summary agrees passes every check', () => {
     const { res } = audit(read(path.join(fixtures, 'valid-2022.csv')));
-    expect(res.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(res.counts).toEqual({ rows: 4, valid: 4, invalid: 0, unsupported: 0 });
+    expect(res.checks.filter((c) => c.status === 'fail')).toEqual([]);
+    expect(res.counts).toEqual({ rows: 4, valid: 4, invalid: 0, unsupported: 0, unread: 0 });
   });
 
   it('a summary that overstates a coin fails, naming its line', () => {
     const text = read(path.join(fixtures, 'valid-2022.csv')).replace('ETH,100,1.75', 'ETH,100,1.76');
     const { res } = audit(text);
-    expect(res.checks.filter((c) => !c.ok).map((c) => [c.name, c.detail.slice(0, 8)])).toEqual([['summary-rows', 'line 4: ']]);
+    expect(res.checks.filter((c) => c.status === 'fail').map((c) => [c.name, c.detail.slice(0, 8)])).toEqual([['summary-rows', 'line 4: ']]);
   });
 
   it('a contract link found not to hold turns the row invalid', () => {
@@ -189,6 +189,33 @@ describe('OKX reserve CSV, generated vectors', () => {
     const row = res.rows.find((r) => r.line === 5)!;
     row.contractLink = { status: 'not-owners', detail: 'x' };
     expect(effectiveOwnership(row)).toBe('invalid');
+  });
+
+  it('a contract link the node could not read is unread: not valid, not invalid; its amount in coins[].unread', () => {
+    const file = parseOkxReserveCsv(read(path.join(fixtures, 'typed-12col.csv')), 'f.csv');
+    const rows = auditOkxSignatures(file);
+    rows.find((r) => r.line === 5)!.contractLink = { status: 'unread', detail: 'getOwners() at block 100 failed: header not found' };
+    const res = summarizeOkxAudit('f.csv', file, rows, { rpc: true });
+    expect(effectiveOwnership(rows.find((r) => r.line === 5)!)).toBe('unread');
+    // By hand: ETH valid 1.5 + 0.25 (the 10 on line 5 moves from valid to unread), invalid 2.
+    expect(res.coins.find((c) => c.coin === 'ETH')).toMatchObject({ amount: '13.75', valid: '1.75', invalid: '2', unread: '10', validLinkUnchecked: '0' });
+    expect(res.counts.unread).toBe(1);
+    expect(res.checks.filter((c) => c.status === 'unread')).toEqual([
+      { name: 'contract-link', status: 'unread', subject: 'line 5 (ETH 0x5afe5afe5afe5afe5afe5afe5afe5afe5afe5afe)', detail: expect.stringMatching(/header not found/) },
+    ]);
+    expect(res.checks.find((c) => c.name === 'ownership')!.detail).not.toMatch(/line 5/); // not among the failures
+    expect(res.verdict).toBe('fail'); // the file's other rows truly fail
+  });
+
+  it('a balance the node could not read blocks the verdict (unread), where every other check holds', () => {
+    const file = parseOkxReserveCsv(read(path.join(fixtures, 'valid-2022.csv')), 'f.csv');
+    const rows = auditOkxSignatures(file);
+    rows[0]!.balance = { status: 'matches', onchain: '1.5', detail: 'as in the file' };
+    rows[1]!.balance = { status: 'unread', detail: 'eth_getBalance at block 100 failed: missing trie node' };
+    const res = summarizeOkxAudit('f.csv', file, rows, { rpc: true });
+    expect(res.checks.find((c) => c.name === 'balances')).toMatchObject({ status: 'pass', detail: '1 balance(s) re-read at their snapshot height match the file' });
+    expect(res.checks.filter((c) => c.status !== 'pass').map((c) => [c.name, c.status, c.subject])).toEqual([['balance', 'unread', 'line 9 (ETH 0x1Eca5c1721f9108405b90Af7639f3642B0Ddf0a1)']]);
+    expect(res.verdict).toBe('unread');
   });
 });
 

@@ -14,8 +14,7 @@ import { write as writeOkxAudit } from '../../core/documents/okx-audit.js';
 import { okxNetworksForChain } from '../../core/formats/okx-networks.js';
 import { auditOkxSignatures, summarizeOkxAudit } from '../../formats/okx-audit.js';
 import { okxOnchainChecks, parseRpcOptions } from '../../formats/okx-onchain.js';
-import { okxAuditChecks, okxAuditHtml, okxAuditText, okxNothingChecked } from '../../audit/okx-render.js';
-import { tally } from '../../core/checks/index.js';
+import { okxAuditHtml, okxAuditText } from '../../audit/okx-render.js';
 import { parseChainUrls } from '../../reserves/load.js';
 import { checkNodes, networkSettings, type NodeToCheck } from '../network.js';
 
@@ -39,14 +38,14 @@ export async function runOkxAudit(args: ArgumentsCamelCase<AuditArgs>, ctx: Cont
   const unused = await okxOnchainChecks(file, verdicts, rpc, ctx.reporter, net);
   if (rpc.size && unused.length === rpc.size) ctx.reporter.warn(`no row is on the chains given with --rpc (${unused.join(', ')}); networks in the file: ${[...new Set(file.rows.map((r) => r.network.toUpperCase()))].join(', ')}`);
 
-  const result = summarizeOkxAudit(args.file, file, verdicts);
-  if (rpc.size === 0) result.warnings.unshift('balances NOT re-read (no --rpc): the amounts are the file\'s own claim; give --rpc CHAIN=URL of your own node to re-read them');
+  const result = summarizeOkxAudit(args.file, file, verdicts, { rpc: rpc.size > 0 });
   if (args.out !== undefined) {
     await writeFileAtomic(args.out, okxAuditHtml(result));
     ctx.note(`wrote ${args.out}`);
   }
   if (ctx.json) ctx.printJson(writeOkxAudit(result));
   else ctx.print(okxAuditText(result));
-  if (okxNothingChecked(result)) return EXIT.BAD_INPUT;
-  return tally(okxAuditChecks(result)).verdict === 'fail' ? EXIT.CHECK_FAILED : EXIT.OK;
+  // A check that failed decides (1); else anything not read or not checked blocks the verdict (2).
+  if (result.verdict === 'fail') return EXIT.CHECK_FAILED;
+  return result.verdict === 'unread' ? EXIT.BAD_INPUT : EXIT.OK;
 }

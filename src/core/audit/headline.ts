@@ -129,7 +129,7 @@ export function auditHeadline(r: AuditResult): AuditHeadline {
 }
 
 /** The three lines under the headline: checked and holds, checked and fails, not checked. */
-export function headlineLines(h: AuditHeadline): string[] {
+export function headlineLines(h: Pick<AuditHeadline, 'holds' | 'fails' | 'notChecked'>): string[] {
   return [
     `  checked and holds:  ${h.holds.join('; ')}`,
     `  checked and fails:  ${h.fails.length ? h.fails.join('; ') : 'nothing'}`,

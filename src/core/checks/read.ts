@@ -1,5 +1,5 @@
 // A verifier's `Check` ({name, ok, detail}) read through the located reader: the one way every
-// document that carries checks (por-verdict, por-compare, por-okx-audit) reads them back. Pure.
+// document that carries checks (por-verdict, por-compare) reads them back. Pure.
 import type { JsonAt } from '../json/read.js';
 import type { Check } from './index.js';
 
