@@ -5,6 +5,7 @@
 //   node scripts/bench-ingest.mjs --users 10000000 # 10M users (~20M rows, ~1 GB file in /tmp)
 //   node scripts/bench-ingest.mjs --csv-parse      # also time csv-parse on the same file
 //   node scripts/bench-ingest.mjs --ndjson         # also time the same rows as NDJSON
+//   node scripts/bench-ingest.mjs --file /work/bench10m/snap-10000000.csv  # an existing snapshot
 //
 // Each size runs in a fresh child process so peak RSS (VmHWM) belongs to that size alone.
 // Snapshots are generated once into /tmp by scripts/gen-snapshot.mjs (seeded) and reused.
@@ -30,8 +31,9 @@ if (child !== -1) {
     for await (const rec of parser) rows += rec.length > 0 ? 1 : 0;
   } else {
     const snap = await readSnapshot(file, registry);
+    const read = process.cpuUsage(c0);
     rows = snap.rows;
-    extra = `, ${snap.userCount} users`;
+    extra = `, ${snap.userCount} users, read CPU ${(read.user / 1e6).toFixed(1)} s user + ${(read.system / 1e6).toFixed(1)} s sys`;
     const t1 = performance.now();
     let n = 0;
     for (const u of snap.users()) n += u.net.length > 0 ? 1 : 0;
@@ -39,7 +41,7 @@ if (child !== -1) {
   }
   const secs = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
-  extra += `, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`;
+  extra += `, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`;
   const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
   const peakMb = hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
   process.stdout.write(JSON.stringify({ mode, rows, secs, peakMb, extra }) + '\n');
@@ -47,7 +49,8 @@ if (child !== -1) {
 }
 
 const usersArg = argv.indexOf('--users');
-const sizes = usersArg === -1 ? [1_000_000] : [Number(argv[usersArg + 1])];
+const fileArg = argv.indexOf('--file');
+const sizes = fileArg !== -1 ? [0] : usersArg === -1 ? [1_000_000] : [Number(argv[usersArg + 1])];
 const withCsvParse = argv.includes('--csv-parse');
 const withNdjson = argv.includes('--ndjson');
 mkdirSync('/tmp/por-bench', { recursive: true });
@@ -83,8 +86,8 @@ function ndjsonOf(csv) {
 }
 
 for (const users of sizes) {
-  const file = `/tmp/por-bench/snapshot-${users}.csv`;
-  if (!existsSync(file)) {
+  const file = fileArg !== -1 ? argv[fileArg + 1] : `/tmp/por-bench/snapshot-${users}.csv`;
+  if (fileArg === -1 && !existsSync(file)) {
     const g = spawnSync(process.execPath, ['scripts/gen-snapshot.mjs', '--users', String(users), '--out', file], { stdio: 'inherit' });
     if (g.status !== 0) process.exit(2);
   }
@@ -103,7 +106,7 @@ for (const users of sizes) {
     const m = JSON.parse(r.stdout);
     const rate = Math.round(m.rows / m.secs).toLocaleString('en-US');
     console.log(
-      `${mode.padEnd(9)} ${users.toLocaleString('en-US')} users, ${m.rows.toLocaleString('en-US')} rows (${mb.toFixed(0)} MB): ` +
+      `${mode.padEnd(9)} ${fileArg !== -1 ? file : `${users.toLocaleString('en-US')} users`}, ${m.rows.toLocaleString('en-US')} rows (${mb.toFixed(0)} MB): ` +
         `${m.secs.toFixed(1)} s, ${rate} rows/s, peak RSS ${m.peakMb.toFixed(0)} MB${m.extra}`,
     );
   }

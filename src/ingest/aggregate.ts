@@ -52,6 +52,9 @@ const SPILLED = -(1n << 63n);
 const SPILLED_HI = -0x80000000;
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 const EXCHANGE_MODE = 4; // marks an interned id that is an exchange-owned account, not a user
+const TWO_32 = 2 ** 32;
+// A plain sum stays a number while |net| < 2^53: the high word is then within ±2^21.
+const SAFE_HI = 1 << 21;
 
 export class Aggregator {
   readonly registry: AssetRegistry;
@@ -59,20 +62,27 @@ export class Aggregator {
   private readonly decimals: number[];
   // Interned ids (users and exchange-owned accounts): open addressing over a character arena that
   // is one byte per character until an id needs more. A Map of 10M strings measured 41 s and
-  // 2.9 GB for a 10M-user snapshot; this table about half the time and memory.
-  private table = new Int32Array(1 << 12).fill(-1);
+  // 2.9 GB for a 10M-user snapshot; this table about half the time and memory. A slot holds
+  // u + 1 (0: empty) under the id's hash bits above the slot mask, so a probe compares hashes
+  // without reading a per-id array.
+  private table = new Int32Array(1 << 12);
+  private mask = (1 << 12) - 1; // slots − 1
   private arena: Uint8Array | Uint16Array = new Uint8Array(1 << 16);
   private arenaLen = 0;
   private offsets = new Uint32Array(1025); // id u is arena[offsets[u] .. offsets[u + 1])
-  private hashes = new Uint32Array(1024);
   private modes = new Uint8Array(1024);
   private firstRows = new Uint32Array(1024); // line of each id's first row
   private heads = new Int32Array(1024).fill(-1); // first entry of each id, −1 for none
+  // The last id the byte path met, and where its bytes are: rows grouped by user skip the table.
+  private lastId = -1;
+  private lastOff = 0;
+  private lastLen = -1;
   private capacity = 1024;
   // Entries: one per (user, asset).
   private eAsset = new Uint16Array(4096);
   private eAccounts = new Uint8Array(4096);
   private eNet = new BigInt64Array(4096);
+  private eNetWords = new Int32Array(this.eNet.buffer); // eNet as (lo, hi) words, little-endian machines
   private eUser = new Uint32Array(4096);
   private eNext = new Int32Array(4096);
   private eCount = 0;
@@ -111,9 +121,9 @@ export class Aggregator {
       this.firstRows = widen(this.firstRows, users);
       this.heads = widen(this.heads, users).fill(-1, this.capacity);
       this.offsets = widen(this.offsets, users + 1);
-      this.hashes = widen(this.hashes, users);
       this.capacity = users;
-      if (this.table.length < 2 * users) this.rehashTo(2 ** Math.ceil(Math.log2(2 * users)));
+      const slots = 2 ** Math.ceil(Math.log2((users * 4) / 3));
+      if (slots > this.mask + 1) this.rehashTo(slots);
     }
     const entries = Math.ceil(rows * 1.02);
     if (entries > this.eAsset.length) this.growEntries(entries);
@@ -131,7 +141,6 @@ export class Aggregator {
     this.firstRows = widen(this.firstRows, cap);
     this.heads = widen(this.heads, cap).fill(-1, this.capacity);
     this.offsets = widen(this.offsets, cap + 1);
-    this.hashes = widen(this.hashes, cap);
     this.capacity = cap;
   }
 
@@ -139,33 +148,30 @@ export class Aggregator {
     this.eAsset = widen(this.eAsset, cap);
     this.eAccounts = widen(this.eAccounts, cap);
     this.eNet = widen(this.eNet, cap);
+    this.eNetWords = new Int32Array(this.eNet.buffer);
     this.eUser = widen(this.eUser, cap);
     this.eNext = widen(this.eNext, cap);
   }
 
-  /** Index of the id text[start..end), or −1 − (its table slot) when it is not interned yet. */
+  /** Index of the id text[start..end) (hash h), or −1 − the empty slot where it would go. */
   private find(text: string, start: number, end: number, h: number): number {
-    const mask = this.table.length - 1;
+    const t = this.table;
+    const mask = this.mask;
     const len = end - start;
-    let slot = h & mask;
-    for (;;) {
-      const u = this.table[slot]!;
-      if (u === -1) return -1 - slot;
-      if (this.hashes[u] === h) {
-        const off = this.offsets[u]!;
-        if (this.offsets[u + 1]! - off === len) {
-          let i = 0;
-          while (i < len && this.arena[off + i] === text.charCodeAt(start + i)) i++;
-          if (i === len) return u;
-        }
-      }
-      slot = (slot + 1) & mask;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const key = t[slot]!;
+      if (key === 0) return -1 - slot;
+      if (((key ^ h) & ~mask) !== 0) continue; // another hash
+      const u = (key & mask) - 1;
+      const off = this.offsets[u]!;
+      if (this.offsets[u + 1]! - off !== len) continue;
+      let i = 0;
+      while (i < len && this.arena[off + i] === text.charCodeAt(start + i)) i++;
+      if (i === len) return u;
     }
   }
 
   private insert(text: string, start: number, end: number, h: number, slot: number): number {
-    const u = this.count++;
-    if (u === this.capacity) this.grow();
     const len = end - start;
     let wide = false;
     for (let i = start; i < end; i++) {
@@ -175,8 +181,7 @@ export class Aggregator {
     }
     this.reserveArena(len, wide);
     for (let i = 0; i < len; i++) this.arena[this.arenaLen + i] = text.charCodeAt(start + i);
-    this.placeId(u, len, h, slot);
-    return u;
+    return this.placeId(len, h, slot);
   }
 
   /** Room for `len` more characters in the arena, 16 bits wide from the first id that needs it. */
@@ -191,29 +196,34 @@ export class Aggregator {
     this.arena = next;
   }
 
-  /** Records id u, whose `len` characters were just appended to the arena, in table slot `slot`. */
-  private placeId(u: number, len: number, h: number, slot: number): void {
+  /** Records a new id, whose `len` characters were just appended to the arena, in the empty `slot`. */
+  private placeId(len: number, h: number, slot: number): number {
+    const u = this.count++;
+    if (u === this.capacity) this.grow();
+    this.table[slot] = (h & ~this.mask) | (u + 1);
     this.arenaLen += len;
     this.offsets[u + 1] = this.arenaLen;
-    this.hashes[u] = h;
-    this.table[slot] = u;
-    // Keep the load factor at or below 1/2 so probes stay short.
-    if (this.count * 2 > this.table.length) this.rehash();
+    return u;
   }
 
-  private rehash(): void {
-    this.rehashTo(this.table.length * 2);
+  /** Before an id is looked up: keeps the load factor at or below 3/4 once it is added. */
+  private roomForOne(): void {
+    if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.rehashTo((this.mask + 1) * 2);
   }
 
-  private rehashTo(size: number): void {
-    const table = new Int32Array(size).fill(-1);
-    const mask = table.length - 1;
+  /** The table moved to `slots` slots: every id placed again by its hash, read back from the arena. */
+  private rehashTo(slots: number): void {
+    if (slots > 2 ** 30) throw porError('OVERFLOW', 'more than 800 million distinct user ids in one snapshot; partition it (--parts)');
+    const t = new Int32Array(slots);
+    const mask = slots - 1;
     for (let u = 0; u < this.count; u++) {
-      let slot = this.hashes[u]! & mask;
-      while (table[slot] !== -1) slot = (slot + 1) & mask;
-      table[slot] = u;
+      const h = hashArena(this.arena, this.offsets[u]!, this.offsets[u + 1]!);
+      let slot = h & mask;
+      while (t[slot] !== 0) slot = (slot + 1) & mask;
+      t[slot] = (h & ~mask) | (u + 1);
     }
-    this.table = table;
+    this.table = t;
+    this.mask = mask;
   }
 
   private idOf(u: number): string {
@@ -227,53 +237,62 @@ export class Aggregator {
 
   /** find() for an id given as bytes, buf[start..end) (the CSV fast path: ASCII only). */
   private findBytes(buf: Uint8Array, start: number, end: number, h: number): number {
-    const mask = this.table.length - 1;
+    const t = this.table;
+    const mask = this.mask;
     const len = end - start;
-    let slot = h & mask;
-    for (;;) {
-      const u = this.table[slot]!;
-      if (u === -1) return -1 - slot;
-      if (this.hashes[u] === h) {
-        const off = this.offsets[u]!;
-        if (this.offsets[u + 1]! - off === len) {
-          let i = 0;
-          while (i < len && this.arena[off + i] === buf[start + i]) i++;
-          if (i === len) return u;
-        }
-      }
-      slot = (slot + 1) & mask;
+    const arena = this.arena;
+    const offsets = this.offsets;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const key = t[slot]!;
+      if (key === 0) return -1 - slot;
+      if (((key ^ h) & ~mask) !== 0) continue; // another hash
+      const u = (key & mask) - 1;
+      const off = offsets[u]!;
+      if (offsets[u + 1]! - off !== len) continue;
+      let i = 0;
+      while (i < len && arena[off + i] === buf[start + i]) i++;
+      if (i === len) return u;
     }
   }
 
-  /** intern() for an ASCII id given as bytes: the same index, hash and arena text as its string. */
-  private internBytes(buf: Uint8Array, start: number, end: number): number {
-    let h = 0x811c9dc5;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-    h = avalanche(h);
-    const found = this.findBytes(buf, start, end, h);
-    if (found >= 0) {
-      this.isNew = false;
-      return found;
-    }
-    this.isNew = true;
-    const u = this.count++;
-    if (u === this.capacity) this.grow();
+  /** intern() for an ASCII id given as bytes, hash h: the same index, hash and arena text as its string. */
+  private internBytes(buf: Uint8Array, start: number, end: number, h: number): number {
     const len = end - start;
-    this.reserveArena(len, false);
-    this.arena.set(buf.subarray(start, end), this.arenaLen);
-    this.placeId(u, len, h, -1 - found);
+    if (len === this.lastLen && this.isLast(buf, start, len)) {
+      this.isNew = false;
+      return this.lastId;
+    }
+    this.roomForOne();
+    let u = this.findBytes(buf, start, end, h);
+    this.isNew = u < 0;
+    if (u < 0) {
+      this.reserveArena(len, false);
+      const arena = this.arena;
+      const at = this.arenaLen;
+      for (let i = 0; i < len; i++) arena[at + i] = buf[start + i]!;
+      u = this.placeId(len, h, -1 - u);
+    }
+    this.lastId = u;
+    this.lastOff = this.offsets[u]!;
+    this.lastLen = len;
     return u;
+  }
+
+  /** Whether buf[start..start + len) is the id addPlain() met last. */
+  private isLast(buf: Uint8Array, start: number, len: number): boolean {
+    const arena = this.arena;
+    const off = this.lastOff;
+    for (let i = 0; i < len; i++) if (arena[off + i] !== buf[start + i]) return false;
+    return true;
   }
 
   /** Index of the id text[start..end), interning it if new; `isNew` tells which. */
   private intern(text: string, start: number, end: number): number {
     const h = hashChars(text, start, end);
+    this.roomForOne();
     const found = this.find(text, start, end, h);
-    if (found >= 0) {
-      this.isNew = false;
-      return found;
-    }
-    this.isNew = true;
+    this.isNew = found < 0;
+    if (found >= 0) return found;
     return this.insert(text, start, end, h, -1 - found);
   }
   private isNew = false;
@@ -306,26 +325,70 @@ export class Aggregator {
     const u = this.intern(text, idStart, idEnd);
     if (this.isNew) this.firstRows[u] = line;
     this.setMode(u, m);
-    let e = this.heads[u]!;
-    while (e !== -1 && this.eAsset[e] !== a) e = this.eNext[e]!;
-    if (e === -1) this.newEntry(u, a, acc, value);
-    else this.addToEntry(e, u, acc, value, account, asset);
+    const e = this.entryOf(u, a);
+    if (e === -1) this.setNet(this.newEntry(u, a, acc), a, value);
+    else this.addToEntry(e, u, acc, value);
   }
 
   /**
-   * add() for a row the CSV fast path read as bytes (./csv-bytes.ts): an ASCII id buf[idStart..idEnd)
-   * that user-id.ts accepts, a known account `acc` and asset `a`, mode index `m` (1..3), and the
-   * balance in base units, never negative in simple mode. Same state afterwards as add().
+   * add() for each row of a batch the CSV fast path read as bytes (./csv-bytes.ts), in order: an
+   * ASCII id buf[idStart..idEnd) that user-id.ts accepts, a known account and asset, mode index
+   * (1..3), and the balance in base units as a number (|value| < 2^53), never negative in simple
+   * mode. Same state afterwards as add() row by row. Empties the batch.
    */
-  addPlain(buf: Uint8Array, idStart: number, idEnd: number, acc: number, a: number, value: bigint, m: number, line: number): void {
+  addPlainBatch(buf: Uint8Array, b: PlainBatch): void {
+    const n = b.count;
+    b.count = 0;
+    for (let i = 0; i < n; i++) b.hash[i] = hashBytes(buf, b.idStart[i]!, b.idEnd[i]!);
+    this.touch(b, n);
+    for (let i = 0; i < n; i++) this.addPlain(buf, b.idStart[i]!, b.idEnd[i]!, b.hash[i]!, b.account[i]!, b.asset[i]!, b.value[i]!, b.mode[i]!, b.line[i]!);
+  }
+
+  /**
+   * Reads what the rows of a batch will read, in three sweeps: each id's home slot; then the index
+   * found there's offset, mode and first entry; then its bytes and that entry. The loads of one
+   * sweep do not wait on one another, so the processor keeps many cache misses in flight, where
+   * one row at a time waits for each in turn (at 10^7 ids nearly every one is a miss). Only a
+   * hint: nothing read here is used.
+   */
+  private touch(b: PlainBatch, n: number): void {
+    const t = this.table;
+    const mask = this.mask;
+    const hash = b.hash;
+    const ids = b.user;
+    let sink = 0;
+    for (let i = 0; i < n; i++) sink ^= t[hash[i]! & mask]!;
+    for (let i = 0; i < n; i++) {
+      const key = t[hash[i]! & mask]!;
+      const u = key === 0 || ((key ^ hash[i]!) & ~mask) !== 0 ? -1 : (key & mask) - 1;
+      ids[i] = u;
+      if (u >= 0) sink ^= this.offsets[u]! ^ this.heads[u]! ^ this.modes[u]!;
+    }
+    for (let i = 0; i < n; i++) {
+      const u = ids[i]!;
+      if (u < 0) continue;
+      const head = this.heads[u]!;
+      sink ^= this.arena[this.offsets[u]!]!;
+      if (head >= 0) sink ^= this.eAsset[head]! ^ this.eNext[head]! ^ this.eAccounts[head]! ^ this.eNetWords[2 * head]!;
+    }
+    this.sink = sink;
+  }
+  private sink = 0;
+
+  /** One row of addPlainBatch(); `h` is its id's hash. */
+  private addPlain(buf: Uint8Array, idStart: number, idEnd: number, h: number, acc: number, a: number, value: number, m: number, line: number): void {
     this.rows++;
-    const u = this.internBytes(buf, idStart, idEnd);
+    const u = this.internBytes(buf, idStart, idEnd, h);
     if (this.isNew) this.firstRows[u] = line;
     this.setMode(u, m);
-    let e = this.heads[u]!;
-    while (e !== -1 && this.eAsset[e] !== a) e = this.eNext[e]!;
-    if (e === -1) this.newEntry(u, a, acc, value);
-    else this.addToEntry(e, u, acc, value, ACCOUNT_TYPES[acc]!, this.registry.assets[a]!.symbol);
+    const e = this.entryOf(u, a);
+    if (e === -1) {
+      const f = this.newEntry(u, a, acc);
+      if (LITTLE_ENDIAN) {
+        this.eNetWords[2 * f] = value;
+        this.eNetWords[2 * f + 1] = Math.floor(value / TWO_32);
+      } else this.eNet[f] = BigInt(value);
+    } else this.addNumber(e, u, acc, value);
   }
 
   private assetIndex(asset: string): number {
@@ -361,8 +424,15 @@ export class Aggregator {
     }
   }
 
-  /** The user's first row in asset `a`: a new entry at the head of the user's chain. */
-  private newEntry(u: number, a: number, acc: number, value: bigint): void {
+  /** User u's entry for asset `a`, or −1. */
+  private entryOf(u: number, a: number): number {
+    let e = this.heads[u]!;
+    while (e !== -1 && this.eAsset[e] !== a) e = this.eNext[e]!;
+    return e;
+  }
+
+  /** The user's first row in asset `a`: a new entry at the head of the user's chain (its net set by the caller). */
+  private newEntry(u: number, a: number, acc: number): number {
     const e = this.eCount++;
     if (e === this.eAsset.length) this.growEntries();
     this.eAsset[e] = a;
@@ -370,6 +440,11 @@ export class Aggregator {
     this.eUser[e] = u;
     this.eNext[e] = this.heads[u]!;
     this.heads[u] = e;
+    return e;
+  }
+
+  /** A new entry's net: in eNet, or the bigint side table past int64. */
+  private setNet(e: number, a: number, value: bigint): void {
     if (value > I64_MAX || value <= SPILLED) {
       this.checkBound(value, a);
       this.eNet[e] = SPILLED;
@@ -377,14 +452,41 @@ export class Aggregator {
     } else this.eNet[e] = value;
   }
 
-  /** A further account's row for entry `e`'s user and asset: refused if that account was seen, else summed. */
-  private addToEntry(e: number, u: number, acc: number, value: bigint, account: string, asset: string): void {
-    const a = this.eAsset[e]!;
+  /** Marks account `acc` seen for entry `e`, refusing a second row of the same (user, account, asset). */
+  private takeAccount(e: number, u: number, acc: number): void {
     const bit = 1 << acc;
     if ((this.eAccounts[e]! & bit) !== 0) {
-      throw porError('DUPLICATE', `duplicate row: user "${this.idOf(u)}" already has a ${account} row for ${asset}`, { field: 'user_id' });
+      const asset = this.registry.assets[this.eAsset[e]!]!.symbol;
+      throw porError('DUPLICATE', `duplicate row: user "${this.idOf(u)}" already has a ${ACCOUNT_TYPES[acc]} row for ${asset}`, { field: 'user_id' });
     }
     this.eAccounts[e] = this.eAccounts[e]! | bit;
+  }
+
+  /** addToEntry() for a plain number (|value| < 2^53): summed as numbers while the net stays under 2^53. */
+  private addNumber(e: number, u: number, acc: number, value: number): void {
+    this.takeAccount(e, u, acc);
+    const w = this.eNetWords;
+    const hi = w[2 * e + 1]!;
+    if (LITTLE_ENDIAN && hi >= -SAFE_HI && hi < SAFE_HI) {
+      const sum = hi * TWO_32 + (w[2 * e]! >>> 0) + value;
+      if (sum <= Number.MAX_SAFE_INTEGER && sum >= -Number.MAX_SAFE_INTEGER) {
+        w[2 * e] = sum;
+        w[2 * e + 1] = Math.floor(sum / TWO_32);
+        return;
+      }
+    }
+    this.sumInto(e, BigInt(value));
+  }
+
+  /** A further account's row for entry `e`'s user and asset: refused if that account was seen, else summed. */
+  private addToEntry(e: number, u: number, acc: number, value: bigint): void {
+    this.takeAccount(e, u, acc);
+    this.sumInto(e, value);
+  }
+
+  /** eNet[e] += value, moving to the bigint side table past int64. */
+  private sumInto(e: number, value: bigint): void {
+    const a = this.eAsset[e]!;
     const cur = this.eNet[e]!;
     if (cur === SPILLED) {
       const next = this.spilled.get(e)! + value;
@@ -423,9 +525,10 @@ export class Aggregator {
     }
     const value = this.parseBalance(balance, a);
     const u = this.intern(userId, 0, userId.length);
-    if (this.isNew) this.firstRows[u] = line;
-    if (this.isNew) this.modes[u] = EXCHANGE_MODE;
-    else if (this.modes[u] !== EXCHANGE_MODE) {
+    if (this.isNew) {
+      this.firstRows[u] = line;
+      this.modes[u] = EXCHANGE_MODE;
+    } else if (this.modes[u] !== EXCHANGE_MODE) {
       throw porError('BAD_INPUT', `user_id "${userId}" already holds user accounts; an exchange-owned account needs an id of its own`, { field: 'user_id' });
     }
     const key = `${u}/${account}/${a}`;
@@ -604,7 +707,7 @@ export class Aggregator {
   releaseReadState(): void {
     this.eAccounts = new Uint8Array(0);
     this.table = new Int32Array(0);
-    this.hashes = new Uint32Array(0);
+    this.lastLen = -1;
     this.exchangeRows.clear();
     if (LITTLE_ENDIAN) this.net32 = new Int32Array(this.eNet.buffer, this.eNet.byteOffset, this.eNet.length * 2);
   }
@@ -646,4 +749,33 @@ function modeIndex(mode: string): number {
   const mi = MODE_INDEX.get(mode);
   if (mi === undefined) throw porError('BAD_INPUT', `unknown mode "${mode}"; allowed: ${ACCOUNT_MODES.join(', ')}`, { field: 'mode' });
   return mi;
+}
+
+/** hashChars() of the id stored at arena[start..end). */
+function hashArena(arena: Uint8Array | Uint16Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ arena[i]!, 0x01000193);
+  return avalanche(h);
+}
+
+/** hashChars() of an ASCII id given as bytes, buf[start..end). */
+function hashBytes(buf: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return avalanche(h);
+}
+
+/** Rows the CSV fast path read as bytes, kept until Aggregator.addPlainBatch() adds them together. */
+export class PlainBatch {
+  static readonly SIZE = 256;
+  count = 0;
+  readonly idStart = new Int32Array(PlainBatch.SIZE);
+  readonly idEnd = new Int32Array(PlainBatch.SIZE);
+  readonly hash = new Int32Array(PlainBatch.SIZE);
+  readonly user = new Int32Array(PlainBatch.SIZE); // the id found at the home slot, or −1 (a hint)
+  readonly account = new Uint8Array(PlainBatch.SIZE);
+  readonly asset = new Uint16Array(PlainBatch.SIZE);
+  readonly mode = new Uint8Array(PlainBatch.SIZE);
+  readonly value = new Float64Array(PlainBatch.SIZE);
+  readonly line = new Uint32Array(PlainBatch.SIZE);
 }

@@ -8,7 +8,7 @@
 import { open } from 'node:fs/promises';
 import type { AssetRegistry } from '../core/assets/index.js';
 import { MAX_ID_BYTES } from '../core/merkle/bounds.js';
-import type { Aggregator } from './aggregate.js';
+import { PlainBatch, type Aggregator } from './aggregate.js';
 import { ACCOUNT_MODES, ACCOUNT_TYPES } from './types.js';
 
 /** Reads one decoded line with the string reader (same handler as the slow path of the file). */
@@ -96,11 +96,10 @@ interface Layout {
 const SIMPLE = 0; // ACCOUNT_MODES[0]
 
 /**
- * The fast path for one row buf[s..e) (no line ending). True when it was added to `agg`; false when
- * the row is not plain and must be read as text. Throws (PorError from the aggregator) on a row it
- * read that the aggregator refuses.
+ * The fast path for one row buf[s..e) (no line ending). True when it was put in `batch` (for the
+ * aggregator, which may still refuse it); false when the row is not plain and must be read as text.
  */
-function plainRow(buf: Uint8Array, s: number, e: number, L: Layout, N: Names, agg: Aggregator, line: number, starts: Int32Array, ends: Int32Array): boolean {
+function plainRow(buf: Uint8Array, s: number, e: number, L: Layout, N: Names, batch: PlainBatch, line: number, starts: Int32Array, ends: Int32Array): boolean {
   let f = 0;
   starts[0] = s;
   for (let i = s; i < e; i++) {
@@ -122,7 +121,14 @@ function plainRow(buf: Uint8Array, s: number, e: number, L: Layout, N: Names, ag
   if (acc < 0 || a < 0 || m < 0) return false;
   const v = plainAmount(buf, starts[L.balance]!, ends[L.balance]!, N.decimals[a]!);
   if (v === NOT_PLAIN || (v < 0 && m === SIMPLE)) return false;
-  agg.addPlain(buf, idS, idE, acc, a, BigInt(v), m + 1, line);
+  const k = batch.count++;
+  batch.idStart[k] = idS;
+  batch.idEnd[k] = idE;
+  batch.account[k] = acc;
+  batch.asset[k] = a;
+  batch.value[k] = v;
+  batch.mode[k] = m + 1;
+  batch.line[k] = line;
   return true;
 }
 
@@ -150,7 +156,9 @@ export async function readCsvBytes(file: string, registry: AssetRegistry, agg: A
     const size = (await fh.stat()).size;
     const starts = new Int32Array(8);
     const ends = new Int32Array(8);
+    const batch = new PlainBatch();
     const textLine = (s: number, e: number) => {
+      if (batch.count > 0) agg.addPlainBatch(buf, batch); // rows in file order: ids are numbered as first seen
       const text = buf.toString('utf8', s, e);
       if (text.includes('\uFFFD') || text.length > 65_536) throw new FastPathRefused('not UTF-8, or too long');
       slow(text, 0, text.length, line);
@@ -166,9 +174,11 @@ export async function readCsvBytes(file: string, registry: AssetRegistry, agg: A
       while ((nl = buf.indexOf(10, start)) !== -1 && nl < have) {
         line++;
         const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
-        if (L === undefined || !plainRow(buf, start, end, L, N, agg, line, starts, ends)) textLine(start, end);
+        if (L === undefined || !plainRow(buf, start, end, L, N, batch, line, starts, ends)) textLine(start, end);
+        else if (batch.count === PlainBatch.SIZE) agg.addPlainBatch(buf, batch);
         start = nl + 1;
       }
+      if (batch.count > 0) agg.addPlainBatch(buf, batch); // before buf's bytes move
       if (first) {
         first = false;
         reserveFor(agg, buf, start, line, size);
