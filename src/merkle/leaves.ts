@@ -43,7 +43,7 @@ export interface LeafSet {
 }
 
 /** Where hashed chunks go, strictly in chunk order (the store writes leaves, salts and ids). */
-export type ChunkSink = (chunk: { records: Uint8Array; salts: Uint8Array; ids: Uint8Array; count: number }) => Promise<void>;
+export type ChunkSink = (chunk: { records: Uint8Array; salts: Uint8Array; ids: Uint8Array; idOff: Uint32Array; userHashes: Uint8Array; count: number }) => Promise<void>;
 
 /** One chunk being filled. */
 interface Chunk {
@@ -143,7 +143,7 @@ export class LeafCollector {
     this.writeChain = (async () => {
       await done;
       await prev;
-      if (sink) await sink({ records: c.rec.subarray(0, c.count * this.shape.R), salts: c.salts.subarray(0, c.count * HASH_LEN), ids: job.ids, count: c.count });
+      if (sink) await sink({ records: c.rec.subarray(0, c.count * this.shape.R), salts: c.salts.subarray(0, c.count * HASH_LEN), ids: job.ids, idOff: job.idOff, userHashes: c.uhs.subarray(0, c.count * HASH_LEN), count: c.count });
     })();
     this.pending.push(this.writeChain);
     const t = this.hashers.threads;

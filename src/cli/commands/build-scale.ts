@@ -10,7 +10,7 @@ import type { AssetRegistry } from '../../core/assets/index.js';
 import { partitionSnapshot, readPart, readSnapshotInParts } from '../../ingest/partition.js';
 import { statSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { combineShards } from '../../merkle/combine.js';
+import { buildFromParts } from '../../merkle/parts.js';
 import type { BuildResult } from '../../merkle/build.js';
 import type { StagedFolder } from '../../io/staged.js';
 import { crashPoint, processAlive, readFault } from '../../io/node.js';
@@ -129,23 +129,25 @@ export interface PartitionedArgs {
 
 /**
  * The snapshot in `parts` parts by user id (temporary files in --tmp-dir, removed afterwards, also
- * on error, SIGINT or SIGTERM), each read and hashed as a shard, then combined into `stage`: the same
- * root and proofs as the in-memory build, in memory bounded by one part.
+ * on error, SIGINT or SIGTERM), each read and hashed in turn into bucket files by user hash, which
+ * are then sorted into the store (src/merkle/parts.ts): the same root and proofs as the in-memory
+ * build, in memory bounded by one part. Each part's files are removed as soon as it is read.
  */
 export async function buildPartitioned(args: PartitionedArgs, ctx: Context, stage: StagedFolder, secret: Uint8Array, registry: AssetRegistry, parts: number): Promise<BuildResult> {
   return withTmpDir(args.tmpDir ?? dirname(resolve(args.out)), async (tmp) => {
     ctx.note(`the snapshot is read in ${parts} parts to stay within the memory budget (temporary files in ${tmp}, removed afterwards)`);
     const files = await partitionSnapshot(args.snapshot, parts, tmp, ctx.reporter);
     crashPoint('build:parts-written');
-    const shards: string[] = [];
-    for (let i = 0; i < parts; i++) {
+    const read = async (i: number) => {
       const snapshot = await readPart(files[i]!, args.snapshot, registry, { reporter: ctx.reporter, height: args.height });
       await rm(files[i]!.file, { force: true });
-      shards.push(join(tmp, `shard-${i}`));
-      await buildShard(snapshot, { secret, snapshotId: args.snapshotId, height: args.height, shard: { index: i, count: parts }, outDir: shards[i]!, reporter: ctx.reporter, durable: false, ...(args.threads !== undefined ? { threads: args.threads } : {}) });
-      ctx.reporter.done('build parts', `part ${i + 1}/${parts}: ${snapshot.userCount.toLocaleString('en-US')} users`);
-    }
-    return combineShards(shards, { secret, snapshotId: args.snapshotId, height: args.height, assets: registry.assets, outDir: args.out, stage, reporter: ctx.reporter, ...(args.threads !== undefined ? { threads: args.threads } : {}) });
+      await rm(files[i]!.lines, { force: true });
+      return snapshot;
+    };
+    return buildFromParts(registry, parts, read, {
+      secret, snapshotId: args.snapshotId, height: args.height, outDir: args.out, stage, reporter: ctx.reporter, tmpDir: tmp,
+      ...(args.threads !== undefined ? { threads: args.threads } : {}),
+    });
   });
 }
 

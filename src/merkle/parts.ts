@@ -1,0 +1,76 @@
+// The one-machine build in parts (docs/SCALE.md, "One machine, bounded memory"): parts (every row
+// of a user in one part) are read one after the other, the next one while the hashing threads hash
+// the current one; each part's hashed users go to bucket files by user hash (./buckets.ts); the
+// buckets, sorted one at a time, are the tree in order. One pool of hashing threads for the whole
+// build. Node-only.
+import { join } from 'node:path';
+import { porError } from '../core/errors/index.js';
+import { silentReporter, type Reporter } from '../core/progress/index.js';
+import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE } from './layout.js';
+import { Hashers, checkSecret, treeShape, type TreeShape } from './hashing.js';
+import { LeafCollector } from './leaves.js';
+import { StoreWriter } from './store-writer.js';
+import { withStage, type BuildOptions, type BuildResult, type TreeInput } from './build.js';
+import { writeInTreeOrder } from './combine.js';
+import { BucketWriter, emitBuckets } from './buckets.js';
+
+export interface PartsOptions extends BuildOptions {
+  /** A private folder for the bucket files (removed by the caller). */
+  tmpDir: string;
+  /** Bucket files; default twice the parts (a bucket is sorted in memory: about 140 bytes per user). */
+  buckets?: number;
+}
+
+type Totals = { gross: bigint; debt: bigint }[];
+
+/** Builds the tree of the users of `count` parts; readPart(i) reads part i (called once each, in order). */
+export async function buildFromParts(registry: TreeInput['registry'], count: number, readPart: (i: number) => Promise<TreeInput>, options: PartsOptions): Promise<BuildResult> {
+  const reporter = options.reporter ?? silentReporter;
+  const shape = treeShape(registry.assets, options.snapshotId, options.height);
+  checkSecret(options.secret);
+  return withStage(options, async (stage) => {
+    const hashers = await Hashers.start(shape, options.secret, options.threads, options.workerUrl, reporter);
+    let w: StoreWriter | undefined;
+    try {
+      const buckets = new BucketWriter(options.tmpDir, options.buckets ?? 2 * count, shape);
+      const { n, totals } = await hashParts(count, readPart, hashers, buckets, reporter);
+      buckets.close();
+      treeShape(registry.assets, options.snapshotId, options.height, n); // the users fit the height
+      w = await StoreWriter.open(stage);
+      const docs = await writeInTreeOrder(w, hashers, n, totals, reporter, `from ${count} parts`, (out) => emitBuckets(buckets, out, reporter));
+      return { ...docs, rootFile: join(stage.target, PUBLIC_DIR, ROOT_FILE), storeDir: join(stage.target, PRIVATE_DIR), threads: hashers.threads };
+    } finally {
+      await w?.close();
+      await hashers.close();
+    }
+  });
+}
+
+/** Part after part into the buckets; part i + 1 is read while part i is hashed. Returns users and totals. */
+async function hashParts(count: number, readPart: (i: number) => Promise<TreeInput>, h: Hashers, buckets: BucketWriter, reporter: Reporter): Promise<{ n: number; totals: Totals }> {
+  const totals: Totals = h.shape.assets.map(() => ({ gross: 0n, debt: 0n }));
+  let n = 0;
+  const start = (i: number) => {
+    const p = readPart(i);
+    p.catch(() => {}); // observed now, awaited in its turn: a bad row in part i + 1 is reported after part i
+    return p;
+  };
+  let next = count > 0 ? start(0) : undefined;
+  for (let i = 0; i < count; i++) {
+    const input = await next!;
+    next = i + 1 < count ? start(i + 1) : undefined;
+    const set = await new LeafCollector(h.shape, h, reporter, buckets.sink, input.userCount).collect(input);
+    addTotals(totals, input, h.shape);
+    n += set.n;
+    reporter.done('build parts', `part ${i + 1}/${count}: ${set.n.toLocaleString('en-US')} users hashed`);
+  }
+  return { n, totals };
+}
+
+function addTotals(totals: Totals, input: TreeInput, shape: TreeShape): void {
+  if (!input.totals || input.totals.length !== shape.A) throw porError('INTERNAL', 'a part needs its snapshot totals');
+  input.totals.forEach((t, a) => {
+    totals[a]!.gross += t.gross;
+    totals[a]!.debt += t.debt;
+  });
+}
