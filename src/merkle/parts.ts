@@ -12,12 +12,12 @@ import { LeafCollector } from './leaves.js';
 import { StoreWriter } from './store-writer.js';
 import { withStage, type BuildOptions, type BuildResult, type TreeInput } from './build.js';
 import { writeInTreeOrder } from './combine.js';
-import { BucketWriter, emitBuckets } from './buckets.js';
+import { BucketWriter, bucketCount, emitBuckets } from './buckets.js';
 
 export interface PartsOptions extends BuildOptions {
   /** A private folder for the bucket files (removed by the caller). */
   tmpDir: string;
-  /** Bucket files; default twice the parts (a bucket is sorted in memory: about 140 bytes per user). */
+  /** Bucket files; default from the users of part 0 (./buckets.ts, bucketCount). */
   buckets?: number;
 }
 
@@ -32,9 +32,7 @@ export async function buildFromParts(registry: TreeInput['registry'], count: num
     const hashers = await Hashers.start(shape, options.secret, options.threads, options.workerUrl, reporter);
     let w: StoreWriter | undefined;
     try {
-      const buckets = new BucketWriter(options.tmpDir, options.buckets ?? 2 * count, shape);
-      const { n, totals } = await hashParts(count, readPart, hashers, buckets, reporter);
-      buckets.close();
+      const { n, totals, buckets } = await hashParts(count, readPart, hashers, (users) => new BucketWriter(options.tmpDir, options.buckets ?? bucketCount(users, count), shape), reporter);
       treeShape(registry.assets, options.snapshotId, options.height, n); // the users fit the height
       w = await StoreWriter.open(stage);
       const docs = await writeInTreeOrder(w, hashers, n, totals, reporter, `from ${count} parts`, (out) => emitBuckets(buckets, out, reporter));
@@ -46,8 +44,12 @@ export async function buildFromParts(registry: TreeInput['registry'], count: num
   });
 }
 
-/** Part after part into the buckets; part i + 1 is read while part i is hashed. Returns users and totals. */
-async function hashParts(count: number, readPart: (i: number) => Promise<TreeInput>, h: Hashers, buckets: BucketWriter, reporter: Reporter): Promise<{ n: number; totals: Totals }> {
+/**
+ * Part after part into the buckets (made once part 0's users are known: about that many per part);
+ * part i + 1 is read while part i is hashed. Returns users, totals and the closed bucket files.
+ */
+async function hashParts(count: number, readPart: (i: number) => Promise<TreeInput>, h: Hashers, makeBuckets: (users: number) => BucketWriter, reporter: Reporter): Promise<{ n: number; totals: Totals; buckets: BucketWriter }> {
+  if (count < 1) throw porError('INTERNAL', 'a build in parts needs at least one part');
   const totals: Totals = h.shape.assets.map(() => ({ gross: 0n, debt: 0n }));
   let n = 0;
   const start = (i: number) => {
@@ -55,16 +57,25 @@ async function hashParts(count: number, readPart: (i: number) => Promise<TreeInp
     p.catch(() => {}); // observed now, awaited in its turn: a bad row in part i + 1 is reported after part i
     return p;
   };
-  let next = count > 0 ? start(0) : undefined;
-  for (let i = 0; i < count; i++) {
-    const input = await next!;
-    next = i + 1 < count ? start(i + 1) : undefined;
-    const set = await new LeafCollector(h.shape, h, reporter, buckets.sink, input.userCount).collect(input);
-    addTotals(totals, input, h.shape);
-    n += set.n;
-    reporter.done('build parts', `part ${i + 1}/${count}: ${set.n.toLocaleString('en-US')} users hashed`);
+  let next = start(0);
+  let buckets: BucketWriter | undefined;
+  try {
+    for (let i = 0; i < count; i++) {
+      const input = await next;
+      if (i + 1 < count) next = start(i + 1);
+      buckets ??= makeBuckets((input.userCount ?? 0) * count);
+      const set = await new LeafCollector(h.shape, h, reporter, buckets.sink, input.userCount).collect(input);
+      addTotals(totals, input, h.shape);
+      n += set.n;
+      reporter.done('build parts', `part ${i + 1}/${count}: ${set.n.toLocaleString('en-US')} users hashed`);
+    }
+    buckets ??= makeBuckets(0);
+    buckets.close();
+  } catch (err) {
+    buckets?.dispose();
+    throw err;
   }
-  return { n, totals };
+  return { n, totals, buckets };
 }
 
 function addTotals(totals: Totals, input: TreeInput, shape: TreeShape): void {
