@@ -73,8 +73,10 @@ const BYTES_PER_FILE_BYTE = 4;
 /** Parts needed so that one part's build (and the combine) stays within `budget`; 1 = in memory. */
 export function partsFor(fileBytes: number, budget: number): number {
   const need = fileBytes * BYTES_PER_FILE_BYTE;
-  // Half the budget per part: the rest is node itself, the worker threads and the combine's index.
-  return need <= budget * 0.6 ? 1 : Math.ceil(need / (budget * 0.5));
+  // A quarter of the budget per part: two parts are in memory at once (the next one is read while
+  // this one is hashed, and the last one's memory is freed only at the next major GC); the rest is
+  // node itself, the worker threads and the store's indexes.
+  return need <= budget * 0.6 ? 1 : Math.ceil(need / (budget * 0.25));
 }
 
 /**
