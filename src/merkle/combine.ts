@@ -19,6 +19,7 @@ import { secretCheck, SHARD_LEAVES, SHARD_META } from './shard.js';
 import { read as readShardMeta, type ShardMeta } from '../core/documents/shard.js';
 import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE } from './layout.js';
 import { compareBytes } from './order.js';
+import { asBuffer } from './compute.js';
 
 export interface CombineOptions {
   /** The secret the shards were built with: checked through each shard's secretCheck, not used to hash. */
@@ -180,18 +181,33 @@ class ShardReader {
 
 /** The merged leaves, in tree order, into the store and the block jobs; then the levels above. */
 async function combineInto(w: StoreWriter, h: Hashers, shards: Shard[], n: number, reporter: Reporter): Promise<{ merkleRoot: BuildResult['merkleRoot']; root: BuildResult['root'] }> {
-  const { shape } = h;
-  const readers = shards.map((s) => new ShardReader(s, shape.R));
-  const level = new Uint8Array(new SharedArrayBuffer(Math.max(1, Math.ceil(n / 2 ** shape.storedFrom)) * shape.R));
-  const out = new TreeOrderWriter(w, h, level, n);
-  out.progress = (done) => reporter.progress('combine leaves', done, n, 'users');
+  const readers = shards.map((s) => new ShardReader(s, h.shape.R));
+  const totals = h.shape.assets.map((_, a) => ({
+    gross: shards.reduce((s, x) => s + BigInt(x.meta.totals[a]!.equityUnits), 0n),
+    debt: shards.reduce((s, x) => s + BigInt(x.meta.totals[a]!.debtUnits), 0n),
+  }));
   try {
-    await mergeLeaves(readers, (r) => out.add(r), () => out.ready());
-    await out.end();
+    return await writeInTreeOrder(w, h, n, totals, reporter, `from ${shards.length} shards`, (out) => mergeLeaves(readers, (r) => out.add(r), () => out.ready()));
   } finally {
     for (const r of readers) r.close();
   }
-  reporter.done('combine leaves', `${n.toLocaleString('en-US')} users from ${shards.length} shards, in tree order`);
+}
+
+/**
+ * A store whose leaves come in tree order from `feed` (into the writer): leaves, salts and ids as
+ * they come, level storedFrom hashed meanwhile, then the indexes, the levels above and the root.
+ */
+export async function writeInTreeOrder(
+  w: StoreWriter, h: Hashers, n: number, totals: readonly { gross: bigint; debt: bigint }[], reporter: Reporter, from: string,
+  feed: (out: TreeOrderWriter) => Promise<void>,
+): Promise<{ merkleRoot: BuildResult['merkleRoot']; root: BuildResult['root'] }> {
+  const { shape } = h;
+  const level = new Uint8Array(new SharedArrayBuffer(Math.max(1, Math.ceil(n / 2 ** shape.storedFrom)) * shape.R));
+  const out = new TreeOrderWriter(w, h, level, n);
+  out.progress = (done) => reporter.progress('combine leaves', done, n, 'users');
+  await feed(out);
+  await out.end();
+  reporter.done('combine leaves', `${n.toLocaleString('en-US')} users ${from}, in tree order`);
   await writeIdentity(w, 'order.bin', n);
   await writeIdentity(w, 'position.bin', n);
   await w.whole('lookup.bin', lookupFile(out.lookupKeys, n));
@@ -199,10 +215,6 @@ async function combineInto(w: StoreWriter, h: Hashers, shards: Shard[], n: numbe
   const count = Math.ceil(n / 2 ** shape.storedFrom);
   if (n > 0) await w.put('levels.bin', level.subarray(0, count * shape.R));
   const upper = await hashUpperLevels(h, level, count, (l) => w.put('levels.bin', l), reporter);
-  const totals = shape.assets.map((_, a) => ({
-    gross: shards.reduce((s, x) => s + BigInt(x.meta.totals[a]!.equityUnits), 0n),
-    debt: shards.reduce((s, x) => s + BigInt(x.meta.totals[a]!.debtUnits), 0n),
-  }));
   const docs = rootDocuments(shape, n, upper.root, totals);
   await w.finish({ recordSize: shape.R, levelCounts: [...lowerCounts(n, shape.storedFrom), ...upper.counts], storedFrom: shape.storedFrom, root: docs.merkleRoot }, docs.root);
   return docs;
@@ -240,11 +252,14 @@ async function mergeLeaves(readers: ShardReader[], emit: (r: ShardReader) => boo
 
 /**
  * Takes merged entries in tree order: records into block buffers (written to leaves.bin and hashed
- * by a block job when full), salts and ids appended, the id index filled.
+ * by a block job when full), salts and ids appended, the id index filled. A caller writes one leaf
+ * in place (its whole record in slotRecords at recordAt, its salt in saltBuf at saltAt, its id in
+ * idBuf at idAt), then commit()s it.
  */
-class TreeOrderWriter {
+export class TreeOrderWriter {
   readonly lookupKeys: Uint32Array;
   readonly idOffsets: Float64Array;
+  readonly shape: TreeShape;
   private readonly per: number;
   private readonly ring: { buf: Uint8Array; busy: Promise<void> }[] = [];
   private readonly order: Uint32Array;
@@ -252,15 +267,21 @@ class TreeOrderWriter {
   private inBuf = 0;
   private p = 0;
   private idTotal = 0;
-  private readonly salts = Buffer.allocUnsafe(HASH_LEN << 16);
+  readonly saltBuf = Buffer.from(new ArrayBuffer(HASH_LEN << 16));
+  /** saltBuf as words. */
+  readonly saltWords = new Uint32Array(this.saltBuf.buffer);
   private saltUsed = 0;
-  private readonly ids = Buffer.allocUnsafe(1 << 22);
+  readonly idBuf = Buffer.allocUnsafe(1 << 22);
   private idUsed = 0;
   private writes: Promise<void> = Promise.resolve();
   private readonly busy: Promise<void>[] = [];
+  /** The current block buffer, as bytes and as words. */
+  slotRecords: Buffer;
+  slotWords: Uint32Array;
 
-  constructor(private readonly w: StoreWriter, private readonly h: Hashers, private readonly level: Uint8Array, private readonly n: number) {
+  constructor(private readonly w: StoreWriter, private readonly h: Hashers, private readonly level: Uint8Array, readonly n: number) {
     const { R, storedFrom } = h.shape;
+    this.shape = h.shape;
     this.lookupKeys = new Uint32Array(n);
     this.idOffsets = new Float64Array(n + 1);
     // Leaves per buffer: ≤ 16 MiB of records, a multiple of 2^storedFrom, at most one block job.
@@ -269,6 +290,21 @@ class TreeOrderWriter {
     this.order = new Uint32Array(new SharedArrayBuffer(4 * this.per));
     for (let i = 0; i < this.per; i++) this.order[i] = i;
     for (let k = 0; k < 2 * h.threads + 1; k++) this.ring.push({ buf: new Uint8Array(new SharedArrayBuffer(this.per * R)), busy: Promise.resolve() });
+    this.slotRecords = asBuffer(this.ring[0]!.buf);
+    this.slotWords = new Uint32Array(this.ring[0]!.buf.buffer);
+  }
+
+  get done(): number {
+    return this.p;
+  }
+  get recordAt(): number {
+    return this.inBuf * this.shape.R;
+  }
+  get saltAt(): number {
+    return this.saltUsed;
+  }
+  get idAt(): number {
+    return this.idUsed;
   }
 
   /** Takes the reader's current entry; true when a buffer was handed off (then await ready()). */
@@ -276,20 +312,26 @@ class TreeOrderWriter {
     const { R } = this.h.shape;
     const d = r.data;
     const at = r.at + HASH_LEN;
-    d.copy(this.ring[this.slot]!.buf as Buffer, this.inBuf * R, at, at + R); // Buffer.copy takes any Uint8Array target
-    d.copy(this.salts, this.saltUsed, at + R, at + R + HASH_LEN);
-    this.saltUsed += HASH_LEN;
+    d.copy(this.slotRecords, this.inBuf * R, at, at + R);
+    d.copy(this.saltBuf, this.saltUsed, at + R, at + R + HASH_LEN);
     const idAt = at + R + HASH_LEN + 2;
-    d.copy(this.ids, this.idUsed, idAt, idAt + r.idLen);
+    d.copy(this.idBuf, this.idUsed, idAt, idAt + r.idLen);
     let fnv = 0x811c9dc5;
     for (let i = idAt; i < idAt + r.idLen; i++) fnv = Math.imul(fnv ^ d[i]!, 0x01000193);
-    this.lookupKeys[this.p] = fnv >>> 0;
+    return this.commit(r.idLen, fnv >>> 0);
+  }
+
+  /** The leaf written in place (its id of idLen bytes, FNV-1a key); true when a buffer was handed off (then await ready()). */
+  commit(idLen: number, fnv: number): boolean {
+    if (this.p >= this.n) throw porError('INTERNAL', `more than the ${this.n} users the parts listed`);
+    this.lookupKeys[this.p] = fnv;
     this.idOffsets[this.p] = this.idTotal;
-    this.idTotal += r.idLen;
-    this.idUsed += r.idLen;
+    this.idTotal += idLen;
+    this.idUsed += idLen;
+    this.saltUsed += HASH_LEN;
     this.p++;
     this.inBuf++;
-    if (this.saltUsed === this.salts.length || this.idUsed > this.ids.length - MAX_ID_BYTES) this.spill();
+    if (this.saltUsed === this.saltBuf.length || this.idUsed > this.idBuf.length - MAX_ID_BYTES) this.spill();
     if (this.inBuf < this.per) return false;
     this.flushBlock();
     if ((this.p & 0x3ffff) === 0 || this.p === this.n) this.progress?.(this.p);
@@ -299,8 +341,8 @@ class TreeOrderWriter {
 
   /** Salts and ids so far to their files (copied: the buffers are reused at once). */
   private spill(): void {
-    const s = Buffer.from(this.salts.subarray(0, this.saltUsed));
-    const i = Buffer.from(this.ids.subarray(0, this.idUsed));
+    const s = Buffer.from(this.saltBuf.subarray(0, this.saltUsed));
+    const i = Buffer.from(this.idBuf.subarray(0, this.idUsed));
     this.saltUsed = 0;
     this.idUsed = 0;
     this.chain(async () => {
@@ -333,6 +375,8 @@ class TreeOrderWriter {
     slot.busy = this.writes;
     this.inBuf = 0;
     this.slot = (this.slot + 1) % this.ring.length;
+    this.slotRecords = asBuffer(this.ring[this.slot]!.buf);
+    this.slotWords = new Uint32Array(this.ring[this.slot]!.buf.buffer);
   }
 
   /** Waits until the next buffer is free (its leaves written and hashed); call between entries. */

@@ -70,7 +70,7 @@ export interface LeafSet {
 }
 
 /** Where hashed chunks go, strictly in chunk order (the store writes leaves, salts and ids). */
-export type ChunkSink = (chunk: { records: Uint8Array; salts: Uint8Array; ids: Uint8Array; count: number }) => Promise<void>;
+export type ChunkSink = (chunk: { records: Uint8Array; salts: Uint8Array; ids: Uint8Array; idOff: Uint32Array; userHashes: Uint8Array; count: number }) => Promise<void>;
 
 /** One chunk being filled. */
 interface Chunk {
@@ -192,7 +192,8 @@ export class LeafCollector {
     this.writeChain = (async () => {
       await done;
       await prev;
-      if (sink) await sink({ records: (c.full ?? c.rec).subarray(0, c.count * this.shape.R), salts: c.salts.subarray(0, c.count * HASH_LEN), ids: job.ids, count: c.count });
+      // A sink that reads userHashes (the build in parts) takes them whole: it builds without compact records.
+      if (sink) await sink({ records: (c.full ?? c.rec).subarray(0, c.count * this.shape.R), salts: c.salts.subarray(0, c.count * HASH_LEN), ids: job.ids, idOff: job.idOff, userHashes: c.uhs.subarray(0, c.count * this.set.uhBytes), count: c.count });
       if (c.full) this.spare.push({ full: c.full, salts: c.salts });
     })();
     this.pending.push(this.writeChain);

@@ -31,13 +31,6 @@ export interface ShardOptions {
   reporter?: Reporter;
   threads?: number;
   workerUrl?: URL;
-  /**
-   * Flush leaves.bin to disk before shard.json is written (default true): a shard handed to
-   * `por combine` on another machine must survive a crash. A build in parts keeps its shards in a
-   * temporary folder that a crash throws away, and skips it: at 10^7 users the flush was minutes
-   * of waiting for the disk under load.
-   */
-  durable?: boolean;
 }
 
 export function secretCheck(secret: Uint8Array, snapshotId: string): string {
@@ -76,7 +69,7 @@ export async function buildShard(input: TreeInput, options: ShardOptions): Promi
     const set = await new LeafCollector(shape, hashers, reporter, undefined, input.userCount).collect(input);
     reporter.done('merkle leaves', `${set.n.toLocaleString('en-US')} users hashed`);
     const order = sortByUserHash(set);
-    const bytes = await writeSortedLeaves(join(stage.path, SHARD_LEAVES), set, order, shape, reporter, options.durable !== false);
+    const bytes = await writeSortedLeaves(join(stage.path, SHARD_LEAVES), set, order, shape, reporter);
     const meta = shardMeta(shape, options, set, bytes, input.totals);
     await writeFileAtomic(join(stage.path, SHARD_META), toJson(writeShardMeta(meta)), { mode: 0o600 });
     await stage.commit();
@@ -106,7 +99,7 @@ function shardMeta(shape: TreeShape, o: ShardOptions, set: LeafSet, bytes: numbe
 }
 
 /** leaves.bin in tree order: user hash, record, salt, id per entry. Returns its size. */
-async function writeSortedLeaves(file: string, set: LeafSet, order: Uint32Array, shape: TreeShape, reporter: Reporter, durable: boolean): Promise<number> {
+async function writeSortedLeaves(file: string, set: LeafSet, order: Uint32Array, shape: TreeShape, reporter: Reporter): Promise<number> {
   const { R } = shape;
   const mask = 2 ** set.chunkBits - 1;
   const fh = await open(file, 'w', 0o600).catch((err: unknown) => Promise.reject(writeError(file, err)));
@@ -135,7 +128,7 @@ async function writeSortedLeaves(file: string, set: LeafSet, order: Uint32Array,
     }
     await writeAll(fh, buf.subarray(0, used), file);
     total += used;
-    if (durable) await fh.sync();
+    await fh.sync(); // a shard handed to por combine on another machine must survive a crash
   } finally {
     await fh.close();
   }

@@ -67,8 +67,8 @@ describe('por build --parts / --memory', () => {
     const args = [join(ROOT, 'bin/por.mjs'), 'build', snap, ...vectorOptions(), '--out', out, '--parts', '4', '--tmp-dir', t];
     const child = spawn(process.execPath, args, { stdio: 'ignore' });
     const ended = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    // Mid-build: the parts are written and the first shard is done; three shards and the combine remain.
-    const midBuild = () => existsSync(t) && readdirSync(t).some((d) => d.startsWith('.por-build-tmp-') && existsSync(join(t, d, 'shard-0', 'shard.json')));
+    // Mid-build: the parts are written and the first is read; three parts and the store remain.
+    const midBuild = () => existsSync(t) && readdirSync(t).some((d) => d.startsWith('.por-build-tmp-') && existsSync(join(t, d, 'bucket-0.run')) && !existsSync(join(t, d, 'part-0.csv')));
     while (!midBuild()) {
       expect(child.exitCode).toBeNull(); // still running
       await new Promise((r) => setTimeout(r, 20));

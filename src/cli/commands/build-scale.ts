@@ -10,7 +10,7 @@ import type { AssetRegistry } from '../../core/assets/index.js';
 import { partitionSnapshot, readPart, readSnapshotInParts } from '../../ingest/partition.js';
 import { statSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { combineShards } from '../../merkle/combine.js';
+import { buildFromParts } from '../../merkle/parts.js';
 import type { BuildResult } from '../../merkle/build.js';
 import type { StagedFolder } from '../../io/staged.js';
 import { crashPoint, processAlive, readFault } from '../../io/node.js';
@@ -77,16 +77,19 @@ const BUILD_FIXED_BYTES = 2 ** 28;
 const BUILD_BYTES_PER_FILE_BYTE = 1.75;
 
 /**
- * A part is built as a shard, which holds full records and whole user hashes and ids: 3.8 GB for
- * the 1.0 GB file's 10M users (measured before compact records), rounded up.
+ * A part is built with full records and whole user hashes and ids (its hashed users go to bucket
+ * files, src/merkle/buckets.ts): 3.8 GB for the 1.0 GB file's 10M users held at once (measured
+ * before compact records), rounded up.
  */
 const SHARD_BYTES_PER_FILE_BYTE = 4;
 
 /** Parts needed so that one part's build (and the combine) stays within `budget`; 1 = in memory. */
 export function partsFor(fileBytes: number, budget: number): number {
   if (BUILD_FIXED_BYTES + fileBytes * BUILD_BYTES_PER_FILE_BYTE <= budget) return 1;
-  // Half the budget per part: the rest is node itself, the worker threads and the combine's index.
-  return Math.max(2, Math.ceil((fileBytes * SHARD_BYTES_PER_FILE_BYTE) / (budget * 0.5)));
+  // A quarter of the budget per part: two parts are in memory at once (the next one is read while
+  // this one is hashed, and the last one's memory is freed only at the next major GC); the rest is
+  // node itself, the worker threads and the store's indexes.
+  return Math.max(2, Math.ceil((fileBytes * SHARD_BYTES_PER_FILE_BYTE) / (budget * 0.25)));
 }
 
 /**
@@ -147,25 +150,27 @@ export type PartSink = (part: Snapshot, original: (local: number) => number) => 
 
 /**
  * The snapshot in `parts` parts by user id (temporary files in --tmp-dir, removed afterwards, also
- * on error, SIGINT or SIGTERM), each read and hashed as a shard, then combined into `stage`: the same
- * root and proofs as the in-memory build, in memory bounded by one part. `sink` sees every part once.
+ * on error, SIGINT or SIGTERM), each read and hashed in turn into bucket files by user hash, which
+ * are then sorted into the store (src/merkle/parts.ts): the same root and proofs as the in-memory
+ * build, in memory bounded by one part. Each part's files are removed as soon as it is read.
+ * `sink` sees every part once, as it is read.
  */
 export async function buildPartitioned(args: PartitionedArgs, ctx: Context, stage: StagedFolder, secret: Uint8Array, registry: AssetRegistry, parts: number, sink?: PartSink): Promise<BuildResult> {
   return withTmpDir(args.tmpDir ?? dirname(resolve(args.out)), async (tmp) => {
     ctx.note(`the snapshot is read in ${parts} parts to stay within the memory budget (temporary files in ${tmp}, removed afterwards)`);
     const files = await partitionSnapshot(args.snapshot, parts, tmp, ctx.reporter);
     crashPoint('build:parts-written');
-    const shards: string[] = [];
-    for (let i = 0; i < parts; i++) {
+    const read = async (i: number) => {
       const snapshot = await readPart(files[i]!, args.snapshot, registry, { reporter: ctx.reporter, height: args.height });
       if (sink !== undefined) sink(snapshot, originalLines(readFileSync(files[i]!.lines)));
       await rm(files[i]!.file, { force: true });
       await rm(files[i]!.lines, { force: true });
-      shards.push(join(tmp, `shard-${i}`));
-      await buildShard(snapshot, { secret, snapshotId: args.snapshotId, height: args.height, shard: { index: i, count: parts }, outDir: shards[i]!, reporter: ctx.reporter, durable: false, ...(args.threads !== undefined ? { threads: args.threads } : {}) });
-      ctx.reporter.done('build parts', `part ${i + 1}/${parts}: ${snapshot.userCount.toLocaleString('en-US')} users`);
-    }
-    return combineShards(shards, { secret, snapshotId: args.snapshotId, height: args.height, assets: registry.assets, outDir: args.out, stage, reporter: ctx.reporter, ...(args.threads !== undefined ? { threads: args.threads } : {}) });
+      return snapshot;
+    };
+    return buildFromParts(registry, parts, read, {
+      secret, snapshotId: args.snapshotId, height: args.height, outDir: args.out, stage, reporter: ctx.reporter, tmpDir: tmp,
+      ...(args.threads !== undefined ? { threads: args.threads } : {}),
+    });
   });
 }
 
