@@ -10,8 +10,7 @@ import type { Reporter } from '../core/progress/index.js';
 import type { AssetRegistry } from '../core/assets/index.js';
 import { LineMapWriter, partitionCsvBytes } from './partition-bytes.js';
 import { lineTooLong, MAX_LINE_CHARS, readSnapshot, snapshotFormatOf, type ReadOptions, type Snapshot, type SnapshotFormat, type SnapshotSummary } from './index.js';
-import type { AssetLiability, ExchangeOwnedAccount } from './aggregate.js';
-import type { AccountMode, UserBalances } from './types.js';
+import { originalLines, PartSums } from './part-sums.js';
 import { rm } from 'node:fs/promises';
 
 export interface Part {
@@ -122,9 +121,8 @@ export async function readPart(part: Part, original: string, registry: AssetRegi
     return await readSnapshot(part.file, registry, options);
   } catch (err) {
     if (!(err instanceof PorError) || err.info.file !== part.file) throw err;
-    const map = readFileSync(part.lines);
     const local = err.info.line;
-    const line = local === undefined || local <= 1 ? local : map.readUInt32LE((local - 2) * 4);
+    const line = local === undefined ? local : originalLines(readFileSync(part.lines))(local);
     throw new PorError(err.code, err.message, { ...err.info, file: original, ...(line !== undefined ? { line } : {}) }, { cause: err.cause });
   }
 }
@@ -138,52 +136,12 @@ export async function readPart(part: Part, original: string, registry: AssetRegi
 export async function readSnapshotInParts(file: string, registry: AssetRegistry, count: number, dir: string, options: ReadOptions & { reporter: Reporter }): Promise<SnapshotSummary> {
   const format = options.format ?? snapshotFormatOf(file);
   const parts = await partitionSnapshot(file, count, dir, options.reporter, format);
-  const sum = new Summary(registry);
+  const sum = new PartSums(registry);
   for (const part of parts) {
     const s = await readPart(part, file, registry, { ...options, format });
-    const map = readFileSync(part.lines);
-    const original = (local: number) => (local <= 1 ? local : map.readUInt32LE((local - 2) * 4));
-    sum.add(s, original);
+    sum.add(s, originalLines(readFileSync(part.lines)));
     await rm(part.file, { force: true });
     await rm(part.lines, { force: true });
   }
   return sum.result(file, format);
-}
-
-/** Running sums over parts; debtors and exchange-owned accounts kept with their first line. */
-class Summary {
-  rows = 0;
-  userCount = 0;
-  readonly modes = new Map<AccountMode, number>();
-  readonly totals: AssetLiability[];
-  readonly debtors: { line: number; user: UserBalances }[] = [];
-  readonly exchange: { line: number; account: ExchangeOwnedAccount }[] = [];
-  constructor(private readonly registry: AssetRegistry) {
-    this.totals = registry.assets.map((a) => ({ asset: a.symbol, gross: 0n, debt: 0n, net: 0n, users: 0 }));
-  }
-  add(s: Snapshot, original: (local: number) => number): void {
-    this.rows += s.rows;
-    this.userCount += s.userCount;
-    for (const [m, n] of Object.entries(s.modes) as [AccountMode, number][]) this.modes.set(m, (this.modes.get(m) ?? 0) + n);
-    s.totals.forEach((t, a) => {
-      const x = this.totals[a]!;
-      x.gross += t.gross;
-      x.debt += t.debt;
-      x.net += t.net;
-      x.users += t.users;
-    });
-    const lines = s.debtorLines();
-    let k = 0;
-    for (const user of s.debtors()) this.debtors.push({ line: original(lines[k++]!), user });
-    const ex = s.exchangeLines();
-    s.exchangeOwned.accounts.forEach((account, i) => this.exchange.push({ line: original(ex[i]!), account }));
-  }
-  result(file: string, format: SnapshotFormat): SnapshotSummary {
-    const byLine = (a: { line: number }, b: { line: number }) => a.line - b.line;
-    const debtors = this.debtors.sort(byLine).map((d) => d.user);
-    const accounts = this.exchange.sort(byLine).map((e) => e.account);
-    const totals = this.registry.assets.map((_, a) => accounts.reduce((t, x) => t + x.balances[a]!, 0n));
-    const modes = Object.fromEntries([...this.modes]) as Record<AccountMode, number>;
-    return { registry: this.registry, file, format, rows: this.rows, userCount: this.userCount, modes, totals: this.totals, exchangeOwned: { accounts, totals }, debtors: () => debtors };
-  }
 }

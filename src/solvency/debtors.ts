@@ -140,7 +140,7 @@ class Sample {
 
 /**
  * Sorts debtors one at a time, keeping only the sums and the two samples: a snapshot read in parts
- * (src/solvency/part-sums.ts) hands each part's debtors here as it is read, so memory does not grow
+ * (src/ingest/part-sums.ts) hands each part's debtors here as it is read, so memory does not grow
  * with the debtors. `order` (the line of the user's first row) picks the samples: the first 20 in
  * the file, as classifyDebtors gives them from the debtors in file order.
  */

@@ -1,10 +1,10 @@
 // Debtors sorted one at a time as the parts of a snapshot are read (src/solvency/debtors.ts,
-// DebtorSorter; src/solvency/part-sums.ts): whatever order the parts hand them in, the figures are
+// DebtorSorter; src/ingest/part-sums.ts): whatever order the parts hand them in, the figures are
 // those of the debtors in file order, the samples the first 20 in the file — worked out by hand.
 import { describe, expect, it } from 'vitest';
 import { parseAssetRegistry } from '../../src/core/assets/index.js';
 import { DebtorSorter } from '../../src/solvency/debtors.js';
-import { PartSums } from '../../src/solvency/part-sums.js';
+import { PartSums } from '../../src/ingest/part-sums.js';
 import type { HaircutTable } from '../../src/core/solvency/haircuts.js';
 import type { Snapshot } from '../../src/ingest/index.js';
 import type { UserBalances } from '../../src/ingest/types.js';

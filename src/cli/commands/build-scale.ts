@@ -15,7 +15,7 @@ import type { BuildResult } from '../../merkle/build.js';
 import type { StagedFolder } from '../../io/staged.js';
 import { crashPoint, processAlive, readFault } from '../../io/node.js';
 import { readSnapshot, type Snapshot, type SnapshotFormat, type SnapshotSummary } from '../../ingest/index.js';
-import { originalLines } from '../../solvency/part-sums.js';
+import { originalLines } from '../../ingest/part-sums.js';
 import { readSecretFile } from '../../merkle/secret.js';
 import { buildShard, parseShardSpec } from '../../merkle/shard.js';
 import { porError } from '../../core/errors/index.js';
@@ -144,7 +144,7 @@ export interface PartitionedArgs {
 
 /**
  * Each part as it is read, before it is hashed, with the map from its line numbers to the original
- * file's: `por build --wallets` sums the liabilities here (src/solvency/part-sums.ts).
+ * file's: `por build --wallets` sums the liabilities here (src/ingest/part-sums.ts).
  */
 export type PartSink = (part: Snapshot, original: (local: number) => number) => void;
 

@@ -7,7 +7,7 @@ import { defineCommand, EXIT, type Context, type ExitCode } from '../context.js'
 import { loadAssetRegistry } from '../../assets/load.js';
 import { readSnapshot, snapshotFormatOf, type SnapshotSummary } from '../../ingest/index.js';
 import { buildTree, type BuildResult } from '../../merkle/build.js';
-import { PartSums } from '../../solvency/part-sums.js';
+import { PartSums } from '../../ingest/part-sums.js';
 import { badDebtSorter, type BadDebt, type HaircutTable, type Prices } from '../../solvency/index.js';
 import { readSecretFile } from '../../merkle/secret.js';
 import { DEFAULT_HEIGHT, MAX_HEIGHT } from '../../core/merkle/core.js';
@@ -214,7 +214,7 @@ async function buildAndPublish(args: BuildArgs, ctx: Context, stage: StagedFolde
 /**
  * The tree, in memory or in parts by user id as --memory (or --parts) says; when publishing, also
  * the liabilities figures the report needs, from the same reading of the snapshot: in parts, each
- * part is summed (src/solvency/part-sums.ts) and its debtors sorted at the prices (DebtorSorter)
+ * part is summed (src/ingest/part-sums.ts) and its debtors sorted at the prices (DebtorSorter)
  * just before it is hashed, so the snapshot is split and read once, and memory holds one part's
  * users, never the debtors of all.
  */

@@ -3,15 +3,15 @@
 // the report use are sums over parts — per-asset gross, debt, net and holders, users per mode, rows —
 // plus two lists put back in the order of their first row in the ORIGINAL file, as the in-memory
 // reader gives them: the debtors (the only users bad debt and uncollateralised debt look at) and the
-// exchange-owned accounts. `por build --wallets` in parts adds each part here while the same part
-// is hashed, so the snapshot is partitioned and read once for both the tree and the report, and
+// exchange-owned accounts. `por liabilities` / `por solvency` in parts (./partition.ts) add each
+// part here; `por build --wallets` in parts adds each part here while the same part is hashed, so the snapshot is partitioned and read once for both the tree and the report, and
 // hands the debtors to a sorter as they come (src/solvency/debtors.ts, DebtorSorter) instead of
 // keeping them. Memory: the exchange-owned accounts (and the debtors, unless handed on), never
 // every user.
 import type { AssetRegistry } from '../core/assets/index.js';
 import { porError } from '../core/errors/index.js';
-import type { AssetLiability, ExchangeOwnedAccount, Snapshot, SnapshotFormat, SnapshotSummary } from '../ingest/index.js';
-import type { AccountMode, UserBalances } from '../ingest/types.js';
+import type { AssetLiability, ExchangeOwnedAccount, Snapshot, SnapshotFormat, SnapshotSummary } from './index.js';
+import type { AccountMode, UserBalances } from './types.js';
 
 /**
  * A part's line map (u32 LE per data row: its line in the original file) as a function from the
