@@ -18,14 +18,14 @@
 // 5 assets, where the record alone is 192.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { hash as nodeHash } from 'node:crypto';
 import { join } from 'node:path';
 import { porError } from '../core/errors/index.js';
 import type { Reporter } from '../core/progress/index.js';
-import { HASH_LEN, MAX_ID_BYTES, SPEC_VERSION, TAG_USER } from '../core/merkle/core.js';
+import { HASH_LEN, MAX_ID_BYTES, nobleSha256, userHash } from '../core/merkle/core.js';
 import type { TreeShape } from './hashing.js';
 import type { ChunkSink } from './leaves.js';
 import type { TreeOrderWriter } from './combine.js';
+import { compareBytes, radixSort, sortTieRuns } from './order.js';
 
 /** Words before the id: keys (2), leaf hash (8), salt (8), id length and mask (1). */
 const HEAD = 19;
@@ -215,46 +215,16 @@ export function sortGroup(b: Parsed, from: number, to: number, A: number): Uint3
   }
   const bits = m === 0 ? 0 : 32 - Math.clz32(max - min);
   const digit = Math.max(1, Math.ceil(bits / 2));
-  let key: Uint32Array = new Uint32Array(m);
-  let idx: Uint32Array = new Uint32Array(m);
+  const key = new Uint32Array(m);
+  const idx = new Uint32Array(m);
   for (let i = 0; i < m; i++) {
     key[i] = b.hi[from + i]! - min;
     idx[i] = from + i;
   }
-  let key2: Uint32Array = new Uint32Array(m);
-  let idx2: Uint32Array = new Uint32Array(m);
-  const cnt = new Uint32Array((1 << digit) + 1);
-  const mask = (1 << digit) - 1;
-  for (let shift = 0; shift < bits; shift += digit) {
-    cnt.fill(0);
-    for (let i = 0; i < m; i++) cnt[((key[i]! >>> shift) & mask) + 1]!++;
-    for (let d = 0; d < mask + 1; d++) cnt[d + 1]! += cnt[d]!;
-    for (let i = 0; i < m; i++) {
-      const d = cnt[(key[i]! >>> shift) & mask]!++;
-      key2[d] = key[i]!;
-      idx2[d] = idx[i]!;
-    }
-    [key, key2] = [key2, key];
-    [idx, idx2] = [idx2, idx];
-  }
-  fixTies(b, idx, key, A);
-  return idx;
-}
-
-/** Runs of equal top 32 bits ordered by bits 32..63, then by the whole user hash; equal hashes are one user twice. */
-function fixTies(b: Parsed, order: Uint32Array, key: Uint32Array, A: number): void {
-  const m = order.length;
-  for (let p = 1; p < m; ) {
-    if (key[p] !== key[p - 1]) {
-      p++;
-      continue;
-    }
-    let e = p + 1;
-    while (e < m && key[e] === key[p - 1]) e++;
-    const run = Array.from(order.subarray(p - 1, e)).sort((x, y) => b.lo[x]! - b.lo[y]! || compareFull(b, x, y, A));
-    order.set(run, p - 1);
-    p = e;
-  }
+  const sorted = radixSort(key, idx, bits, digit);
+  // Runs of equal top 32 bits: by bits 32..63, then by the whole user hash (equal: one user twice).
+  sortTieRuns(sorted.idx, sorted.key, (x, y) => b.lo[x]! - b.lo[y]! || compareFull(b, x, y, A));
+  return sorted.idx;
 }
 
 /** Entry i's id and salt (bytes). */
@@ -268,17 +238,12 @@ function idAndSalt(b: Parsed, i: number, A: number): { id: Uint8Array; salt: Uin
 /** The whole user hashes of entries x and y (recomputed from id and salt: an entry keeps only 8 bytes). */
 function compareFull(b: Parsed, x: number, y: number, A: number): number {
   const ex = idAndSalt(b, x, A);
-  const c = Buffer.compare(userHash(ex.id, ex.salt), userHash(idAndSalt(b, y, A).id, idAndSalt(b, y, A).salt));
+  const ey = idAndSalt(b, y, A);
+  const c = compareBytes(userHash(nobleSha256, ex.id, ex.salt), userHash(nobleSha256, ey.id, ey.salt));
   if (c === 0) {
     throw porError('DUPLICATE', `user id "${Buffer.from(ex.id).toString('utf8')}" appears twice in the snapshot; every user must be one leaf`, { field: 'user_id' });
   }
   return c;
-}
-
-/** H("por.user" ‖ version ‖ u16 id length ‖ id ‖ salt), as the leaf hasher computes it (docs/SPEC.md). */
-export function userHash(id: Uint8Array, salt: Uint8Array): Buffer {
-  const head = Buffer.concat([TAG_USER, Uint8Array.of(SPEC_VERSION, id.length >>> 8, id.length & 0xff)]);
-  return nodeHash('sha256', Buffer.concat([head, id, salt]), 'buffer');
 }
 
 /**

@@ -205,9 +205,9 @@ export class LeafCollector {
 
   /** Encodes one user into the current chunk; true when the chunk is full. */
   private add(u: { userId: string; net: readonly bigint[] }): boolean {
-    const { A, maxUsers, height } = this.shape;
+    const { A } = this.shape;
     const set = this.set;
-    if (set.n >= maxUsers) throw porError('OVERFLOW', `more than ${maxUsers} users do not fit a tree of height ${height}; raise --height`, { field: 'height' });
+    this.fitsOneMore();
     if (u.net.length !== A) throw porError('INTERNAL', `user ${u.userId} has ${u.net.length} balances for ${A} assets`);
     this.addId(u.userId);
     if (this.set.compact) this.encodeNets(u, this.cur.count * this.stride + HASH_LEN);
@@ -222,9 +222,8 @@ export class LeafCollector {
    * cannot write (−1) go through add(). True when the chunk is full.
    */
   private addEncoded(enc: UserEncoder, i: number): boolean {
-    const { maxUsers, height, R } = this.shape;
-    const set = this.set;
-    if (set.n >= maxUsers) throw porError('OVERFLOW', `more than ${maxUsers} users do not fit a tree of height ${height}; raise --height`, { field: 'height' });
+    const { R } = this.shape;
+    this.fitsOneMore();
     this.idRoom();
     const c = this.cur;
     const w = enc.encode(i, c.ids, c.idLen, c.dv, c.count * R + HASH_LEN);
@@ -233,11 +232,7 @@ export class LeafCollector {
       c.rec.fill(0, c.count * R, (c.count + 1) * R);
       return this.add(enc.user(i));
     }
-    if (w === 0 || w > MAX_ID_BYTES) throw porError('INTERNAL', `user ${i}: an id of ${w} bytes reached the tree`);
-    this.recordId(w);
-    set.n++;
-    c.count++;
-    return c.count === this.CHUNK;
+    return this.placed(i, w);
   }
 
   /**
@@ -245,9 +240,7 @@ export class LeafCollector {
    * cannot write (a non-ASCII id) goes through add(). True when the chunk is full.
    */
   private addNets(enc: UserEncoder, i: number): boolean {
-    const { maxUsers, height } = this.shape;
-    const set = this.set;
-    if (set.n >= maxUsers) throw porError('OVERFLOW', `more than ${maxUsers} users do not fit a tree of height ${height}; raise --height`, { field: 'height' });
+    this.fitsOneMore();
     this.idRoom();
     const c = this.cur;
     const w = enc.encodeNets!(i, c.ids, c.idLen, c.words, (c.count * this.stride + HASH_LEN) >>> 2);
@@ -255,11 +248,21 @@ export class LeafCollector {
       c.rec.fill(0, c.count * this.stride, (c.count + 1) * this.stride);
       return this.add(enc.user(i));
     }
+    return this.placed(i, w);
+  }
+
+  /** Refuses the user past the tree's capacity (2^height). */
+  private fitsOneMore(): void {
+    const { maxUsers, height } = this.shape;
+    if (this.set.n >= maxUsers) throw porError('OVERFLOW', `more than ${maxUsers} users do not fit a tree of height ${height}; raise --height`, { field: 'height' });
+  }
+
+  /** User i's id of `w` bytes and its sums are in the chunk: counts it; true when the chunk is full. */
+  private placed(i: number, w: number): boolean {
     if (w === 0 || w > MAX_ID_BYTES) throw porError('INTERNAL', `user ${i}: an id of ${w} bytes reached the tree`);
     this.recordId(w);
-    set.n++;
-    c.count++;
-    return c.count === this.CHUNK;
+    this.set.n++;
+    return ++this.cur.count === this.CHUNK;
   }
 
   /** Room in the chunk's id buffer for one more id of the longest kind. */

@@ -6,25 +6,16 @@
 // the temporary folder is gone afterwards. Against a private anvil and the Esplora fixture
 // (scripts/demo-chain.mjs), funded from samples/demo-funding.json.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoChain } from '../../scripts/demo-chain.mjs';
+import { porAsync } from '../helpers/por-async.js';
 import { partsFor } from '../../src/cli/commands/build-scale.js';
 
 // Spawned asynchronously: the Esplora fixture answers from this process's event loop.
-function por(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/por.mjs', ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const por = porAsync;
 
 /** Every file under dir (relative path → SHA-256 of its bytes). */
 function filesOf(dir: string, rel = ''): Record<string, string> {

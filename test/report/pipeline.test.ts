@@ -2,7 +2,6 @@
 // report, a journalist checks the signature and audits with their own nodes. demoChain() starts a
 // private anvil and an Esplora fixture, funded from samples/demo-funding.json.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -10,18 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import { demoChain } from '../../scripts/demo-chain.mjs';
+import { porAsync } from '../helpers/por-async.js';
 
 // Spawned asynchronously: the Esplora fixture answers from this process's event loop.
-function por(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/por.mjs', ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const por = porAsync;
 
 const KEY = '0x' + '4'.repeat(64);
 
