@@ -93,7 +93,8 @@ if (withMtj) {
   // merkletreejs: a plain binary tree (no sums) over the same leaf hashes, node:crypto SHA-256.
   const { MerkleTree } = await import('merkletreejs');
   const leavesBuf = readFileSync(join(dir, 'private', 'leaves.bin'));
-  const R = 32 + 32 * assets.length;
+  // The record size store.json states (compact records when every net fits int64).
+  const R = JSON.parse(readFileSync(join(dir, 'private', 'store.json'), 'utf8')).leafRecordSize;
   const leafHashes = new Array(N);
   for (let i = 0; i < N; i++) leafHashes[i] = leavesBuf.subarray(i * R, i * R + 32);
   const sha = (d) => createHash('sha256').update(d).digest();

@@ -1,7 +1,8 @@
 // Builds the Merkle sum tree from a liabilities snapshot and writes the root document and the proof
-// store. Node-only. Memory: one record (32 + 32·assets bytes) per user for the leaves plus the
-// level above; levels go to disk as they are made. docs/SPEC.md has the byte rules. The steps:
-// leaves (./leaves.ts), order (./order.ts), levels and root (./levels.ts), store (./store-writer.ts).
+// store. Node-only. Memory: one record (32 + 8·assets bytes when every net fits int64, else
+// 32 + 32·assets) per user for the leaves plus the level above; levels go to disk as they are
+// made. docs/SPEC.md has the byte rules. The steps: leaves (./leaves.ts), order (./order.ts),
+// levels and root (./levels.ts), store (./store-writer.ts).
 // For inputs larger than memory, and for builds spread over machines, see ./shard.ts.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,6 +68,11 @@ export interface BuildOptions {
   workerUrl?: URL;
   /** The caller reads no user from the input after the build: its memory may go once the leaves are hashed. */
   releaseInput?: boolean;
+  /**
+   * Full leaf records in the store even when every net fits int64 (the default then is compact
+   * records: docs/FORMATS.md, "Proof store"). Tests build the same tree both ways to compare proofs.
+   */
+  fullLeafRecords?: boolean;
 }
 
 export interface BuildResult {
@@ -90,7 +96,7 @@ export async function buildTree(input: TreeInput | ReadInput, options: BuildOpti
     try {
       const { tree, early } = 'read' in input ? await readHashing(input, hashers, options) : { tree: input, early: [] };
       w = await StoreWriter.open(stage);
-      const docs = await buildInto(w, hashers, tree, reporter, options.releaseInput === true, early);
+      const docs = await buildInto(w, hashers, tree, reporter, options.releaseInput === true, early, options.fullLeafRecords === true);
       return { ...docs, rootFile: join(stage.target, PUBLIC_DIR, ROOT_FILE), storeDir: join(stage.target, PRIVATE_DIR), threads: hashers.threads };
     } finally {
       await w?.close();
@@ -131,7 +137,7 @@ export async function withStage<T>(options: { stage?: StagedFolder; outDir: stri
 }
 
 /** Leaves → order → levels → store, for users held in memory. */
-async function buildInto(w: StoreWriter, h: Hashers, input: TreeInput, reporter: Reporter, releaseInput: boolean, early: EarlyChunk[]): Promise<{ merkleRoot: MerkleRoot; root: RootDocument }> {
+async function buildInto(w: StoreWriter, h: Hashers, input: TreeInput, reporter: Reporter, releaseInput: boolean, early: EarlyChunk[], fullLeaves: boolean): Promise<{ merkleRoot: MerkleRoot; root: RootDocument }> {
   const { shape } = h;
   // Leaves go to disk in input order as they are hashed, rather than after the sort.
   const sink = async (c: { records: Uint8Array; salts: Uint8Array; ids: Uint8Array }) => {
@@ -139,8 +145,9 @@ async function buildInto(w: StoreWriter, h: Hashers, input: TreeInput, reporter:
     await w.put('leaves.bin', c.records);
     await w.put('salts.bin', c.salts);
   };
-  // Compact records (int64 nets, 72 bytes a user at 5 assets instead of 192) when every net fits.
-  const compact = input.encoder?.narrow === true && input.encoder.encodeNets !== undefined;
+  // Compact records (int64 nets, 72 bytes a user at 5 assets instead of 192) when every net fits,
+  // in memory and in leaves.bin (the sink writes the records as held).
+  const compact = !fullLeaves && input.encoder?.narrow === true && input.encoder.encodeNets !== undefined;
   const salted = early.reduce((n, c) => n + c.count, 0);
   const set = await new LeafCollector(shape, h, reporter, sink, input.userCount, compact, early).collect(input);
   reporter.done('merkle leaves', `${set.n.toLocaleString('en-US')} users hashed${salted > 0 ? ` (${salted.toLocaleString('en-US')} salted while reading)` : ''}`);
@@ -160,7 +167,7 @@ async function buildInto(w: StoreWriter, h: Hashers, input: TreeInput, reporter:
   const level = await lowerLevels(w, h, set, order);
   const upper = await hashUpperLevels(h, level, Math.ceil(set.n / 2 ** shape.storedFrom), (l) => w.put('levels.bin', l), reporter);
   const docs = rootDocuments(shape, set.n, upper.root, input.totals);
-  await w.finish({ recordSize: shape.R, levelCounts: [...lowerCounts(set.n, shape.storedFrom), ...upper.counts], storedFrom: shape.storedFrom, root: docs.merkleRoot }, docs.root);
+  await w.finish({ leafRecord: set.compact ? 'compact' : 'full', levelCounts: [...lowerCounts(set.n, shape.storedFrom), ...upper.counts], storedFrom: shape.storedFrom, root: docs.merkleRoot }, docs.root);
   return docs;
 }
 

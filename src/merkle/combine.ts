@@ -20,6 +20,8 @@ import { read as readShardMeta, type ShardMeta } from '../core/documents/shard.j
 import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE } from './layout.js';
 import { compareBytes } from './order.js';
 import { asBuffer } from './compute.js';
+import { compactRecords, totalsFitInt64, type LeafRecordLayout } from './leaf-records.js';
+import { compactRecordSize } from './leaves.js';
 
 export interface CombineOptions {
   /** The secret the shards were built with: checked through each shard's secretCheck, not used to hash. */
@@ -187,7 +189,9 @@ async function combineInto(w: StoreWriter, h: Hashers, shards: Shard[], n: numbe
     debt: shards.reduce((s, x) => s + BigInt(x.meta.totals[a]!.debtUnits), 0n),
   }));
   try {
-    return await writeInTreeOrder(w, h, n, totals, reporter, `from ${shards.length} shards`, (out) => mergeLeaves(readers, (r) => out.add(r), () => out.ready()));
+    // Compact leaf records when the totals show every net fits int64 (the shards hold full records).
+    const leafRecord = totalsFitInt64(totals) ? 'compact' : 'full';
+    return await writeInTreeOrder(w, h, n, totals, reporter, `from ${shards.length} shards`, leafRecord, (out) => mergeLeaves(readers, (r) => out.add(r), () => out.ready()));
   } finally {
     for (const r of readers) r.close();
   }
@@ -196,14 +200,16 @@ async function combineInto(w: StoreWriter, h: Hashers, shards: Shard[], n: numbe
 /**
  * A store whose leaves come in tree order from `feed` (into the writer): leaves, salts and ids as
  * they come, level storedFrom hashed meanwhile, then the indexes, the levels above and the root.
+ * The feed writes full records; leaves.bin gets them as `leafRecord` says (compact: the caller
+ * knows every net fits int64).
  */
 export async function writeInTreeOrder(
   w: StoreWriter, h: Hashers, n: number, totals: readonly { gross: bigint; debt: bigint }[], reporter: Reporter, from: string,
-  feed: (out: TreeOrderWriter) => Promise<void>,
+  leafRecord: LeafRecordLayout, feed: (out: TreeOrderWriter) => Promise<void>,
 ): Promise<{ merkleRoot: BuildResult['merkleRoot']; root: BuildResult['root'] }> {
   const { shape } = h;
   const level = new Uint8Array(new SharedArrayBuffer(Math.max(1, Math.ceil(n / 2 ** shape.storedFrom)) * shape.R));
-  const out = new TreeOrderWriter(w, h, level, n);
+  const out = new TreeOrderWriter(w, h, level, n, leafRecord === 'compact');
   out.progress = (done) => reporter.progress('combine leaves', done, n, 'users');
   await feed(out);
   await out.end();
@@ -216,7 +222,7 @@ export async function writeInTreeOrder(
   if (n > 0) await w.put('levels.bin', level.subarray(0, count * shape.R));
   const upper = await hashUpperLevels(h, level, count, (l) => w.put('levels.bin', l), reporter);
   const docs = rootDocuments(shape, n, upper.root, totals);
-  await w.finish({ recordSize: shape.R, levelCounts: [...lowerCounts(n, shape.storedFrom), ...upper.counts], storedFrom: shape.storedFrom, root: docs.merkleRoot }, docs.root);
+  await w.finish({ leafRecord, levelCounts: [...lowerCounts(n, shape.storedFrom), ...upper.counts], storedFrom: shape.storedFrom, root: docs.merkleRoot }, docs.root);
   return docs;
 }
 
@@ -251,8 +257,8 @@ async function mergeLeaves(readers: ShardReader[], emit: (r: ShardReader) => boo
 }
 
 /**
- * Takes merged entries in tree order: records into block buffers (written to leaves.bin and hashed
- * by a block job when full), salts and ids appended, the id index filled. A caller writes one leaf
+ * Takes merged entries in tree order: records into block buffers (written to leaves.bin, compacted
+ * first when `compact`, and hashed by a block job when full), salts and ids appended, the id index filled. A caller writes one leaf
  * in place (its whole record in slotRecords at recordAt, its salt in saltBuf at saltAt, its id in
  * idBuf at idAt), then commit()s it.
  */
@@ -261,7 +267,8 @@ export class TreeOrderWriter {
   readonly idOffsets: Float64Array;
   readonly shape: TreeShape;
   private readonly per: number;
-  private readonly ring: { buf: Uint8Array; busy: Promise<void> }[] = [];
+  /** Per slot: the full records (hashed), their compact form when leaves.bin holds compact records, and the slot's last write and hashing. */
+  private readonly ring: { buf: Uint8Array; small?: Uint8Array; busy: Promise<void> }[] = [];
   private readonly order: Uint32Array;
   private slot = 0;
   private inBuf = 0;
@@ -279,7 +286,7 @@ export class TreeOrderWriter {
   slotRecords: Buffer;
   slotWords: Uint32Array;
 
-  constructor(private readonly w: StoreWriter, private readonly h: Hashers, private readonly level: Uint8Array, readonly n: number) {
+  constructor(private readonly w: StoreWriter, private readonly h: Hashers, private readonly level: Uint8Array, readonly n: number, private readonly compact = false) {
     const { R, storedFrom } = h.shape;
     this.shape = h.shape;
     this.lookupKeys = new Uint32Array(n);
@@ -289,7 +296,10 @@ export class TreeOrderWriter {
     this.per = Math.min(BLOCK_JOB, 2 ** bits);
     this.order = new Uint32Array(new SharedArrayBuffer(4 * this.per));
     for (let i = 0; i < this.per; i++) this.order[i] = i;
-    for (let k = 0; k < 2 * h.threads + 1; k++) this.ring.push({ buf: new Uint8Array(new SharedArrayBuffer(this.per * R)), busy: Promise.resolve() });
+    for (let k = 0; k < 2 * h.threads + 1; k++) {
+      const small = compact ? { small: new Uint8Array(this.per * compactRecordSize(h.shape.A)) } : {};
+      this.ring.push({ buf: new Uint8Array(new SharedArrayBuffer(this.per * R)), ...small, busy: Promise.resolve() });
+    }
     this.slotRecords = asBuffer(this.ring[0]!.buf);
     this.slotWords = new Uint32Array(this.ring[0]!.buf.buffer);
   }
@@ -363,7 +373,11 @@ export class TreeOrderWriter {
     const slot = this.ring[this.slot]!;
     const count = this.inBuf;
     const first = (this.p - count) / 2 ** storedFrom;
-    const records = slot.buf.subarray(0, count * R);
+    let records = slot.buf.subarray(0, count * R);
+    if (slot.small) {
+      compactRecords(records, count, this.h.shape.A, slot.small);
+      records = slot.small.subarray(0, count * compactRecordSize(this.h.shape.A));
+    }
     let hashed!: Promise<void>;
     this.chain(async () => {
       await this.w.put('leaves.bin', records);

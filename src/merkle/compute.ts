@@ -35,10 +35,10 @@ export interface LeafJob {
   /** Bytes of each user hash kept in userHashes (default 32). */
   uhBytes?: number;
   /**
-   * When present, `records` are compact (hash ‖ per asset the net as int64, low word first) and the
-   * full records (hash ‖ 128-bit equity ‖ debt per asset, as stored) are written here as well.
+   * `records` are compact (hash ‖ per asset the net as int64, low word first): the nets are
+   * expanded to the SPEC's equity and debt fields in the leaf message only (the store keeps them compact).
    */
-  full?: Uint8Array;
+  compact?: boolean;
 }
 
 const sha = (b: Uint8Array): Buffer => nodeHashOnce('sha256', b, 'buffer');
@@ -142,9 +142,8 @@ export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
     const userHashes = asBuffer(job.userHashes);
     const known = job.known ? asBuffer(job.known) : null;
     const recWords = job.records ? wordsOf(job.records) : null;
-    const full = job.full ? asBuffer(job.full) : null;
-    const fullWords = job.full ? wordsOf(job.full) : null;
-    const stride = full ? HASH_LEN + p.assetCount * 8 : R;
+    const compact = job.compact === true;
+    const stride = compact ? HASH_LEN + p.assetCount * 8 : R;
     const uhBytes = records ? (job.uhBytes ?? HASH_LEN) : HASH_LEN;
     for (let i = 0; i < job.count; i++) {
       if (known) for (let k = 0, d = i * HASH_LEN; k < HASH_LEN; k++) leafBuf[uhAt + k] = known[d + k]!;
@@ -152,14 +151,10 @@ export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
       for (let k = 0, d = i * uhBytes; k < uhBytes; k++) userHashes[d + k] = leafBuf[uhAt + k]!;
       if (records === null) continue;
       const r = i * stride;
-      if (full) {
-        // Compact: the nets become the SPEC's equity and debt fields in the message, which is
-        // then also the full record's tail.
+      if (compact) {
+        // The nets become the SPEC's equity and debt fields in the message.
         expand(recWords!, (r + HASH_LEN) >>> 2, sumsWord);
-        const f = i * R;
-        shaInto(leafBuf, full, f);
-        for (let k = 0; k < HASH_LEN; k++) records[r + k] = full[f + k]!;
-        for (let k = 0, w = (f + HASH_LEN) >>> 2; k < sumsLen >>> 2; k++) fullWords![w + k] = leafWords[sumsWord + k]!;
+        shaInto(leafBuf, records, r);
         continue;
       }
       if (recWords) for (let k = 0, w = (r + HASH_LEN) >>> 2; k < sumsLen >>> 2; k++) leafWords[sumsWord + k] = recWords[w + k]!;
@@ -308,7 +303,7 @@ export interface BlockJob {
   to: number;
   /** Block roots are written at (b − from) · R. */
   out: Uint8Array;
-  /** The leaves are compact records (LeafJob.full): hash ‖ int64 nets. */
+  /** The leaves are compact records (LeafJob.compact): hash ‖ int64 nets. */
   compact?: boolean;
 }
 

@@ -76,8 +76,6 @@ export type ChunkSink = (chunk: { records: Uint8Array; salts: Uint8Array; ids: U
 /** One chunk being filled. */
 interface Chunk {
   rec: Uint8Array;
-  /** Compact only: the full records the leaf job writes for the sink. */
-  full?: Uint8Array;
   dv: DataView;
   words: Int32Array;
   uhs: Uint8Array;
@@ -93,8 +91,8 @@ export class LeafCollector {
   private readonly CHUNK: number;
   /** Bytes per record held: shape.R, or 32 + 8·assets when compact. */
   private readonly stride: number;
-  /** Full records and salts the leaf jobs write for the sink (compact only), reused once written. */
-  private readonly spare: { full: Uint8Array; salts: Uint8Array }[] = [];
+  /** Salt buffers the sink has written, reused: a hashing thread keeps a shared buffer it was handed until its own GC. */
+  private readonly spareSalts: Uint8Array[] = [];
   private cur!: Chunk;
   private slab: { rec: Uint8Array; uh: Uint8Array; chunks: number; used: number } = { rec: new Uint8Array(0), uh: new Uint8Array(0), chunks: 0, used: 0 };
   private idBytesTotal = 0;
@@ -107,14 +105,13 @@ export class LeafCollector {
     private readonly reporter: Reporter,
     private readonly sink: ChunkSink | undefined,
     private readonly userCount: number | undefined,
-    /** Hold compact records (every net fits int64; the input's encoder has encodeNets; a sink takes the full ones). */
+    /** Hold compact records (every net fits int64; the input's encoder has encodeNets); the sink gets them compact. */
     compact = false,
     /** Salts and user hashes of the first chunks, made while the input was read (./early.ts); taken as used. */
     private readonly early: (EarlyChunk | undefined)[] = [],
   ) {
     const chunkBits = chunkBitsFor(shape.R);
     this.CHUNK = 2 ** chunkBits;
-    if (compact && sink === undefined) throw porError('INTERNAL', 'compact leaf records need a sink for the full ones');
     this.stride = compact ? compactRecordSize(shape.A) : shape.R;
     // Sized once when the user count is known: doubling held the old and new copy at once.
     const cap = (userCount ?? 1023) + 1;
@@ -166,16 +163,9 @@ export class LeafCollector {
     s.used++;
     this.cur = {
       rec, uhs, dv: new DataView(rec.buffer, rec.byteOffset, rec.byteLength), words: new Int32Array(rec.buffer, rec.byteOffset, rec.byteLength >>> 2),
-      ...this.sinkBuffers(),
+      salts: this.spareSalts.pop() ?? new Uint8Array(new SharedArrayBuffer(CHUNK * HASH_LEN)),
       ids: new Uint8Array(Math.max(CHUNK * 16, 4 * MAX_ID_BYTES)), idOff: new Uint32Array(CHUNK + 1), count: 0, idLen: 0,
     };
-  }
-
-  /** A chunk's salts, and its full records when compact: reused from chunks already written. */
-  private sinkBuffers(): { salts: Uint8Array; full?: Uint8Array } {
-    const CHUNK = this.CHUNK;
-    if (!this.set.compact) return { salts: new Uint8Array(new SharedArrayBuffer(CHUNK * HASH_LEN)) };
-    return this.spare.pop() ?? { full: new Uint8Array(new SharedArrayBuffer(CHUNK * this.shape.R)), salts: new Uint8Array(new SharedArrayBuffer(CHUNK * HASH_LEN)) };
   }
 
   /** Hands the full (or last) chunk to a hashing job and starts the next. */
@@ -189,7 +179,7 @@ export class LeafCollector {
     // A chunk whose salts and user hashes are made only hashes its leaves: no ids sent to the worker.
     const job: LeafJob = {
       count: c.count, ids: early ? new Uint8Array(0) : ids.ids, idOff: early ? new Uint32Array(0) : ids.off, records: c.rec, salts, userHashes: c.uhs, uhBytes: set.uhBytes,
-      ...(early ? { known: early.userHashes } : {}), ...(c.full ? { full: c.full } : {}),
+      ...(early ? { known: early.userHashes } : {}), compact: set.compact,
     };
     set.records.push(c.rec);
     set.userHashes.push(c.uhs);
@@ -202,9 +192,10 @@ export class LeafCollector {
     this.writeChain = (async () => {
       await done;
       await prev;
-      // A sink that reads userHashes (the build in parts) takes them whole: it builds without compact records.
-      if (sink) await sink({ records: (c.full ?? c.rec).subarray(0, c.count * this.shape.R), salts: salts.subarray(0, c.count * HASH_LEN), ids: ids.ids, idOff: ids.off, userHashes: c.uhs.subarray(0, c.count * this.set.uhBytes), count: c.count });
-      if (c.full) this.spare.push({ full: c.full, salts: c.salts });
+      // Records as held: compact (stride 32 + 8·assets) when set.compact. A sink that reads
+      // userHashes (the build in parts) takes them whole: it builds without compact records.
+      if (sink) await sink({ records: c.rec.subarray(0, c.count * this.stride), salts: salts.subarray(0, c.count * HASH_LEN), ids: ids.ids, idOff: ids.off, userHashes: c.uhs.subarray(0, c.count * this.set.uhBytes), count: c.count });
+      if (sink) this.spareSalts.push(c.salts);
     })();
     this.pending.push(this.writeChain);
     const t = this.hashers.threads;

@@ -12,6 +12,7 @@ import { StoreWriter } from './store-writer.js';
 import { withStage, type BuildOptions, type BuildResult, type TreeInput } from './build.js';
 import { writeInTreeOrder } from './combine.js';
 import { BucketWriter, bucketCount, emitBuckets } from './buckets.js';
+import { totalsFitInt64 } from './leaf-records.js';
 
 export interface PartsOptions extends BuildOptions {
   /** A private folder for the bucket files (removed by the caller). */
@@ -39,7 +40,9 @@ export async function buildFromParts(registry: TreeInput['registry'], count: num
       treeShape(registry.assets, options.snapshotId, options.height, n); // the users fit the height
       hashers = await start();
       w = await StoreWriter.open(stage);
-      const docs = await writeInTreeOrder(w, hashers, n, totals, reporter, `from ${count} parts`, (out) => emitBuckets(buckets, out, reporter));
+      // Compact leaf records when the totals show every net fits int64 (the buckets hold full sums).
+      const leafRecord = options.fullLeafRecords !== true && totalsFitInt64(totals) ? 'compact' : 'full';
+      const docs = await writeInTreeOrder(w, hashers, n, totals, reporter, `from ${count} parts`, leafRecord, (out) => emitBuckets(buckets, out, reporter));
       return { ...docs, rootFile: join(stage.target, PUBLIC_DIR, ROOT_FILE), storeDir: join(stage.target, PRIVATE_DIR), threads: hashers.threads };
     } finally {
       await w?.close();

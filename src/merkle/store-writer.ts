@@ -1,14 +1,15 @@
 // Writes the proof store's files (docs/FORMATS.md, Proof store) into a staged build folder.
 // Node-only. Used by the one-machine build (leaves in input order + order.bin) and by the combine
 // (leaves already in tree order, order.bin the identity).
-import { write as writeStoreMeta } from '../core/documents/store-meta.js';
+import { leafRecordSize, write as writeStoreMeta } from '../core/documents/store-meta.js';
+import { recordSize } from '../core/merkle/core.js';
 import { write as writeRoot } from '../core/documents/root.js';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toJson, writeAll, writeError, writeFileAtomic } from '../io/node.js';
 import type { StagedFolder } from '../io/staged.js';
 import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE, STORE_META } from './layout.js';
-import { STORE_FORMAT, STORE_VERSION, type MerkleRoot, type RootDocument, type StoreMeta } from '../core/merkle/types.js';
+import { STORE_FORMAT, STORE_VERSION, type LeafRecordLayout, type MerkleRoot, type RootDocument, type StoreMeta } from '../core/merkle/types.js';
 
 export const APPEND_FILES = ['leaves.bin', 'salts.bin', 'ids.bin', 'levels.bin'] as const;
 export type AppendFile = (typeof APPEND_FILES)[number];
@@ -47,11 +48,15 @@ export class StoreWriter {
     return writeFileAtomic(join(this.dir, name), data, SECRET);
   }
 
-  /** Flushes the appended files, then writes store.json and public/root.json: the store is whole. */
-  async finish(meta: { recordSize: number; levelCounts: number[]; storedFrom: number; root: MerkleRoot }, root: RootDocument): Promise<void> {
+  /**
+   * Flushes the appended files, then writes store.json and public/root.json: the store is whole.
+   * `leafRecord`: what was appended to leaves.bin (compact records when every net fits int64).
+   */
+  async finish(meta: { leafRecord: LeafRecordLayout; levelCounts: number[]; storedFrom: number; root: MerkleRoot }, root: RootDocument): Promise<void> {
     for (const [name, f] of this.files) await f.sync().catch((err: unknown) => Promise.reject(writeError(join(this.dir, name), err)));
     await this.close();
-    const doc: StoreMeta = { format: STORE_FORMAT, version: STORE_VERSION, ...meta };
+    const A = meta.root.assets.length;
+    const doc: StoreMeta = { format: STORE_FORMAT, version: STORE_VERSION, recordSize: recordSize(A), leafRecordSize: leafRecordSize(meta.leafRecord, A), ...meta };
     await writeFileAtomic(join(this.dir, STORE_META), toJson(writeStoreMeta(doc)), SECRET);
     await writeFileAtomic(join(this.stage.path, PUBLIC_DIR, ROOT_FILE), toJson(writeRoot(root)));
   }

@@ -11,6 +11,7 @@ import { checkBelongsTogether, locateStore, STORE_META } from './layout.js';
 import { ExportWriter, USERS_DIR, type ExportedFile } from './export.js';
 import { hash as hashOnce } from 'node:crypto';
 import { makeLevelHasher } from './compute.js';
+import { leafExpander } from './leaf-records.js';
 import { AMOUNT_LEN, HASH_LEN, SPEC_VERSION, TAG_USER, paddingRecords, nobleSha256 } from '../core/merkle/core.js';
 import { PROOF_FORMAT, PROOF_VERSION, type ProofDocument, type StoreMeta } from '../core/merkle/types.js';
 
@@ -52,6 +53,10 @@ export class ProofStore {
   readonly meta: StoreMeta;
   readonly dir: string;
   private readonly R: number;
+  /** Bytes of a record in leaves.bin: R, or 32 + 8·assets for compact records. */
+  private readonly leafR: number;
+  /** Compact records → the SPEC's full records (undefined: leaves.bin holds full records). */
+  private readonly expand: ((compact: Uint8Array) => Buffer) | undefined;
   private readonly n: number;
   private readonly height: number;
   private readonly lookup: Uint32Array; // pairs [input index, fnv] sorted by (fnv, index)
@@ -72,6 +77,8 @@ export class ProofStore {
     this.dir = dir;
     this.meta = meta;
     this.R = meta.recordSize;
+    this.leafR = meta.leafRecordSize;
+    this.expand = meta.leafRecord === 'compact' ? leafExpander(meta.root.assets.length) : undefined;
     this.n = meta.root.leafCount;
     this.height = meta.root.height;
     const f = (name: string, load = bulk) => Blob.open(join(dir, name), load);
@@ -88,7 +95,10 @@ export class ProofStore {
       at += (meta.levelCounts[k] ?? 0) * this.R;
     }
     this.levelHasher = makeLevelHasher(meta.root.assets.length);
-    if (this.files.leaves.size !== this.n * this.R || this.files.levels.size !== at || this.lookup.length !== 2 * this.n) {
+    if (this.files.leaves.size !== this.n * this.leafR) {
+      throw porError('BAD_INPUT', `leaves.bin is ${this.files.leaves.size} bytes; store.json says ${this.n} ${meta.leafRecord} leaf records of ${this.leafR} bytes (${this.n * this.leafR}): the store is damaged, rebuild it`, { file: join(dir, 'leaves.bin'), field: 'leafRecordSize' });
+    }
+    if (this.files.levels.size !== at || this.lookup.length !== 2 * this.n) {
       throw porError('BAD_INPUT', 'proof store files do not match store.json (sizes differ): rebuild the store', { file: dir });
     }
     const A = meta.root.assets.length;
@@ -168,9 +178,15 @@ export class ProofStore {
     return this.render(i, pos);
   }
 
+  /** Input index i's leaf record as the SPEC has it (a compact record is expanded). */
+  private leaf(i: number): Buffer {
+    const rec = this.files.leaves.read(i * this.leafR, this.leafR);
+    return this.expand ? this.expand(rec) : rec;
+  }
+
   private record(level: number, idx: number): Buffer {
     if (idx >= (this.meta.levelCounts[level] ?? 0)) return this.pads[level]!;
-    if (level === 0) return this.files.leaves.read(this.files.order.read(idx * 4, 4).readUInt32LE(0) * this.R, this.R);
+    if (level === 0) return this.leaf(this.files.order.read(idx * 4, 4).readUInt32LE(0));
     if (level < this.storedFrom) {
       const levels = this.blockLevels(idx >>> (this.storedFrom - level));
       const local = idx - ((idx >>> (this.storedFrom - level)) << (this.storedFrom - level));
@@ -189,7 +205,7 @@ export class ProofStore {
     // leaves.bin is in input order: gather the block's leaves through order.bin.
     const order = this.files.order.read(first * 4, count * 4);
     const leaves = Buffer.allocUnsafe(count * R);
-    for (let q = 0; q < count; q++) this.files.leaves.read(order.readUInt32LE(q * 4) * R, R).copy(leaves, q * R);
+    for (let q = 0; q < count; q++) this.leaf(order.readUInt32LE(q * 4)).copy(leaves, q * R);
     const levels: Buffer[] = [leaves];
     let prev = count;
     for (let k = 1; k < this.storedFrom; k++) {
@@ -219,7 +235,7 @@ export class ProofStore {
   /** The proof up to and including `"path":[` (everything user-specific). */
   private prefix(i: number, pos: number): string {
     const R = this.R;
-    const rec = this.files.leaves.read(i * R, R);
+    const rec = this.leaf(i);
     const salt = this.files.salts.read(i * HASH_LEN, HASH_LEN);
     const id = this.idOf(i);
     const assets = this.meta.root.assets;

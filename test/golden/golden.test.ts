@@ -51,12 +51,28 @@ describe('golden documents: today’s code writes the same bytes', () => {
 });
 
 describe('golden documents: still read, with their meaning', () => {
-  it('store (por-proof-store v1, binary files): por proof serves the golden proof from it, byte for byte', () => {
+  it('store (por-proof-store v2, compact leaf records): por proof serves the golden proof from it, byte for byte', () => {
     const out = join(tmp(), 'p.json');
     const r = por(['proof', buildCopy(), '--user', 'josé', '--out', out, '--quiet']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(readFileSync(out)).toEqual(golden('proof-jose.json'));
+  });
+
+  it('store v1 (old/store-v1: full leaf records, no leafRecord field): the same proof and the same export, byte for byte', () => {
+    const d = join(tmp(), 'build');
+    cpSync(join(G, 'build/public'), join(d, 'public'), { recursive: true });
+    cpSync(join(G, 'old/store-v1'), join(d, 'private'), { recursive: true });
+    expect(JSON.parse(readFileSync(join(d, 'private/store.json'), 'utf8')).version).toBe(1);
+    const out = join(tmp(), 'p.json');
+    const r = por(['proof', d, '--user', 'josé', '--out', out, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(out)).toEqual(golden('proof-jose.json'));
+    const ex = join(tmp(), 'export');
+    const e = por(['proof', d, '--all', '--layout', 'files', '--out', ex, '--quiet']);
+    expect(e.status, e.stderr).toBe(0);
+    expect(readFileSync(join(ex, 'manifest.json'))).toEqual(golden('export/manifest.json'));
+    for (const f of readdirSync(join(ex, 'users'))) expect(readFileSync(join(ex, 'users', f)), f).toEqual(golden(`export/users/${f}`));
   });
 
   it('store in the earlier layout (DIR/root.json beside DIR/store/): still read', () => {

@@ -2,13 +2,16 @@
 // builder holds hash ‖ int64 nets per user and expands them into the SPEC's 128-bit equity and debt
 // fields when hashing; a net past int64 keeps today's full records. Either way the bytes are those
 // of docs/SPEC.md: the root is checked against test/merkle/spec-impl.ts (node:crypto, nothing from
-// src/), and the whole store against a build of the same users through users() (full records).
+// src/), and the whole store against a build of the same users through users() (full records):
+// every file the same but leaves.bin (compact records when every net fits) and store.json, and
+// every proof the same.
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSnapshot } from '../../src/ingest/index.js';
 import { parseAssetRegistry } from '../../src/core/assets/index.js';
 import { buildTree } from '../../src/merkle/build.js';
+import { ProofStore } from '../../src/merkle/index.js';
 import { sortByUserHash } from '../../src/merkle/order.js';
 import type { LeafSet } from '../../src/merkle/leaves.js';
 import { SECRET, tmp } from './helpers.js';
@@ -94,11 +97,35 @@ async function check(wide: boolean, threads: number): Promise<void> {
   const a = filesOf(join(dir, 'encoded'));
   const b = filesOf(join(dir, 'plain'));
   expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-  for (const [name, bytes] of a) expect(bytes.equals(b.get(name)!), name).toBe(true);
+  // The store keeps the records as held: compact ones (hash ‖ int64 LE nets) when every net fits.
+  const differ = wide ? [] : ['private/leaves.bin', 'private/store.json'];
+  for (const [name, bytes] of a) if (!differ.includes(name)) expect(bytes.equals(b.get(name)!), name).toBe(true);
+  expect(JSON.parse(a.get('private/store.json')!.toString()).leafRecord).toBe(wide ? 'full' : 'compact');
+  if (!wide) sameLeaves(a.get('private/leaves.bin')!, b.get('private/leaves.bin')!, list);
+  // Either way, por proof serves the same proof for every user.
+  const [pa, pb] = await Promise.all([ProofStore.open(join(dir, 'encoded')), ProofStore.open(join(dir, 'plain'))]);
+  try {
+    for (const u of list) expect(pa.proofText(u.id), u.id).toBe(pb.proofText(u.id));
+  } finally {
+    pa.close();
+    pb.close();
+  }
+}
+
+/** Compact record i (input order) is full record i's hash ‖ user i's nets as int64 LE. */
+function sameLeaves(compact: Buffer, full: Buffer, list: SpecUser[]): void {
+  const A = ASSETS.length;
+  const C = 32 + 8 * A;
+  const R = 32 + 32 * A;
+  expect(compact.length).toBe(list.length * C);
+  list.forEach((u, i) => {
+    expect(compact.subarray(i * C, i * C + 32).equals(full.subarray(i * R, i * R + 32)), u.id).toBe(true);
+    expect(ASSETS.map((_, a) => compact.readBigInt64LE(i * C + 32 + 8 * a)), u.id).toEqual(u.net);
+  });
 }
 
 describe('compact leaf records (int64 nets) and full ones give the SPEC bytes', () => {
-  it('every net fits int64: compact records, root as the independent computation, store as full records', async () => {
+  it('every net fits int64: compact records, root as the independent computation, store and proofs as with full records', async () => {
     await check(false, 2);
   });
 

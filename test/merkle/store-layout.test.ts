@@ -40,20 +40,35 @@ describe('the proof store is laid out as FORMATS.md says', () => {
   const levels = levelsOf(leaves, root.height, A);
   const R = 32 + 32 * A;
 
-  it('store.json: recordSize, levelCounts, storedFrom, root', () => {
-    expect(meta).toMatchObject({ format: 'por-proof-store', version: 1, recordSize: R, storedFrom: 6, root: { hash: root.hash } });
+  it('store.json: recordSize, leafRecord, leafRecordSize, levelCounts, storedFrom, root', () => {
+    expect(meta).toMatchObject({ format: 'por-proof-store', version: 2, recordSize: R, leafRecord: 'compact', leafRecordSize: 32 + 8 * A, storedFrom: 6, root: { hash: root.hash } });
     expect(meta.levelCounts).toEqual(Array.from({ length: root.height + 1 }, (_, k) => Math.ceil(N / 2 ** k)));
     expect(offs.length).toBe(8 * (N + 1));
     expect([...ids].sort()).toEqual(Object.keys(NET).sort());
   });
 
-  it('salts.bin and leaves.bin: per user in input order, the salt, and the leaf record (hash ‖ sums)', () => {
+  it('salts.bin and leaves.bin: per user in input order, the salt, and the compact leaf record (hash ‖ per asset the net as int64 LE)', () => {
     const salts = file('salts.bin');
     const leafBin = file('leaves.bin');
+    const C = 32 + 8 * A;
     expect(salts.length).toBe(32 * N);
-    expect(leafBin.length).toBe(R * N);
+    expect(leafBin.length).toBe(C * N);
     inputUsers.forEach((u, i) => {
       expect(salts.subarray(32 * i, 32 * i + 32).toString('hex'), u.id).toBe(saltOf(Buffer.from(secret), root.snapshotId, u.id).toString('hex'));
+      const net = Buffer.alloc(8 * A);
+      u.net.forEach((v, a) => net.writeBigInt64LE(v, 8 * a));
+      expect(leafBin.subarray(C * i, C * (i + 1)).toString('hex'), u.id).toBe(Buffer.concat([leaves[i]!.hash, net]).toString('hex'));
+    });
+  });
+
+  it('version 1 (old/store-v1, still read): no leafRecord, and leaves.bin holds the full records (hash ‖ sums)', () => {
+    const old = (name: string) => readFileSync(new URL(`old/store-v1/${name}`, G));
+    const v1 = JSON.parse(old('store.json').toString('utf8'));
+    expect(v1).toMatchObject({ format: 'por-proof-store', version: 1, recordSize: R });
+    expect(v1).not.toHaveProperty('leafRecord');
+    const leafBin = old('leaves.bin');
+    expect(leafBin.length).toBe(R * N);
+    inputUsers.forEach((u, i) => {
       const l = leaves[i]!;
       expect(leafBin.subarray(R * i, R * (i + 1)).toString('hex'), u.id).toBe(Buffer.concat([l.hash, sumsBytes(l.equity, l.debt)]).toString('hex'));
     });

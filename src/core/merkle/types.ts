@@ -5,7 +5,7 @@ export const ROOT_VERSION = 1;
 export const PROOF_FORMAT = 'por-proof';
 export const PROOF_VERSION = 1;
 export const STORE_FORMAT = 'por-proof-store';
-export const STORE_VERSION = 1;
+export const STORE_VERSION = 2;
 
 export interface RootSum {
   asset: string;
@@ -36,11 +36,25 @@ export interface RootDocument extends MerkleRoot {
   version: typeof ROOT_VERSION;
 }
 
+/**
+ * A leaf record in the proof store's leaves.bin: "full" is the SPEC's record (hash ‖ per asset
+ * 128-bit equity ‖ debt, recordSize bytes); "compact" is hash ‖ per asset the net as an int64
+ * little-endian (32 + 8·assets bytes), written when every net fits int64 and expanded to the full
+ * record by every reader.
+ */
+export type LeafRecordLayout = 'full' | 'compact';
+
 /** private/store.json: what the proof store holds; the binary files are described in FORMATS.md. */
 export interface StoreMeta {
   format: typeof STORE_FORMAT;
-  version: typeof STORE_VERSION;
+  /** 2 is written; 1 (no leafRecord: leaves.bin holds full records) is still read. */
+  version: 1 | 2;
+  /** Bytes of a node record (levels.bin): 32 + 32·assets. */
   recordSize: number;
+  /** What leaves.bin holds (version 1: always "full"). */
+  leafRecord: LeafRecordLayout;
+  /** Bytes of one record in leaves.bin: recordSize when full, 32 + 8·assets when compact. */
+  leafRecordSize: number;
   /** Records per level, level 0 (leaves) to `height` (root). */
   levelCounts: number[];
   /** levels.bin holds levels storedFrom … height; lower levels are recomputed from leaves.bin. */
