@@ -291,6 +291,30 @@ export interface BlockJob {
   compact?: boolean;
 }
 
+const touched = new Uint32Array(1);
+/**
+ * Reads one word of each cache line of the leaves at tree positions [first, first + cnt) before the
+ * level loop copies them. The leaves sit in input order, so each is a random read over the whole
+ * leaf set (720 MB at 10^7 users) that misses the caches and the TLB (~0.8 µs here, 4 KB pages); in
+ * the level loop those misses come one at a time, each behind a hash call. Here they are independent
+ * loads in a short loop, which the CPU keeps in flight together; the loop then finds them cached.
+ * Measured at 10^7 leaves, one thread: the level-1 gather 2.4 s → 0.65 s of 5·10^6 leaves.
+ */
+function touchLeaves(cws: (Uint32Array | null)[], chunkBits: number, order: Uint32Array, first: number, cnt: number, stride: number): void {
+  const mask = chunkBits >= 32 ? 0xffffffff : (1 << chunkBits) - 1;
+  const words = stride >>> 2;
+  let acc = 0;
+  for (let q = first; q < first + cnt; q++) {
+    const i = order[q]!;
+    const cw = cws[chunkBits >= 32 ? 0 : i >>> chunkBits];
+    if (!cw) return;
+    const w = (i & mask) * words;
+    for (let k = 0; k < words; k += 16) acc ^= cw[w + k]!;
+    acc ^= cw[w + words - 1]!;
+  }
+  touched[0]! ^= acc; // kept, so the loads are not optimised away
+}
+
 export function makeBlockHasher(assetCount: number): (job: BlockJob) => void {
   const R = HASH_LEN + assetCount * 2 * AMOUNT_LEN;
   const run = levelRunner(assetCount);
@@ -313,6 +337,7 @@ export function makeBlockHasher(assetCount: number): (job: BlockJob) => void {
         job.out.set(chunks[i >>> job.chunkBits]!.subarray((i & mask) * R, ((i & mask) + 1) * R), (b - job.from) * R);
         continue;
       }
+      touchLeaves(cws, job.chunkBits, job.order, first, cnt, job.compact ? HASH_LEN + 8 * assetCount : R);
       let next = Math.ceil(cnt / 2);
       run(chunks, cws, job.chunkBits, job.order, first, cnt, job.pads[0]!, 0, next, scratch[0]!, job.compact === true);
       cnt = next;
