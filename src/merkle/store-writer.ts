@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { toJson, writeAll, writeError, writeFileAtomic } from '../io/node.js';
 import type { StagedFolder } from '../io/staged.js';
 import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE, STORE_META } from './layout.js';
+import { sortByKey32 } from './order.js';
 import { STORE_FORMAT, STORE_VERSION, type MerkleRoot, type RootDocument, type StoreMeta } from '../core/merkle/types.js';
 
 export const APPEND_FILES = ['leaves.bin', 'salts.bin', 'ids.bin', 'levels.bin'] as const;
@@ -76,26 +77,13 @@ export function idOffsetsFile(idOffsets: Float64Array, n: number): Uint8Array {
 }
 
 /**
- * lookup.bin: (input index, FNV-1a of the id) pairs as u32 LE, sorted by key then index. An LSD
- * radix sort on the key (2 × 16 bits, stable over indexes already ascending): the same bytes as
+ * lookup.bin: (input index, FNV-1a of the id) pairs as u32 LE, sorted by key then index: a stable
+ * radix sort on the key over indexes already ascending (./order.ts, sortByKey32), the same bytes as
  * sorting the pairs as u64, at a tenth of BigUint64Array.sort's time for 10^6 keys.
  */
 export function lookupFile(lookupKeys: Uint32Array, n: number): Uint8Array {
-  const tmp = new Uint32Array(n);
   const out = new Uint32Array(2 * n);
-  const cnt = new Uint32Array(65537);
-  for (let i = 0; i < n; i++) cnt[(lookupKeys[i]! & 0xffff) + 1]!++;
-  for (let d = 0; d < 65536; d++) cnt[d + 1]! += cnt[d]!;
-  for (let i = 0; i < n; i++) tmp[cnt[lookupKeys[i]! & 0xffff]!++] = i;
-  cnt.fill(0);
-  for (let i = 0; i < n; i++) cnt[(lookupKeys[i]! >>> 16) + 1]!++;
-  for (let d = 0; d < 65536; d++) cnt[d + 1]! += cnt[d]!;
-  for (let k = 0; k < n; k++) {
-    const i = tmp[k]!;
-    const at = cnt[lookupKeys[i]! >>> 16]!++;
-    out[2 * at] = i;
-    out[2 * at + 1] = lookupKeys[i]!;
-  }
+  sortByKey32(lookupKeys.subarray(0, n), out, 1, 0, 2);
   return new Uint8Array(out.buffer);
 }
 
