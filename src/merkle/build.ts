@@ -114,6 +114,7 @@ async function buildInto(w: StoreWriter, h: Hashers, input: TreeInput, reporter:
   const compact = input.encoder?.narrow === true && input.encoder.encodeNets !== undefined;
   const set = await new LeafCollector(shape, h, reporter, sink, input.userCount, compact).collect(input);
   reporter.done('merkle leaves', `${set.n.toLocaleString('en-US')} users hashed`);
+  w.syncEarly(['ids.bin', 'leaves.bin', 'salts.bin']);
   if (releaseInput) input.release?.();
   const ids = set.compact ? idsOnDisk(join(w.dir, 'ids.bin'), set.idOffsets) : undefined;
   if (ids) {

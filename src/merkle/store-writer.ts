@@ -16,6 +16,8 @@ export type AppendFile = (typeof APPEND_FILES)[number];
 const SECRET = { mode: 0o600 };
 
 export class StoreWriter {
+  /** Flushes started before finish (syncEarly); finish waits for them and reports their failure. */
+  private readonly early: Promise<void>[] = [];
   private constructor(readonly dir: string, private readonly stage: StagedFolder, private readonly files: Map<AppendFile, FileHandle>) {}
 
   /** Makes private/ (0700) and public/ in the staged folder and opens the files appended to. */
@@ -48,8 +50,22 @@ export class StoreWriter {
     return writeFileAtomic(join(this.dir, name), data, SECRET);
   }
 
+  /**
+   * Starts flushing files that are complete (nothing more is appended), so their bytes go to disk
+   * while the build goes on: at 10^7 users the leaves are 1.9 GB, most of it still unwritten when
+   * finish's flush used to start. finish waits for these flushes and reports their failure.
+   */
+  syncEarly(names: readonly AppendFile[]): void {
+    for (const name of names) {
+      const p = this.files.get(name)!.sync().catch((err: unknown) => Promise.reject(writeError(join(this.dir, name), err)));
+      p.catch(() => {}); // observed in finish
+      this.early.push(p);
+    }
+  }
+
   /** Flushes the appended files, then writes store.json and public/root.json: the store is whole. */
   async finish(meta: { recordSize: number; levelCounts: number[]; storedFrom: number; root: MerkleRoot }, root: RootDocument): Promise<void> {
+    await Promise.all(this.early);
     for (const [name, f] of this.files) await f.sync().catch((err: unknown) => Promise.reject(writeError(join(this.dir, name), err)));
     await this.close();
     const doc: StoreMeta = { format: STORE_FORMAT, version: STORE_VERSION, ...meta };
@@ -87,12 +103,35 @@ export function lookupFile(lookupKeys: Uint32Array, n: number): Uint8Array {
   return new Uint8Array(out.buffer);
 }
 
-/** order.bin, position.bin, lookup.bin and ids.off of a build whose leaves are in input order. */
+/**
+ * ids.off (as idOffsetsFile) written over idOffsets' own memory, which it consumes: each offset's
+ * 8 bytes become its own (low, high) pair, so no second copy (80 MB at 10^7 users, whose fresh pages
+ * cost more than the conversion) is made.
+ */
+export function idOffsetsInPlace(idOffsets: Float64Array, n: number): Uint8Array {
+  const words = new Uint32Array(idOffsets.buffer, idOffsets.byteOffset, 2 * (n + 1));
+  let i = 0;
+  for (; i <= n && idOffsets[i]! < 2 ** 32; i++) {
+    words[2 * i] = idOffsets[i]!; // read before either word of the same 8 bytes is written
+    words[2 * i + 1] = 0;
+  }
+  for (; i <= n; i++) {
+    const v = idOffsets[i]!;
+    words[2 * i] = v % 2 ** 32;
+    words[2 * i + 1] = Math.floor(v / 2 ** 32);
+  }
+  return new Uint8Array(idOffsets.buffer, idOffsets.byteOffset, 8 * (n + 1));
+}
+
+/**
+ * order.bin, position.bin, lookup.bin and ids.off of a build whose leaves are in input order.
+ * idOffsets is consumed (its memory becomes ids.off).
+ */
 export async function writeIndexes(w: StoreWriter, order: Uint32Array, lookupKeys: Uint32Array, idOffsets: Float64Array, n: number): Promise<void> {
   const position = new Uint32Array(n);
   for (let p = 0; p < n; p++) position[order[p]!] = p;
   const lookup = lookupFile(lookupKeys, n);
-  const offsets = idOffsetsFile(idOffsets, n);
+  const offsets = idOffsetsInPlace(idOffsets, n);
   await w.whole('order.bin', Buffer.from(order.buffer, 0, 4 * n));
   await w.whole('position.bin', new Uint8Array(position.buffer));
   await w.whole('lookup.bin', lookup);
