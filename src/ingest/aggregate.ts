@@ -8,7 +8,7 @@
 import { porError, type PorError } from '../core/errors/index.js';
 import { formatAmount, parseAmount } from '../core/money/index.js';
 import type { AssetRegistry } from '../core/assets/index.js';
-import { ACCOUNT_MODES, ACCOUNT_TYPES, type AccountMode, type UserBalances } from './types.js';
+import { ACCOUNT_MODES, ACCOUNT_TYPES, type AccountMode, type SeenIds, type UserBalances } from './types.js';
 
 /** Account value prefix that marks an exchange-owned account, e.g. `exchange:insurance-fund`. */
 export const EXCHANGE_ACCOUNT_PREFIX = 'exchange:';
@@ -53,6 +53,7 @@ const SPILLED_HI = -0x80000000;
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 const EXCHANGE_MODE = 4; // marks an interned id that is an exchange-owned account, not a user
 const TWO_32 = 2 ** 32;
+const utf8 = new TextEncoder();
 // A plain sum stays a number while |net| < 2^53: the high word is then within ±2^21.
 const SAFE_HI = 1 << 21;
 
@@ -635,6 +636,30 @@ export class Aggregator {
     for (let i = 0; i < len; i++) ids[at + i] = this.arena[off + i]!;
     return len;
   }
+  /**
+   * The ids met so far, for a consumer that hashes them while the file is still read. An id's
+   * kind (user or exchange-owned) is set in the same call that meets it, so every id below seen()
+   * is final; reading is single-threaded and a consumer runs between rows.
+   */
+  seenIds(): SeenIds {
+    return {
+      seen: () => this.count,
+      isUser: (u) => this.modes[u] !== EXCHANGE_MODE,
+      idUtf8: (u, dst, at) => {
+        const off = this.offsets[u]!;
+        const len = this.offsets[u + 1]! - off;
+        const arena = this.arena;
+        for (let i = 0; i < len; i++) {
+          const c = arena[off + i]!;
+          // Not ASCII: the arena holds UTF-16 code units; encoded as user() hands the id on.
+          if (c > 0x7f) return utf8.encodeInto(this.idOf(u), dst.subarray(at)).written;
+          dst[at + i] = c;
+        }
+        return len;
+      },
+    };
+  }
+
   /** No net spilled past int64: every net can be handed on as an int64 (encodeNets). */
   get narrow(): boolean {
     return this.spilled.size === 0 && this.net32 !== undefined;

@@ -12,9 +12,9 @@ import { Aggregator, type AssetLiability, type ExchangeOwned } from './aggregate
 import { userIdFault } from './user-id.js';
 import { readCsvBytes } from './csv-bytes.js';
 import { leafBound, MIN_HEIGHT } from '../core/merkle/bounds.js';
-import type { AccountMode, UserBalances, UserEncoder } from './types.js';
+import type { AccountMode, ReadWatcher, UserBalances, UserEncoder } from './types.js';
 
-export { ACCOUNT_MODES, ACCOUNT_TYPES, type AccountMode, type AccountType, type UserBalances, type UserEncoder } from './types.js';
+export { ACCOUNT_MODES, ACCOUNT_TYPES, type AccountMode, type AccountType, type ReadWatcher, type SeenIds, type UserBalances, type UserEncoder } from './types.js';
 export { EXCHANGE_ACCOUNT_PREFIX, type AssetLiability, type ExchangeOwned, type ExchangeOwnedAccount } from './aggregate.js';
 
 export type SnapshotFormat = 'csv' | 'ndjson';
@@ -63,6 +63,11 @@ export interface ReadOptions {
    * tree has (height 1), so what no tree could publish is refused at its line in every command.
    */
   height?: number;
+  /**
+   * Told of the ids as they are met (src/merkle/early.ts hashes salts meanwhile). A CSV read again
+   * as text after the byte path stopped is not watched: what the watcher made is dropped first.
+   */
+  watcher?: ReadWatcher;
 }
 
 /**
@@ -84,7 +89,7 @@ export async function readSnapshot(file: string, registry: AssetRegistry, option
   const reporter = options.reporter ?? silentReporter;
   const format = options.format ?? snapshotFormatOf(file);
   const stage = 'liabilities';
-  const agg = await readRows(file, format, registry, options.height, reporter);
+  const agg = await readRows(file, format, registry, options.height, reporter, options.watcher);
   agg.releaseReadState();
   const { totals, modes, users, debtors } = agg.summarize();
   reporter.done(stage, `${agg.rows.toLocaleString('en-US')} rows, ${users.length.toLocaleString('en-US')} users`);
@@ -122,26 +127,31 @@ export async function readSnapshot(file: string, registry: AssetRegistry, option
  * from the start as text, and that reading's error is the one reported: one wording of every
  * error, with its file, line and column, whichever path met it first.
  */
-async function readRows(file: string, format: SnapshotFormat, registry: AssetRegistry, height: number | undefined, reporter: Reporter): Promise<Aggregator> {
+async function readRows(file: string, format: SnapshotFormat, registry: AssetRegistry, height: number | undefined, reporter: Reporter, watcher?: ReadWatcher): Promise<Aggregator> {
   const fresh = () => new Aggregator(registry, leafBound(height ?? MIN_HEIGHT), height);
   // Progress from the second chunk on: small files finish before a rate means anything.
-  const progress = (agg: Aggregator) => {
+  const progress = (agg: Aggregator, watched: boolean) => {
     let chunks = 0;
     return () => {
+      if (watched) watcher!.poll();
       if (++chunks > 1) reporter.progress('liabilities', agg.rows, undefined, 'rows');
     };
   };
   if (format === 'csv') {
     const agg = fresh();
+    watcher?.start(agg.seenIds());
     try {
-      await readCsvBytes(file, registry, agg, csvLines(file, agg), progress(agg));
+      await readCsvBytes(file, registry, agg, csvLines(file, agg), progress(agg, watcher !== undefined));
       return agg;
     } catch {
       // read again as text below: its error (or, should the two ever differ, its result) counts
+      watcher?.drop();
     }
   }
   const agg = fresh();
-  await readLines(file, format === 'csv' ? csvLines(file, agg) : ndjsonLines(file, agg), progress(agg));
+  const watched = watcher !== undefined && format === 'ndjson';
+  if (watched) watcher.start(agg.seenIds());
+  await readLines(file, format === 'csv' ? csvLines(file, agg) : ndjsonLines(file, agg), progress(agg, watched));
   return agg;
 }
 

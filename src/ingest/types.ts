@@ -37,3 +37,27 @@ export interface UserEncoder {
    */
   encodeNets?(i: number, ids: Uint8Array, at: number, words: Int32Array, word: number): number;
 }
+
+/**
+ * The ids a reading has met so far, in first-seen order (users and exchange-owned accounts), for a
+ * consumer that works on them while the file is still being read (src/merkle/early.ts: salts and
+ * user hashes). Users, in this order, are the tree's input order (UserEncoder's indexes).
+ */
+export interface SeenIds {
+  /** Ids met so far; id u < seen() is fixed once met. */
+  seen(): number;
+  /** Whether id u is a user (not an exchange-owned account): known from its first row. */
+  isUser(u: number): boolean;
+  /** Id u's UTF-8 bytes written at dst[at..] (room for 3 · 1,024 bytes needed); returns their count. */
+  idUtf8(u: number, dst: Uint8Array, at: number): number;
+}
+
+/** Told by the snapshot reader what it has met, as it reads (ReadOptions.watcher). */
+export interface ReadWatcher {
+  /** A reading starts, into a fresh table `ids` grows in. */
+  start(ids: SeenIds): void;
+  /** Between chunks of the file: ids met since the last call may be handed on. */
+  poll(): void;
+  /** The reading that started failed or starts over: everything made from its ids is dropped. */
+  drop(): void;
+}

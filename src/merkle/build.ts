@@ -9,12 +9,13 @@ import { silentReporter, type Reporter } from '../core/progress/index.js';
 import type { StagedFolder } from '../io/staged.js';
 import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE, stageBuild } from './layout.js';
 import { Hashers, checkSecret, treeShape, type TreeShape } from './hashing.js';
-import { LeafCollector, type LeafSet } from './leaves.js';
+import { chunkBitsFor, LeafCollector, type LeafSet } from './leaves.js';
+import { EarlyHashing, type EarlyChunk } from './early.js';
 import { sortByUserHash } from './order.js';
 import { awaitBlocks, hashUpperLevels, lowerCounts, rootDocuments, startBlocks } from './levels.js';
 import { StoreWriter, writeIndexes } from './store-writer.js';
 import type { MerkleRoot, RootDocument } from '../core/merkle/types.js';
-import type { UserEncoder } from '../ingest/types.js';
+import type { ReadWatcher, UserEncoder } from '../ingest/types.js';
 
 export { chunkBitsFor } from './leaves.js';
 export { STORED_FROM } from './hashing.js';
@@ -34,6 +35,15 @@ export interface TreeInput {
    * aggregator's tables); called only with BuildOptions.releaseInput. users() is unusable after.
    */
   release?(): void;
+}
+
+/**
+ * A snapshot read once the hashing threads are up: while it is read, they make the salts and user
+ * hashes of the users met (./early.ts), given `watcher` (undefined with one thread).
+ */
+export interface ReadInput {
+  registry: TreeInput['registry'];
+  read(watcher: ReadWatcher | undefined): Promise<TreeInput>;
 }
 
 export interface BuildOptions {
@@ -69,23 +79,42 @@ export interface BuildResult {
   threads: number;
 }
 
-export async function buildTree(input: TreeInput, options: BuildOptions): Promise<BuildResult> {
+export async function buildTree(input: TreeInput | ReadInput, options: BuildOptions): Promise<BuildResult> {
   const reporter = options.reporter ?? silentReporter;
-  const shape = treeShape(input.registry.assets, options.snapshotId, options.height, input.userCount);
+  const shape = treeShape(input.registry.assets, options.snapshotId, options.height, 'read' in input ? undefined : input.userCount);
   checkSecret(options.secret);
   // Everything is written into a staged copy of the build folder, switched in only when complete.
   return withStage(options, async (stage) => {
     const hashers = await Hashers.start(shape, options.secret, options.threads, options.workerUrl, reporter);
     let w: StoreWriter | undefined;
     try {
+      const { tree, early } = 'read' in input ? await readHashing(input, hashers, options) : { tree: input, early: [] };
       w = await StoreWriter.open(stage);
-      const docs = await buildInto(w, hashers, input, reporter, options.releaseInput === true);
+      const docs = await buildInto(w, hashers, tree, reporter, options.releaseInput === true, early);
       return { ...docs, rootFile: join(stage.target, PUBLIC_DIR, ROOT_FILE), storeDir: join(stage.target, PRIVATE_DIR), threads: hashers.threads };
     } finally {
       await w?.close();
       await hashers.close();
     }
   });
+}
+
+/**
+ * Reads the input while a hashing thread makes the salts and user hashes of the users met; what
+ * it made is dropped when the reading fails (nothing of it was written anywhere).
+ */
+async function readHashing(input: ReadInput, h: Hashers, options: BuildOptions): Promise<{ tree: TreeInput; early: EarlyChunk[] }> {
+  const early = h.pool ? new EarlyHashing(h, 2 ** chunkBitsFor(h.shape.R)) : undefined;
+  let tree: TreeInput;
+  try {
+    tree = await input.read(early);
+  } catch (err) {
+    early?.drop();
+    await early?.finish().catch(() => {});
+    throw err;
+  }
+  treeShape(tree.registry.assets, options.snapshotId, options.height, tree.userCount);
+  return { tree, early: early ? await early.finish() : [] };
 }
 
 /** Runs `body` in options.stage, or in a stage of outDir it commits on success and removes on failure. */
@@ -102,7 +131,7 @@ export async function withStage<T>(options: { stage?: StagedFolder; outDir: stri
 }
 
 /** Leaves → order → levels → store, for users held in memory. */
-async function buildInto(w: StoreWriter, h: Hashers, input: TreeInput, reporter: Reporter, releaseInput: boolean): Promise<{ merkleRoot: MerkleRoot; root: RootDocument }> {
+async function buildInto(w: StoreWriter, h: Hashers, input: TreeInput, reporter: Reporter, releaseInput: boolean, early: EarlyChunk[]): Promise<{ merkleRoot: MerkleRoot; root: RootDocument }> {
   const { shape } = h;
   // Leaves go to disk in input order as they are hashed, rather than after the sort.
   const sink = async (c: { records: Uint8Array; salts: Uint8Array; ids: Uint8Array }) => {
@@ -112,8 +141,9 @@ async function buildInto(w: StoreWriter, h: Hashers, input: TreeInput, reporter:
   };
   // Compact records (int64 nets, 72 bytes a user at 5 assets instead of 192) when every net fits.
   const compact = input.encoder?.narrow === true && input.encoder.encodeNets !== undefined;
-  const set = await new LeafCollector(shape, h, reporter, sink, input.userCount, compact).collect(input);
-  reporter.done('merkle leaves', `${set.n.toLocaleString('en-US')} users hashed`);
+  const salted = early.reduce((n, c) => n + c.count, 0);
+  const set = await new LeafCollector(shape, h, reporter, sink, input.userCount, compact, early).collect(input);
+  reporter.done('merkle leaves', `${set.n.toLocaleString('en-US')} users hashed${salted > 0 ? ` (${salted.toLocaleString('en-US')} salted while reading)` : ''}`);
   w.syncEarly(['ids.bin', 'leaves.bin', 'salts.bin']);
   if (releaseInput) input.release?.();
   const ids = set.compact ? idsOnDisk(join(w.dir, 'ids.bin'), set.idOffsets) : undefined;

@@ -18,10 +18,18 @@ export interface LeafJob {
   /** User id bytes, concatenated; user i is ids[idOff[i] .. idOff[i+1]). */
   ids: Uint8Array;
   idOff: Uint32Array;
-  /** count × record: hash (filled here) ‖ sums (filled by the caller). */
-  records: Uint8Array;
-  /** count × 32: salts (filled here). */
+  /**
+   * count × record: hash (filled here) ‖ sums (filled by the caller). Absent: only the salts and
+   * whole user hashes are made (uhBytes 32), while the snapshot is still being read (./early.ts).
+   */
+  records?: Uint8Array;
+  /** count × 32: salts (filled here, unless `known`). */
   salts: Uint8Array;
+  /**
+   * count × 32: the whole user hashes, already made (with the salts, in `salts`) by a job without
+   * records: only the leaf hash is left, and ids are not read.
+   */
+  known?: Uint8Array;
   /** count × uhBytes: H(user id ‖ salt) (filled here), or its first uhBytes bytes: the secret-derived sort key. */
   userHashes: Uint8Array;
   /** Bytes of each user hash kept in userHashes (default 32). */
@@ -72,17 +80,47 @@ function hmacPads(secret: Buffer, saltHead: Buffer): { saltBuf: Buffer; outerBuf
   return { saltBuf, outerBuf };
 }
 
-export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
-  const R = HASH_LEN + p.assetCount * 4 * 8;
-  const sumsLen = R - HASH_LEN;
+/**
+ * Salt (HMAC as two hashes) and user hash of the id ids[a .. a + n): the salt into salts at d, the
+ * user hash into dst at `at` (the leaf message). Needs the id bytes only, not the balances.
+ */
+function saltUserHasher(p: TreeParams): (ids: Buffer, a: number, n: number, salts: Buffer, d: number, dst: Buffer, at: number) => void {
   const sid = p.snapshotId;
   // Fixed prefixes, built once; only the tails change per user.
   const saltHead = Buffer.concat([TAG_SALT, Uint8Array.of(SPEC_VERSION, sid.length >>> 8, sid.length & 0xff), sid]);
-  const leafHead = Buffer.concat([TAG_LEAF, Uint8Array.of(SPEC_VERSION, sid.length >>> 8, sid.length & 0xff), sid]);
   const userHead = Buffer.concat([TAG_USER, Uint8Array.of(SPEC_VERSION)]);
   const { saltBuf, outerBuf } = hmacPads(Buffer.from(p.secret), saltHead);
   const userBuf = Buffer.alloc(userHead.length + 2 + MAX_ID_BYTES + HASH_LEN);
   userHead.copy(userBuf, 0);
+  // Views of the message buffers per id length, made once: two fewer allocations per user.
+  const saltViews: Buffer[] = [];
+  const userViews: Buffer[] = [];
+  for (let n = 0; n <= MAX_ID_BYTES; n++) {
+    saltViews.push(saltBuf.subarray(0, 64 + saltHead.length + 2 + n));
+    userViews.push(userBuf.subarray(0, userHead.length + 2 + n + HASH_LEN));
+  }
+  return (ids, a, n, salts, d, dst, at) => {
+    let o = 64 + saltHead.length;
+    saltBuf[o++] = n >>> 8;
+    saltBuf[o++] = n & 0xff;
+    // Short copies as loops: Buffer.copy makes a view per call, which costs more than the bytes.
+    const u = userHead.length + 2;
+    for (let k = 0; k < n; k++) saltBuf[o + k] = userBuf[u + k] = ids[a + k]!;
+    shaInto(saltViews[n]!, outerBuf, 64);
+    userBuf[u - 2] = n >>> 8;
+    userBuf[u - 1] = n & 0xff;
+    shaInto(outerBuf, userBuf, u + n); // the salt, in place in the user-hash message
+    for (let k = 0; k < HASH_LEN; k++) salts[d + k] = userBuf[u + n + k]!;
+    shaInto(userViews[n]!, dst, at);
+  };
+}
+
+export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
+  const R = HASH_LEN + p.assetCount * 4 * 8;
+  const sumsLen = R - HASH_LEN;
+  const sid = p.snapshotId;
+  const leafHead = Buffer.concat([TAG_LEAF, Uint8Array.of(SPEC_VERSION, sid.length >>> 8, sid.length & 0xff), sid]);
+  const saltAndUser = saltUserHasher(p);
   const uhAt = leafHead.length + HASH_LEN;
   const sumsAt = uhAt + HASH_LEN;
   // The leaf message starts `pad` bytes into its memory so that its sums are 4-byte aligned: they
@@ -95,41 +133,24 @@ export function makeLeafHasher(p: TreeParams): (job: LeafJob) => void {
   const expand = netExpander(p.assetCount, leafWords, new DataView(leafMem));
   leafHead.copy(leafBuf, 0);
   leafBuf.set(p.assetsHash, leafHead.length);
-  // Views of the message buffers per id length, made once: two fewer allocations per user.
-  const saltViews: Buffer[] = [];
-  const userViews: Buffer[] = [];
-  for (let n = 0; n <= MAX_ID_BYTES; n++) {
-    saltViews.push(saltBuf.subarray(0, 64 + saltHead.length + 2 + n));
-    userViews.push(userBuf.subarray(0, userHead.length + 2 + n + HASH_LEN));
-  }
   return (job) => {
     const { idOff } = job;
     // Buffer views, so copies below allocate nothing (GC was a tenth of the time).
     const ids = asBuffer(job.ids);
-    const records = asBuffer(job.records);
+    const records = job.records ? asBuffer(job.records) : null;
     const salts = asBuffer(job.salts);
     const userHashes = asBuffer(job.userHashes);
-    const recWords = wordsOf(job.records);
+    const known = job.known ? asBuffer(job.known) : null;
+    const recWords = job.records ? wordsOf(job.records) : null;
     const full = job.full ? asBuffer(job.full) : null;
     const fullWords = job.full ? wordsOf(job.full) : null;
     const stride = full ? HASH_LEN + p.assetCount * 8 : R;
-    const uhBytes = job.uhBytes ?? HASH_LEN;
+    const uhBytes = records ? (job.uhBytes ?? HASH_LEN) : HASH_LEN;
     for (let i = 0; i < job.count; i++) {
-      const a = idOff[i]!;
-      const n = idOff[i + 1]! - a;
-      let o = 64 + saltHead.length;
-      saltBuf[o++] = n >>> 8;
-      saltBuf[o++] = n & 0xff;
-      // Short copies as loops: Buffer.copy makes a view per call, which costs more than the bytes.
-      const u = userHead.length + 2;
-      for (let k = 0; k < n; k++) saltBuf[o + k] = userBuf[u + k] = ids[a + k]!;
-      shaInto(saltViews[n]!, outerBuf, 64);
-      userBuf[u - 2] = n >>> 8;
-      userBuf[u - 1] = n & 0xff;
-      shaInto(outerBuf, userBuf, u + n); // the salt, in place in the user-hash message
-      for (let k = 0, d = i * HASH_LEN; k < HASH_LEN; k++) salts[d + k] = userBuf[u + n + k]!;
-      shaInto(userViews[n]!, leafBuf, uhAt);
+      if (known) for (let k = 0, d = i * HASH_LEN; k < HASH_LEN; k++) leafBuf[uhAt + k] = known[d + k]!;
+      else saltAndUser(ids, idOff[i]!, idOff[i + 1]! - idOff[i]!, salts, i * HASH_LEN, leafBuf, uhAt);
       for (let k = 0, d = i * uhBytes; k < uhBytes; k++) userHashes[d + k] = leafBuf[uhAt + k]!;
+      if (records === null) continue;
       const r = i * stride;
       if (full) {
         // Compact: the nets become the SPEC's equity and debt fields in the message, which is

@@ -6,6 +6,7 @@ import type { Reporter } from '../core/progress/index.js';
 import { AMOUNT_LEN, HASH_LEN, idBytes, MAX_ID_BYTES } from '../core/merkle/core.js';
 import type { LeafJob } from './compute.js';
 import type { Hashers, TreeShape } from './hashing.js';
+import type { EarlyChunk } from './early.js';
 import type { UserEncoder } from '../ingest/types.js';
 
 export type UserSource = Iterable<{ userId: string; net: readonly bigint[] }> | AsyncIterable<{ userId: string; net: readonly bigint[] }>;
@@ -108,6 +109,8 @@ export class LeafCollector {
     private readonly userCount: number | undefined,
     /** Hold compact records (every net fits int64; the input's encoder has encodeNets; a sink takes the full ones). */
     compact = false,
+    /** Salts and user hashes of the first chunks, made while the input was read (./early.ts); taken as used. */
+    private readonly early: (EarlyChunk | undefined)[] = [],
   ) {
     const chunkBits = chunkBitsFor(shape.R);
     this.CHUNK = 2 ** chunkBits;
@@ -179,12 +182,19 @@ export class LeafCollector {
   private async flush(more = true): Promise<void> {
     const c = this.cur;
     if (c.count === 0) return;
-    const job: LeafJob = { count: c.count, ids: c.ids.slice(0, c.idLen), idOff: c.idOff.slice(0, c.count + 1), records: c.rec, salts: c.salts, userHashes: c.uhs, uhBytes: this.set.uhBytes, ...(c.full ? { full: c.full } : {}) };
     const set = this.set;
+    const early = this.takeEarly(set.records.length, c.count);
+    const ids = { ids: c.ids.slice(0, c.idLen), off: c.idOff.slice(0, c.count + 1) };
+    const salts = early?.salts ?? c.salts;
+    // A chunk whose salts and user hashes are made only hashes its leaves: no ids sent to the worker.
+    const job: LeafJob = {
+      count: c.count, ids: early ? new Uint8Array(0) : ids.ids, idOff: early ? new Uint32Array(0) : ids.off, records: c.rec, salts, userHashes: c.uhs, uhBytes: set.uhBytes,
+      ...(early ? { known: early.userHashes } : {}), ...(c.full ? { full: c.full } : {}),
+    };
     set.records.push(c.rec);
     set.userHashes.push(c.uhs);
-    if (!set.compact) set.ids.push({ ids: job.ids, off: job.idOff });
-    if (!this.sink) set.salts.push(c.salts);
+    if (!set.compact) set.ids.push(ids);
+    if (!this.sink) set.salts.push(salts);
     const done = this.hashers.leaves(job);
     const prev = this.writeChain;
     const sink = this.sink;
@@ -193,7 +203,7 @@ export class LeafCollector {
       await done;
       await prev;
       // A sink that reads userHashes (the build in parts) takes them whole: it builds without compact records.
-      if (sink) await sink({ records: (c.full ?? c.rec).subarray(0, c.count * this.shape.R), salts: c.salts.subarray(0, c.count * HASH_LEN), ids: job.ids, idOff: job.idOff, userHashes: c.uhs.subarray(0, c.count * this.set.uhBytes), count: c.count });
+      if (sink) await sink({ records: (c.full ?? c.rec).subarray(0, c.count * this.shape.R), salts: salts.subarray(0, c.count * HASH_LEN), ids: ids.ids, idOff: ids.off, userHashes: c.uhs.subarray(0, c.count * this.set.uhBytes), count: c.count });
       if (c.full) this.spare.push({ full: c.full, salts: c.salts });
     })();
     this.pending.push(this.writeChain);
@@ -201,6 +211,15 @@ export class LeafCollector {
     if (this.hashers.pool && this.pending.length >= t * 2) await this.pending[this.pending.length - t * 2];
     this.reporter.progress('merkle leaves', set.n, this.userCount, 'users');
     if (more) this.newChunk();
+  }
+
+  /** Chunk k's early salts and user hashes, let go here (the job holds them until it is done). */
+  private takeEarly(k: number, count: number): EarlyChunk | undefined {
+    const e = this.early[k];
+    if (e === undefined) return undefined;
+    this.early[k] = undefined;
+    if (e.count !== count) throw porError('INTERNAL', `leaf chunk ${k}: ${count} users, but ${e.count} were hashed while reading`);
+    return e;
   }
 
   /** Encodes one user into the current chunk; true when the chunk is full. */

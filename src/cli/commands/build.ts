@@ -5,7 +5,7 @@ import { write as writeBuild } from '../../core/documents/build.js';
 import { join } from 'node:path';
 import { defineCommand, EXIT, type Context, type ExitCode } from '../context.js';
 import { loadAssetRegistry } from '../../assets/load.js';
-import { readSnapshot, snapshotFormatOf, type SnapshotSummary } from '../../ingest/index.js';
+import { readSnapshot, snapshotFormatOf, type ReadWatcher, type Snapshot, type SnapshotSummary } from '../../ingest/index.js';
 import { buildTree, type BuildResult } from '../../merkle/build.js';
 import { PartSums } from '../../ingest/part-sums.js';
 import { badDebtSorter, type BadDebt, type HaircutTable, type Prices } from '../../solvency/index.js';
@@ -229,14 +229,16 @@ async function buildWithinBudget(args: BuildArgs, ctx: Context, stage: StagedFol
     const res = await buildPartitioned(args, ctx, stage, secret, registry, parts, (part, original) => sums.add(part, original));
     return { res, liabilities: sums.result(args.snapshot, snapshotFormatOf(args.snapshot)), ...(sorter ? { badDebt: sorter.result() } : {}) };
   }
-  // The tree's height bounds every balance: a row above it is refused at its line, before hashing.
-  const snapshot = await readSnapshot(args.snapshot, registry, { reporter: ctx.reporter, height: args.height });
   const opts: Parameters<typeof buildTree>[1] = { secret, snapshotId: args.snapshotId, height: args.height, outDir: args.out, stage, reporter: ctx.reporter, overwrite: args.force };
   if (args.threads !== undefined) opts.threads = args.threads;
   // Without --wallets nothing reads a user after the tree: its memory goes once the leaves are hashed.
   if (publishing === undefined) opts.releaseInput = true;
-  const res = await buildTree(snapshot, opts);
-  return publishing === undefined ? { res } : { res, liabilities: snapshot };
+  // Read once the hashing threads are up: they hash salts and user hashes as users are met. The
+  // tree's height bounds every balance: a row above it is refused at its line, before hashing.
+  let snapshot: Snapshot | undefined;
+  const read = async (watcher: ReadWatcher | undefined) => (snapshot = await readSnapshot(args.snapshot, registry, { reporter: ctx.reporter, height: args.height, ...(watcher ? { watcher } : {}) }));
+  const res = await buildTree({ registry, read }, opts);
+  return publishing === undefined || snapshot === undefined ? { res } : { res, liabilities: snapshot };
 }
 
 /** report.json, its signature, report.html and verify.html into the staged public folder, beside root.json. */
