@@ -14,6 +14,17 @@ export interface EarlyChunk {
   count: number;
   salts: Uint8Array;
   userHashes: Uint8Array;
+  /** idsCheck over the chunk's ids: the leaf pass checks that its chunk holds the same users, in the same order. */
+  ids: number;
+}
+
+/**
+ * Adds user i of a chunk (FNV-1a of its UTF-8 id, as the store's lookup keys) to an order-sensitive
+ * check of the chunk's ids. A chunk hashed while reading that is not the leaf pass's chunk would
+ * give users another user's salt: the leaf pass refuses it rather than build a wrong tree.
+ */
+export function idsCheck(acc: number, fnv: number, i: number): number {
+  return (acc + Math.imul(fnv >>> 0, i + 1)) >>> 0;
 }
 
 /**
@@ -29,7 +40,7 @@ export class EarlyHashing implements ReadWatcher {
   private generation = 0;
   /** Next id (first-seen index) to look at. */
   private cursor = 0;
-  private fill = { ids: new Uint8Array(0), idOff: new Uint32Array(0), count: 0, idLen: 0 };
+  private fill = { ids: new Uint8Array(0), idOff: new Uint32Array(0), count: 0, idLen: 0, check: 0 };
   private readonly done: EarlyChunk[] = [];
   private readonly busy = new Set<Promise<void>>();
   private dispatched = 0;
@@ -77,7 +88,7 @@ export class EarlyHashing implements ReadWatcher {
   }
 
   private reset(): void {
-    this.fill = { ids: new Uint8Array(this.chunk * 16 + 3 * MAX_ID_BYTES), idOff: new Uint32Array(this.chunk + 1), count: 0, idLen: 0 };
+    this.fill = { ids: new Uint8Array(this.chunk * 16 + 3 * MAX_ID_BYTES), idOff: new Uint32Array(this.chunk + 1), count: 0, idLen: 0, check: 0 };
   }
 
   /** Adds the users met since the last call to the chunk being filled; true once it is full. */
@@ -92,7 +103,11 @@ export class EarlyHashing implements ReadWatcher {
         bigger.set(f.ids.subarray(0, f.idLen));
         f.ids = bigger;
       }
+      const from = f.idLen;
       f.idLen += ids.idUtf8(u, f.ids, f.idLen);
+      let fnv = 0x811c9dc5;
+      for (let k = from; k < f.idLen; k++) fnv = Math.imul(fnv ^ f.ids[k]!, 0x01000193);
+      f.check = idsCheck(f.check, fnv, f.count);
       f.idOff[++f.count] = f.idLen;
     }
     return f.count === this.chunk;
@@ -101,6 +116,7 @@ export class EarlyHashing implements ReadWatcher {
   /** The full chunk to a worker: salts and whole user hashes, no records. */
   private dispatch(): void {
     const f = this.fill;
+    const check = f.check;
     const k = this.dispatched++;
     const job: LeafJob = {
       count: f.count, ids: f.ids.slice(0, f.idLen), idOff: f.idOff,
@@ -110,7 +126,7 @@ export class EarlyHashing implements ReadWatcher {
     const gen = this.generation;
     const p = this.hashers.leaves(job).then(
       () => {
-        if (gen === this.generation) this.done[k] = { count: job.count, salts: job.salts, userHashes: job.userHashes };
+        if (gen === this.generation) this.done[k] = { count: job.count, salts: job.salts, userHashes: job.userHashes, ids: check };
       },
       (err: unknown) => {
         if (gen === this.generation) this.failure ??= err;

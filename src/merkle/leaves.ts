@@ -6,7 +6,7 @@ import type { Reporter } from '../core/progress/index.js';
 import { AMOUNT_LEN, HASH_LEN, idBytes, MAX_ID_BYTES } from '../core/merkle/core.js';
 import type { LeafJob } from './compute.js';
 import type { Hashers, TreeShape } from './hashing.js';
-import type { EarlyChunk } from './early.js';
+import { idsCheck, type EarlyChunk } from './early.js';
 import type { UserEncoder } from '../ingest/types.js';
 
 export type UserSource = Iterable<{ userId: string; net: readonly bigint[] }> | AsyncIterable<{ userId: string; net: readonly bigint[] }>;
@@ -210,6 +210,10 @@ export class LeafCollector {
     if (e === undefined) return undefined;
     this.early[k] = undefined;
     if (e.count !== count) throw porError('INTERNAL', `leaf chunk ${k}: ${count} users, but ${e.count} were hashed while reading`);
+    const first = this.set.n - count;
+    let check = 0;
+    for (let i = 0; i < count; i++) check = idsCheck(check, this.set.lookupKeys[first + i]!, i);
+    if (check !== e.ids) throw porError('INTERNAL', `leaf chunk ${k}: its users are not the ones hashed while reading`);
     return e;
   }
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { readSnapshot } from '../../src/ingest/index.js';
+import type { ReadWatcher, SeenIds } from '../../src/ingest/types.js';
 import { parseAssetRegistry } from '../../src/core/assets/index.js';
 import { buildTree, chunkBitsFor } from '../../src/merkle/build.js';
 import { recordSize } from '../../src/core/merkle/core.js';
@@ -85,6 +86,29 @@ describe('salts and user hashes made while the snapshot is read', () => {
       for (const [name, bytes] of a) expect(bytes.equals(b.get(name)!), name).toBe(true);
     });
   }
+
+  it('chunks hashed while reading that are not the leaf pass\'s users (two ids swapped): refused, no tree', { timeout: 120_000 }, async () => {
+    const { csv } = snapshot(false);
+    const dir = tmp('por-early-swap-');
+    const file = join(dir, 'snap.csv');
+    writeFileSync(file, csv);
+    // The early hashing sees users 0 and 1 in each other's place (an ordering bug between the
+    // reader and the leaf pass): their salts would go to the wrong users.
+    const swap = (u: number) => (u === 0 ? 1 : u === 1 ? 0 : u);
+    const read = (watcher: ReadWatcher | undefined) =>
+      readSnapshot(file, registry, {
+        height: HEIGHT,
+        ...(watcher ? { watcher: { ...watcher, poll: () => watcher.poll(), drop: () => watcher.drop(), start: (ids: SeenIds) => watcher.start({ seen: () => ids.seen(), isUser: (u) => ids.isUser(swap(u)), idUtf8: (u, d, at) => ids.idUtf8(swap(u), d, at) }) } } : {}),
+      });
+    const out = join(dir, 'tree');
+    const err = await buildTree({ registry, read }, { secret: SECRET, snapshotId: SID, height: HEIGHT, outDir: out, threads: 2, releaseInput: true }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(PorError);
+    expect((err as PorError).message).toMatch(/leaf chunk 0: its users are not the ones hashed while reading/);
+    expect(existsSync(out)).toBe(false);
+  });
 
   it('a bad row after chunks were hashed: the located error, and nothing left in or beside --out', { timeout: 120_000 }, async () => {
     const { csv } = snapshot(false);
