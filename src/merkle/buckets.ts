@@ -25,6 +25,7 @@ import { HASH_LEN, MAX_ID_BYTES, nobleSha256, userHash } from '../core/merkle/co
 import type { TreeShape } from './hashing.js';
 import type { ChunkSink } from './leaves.js';
 import type { TreeOrderWriter } from './combine.js';
+import { lookupKey } from './store-writer.js';
 import { compareBytes, radixSort, sortTieRuns } from './order.js';
 
 /** Words before the id: keys (2), leaf hash (8), salt (8), id length and mask (1). */
@@ -286,12 +287,7 @@ function decodeInto(d: Words, w: number, A: number, out: TreeOrderWriter): boole
   const X = extraMaskWords(A);
   const ids = out.idBuf;
   const i0 = out.idAt;
-  let fnv = 0x811c9dc5;
-  for (let k = 0, a = 4 * (w + HEAD + X); k < idLen; k++) {
-    const c = d.u8[a + k]!;
-    ids[i0 + k] = c;
-    fnv = Math.imul(fnv ^ c, 0x01000193);
-  }
+  for (let k = 0, a = 4 * (w + HEAD + X); k < idLen; k++) ids[i0 + k] = d.u8[a + k]!;
   let p = w + HEAD + X + ((idLen + 3) >>> 2);
   for (let f = 0, o = r + 8; f < 2 * A; f++, o += 4) {
     const set = f < 16 ? (head >>> (16 + f)) & 1 : (src[w + HEAD + ((f - 16) >>> 5)]! >>> ((f - 16) & 31)) & 1;
@@ -305,5 +301,5 @@ function decodeInto(d: Words, w: number, A: number, out: TreeOrderWriter): boole
     rec[o + 3] = src[p + 3]!;
     p += 4;
   }
-  return out.commit(idLen, fnv >>> 0);
+  return out.commit(idLen, lookupKey(ids, i0, i0 + idLen));
 }

@@ -13,7 +13,7 @@ import type { StagedFolder } from '../io/staged.js';
 import { HASH_LEN, MAX_ID_BYTES } from '../core/merkle/core.js';
 import { Hashers, treeShape, checkSecret, type TreeShape } from './hashing.js';
 import { awaitBlocks, BLOCK_JOB, hashUpperLevels, lowerCounts, rootDocuments, startBlocks } from './levels.js';
-import { StoreWriter, idOffsetsFile, lookupFile } from './store-writer.js';
+import { StoreWriter, idOffsetsFile, lookupFile, lookupKey } from './store-writer.js';
 import { withStage, type BuildResult } from './build.js';
 import { secretCheck, SHARD_LEAVES, SHARD_META } from './shard.js';
 import { read as readShardMeta, type ShardMeta } from '../core/documents/shard.js';
@@ -326,9 +326,7 @@ export class TreeOrderWriter {
     d.copy(this.saltBuf, this.saltUsed, at + R, at + R + HASH_LEN);
     const idAt = at + R + HASH_LEN + 2;
     d.copy(this.idBuf, this.idUsed, idAt, idAt + r.idLen);
-    let fnv = 0x811c9dc5;
-    for (let i = idAt; i < idAt + r.idLen; i++) fnv = Math.imul(fnv ^ d[i]!, 0x01000193);
-    return this.commit(r.idLen, fnv >>> 0);
+    return this.commit(r.idLen, lookupKey(d, idAt, idAt + r.idLen));
   }
 
   /** The leaf written in place (its id of idLen bytes, FNV-1a key); true when a buffer was handed off (then await ready()). */

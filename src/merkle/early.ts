@@ -8,6 +8,7 @@ import { HASH_LEN, MAX_ID_BYTES } from '../core/merkle/core.js';
 import type { ReadWatcher, SeenIds } from '../ingest/types.js';
 import type { Hashers } from './hashing.js';
 import type { LeafJob } from './compute.js';
+import { lookupKey } from './store-writer.js';
 
 /** One leaf chunk's salts and whole user hashes (count × 32 bytes each), made early. */
 export interface EarlyChunk {
@@ -105,9 +106,7 @@ export class EarlyHashing implements ReadWatcher {
       }
       const from = f.idLen;
       f.idLen += ids.idUtf8(u, f.ids, f.idLen);
-      let fnv = 0x811c9dc5;
-      for (let k = from; k < f.idLen; k++) fnv = Math.imul(fnv ^ f.ids[k]!, 0x01000193);
-      f.check = idsCheck(f.check, fnv, f.count);
+      f.check = idsCheck(f.check, lookupKey(f.ids, from, f.idLen), f.count);
       f.idOff[++f.count] = f.idLen;
     }
     return f.count === this.chunk;

@@ -7,6 +7,7 @@ import { AMOUNT_LEN, HASH_LEN, idBytes, MAX_ID_BYTES } from '../core/merkle/core
 import type { LeafJob } from './compute.js';
 import type { Hashers, TreeShape } from './hashing.js';
 import { idsCheck, type EarlyChunk } from './early.js';
+import { lookupKey } from './store-writer.js';
 import type { UserEncoder } from '../ingest/types.js';
 
 export type UserSource = Iterable<{ userId: string; net: readonly bigint[] }> | AsyncIterable<{ userId: string; net: readonly bigint[] }>;
@@ -302,14 +303,12 @@ export class LeafCollector {
   private recordId(w: number): void {
     const c = this.cur;
     const set = this.set;
-    let fnv = 0x811c9dc5;
-    for (let i = c.idLen; i < c.idLen + w; i++) fnv = Math.imul(fnv ^ c.ids[i]!, 0x01000193);
     const n = set.n;
     if (n + 1 >= set.idOffsets.length) {
       set.idOffsets = widen(set.idOffsets, set.idOffsets.length * 2);
       set.lookupKeys = widen(set.lookupKeys, set.lookupKeys.length * 2);
     }
-    set.lookupKeys[n] = fnv >>> 0;
+    set.lookupKeys[n] = lookupKey(c.ids, c.idLen, c.idLen + w);
     set.idOffsets[n] = this.idBytesTotal;
     this.idBytesTotal += w;
     c.idOff[c.count] = c.idLen;

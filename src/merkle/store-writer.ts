@@ -97,6 +97,13 @@ export function idOffsetsFile(idOffsets: Float64Array, n: number): Uint8Array {
   return new Uint8Array(offsets.buffer);
 }
 
+/** A user's key in lookup.bin: FNV-1a (32-bit) of the UTF-8 id in bytes[from, to). */
+export function lookupKey(bytes: Uint8Array, from: number, to: number): number {
+  let fnv = 0x811c9dc5;
+  for (let i = from; i < to; i++) fnv = Math.imul(fnv ^ bytes[i]!, 0x01000193);
+  return fnv >>> 0;
+}
+
 /**
  * lookup.bin: (input index, FNV-1a of the id) pairs as u32 LE, sorted by key then index: a stable
  * radix sort on the key over indexes already ascending (./order.ts, sortByKey32), the same bytes as

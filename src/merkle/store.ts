@@ -12,6 +12,7 @@ import { ExportWriter, USERS_DIR, type ExportedFile } from './export.js';
 import { hash as hashOnce } from 'node:crypto';
 import { makeLevelHasher } from './compute.js';
 import { leafExpander } from './leaf-records.js';
+import { lookupKey } from './store-writer.js';
 import { AMOUNT_LEN, HASH_LEN, SPEC_VERSION, TAG_USER, paddingRecords, nobleSha256 } from '../core/merkle/core.js';
 import { PROOF_FORMAT, PROOF_VERSION, type ProofDocument, type StoreMeta } from '../core/merkle/types.js';
 
@@ -148,9 +149,7 @@ export class ProofStore {
   /** Input index of a user, or undefined. Binary search on the FNV-1a of the id, then compare ids. */
   find(userId: string): number | undefined {
     const bytes = Buffer.from(userId, 'utf8');
-    let fnv = 0x811c9dc5;
-    for (let i = 0; i < bytes.length; i++) fnv = Math.imul(fnv ^ bytes[i]!, 0x01000193);
-    fnv >>>= 0;
+    const fnv = lookupKey(bytes, 0, bytes.length);
     const L = this.lookup;
     let lo = 0;
     let hi = this.n;
