@@ -2,39 +2,12 @@
 import { readFile, rename, link, mkdir, rm, open, readdir, type FileHandle } from 'node:fs/promises';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { porError, type PorError } from '../core/errors/index.js';
+import { porError } from '../core/errors/index.js';
+import { writeFileFlushed } from './direct.js';
+import { readFault, shortWrite, writeError } from './faults.js';
 import { parseJson } from '../core/json/parse.js';
 
-const READ_FAULTS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EISDIR: 'a folder, not a file',
-  EACCES: 'permission denied',
-  ENOTDIR: 'a part of the path is not a folder',
-  ENOSPC: 'no space left on the device',
-  EFBIG: 'file too large for this file system or limit',
-  EDQUOT: 'disk quota exceeded',
-  EROFS: 'read-only file system',
-  EIO: 'input/output error',
-  EXDEV: 'the folder and its parent are on different file systems (a mount point): use a folder inside it',
-  ENOTEMPTY: 'folder not empty',
-};
-
-/** Faults of the device, not of the path the user gave: the disk, a quota, a size limit. */
-const DEVICE_FAULTS = new Set(['ENOSPC', 'EFBIG', 'EDQUOT', 'EIO', 'EROFS']);
-
-/**
- * A file por could not write, as a located error (exit 2, no stack trace): CANNOT_WRITE when the
- * device refused (full disk, size limit), BAD_USAGE when the path itself is wrong (a folder, no access).
- */
-export function writeError(file: string, err: unknown): PorError {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return porError(code !== undefined && DEVICE_FAULTS.has(code) ? 'CANNOT_WRITE' : 'BAD_USAGE', `cannot write file: ${readFault(err)}`, { file }, err);
-}
-
-/** A write that wrote fewer bytes than asked and made no progress: the device gave up without saying why. */
-function shortWrite(): NodeJS.ErrnoException {
-  return Object.assign(new Error('short write: the device accepted no more bytes'), { code: 'ENOSPC' });
-}
+export { readFault, writeError } from './faults.js';
 
 /** Writes all of `data` at the file's position, looping over short writes; faults name `file`. */
 export async function writeAll(fh: FileHandle, data: Uint8Array, file: string): Promise<void> {
@@ -96,13 +69,6 @@ export function crashPoint(name: string): void {
   if (process.env.POR_TEST_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');
 }
 
-/** Why a file could not be read, for users: the system code plus what it means. */
-export function readFault(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === undefined) return String(err);
-  return READ_FAULTS[code] !== undefined ? `${code} (${READ_FAULTS[code]})` : code;
-}
-
 /**
  * Reads and parses a JSON file with por's one JSON reader (src/core/json/parse.ts): syntax errors and
  * duplicate keys name the file, line, column and the path of the value.
@@ -130,6 +96,11 @@ export interface WriteOptions {
    * error's cause) if the name exists, so neither a half-written file nor someone else's is ever lost.
    */
   exclusive?: boolean;
+  /**
+   * Write with direct I/O where the file system takes it (./direct.ts): for big files the run does
+   * not read back, whose copy into the page cache costs more than it saves (the proof store's indexes).
+   */
+  direct?: boolean;
 }
 
 /**
@@ -149,11 +120,14 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   let fh: FileHandle | undefined;
   try {
-    fh = await open(tmp, 'w', options.mode ?? 0o644);
-    await writeAll(fh, bytes, file);
-    await fh.sync();
-    await fh.close();
-    fh = undefined;
+    if (options.direct) await writeFileFlushed(tmp, bytes, { mode: options.mode ?? 0o644, name: file });
+    else {
+      fh = await open(tmp, 'w', options.mode ?? 0o644);
+      await writeAll(fh, bytes, file);
+      await fh.sync();
+      await fh.close();
+      fh = undefined;
+    }
     if (options.exclusive) await link(tmp, file).finally(() => rm(tmp, { force: true }));
     else await rename(tmp, file);
   } catch (err) {

@@ -151,7 +151,7 @@ async function buildInto(w: StoreWriter, h: Hashers, input: TreeInput, reporter:
   const salted = early.reduce((n, c) => n + c.count, 0);
   const set = await new LeafCollector(shape, h, reporter, sink, input.userCount, compact, early).collect(input);
   reporter.done('merkle leaves', `${set.n.toLocaleString('en-US')} users hashed${salted > 0 ? ` (${salted.toLocaleString('en-US')} salted while reading)` : ''}`);
-  w.syncEarly(['ids.bin', 'leaves.bin', 'salts.bin']);
+  await w.syncEarly(['ids.bin', 'leaves.bin', 'salts.bin']); // ids.bin may be read back below
   if (releaseInput) input.release?.();
   const ids = set.compact ? idsOnDisk(join(w.dir, 'ids.bin'), set.idOffsets) : undefined;
   if (ids) {

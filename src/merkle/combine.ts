@@ -4,11 +4,10 @@
 // merged leaves are the tree's level 0 in order, hashed in blocks by the workers while the store is
 // written in tree order. Node-only.
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { porError, PorError } from '../core/errors/index.js';
 import { silentReporter, type Reporter } from '../core/progress/index.js';
-import { readJsonFile, writeAll, writeError } from '../io/node.js';
+import { readJsonFile } from '../io/node.js';
 import type { StagedFolder } from '../io/staged.js';
 import { HASH_LEN, MAX_ID_BYTES } from '../core/merkle/core.js';
 import { Hashers, treeShape, checkSecret, type TreeShape } from './hashing.js';
@@ -410,17 +409,17 @@ export class TreeOrderWriter {
 
 /** order.bin / position.bin of a store whose leaves are in tree order: 0, 1, …, n − 1. */
 async function writeIdentity(w: StoreWriter, name: string, n: number): Promise<void> {
-  const file = join(w.dir, name);
-  const fh = await open(file, 'w', 0o600).catch((err: unknown) => Promise.reject(writeError(file, err)));
+  const a = await w.appender(name);
   try {
     const part = new Uint32Array(1 << 20);
     for (let s = 0; s < n; s += part.length) {
       const k = Math.min(part.length, n - s);
       for (let i = 0; i < k; i++) part[i] = s + i;
-      await writeAll(fh, new Uint8Array(part.buffer, 0, 4 * k), file);
+      await a.append(new Uint8Array(part.buffer, 0, 4 * k)); // copied or written: part is free again
     }
-    await fh.sync();
+    await a.complete();
+    await a.sync();
   } finally {
-    await fh.close();
+    await a.close();
   }
 }

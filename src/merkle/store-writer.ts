@@ -4,9 +4,10 @@
 import { leafRecordSize, write as writeStoreMeta } from '../core/documents/store-meta.js';
 import { recordSize } from '../core/merkle/core.js';
 import { write as writeRoot } from '../core/documents/root.js';
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { toJson, writeAll, writeError, writeFileAtomic } from '../io/node.js';
+import { DirectAppender } from '../io/direct.js';
+import { toJson, writeError, writeFileAtomic } from '../io/node.js';
 import type { StagedFolder } from '../io/staged.js';
 import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE, STORE_META } from './layout.js';
 import { sortByKey32 } from './order.js';
@@ -19,9 +20,12 @@ const SECRET = { mode: 0o600 };
 export class StoreWriter {
   /** Flushes started before finish (syncEarly); finish waits for them and reports their failure. */
   private readonly early: Promise<void>[] = [];
-  private constructor(readonly dir: string, private readonly stage: StagedFolder, private readonly files: Map<AppendFile, FileHandle>) {}
+  private constructor(readonly dir: string, private readonly stage: StagedFolder, private readonly files: Map<AppendFile, DirectAppender>) {}
 
-  /** Makes private/ (0700) and public/ in the staged folder and opens the files appended to. */
+  /**
+   * Makes private/ (0700) and public/ in the staged folder and opens the files appended to, with
+   * direct I/O where the file system takes it (src/io/direct.ts): the build does not read them back.
+   */
   static async open(stage: StagedFolder): Promise<StoreWriter> {
     const dir = join(stage.path, PRIVATE_DIR);
     try {
@@ -30,10 +34,10 @@ export class StoreWriter {
     } catch (err) {
       throw writeError(dir, err);
     }
-    const files = new Map<AppendFile, FileHandle>();
+    const files = new Map<AppendFile, DirectAppender>();
     const w = new StoreWriter(dir, stage, files);
     try {
-      for (const name of APPEND_FILES) files.set(name, await open(join(dir, name), 'w', 0o600).catch((err: unknown) => Promise.reject(writeError(join(dir, name), err))));
+      for (const name of APPEND_FILES) files.set(name, await DirectAppender.open(join(dir, name), SECRET));
     } catch (err) {
       await w.close();
       throw err;
@@ -41,36 +45,48 @@ export class StoreWriter {
     return w;
   }
 
-  /** Appends to one of the store's files; a short write or a full disk names the file. */
+  /**
+   * Appends to one of the store's files, after what was put before; a short write or a full disk
+   * names the file (here or at a later put, syncEarly or finish). `data` may be reused once this resolves.
+   */
   put(name: AppendFile, data: Uint8Array): Promise<void> {
-    return writeAll(this.files.get(name)!, data, join(this.dir, name));
+    return this.files.get(name)!.append(data);
   }
 
-  /** A whole file of the store, written at once. */
+  /** A whole file of the store, written at once (atomically, with direct I/O where taken). */
   whole(name: string, data: Uint8Array): Promise<void> {
-    return writeFileAtomic(join(this.dir, name), data, SECRET);
+    return writeFileAtomic(join(this.dir, name), data, { ...SECRET, direct: true });
+  }
+
+  /** Opens another file of the store to append to (finished by the caller: complete, sync, close). */
+  appender(name: string): Promise<DirectAppender> {
+    return DirectAppender.open(join(this.dir, name), SECRET);
   }
 
   /**
-   * Starts flushing files that are complete (nothing more is appended), so their bytes go to disk
-   * while the build goes on: at 10^7 users ids, leaves and salts are ~1.2 GB, mostly unwritten when
-   * finish's flush used to start. finish waits for these flushes and reports their failure.
+   * Files nothing more is appended to: resolves once their bytes are all written (they can be read
+   * back), and starts flushing them, so their bytes go to disk while the build goes on (at 10^7
+   * users ids, leaves and salts are ~1.2 GB). finish waits for these flushes and reports their failure.
    */
-  syncEarly(names: readonly AppendFile[]): void {
+  async syncEarly(names: readonly AppendFile[]): Promise<void> {
+    for (const name of names) await this.files.get(name)!.complete();
     for (const name of names) {
-      const p = this.files.get(name)!.sync().catch((err: unknown) => Promise.reject(writeError(join(this.dir, name), err)));
+      const p = this.files.get(name)!.sync();
       p.catch(() => {}); // observed in finish
       this.early.push(p);
     }
   }
 
   /**
-   * Flushes the appended files, then writes store.json and public/root.json: the store is whole.
+   * Completes and flushes the appended files, then writes store.json and public/root.json: the store is whole.
    * `leafRecord`: what was appended to leaves.bin (compact records when every net fits int64).
    */
   async finish(meta: { leafRecord: LeafRecordLayout; levelCounts: number[]; storedFrom: number; root: MerkleRoot }, root: RootDocument): Promise<void> {
     await Promise.all(this.early);
-    for (const [name, f] of this.files) await f.sync().catch((err: unknown) => Promise.reject(writeError(join(this.dir, name), err)));
+    for (const f of this.files.values()) {
+      await f.complete();
+      await f.sync();
+    }
     await this.close();
     const A = meta.root.assets.length;
     const doc: StoreMeta = { format: STORE_FORMAT, version: STORE_VERSION, recordSize: recordSize(A), leafRecordSize: leafRecordSize(meta.leafRecord, A), ...meta };
@@ -79,7 +95,7 @@ export class StoreWriter {
   }
 
   async close(): Promise<void> {
-    for (const f of this.files.values()) await f.close().catch(() => {});
+    for (const f of this.files.values()) await f.close();
     this.files.clear();
   }
 }
