@@ -53,6 +53,12 @@ const SPILLED_HI = -0x80000000;
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 const EXCHANGE_MODE = 4; // marks an interned id that is an exchange-owned account, not a user
 const TWO_32 = 2 ** 32;
+const TWO_32N = 1n << 32n;
+// Where an int64's low and high 32-bit words sit in an Int32Array over it.
+const LO = LITTLE_ENDIAN ? 0 : 1;
+const HI = 1 - LO;
+// Entries per block of summarize()'s sums as doubles: 2^16 words of under 2^32 sum below 2^48.
+const SUM_BLOCK = 1 << 16;
 const utf8 = new TextEncoder();
 // A plain sum stays a number while |net| < 2^53: the high word is then within ±2^21.
 const SAFE_HI = 1 << 21;
@@ -72,6 +78,8 @@ export class Aggregator {
   private arenaLen = 0;
   private offsets = new Uint32Array(1025); // id u is arena[offsets[u] .. offsets[u + 1])
   private modes = new Uint8Array(1024);
+  // 1 for an id with a negative row: only those can have a negative net (summarize checks them).
+  private negRows = new Uint8Array(1024);
   private firstRows = new Uint32Array(1024); // line of each id's first row
   private heads = new Int32Array(1024).fill(-1); // first entry of each id, −1 for none
   // The last id the byte path met, and where its bytes are: rows grouped by user skip the table.
@@ -84,7 +92,6 @@ export class Aggregator {
   private eAccounts = new Uint8Array(4096);
   private eNet = new BigInt64Array(4096);
   private eNetWords = new Int32Array(this.eNet.buffer); // eNet as (lo, hi) words, little-endian machines
-  private eUser = new Uint32Array(4096);
   private eNext = new Int32Array(4096);
   private eCount = 0;
   private readonly spilled = new Map<number, bigint>(); // entry → exact net, where eNet holds SPILLED
@@ -119,6 +126,7 @@ export class Aggregator {
     const users = Math.ceil(rows / 2);
     if (users > this.capacity) {
       this.modes = widen(this.modes, users);
+      this.negRows = widen(this.negRows, users);
       this.firstRows = widen(this.firstRows, users);
       this.heads = widen(this.heads, users).fill(-1, this.capacity);
       this.offsets = widen(this.offsets, users + 1);
@@ -139,6 +147,7 @@ export class Aggregator {
   private grow(): void {
     const cap = Math.max(this.capacity * 2, 1024);
     this.modes = widen(this.modes, cap);
+    this.negRows = widen(this.negRows, cap);
     this.firstRows = widen(this.firstRows, cap);
     this.heads = widen(this.heads, cap).fill(-1, this.capacity);
     this.offsets = widen(this.offsets, cap + 1);
@@ -150,7 +159,6 @@ export class Aggregator {
     this.eAccounts = widen(this.eAccounts, cap);
     this.eNet = widen(this.eNet, cap);
     this.eNetWords = new Int32Array(this.eNet.buffer);
-    this.eUser = widen(this.eUser, cap);
     this.eNext = widen(this.eNext, cap);
   }
 
@@ -326,6 +334,7 @@ export class Aggregator {
     const u = this.intern(text, idStart, idEnd);
     if (this.isNew) this.firstRows[u] = line;
     this.setMode(u, m);
+    if (value < 0n) this.negRows[u] = 1;
     const e = this.entryOf(u, a);
     if (e === -1) this.setNet(this.newEntry(u, a, acc), a, value);
     else this.addToEntry(e, u, acc, value);
@@ -382,6 +391,7 @@ export class Aggregator {
     const u = this.internBytes(buf, idStart, idEnd, h);
     if (this.isNew) this.firstRows[u] = line;
     this.setMode(u, m);
+    if (value < 0) this.negRows[u] = 1;
     const e = this.entryOf(u, a);
     if (e === -1) {
       const f = this.newEntry(u, a, acc);
@@ -438,7 +448,6 @@ export class Aggregator {
     if (e === this.eAsset.length) this.growEntries();
     this.eAsset[e] = a;
     this.eAccounts[e] = 1 << acc;
-    this.eUser[e] = u;
     this.eNext[e] = this.heads[u]!;
     this.heads[u] = e;
     return e;
@@ -559,43 +568,99 @@ export class Aggregator {
 
   /**
    * Per-asset totals, user counts per mode, the users in first-seen order (indexes, exchange-owned
-   * ids left out) and those who owe something (the only ones that can be bad debt).
+   * ids left out; undefined when there are none: user i is then id i, and an index of 4 bytes per
+   * user is not made) and those who owe something (the only ones that can be bad debt).
    */
-  summarize(): { totals: AssetLiability[]; modes: Record<AccountMode, number>; users: Uint32Array; debtors: Uint32Array } {
+  summarize(): { totals: AssetLiability[]; modes: Record<AccountMode, number>; users: Uint32Array | undefined; userCount: number; debtors: Uint32Array } {
     const n = this.count;
-    const owes = new Uint8Array(n);
-    const gross = new Array<bigint>(this.assetCount).fill(0n);
-    const debt = new Array<bigint>(this.assetCount).fill(0n);
-    const holders = new Array<number>(this.assetCount).fill(0);
-    // One pass over the entries, in memory order: each is one user's net in one asset.
-    for (let e = 0; e < this.eCount; e++) {
-      let v = this.eNet[e]!;
-      if (v === 0n) continue;
-      if (v === SPILLED) v = this.spilled.get(e)!;
-      const a = this.eAsset[e]!;
-      if (v > 0n) gross[a]! += v;
-      else if (v < 0n) {
-        debt[a]! -= v;
-        owes[this.eUser[e]!] = 1;
-      } else continue;
-      holders[a]!++;
-    }
+    const { gross, debt, holders } = this.sumNets();
     const totals = this.registry.assets.map((asset, a) => ({ asset: asset.symbol, gross: gross[a]!, debt: debt[a]!, net: gross[a]! - debt[a]!, users: holders[a]! }));
     const counts = [0, 0, 0, 0, 0];
     for (let u = 0; u < n; u++) counts[this.modes[u]!]!++;
     const modes = Object.fromEntries(ACCOUNT_MODES.map((m, i) => [m, counts[i + 1]!])) as Record<AccountMode, number>;
-    const users = new Uint32Array(n - counts[EXCHANGE_MODE]!);
-    let k = 0;
-    let d = 0;
-    for (let u = 0; u < n; u++) {
-      if (this.modes[u] === EXCHANGE_MODE) continue;
-      users[k++] = u;
-      d += owes[u]!;
+    const userCount = n - counts[EXCHANGE_MODE]!;
+    let users: Uint32Array | undefined;
+    if (userCount < n) {
+      users = new Uint32Array(userCount);
+      for (let u = 0, k = 0; u < n; u++) if (this.modes[u] !== EXCHANGE_MODE) users[k++] = u;
     }
+    return { totals, modes, users, userCount, debtors: this.debtors() };
+  }
+
+  /**
+   * The users with a negative net in some asset, in index order. Only a user with a negative row
+   * can have one (and only users have entries), so only those users' nets are read.
+   */
+  private debtors(): Uint32Array {
+    const n = this.count;
+    const neg = this.negRows;
+    let d = 0;
+    for (let u = 0; u < n; u++) if (neg[u] === 1 && this.owes(u)) d++;
     const debtors = new Uint32Array(d);
-    k = 0;
-    for (let u = 0; u < n; u++) if (owes[u]) debtors[k++] = u;
-    return { totals, modes, users, debtors };
+    for (let u = 0, k = 0; k < d; u++) if (neg[u] === 1 && this.owes(u)) debtors[k++] = u;
+    return debtors;
+  }
+
+  /** Whether user u has a negative net in some asset. */
+  private owes(u: number): boolean {
+    const w = this.eNetWords;
+    for (let e = this.heads[u]!; e !== -1; e = this.eNext[e]!) {
+      const hi = w[2 * e + HI]!;
+      if (hi >= 0) continue;
+      if (hi !== SPILLED_HI || w[2 * e + LO] !== 0) return true;
+      if (this.spilled.get(e)! < 0n) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Per asset, Σ of the positive nets, Σ of the negative ones (as a positive debt) and the count of
+   * non-zero ones. Reads eNet as int32 word pairs,
+   * no bigint per entry (a BigInt64Array read makes one): within a block of SUM_BLOCK entries each
+   * asset's high words (signed) and low words (unsigned) are summed apart as doubles, exact since
+   * a block's sums stay below 2^53; each block's sums then go into bigints. Spilled nets are added
+   * as the exact bigints they are.
+   */
+  private sumNets(): { gross: bigint[]; debt: bigint[]; holders: number[] } {
+    const A = this.assetCount;
+    const gross = new Array<bigint>(A).fill(0n);
+    const debt = new Array<bigint>(A).fill(0n);
+    const holders = new Array<number>(A).fill(0);
+    const w = new Int32Array(this.eNet.buffer, this.eNet.byteOffset, this.eCount * 2);
+    const asset = this.eAsset;
+    // Per asset: positive nets' high and low words, then negative nets' high and low words.
+    const part = new Float64Array(4 * A);
+    for (let start = 0; start < this.eCount; start += SUM_BLOCK) {
+      const end = Math.min(this.eCount, start + SUM_BLOCK);
+      for (let e = start; e < end; e++) {
+        const hi = w[2 * e + HI]!;
+        const lo = w[2 * e + LO]!;
+        if (hi === 0 && lo === 0) continue;
+        const a = asset[e]!;
+        if (hi >= 0) {
+          part[4 * a]! += hi;
+          part[4 * a + 1]! += lo >>> 0;
+        } else if (hi !== SPILLED_HI || lo !== 0) {
+          part[4 * a + 2]! += hi;
+          part[4 * a + 3]! += lo >>> 0;
+        } else if (!this.addSpilled(e, a, gross, debt)) continue;
+        holders[a]!++;
+      }
+      for (let a = 0; a < A; a++) {
+        gross[a]! += BigInt(part[4 * a]!) * TWO_32N + BigInt(part[4 * a + 1]!);
+        debt[a]! -= BigInt(part[4 * a + 2]!) * TWO_32N + BigInt(part[4 * a + 3]!);
+      }
+      part.fill(0);
+    }
+    return { gross, debt, holders };
+  }
+
+  /** sumNets() for a net kept in the side table: false when it came back to zero. */
+  private addSpilled(e: number, a: number, gross: bigint[], debt: bigint[]): boolean {
+    const v = this.spilled.get(e)!;
+    if (v > 0n) gross[a]! += v;
+    else if (v < 0n) debt[a]! -= v;
+    return v !== 0n;
   }
 
   user(u: number): UserBalances {
@@ -695,11 +760,11 @@ export class Aggregator {
     this.arena = new Uint8Array(0);
     this.offsets = new Uint32Array(0);
     this.modes = new Uint8Array(0);
+    this.negRows = new Uint8Array(0);
     this.firstRows = new Uint32Array(0);
     this.heads = new Int32Array(0);
     this.eAsset = new Uint16Array(0);
     this.eNet = new BigInt64Array(0);
-    this.eUser = new Uint32Array(0);
     this.eNext = new Int32Array(0);
     this.spilled.clear();
   }
