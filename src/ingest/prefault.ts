@@ -3,7 +3,9 @@
 // a hypervisor), ~4 ns a byte: the reader's tables at 10^7 users (~650 MB) took ~3 s of the main
 // thread that way. This thread writes to each page first, a little ahead of where the reader
 // writes, so the reader finds them mapped. It writes with Atomics.add(x, 0), which changes no
-// value, even one the reader stores into the same word at the same moment.
+// value, even one the reader stores into the same word at the same moment: the add is one locked
+// read-modify-write (x86 lock xadd; arm64 LDADD or an exclusive pair that retries when another
+// store hits the line), so a plain store by the reader is either before it or after it.
 import { Worker } from 'node:worker_threads';
 import type { PageToucher, TouchRegion } from './aggregate.js';
 
