@@ -53,6 +53,12 @@ const SPILLED_HI = -0x80000000;
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 const EXCHANGE_MODE = 4; // marks an interned id that is an exchange-owned account, not a user
 const TWO_32 = 2 ** 32;
+const TWO_32N = 1n << 32n;
+// Where an int64's low and high 32-bit words sit in an Int32Array over it.
+const LO = LITTLE_ENDIAN ? 0 : 1;
+const HI = 1 - LO;
+// Entries per block of summarize()'s sums as doubles: 2^16 words of under 2^32 sum below 2^48.
+const SUM_BLOCK = 1 << 16;
 const utf8 = new TextEncoder();
 // A plain sum stays a number while |net| < 2^53: the high word is then within ±2^21.
 const SAFE_HI = 1 << 21;
@@ -66,14 +72,17 @@ export class Aggregator {
   // 2.9 GB for a 10M-user snapshot; this table about half the time and memory. A slot holds
   // u + 1 (0: empty) under the id's hash bits above the slot mask, so a probe compares hashes
   // without reading a per-id array.
-  private table = new Int32Array(1 << 12);
+  private table: Int32Array<ArrayBufferLike> = new Int32Array(1 << 12);
   private mask = (1 << 12) - 1; // slots − 1
   private arena: Uint8Array | Uint16Array = new Uint8Array(1 << 16);
   private arenaLen = 0;
   private offsets = new Uint32Array(1025); // id u is arena[offsets[u] .. offsets[u + 1])
   private modes = new Uint8Array(1024);
+  // 1 for an id with a negative row: only those can have a negative net (summarize checks them).
+  private negRows = new Uint8Array(1024);
   private firstRows = new Uint32Array(1024); // line of each id's first row
-  private heads = new Int32Array(1024).fill(-1); // first entry of each id, −1 for none
+  // First entry of each id, complemented (~e): 0 for none, so a fresh array needs no filling.
+  private heads = new Int32Array(1024);
   // The last id the byte path met, and where its bytes are: rows grouped by user skip the table.
   private lastId = -1;
   private lastOff = 0;
@@ -84,7 +93,6 @@ export class Aggregator {
   private eAccounts = new Uint8Array(4096);
   private eNet = new BigInt64Array(4096);
   private eNetWords = new Int32Array(this.eNet.buffer); // eNet as (lo, hi) words, little-endian machines
-  private eUser = new Uint32Array(4096);
   private eNext = new Int32Array(4096);
   private eCount = 0;
   private readonly spilled = new Map<number, bigint>(); // entry → exact net, where eNet holds SPILLED
@@ -113,45 +121,67 @@ export class Aggregator {
    * Room for about `rows` rows whose ids take `idBytes` bytes each, made once (the CSV reader's
    * estimate from the file size): growing by doubling copied every table several times and, at
    * 10^7 users, held the old and the new copy at once. Users are taken as half the rows (≈2 rows
-   * each in the snapshots seen); more still grow as before.
+   * each in the snapshots seen); more still grow as before. With a `toucher`, the tables are made
+   * shared and handed to it (./prefault.ts maps their pages ahead of the reader), best before any
+   * row is added: the id table is then empty and its pages are the toucher's to map first.
    */
-  reserve(rows: number, idBytes: number): void {
+  reserve(rows: number, idBytes: number, toucher?: PageToucher): void {
+    const regions: TouchRegion[] | undefined = toucher ? [] : undefined;
+    const col = <T extends Column>(a: T, cap: number, kind: number, unit: number): T => {
+      const b = widen(a, cap, regions !== undefined);
+      regions?.push({ buffer: b.buffer as SharedArrayBuffer, kind, unit });
+      return b;
+    };
     const users = Math.ceil(rows / 2);
     if (users > this.capacity) {
-      this.modes = widen(this.modes, users);
-      this.firstRows = widen(this.firstRows, users);
-      this.heads = widen(this.heads, users).fill(-1, this.capacity);
-      this.offsets = widen(this.offsets, users + 1);
+      this.modes = col(this.modes, users, TOUCH_IDS, 1);
+      this.negRows = col(this.negRows, users, TOUCH_IDS, 1);
+      this.firstRows = col(this.firstRows, users, TOUCH_IDS, 4);
+      this.heads = col(this.heads, users, TOUCH_IDS, 4);
+      this.offsets = col(this.offsets, users + 1, TOUCH_IDS, 4);
       this.capacity = users;
       const slots = 2 ** Math.ceil(Math.log2((users * 4) / 3));
-      if (slots > this.mask + 1) this.rehashTo(slots);
+      if (slots > this.mask + 1) this.rehashTo(slots, regions !== undefined);
+      if (regions && this.table.buffer instanceof SharedArrayBuffer) regions.unshift({ buffer: this.table.buffer, kind: TOUCH_ALL, unit: 0 });
     }
     const entries = Math.ceil(rows * 1.02);
-    if (entries > this.eAsset.length) this.growEntries(entries);
+    if (entries > this.eAsset.length) this.growEntries(entries, (a, cap, unit) => col(a, cap, TOUCH_ENTRIES, unit));
     const chars = Math.ceil(users * idBytes * 1.05);
-    if (chars > this.arena.length && this.arena instanceof Uint8Array) {
-      const next = new Uint8Array(chars);
-      next.set(this.arena.subarray(0, this.arenaLen));
-      this.arena = next;
+    if (chars > this.arena.length && this.arena instanceof Uint8Array) this.arena = col(this.arena, chars, TOUCH_ID_BYTES, 1);
+    if (toucher && regions!.length > 0) {
+      this.progress = new Int32Array(new SharedArrayBuffer(16));
+      this.toucher = toucher;
+      toucher.start(regions!, this.progress);
     }
+  }
+  private toucher: PageToucher | undefined;
+  /** Where the reader is, for the toucher: ids, entries, arena characters (./prefault.ts). */
+  private progress: Int32Array | undefined;
+
+  /** Ends the toucher: reading is over, or a table grew past what it was handed. */
+  private stopTouching(): void {
+    this.toucher?.stop();
+    this.toucher = undefined;
+    this.progress = undefined;
   }
 
   private grow(): void {
+    this.stopTouching();
     const cap = Math.max(this.capacity * 2, 1024);
     this.modes = widen(this.modes, cap);
+    this.negRows = widen(this.negRows, cap);
     this.firstRows = widen(this.firstRows, cap);
-    this.heads = widen(this.heads, cap).fill(-1, this.capacity);
+    this.heads = widen(this.heads, cap);
     this.offsets = widen(this.offsets, cap + 1);
     this.capacity = cap;
   }
 
-  private growEntries(cap = this.eAsset.length * 2): void {
-    this.eAsset = widen(this.eAsset, cap);
-    this.eAccounts = widen(this.eAccounts, cap);
-    this.eNet = widen(this.eNet, cap);
-    this.eNetWords = new Int32Array(this.eNet.buffer);
-    this.eUser = widen(this.eUser, cap);
-    this.eNext = widen(this.eNext, cap);
+  private growEntries(cap = this.eAsset.length * 2, make = <T extends Column>(a: T, n: number, _unit: number): T => widen(a, n)): void {
+    this.eAsset = make(this.eAsset, cap, 2);
+    this.eAccounts = make(this.eAccounts, cap, 1);
+    this.eNet = make(this.eNet, cap, 8);
+    this.eNetWords = new Int32Array(this.eNet.buffer, 0, cap * 2);
+    this.eNext = make(this.eNext, cap, 4);
   }
 
   /** Index of the id text[start..end) (hash h), or −1 − the empty slot where it would go. */
@@ -192,6 +222,7 @@ export class Aggregator {
     let size = this.arena.length;
     while (size < this.arenaLen + len) size *= 2;
     if (size > 2 ** 32) throw porError('OVERFLOW', 'user ids take more than 4 Gi characters in total');
+    this.stopTouching();
     const next = wide ? new Uint16Array(size) : new Uint8Array(size);
     next.set(this.arena.subarray(0, this.arenaLen));
     this.arena = next;
@@ -213,9 +244,10 @@ export class Aggregator {
   }
 
   /** The table moved to `slots` slots: every id placed again by its hash, read back from the arena. */
-  private rehashTo(slots: number): void {
+  private rehashTo(slots: number, shared = false): void {
     if (slots > 2 ** 30) throw porError('OVERFLOW', 'more than 800 million distinct user ids in one snapshot; partition it (--parts)');
-    const t = new Int32Array(slots);
+    if (!shared) this.stopTouching();
+    const t = shared ? new Int32Array(new SharedArrayBuffer(slots * 4)) : new Int32Array(slots);
     const mask = slots - 1;
     for (let u = 0; u < this.count; u++) {
       const h = hashArena(this.arena, this.offsets[u]!, this.offsets[u + 1]!);
@@ -326,6 +358,7 @@ export class Aggregator {
     const u = this.intern(text, idStart, idEnd);
     if (this.isNew) this.firstRows[u] = line;
     this.setMode(u, m);
+    if (value < 0n) this.negRows[u] = 1;
     const e = this.entryOf(u, a);
     if (e === -1) this.setNet(this.newEntry(u, a, acc), a, value);
     else this.addToEntry(e, u, acc, value);
@@ -343,6 +376,12 @@ export class Aggregator {
     for (let i = 0; i < n; i++) b.hash[i] = hashBytes(buf, b.idStart[i]!, b.idEnd[i]!);
     this.touch(b, n);
     for (let i = 0; i < n; i++) this.addPlain(buf, b.idStart[i]!, b.idEnd[i]!, b.hash[i]!, b.account[i]!, b.asset[i]!, b.value[i]!, b.mode[i]!, b.line[i]!);
+    const p = this.progress;
+    if (p !== undefined) {
+      p[TOUCH_IDS] = this.count;
+      p[TOUCH_ENTRIES] = this.eCount;
+      p[TOUCH_ID_BYTES] = this.arenaLen;
+    }
   }
 
   /**
@@ -368,7 +407,7 @@ export class Aggregator {
     for (let i = 0; i < n; i++) {
       const u = ids[i]!;
       if (u < 0) continue;
-      const head = this.heads[u]!;
+      const head = ~this.heads[u]!;
       sink ^= this.arena[this.offsets[u]!]!;
       if (head >= 0) sink ^= this.eAsset[head]! ^ this.eNext[head]! ^ this.eAccounts[head]! ^ this.eNetWords[2 * head]!;
     }
@@ -382,6 +421,7 @@ export class Aggregator {
     const u = this.internBytes(buf, idStart, idEnd, h);
     if (this.isNew) this.firstRows[u] = line;
     this.setMode(u, m);
+    if (value < 0) this.negRows[u] = 1;
     const e = this.entryOf(u, a);
     if (e === -1) {
       const f = this.newEntry(u, a, acc);
@@ -427,7 +467,7 @@ export class Aggregator {
 
   /** User u's entry for asset `a`, or −1. */
   private entryOf(u: number, a: number): number {
-    let e = this.heads[u]!;
+    let e = ~this.heads[u]!;
     while (e !== -1 && this.eAsset[e] !== a) e = this.eNext[e]!;
     return e;
   }
@@ -435,12 +475,14 @@ export class Aggregator {
   /** The user's first row in asset `a`: a new entry at the head of the user's chain (its net set by the caller). */
   private newEntry(u: number, a: number, acc: number): number {
     const e = this.eCount++;
-    if (e === this.eAsset.length) this.growEntries();
+    if (e === this.eAsset.length) {
+      this.stopTouching();
+      this.growEntries();
+    }
     this.eAsset[e] = a;
     this.eAccounts[e] = 1 << acc;
-    this.eUser[e] = u;
-    this.eNext[e] = this.heads[u]!;
-    this.heads[u] = e;
+    this.eNext[e] = ~this.heads[u]!;
+    this.heads[u] = ~e;
     return e;
   }
 
@@ -559,49 +601,105 @@ export class Aggregator {
 
   /**
    * Per-asset totals, user counts per mode, the users in first-seen order (indexes, exchange-owned
-   * ids left out) and those who owe something (the only ones that can be bad debt).
+   * ids left out; undefined when there are none: user i is then id i, and an index of 4 bytes per
+   * user is not made) and those who owe something (the only ones that can be bad debt).
    */
-  summarize(): { totals: AssetLiability[]; modes: Record<AccountMode, number>; users: Uint32Array; debtors: Uint32Array } {
+  summarize(): { totals: AssetLiability[]; modes: Record<AccountMode, number>; users: Uint32Array | undefined; userCount: number; debtors: Uint32Array } {
     const n = this.count;
-    const owes = new Uint8Array(n);
-    const gross = new Array<bigint>(this.assetCount).fill(0n);
-    const debt = new Array<bigint>(this.assetCount).fill(0n);
-    const holders = new Array<number>(this.assetCount).fill(0);
-    // One pass over the entries, in memory order: each is one user's net in one asset.
-    for (let e = 0; e < this.eCount; e++) {
-      let v = this.eNet[e]!;
-      if (v === 0n) continue;
-      if (v === SPILLED) v = this.spilled.get(e)!;
-      const a = this.eAsset[e]!;
-      if (v > 0n) gross[a]! += v;
-      else if (v < 0n) {
-        debt[a]! -= v;
-        owes[this.eUser[e]!] = 1;
-      } else continue;
-      holders[a]!++;
-    }
+    const { gross, debt, holders } = this.sumNets();
     const totals = this.registry.assets.map((asset, a) => ({ asset: asset.symbol, gross: gross[a]!, debt: debt[a]!, net: gross[a]! - debt[a]!, users: holders[a]! }));
     const counts = [0, 0, 0, 0, 0];
     for (let u = 0; u < n; u++) counts[this.modes[u]!]!++;
     const modes = Object.fromEntries(ACCOUNT_MODES.map((m, i) => [m, counts[i + 1]!])) as Record<AccountMode, number>;
-    const users = new Uint32Array(n - counts[EXCHANGE_MODE]!);
-    let k = 0;
-    let d = 0;
-    for (let u = 0; u < n; u++) {
-      if (this.modes[u] === EXCHANGE_MODE) continue;
-      users[k++] = u;
-      d += owes[u]!;
+    const userCount = n - counts[EXCHANGE_MODE]!;
+    let users: Uint32Array | undefined;
+    if (userCount < n) {
+      users = new Uint32Array(userCount);
+      for (let u = 0, k = 0; u < n; u++) if (this.modes[u] !== EXCHANGE_MODE) users[k++] = u;
     }
+    return { totals, modes, users, userCount, debtors: this.debtors() };
+  }
+
+  /**
+   * The users with a negative net in some asset, in index order. Only a user with a negative row
+   * can have one (and only users have entries), so only those users' nets are read.
+   */
+  private debtors(): Uint32Array {
+    const n = this.count;
+    const neg = this.negRows;
+    let d = 0;
+    for (let u = 0; u < n; u++) if (neg[u] === 1 && this.owes(u)) d++;
     const debtors = new Uint32Array(d);
-    k = 0;
-    for (let u = 0; u < n; u++) if (owes[u]) debtors[k++] = u;
-    return { totals, modes, users, debtors };
+    for (let u = 0, k = 0; k < d; u++) if (neg[u] === 1 && this.owes(u)) debtors[k++] = u;
+    return debtors;
+  }
+
+  /** Whether user u has a negative net in some asset. */
+  private owes(u: number): boolean {
+    const w = this.eNetWords;
+    for (let e = ~this.heads[u]!; e !== -1; e = this.eNext[e]!) {
+      const hi = w[2 * e + HI]!;
+      if (hi >= 0) continue;
+      if (hi !== SPILLED_HI || w[2 * e + LO] !== 0) return true;
+      if (this.spilled.get(e)! < 0n) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Per asset, Σ of the positive nets, Σ of the negative ones (as a positive debt) and the count of
+   * non-zero ones. Reads eNet as int32 word pairs,
+   * no bigint per entry (a BigInt64Array read makes one): within a block of SUM_BLOCK entries each
+   * asset's high words (signed) and low words (unsigned) are summed apart as doubles, exact since
+   * a block's sums stay below 2^53; each block's sums then go into bigints. Spilled nets are added
+   * as the exact bigints they are.
+   */
+  private sumNets(): { gross: bigint[]; debt: bigint[]; holders: number[] } {
+    const A = this.assetCount;
+    const gross = new Array<bigint>(A).fill(0n);
+    const debt = new Array<bigint>(A).fill(0n);
+    const holders = new Array<number>(A).fill(0);
+    const w = new Int32Array(this.eNet.buffer, this.eNet.byteOffset, this.eCount * 2);
+    const asset = this.eAsset;
+    // Per asset: positive nets' high and low words, then negative nets' high and low words.
+    const part = new Float64Array(4 * A);
+    for (let start = 0; start < this.eCount; start += SUM_BLOCK) {
+      const end = Math.min(this.eCount, start + SUM_BLOCK);
+      for (let e = start; e < end; e++) {
+        const hi = w[2 * e + HI]!;
+        const lo = w[2 * e + LO]!;
+        if (hi === 0 && lo === 0) continue;
+        const a = asset[e]!;
+        if (hi >= 0) {
+          part[4 * a]! += hi;
+          part[4 * a + 1]! += lo >>> 0;
+        } else if (hi !== SPILLED_HI || lo !== 0) {
+          part[4 * a + 2]! += hi;
+          part[4 * a + 3]! += lo >>> 0;
+        } else if (!this.addSpilled(e, a, gross, debt)) continue;
+        holders[a]!++;
+      }
+      for (let a = 0; a < A; a++) {
+        gross[a]! += BigInt(part[4 * a]!) * TWO_32N + BigInt(part[4 * a + 1]!);
+        debt[a]! -= BigInt(part[4 * a + 2]!) * TWO_32N + BigInt(part[4 * a + 3]!);
+      }
+      part.fill(0);
+    }
+    return { gross, debt, holders };
+  }
+
+  /** sumNets() for a net kept in the side table: false when it came back to zero. */
+  private addSpilled(e: number, a: number, gross: bigint[], debt: bigint[]): boolean {
+    const v = this.spilled.get(e)!;
+    if (v > 0n) gross[a]! += v;
+    else if (v < 0n) debt[a]! -= v;
+    return v !== 0n;
   }
 
   user(u: number): UserBalances {
     if (this.released) throw porError('INTERNAL', 'the users were read after their memory was released (releaseUsers)');
     const net = new Array<bigint>(this.assetCount).fill(0n);
-    for (let e = this.heads[u]!; e !== -1; e = this.eNext[e]!) net[this.eAsset[e]!] = this.netOf(e);
+    for (let e = ~this.heads[u]!; e !== -1; e = this.eNext[e]!) net[this.eAsset[e]!] = this.netOf(e);
     return { userId: this.idOf(u), mode: ACCOUNT_MODES[this.modes[u]! - 1]!, net };
   }
 
@@ -614,7 +712,7 @@ export class Aggregator {
   encodeUser(u: number, ids: Uint8Array, at: number, dv: DataView, base: number): number {
     const net = this.net32;
     if (!this.ascii || net === undefined) return -1;
-    for (let e = this.heads[u]!; e !== -1; e = this.eNext[e]!) {
+    for (let e = ~this.heads[u]!; e !== -1; e = this.eNext[e]!) {
       let lo = net[2 * e]!;
       let hi = net[2 * e + 1]!;
       if (lo === 0 && (hi === 0 || hi === SPILLED_HI)) {
@@ -673,7 +771,7 @@ export class Aggregator {
   encodeNets(u: number, ids: Uint8Array, at: number, words: Int32Array, word: number): number {
     const net = this.net32;
     if (!this.ascii || net === undefined) return -1;
-    for (let e = this.heads[u]!; e !== -1; e = this.eNext[e]!) {
+    for (let e = ~this.heads[u]!; e !== -1; e = this.eNext[e]!) {
       const w = word + 2 * this.eAsset[e]!;
       words[w] = net[2 * e]!;
       words[w + 1] = net[2 * e + 1]!;
@@ -695,11 +793,11 @@ export class Aggregator {
     this.arena = new Uint8Array(0);
     this.offsets = new Uint32Array(0);
     this.modes = new Uint8Array(0);
+    this.negRows = new Uint8Array(0);
     this.firstRows = new Uint32Array(0);
     this.heads = new Int32Array(0);
     this.eAsset = new Uint16Array(0);
     this.eNet = new BigInt64Array(0);
-    this.eUser = new Uint32Array(0);
     this.eNext = new Int32Array(0);
     this.spilled.clear();
   }
@@ -730,6 +828,7 @@ export class Aggregator {
 
   /** Lets what only reading needs go: the id table and the account masks. */
   releaseReadState(): void {
+    this.stopTouching();
     this.eAccounts = new Uint8Array(0);
     this.table = new Int32Array(0);
     this.lastLen = -1;
@@ -754,9 +853,11 @@ function avalanche(h: number): number {
 
 type Column = Uint8Array | Uint16Array | Uint32Array | Int32Array | BigInt64Array;
 
-/** A copy of a typed-array column with room for `cap` entries (the new tail is zero). */
-function widen<T extends Column>(a: T, cap: number): T {
-  const b = new (a.constructor as new (n: number) => T)(cap);
+/** A copy of a typed-array column with room for `cap` entries (the new tail is zero), over shared memory if asked. */
+function widen<T extends Column>(a: T, cap: number, shared = false): T {
+  const C = a.constructor as new (...args: [number] | [SharedArrayBuffer, number, number]) => T;
+  // Shared buffers are whole 4-byte words, for the toucher's Int32Array over each.
+  const b = shared ? new C(new SharedArrayBuffer(Math.ceil((cap * a.BYTES_PER_ELEMENT) / 8) * 8), 0, cap) : new C(cap);
   b.set(a as never);
   return b;
 }
@@ -789,6 +890,26 @@ function hashBytes(buf: Uint8Array, start: number, end: number): number {
   for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
   return avalanche(h);
 }
+
+/**
+ * Maps fresh pages of the reader's tables ahead of it, in another thread (./prefault.ts): each
+ * region is a table of `unit` bytes per id (kind TOUCH_IDS), per entry (TOUCH_ENTRIES) or per id
+ * character (TOUCH_ID_BYTES), filled in order, or used all at once (TOUCH_ALL: the id table).
+ * progress[kind] is where the reader is; progress[3] = 1 stops the toucher.
+ */
+export interface PageToucher {
+  start(regions: TouchRegion[], progress: Int32Array): void;
+  stop(): void;
+}
+export interface TouchRegion {
+  buffer: SharedArrayBuffer;
+  kind: number;
+  unit: number;
+}
+export const TOUCH_IDS = 0;
+export const TOUCH_ENTRIES = 1;
+export const TOUCH_ID_BYTES = 2;
+export const TOUCH_ALL = 4;
 
 /** Rows the CSV fast path read as bytes, kept until Aggregator.addPlainBatch() adds them together. */
 export class PlainBatch {

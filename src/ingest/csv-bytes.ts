@@ -8,7 +8,8 @@
 import { open } from 'node:fs/promises';
 import type { AssetRegistry } from '../core/assets/index.js';
 import { MAX_ID_BYTES } from '../core/merkle/bounds.js';
-import { PlainBatch, type Aggregator } from './aggregate.js';
+import { PlainBatch, type Aggregator, type PageToucher } from './aggregate.js';
+import { startPrefault } from './prefault.js';
 import { ACCOUNT_MODES, ACCOUNT_TYPES } from './types.js';
 
 /** Reads one decoded line with the string reader (same handler as the slow path of the file). */
@@ -20,6 +21,9 @@ export class FastPathRefused extends Error {
 }
 
 const CHUNK = 4 << 20;
+// Files from this size on are read with a thread mapping the tables' pages ahead (./prefault.ts):
+// below it, starting the thread costs more than it saves.
+const PREFAULT_FROM = 64 << 20;
 // A line over this many bytes is over MAX_LINE_CHARS characters too (a character is at most 3
 // UTF-8 bytes per UTF-16 unit): reading further cannot make it a row.
 const MAX_CARRY = 3 * 65_536 + 3;
@@ -144,9 +148,10 @@ function layoutOf(header: string): Layout | undefined {
  * the caller must read the file again as text: anything the string reader words (a bad row, bytes
  * that are not UTF-8, a line too long, a last line without a newline, an empty file).
  */
-export async function readCsvBytes(file: string, registry: AssetRegistry, agg: Aggregator, slow: TextLineHandler, progress: () => void): Promise<void> {
+export async function readCsvBytes(file: string, registry: AssetRegistry, agg: Aggregator, slow: TextLineHandler, progress: () => void, prefaultFrom = PREFAULT_FROM): Promise<void> {
   const N = namesOf(registry);
   const fh = await open(file, 'r');
+  let toucher: PageToucher | undefined;
   try {
     let buf: Buffer = Buffer.allocUnsafe(CHUNK);
     let have = 0; // bytes in buf
@@ -170,6 +175,11 @@ export async function readCsvBytes(file: string, registry: AssetRegistry, agg: A
       have += bytesRead;
       let start = 0;
       if (line === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3; // a BOM
+      if (first) {
+        first = false;
+        if (size >= prefaultFrom) toucher = startPrefault();
+        reserveFor(agg, buf, have, size, toucher);
+      }
       let nl: number;
       while ((nl = buf.indexOf(10, start)) !== -1 && nl < have) {
         line++;
@@ -179,10 +189,6 @@ export async function readCsvBytes(file: string, registry: AssetRegistry, agg: A
         start = nl + 1;
       }
       if (batch.count > 0) agg.addPlainBatch(buf, batch); // before buf's bytes move
-      if (first) {
-        first = false;
-        reserveFor(agg, buf, start, line, size);
-      }
       if (have - start > MAX_CARRY) throw new FastPathRefused('line too long');
       buf.copy(buf, 0, start, have);
       have -= start;
@@ -191,20 +197,29 @@ export async function readCsvBytes(file: string, registry: AssetRegistry, agg: A
     }
     if (line === 0 || have > 0) throw new FastPathRefused('empty, or the last line has no newline');
   } finally {
+    toucher?.stop();
     await fh.close();
   }
 }
 
-/** Sizes the aggregator once for the whole file, from the rows of the first chunk (buf[0..end), `lines` lines). */
-function reserveFor(agg: Aggregator, buf: Buffer, end: number, lines: number, fileSize: number): void {
-  if (lines < 2 || end === 0 || fileSize <= end) return;
+/**
+ * Sizes the aggregator once for the whole file from the complete lines of the first chunk
+ * (buf[0..have)), before any of its rows is added (so the toucher maps the empty id table).
+ */
+function reserveFor(agg: Aggregator, buf: Buffer, have: number, fileSize: number, toucher: PageToucher | undefined): void {
+  let lines = 0;
+  let end = 0;
   let idBytes = 0;
-  for (let i = buf.indexOf(10) + 1; i < end; i = buf.indexOf(10, i) + 1) {
-    const comma = buf.indexOf(44, i);
-    if (comma === -1 || comma >= end) break;
-    idBytes += comma - i; // the first column's width: the id's, in the usual column order
+  for (let nl = buf.indexOf(10); nl !== -1 && nl < have; nl = buf.indexOf(10, nl + 1)) {
+    if (lines > 0) {
+      const comma = buf.indexOf(44, end);
+      if (comma !== -1 && comma < nl) idBytes += comma - end; // the first column's width: the id's, in the usual column order
+    }
+    lines++;
+    end = nl + 1;
   }
-  agg.reserve(Math.ceil((fileSize / end) * lines), Math.max(1, idBytes / (lines - 1)));
+  if (lines < 2 || fileSize <= end) return toucher?.stop();
+  agg.reserve(Math.ceil((fileSize / end) * lines), Math.max(1, idBytes / (lines - 1)), toucher);
 }
 
 function grow(buf: Buffer, have: number): Buffer {

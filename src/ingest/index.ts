@@ -91,29 +91,31 @@ export async function readSnapshot(file: string, registry: AssetRegistry, option
   const stage = 'liabilities';
   const agg = await readRows(file, format, registry, options.height, reporter, options.watcher);
   agg.releaseReadState();
-  const { totals, modes, users, debtors } = agg.summarize();
-  reporter.done(stage, `${agg.rows.toLocaleString('en-US')} rows, ${users.length.toLocaleString('en-US')} users`);
+  const { totals, modes, users, userCount, debtors } = agg.summarize();
+  // Users by index: without exchange-owned ids, user i is id i.
+  const id = users === undefined ? (i: number) => i : (i: number) => users[i]!;
+  reporter.done(stage, `${agg.rows.toLocaleString('en-US')} rows, ${userCount.toLocaleString('en-US')} users`);
   return {
     registry,
     file,
     format,
     rows: agg.rows,
-    userCount: users.length,
+    userCount,
     modes,
     totals,
     exchangeOwned: agg.exchangeOwned(),
     *users() {
-      for (let i = 0; i < users.length; i++) yield agg.user(users[i]!);
+      for (let i = 0; i < userCount; i++) yield agg.user(id(i));
     },
     *debtors() {
       for (let i = 0; i < debtors.length; i++) yield agg.user(debtors[i]!);
     },
     encoder: {
-      count: users.length,
-      encode: (i, ids, at, dv, base) => agg.encodeUser(users[i]!, ids, at, dv, base),
-      user: (i) => agg.user(users[i]!),
+      count: userCount,
+      encode: (i, ids, at, dv, base) => agg.encodeUser(id(i), ids, at, dv, base),
+      user: (i) => agg.user(id(i)),
       narrow: agg.narrow,
-      encodeNets: (i, ids, at, words, word) => agg.encodeNets(users[i]!, ids, at, words, word),
+      encodeNets: (i, ids, at, words, word) => agg.encodeNets(id(i), ids, at, words, word),
     },
     debtorLines: () => debtors.map((u) => agg.firstLine(u)),
     exchangeLines: () => agg.exchangeLines(),
