@@ -74,8 +74,9 @@ export class Hashers {
     return userHashes;
   }
 
-  leaves(job: LeafJob): Promise<void> {
-    return this.pool ? this.pool.run({ kind: 'leaves', job }) : Promise.resolve(this.inlineLeaves(job));
+  /** A leaf job; `background`: only when no other job waits (salts made ahead, ./early.ts). */
+  leaves(job: LeafJob, background = false): Promise<void> {
+    return this.pool ? this.pool.run({ kind: 'leaves', job }, background) : Promise.resolve(this.inlineLeaves(job));
   }
 
   /** A block job; its failure is observed (awaited later by the caller), never unhandled. */
