@@ -64,7 +64,7 @@ export class EarlyHashing implements ReadWatcher {
   private generation = 0;
   /** Next id (first-seen index) to look at. */
   private cursor = 0;
-  private fill = { ids: new Uint8Array(0), idOff: new Uint32Array(0), count: 0, idLen: 0, check: 0 };
+  private fill: { ids: Uint8Array; idOff: Uint32Array; count: number; idLen: number; check: number } = { ids: new Uint8Array(0), idOff: new Uint32Array(0), count: 0, idLen: 0, check: 0 };
   /** Leaf chunk k's job, until the leaf pass takes it. */
   private readonly jobs: (Promise<EarlyChunk> | undefined)[] = [];
   private readonly busy = new Set<Promise<void>>();
@@ -152,9 +152,16 @@ export class EarlyHashing implements ReadWatcher {
     while (this.busy.size > 0) await Promise.all(this.busy);
   }
 
+  /**
+   * A chunk's id buffers, from those its jobs are done with: fresh pages cost the reader ~17 µs
+   * each here (docs/SCALE.md), ~0.8 s of its thread at 10M when each chunk had new ones and a copy.
+   * Shared, so the job reads them where they are (it holds them until done).
+   */
   private reset(): void {
-    this.fill = { ids: new Uint8Array(this.chunk * 16 + 3 * MAX_ID_BYTES), idOff: new Uint32Array(this.chunk + 1), count: 0, idLen: 0, check: 0 };
+    const b = this.idBuffers.pop() ?? { ids: new Uint8Array(new SharedArrayBuffer(this.chunk * 16 + 3 * MAX_ID_BYTES)), idOff: new Uint32Array(new SharedArrayBuffer(4 * (this.chunk + 1))) };
+    this.fill = { ids: b.ids, idOff: b.idOff, count: 0, idLen: 0, check: 0 };
   }
+  private readonly idBuffers: { ids: Uint8Array; idOff: Uint32Array }[] = [];
 
   /** Adds the users met since the last call to the chunk being filled; true once it is full (or the last). */
   private gather(ids: SeenIds): boolean {
@@ -164,7 +171,7 @@ export class EarlyHashing implements ReadWatcher {
       const u = this.cursor++;
       if (!ids.isUser(u)) continue;
       if (f.ids.length - f.idLen < 3 * MAX_ID_BYTES) {
-        const bigger = new Uint8Array(f.ids.length * 2);
+        const bigger = new Uint8Array(new SharedArrayBuffer(f.ids.length * 2));
         bigger.set(f.ids.subarray(0, f.idLen));
         f.ids = bigger;
       }
@@ -185,7 +192,8 @@ export class EarlyHashing implements ReadWatcher {
     const memory = new Uint8Array(new SharedArrayBuffer(this.chunk * this.bytesPerUser));
     const salts = memory.subarray(0, this.chunk * HASH_LEN);
     const userHashes = memory.subarray(this.chunk * HASH_LEN, 2 * this.chunk * HASH_LEN);
-    const job: LeafJob = { count: f.count, ids: f.ids.slice(0, f.idLen), idOff: f.idOff, salts, userHashes, uhBytes: HASH_LEN };
+    const job: LeafJob = { count: f.count, ids: f.ids.subarray(0, f.idLen), idOff: f.idOff, salts, userHashes, uhBytes: HASH_LEN };
+    const idBuffers = { ids: f.ids, idOff: f.idOff };
     this.reset();
     const gen = this.generation;
     const whileReading = !this.over;
@@ -198,6 +206,7 @@ export class EarlyHashing implements ReadWatcher {
         if (gen === this.generation) this.failure ??= err;
       },
     ).finally(() => {
+      this.idBuffers.push(idBuffers);
       this.busy.delete(tracked);
       this.poll();
     });

@@ -103,6 +103,8 @@ export class LeafCollector {
   private readonly stride: number;
   /** Salt buffers the sink has written, reused: a hashing thread keeps a shared buffer it was handed until its own GC. */
   private readonly spareSalts: Uint8Array[] = [];
+  /** A written chunk's id buffers, reused (compact records only: full ones keep their ids). */
+  private readonly spareIds: { ids: Uint8Array; idOff: Uint32Array }[] = [];
   /** Memory of chunks made ahead (EarlyChunk.memory) that are hashed and written: records of later chunks. */
   private readonly freeMemory: Uint8Array[] = [];
   /** Chunks made ahead that are taken but not yet written (their memory comes free after). */
@@ -131,7 +133,11 @@ export class LeafCollector {
     this.stride = compact ? compactRecordSize(shape.A) : shape.R;
     // Sized once when the user count is known: doubling held the old and new copy at once.
     const cap = (userCount ?? 1023) + 1;
-    this.set = { n: 0, chunkBits, compact, stride: this.stride, uhBytes: compact ? UH_PREFIX : HASH_LEN, records: [], userHashes: [], salts: [], ids: [], idOffsets: new Float64Array(cap), lookupKeys: new Uint32Array(cap) };
+    const idOffsets = new Float64Array(new SharedArrayBuffer(8 * cap));
+    const lookupKeys = new Uint32Array(new SharedArrayBuffer(4 * cap));
+    hashers.touch(new Uint8Array(idOffsets.buffer));
+    hashers.touch(new Uint8Array(lookupKeys.buffer));
+    this.set = { n: 0, chunkBits, compact, stride: this.stride, uhBytes: compact ? UH_PREFIX : HASH_LEN, records: [], userHashes: [], salts: [], ids: [], idOffsets, lookupKeys };
     this.newChunk();
   }
 
@@ -173,6 +179,7 @@ export class LeafCollector {
       s.chunks = Math.max(1, Math.min(SLAB, left));
       s.uh = new Uint8Array(new SharedArrayBuffer(s.chunks * CHUNK * this.set.uhBytes));
       s.rec = new Uint8Array(new SharedArrayBuffer(this.recordChunksToMake(s.chunks) * CHUNK * R));
+      this.hashers.touch(s.rec.subarray(Math.min(s.rec.length, CHUNK * R))); // the first chunk is filled at once
       s.recUsed = 0;
       s.used = 0;
     }
@@ -182,7 +189,8 @@ export class LeafCollector {
     this.cur = {
       rec, uhs, dv: new DataView(rec.buffer, rec.byteOffset, rec.byteLength), words: new Int32Array(rec.buffer, rec.byteOffset, rec.byteLength >>> 2),
       salts: this.spareSalts.pop() ?? new Uint8Array(new SharedArrayBuffer(CHUNK * HASH_LEN)),
-      ids: new Uint8Array(Math.max(CHUNK * 16, 4 * MAX_ID_BYTES)), idOff: new Uint32Array(CHUNK + 1), count: 0, idLen: 0,
+      ...(this.spareIds.pop() ?? { ids: new Uint8Array(new SharedArrayBuffer(Math.max(CHUNK * 16, 4 * MAX_ID_BYTES))), idOff: new Uint32Array(new SharedArrayBuffer(4 * (CHUNK + 1))) }),
+      count: 0, idLen: 0,
     };
   }
 
@@ -221,7 +229,10 @@ export class LeafCollector {
     if (c.count === 0) return;
     const set = this.set;
     const early = await this.takeEarly(set.records.length, c.count);
-    const ids = { ids: c.ids.slice(0, c.idLen), off: c.idOff.slice(0, c.count + 1) };
+    // Compact records keep no ids (they go to the sink): the chunk's id buffers are used in place
+    // and reused once written (fresh pages cost more than the bytes here, docs/SCALE.md).
+    const reuseIds = set.compact && this.sink !== undefined;
+    const ids = reuseIds ? { ids: c.ids.subarray(0, c.idLen), off: c.idOff.subarray(0, c.count + 1) } : { ids: c.ids.slice(0, c.idLen), off: c.idOff.slice(0, c.count + 1) };
     const salts = early?.salts ?? c.salts;
     // A chunk whose salts and user hashes are made only hashes its leaves: no ids sent to the worker.
     const job: LeafJob = {
@@ -243,6 +254,7 @@ export class LeafCollector {
       // userHashes (the build in parts) takes them whole: it builds without compact records.
       if (sink) await sink({ records: c.rec.subarray(0, c.count * this.stride), salts: salts.subarray(0, c.count * HASH_LEN), ids: ids.ids, idOff: ids.off, userHashes: c.uhs.subarray(0, c.count * this.set.uhBytes), count: c.count });
       if (sink) this.spareSalts.push(c.salts);
+      if (reuseIds) this.spareIds.push({ ids: c.ids, idOff: c.idOff });
       if (early) {
         this.earlyOut--;
         if (sink) this.freeMemory.push(early.memory); // else the caller keeps the salts in it

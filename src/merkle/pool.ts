@@ -5,10 +5,10 @@ import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { porError } from '../core/errors/index.js';
 import type { Reporter } from '../core/progress/index.js';
-import type { BlockJob, LeafJob, LevelJob } from './compute.js';
+import type { BlockJob, LeafJob, LevelJob, TouchJob } from './compute.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 
-export type WorkerJob = { kind: 'leaves'; job: LeafJob } | { kind: 'level'; job: LevelJob } | { kind: 'blocks'; job: BlockJob };
+export type WorkerJob = { kind: 'leaves'; job: LeafJob } | { kind: 'level'; job: LevelJob } | { kind: 'blocks'; job: BlockJob } | { kind: 'touch'; job: TouchJob };
 
 /** Background jobs sent to one worker ahead of its reply: a second one queued there keeps it busy while the main thread is. */
 const DEPTH = 2;

@@ -72,4 +72,17 @@ describe('worker pool dispatch', () => {
       await pool.close();
     }
   });
+
+  it('a touch job maps shared memory and changes no value in it', { timeout: 60_000 }, async () => {
+    const pool = (await WorkerPool.start(2, params, WORKER, silentReporter))!;
+    try {
+      const memory = new Uint8Array(new SharedArrayBuffer(3 * 4096 * 1024 + 12));
+      for (let i = 0; i < memory.length; i++) memory[i] = (i * 31 + 7) & 0xff;
+      const copy = memory.slice();
+      await pool.run({ kind: 'touch', job: { memory: memory.subarray(4096) } });
+      expect(Buffer.from(memory).equals(Buffer.from(copy))).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
 });
