@@ -90,6 +90,7 @@ export async function readSnapshot(file: string, registry: AssetRegistry, option
   const format = options.format ?? snapshotFormatOf(file);
   const stage = 'liabilities';
   const agg = await readRows(file, format, registry, options.height, reporter, options.watcher);
+  options.watcher?.readOver?.(); // salts go on being made while the totals are summed
   agg.releaseReadState();
   const { totals, modes, users, userCount, debtors } = agg.summarize();
   // Users by index: without exchange-owned ids, user i is id i.

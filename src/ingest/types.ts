@@ -60,4 +60,6 @@ export interface ReadWatcher {
   poll(): void;
   /** The reading that started failed or starts over: everything made from its ids is dropped. */
   drop(): void;
+  /** Every row is read (the totals are made next): every id is met, the last chunk may go too. */
+  readOver?(): void;
 }

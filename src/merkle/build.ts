@@ -10,8 +10,9 @@ import { silentReporter, type Reporter } from '../core/progress/index.js';
 import type { StagedFolder } from '../io/staged.js';
 import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE, stageBuild } from './layout.js';
 import { Hashers, checkSecret, treeShape, type TreeShape } from './hashing.js';
-import { chunkBitsFor, LeafCollector, type LeafSet } from './leaves.js';
-import { EarlyHashing, type EarlyChunk } from './early.js';
+import { chunkBitsFor, compactRecordSize, LeafCollector, type LeafSet } from './leaves.js';
+import { HASH_LEN } from '../core/merkle/core.js';
+import { EarlyHashing } from './early.js';
 import { sortByUserHash } from './order.js';
 import { awaitBlocks, hashUpperLevels, lowerCounts, rootDocuments, startBlocks } from './levels.js';
 import { StoreWriter, writeIndexes } from './store-writer.js';
@@ -94,7 +95,7 @@ export async function buildTree(input: TreeInput | ReadInput, options: BuildOpti
     const hashers = await Hashers.start(shape, options.secret, options.threads, options.workerUrl, reporter);
     let w: StoreWriter | undefined;
     try {
-      const { tree, early } = 'read' in input ? await readHashing(input, hashers, options) : { tree: input, early: [] };
+      const { tree, early } = 'read' in input ? await readHashing(input, hashers, options) : { tree: input, early: undefined };
       w = await StoreWriter.open(stage);
       const docs = await buildInto(w, hashers, tree, reporter, options.releaseInput === true, early, options.fullLeafRecords === true);
       return { ...docs, rootFile: join(stage.target, PUBLIC_DIR, ROOT_FILE), storeDir: join(stage.target, PRIVATE_DIR), threads: hashers.threads };
@@ -107,20 +108,23 @@ export async function buildTree(input: TreeInput | ReadInput, options: BuildOpti
 
 /**
  * Reads the input while a hashing thread makes the salts and user hashes of the users met; what
- * it made is dropped when the reading fails (nothing of it was written anywhere).
+ * it made is dropped when the reading fails (nothing of it was written anywhere). After the read it
+ * goes on with every thread beside the leaf pass (EarlyHashing.readOver).
  */
-async function readHashing(input: ReadInput, h: Hashers, options: BuildOptions): Promise<{ tree: TreeInput; early: EarlyChunk[] }> {
-  const early = h.pool ? new EarlyHashing(h, 2 ** chunkBitsFor(h.shape.R)) : undefined;
+async function readHashing(input: ReadInput, h: Hashers, options: BuildOptions): Promise<{ tree: TreeInput; early: EarlyHashing | undefined }> {
+  // Each chunk's buffer holds its salts and user hashes, then a later chunk's compact records.
+  const early = h.pool ? new EarlyHashing(h, 2 ** chunkBitsFor(h.shape.R), Math.max(2 * HASH_LEN, compactRecordSize(h.shape.A))) : undefined;
   let tree: TreeInput;
   try {
     tree = await input.read(early);
+    treeShape(tree.registry.assets, options.snapshotId, options.height, tree.userCount);
   } catch (err) {
     early?.drop();
-    await early?.finish().catch(() => {});
+    await early?.close().catch(() => {});
     throw err;
   }
-  treeShape(tree.registry.assets, options.snapshotId, options.height, tree.userCount);
-  return { tree, early: early ? await early.finish() : [] };
+  early?.readOver(tree.userCount);
+  return { tree, early };
 }
 
 /** Runs `body` in options.stage, or in a stage of outDir it commits on success and removes on failure. */
@@ -137,7 +141,7 @@ export async function withStage<T>(options: { stage?: StagedFolder; outDir: stri
 }
 
 /** Leaves → order → levels → store, for users held in memory. */
-async function buildInto(w: StoreWriter, h: Hashers, input: TreeInput, reporter: Reporter, releaseInput: boolean, early: EarlyChunk[], fullLeaves: boolean): Promise<{ merkleRoot: MerkleRoot; root: RootDocument }> {
+async function buildInto(w: StoreWriter, h: Hashers, input: TreeInput, reporter: Reporter, releaseInput: boolean, early: EarlyHashing | undefined, fullLeaves: boolean): Promise<{ merkleRoot: MerkleRoot; root: RootDocument }> {
   const { shape } = h;
   // Leaves go to disk in input order as they are hashed, rather than after the sort.
   const sink = async (c: { records: Uint8Array; salts: Uint8Array; ids: Uint8Array }) => {
@@ -148,9 +152,9 @@ async function buildInto(w: StoreWriter, h: Hashers, input: TreeInput, reporter:
   // Compact records (int64 nets, 72 bytes a user at 5 assets instead of 192) when every net fits,
   // in memory and in leaves.bin (the sink writes the records as held).
   const compact = !fullLeaves && input.encoder?.narrow === true && input.encoder.encodeNets !== undefined;
-  const salted = early.reduce((n, c) => n + c.count, 0);
-  const set = await new LeafCollector(shape, h, reporter, sink, input.userCount, compact, early).collect(input);
-  reporter.done('merkle leaves', `${set.n.toLocaleString('en-US')} users hashed${salted > 0 ? ` (${salted.toLocaleString('en-US')} salted while reading)` : ''}`);
+  const leaves = new LeafCollector(shape, h, reporter, sink, input.userCount, compact, early);
+  const set = await leaves.collect(input).finally(() => early?.close());
+  reporter.done('merkle leaves', `${set.n.toLocaleString('en-US')} users hashed${saltedAhead(leaves.ahead)}`);
   await w.syncEarly(['ids.bin', 'leaves.bin', 'salts.bin']); // ids.bin may be read back below
   if (releaseInput) input.release?.();
   const ids = set.compact ? idsOnDisk(join(w.dir, 'ids.bin'), set.idOffsets) : undefined;
@@ -170,6 +174,13 @@ async function buildInto(w: StoreWriter, h: Hashers, input: TreeInput, reporter:
   const docs = rootDocuments(shape, set.n, upper.root, input.totals);
   await w.finish({ leafRecord: set.compact ? 'compact' : 'full', levelCounts: [...lowerCounts(set.n, shape.storedFrom), ...upper.counts], storedFrom: shape.storedFrom, root: docs.merkleRoot }, docs.root);
   return docs;
+}
+
+/** How many users' salts were made ahead of their leaves, for the leaf pass's summary line. */
+function saltedAhead(a: { reading: number; after: number }): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  if (a.reading + a.after === 0) return '';
+  return ` (salts made ahead: ${n(a.reading)} while reading${a.after > 0 ? `, ${n(a.after)} beside the leaf pass` : ''})`;
 }
 
 /**

@@ -207,6 +207,23 @@ export interface LevelJob {
   out: Uint8Array;
 }
 
+/** Touch job: `memory` (shared, 4-byte aligned) mapped page by page, its values unchanged. */
+export interface TouchJob {
+  memory: Uint8Array;
+}
+
+/**
+ * Maps each 4 KiB page of fresh shared memory by a first write from a hashing thread, so the thread
+ * that fills it later (the main one) finds it mapped: a first write to a fresh page costs ~17 µs
+ * here (docs/SCALE.md). Atomics.add(x, 0) changes no value, even one stored into the same word at
+ * the same moment (one locked read-modify-write), so it may run while the memory is being filled.
+ */
+export function touchPages(job: TouchJob): void {
+  const m = job.memory;
+  const v = new Int32Array(m.buffer, m.byteOffset, m.byteLength >>> 2);
+  for (let i = 0; i < v.length; i += 1024) Atomics.add(v, i, 0);
+}
+
 export class SumOverflow extends Error {
   override name = 'SumOverflow';
 }

@@ -74,8 +74,18 @@ export class Hashers {
     return userHashes;
   }
 
-  leaves(job: LeafJob): Promise<void> {
-    return this.pool ? this.pool.run({ kind: 'leaves', job }) : Promise.resolve(this.inlineLeaves(job));
+  /** A leaf job; `background`: only when no other job waits (salts made ahead, ./early.ts). */
+  leaves(job: LeafJob, background = false): Promise<void> {
+    return this.pool ? this.pool.run({ kind: 'leaves', job }, background) : Promise.resolve(this.inlineLeaves(job));
+  }
+
+  /**
+   * Fresh shared memory the main thread will fill, mapped meanwhile by a hashing thread (touchPages);
+   * only a hint: nothing waits for it, and with one thread the filler maps its own pages.
+   */
+  touch(memory: Uint8Array): void {
+    if (!this.pool || memory.byteLength === 0) return;
+    this.pool.run({ kind: 'touch', job: { memory } }).catch(() => {});
   }
 
   /** A block job; its failure is observed (awaited later by the caller), never unhandled. */

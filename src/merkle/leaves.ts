@@ -7,6 +7,15 @@ import { AMOUNT_LEN, HASH_LEN, idBytes, MAX_ID_BYTES } from '../core/merkle/core
 import type { LeafJob } from './compute.js';
 import type { Hashers, TreeShape } from './hashing.js';
 import { idsCheck, type EarlyChunk } from './early.js';
+
+/** Salts and user hashes made ahead of the leaf pass (./early.ts EarlyHashing), taken chunk by chunk in order. */
+export interface EarlySupply {
+  take(k: number): Promise<EarlyChunk | undefined>;
+  /** Chunks from k on made (or being made) ahead: each one's memory comes free once it is written. */
+  madeFrom(k: number): number;
+  /** Bytes of each chunk's memory (EarlyChunk.memory) per user. */
+  readonly bytesPerUser: number;
+}
 import { lookupKey } from './store-writer.js';
 import type { UserEncoder } from '../ingest/types.js';
 
@@ -94,10 +103,18 @@ export class LeafCollector {
   private readonly stride: number;
   /** Salt buffers the sink has written, reused: a hashing thread keeps a shared buffer it was handed until its own GC. */
   private readonly spareSalts: Uint8Array[] = [];
+  /** A written chunk's id buffers, reused (compact records only: full ones keep their ids). */
+  private readonly spareIds: { ids: Uint8Array; idOff: Uint32Array }[] = [];
+  /** Memory of chunks made ahead (EarlyChunk.memory) that are hashed and written: records of later chunks. */
+  private readonly freeMemory: Uint8Array[] = [];
+  /** Chunks made ahead that are taken but not yet written (their memory comes free after). */
+  private earlyOut = 0;
   private cur!: Chunk;
-  private slab: { rec: Uint8Array; uh: Uint8Array; chunks: number; used: number } = { rec: new Uint8Array(0), uh: new Uint8Array(0), chunks: 0, used: 0 };
+  private slab: { rec: Uint8Array; uh: Uint8Array; chunks: number; used: number; recUsed: number } = { rec: new Uint8Array(0), uh: new Uint8Array(0), chunks: 0, used: 0, recUsed: 0 };
   private idBytesTotal = 0;
   private readonly pending: Promise<void>[] = [];
+  /** Users whose salts and user hashes were made ahead: while the input was read, and after. */
+  readonly ahead = { reading: 0, after: 0 };
   private writeChain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -108,15 +125,19 @@ export class LeafCollector {
     private readonly userCount: number | undefined,
     /** Hold compact records (every net fits int64; the input's encoder has encodeNets); the sink gets them compact. */
     compact = false,
-    /** Salts and user hashes of the first chunks, made while the input was read (./early.ts); taken as used. */
-    private readonly early: (EarlyChunk | undefined)[] = [],
+    /** Salts and user hashes made ahead (./early.ts), while the input was read and beside this pass. */
+    private readonly early?: EarlySupply,
   ) {
     const chunkBits = chunkBitsFor(shape.R);
     this.CHUNK = 2 ** chunkBits;
     this.stride = compact ? compactRecordSize(shape.A) : shape.R;
     // Sized once when the user count is known: doubling held the old and new copy at once.
     const cap = (userCount ?? 1023) + 1;
-    this.set = { n: 0, chunkBits, compact, stride: this.stride, uhBytes: compact ? UH_PREFIX : HASH_LEN, records: [], userHashes: [], salts: [], ids: [], idOffsets: new Float64Array(cap), lookupKeys: new Uint32Array(cap) };
+    const idOffsets = new Float64Array(new SharedArrayBuffer(8 * cap));
+    const lookupKeys = new Uint32Array(new SharedArrayBuffer(4 * cap));
+    hashers.touch(new Uint8Array(idOffsets.buffer));
+    hashers.touch(new Uint8Array(lookupKeys.buffer));
+    this.set = { n: 0, chunkBits, compact, stride: this.stride, uhBytes: compact ? UH_PREFIX : HASH_LEN, records: [], userHashes: [], salts: [], ids: [], idOffsets, lookupKeys };
     this.newChunk();
   }
 
@@ -142,6 +163,7 @@ export class LeafCollector {
     await this.flush(false);
     this.set.idOffsets[this.set.n] = this.idBytesTotal;
     await Promise.all(this.pending);
+    this.freeMemory.length = 0; // any left over (a few, or all when records are full) may go
     return this.set;
   }
 
@@ -155,18 +177,50 @@ export class LeafCollector {
       // Only as many chunks as the users still to come need, when their number is known.
       const left = this.userCount === undefined ? SLAB : Math.ceil((this.userCount - this.set.n) / CHUNK);
       s.chunks = Math.max(1, Math.min(SLAB, left));
-      s.rec = new Uint8Array(new SharedArrayBuffer(s.chunks * CHUNK * R));
       s.uh = new Uint8Array(new SharedArrayBuffer(s.chunks * CHUNK * this.set.uhBytes));
+      s.rec = new Uint8Array(new SharedArrayBuffer(this.recordChunksToMake(s.chunks) * CHUNK * R));
+      this.hashers.touch(s.rec.subarray(Math.min(s.rec.length, CHUNK * R))); // the first chunk is filled at once
+      s.recUsed = 0;
       s.used = 0;
     }
-    const rec = s.rec.subarray(s.used * CHUNK * R, (s.used + 1) * CHUNK * R);
     const uhs = s.uh.subarray(s.used * CHUNK * this.set.uhBytes, (s.used + 1) * CHUNK * this.set.uhBytes);
     s.used++;
+    const rec = this.reusedMemory() ?? this.slabRecords();
     this.cur = {
       rec, uhs, dv: new DataView(rec.buffer, rec.byteOffset, rec.byteLength), words: new Int32Array(rec.buffer, rec.byteOffset, rec.byteLength >>> 2),
       salts: this.spareSalts.pop() ?? new Uint8Array(new SharedArrayBuffer(CHUNK * HASH_LEN)),
-      ids: new Uint8Array(Math.max(CHUNK * 16, 4 * MAX_ID_BYTES)), idOff: new Uint32Array(CHUNK + 1), count: 0, idLen: 0,
+      ...(this.spareIds.pop() ?? { ids: new Uint8Array(new SharedArrayBuffer(Math.max(CHUNK * 16, 4 * MAX_ID_BYTES))), idOff: new Uint32Array(new SharedArrayBuffer(4 * (CHUNK + 1))) }),
+      count: 0, idLen: 0,
     };
+  }
+
+  /**
+   * Of a new slab's `chunks` chunks, how many need fresh record memory: the rest will be the memory
+   * of chunks made ahead, freed as they are written (their salts and user hashes are used up).
+   */
+  private recordChunksToMake(chunks: number): number {
+    if (!this.early || this.userCount === undefined || this.early.bytesPerUser < this.stride) return chunks;
+    const k = this.set.records.length;
+    const left = Math.ceil((this.userCount - this.set.n) / this.CHUNK);
+    const coming = this.freeMemory.length + this.earlyOut + this.early.madeFrom(k);
+    return Math.max(0, Math.min(chunks, left - coming));
+  }
+
+  /** Record memory for the next chunk from the current slab, or a one-chunk buffer when it has none left. */
+  private slabRecords(): Uint8Array {
+    const s = this.slab;
+    const size = this.CHUNK * this.stride;
+    if ((s.recUsed + 1) * size > s.rec.length) return new Uint8Array(new SharedArrayBuffer(size));
+    return s.rec.subarray(s.recUsed * size, ++s.recUsed * size);
+  }
+
+  /** A written chunk's memory made ahead, zeroed, when one is free and large enough for a chunk of records. */
+  private reusedMemory(): Uint8Array | undefined {
+    const size = this.CHUNK * this.stride;
+    for (let m = this.freeMemory.pop(); m !== undefined; m = this.freeMemory.pop()) {
+      if (m.length >= size) return m.subarray(0, size).fill(0); // records are written sparsely: zeros elsewhere
+    }
+    return undefined;
   }
 
   /** Hands the full (or last) chunk to a hashing job and starts the next. */
@@ -174,8 +228,11 @@ export class LeafCollector {
     const c = this.cur;
     if (c.count === 0) return;
     const set = this.set;
-    const early = this.takeEarly(set.records.length, c.count);
-    const ids = { ids: c.ids.slice(0, c.idLen), off: c.idOff.slice(0, c.count + 1) };
+    const early = await this.takeEarly(set.records.length, c.count);
+    // Compact records keep no ids (they go to the sink): the chunk's id buffers are used in place
+    // and reused once written (fresh pages cost more than the bytes here, docs/SCALE.md).
+    const reuseIds = set.compact && this.sink !== undefined;
+    const ids = reuseIds ? { ids: c.ids.subarray(0, c.idLen), off: c.idOff.subarray(0, c.count + 1) } : { ids: c.ids.slice(0, c.idLen), off: c.idOff.slice(0, c.count + 1) };
     const salts = early?.salts ?? c.salts;
     // A chunk whose salts and user hashes are made only hashes its leaves: no ids sent to the worker.
     const job: LeafJob = {
@@ -197,6 +254,11 @@ export class LeafCollector {
       // userHashes (the build in parts) takes them whole: it builds without compact records.
       if (sink) await sink({ records: c.rec.subarray(0, c.count * this.stride), salts: salts.subarray(0, c.count * HASH_LEN), ids: ids.ids, idOff: ids.off, userHashes: c.uhs.subarray(0, c.count * this.set.uhBytes), count: c.count });
       if (sink) this.spareSalts.push(c.salts);
+      if (reuseIds) this.spareIds.push({ ids: c.ids, idOff: c.idOff });
+      if (early) {
+        this.earlyOut--;
+        if (sink) this.freeMemory.push(early.memory); // else the caller keeps the salts in it
+      }
     })();
     this.pending.push(this.writeChain);
     const t = this.hashers.threads;
@@ -205,16 +267,18 @@ export class LeafCollector {
     if (more) this.newChunk();
   }
 
-  /** Chunk k's early salts and user hashes, let go here (the job holds them until it is done). */
-  private takeEarly(k: number, count: number): EarlyChunk | undefined {
-    const e = this.early[k];
+  /** Chunk k's salts and user hashes if they were made ahead, checked to be this chunk's users in order. */
+  private async takeEarly(k: number, count: number): Promise<EarlyChunk | undefined> {
+    const e = await this.early?.take(k);
     if (e === undefined) return undefined;
-    this.early[k] = undefined;
-    if (e.count !== count) throw porError('INTERNAL', `leaf chunk ${k}: ${count} users, but ${e.count} were hashed while reading`);
+    if (e.count !== count) throw porError('INTERNAL', `leaf chunk ${k}: ${count} users, but ${e.count} were hashed ahead`);
     const first = this.set.n - count;
     let check = 0;
     for (let i = 0; i < count; i++) check = idsCheck(check, this.set.lookupKeys[first + i]!, i);
-    if (check !== e.ids) throw porError('INTERNAL', `leaf chunk ${k}: its users are not the ones hashed while reading`);
+    if (check !== e.ids) throw porError('INTERNAL', `leaf chunk ${k}: its users are not the ones hashed ahead`);
+    this.earlyOut++;
+    if (e.whileReading) this.ahead.reading += count;
+    else this.ahead.after += count;
     return e;
   }
 

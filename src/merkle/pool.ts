@@ -5,29 +5,56 @@ import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { porError } from '../core/errors/index.js';
 import type { Reporter } from '../core/progress/index.js';
-import type { BlockJob, LeafJob, LevelJob } from './compute.js';
+import type { BlockJob, LeafJob, LevelJob, TouchJob } from './compute.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 
-export type WorkerJob = { kind: 'leaves'; job: LeafJob } | { kind: 'level'; job: LevelJob } | { kind: 'blocks'; job: BlockJob };
+export type WorkerJob = { kind: 'leaves'; job: LeafJob } | { kind: 'level'; job: LevelJob } | { kind: 'blocks'; job: BlockJob } | { kind: 'touch'; job: TouchJob };
 
+/** Background jobs sent to one worker ahead of its reply: a second one queued there keeps it busy while the main thread is. */
+const DEPTH = 2;
+
+interface Queued {
+  req: WorkerJob;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * Each job goes to the worker with the fewest outstanding. Background jobs (salts made ahead of
+ * the leaf pass, ./early.ts) wait here until a worker has fewer than DEPTH, so a job asked for
+ * meanwhile never queues behind more than one of them; sent round robin, a leaf job could wait
+ * behind a long job while the other worker idled. Other jobs are posted at once: their typed
+ * arrays are copied when run() is called, as before, so a caller may reuse them after.
+ */
 export class WorkerPool {
-  private next = 0;
   private seq = 0;
+  private last = 0;
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private readonly outstanding: number[];
+  private readonly background: Queued[] = [];
+  private failed: Error | undefined;
   private constructor(private readonly workers: Worker[]) {
-    for (const w of workers) {
+    this.outstanding = workers.map(() => 0);
+    workers.forEach((w, i) => {
       w.on('message', (m: WorkerReply) => {
         const p = this.waiting.get(m.id);
         if (!p) return;
         this.waiting.delete(m.id);
+        this.outstanding[i]!--;
+        this.pump();
         if (m.ok) p.resolve();
         else p.reject(m.overflow ? porError('OVERFLOW', m.message) : new Error(m.message));
       });
-      w.on('error', (e) => {
-        for (const p of this.waiting.values()) p.reject(e);
-        this.waiting.clear();
-      });
-    }
+      w.on('error', (e) => this.fail(e));
+    });
+  }
+
+  /** A worker died: every job sent or waiting fails with its error, and so does every later one. */
+  private fail(e: Error): void {
+    this.failed ??= e;
+    for (const p of this.waiting.values()) p.reject(e);
+    this.waiting.clear();
+    for (const q of this.background.splice(0)) q.reject(e);
   }
 
   static async start(n: number, params: unknown, url: URL | undefined, reporter: Reporter): Promise<WorkerPool | undefined> {
@@ -44,13 +71,48 @@ export class WorkerPool {
     return this.workers.length;
   }
 
-  run(req: WorkerJob): Promise<void> {
-    const id = this.seq++;
-    const w = this.workers[this.next++ % this.workers.length]!;
+  /** Jobs sent to each worker and not answered yet, and background jobs waiting here (for tests and progress). */
+  get load(): { outstanding: number[]; background: number } {
+    return { outstanding: [...this.outstanding], background: this.background.length };
+  }
+
+  /** Runs a job on a worker; a `background` job waits until a worker has room (see the class). */
+  run(req: WorkerJob, background = false): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      w.postMessage({ id, ...req } as WorkerRequest);
+      if (this.failed) return reject(this.failed);
+      if (background) {
+        this.background.push({ req, resolve, reject });
+        this.pump();
+      } else this.post(this.leastBusy(), { req, resolve, reject });
     });
+  }
+
+  /** The worker with the fewest jobs outstanding; among equals, the one after the last used. */
+  private leastBusy(): number {
+    const n = this.workers.length;
+    let best = (this.last + 1) % n;
+    for (let k = 1; k < n; k++) {
+      const i = (this.last + 1 + k) % n;
+      if (this.outstanding[i]! < this.outstanding[best]!) best = i;
+    }
+    return best;
+  }
+
+  private post(i: number, q: Queued): void {
+    const id = this.seq++;
+    this.waiting.set(id, { resolve: q.resolve, reject: q.reject });
+    this.outstanding[i]!++;
+    this.last = i;
+    this.workers[i]!.postMessage({ id, ...q.req } as WorkerRequest);
+  }
+
+  /** Background jobs to workers with fewer than DEPTH outstanding. */
+  private pump(): void {
+    while (this.background.length > 0) {
+      const i = this.leastBusy();
+      if (this.outstanding[i]! >= DEPTH) return;
+      this.post(i, this.background.shift()!);
+    }
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,9 @@
 // Worker thread entry (bundled to dist/merkle-worker.mjs): runs the same loops as the inline path
 // over shared memory, so one thread and several give byte-identical trees.
 import { parentPort, workerData } from 'node:worker_threads';
-import { makeBlockHasher, makeLeafHasher, makeLevelHasher, type BlockJob, type LeafJob, type LevelJob, type TreeParams } from './compute.js';
+import { makeBlockHasher, makeLeafHasher, makeLevelHasher, touchPages, type BlockJob, type LeafJob, type LevelJob, type TouchJob, type TreeParams } from './compute.js';
 
-export type WorkerRequest = { id: number; kind: 'leaves'; job: LeafJob } | { id: number; kind: 'level'; job: LevelJob } | { id: number; kind: 'blocks'; job: BlockJob };
+export type WorkerRequest = { id: number; kind: 'leaves'; job: LeafJob } | { id: number; kind: 'level'; job: LevelJob } | { id: number; kind: 'blocks'; job: BlockJob } | { id: number; kind: 'touch'; job: TouchJob };
 export type WorkerReply = { id: number; ok: true } | { id: number; ok: false; message: string; overflow: boolean };
 
 const params = workerData as TreeParams;
@@ -15,6 +15,7 @@ parentPort!.on('message', (req: WorkerRequest) => {
   try {
     if (req.kind === 'leaves') leaves(req.job);
     else if (req.kind === 'blocks') blocks(req.job);
+    else if (req.kind === 'touch') touchPages(req.job);
     else level(req.job);
     parentPort!.postMessage({ id: req.id, ok: true } satisfies WorkerReply);
   } catch (err) {
