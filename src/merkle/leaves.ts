@@ -178,9 +178,6 @@ export class LeafCollector {
       const left = this.userCount === undefined ? SLAB : Math.ceil((this.userCount - this.set.n) / CHUNK);
       s.chunks = Math.max(1, Math.min(SLAB, left));
       s.uh = new Uint8Array(new SharedArrayBuffer(s.chunks * CHUNK * this.set.uhBytes));
-      s.rec = new Uint8Array(new SharedArrayBuffer(this.recordChunksToMake(s.chunks) * CHUNK * R));
-      this.hashers.touch(s.rec.subarray(Math.min(s.rec.length, CHUNK * R))); // the first chunk is filled at once
-      s.recUsed = 0;
       s.used = 0;
     }
     const uhs = s.uh.subarray(s.used * CHUNK * this.set.uhBytes, (s.used + 1) * CHUNK * this.set.uhBytes);
@@ -195,22 +192,29 @@ export class LeafCollector {
   }
 
   /**
-   * Of a new slab's `chunks` chunks, how many need fresh record memory: the rest will be the memory
-   * of chunks made ahead, freed as they are written (their salts and user hashes are used up).
+   * Chunks of record memory to make when the slab runs out: those still to come, less those the
+   * memory of chunks made ahead will hold (freed as they are written: their salts and user hashes
+   * are used up), at most SLAB, at least this one.
    */
-  private recordChunksToMake(chunks: number): number {
-    if (!this.early || this.userCount === undefined || this.early.bytesPerUser < this.stride) return chunks;
+  private recordChunksToMake(): number {
     const k = this.set.records.length;
-    const left = Math.ceil((this.userCount - this.set.n) / this.CHUNK);
-    const coming = this.freeMemory.length + this.earlyOut + this.early.madeFrom(k);
-    return Math.max(0, Math.min(chunks, left - coming));
+    const left = this.userCount === undefined ? SLAB : Math.ceil((this.userCount - this.set.n) / this.CHUNK);
+    const coming = !this.early || this.early.bytesPerUser < this.stride ? 0 : this.freeMemory.length + this.earlyOut + this.early.madeFrom(k);
+    return Math.max(1, Math.min(SLAB, left - coming));
   }
 
-  /** Record memory for the next chunk from the current slab, or a one-chunk buffer when it has none left. */
+  /**
+   * Record memory for the next chunk from the record slab, made when it runs out (only then: chunks
+   * made ahead may hold the rest). A hashing thread maps a new slab's pages meanwhile.
+   */
   private slabRecords(): Uint8Array {
     const s = this.slab;
     const size = this.CHUNK * this.stride;
-    if ((s.recUsed + 1) * size > s.rec.length) return new Uint8Array(new SharedArrayBuffer(size));
+    if ((s.recUsed + 1) * size > s.rec.length) {
+      s.rec = new Uint8Array(new SharedArrayBuffer(this.recordChunksToMake() * size));
+      s.recUsed = 0;
+      this.hashers.touch(s.rec.subarray(size)); // the first chunk is filled at once
+    }
     return s.rec.subarray(s.recUsed * size, ++s.recUsed * size);
   }
 
