@@ -52,7 +52,7 @@ export async function combineShards(dirs: readonly string[], options: CombineOpt
     const hashers = await Hashers.start(shape, options.secret, options.threads, options.workerUrl, reporter);
     let w: StoreWriter | undefined;
     try {
-      w = await StoreWriter.open(stage);
+      w = await StoreWriter.open(stage, false); // buffered: see StoreWriter.open
       const docs = await combineInto(w, hashers, shards, n, reporter);
       return { ...docs, rootFile: join(stage.target, PUBLIC_DIR, ROOT_FILE), storeDir: join(stage.target, PRIVATE_DIR), threads: hashers.threads };
     } finally {

@@ -39,7 +39,7 @@ export async function buildFromParts(registry: TreeInput['registry'], count: num
       const { n, totals, buckets } = await hashParts(count, readPart, shape, start, (users) => new BucketWriter(options.tmpDir, options.buckets ?? bucketCount(users, count), shape), reporter);
       treeShape(registry.assets, options.snapshotId, options.height, n); // the users fit the height
       hashers = await start();
-      w = await StoreWriter.open(stage);
+      w = await StoreWriter.open(stage, false); // buffered: see StoreWriter.open
       // Compact leaf records when the totals show every net fits int64 (the buckets hold full sums).
       const leafRecord = options.fullLeafRecords !== true && totalsFitInt64(totals) ? 'compact' : 'full';
       const docs = await writeInTreeOrder(w, hashers, n, totals, reporter, `from ${count} parts`, leafRecord, (out) => emitBuckets(buckets, out, reporter));
