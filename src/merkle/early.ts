@@ -68,8 +68,10 @@ export class EarlyHashing implements ReadWatcher {
   /** Leaf chunk k's job, until the leaf pass takes it. */
   private readonly jobs: (Promise<EarlyChunk> | undefined)[] = [];
   private readonly busy = new Set<Promise<void>>();
-  private made = 0;
+  /** Chunks handed to a worker (each in a buffer of its own). */
   private dispatched = 0;
+  /** Id buffers of chunks whose jobs are done, for the next chunks (see reset). */
+  private readonly idBuffers: { ids: Uint8Array; idOff: Uint32Array }[] = [];
   private parallel: number;
   /** Every id is known: a last chunk that is not full is hashed too. */
   private over = false;
@@ -99,7 +101,6 @@ export class EarlyHashing implements ReadWatcher {
     this.generation++;
     this.ids = undefined;
     this.jobs.length = 0;
-    this.made = 0;
     this.dispatched = 0;
     this.cursor = 0;
     this.over = false;
@@ -107,7 +108,7 @@ export class EarlyHashing implements ReadWatcher {
   }
 
   poll(): void {
-    while (this.ids && !this.stopped && this.dispatched < this.limit && this.busy.size < this.parallel && (this.made + 1) * this.chunk * this.bytesPerUser <= this.maxBytes) {
+    while (this.ids && !this.stopped && this.dispatched < this.limit && this.busy.size < this.parallel && (this.dispatched + 1) * this.chunk * this.bytesPerUser <= this.maxBytes) {
       if (!this.gather(this.ids)) return;
       this.dispatch();
     }
@@ -161,7 +162,6 @@ export class EarlyHashing implements ReadWatcher {
     const b = this.idBuffers.pop() ?? { ids: new Uint8Array(new SharedArrayBuffer(this.chunk * 16 + 3 * MAX_ID_BYTES)), idOff: new Uint32Array(new SharedArrayBuffer(4 * (this.chunk + 1))) };
     this.fill = { ids: b.ids, idOff: b.idOff, count: 0, idLen: 0, check: 0 };
   }
-  private readonly idBuffers: { ids: Uint8Array; idOff: Uint32Array }[] = [];
 
   /** Adds the users met since the last call to the chunk being filled; true once it is full (or the last). */
   private gather(ids: SeenIds): boolean {
@@ -188,7 +188,6 @@ export class EarlyHashing implements ReadWatcher {
     const f = this.fill;
     const check = f.check;
     const k = this.dispatched++;
-    this.made++;
     const memory = new Uint8Array(new SharedArrayBuffer(this.chunk * this.bytesPerUser));
     const salts = memory.subarray(0, this.chunk * HASH_LEN);
     const userHashes = memory.subarray(this.chunk * HASH_LEN, 2 * this.chunk * HASH_LEN);

@@ -174,9 +174,7 @@ export class LeafCollector {
     // Chunks are views into slabs of SLAB chunks: few large shared buffers keep V8 from running a
     // full GC for every external allocation once gigabytes are held.
     if (s.used === s.chunks) {
-      // Only as many chunks as the users still to come need, when their number is known.
-      const left = this.userCount === undefined ? SLAB : Math.ceil((this.userCount - this.set.n) / CHUNK);
-      s.chunks = Math.max(1, Math.min(SLAB, left));
+      s.chunks = Math.max(1, Math.min(SLAB, this.chunksLeft()));
       s.uh = new Uint8Array(new SharedArrayBuffer(s.chunks * CHUNK * this.set.uhBytes));
       s.used = 0;
     }
@@ -198,9 +196,13 @@ export class LeafCollector {
    */
   private recordChunksToMake(): number {
     const k = this.set.records.length;
-    const left = this.userCount === undefined ? SLAB : Math.ceil((this.userCount - this.set.n) / this.CHUNK);
     const coming = !this.early || this.early.bytesPerUser < this.stride ? 0 : this.freeMemory.length + this.earlyOut + this.early.madeFrom(k);
-    return Math.max(1, Math.min(SLAB, left - coming));
+    return Math.max(1, Math.min(SLAB, this.chunksLeft() - coming));
+  }
+
+  /** Chunks the users still to come need, when their number is known (else a slab's worth). */
+  private chunksLeft(): number {
+    return this.userCount === undefined ? SLAB : Math.ceil((this.userCount - this.set.n) / this.CHUNK);
   }
 
   /**
@@ -256,13 +258,12 @@ export class LeafCollector {
       await prev;
       // Records as held: compact (stride 32 + 8·assets) when set.compact. A sink that reads
       // userHashes (the build in parts) takes them whole: it builds without compact records.
-      if (sink) await sink({ records: c.rec.subarray(0, c.count * this.stride), salts: salts.subarray(0, c.count * HASH_LEN), ids: ids.ids, idOff: ids.off, userHashes: c.uhs.subarray(0, c.count * this.set.uhBytes), count: c.count });
-      if (sink) this.spareSalts.push(c.salts);
+      if (early) this.earlyOut--;
+      if (!sink) return; // the caller keeps the salts (in early.memory too)
+      await sink({ records: c.rec.subarray(0, c.count * this.stride), salts: salts.subarray(0, c.count * HASH_LEN), ids: ids.ids, idOff: ids.off, userHashes: c.uhs.subarray(0, c.count * this.set.uhBytes), count: c.count });
+      this.spareSalts.push(c.salts);
       if (reuseIds) this.spareIds.push({ ids: c.ids, idOff: c.idOff });
-      if (early) {
-        this.earlyOut--;
-        if (sink) this.freeMemory.push(early.memory); // else the caller keeps the salts in it
-      }
+      if (early) this.freeMemory.push(early.memory);
     })();
     this.pending.push(this.writeChain);
     const t = this.hashers.threads;

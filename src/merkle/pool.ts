@@ -1,5 +1,5 @@
-// A fixed set of worker threads (dist/merkle-worker.mjs) running leaf, level and block jobs over
-// shared memory. Node-only. Moved out of build.ts unchanged: the shard and combine steps use it too.
+// A fixed set of worker threads (dist/merkle-worker.mjs) running leaf, level, block and touch jobs
+// over shared memory. Node-only. The build, the shard and the combine steps use it.
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';

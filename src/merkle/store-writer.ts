@@ -40,7 +40,7 @@ export class StoreWriter {
     const files = new Map<AppendFile, DirectAppender>();
     const w = new StoreWriter(dir, stage, files, direct);
     try {
-      for (const name of APPEND_FILES) files.set(name, await DirectAppender.open(join(dir, name), { ...SECRET, ...(direct ? {} : { direct: false }) }));
+      for (const name of APPEND_FILES) files.set(name, await w.appender(name));
     } catch (err) {
       await w.close();
       throw err;

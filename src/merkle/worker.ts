@@ -1,9 +1,10 @@
 // Worker thread entry (bundled to dist/merkle-worker.mjs): runs the same loops as the inline path
 // over shared memory, so one thread and several give byte-identical trees.
 import { parentPort, workerData } from 'node:worker_threads';
-import { makeBlockHasher, makeLeafHasher, makeLevelHasher, touchPages, type BlockJob, type LeafJob, type LevelJob, type TouchJob, type TreeParams } from './compute.js';
+import { makeBlockHasher, makeLeafHasher, makeLevelHasher, touchPages, type TreeParams } from './compute.js';
+import type { WorkerJob } from './pool.js';
 
-export type WorkerRequest = { id: number; kind: 'leaves'; job: LeafJob } | { id: number; kind: 'level'; job: LevelJob } | { id: number; kind: 'blocks'; job: BlockJob } | { id: number; kind: 'touch'; job: TouchJob };
+export type WorkerRequest = { id: number } & WorkerJob;
 export type WorkerReply = { id: number; ok: true } | { id: number; ok: false; message: string; overflow: boolean };
 
 const params = workerData as TreeParams;
