@@ -76,7 +76,7 @@ export class Hashers {
 
   /** A leaf job; `background`: only when no other job waits (salts made ahead, ./early.ts). */
   leaves(job: LeafJob, background = false): Promise<void> {
-    return this.pool ? this.pool.run({ kind: 'leaves', job }, background) : Promise.resolve(this.inlineLeaves(job));
+    return this.pool ? this.pool.run({ kind: 'leaves', job }, background ? 'background' : 'now') : Promise.resolve(this.inlineLeaves(job));
   }
 
   /**
@@ -91,7 +91,7 @@ export class Hashers {
   /** A block job; its failure is observed (awaited later by the caller), never unhandled. */
   blocks(job: BlockJob): Promise<void> {
     let p: Promise<void>;
-    if (this.pool) p = this.pool.run({ kind: 'blocks', job });
+    if (this.pool) p = this.pool.run({ kind: 'blocks', job }, 'queued');
     else {
       try {
         this.inlineBlocks(job);

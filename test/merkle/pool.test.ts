@@ -34,19 +34,40 @@ describe('worker pool dispatch', () => {
       await warm(pool);
       const bg = Array.from({ length: 6 }, () => saltJob(40000));
       const done: string[] = [];
-      const waits = bg.map((j, i) => pool.run({ kind: 'leaves', job: j }, true).then(() => void done.push(`bg${i}`)));
+      const waits = bg.map((j, i) => pool.run({ kind: 'leaves', job: j }, 'background').then(() => void done.push(`bg${i}`)));
       // Two a worker sent, two waiting here.
-      expect(pool.load).toEqual({ outstanding: [2, 2], background: 2 });
+      expect(pool.load).toEqual({ outstanding: [2, 2], queued: 0, background: 2 });
       const fg = saltJob(10);
       waits.push(pool.run({ kind: 'leaves', job: fg }).then(() => void done.push('fg')));
       // Sent at once, ahead of the two background jobs still waiting.
       expect(pool.load.background).toBe(2);
       expect(pool.load.outstanding.reduce((a, b) => a + b)).toBe(5);
       await Promise.all(waits);
-      expect(pool.load).toEqual({ outstanding: [0, 0], background: 0 });
+      expect(pool.load).toEqual({ outstanding: [0, 0], queued: 0, background: 0 });
       expect(done.sort()).toEqual(['bg0', 'bg1', 'bg2', 'bg3', 'bg4', 'bg5', 'fg']);
       // Every job did its work: salts filled.
       for (const j of [...bg, fg]) expect(j.salts.some((b) => b !== 0)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('queued jobs (block jobs) wait in the pool past two a worker, and go ahead of background jobs', { timeout: 60_000 }, async () => {
+    const pool = (await WorkerPool.start(2, params, WORKER, silentReporter))!;
+    try {
+      await warm(pool);
+      const seen: { queued: number; background: number }[] = [];
+      const note = () => void seen.push({ queued: pool.load.queued, background: pool.load.background });
+      const bg = Array.from({ length: 6 }, () => pool.run({ kind: 'leaves', job: saltJob(40000) }, 'background').then(note));
+      const queued = Array.from({ length: 3 }, () => pool.run({ kind: 'leaves', job: saltJob(40000) }, 'queued').then(note));
+      // Nothing more is sent while each worker has two; both kinds wait here.
+      expect(pool.load).toEqual({ outstanding: [2, 2], queued: 3, background: 2 });
+      await Promise.all([...bg, ...queued]);
+      expect(seen).toHaveLength(9);
+      // No background job was sent while a queued one waited.
+      for (const s of seen) if (s.background < 2) expect(s.queued).toBe(0);
+      expect(seen.some((s) => s.queued < 3 && s.background === 2)).toBe(true);
+      expect(pool.load).toEqual({ outstanding: [0, 0], queued: 0, background: 0 });
     } finally {
       await pool.close();
     }
