@@ -13,8 +13,8 @@ import { Hashers, checkSecret, treeShape, type TreeShape } from './hashing.js';
 import { chunkBitsFor, compactRecordSize, LeafCollector, type LeafSet } from './leaves.js';
 import { HASH_LEN } from '../core/merkle/core.js';
 import { EarlyHashing } from './early.js';
-import { sortByUserHash } from './order.js';
-import { awaitBlocks, hashUpperLevels, lowerCounts, rootDocuments, startBlocks } from './levels.js';
+import { userHashSorter } from './order.js';
+import { awaitBlocks, blockStarter, hashUpperLevels, lowerCounts, rootDocuments } from './levels.js';
 import { StoreWriter, writeIndexes } from './store-writer.js';
 import type { MerkleRoot, RootDocument } from '../core/merkle/types.js';
 import type { ReadWatcher, UserEncoder } from '../ingest/types.js';
@@ -162,14 +162,15 @@ async function buildInto(w: StoreWriter, h: Hashers, input: TreeInput, reporter:
     set.idOf = (i) => new TextDecoder().decode(ids(i));
     set.fullUserHash = (i) => h.userHash(ids(i));
   }
-  let order: Uint32Array;
+  const out = new Uint8Array(new SharedArrayBuffer(Math.max(1, Math.ceil(set.n / 2 ** shape.storedFrom)) * shape.R));
+  let sorted: { order: Uint32Array; busy: Promise<void>[] };
   try {
-    order = sortByUserHash(set);
+    sorted = await sortStartingBlocks(h, set, out);
   } finally {
     ids?.close();
   }
   set.userHashes.length = 0;
-  const level = await lowerLevels(w, h, set, order);
+  const level = await lowerLevels(w, set, sorted, out);
   const upper = await hashUpperLevels(h, level, Math.ceil(set.n / 2 ** shape.storedFrom), (l) => w.put('levels.bin', l), reporter);
   const docs = rootDocuments(shape, set.n, upper.root, input.totals);
   await w.finish({ leafRecord: set.compact ? 'compact' : 'full', levelCounts: [...lowerCounts(set.n, shape.storedFrom), ...upper.counts], storedFrom: shape.storedFrom, root: docs.merkleRoot }, docs.root);
@@ -199,21 +200,34 @@ function idsOnDisk(file: string, idOffsets: Float64Array): ((i: number) => Uint8
 }
 
 /**
+ * The leaf order, with the block jobs (level storedFrom from the leaves, into `out`) started as its
+ * runs are sorted: started after the whole sort, they left the workers idle for it (~1.3 s at 10^7
+ * users). The event loop gets a turn every 8 runs, so the pool sends queued jobs as workers answer.
+ */
+async function sortStartingBlocks(h: Hashers, set: LeafSet, out: Uint8Array): Promise<{ order: Uint32Array; busy: Promise<void>[] }> {
+  const sorter = userHashSorter(set);
+  const blocks = blockStarter(h, { chunks: set.records, chunkBits: set.chunkBits, order: sorter.order, count: set.n, compact: set.compact }, out);
+  let k = 0;
+  for (const upto of sorter.steps()) {
+    blocks.upTo(upto);
+    if (++k % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { order: sorter.order, busy: blocks.busy };
+}
+
+/**
  * Level storedFrom from the leaves: blocks of 2^storedFrom leaves in tree order, hashed by the
  * workers, which read each leaf where the leaf pass put it (through `order`): no gather here. The
  * store's indexes are built and written meanwhile.
  */
-async function lowerLevels(w: StoreWriter, h: Hashers, set: LeafSet, order: Uint32Array): Promise<Uint8Array> {
-  const { R, storedFrom } = h.shape;
-  const count = Math.ceil(set.n / 2 ** storedFrom);
-  const out = new Uint8Array(new SharedArrayBuffer(Math.max(1, count) * R));
-  const busy = set.n > 0 ? startBlocks(h, { chunks: set.records, chunkBits: set.chunkBits, order, count: set.n, compact: set.compact }, out) : [];
+async function lowerLevels(w: StoreWriter, set: LeafSet, sorted: { order: Uint32Array; busy: Promise<void>[] }, out: Uint8Array): Promise<Uint8Array> {
+  const { order, busy } = sorted;
   const indexes = writeIndexes(w, order, set.lookupKeys, set.idOffsets, set.n);
   indexes.catch(() => {});
   await awaitBlocks(busy, indexes);
   set.records.length = 0; // the leaves are on disk now; let the memory go
   await indexes;
-  if (set.n > 0) await w.put('levels.bin', out.subarray(0, count * R));
+  if (set.n > 0) await w.put('levels.bin', out);
   return out;
 }
 

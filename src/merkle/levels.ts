@@ -28,17 +28,30 @@ export interface LeafView {
  * block b's root goes to out[b · R]. Returns one promise per job (each already observed).
  */
 export function startBlocks(h: Hashers, view: LeafView, out: Uint8Array): Promise<void>[] {
+  const starter = blockStarter(h, view, out);
+  starter.upTo(view.count);
+  return starter.busy;
+}
+
+/**
+ * startBlocks as the leaf order is made: upTo(p) starts the jobs whose leaves all lie in tree
+ * positions [0, p) (all of them at p = view.count); `busy` holds one promise per job started.
+ */
+export function blockStarter(h: Hashers, view: LeafView, out: Uint8Array): { upTo(p: number): void; busy: Promise<void>[] } {
   const { storedFrom, R } = h.shape;
   const size = 2 ** storedFrom;
   const pads = h.pads.slice(0, storedFrom);
   const busy: Promise<void>[] = [];
-  for (let p = 0; p < view.count; p += BLOCK_JOB) {
-    const from = p / size;
-    const to = from + Math.ceil(Math.min(BLOCK_JOB, view.count - p) / size);
-    const job: BlockJob = { chunks: view.chunks, chunkBits: view.chunkBits, order: view.order, srcCount: view.count, levels: storedFrom, pads, from, to, out: out.subarray(from * R, to * R), compact: view.compact === true };
-    busy.push(h.blocks(job));
-  }
-  return busy;
+  let next = 0; // the first leaf of the next job
+  const upTo = (p: number) => {
+    for (; next < view.count && (next + BLOCK_JOB <= p || p >= view.count); next += BLOCK_JOB) {
+      const from = next / size;
+      const to = from + Math.ceil(Math.min(BLOCK_JOB, view.count - next) / size);
+      const job: BlockJob = { chunks: view.chunks, chunkBits: view.chunkBits, order: view.order, srcCount: view.count, levels: storedFrom, pads, from, to, out: out.subarray(from * R, to * R), compact: view.compact === true };
+      busy.push(h.blocks(job));
+    }
+  };
+  return { upTo, busy };
 }
 
 /** Waits for block jobs; a failure is a sum past 128 bits (after `settle`, e.g. index writes, ends). */

@@ -7,26 +7,38 @@ import { idText, type LeafSet } from './leaves.js';
  * Tree position → input index. Sorted on the user hash's top 32 bits (stable, so ties stay in input
  * order like the comparator sort it replaced) in sortByKey32's passes, then runs of equal keys are ordered by
  * the whole hash. Two equal user hashes mean one user id twice: refused. Shared memory, so block
- * jobs hand it to workers without copying. `onSorted(p)` is called as tree positions [0, p) become
- * final (256 times), so the caller may start work on them while the rest is sorted.
+ * jobs hand it to workers without copying.
  */
-export function sortByUserHash(set: LeafSet, onSorted?: (upto: number) => void): Uint32Array {
+export function sortByUserHash(set: LeafSet): Uint32Array {
+  const sorter = userHashSorter(set);
+  for (const _ of sorter.steps());
+  return sorter.order;
+}
+
+/**
+ * sortByUserHash in steps: `order` is made (its runs by top byte placed) at once; each step sorts
+ * one run and yields p, the tree positions [0, p) now final (256 steps), so the caller may start
+ * work on them while the rest is sorted.
+ */
+export function userHashSorter(set: LeafSet): { order: Uint32Array; steps(): Generator<number> } {
   const n = set.n;
   const order = new Uint32Array(new SharedArrayBuffer(Math.max(4, 4 * n)), 0, n);
   const key = new Uint32Array(n);
   const runs = scatterTopByte(set, key, order);
-  const ties = tieFixer(set);
-  const lows = lowSorter(runs);
-  for (let b = 0; b < 256; b++) {
-    const s = runs[b]!;
-    const e = runs[b + 1]!;
-    if (e - s > 1) {
-      lows(key, 0, order, 0, 1, s, e);
-      ties(order.subarray(s, e), key.subarray(s, e));
+  function* steps(): Generator<number> {
+    const ties = tieFixer(set);
+    const lows = lowSorter(runs);
+    for (let b = 0; b < 256; b++) {
+      const s = runs[b]!;
+      const e = runs[b + 1]!;
+      if (e - s > 1) {
+        lows(key, 0, order, 0, 1, s, e);
+        ties(order.subarray(s, e), key.subarray(s, e));
+      }
+      yield e;
     }
-    onSorted?.(e);
   }
-  return order;
+  return { order, steps };
 }
 
 /**
