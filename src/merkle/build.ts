@@ -13,7 +13,7 @@ import { Hashers, checkSecret, treeShape, type TreeShape } from './hashing.js';
 import { chunkBitsFor, compactRecordSize, LeafCollector, type LeafSet } from './leaves.js';
 import { HASH_LEN } from '../core/merkle/core.js';
 import { EarlyHashing } from './early.js';
-import { userHashSorter } from './order.js';
+import { turn, userHashSorter } from './order.js';
 import { awaitBlocks, blockStarter, hashUpperLevels, lowerCounts, rootDocuments } from './levels.js';
 import { StoreWriter, writeIndexes } from './store-writer.js';
 import type { MerkleRoot, RootDocument } from '../core/merkle/types.js';
@@ -210,7 +210,7 @@ async function sortStartingBlocks(h: Hashers, set: LeafSet, out: Uint8Array): Pr
   let k = 0;
   for (const upto of sorter.steps()) {
     blocks.upTo(upto);
-    if (++k % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
+    if (++k % 8 === 0) await turn();
   }
   return { order: sorter.order, busy: blocks.busy };
 }
