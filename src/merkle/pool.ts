@@ -18,6 +18,8 @@ const DEPTH = 2;
  * once a worker has fewer than DEPTH outstanding, so a worker slowed by the main thread beside it
  * takes fewer of them and both end together (posted at once, split evenly, one worker ended ~2.5 s
  * after the other at 10^7 users); 'background' (salts made ahead) likewise, after every queued job.
+ * A job's arrays that are not shared memory are copied when it is sent: a queued or background job's
+ * must not change until it is answered.
  */
 export type When = 'now' | 'queued' | 'background';
 
