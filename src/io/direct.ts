@@ -192,15 +192,3 @@ function alignedOffset(fd: number, raw: Buffer): number | undefined {
   }
   return undefined;
 }
-
-/** A whole file through an appender: written, complete and flushed (no rename: see writeFileAtomic). */
-export async function writeFileFlushed(path: string, data: Uint8Array, options: AppendOptions = {}): Promise<void> {
-  const a = await DirectAppender.open(path, options);
-  try {
-    await a.append(data);
-    await a.complete();
-    await a.sync();
-  } finally {
-    await a.close();
-  }
-}

@@ -3,7 +3,6 @@ import { readFile, rename, link, mkdir, rm, open, readdir, type FileHandle } fro
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { porError } from '../core/errors/index.js';
-import { writeFileFlushed } from './direct.js';
 import { readFault, shortWrite, writeError } from './faults.js';
 import { parseJson } from '../core/json/parse.js';
 
@@ -96,11 +95,6 @@ export interface WriteOptions {
    * error's cause) if the name exists, so neither a half-written file nor someone else's is ever lost.
    */
   exclusive?: boolean;
-  /**
-   * Write with direct I/O where the file system takes it (./direct.ts): for big files the run does
-   * not read back, whose copy into the page cache costs more than it saves (the proof store's indexes).
-   */
-  direct?: boolean;
 }
 
 /**
@@ -120,14 +114,11 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   let fh: FileHandle | undefined;
   try {
-    if (options.direct) await writeFileFlushed(tmp, bytes, { mode: options.mode ?? 0o644, name: file });
-    else {
-      fh = await open(tmp, 'w', options.mode ?? 0o644);
-      await writeAll(fh, bytes, file);
-      await fh.sync();
-      await fh.close();
-      fh = undefined;
-    }
+    fh = await open(tmp, 'w', options.mode ?? 0o644);
+    await writeAll(fh, bytes, file);
+    await fh.sync();
+    await fh.close();
+    fh = undefined;
     if (options.exclusive) await link(tmp, file).finally(() => rm(tmp, { force: true }));
     else await rename(tmp, file);
   } catch (err) {

@@ -170,8 +170,8 @@ async function buildInto(w: StoreWriter, h: Hashers, input: TreeInput, reporter:
     ids?.close();
   }
   set.userHashes.length = 0;
-  const level = await lowerLevels(w, set, sorted, out);
-  const upper = await hashUpperLevels(h, level, Math.ceil(set.n / 2 ** shape.storedFrom), (l) => w.put('levels.bin', l), reporter);
+  await lowerLevels(w, set, sorted, out);
+  const upper = await hashUpperLevels(h, out, Math.ceil(set.n / 2 ** shape.storedFrom), (l) => w.put('levels.bin', l), reporter);
   const docs = rootDocuments(shape, set.n, upper.root, input.totals);
   await w.finish({ leafRecord: set.compact ? 'compact' : 'full', levelCounts: [...lowerCounts(set.n, shape.storedFrom), ...upper.counts], storedFrom: shape.storedFrom, root: docs.merkleRoot }, docs.root);
   return docs;
@@ -216,11 +216,11 @@ async function sortStartingBlocks(h: Hashers, set: LeafSet, out: Uint8Array): Pr
 }
 
 /**
- * Level storedFrom from the leaves: blocks of 2^storedFrom leaves in tree order, hashed by the
- * workers, which read each leaf where the leaf pass put it (through `order`): no gather here. The
- * store's indexes are built and written meanwhile.
+ * Level storedFrom into `out`: the block jobs started by sortStartingBlocks (blocks of 2^storedFrom
+ * leaves in tree order, each leaf read where the leaf pass put it, through `order`: no gather here)
+ * are waited for while the store's indexes are built and written; then the level goes to levels.bin.
  */
-async function lowerLevels(w: StoreWriter, set: LeafSet, sorted: { order: Uint32Array; busy: Promise<void>[] }, out: Uint8Array): Promise<Uint8Array> {
+async function lowerLevels(w: StoreWriter, set: LeafSet, sorted: { order: Uint32Array; busy: Promise<void>[] }, out: Uint8Array): Promise<void> {
   const { order, busy } = sorted;
   const indexes = writeIndexes(w, order, set.lookupKeys, set.idOffsets, set.n);
   indexes.catch(() => {});
@@ -228,7 +228,6 @@ async function lowerLevels(w: StoreWriter, set: LeafSet, sorted: { order: Uint32
   set.records.length = 0; // the leaves are on disk now; let the memory go
   await indexes;
   if (set.n > 0) await w.put('levels.bin', out);
-  return out;
 }
 
 export type { TreeShape };

@@ -11,7 +11,7 @@ import { idText, type LeafSet } from './leaves.js';
  */
 export function sortByUserHash(set: LeafSet): Uint32Array {
   const sorter = userHashSorter(set);
-  for (const _ of sorter.steps());
+  allSteps(sorter.steps());
   return sorter.order;
 }
 
@@ -71,7 +71,7 @@ function scatterTopByte(set: LeafSet, key: Uint32Array, order: Uint32Array): Uin
  * are written at out[stride·p + io], out[stride·p + ko]; lookup.bin's layout with stride 2.
  */
 export function sortByKey32(keys: Uint32Array, out: Uint32Array, ko: number, io: number, stride: number): void {
-  for (const _ of sortByKey32Steps(keys, out, ko, io, stride));
+  allSteps(sortByKey32Steps(keys, out, ko, io, stride));
 }
 
 /**
@@ -101,6 +101,23 @@ export function* sortByKey32Steps(keys: Uint32Array, out: Uint32Array, ko: numbe
 /** A turn of the event loop (replies from workers are handled, queued jobs sent). */
 export function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Runs work made in steps (a generator) at once; its result. */
+export function allSteps<T>(steps: Generator<unknown, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Runs work made in steps with a turn of the event loop after each; its result. */
+export async function turnSteps<T>(steps: Generator<unknown, T>): Promise<T> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await turn();
+  }
 }
 
 /**

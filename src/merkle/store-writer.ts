@@ -10,7 +10,7 @@ import { DirectAppender } from '../io/direct.js';
 import { toJson, writeError, writeFileAtomic } from '../io/node.js';
 import type { StagedFolder } from '../io/staged.js';
 import { PRIVATE_DIR, PUBLIC_DIR, ROOT_FILE, STORE_META } from './layout.js';
-import { sortByKey32, sortByKey32Steps, turn } from './order.js';
+import { allSteps, sortByKey32Steps, turn, turnSteps } from './order.js';
 import { STORE_FORMAT, STORE_VERSION, type LeafRecordLayout, type MerkleRoot, type RootDocument, type StoreMeta } from '../core/merkle/types.js';
 
 export const APPEND_FILES = ['leaves.bin', 'salts.bin', 'ids.bin', 'levels.bin'] as const;
@@ -64,9 +64,9 @@ export class StoreWriter {
     return this.files.get(name)!.append(data);
   }
 
-  /** A whole file of the store, written at once (atomically, with direct I/O where taken). */
+  /** A whole file of the store (an index), written at once, atomically and buffered (see DIRECT_FILES). */
   whole(name: string, data: Uint8Array): Promise<void> {
-    return writeFileAtomic(join(this.dir, name), data, { ...SECRET, direct: this.direct && DIRECT_FILES.has(name) });
+    return writeFileAtomic(join(this.dir, name), data, SECRET);
   }
 
   /** Opens another file of the store to append to (finished by the caller: complete, sync, close). */
@@ -137,8 +137,13 @@ export function lookupKey(bytes: Uint8Array, from: number, to: number): number {
  * sorting the pairs as u64, at a tenth of BigUint64Array.sort's time for 10^6 keys.
  */
 export function lookupFile(lookupKeys: Uint32Array, n: number): Uint8Array {
+  return allSteps(lookupFileSteps(lookupKeys, n));
+}
+
+/** lookupFile in sortByKey32Steps' steps; returns the file's bytes. */
+function* lookupFileSteps(lookupKeys: Uint32Array, n: number): Generator<void, Uint8Array> {
   const out = new Uint32Array(2 * n);
-  sortByKey32(lookupKeys.subarray(0, n), out, 1, 0, 2);
+  yield* sortByKey32Steps(lookupKeys.subarray(0, n), out, 1, 0, 2);
   return new Uint8Array(out.buffer);
 }
 
@@ -167,14 +172,12 @@ export function idOffsetsInPlace(idOffsets: Float64Array, n: number): Uint8Array
  * idOffsets is consumed (its memory becomes ids.off).
  */
 export async function writeIndexes(w: StoreWriter, order: Uint32Array, lookupKeys: Uint32Array, idOffsets: Float64Array, n: number): Promise<void> {
-  // Made beside the block jobs: the event loop gets turns (sortByKey32Steps), or the pool's queued
+  // Made beside the block jobs: the event loop gets turns (turnSteps), or the pool's queued
   // jobs wait and the workers idle (~1 s at 10^7 users when this ran at once).
   const position = new Uint32Array(n);
   for (let p = 0; p < n; p++) position[order[p]!] = p;
   await turn();
-  const lookupWords = new Uint32Array(2 * n);
-  for (const _ of sortByKey32Steps(lookupKeys.subarray(0, n), lookupWords, 1, 0, 2)) await turn();
-  const lookup = new Uint8Array(lookupWords.buffer);
+  const lookup = await turnSteps(lookupFileSteps(lookupKeys, n));
   const offsets = idOffsetsInPlace(idOffsets, n);
   await w.whole('order.bin', Buffer.from(order.buffer, 0, 4 * n));
   await w.whole('position.bin', new Uint8Array(position.buffer));
